@@ -1,0 +1,261 @@
+//! patchbay-sim: the Patchbay engine headless, for scripts, CI and benchmarks.
+//!
+//! Usage: see `patchbay-sim --help` or docs/cli.md. Invalid input exits with
+//! status 2 and a first line on stderr naming the file, the JSON path and the reason.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use patchbay::engine::report::Report;
+use patchbay::engine::trace::{write_events, TraceHeader};
+use patchbay::engine::{parse_scenario, presets, Scenario, Simulation, SECOND};
+
+const HELP: &str = "\
+patchbay-sim: run Patchbay scenarios without a browser
+
+USAGE:
+    patchbay-sim run <scenario.json | preset> [--seed N] [--until SECONDS] [--trace FILE] [--json]
+    patchbay-sim presets
+    patchbay-sim validate <scenario.json>
+    patchbay-sim --help
+
+run        simulate and print a summary (or one JSON object with --json)
+           --seed N         seed of the random number generator (default: the scenario's)
+           --until SECONDS  simulated seconds to run (default 60)
+           --trace FILE     write every event as JSON lines (first line: a header)
+           --json           print the summary as JSON
+presets    list the built-in scenarios
+validate   check a scenario file and list every problem
+
+Exit status: 0 success, 2 invalid input.";
+
+/// A user-facing failure: the message's first line says what and where.
+struct Failure(String);
+
+fn main() -> ExitCode {
+    // Any bug still ends in one readable line rather than a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("patchbay-sim: internal error: {info}");
+    }));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    match args.first().map(String::as_str) {
+        None | Some("--help" | "-h" | "help") => {
+            println!("{HELP}");
+            Ok(())
+        }
+        Some("presets") => {
+            for name in presets::names() {
+                let description = presets::load(name).map(|s| s.description).unwrap_or_default();
+                println!("{name:<24} {description}");
+            }
+            Ok(())
+        }
+        Some("validate") => {
+            let file = args.get(1).ok_or_else(|| Failure("validate: missing <scenario.json>".into()))?;
+            let scenario = load_file(file)?;
+            println!(
+                "{file}: valid scenario '{}' ({} nodes, {} links)",
+                scenario.name,
+                scenario.nodes.len(),
+                scenario.links.len()
+            );
+            Ok(())
+        }
+        Some("run") => run_scenario(&args[1..]),
+        Some(other) => Err(Failure(format!("patchbay-sim: unknown command '{other}' (try --help)"))),
+    }
+}
+
+struct RunOptions {
+    target: String,
+    seed: Option<u64>,
+    until_s: f64,
+    trace: Option<String>,
+    json: bool,
+}
+
+fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
+    let mut opts = RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, json: false };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure(format!("run: {name} needs a value")));
+        match a.as_str() {
+            "--seed" => {
+                let v = value("--seed")?;
+                opts.seed = Some(v.parse().map_err(|_| Failure(format!("run: --seed: '{v}' is not a whole number")))?);
+            }
+            "--until" => {
+                let v = value("--until")?;
+                let s: f64 = v.parse().map_err(|_| Failure(format!("run: --until: '{v}' is not a number")))?;
+                if !s.is_finite() || s <= 0.0 || s > 1e7 {
+                    return Err(Failure(format!("run: --until: {v} must be above 0 and at most 10000000 seconds")));
+                }
+                opts.until_s = s;
+            }
+            "--trace" => opts.trace = Some(value("--trace")?),
+            "--json" => opts.json = true,
+            flag if flag.starts_with("--") => return Err(Failure(format!("run: unknown option '{flag}'"))),
+            target if opts.target.is_empty() => opts.target = target.to_string(),
+            extra => return Err(Failure(format!("run: unexpected argument '{extra}'"))),
+        }
+    }
+    if opts.target.is_empty() {
+        return Err(Failure("run: missing <scenario.json | preset>".into()));
+    }
+    Ok(opts)
+}
+
+fn load_file(path: &str) -> Result<Scenario, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: cannot read: {e}")))?;
+    parse_scenario(&text).map_err(|problems| {
+        let mut msg = String::new();
+        for p in &problems {
+            msg.push_str(&format!("{path}: {p}\n"));
+        }
+        Failure(msg.trim_end().to_string())
+    })
+}
+
+fn load_target(target: &str) -> Result<Scenario, Failure> {
+    if std::path::Path::new(target).exists() || target.ends_with(".json") {
+        return load_file(target);
+    }
+    presets::load(target).ok_or_else(|| {
+        let names: Vec<&str> = presets::names().collect();
+        Failure(format!("{target}: no such file or preset (presets: {})", names.join(", ")))
+    })
+}
+
+fn run_scenario(args: &[String]) -> Result<(), Failure> {
+    let opts = parse_run_options(args)?;
+    let scenario = load_target(&opts.target)?;
+    let seed = opts.seed.unwrap_or(scenario.seed);
+    let mut sim = Simulation::with_seed(scenario, seed)
+        .map_err(|p| Failure(p.iter().map(|e| format!("{}: {e}", opts.target)).collect::<Vec<_>>().join("\n")))?;
+    sim.enable_trace_hash();
+    let until = (opts.until_s * SECOND as f64) as u64;
+    let mut trace = match &opts.trace {
+        Some(path) => {
+            let file = File::create(path).map_err(|e| Failure(format!("{path}: cannot write: {e}")))?;
+            let mut w = BufWriter::new(file);
+            let header = TraceHeader::new(sim.scenario(), seed);
+            serde_json::to_writer(&mut w, &header).map_err(|e| Failure(format!("{path}: {e}")))?;
+            writeln!(w).map_err(|e| Failure(format!("{path}: {e}")))?;
+            sim.set_recording(true);
+            Some((path.clone(), w))
+        }
+        None => None,
+    };
+    let started = Instant::now();
+    let mut t = 0;
+    while t < until {
+        t = (t + SECOND).min(until);
+        sim.run_until(t).map_err(|e| Failure(format!("run: {e}")))?;
+        if let Some((path, w)) = trace.as_mut() {
+            write_events(w, &sim.drain_events()).map_err(|e| Failure(format!("{path}: {e}")))?;
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    if let Some((path, mut w)) = trace {
+        w.flush().map_err(|e| Failure(format!("{path}: {e}")))?;
+    }
+    let report = Report::new(&sim, seed, Some(wall));
+    if opts.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure(format!("run: {e}")))?;
+        println!("{text}");
+    } else {
+        print_summary(&report);
+    }
+    Ok(())
+}
+
+fn print_summary(r: &Report) {
+    println!("scenario {} · seed {} · {:.1} s simulated", r.scenario, r.seed, r.engine.simulated_s);
+    let l = &r.ledger;
+    println!(
+        "messages: {} created · {} processed · {} failed · {} dead-lettered · {} dropped · {} in flight",
+        l.created,
+        l.processed,
+        l.failed_total(),
+        l.dead_lettered,
+        l.dropped_total(),
+        r.in_flight
+    );
+    if !l.failed.is_empty() {
+        let parts: Vec<String> = l.failed.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  failed by reason: {}", parts.join(", "));
+    }
+    if r.orders.placed > 0 {
+        println!(
+            "orders: {} placed · {} ok · {} failed · end to end p50 {:.1} ms, p99 {:.1} ms · {} over the {:.0} ms budget",
+            r.orders.placed, r.orders.ok, r.orders.failed, r.orders.e2e.p50_ms, r.orders.e2e.p99_ms, r.budget.over_budget, r.budget.budget_ms
+        );
+        for (hop, ms, share) in &r.budget.hops {
+            println!("  budget: {hop:<20} {ms:>9.1} ms ({:.0} %)", share * 100.0);
+        }
+    }
+    println!("services:");
+    for s in &r.services {
+        let failed: Vec<String> = s.failed.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!(
+            "  {:<20} done {:>7} · failed {:>6} · rejected {:>6} · busy {}/{} ({:.0} % used) · wait p95 {:.1} ms · crashes {}{}{}",
+            s.id,
+            s.completed,
+            s.failed.iter().map(|(_, v)| v).sum::<u64>(),
+            s.rejected,
+            s.busy,
+            s.capacity,
+            s.utilisation * 100.0,
+            s.wait.p95_ms,
+            s.crashes,
+            if failed.is_empty() { String::new() } else { format!(" · {}", failed.join(", ")) },
+            if s.duplicates_processed + s.duplicates_suppressed > 0 {
+                format!(" · duplicates processed {} suppressed {}", s.duplicates_processed, s.duplicates_suppressed)
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("links:");
+    for k in &r.links {
+        println!(
+            "  {:<20} {:<16} sent {:>7} · retries {:>6} · timeouts {:>6} · short-circuits {:>6} · p99 {:.1} ms · breaker {}",
+            k.id, k.transport, k.sent, k.retries, k.timeouts, k.short_circuits, k.rtt.p99_ms, k.breaker
+        );
+    }
+    if !r.queues.is_empty() {
+        println!("queues:");
+        for q in &r.queues {
+            println!(
+                "  {:<20} depth {:>6} (max {}) · oldest {:.1} s · enqueued {} · acked {} · redelivered {} · DLQ {}",
+                q.id,
+                q.depth,
+                q.max_depth,
+                q.oldest_age_ms / 1_000.0,
+                q.enqueued,
+                q.acked,
+                q.redelivered,
+                q.dead_lettered
+            );
+        }
+    }
+    println!(
+        "engine: {} events in {:.3} s wall ({:.0} events/s) · trace {}",
+        r.engine.events,
+        r.engine.wall_s.unwrap_or(0.0),
+        r.engine.events_per_s.unwrap_or(0.0),
+        r.trace_hash.as_deref().unwrap_or("-")
+    );
+}

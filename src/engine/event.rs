@@ -1,0 +1,175 @@
+//! The event stream: the engine's single output. Metrics, traces, the
+//! animation and the CLI summary are all folds over these events.
+
+use serde::{Deserialize, Serialize};
+
+use super::breaker::BreakerState;
+use super::time::Micros;
+
+/// Index of a node in the scenario's `nodes` list.
+pub type NodeIx = u32;
+/// Index of a link in the scenario's `links` list.
+pub type LinkIx = u32;
+/// A message's id, unique within a run.
+pub type MsgId = u64;
+/// A correlation id: the order a message belongs to.
+pub type CorrId = u64;
+
+/// One thing that happened at simulated time `t`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When, in microseconds of simulated time.
+    pub t: Micros,
+    /// What.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why a message failed or was dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The service's processing failed (its error rate, or an injected one).
+    Error,
+    /// The caller gave up waiting.
+    Timeout,
+    /// Every worker busy and the backlog full: the request was refused.
+    Overloaded,
+    /// The service was down (crashed) when the request arrived.
+    Unavailable,
+    /// The instance crashed while holding the request.
+    Crashed,
+    /// A downstream call failed and there was no fallback.
+    DownstreamFailed,
+    /// The caller's circuit breaker rejected the call without sending it.
+    ShortCircuited,
+    /// The link was partitioned: the message was lost on the way.
+    Partition,
+    /// A poison message: processing it crashes the consumer.
+    Poison,
+}
+
+impl Reason {
+    /// Every reason, in report order.
+    pub const ALL: [Reason; 9] = [
+        Reason::Error,
+        Reason::Timeout,
+        Reason::Overloaded,
+        Reason::Unavailable,
+        Reason::Crashed,
+        Reason::DownstreamFailed,
+        Reason::ShortCircuited,
+        Reason::Partition,
+        Reason::Poison,
+    ];
+
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Error => "error",
+            Reason::Timeout => "timeout",
+            Reason::Overloaded => "overloaded",
+            Reason::Unavailable => "unavailable",
+            Reason::Crashed => "crashed",
+            Reason::DownstreamFailed => "downstream_failed",
+            Reason::ShortCircuited => "short_circuited",
+            Reason::Partition => "partition",
+            Reason::Poison => "poison",
+        }
+    }
+}
+
+/// Where a message ended up. Every message ends in exactly one fate, or is
+/// still in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fate", content = "reason", rename_all = "snake_case")]
+pub enum Fate {
+    /// Handled successfully (a reply sent, or a queue message acknowledged).
+    Processed,
+    /// Handled and failed, or given up on by its sender.
+    Failed(Reason),
+    /// Moved to a dead-letter queue.
+    DeadLettered,
+    /// Lost before anyone handled it.
+    Dropped(Reason),
+}
+
+/// The kinds of events. Field names are the same everywhere: `msg`, `corr`, `node`,
+/// `link`, `queue` (a node index), `replica`, and durations in microseconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A source produced a new order (correlation) and its first message.
+    OrderPlaced { source: u32, node: NodeIx, msg: MsgId, corr: CorrId },
+    /// A new message was put on a link: a call attempt or an enqueue.
+    Sent { msg: MsgId, corr: CorrId, parent: MsgId, link: LinkIx, attempt: u32 },
+    /// A request reached a service and waits for a worker.
+    Arrived { msg: MsgId, node: NodeIx },
+    /// A service refused a request without working on it.
+    Rejected { msg: MsgId, node: NodeIx, reason: Reason },
+    /// A worker picked the message up after waiting `waited`.
+    Started { msg: MsgId, node: NodeIx, replica: u32, waited: Micros },
+    /// The worker finished successfully after `busy`, of which `self_time` was its own
+    /// processing (the rest waiting on downstream calls).
+    Completed { msg: MsgId, node: NodeIx, busy: Micros, self_time: Micros },
+    /// Processing ended in failure; `running` tells whether a worker had started on it.
+    Failed { msg: MsgId, node: NodeIx, reason: Reason, running: bool },
+    /// A reply left the callee for the caller over `link`.
+    Replied { msg: MsgId, link: LinkIx, ok: bool },
+    /// The caller received the outcome of an attempt after `rtt`.
+    CallReturned { msg: MsgId, link: LinkIx, ok: bool, rtt: Micros },
+    /// A message or reply was lost on a partitioned link.
+    Lost { msg: MsgId, link: LinkIx },
+    /// The caller stopped waiting for a reply.
+    TimedOut { msg: MsgId, link: LinkIx },
+    /// A reply arrived after its caller had stopped waiting: wasted work.
+    LateReply { msg: MsgId, link: LinkIx },
+    /// A failed call will be tried again after `delay`.
+    RetryScheduled { corr: CorrId, link: LinkIx, attempt: u32, delay: Micros },
+    /// A retry was not sent because the retry budget is spent.
+    RetryDenied { corr: CorrId, link: LinkIx },
+    /// The breaker rejected a call without sending it.
+    ShortCircuited { corr: CorrId, link: LinkIx },
+    /// A breaker changed state.
+    BreakerChanged { link: LinkIx, from: BreakerState, to: BreakerState },
+    /// A call failed for good and the caller used its fallback instead.
+    FallbackUsed { corr: CorrId, link: LinkIx },
+    /// A message entered a queue; `depth` counts visible messages after it.
+    Enqueued { msg: MsgId, queue: NodeIx, depth: u32, oldest: Option<Micros> },
+    /// The queue handed a message to a consumer instance (receive number `receive_count`)
+    /// after it had waited `waited` in the queue since it last became visible.
+    Delivered {
+        msg: MsgId,
+        queue: NodeIx,
+        link: LinkIx,
+        node: NodeIx,
+        replica: u32,
+        receive_count: u32,
+        waited: Micros,
+        depth: u32,
+        oldest: Option<Micros>,
+    },
+    /// The consumer acknowledged the message and the queue deleted it.
+    Acked { msg: MsgId, queue: NodeIx, depth: u32, oldest: Option<Micros> },
+    /// The visibility timeout passed without an ack: the message is visible again.
+    VisibilityExpired { msg: MsgId, queue: NodeIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
+    /// The message was received too often and moved to the dead-letter queue.
+    DeadLettered { msg: MsgId, queue: NodeIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
+    /// An idempotent consumer recognised a message it had processed and skipped its effects.
+    DuplicateSuppressed { msg: MsgId, node: NodeIx },
+    /// A consumer processed a message a second time: its side effects happened twice.
+    DuplicateProcessed { msg: MsgId, node: NodeIx },
+    /// An instance crashed, losing the work it held.
+    ReplicaCrashed { node: NodeIx, replica: u32, reason: Reason },
+    /// A crashed instance is back.
+    ReplicaRestarted { node: NodeIx, replica: u32 },
+    /// A fault started (its index in the simulation's fault list).
+    FaultApplied { fault: u32 },
+    /// A fault ended.
+    FaultCleared { fault: u32 },
+    /// An order's first message got its final answer after `e2e`, against a budget of `budget`.
+    OrderFinished { corr: CorrId, source: u32, ok: bool, e2e: Micros, budget: Micros },
+    /// A message reached its fate (the ledger's record).
+    Settled { msg: MsgId, fate: Fate },
+}

@@ -1,0 +1,127 @@
+//! A fixed-size log-linear histogram of durations: bounded memory for any
+//! run length, percentiles within about 3 % of the true value.
+
+use super::time::Micros;
+
+const SUB_BITS: u32 = 4;
+const SUB: u64 = 1 << SUB_BITS;
+const BUCKETS: usize = (SUB + (64 - SUB_BITS as u64) * SUB) as usize;
+
+/// Counts of durations in logarithmic buckets with 16 linear steps each.
+#[derive(Clone, Debug)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    total: u64,
+    sum: u128,
+    max: Micros,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { counts: vec![0; BUCKETS], total: 0, sum: 0, max: 0 }
+    }
+}
+
+fn index_of(v: u64) -> usize {
+    if v < SUB {
+        return v as usize;
+    }
+    let msb = 63 - v.leading_zeros();
+    let shift = msb - SUB_BITS;
+    let sub = (v >> shift) & (SUB - 1);
+    (SUB + u64::from(shift) * SUB + sub) as usize
+}
+
+/// The smallest and largest value that land in bucket `i`.
+fn bounds_of(i: usize) -> (u64, u64) {
+    let i = i as u64;
+    if i < SUB {
+        return (i, i);
+    }
+    let shift = (i - SUB) / SUB;
+    let sub = (i - SUB) % SUB;
+    let lo = (SUB + sub) << shift;
+    let hi = lo + ((1u64 << shift) - 1);
+    (lo, hi)
+}
+
+impl Histogram {
+    /// Records one duration.
+    pub fn record(&mut self, v: Micros) {
+        self.counts[index_of(v)] += 1;
+        self.total += 1;
+        self.sum += u128::from(v);
+        self.max = self.max.max(v);
+    }
+
+    /// How many values were recorded.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The exact mean, or 0 when empty.
+    pub fn mean(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.total as f64
+        }
+    }
+
+    /// The largest value recorded.
+    pub fn max(&self) -> Micros {
+        self.max
+    }
+
+    /// The value at quantile `q` (0 to 1): the middle of its bucket, never above the max.
+    pub fn quantile(&self, q: f64) -> Micros {
+        if self.total == 0 {
+            return 0;
+        }
+        let rank = libm::ceil(q.clamp(0.0, 1.0) * self.total as f64).max(1.0) as u64;
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                let (lo, hi) = bounds_of(i);
+                return (lo + (hi - lo) / 2).min(self.max);
+            }
+        }
+        self.max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_tile_the_number_line() {
+        let mut expected_lo = 0;
+        for i in 0..BUCKETS {
+            let (lo, hi) = bounds_of(i);
+            assert_eq!(lo, expected_lo, "bucket {i}");
+            assert!(hi >= lo);
+            assert_eq!(index_of(lo), i);
+            assert_eq!(index_of(hi), i);
+            expected_lo = hi.wrapping_add(1);
+        }
+        assert_eq!(expected_lo, 0, "the last bucket ends at u64::MAX");
+    }
+
+    #[test]
+    fn quantiles_are_close() {
+        let mut h = Histogram::default();
+        for v in 1..=10_000u64 {
+            h.record(v * 100);
+        }
+        for (q, want) in [(0.5, 500_000.0), (0.95, 950_000.0), (0.99, 990_000.0)] {
+            let got = h.quantile(q) as f64;
+            assert!((got - want).abs() / want < 0.035, "q{q}: {got} vs {want}");
+        }
+        assert_eq!(h.count(), 10_000);
+        assert!((h.mean() - 500_050.0).abs() < 1e-6);
+        assert_eq!(h.max(), 1_000_000);
+        assert_eq!(Histogram::default().quantile(0.5), 0);
+    }
+}

@@ -1,0 +1,33 @@
+//! Built-in scenarios, one JSON file each under `presets/`: they double as
+//! examples of the scenario format.
+
+use super::scenario::Scenario;
+use super::validate::parse_scenario;
+
+/// Names and JSON texts of the built-in scenarios; the first is the default.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("order-flow", include_str!("presets/order-flow.json")),
+    ("cascade", include_str!("presets/cascade.json")),
+    ("cascade-retries", include_str!("presets/cascade-retries.json")),
+    ("cascade-protected", include_str!("presets/cascade-protected.json")),
+    ("poison", include_str!("presets/poison.json")),
+    ("poison-dlq", include_str!("presets/poison-dlq.json")),
+    ("silent-backlog", include_str!("presets/silent-backlog.json")),
+    ("competing-consumers-1", include_str!("presets/competing-consumers-1.json")),
+    ("competing-consumers-4", include_str!("presets/competing-consumers-4.json")),
+    ("mmc", include_str!("presets/mmc.json")),
+];
+
+/// The default scenario's name: the richest order flow.
+pub const DEFAULT: &str = "order-flow";
+
+/// The names of every built-in scenario.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    PRESETS.iter().map(|(n, _)| *n)
+}
+
+/// A built-in scenario by name (`None` for an unknown name).
+pub fn load(name: &str) -> Option<Scenario> {
+    let (_, json) = PRESETS.iter().find(|(n, _)| *n == name)?;
+    parse_scenario(json).ok()
+}

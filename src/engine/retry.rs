@@ -1,0 +1,115 @@
+//! Retry backoff (AWS "Exponential Backoff And Jitter") and the gRPC-style
+//! retry budget.
+
+use super::rng::Rng;
+use super::scenario::{Jitter, RetryBudget, RetryPolicy};
+use super::time::{ms_to_micros, Micros};
+
+/// The sleep before retry number `retry` (0 for the first retry).
+/// `previous` is the previous sleep (for decorrelated jitter; start with the base).
+pub fn backoff(policy: &RetryPolicy, retry: u32, previous: Micros, rng: &mut Rng) -> Micros {
+    let base = ms_to_micros(policy.base_ms);
+    let cap = ms_to_micros(policy.cap_ms);
+    let expo = base.saturating_mul(1u64.checked_shl(retry.min(63)).unwrap_or(u64::MAX)).min(cap);
+    match policy.jitter {
+        Jitter::None => expo,
+        Jitter::Full => rng.range_inclusive(0, expo),
+        Jitter::Equal => expo / 2 + rng.range_inclusive(0, expo - expo / 2),
+        Jitter::Decorrelated => {
+            let hi = previous.max(base).saturating_mul(3);
+            rng.range_inclusive(base, hi).min(cap)
+        }
+    }
+}
+
+/// A token bucket in thousandths of a token (integers keep runs exact).
+#[derive(Clone, Debug)]
+pub struct Budget {
+    tokens: u64,
+    max: u64,
+    ratio: u64,
+}
+
+impl Budget {
+    /// A full bucket.
+    pub fn new(b: &RetryBudget) -> Self {
+        let max = (b.max_tokens * 1_000.0) as u64;
+        Budget { tokens: max, max, ratio: (b.token_ratio * 1_000.0) as u64 }
+    }
+
+    /// A failed attempt takes one token.
+    pub fn on_failure(&mut self) {
+        self.tokens = self.tokens.saturating_sub(1_000);
+    }
+
+    /// A success gives back `token_ratio` tokens.
+    pub fn on_success(&mut self) {
+        self.tokens = (self.tokens + self.ratio).min(self.max);
+    }
+
+    /// Retries are allowed while more than half the bucket is left.
+    pub fn allows_retry(&self) -> bool {
+        self.tokens > self.max / 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(jitter: Jitter) -> RetryPolicy {
+        RetryPolicy { max_attempts: 5, base_ms: 100.0, cap_ms: 1_000.0, jitter, budget: None }
+    }
+
+    #[test]
+    fn no_jitter_doubles_up_to_the_cap() {
+        let p = policy(Jitter::None);
+        let mut rng = Rng::new(1);
+        let sleeps: Vec<Micros> = (0..6).map(|r| backoff(&p, r, 0, &mut rng)).collect();
+        assert_eq!(sleeps, [100_000, 200_000, 400_000, 800_000, 1_000_000, 1_000_000]);
+        assert_eq!(backoff(&p, 200, 0, &mut rng), 1_000_000, "huge attempt numbers saturate");
+    }
+
+    #[test]
+    fn jittered_sleeps_stay_in_their_ranges() {
+        let mut rng = Rng::new(9);
+        for retry in 0..6 {
+            let expo = (100_000u64 << retry).min(1_000_000);
+            for _ in 0..200 {
+                let full = backoff(&policy(Jitter::Full), retry, 0, &mut rng);
+                assert!(full <= expo);
+                let equal = backoff(&policy(Jitter::Equal), retry, 0, &mut rng);
+                assert!(equal >= expo / 2 && equal <= expo);
+                let prev = 300_000;
+                let dec = backoff(&policy(Jitter::Decorrelated), retry, prev, &mut rng);
+                assert!((100_000..=900_000).contains(&dec));
+            }
+        }
+    }
+
+    #[test]
+    fn full_jitter_averages_half_the_exponential() {
+        let mut rng = Rng::new(4);
+        let n = 20_000;
+        let mean = (0..n).map(|_| backoff(&policy(Jitter::Full), 2, 0, &mut rng)).sum::<u64>() as f64 / n as f64;
+        assert!((mean - 200_000.0).abs() < 6_000.0, "{mean}");
+    }
+
+    #[test]
+    fn budget_stops_retries_when_half_is_spent() {
+        let mut b = Budget::new(&RetryBudget { max_tokens: 10.0, token_ratio: 0.1 });
+        for _ in 0..4 {
+            b.on_failure();
+        }
+        assert!(b.allows_retry(), "6 tokens > 5");
+        b.on_failure();
+        assert!(!b.allows_retry(), "5 tokens is not more than half");
+        for _ in 0..9 {
+            b.on_success();
+        }
+        assert!(!b.allows_retry(), "5.9 tokens");
+        b.on_success();
+        b.on_success();
+        assert!(b.allows_retry(), "6.1 tokens");
+    }
+}

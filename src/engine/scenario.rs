@@ -1,0 +1,482 @@
+//! The scenario format: versioned JSON describing nodes, links, traffic and
+//! faults. docs/scenario-format.md documents every field with examples.
+//!
+//! Durations are milliseconds (floats) in JSON and integer microseconds
+//! inside the engine. Defaults that follow a real system say which.
+
+use serde::{Deserialize, Serialize};
+
+use super::dist::Dist;
+
+/// The scenario format version this engine reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole scenario: the topology, its traffic and its fault schedule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be [`FORMAT_VERSION`].
+    pub version: u32,
+    /// Short name, e.g. "cascade".
+    pub name: String,
+    /// What the scenario shows, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// Seed of the simulation's random number generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// Services, clients and brokers.
+    pub nodes: Vec<Node>,
+    /// Directed links between nodes, each with a transport.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// Where traffic comes from.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Faults that start (and maybe end) at given times.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
+/// Where a node is drawn, in topology coordinates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// Horizontal coordinate.
+    pub x: f64,
+    /// Vertical coordinate.
+    pub y: f64,
+}
+
+/// One node of the topology.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Unique id, referenced by links, sources and faults.
+    pub id: String,
+    /// Human-readable name.
+    pub label: String,
+    /// Where it is drawn.
+    #[serde(default)]
+    pub position: Position,
+    /// What the node is and how it behaves.
+    pub kind: NodeKind,
+}
+
+/// The behaviour of a node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NodeKind {
+    /// The users' browsers: unlimited concurrency, no processing time of their own.
+    /// A source aimed at a client stands for users placing orders.
+    Client,
+    /// A service with a pool of workers (replicas × concurrency).
+    Service(ServiceSpec),
+    /// A message queue with SQS-style visibility timeout and redrive to a dead-letter queue.
+    Queue(QueueSpec),
+}
+
+/// Settings of a service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Number of instances.
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// Worker pool size of each instance (threads, or concurrent requests).
+    #[serde(default = "default_concurrency")]
+    pub concurrency: u32,
+    /// Requests an instance holds waiting for a free worker before it rejects more.
+    #[serde(default = "default_backlog")]
+    pub backlog: u32,
+    /// Own processing time of one request or message.
+    #[serde(default = "default_processing")]
+    pub processing: Dist,
+    /// Probability that processing fails on its own, 0 to 1.
+    #[serde(default)]
+    pub error_rate: f64,
+    /// How long a crashed instance takes to come back, in ms.
+    #[serde(default = "default_restart_ms")]
+    pub restart_ms: f64,
+}
+
+impl Default for ServiceSpec {
+    fn default() -> Self {
+        ServiceSpec {
+            replicas: 1,
+            concurrency: default_concurrency(),
+            backlog: default_backlog(),
+            processing: default_processing(),
+            error_rate: 0.0,
+            restart_ms: default_restart_ms(),
+        }
+    }
+}
+
+/// Settings of a queue (follows Amazon SQS: visibility timeout, maxReceiveCount redrive).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    /// How long a received message stays invisible before it is delivered again
+    /// unless acknowledged. SQS's default is 30 000 ms.
+    #[serde(default = "default_visibility_ms")]
+    pub visibility_timeout_ms: f64,
+    /// Dead-letter queue: a message received this many times without an ack is
+    /// moved to the DLQ instead of being delivered again. `null`: no DLQ.
+    #[serde(default)]
+    pub max_receive_count: Option<u32>,
+}
+
+impl Default for QueueSpec {
+    fn default() -> Self {
+        QueueSpec { visibility_timeout_ms: default_visibility_ms(), max_receive_count: None }
+    }
+}
+
+/// A directed link from one node to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// Unique id among links.
+    pub id: String,
+    /// The sending node's id.
+    pub from: String,
+    /// The receiving node's id.
+    pub to: String,
+    /// One-way network latency.
+    #[serde(default = "default_latency")]
+    pub latency: Dist,
+    /// How messages travel on this link, with the transport's settings.
+    pub transport: Transport,
+}
+
+/// The transport of a link and its settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Transport {
+    /// Type 1: a synchronous call; the caller's worker waits for the reply.
+    RequestResponse(SyncPolicy),
+    /// Type 2, producer side: put a message on a queue and carry on at once.
+    Enqueue,
+    /// Type 2, consumer side: the target service's instances compete for the queue's messages.
+    Consume(ConsumePolicy),
+}
+
+/// Protections of a synchronous link, all optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncPolicy {
+    /// Give up waiting for a reply after this long (ms). `null`: wait forever.
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
+    /// Retry failed calls.
+    #[serde(default)]
+    pub retry: Option<RetryPolicy>,
+    /// Circuit breaker on this link.
+    #[serde(default)]
+    pub breaker: Option<BreakerPolicy>,
+    /// When the call fails for good, carry on with a fallback answer instead of failing.
+    #[serde(default)]
+    pub fallback: bool,
+}
+
+/// Retries with exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Total attempts including the first (as resilience4j's maxAttempts).
+    pub max_attempts: u32,
+    /// Base of the exponential backoff (ms).
+    #[serde(default = "default_backoff_base_ms")]
+    pub base_ms: f64,
+    /// Cap of the exponential backoff (ms).
+    #[serde(default = "default_backoff_cap_ms")]
+    pub cap_ms: f64,
+    /// How the sleep is randomised.
+    #[serde(default)]
+    pub jitter: Jitter,
+    /// A retry budget that stops retries when too many calls fail.
+    #[serde(default)]
+    pub budget: Option<RetryBudget>,
+}
+
+/// Jitter strategies, with expo = min(cap, base · 2^attempt).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    /// sleep = expo.
+    #[default]
+    None,
+    /// sleep = uniform(0, expo).
+    Full,
+    /// sleep = expo/2 + uniform(0, expo/2).
+    Equal,
+    /// sleep = min(cap, uniform(base, 3 · previous sleep)).
+    Decorrelated,
+}
+
+/// gRPC-style retry throttling: a token bucket per link. Each failed attempt
+/// takes one token, each success adds `token_ratio`; retries go out only
+/// while more than half the tokens are left.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryBudget {
+    /// Size of the bucket (gRPC's maxTokens).
+    #[serde(default = "default_max_tokens")]
+    pub max_tokens: f64,
+    /// Tokens a success gives back (gRPC's tokenRatio).
+    #[serde(default = "default_token_ratio")]
+    pub token_ratio: f64,
+}
+
+/// A circuit breaker with resilience4j's rules and names (count-based window).
+/// Defaults are resilience4j's; presets scale the durations down for teaching.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerPolicy {
+    /// Open when this percentage of calls in the window failed (resilience4j: 50).
+    #[serde(default = "default_failure_rate")]
+    pub failure_rate_threshold: f64,
+    /// Open when this percentage of calls in the window were slow (resilience4j: 100).
+    #[serde(default = "default_slow_rate")]
+    pub slow_call_rate_threshold: f64,
+    /// A call is slow when it takes strictly longer than this (ms; resilience4j: 60 000).
+    #[serde(default = "default_slow_duration_ms")]
+    pub slow_call_duration_ms: f64,
+    /// How long the breaker stays open before letting trial calls through (ms; resilience4j: 60 000).
+    #[serde(default = "default_wait_open_ms")]
+    pub wait_duration_in_open_ms: f64,
+    /// Trial calls let through while half-open (resilience4j: 10).
+    #[serde(default = "default_half_open_calls")]
+    pub permitted_calls_in_half_open: u32,
+    /// Calls the window must hold before rates count (resilience4j: 100).
+    #[serde(default = "default_window")]
+    pub minimum_number_of_calls: u32,
+    /// Size of the count-based sliding window (resilience4j: 100).
+    #[serde(default = "default_window")]
+    pub sliding_window_size: u32,
+}
+
+impl Default for BreakerPolicy {
+    fn default() -> Self {
+        BreakerPolicy {
+            failure_rate_threshold: default_failure_rate(),
+            slow_call_rate_threshold: default_slow_rate(),
+            slow_call_duration_ms: default_slow_duration_ms(),
+            wait_duration_in_open_ms: default_wait_open_ms(),
+            permitted_calls_in_half_open: default_half_open_calls(),
+            minimum_number_of_calls: default_window(),
+            sliding_window_size: default_window(),
+        }
+    }
+}
+
+/// Consumer settings of a queue → service link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumePolicy {
+    /// Unacknowledged deliveries each instance may hold (RabbitMQ's prefetch).
+    #[serde(default = "one")]
+    pub prefetch: u32,
+    /// Keep a store of processed message ids and skip repeats.
+    #[serde(default)]
+    pub idempotent: bool,
+}
+
+impl Default for ConsumePolicy {
+    fn default() -> Self {
+        ConsumePolicy { prefetch: 1, idempotent: false }
+    }
+}
+
+/// A traffic source: work entering the system at a node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Unique id among sources.
+    pub id: String,
+    /// The node the work enters at (a client stands for users clicking "place order").
+    pub target: String,
+    /// When the work arrives.
+    pub arrival: Arrival,
+    /// First arrival no earlier than this (ms).
+    #[serde(default)]
+    pub start_ms: f64,
+    /// No arrivals after this (ms). `null`: forever.
+    #[serde(default)]
+    pub stop_ms: Option<f64>,
+    /// End-to-end latency budget of each order from this source (ms).
+    #[serde(default = "default_budget_ms")]
+    pub budget_ms: f64,
+}
+
+/// Arrival processes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Arrival {
+    /// Random arrivals at a mean rate (exponential gaps).
+    Poisson {
+        /// Mean arrivals per second.
+        rate_per_s: f64,
+    },
+    /// Evenly spaced arrivals.
+    Constant {
+        /// Arrivals per second.
+        rate_per_s: f64,
+    },
+    /// A burst of arrivals all at once.
+    Burst {
+        /// When the burst happens (ms).
+        at_ms: f64,
+        /// How many arrive.
+        count: u32,
+    },
+}
+
+/// A fault on a node or link, from `at_ms` until `until_ms` (or for good).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The node or link id it hits.
+    pub target: String,
+    /// When it starts (ms).
+    #[serde(default)]
+    pub at_ms: f64,
+    /// When it recovers (ms). `null`: never.
+    #[serde(default)]
+    pub until_ms: Option<f64>,
+    /// What it does.
+    pub effect: FaultEffect,
+}
+
+/// What a fault does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultEffect {
+    /// Service: processing takes `factor` times as long.
+    Slow {
+        /// Multiplier, ≥ 1.
+        factor: f64,
+    },
+    /// Service: every request takes this much longer (ms).
+    ExtraLatency {
+        /// Added time in ms.
+        ms: f64,
+    },
+    /// Service: every instance is down; calls are refused and work in progress is lost.
+    Crash,
+    /// Service: processing fails with this probability (added to the service's own).
+    ErrorRate {
+        /// Probability, 0 to 1.
+        rate: f64,
+    },
+    /// Service: workers stop making progress, with no error and no crash.
+    Hang,
+    /// Service: messages it sends to queues are malformed and crash whoever processes them.
+    Poison {
+        /// Share of its messages that are poison, 0 to 1.
+        #[serde(default = "one_f64")]
+        probability: f64,
+        /// At most this many poison messages. `null`: no limit.
+        #[serde(default)]
+        count: Option<u32>,
+    },
+    /// Link: messages sent on it are lost.
+    Partition,
+    /// Link: messages take this much longer (ms).
+    LinkLatency {
+        /// Added time in ms.
+        ms: f64,
+    },
+}
+
+impl FaultEffect {
+    /// True for effects that hit a link rather than a node.
+    pub fn is_link_fault(&self) -> bool {
+        matches!(self, FaultEffect::Partition | FaultEffect::LinkLatency { .. })
+    }
+
+    /// A short name for logs and summaries.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultEffect::Slow { .. } => "slow",
+            FaultEffect::ExtraLatency { .. } => "extra_latency",
+            FaultEffect::Crash => "crash",
+            FaultEffect::ErrorRate { .. } => "error_rate",
+            FaultEffect::Hang => "hang",
+            FaultEffect::Poison { .. } => "poison",
+            FaultEffect::Partition => "partition",
+            FaultEffect::LinkLatency { .. } => "link_latency",
+        }
+    }
+}
+
+impl Scenario {
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The link with this id.
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|l| l.id == id)
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+fn one_f64() -> f64 {
+    1.0
+}
+fn default_concurrency() -> u32 {
+    8
+}
+fn default_backlog() -> u32 {
+    100
+}
+fn default_processing() -> Dist {
+    Dist::Constant { ms: 10.0 }
+}
+fn default_restart_ms() -> f64 {
+    1_000.0
+}
+fn default_visibility_ms() -> f64 {
+    30_000.0
+}
+fn default_latency() -> Dist {
+    Dist::Constant { ms: 1.0 }
+}
+fn default_backoff_base_ms() -> f64 {
+    100.0
+}
+fn default_backoff_cap_ms() -> f64 {
+    10_000.0
+}
+fn default_max_tokens() -> f64 {
+    10.0
+}
+fn default_token_ratio() -> f64 {
+    0.1
+}
+fn default_failure_rate() -> f64 {
+    50.0
+}
+fn default_slow_rate() -> f64 {
+    100.0
+}
+fn default_slow_duration_ms() -> f64 {
+    60_000.0
+}
+fn default_wait_open_ms() -> f64 {
+    60_000.0
+}
+fn default_half_open_calls() -> u32 {
+    10
+}
+fn default_window() -> u32 {
+    100
+}
+fn default_budget_ms() -> f64 {
+    200.0
+}

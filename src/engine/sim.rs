@@ -1,0 +1,325 @@
+//! The discrete-event simulation: one clock, one timer heap ordered by
+//! (time, sequence), one seeded RNG, and the state of every node and link.
+//!
+//! The behaviour of each part lives in its own file: `sim/service.rs`
+//! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
+//! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
+//! idempotency), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+
+mod call;
+mod edit;
+mod faults;
+mod queue;
+mod service;
+mod state;
+
+pub use edit::FaultStatus;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use super::error::ScenarioError;
+use super::error::SimError;
+use super::event::{CorrId, Event, EventKind, MsgId};
+use super::ledger::Ledger;
+use super::metrics::Metrics;
+use super::rng::Rng;
+use super::scenario::{Arrival, NodeKind, Scenario};
+use super::slab::Slab;
+use super::time::{ms_to_micros, Micros, SECOND};
+use super::trace::TraceHasher;
+use super::validate::validate;
+
+use state::*;
+
+/// A running simulation of one scenario.
+pub struct Simulation {
+    scenario: Scenario,
+    topo: Topology,
+    now: Micros,
+    seq: u64,
+    heap: BinaryHeap<Reverse<Timer>>,
+    rng: Rng,
+    services: Vec<ServiceState>,
+    queues: Vec<QueueState>,
+    links: Vec<LinkState>,
+    msgs: BTreeMap<MsgId, Msg>,
+    works: Slab<Work>,
+    calls: Slab<Call>,
+    faults: Vec<FaultSlot>,
+    ledger: Ledger,
+    metrics: Metrics,
+    recorder: Option<Vec<Event>>,
+    hasher: Option<TraceHasher>,
+    next_msg: MsgId,
+    next_corr: CorrId,
+    timers_fired: u64,
+}
+
+impl Simulation {
+    /// Builds a simulation at time zero, seeded with the scenario's seed.
+    pub fn new(scenario: Scenario) -> Result<Self, Vec<ScenarioError>> {
+        let seed = scenario.seed;
+        Self::with_seed(scenario, seed)
+    }
+
+    /// Builds a simulation at time zero with another seed.
+    pub fn with_seed(scenario: Scenario, seed: u64) -> Result<Self, Vec<ScenarioError>> {
+        validate(&scenario)?;
+        let topo = Topology::build(&scenario);
+        let services = scenario.nodes.iter().map(ServiceState::for_node).collect();
+        let queues = scenario.nodes.iter().map(|_| QueueState::default()).collect();
+        let links = scenario.links.iter().map(LinkState::for_link).collect();
+        let metrics = Metrics::new(&scenario);
+        let mut sim = Simulation {
+            topo,
+            now: 0,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            rng: Rng::new(seed),
+            services,
+            queues,
+            links,
+            msgs: BTreeMap::new(),
+            works: Slab::default(),
+            calls: Slab::default(),
+            faults: Vec::new(),
+            ledger: Ledger::default(),
+            metrics,
+            recorder: None,
+            hasher: None,
+            next_msg: 1,
+            next_corr: 1,
+            timers_fired: 0,
+            scenario,
+        };
+        for i in 0..sim.scenario.sources.len() {
+            sim.schedule_first_arrival(i);
+        }
+        for f in sim.scenario.faults.clone() {
+            sim.add_fault(f);
+        }
+        Ok(sim)
+    }
+
+    /// The scenario as it stands, edits included.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The simulated clock.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// When the next event is due, if any is.
+    pub fn next_event_time(&self) -> Option<Micros> {
+        self.heap.peek().map(|Reverse(t)| t.at)
+    }
+
+    /// Timers processed so far (the engine's own work counter).
+    pub fn timers_fired(&self) -> u64 {
+        self.timers_fired
+    }
+
+    /// Metrics folded from the event stream so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The message ledger so far.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Messages with no fate yet, as the engine counts them (the ledger must agree).
+    pub fn live_messages(&self) -> u64 {
+        self.msgs.len() as u64
+    }
+
+    /// Keeps every event from now on, to be taken with [`Simulation::drain_events`].
+    pub fn set_recording(&mut self, on: bool) {
+        self.recorder = if on { Some(Vec::new()) } else { None };
+    }
+
+    /// Takes the events recorded since the last call.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.recorder.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Starts hashing the event stream (see [`Simulation::trace_hash`]).
+    pub fn enable_trace_hash(&mut self) {
+        self.hasher.get_or_insert_with(TraceHasher::default);
+    }
+
+    /// The hash of every event since hashing was enabled: equal hashes mean
+    /// the same event stream, byte for byte.
+    pub fn trace_hash(&self) -> Option<u64> {
+        self.hasher.as_ref().map(TraceHasher::finish)
+    }
+
+    /// Processes the next event. Returns its time, or `None` when nothing is left to do.
+    pub fn step(&mut self) -> Result<Option<Micros>, SimError> {
+        let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
+        self.now = timer.at;
+        self.timers_fired += 1;
+        self.fire(timer.action);
+        self.check_conservation();
+        Ok(Some(self.now))
+    }
+
+    /// Processes every event due at or before `until`, then sets the clock to `until`.
+    /// Returns how many events were processed.
+    pub fn run_until(&mut self, until: Micros) -> Result<u64, SimError> {
+        if until < self.now {
+            return Err(SimError::TimeInPast { now: self.now, asked: until });
+        }
+        let mut n = 0;
+        while self.heap.peek().is_some_and(|Reverse(t)| t.at <= until) {
+            self.step()?;
+            n += 1;
+        }
+        self.now = until;
+        Ok(n)
+    }
+
+    /// Processes at most `n` events. Returns how many were processed.
+    pub fn run_events(&mut self, n: u64) -> Result<u64, SimError> {
+        let mut done = 0;
+        while done < n && self.step()?.is_some() {
+            done += 1;
+        }
+        Ok(done)
+    }
+
+    fn check_conservation(&self) {
+        debug_assert!(
+            self.ledger.balances(self.live_messages()),
+            "ledger out of balance at {}: {:?} vs {} live",
+            self.now,
+            self.ledger,
+            self.live_messages()
+        );
+    }
+
+    // ---- plumbing shared by the behaviour files ----
+
+    fn schedule(&mut self, at: Micros, action: Action) {
+        self.seq += 1;
+        self.heap.push(Reverse(Timer { at, seq: self.seq, action }));
+    }
+
+    fn emit(&mut self, kind: EventKind) {
+        self.ledger.observe(&kind);
+        self.metrics.observe(self.now, &kind);
+        if let Some(h) = &mut self.hasher {
+            h.write(self.now, &kind);
+        }
+        if let Some(rec) = &mut self.recorder {
+            rec.push(Event { t: self.now, kind });
+        }
+    }
+
+    fn new_msg_id(&mut self) -> MsgId {
+        let id = self.next_msg;
+        self.next_msg += 1;
+        id
+    }
+
+    /// Gives a live message its fate (once; later calls do nothing).
+    fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
+        if self.msgs.remove(&msg).is_some() {
+            self.emit(EventKind::Settled { msg, fate });
+        }
+    }
+
+    fn link_latency(&mut self, link: u32) -> Micros {
+        let l = &self.scenario.links[link as usize];
+        let extra = self.links[link as usize].extra_latency;
+        l.latency.sample(&mut self.rng).saturating_add(extra)
+    }
+
+    fn fire(&mut self, action: Action) {
+        match action {
+            Action::SourceArrival { source } => self.source_arrival(source),
+            Action::RequestArrive(r) => self.request_arrive(r),
+            Action::WorkStep { work } => self.work_step(work),
+            Action::ReplyArrive { call, attempt, ok, msg, link } => self.reply_arrive(call, attempt, ok, msg, link),
+            Action::CallTimeout { call, attempt } => self.call_timeout(call, attempt),
+            Action::RetryFire { call } => self.retry_fire(call),
+            Action::EnqueueArrive { msg, queue, link } => self.enqueue_arrive(msg, queue, link),
+            Action::DeliveryArrive(d) => self.delivery_arrive(d),
+            Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
+            Action::AckArrive { msg } => self.ack_arrive(msg),
+            Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
+            Action::FaultStart { fault } => self.fault_start(fault),
+            Action::FaultEnd { fault } => self.fault_end(fault),
+        }
+    }
+
+    // ---- sources ----
+
+    fn schedule_first_arrival(&mut self, i: usize) {
+        let src = &self.scenario.sources[i];
+        let start = ms_to_micros(src.start_ms);
+        match src.arrival {
+            Arrival::Burst { at_ms, .. } => {
+                let at = ms_to_micros(at_ms).max(start);
+                self.schedule(at, Action::SourceArrival { source: i as u32 });
+            }
+            _ => {
+                let gap = self.arrival_gap(i);
+                self.schedule(start.saturating_add(gap), Action::SourceArrival { source: i as u32 });
+            }
+        }
+    }
+
+    fn arrival_gap(&mut self, i: usize) -> Micros {
+        match self.scenario.sources[i].arrival {
+            Arrival::Poisson { rate_per_s } => {
+                let mean_us = SECOND as f64 / rate_per_s;
+                let gap = -mean_us * libm::log(self.rng.next_f64_open0());
+                (libm::round(gap) as Micros).max(1)
+            }
+            Arrival::Constant { rate_per_s } => (libm::round(SECOND as f64 / rate_per_s) as Micros).max(1),
+            Arrival::Burst { .. } => 0,
+        }
+    }
+
+    fn source_arrival(&mut self, source: u32) {
+        let i = source as usize;
+        let src = &self.scenario.sources[i];
+        if let Some(stop) = src.stop_ms {
+            if self.now > ms_to_micros(stop) {
+                return;
+            }
+        }
+        let Some(&node) = self.topo.node_ix.get(&src.target) else { return };
+        let budget = ms_to_micros(src.budget_ms);
+        let count = match src.arrival {
+            Arrival::Burst { count, .. } => count,
+            _ => 1,
+        };
+        for _ in 0..count {
+            self.place_order(source, node, budget);
+        }
+        if !matches!(self.scenario.sources[i].arrival, Arrival::Burst { .. }) {
+            let gap = self.arrival_gap(i);
+            self.schedule(self.now.saturating_add(gap), Action::SourceArrival { source });
+        }
+    }
+
+    fn place_order(&mut self, source: u32, node: u32, budget: Micros) {
+        let corr = self.next_corr;
+        self.next_corr += 1;
+        let msg = self.new_msg_id();
+        self.msgs.insert(msg, Msg::new(corr));
+        self.emit(EventKind::OrderPlaced { source, node, msg, corr });
+        if matches!(self.scenario.nodes[node as usize].kind, NodeKind::Queue(_)) {
+            self.enqueue_arrive(msg, node, None);
+        } else {
+            let order = OrderInfo { source, placed: self.now, budget };
+            self.dispatch_request(node, msg, corr, Job::Order(order), false);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Changes to a running simulation: faults, mitigations and service
+//! settings. Each edit is checked like a scenario field, written back into
+//! the scenario (so it can be saved) and takes effect at the current time.
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::breaker::{Breaker, BreakerState};
+use crate::engine::error::{ScenarioError, SimError};
+use crate::engine::event::EventKind;
+use crate::engine::retry::Budget;
+use crate::engine::scenario::{Fault, NodeKind, QueueSpec, ServiceSpec, Transport};
+use crate::engine::time::micros_to_ms;
+use crate::engine::validate::{check_sync_policy, validate_fault};
+
+/// A fault known to the simulation, with whether it is acting now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultStatus {
+    /// Its index, for [`Simulation::clear_fault`].
+    pub index: u32,
+    /// The fault.
+    pub fault: Fault,
+    /// Acting now.
+    pub active: bool,
+    /// Over (recovered or cleared).
+    pub ended: bool,
+}
+
+impl Simulation {
+    /// Applies a fault now (or at `at_ms` if that is later). Returns its index.
+    pub fn apply_fault(&mut self, mut fault: Fault) -> Result<u32, SimError> {
+        if fault.at_ms < micros_to_ms(self.now) {
+            fault.at_ms = micros_to_ms(self.now);
+        }
+        validate_fault(&self.scenario, &fault, "$.fault")?;
+        Ok(self.add_fault(fault))
+    }
+
+    /// Ends a fault now.
+    pub fn clear_fault(&mut self, index: u32) -> Result<(), SimError> {
+        if index as usize >= self.faults.len() {
+            return Err(ScenarioError::new("$.fault", format!("no fault with index {index}")).into());
+        }
+        self.fault_end(index);
+        Ok(())
+    }
+
+    /// Every fault so far, in the order they were added.
+    pub fn faults(&self) -> Vec<FaultStatus> {
+        self.faults
+            .iter()
+            .enumerate()
+            .map(|(i, s)| FaultStatus { index: i as u32, fault: s.fault.clone(), active: s.active, ended: s.ended })
+            .collect()
+    }
+
+    /// Replaces a link's transport settings (the transport type cannot change).
+    pub fn set_transport(&mut self, link_id: &str, transport: Transport) -> Result<(), SimError> {
+        let Some(&link) = self.topo.link_ix.get(link_id) else {
+            return Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into());
+        };
+        let old = &self.scenario.links[link as usize].transport;
+        if std::mem::discriminant(old) != std::mem::discriminant(&transport) {
+            return Err(
+                ScenarioError::new("$.transport.type", "a link's transport type cannot change while running").into()
+            );
+        }
+        let mut problems: Vec<ScenarioError> = Vec::new();
+        match &transport {
+            Transport::RequestResponse(p) => check_sync_policy(p, "$.transport", &mut problems),
+            Transport::Consume(c) if c.prefetch == 0 || c.prefetch > 10_000 => {
+                problems.push(ScenarioError::new("$.transport.prefetch", "must be between 1 and 10000"));
+            }
+            _ => {}
+        }
+        if let Some(p) = problems.into_iter().next() {
+            return Err(p.into());
+        }
+        let breaker_changed = match (old, &transport) {
+            (Transport::RequestResponse(a), Transport::RequestResponse(b)) => a.breaker != b.breaker,
+            _ => false,
+        };
+        let budget_changed = match (old, &transport) {
+            (Transport::RequestResponse(a), Transport::RequestResponse(b)) => {
+                a.retry.as_ref().map(|r| &r.budget) != b.retry.as_ref().map(|r| &r.budget)
+            }
+            _ => false,
+        };
+        if let Transport::RequestResponse(p) = &transport {
+            if breaker_changed {
+                let from = self.links[link as usize].breaker.as_ref().map(Breaker::state);
+                self.links[link as usize].breaker = p.breaker.as_ref().map(Breaker::new);
+                if let Some(from) = from.filter(|s| *s != BreakerState::Closed) {
+                    self.emit(EventKind::BreakerChanged { link, from, to: BreakerState::Closed });
+                }
+            }
+            if budget_changed {
+                self.links[link as usize].budget = p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new);
+            }
+        }
+        self.scenario.links[link as usize].transport = transport;
+        if let Some(&queue) = self.topo.node_ix.get(&self.scenario.links[link as usize].from) {
+            self.pump_queue(queue);
+        }
+        Ok(())
+    }
+
+    /// Replaces a service's settings. More replicas start at once; fewer
+    /// retire the highest-numbered instances after their current work.
+    pub fn set_service(&mut self, node_id: &str, spec: ServiceSpec) -> Result<(), SimError> {
+        let Some(&node) = self.topo.node_ix.get(node_id) else {
+            return Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into());
+        };
+        let NodeKind::Service(_) = self.scenario.nodes[node as usize].kind else {
+            return Err(ScenarioError::new("$.node", format!("'{node_id}' is not a service")).into());
+        };
+        let mut probe = self.scenario.clone();
+        probe.nodes[node as usize].kind = NodeKind::Service(spec.clone());
+        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
+            return Err(problems.remove(0).into());
+        }
+        self.scenario.nodes[node as usize].kind = NodeKind::Service(spec.clone());
+        let svc = &mut self.services[node as usize];
+        while (svc.replicas.len() as u32) < spec.replicas {
+            svc.replicas.push(Replica { up: !svc.crashed, ..Replica::default() });
+        }
+        for (i, r) in svc.replicas.iter_mut().enumerate() {
+            r.retired = i as u32 >= spec.replicas;
+        }
+        svc.spec = spec.clone();
+        self.metrics.set_capacity(node as usize, self.now, spec.replicas * spec.concurrency);
+        for r in 0..self.services[node as usize].replicas.len() as u32 {
+            self.start_next(node, r);
+        }
+        self.pump_consumers_of(node);
+        Ok(())
+    }
+
+    /// Replaces a queue's settings (visibility timeout, dead-letter redrive).
+    pub fn set_queue(&mut self, node_id: &str, spec: QueueSpec) -> Result<(), SimError> {
+        let Some(&node) = self.topo.node_ix.get(node_id) else {
+            return Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into());
+        };
+        let NodeKind::Queue(_) = self.scenario.nodes[node as usize].kind else {
+            return Err(ScenarioError::new("$.node", format!("'{node_id}' is not a queue")).into());
+        };
+        let mut probe = self.scenario.clone();
+        probe.nodes[node as usize].kind = NodeKind::Queue(spec.clone());
+        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
+            return Err(problems.remove(0).into());
+        }
+        self.scenario.nodes[node as usize].kind = NodeKind::Queue(spec);
+        self.pump_queue(node);
+        Ok(())
+    }
+}

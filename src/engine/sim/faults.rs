@@ -1,0 +1,155 @@
+//! Faults: scheduled in the scenario or applied while running. The state of
+//! a node or link is recomputed from all its active faults whenever one
+//! starts or ends, so overlapping faults combine and recover cleanly.
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::event::{EventKind, Reason};
+use crate::engine::scenario::{Fault, FaultEffect};
+use crate::engine::time::ms_to_micros;
+
+impl Simulation {
+    /// Registers a fault and schedules its start and end. Returns its index.
+    pub(super) fn add_fault(&mut self, fault: Fault) -> u32 {
+        let i = self.faults.len() as u32;
+        let start = ms_to_micros(fault.at_ms).max(self.now);
+        let end = fault.until_ms.map(ms_to_micros);
+        let poison_left = match fault.effect {
+            FaultEffect::Poison { count, .. } => count,
+            _ => None,
+        };
+        self.faults.push(FaultSlot { fault, active: false, ended: false, poison_left });
+        self.schedule(start, Action::FaultStart { fault: i });
+        if let Some(end) = end {
+            self.schedule(end.max(start), Action::FaultEnd { fault: i });
+        }
+        i
+    }
+
+    pub(super) fn fault_start(&mut self, i: u32) {
+        let Some(slot) = self.faults.get_mut(i as usize) else { return };
+        if slot.active || slot.ended {
+            return;
+        }
+        slot.active = true;
+        self.emit(EventKind::FaultApplied { fault: i });
+        self.refresh_target(i);
+    }
+
+    pub(super) fn fault_end(&mut self, i: u32) {
+        let Some(slot) = self.faults.get_mut(i as usize) else { return };
+        if slot.ended {
+            return;
+        }
+        let was_active = slot.active;
+        slot.active = false;
+        slot.ended = true;
+        if was_active {
+            self.emit(EventKind::FaultCleared { fault: i });
+            self.refresh_target(i);
+        }
+    }
+
+    fn refresh_target(&mut self, i: u32) {
+        let target = self.faults[i as usize].fault.target.clone();
+        if let Some(&link) = self.topo.link_ix.get(&target) {
+            if self.faults[i as usize].fault.effect.is_link_fault() {
+                self.refresh_link(link);
+                return;
+            }
+        }
+        if let Some(&node) = self.topo.node_ix.get(&target) {
+            self.refresh_node(node);
+        }
+    }
+
+    fn active_on<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a FaultEffect> + 'a {
+        self.faults.iter().filter(move |s| s.active && s.fault.target == target).map(|s| &s.fault.effect)
+    }
+
+    fn refresh_link(&mut self, link: u32) {
+        let id = self.scenario.links[link as usize].id.clone();
+        let mut partitioned = false;
+        let mut extra = 0;
+        for e in self.active_on(&id) {
+            match e {
+                FaultEffect::Partition => partitioned = true,
+                FaultEffect::LinkLatency { ms } => extra += ms_to_micros(*ms),
+                _ => {}
+            }
+        }
+        let l = &mut self.links[link as usize];
+        l.partitioned = partitioned;
+        l.extra_latency = extra;
+    }
+
+    fn refresh_node(&mut self, node: u32) {
+        let id = self.scenario.nodes[node as usize].id.clone();
+        let (mut slow, mut extra, mut crashed, mut hung, mut err) = (1.0f64, 0, false, false, 0.0f64);
+        for e in self.active_on(&id) {
+            match e {
+                FaultEffect::Slow { factor } => slow *= factor,
+                FaultEffect::ExtraLatency { ms } => extra += ms_to_micros(*ms),
+                FaultEffect::Crash => crashed = true,
+                FaultEffect::Hang => hung = true,
+                FaultEffect::ErrorRate { rate } => err += rate,
+                _ => {}
+            }
+        }
+        let svc = &mut self.services[node as usize];
+        if svc.is_client {
+            return;
+        }
+        let was_crashed = svc.crashed;
+        let was_hung = svc.hung;
+        svc.slow_factor = slow;
+        svc.extra = extra;
+        svc.hung = hung;
+        svc.error_extra = err.min(1.0);
+        svc.crashed = crashed;
+        if crashed && !was_crashed {
+            for r in 0..svc.replicas.len() as u32 {
+                self.crash_replica(node, r, Reason::Crashed, false);
+            }
+        } else if !crashed && was_crashed {
+            let down: Vec<(u32, u32)> = self.services[node as usize]
+                .replicas
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.up)
+                .map(|(i, r)| (i as u32, r.epoch))
+                .collect();
+            for (r, epoch) in down {
+                self.replica_restart(node, r, epoch);
+            }
+        }
+        if was_hung && !hung {
+            let parked = std::mem::take(&mut self.services[node as usize].parked);
+            for work in parked {
+                self.schedule(self.now, Action::WorkStep { work });
+            }
+        }
+    }
+
+    /// Whether the next message `node` sends to a queue is poison.
+    pub(super) fn take_poison(&mut self, node: u32) -> bool {
+        let id = &self.scenario.nodes[node as usize].id;
+        let mut hit = None;
+        for (i, s) in self.faults.iter().enumerate() {
+            if s.active && &s.fault.target == id && s.poison_left != Some(0) {
+                if let FaultEffect::Poison { probability, .. } = s.fault.effect {
+                    hit = Some((i, probability));
+                    break;
+                }
+            }
+        }
+        let Some((i, p)) = hit else { return false };
+        if !self.rng.chance(p) {
+            return false;
+        }
+        if let Some(left) = self.faults[i].poison_left.as_mut() {
+            *left -= 1;
+        }
+        true
+    }
+}

@@ -1,0 +1,193 @@
+//! Queues with Amazon SQS semantics: a delivered message is invisible for the
+//! visibility timeout and comes back unless acknowledged; once it has been
+//! received `max_receive_count` times, the next receive moves it to the
+//! dead-letter queue instead. Consumers compete, each instance holding at
+//! most `prefetch` unacknowledged deliveries (RabbitMQ's basic.qos).
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
+use crate::engine::scenario::{NodeKind, Transport};
+use crate::engine::time::{ms_to_micros, Micros};
+
+impl Simulation {
+    pub(super) fn consumer_is_idempotent(&self, link: u32) -> bool {
+        matches!(&self.scenario.links[link as usize].transport, Transport::Consume(c) if c.idempotent)
+    }
+
+    fn prefetch(&self, link: u32) -> u32 {
+        match &self.scenario.links[link as usize].transport {
+            Transport::Consume(c) => c.prefetch,
+            _ => 1,
+        }
+    }
+
+    fn queue_gauges(&self, queue: u32) -> (u32, Option<Micros>) {
+        let q = &self.queues[queue as usize];
+        (q.ready.len() as u32, q.ready.first().map(|(t, _)| *t))
+    }
+
+    /// A producer sends a message towards a queue; it does not wait for it.
+    pub(super) fn send_enqueue(&mut self, node: u32, link: u32, parent: MsgId, corr: CorrId) {
+        let msg = self.new_msg_id();
+        let poison = self.take_poison(node);
+        let mut m = Msg::new(corr);
+        m.poison = poison;
+        self.msgs.insert(msg, m);
+        self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0 });
+        if self.links[link as usize].partitioned {
+            self.emit(EventKind::Lost { msg, link });
+            self.settle(msg, Fate::Dropped(Reason::Partition));
+            return;
+        }
+        let queue = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
+        let at = self.now.saturating_add(self.link_latency(link));
+        self.schedule(at, Action::EnqueueArrive { msg, queue, link: Some(link) });
+    }
+
+    /// A message lands in a queue and becomes visible.
+    pub(super) fn enqueue_arrive(&mut self, msg: MsgId, queue: u32, _link: Option<u32>) {
+        let now = self.now;
+        let Some(m) = self.msgs.get_mut(&msg) else { return };
+        m.queue = Some(QueueMsg {
+            queue,
+            first_enqueued: now,
+            visible_since: now,
+            visible: true,
+            receive_count: 0,
+            deliveries: 0,
+        });
+        self.queues[queue as usize].ready.insert((now, msg));
+        let (depth, oldest) = self.queue_gauges(queue);
+        self.emit(EventKind::Enqueued { msg, queue, depth, oldest });
+        self.pump_queue(queue);
+    }
+
+    /// Offers visible messages to consumer instances with room, oldest message first.
+    pub(super) fn pump_queue(&mut self, queue: u32) {
+        let max_receives = match &self.scenario.nodes[queue as usize].kind {
+            NodeKind::Queue(q) => q.max_receive_count,
+            _ => return,
+        };
+        loop {
+            let Some(&(first, msg)) = self.queues[queue as usize].ready.first() else { return };
+            let Some((link, node, replica)) = self.pick_consumer(queue) else { return };
+            self.queues[queue as usize].ready.remove(&(first, msg));
+            let Some(m) = self.msgs.get_mut(&msg) else { continue };
+            let Some(qm) = m.queue.as_mut() else { continue };
+            qm.visible = false;
+            if max_receives.is_some_and(|max| qm.receive_count >= max) {
+                let receive_count = qm.receive_count;
+                let (depth, oldest) = self.queue_gauges(queue);
+                self.emit(EventKind::DeadLettered { msg, queue, receive_count, depth, oldest });
+                self.settle(msg, Fate::DeadLettered);
+                continue;
+            }
+            qm.receive_count += 1;
+            qm.deliveries += 1;
+            let (receive_count, delivery, waited) = (qm.receive_count, qm.deliveries, self.now - qm.visible_since);
+            let (corr, poison) = (m.corr, m.poison);
+            let r = &mut self.services[node as usize].replicas[replica as usize];
+            r.unacked += 1;
+            let epoch = r.epoch;
+            let (depth, oldest) = self.queue_gauges(queue);
+            self.emit(EventKind::Delivered { msg, queue, link, node, replica, receive_count, waited, depth, oldest });
+            let at = self.now.saturating_add(self.link_latency(link));
+            self.schedule(
+                at,
+                Action::DeliveryArrive(Delivery { msg, corr, queue, link, node, replica, epoch, poison }),
+            );
+            let vis = match &self.scenario.nodes[queue as usize].kind {
+                NodeKind::Queue(q) => ms_to_micros(q.visibility_timeout_ms),
+                _ => 0,
+            };
+            self.schedule(self.now.saturating_add(vis), Action::VisibilityExpire { msg, delivery });
+        }
+    }
+
+    /// The consumer instance with the fewest unacknowledged deliveries and room for one more;
+    /// ties go round-robin so competing consumers share the work.
+    fn pick_consumer(&mut self, queue: u32) -> Option<(u32, u32, u32)> {
+        let links = &self.topo.consumers[queue as usize];
+        let mut candidates = Vec::new();
+        for &link in links {
+            let node = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied()?;
+            let prefetch = self.prefetch(link);
+            for (i, r) in self.services[node as usize].replicas.iter().enumerate() {
+                if r.up && !r.retired && r.unacked < prefetch {
+                    candidates.push((r.unacked, link, node, i as u32));
+                }
+            }
+        }
+        let least = candidates.iter().map(|c| c.0).min()?;
+        let tied: Vec<_> = candidates.into_iter().filter(|c| c.0 == least).collect();
+        let q = &mut self.queues[queue as usize];
+        let pick = tied[q.rr % tied.len()];
+        q.rr = q.rr.wrapping_add(1);
+        Some((pick.1, pick.2, pick.3))
+    }
+
+    /// Offers work from every queue this service consumes.
+    pub(super) fn pump_consumers_of(&mut self, node: u32) {
+        let links = self.topo.consumes_from[node as usize].clone();
+        for link in links {
+            if let Some(&queue) = self.topo.node_ix.get(&self.scenario.links[link as usize].from) {
+                self.pump_queue(queue);
+            }
+        }
+    }
+
+    /// A delivery reaches its consumer instance (lost if the instance died meanwhile).
+    pub(super) fn delivery_arrive(&mut self, d: Delivery) {
+        let r = &self.services[d.node as usize].replicas[d.replica as usize];
+        if !r.up || r.epoch != d.epoch {
+            return;
+        }
+        let svc = &self.services[d.node as usize];
+        if self.consumer_is_idempotent(d.link) && svc.applied.contains(&d.msg) {
+            self.emit(EventKind::DuplicateSuppressed { msg: d.msg, node: d.node });
+            self.send_ack(d.msg, d.queue, d.link);
+            let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
+            r.unacked = r.unacked.saturating_sub(1);
+            self.pump_queue(d.queue);
+            return;
+        }
+        self.emit(EventKind::Arrived { msg: d.msg, node: d.node });
+        let job = Job::Delivery { queue: d.queue, link: d.link };
+        self.admit(d.node, d.replica, d.msg, d.corr, job, d.poison, false);
+    }
+
+    /// The visibility timeout ran out without an ack: the message is visible again.
+    pub(super) fn visibility_expire(&mut self, msg: MsgId, delivery: u32) {
+        let now = self.now;
+        let Some(qm) = self.msgs.get_mut(&msg).and_then(|m| m.queue.as_mut()) else { return };
+        if qm.visible || qm.deliveries != delivery {
+            return;
+        }
+        qm.visible = true;
+        qm.visible_since = now;
+        let (queue, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
+        self.queues[queue as usize].ready.insert((first, msg));
+        let (depth, oldest) = self.queue_gauges(queue);
+        self.emit(EventKind::VisibilityExpired { msg, queue, receive_count, depth, oldest });
+        self.pump_queue(queue);
+    }
+
+    /// The consumer acknowledges over the link; the queue deletes on arrival.
+    pub(super) fn send_ack(&mut self, msg: MsgId, _queue: u32, link: u32) {
+        let at = self.now.saturating_add(self.link_latency(link));
+        self.schedule(at, Action::AckArrive { msg });
+    }
+
+    pub(super) fn ack_arrive(&mut self, msg: MsgId) {
+        let Some(qm) = self.msgs.get(&msg).and_then(|m| m.queue.as_ref()) else { return };
+        let (queue, first, visible) = (qm.queue, qm.first_enqueued, qm.visible);
+        if visible {
+            self.queues[queue as usize].ready.remove(&(first, msg));
+        }
+        self.msgs.remove(&msg);
+        let (depth, oldest) = self.queue_gauges(queue);
+        self.emit(EventKind::Acked { msg, queue, depth, oldest });
+        self.emit(EventKind::Settled { msg, fate: Fate::Processed });
+    }
+}

@@ -1,0 +1,307 @@
+//! Services: worker pools, backlogs, processing, crashes and hangs.
+//!
+//! A request holds a worker from the moment it starts until it has run its
+//! own processing, called its synchronous downstreams in order, sent its
+//! queue messages and replied. Slow downstreams therefore fill the callers'
+//! pools hop by hop: the cascade emerges from this rule alone.
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
+use crate::engine::slab::Key;
+
+impl Simulation {
+    /// A call attempt reaches its callee.
+    pub(super) fn request_arrive(&mut self, r: RequestArrival) {
+        let job = Job::Request { call: r.call, attempt: r.attempt, link: r.link };
+        self.dispatch_request(r.node, r.msg, r.corr, job, false);
+    }
+
+    /// Routes a request to the least loaded instance that is up (lowest index on ties).
+    pub(super) fn dispatch_request(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, poison: bool) {
+        let svc = &self.services[node as usize];
+        let pick = svc
+            .replicas
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.up && !r.retired)
+            .min_by_key(|(i, r)| (u64::from(r.busy) + r.waiting.len() as u64, *i))
+            .map(|(i, _)| i as u32);
+        let Some(replica) = pick else {
+            self.emit(EventKind::Rejected { msg, node, reason: Reason::Unavailable });
+            self.answer_unstarted(node, msg, corr, job, Reason::Unavailable);
+            return;
+        };
+        self.emit(EventKind::Arrived { msg, node });
+        self.admit(node, replica, msg, corr, job, poison, true);
+    }
+
+    /// Puts a message into an instance: into a worker if one is free, else the backlog.
+    pub(super) fn admit(
+        &mut self,
+        node: u32,
+        replica: u32,
+        msg: MsgId,
+        corr: CorrId,
+        job: Job,
+        poison: bool,
+        bounded: bool,
+    ) {
+        let svc = &self.services[node as usize];
+        let r = &svc.replicas[replica as usize];
+        let free = r.busy < svc.spec.concurrency;
+        if !free && bounded && r.waiting.len() as u64 >= u64::from(svc.spec.backlog) {
+            self.emit(EventKind::Rejected { msg, node, reason: Reason::Overloaded });
+            self.answer_unstarted(node, msg, corr, job, Reason::Overloaded);
+            return;
+        }
+        let work = self.works.insert(Work {
+            msg,
+            corr,
+            node,
+            replica,
+            job,
+            poison,
+            arrived: self.now,
+            started: self.now,
+            stage: Stage::Waiting,
+            downstream: 0,
+        });
+        let r = &mut self.services[node as usize].replicas[replica as usize];
+        r.works.insert(work);
+        if free {
+            self.start_work(work);
+        } else {
+            r.waiting.push_back(work);
+        }
+    }
+
+    /// A worker takes the message: its own processing begins.
+    fn start_work(&mut self, key: Key) {
+        let Some(w) = self.works.get_mut(key) else { return };
+        w.stage = Stage::Processing;
+        w.started = self.now;
+        let (node, replica, msg, poison, waited) = (w.node, w.replica, w.msg, w.poison, self.now - w.arrived);
+        self.services[node as usize].replicas[replica as usize].busy += 1;
+        self.emit(EventKind::Started { msg, node, replica, waited });
+        if poison {
+            // A malformed message kills the process that tries to read it.
+            self.crash_replica(node, replica, Reason::Poison, true);
+            return;
+        }
+        let svc = &self.services[node as usize];
+        let own = svc.spec.processing.sample(&mut self.rng);
+        let slowed = (own as f64 * svc.slow_factor) as u64;
+        let duration = slowed.saturating_add(svc.extra);
+        self.schedule(self.now.saturating_add(duration), Action::WorkStep { work: key });
+    }
+
+    /// Own processing finished (or a parked worker resumed).
+    pub(super) fn work_step(&mut self, key: Key) {
+        let Some(w) = self.works.get_mut(key) else { return };
+        if w.stage != Stage::Processing && w.stage != Stage::Parked {
+            return;
+        }
+        let node = w.node as usize;
+        if self.services[node].hung {
+            w.stage = Stage::Parked;
+            self.services[node].parked.push(key);
+            return;
+        }
+        w.stage = Stage::Processing;
+        let svc = &self.services[node];
+        let p_error = (svc.spec.error_rate + svc.error_extra).min(1.0);
+        if self.rng.chance(p_error) {
+            self.finish_work(key, Err(Reason::Error));
+            return;
+        }
+        self.continue_work(key, 0);
+    }
+
+    /// Runs the work's downstream calls from `idx` on, then its enqueues, then finishes.
+    pub(super) fn continue_work(&mut self, key: Key, idx: usize) {
+        let Some(w) = self.works.get(key) else { return };
+        let node = w.node as usize;
+        if let Some(&link) = self.topo.sync_out[node].get(idx) {
+            self.start_call(key, idx, link);
+            return;
+        }
+        self.finish_work(key, Ok(()));
+    }
+
+    /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
+    pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
+        let Some(w) = self.works.remove(key) else { return };
+        let (node, replica) = (w.node, w.replica);
+        let running = w.stage != Stage::Waiting;
+        match outcome {
+            Ok(()) => {
+                let busy = self.now - w.started;
+                let self_time = busy.saturating_sub(w.downstream);
+                if self.apply_side_effects(&w) {
+                    for link in self.topo.enqueue_out[node as usize].clone() {
+                        self.send_enqueue(node, link, w.msg, w.corr);
+                    }
+                }
+                self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
+            }
+            Err(reason) => self.emit(EventKind::Failed { msg: w.msg, node, reason, running }),
+        }
+        self.answer(&w, outcome);
+        self.release(node, replica, key, running);
+    }
+
+    /// Frees the worker (or backlog place) a work item held and starts the next in line.
+    fn release(&mut self, node: u32, replica: u32, key: Key, running: bool) {
+        let r = &mut self.services[node as usize].replicas[replica as usize];
+        r.works.remove(&key);
+        if running {
+            r.busy = r.busy.saturating_sub(1);
+        } else {
+            r.waiting.retain(|k| *k != key);
+        }
+        self.start_next(node, replica);
+    }
+
+    pub(super) fn start_next(&mut self, node: u32, replica: u32) {
+        loop {
+            let svc = &mut self.services[node as usize];
+            let conc = svc.spec.concurrency;
+            let r = &mut svc.replicas[replica as usize];
+            if !r.up || r.busy >= conc {
+                return;
+            }
+            let Some(next) = r.waiting.pop_front() else { return };
+            self.start_work(next);
+        }
+    }
+
+    /// Tells the sender how its message ended.
+    fn answer(&mut self, w: &Work, outcome: Result<(), Reason>) {
+        match w.job {
+            Job::Order(order) => {
+                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+                self.emit(EventKind::OrderFinished {
+                    corr: w.corr,
+                    source: order.source,
+                    ok: outcome.is_ok(),
+                    e2e: self.now - order.placed,
+                    budget: order.budget,
+                });
+            }
+            Job::Request { call, attempt, link } => {
+                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+                self.send_reply(w.msg, call, attempt, link, outcome.is_ok());
+            }
+            Job::Delivery { queue, link } => {
+                if outcome.is_ok() {
+                    self.send_ack(w.msg, queue, link);
+                }
+                // On failure nothing is deleted: the message becomes visible again
+                // when its visibility timeout runs out (SQS).
+                self.services[w.node as usize].replicas[w.replica as usize].unacked =
+                    self.services[w.node as usize].replicas[w.replica as usize].unacked.saturating_sub(1);
+                self.pump_consumers_of(w.node);
+            }
+        }
+    }
+
+    /// Answers a message that never reached a worker.
+    fn answer_unstarted(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
+        let w = Work {
+            msg,
+            corr,
+            node,
+            replica: 0,
+            job,
+            poison: false,
+            arrived: self.now,
+            started: self.now,
+            stage: Stage::Waiting,
+            downstream: 0,
+        };
+        if let Job::Delivery { .. } = job {
+            return;
+        }
+        self.answer(&w, Err(reason));
+    }
+
+    /// An instance dies: everything it held is lost; it comes back after
+    /// `restart_ms` unless a crash fault keeps the service down.
+    pub(super) fn crash_replica(&mut self, node: u32, replica: u32, reason: Reason, restart: bool) {
+        let r = &mut self.services[node as usize].replicas[replica as usize];
+        if !r.up {
+            return;
+        }
+        r.up = false;
+        r.epoch = r.epoch.wrapping_add(1);
+        let epoch = r.epoch;
+        let held: Vec<Key> = std::mem::take(&mut r.works).into_iter().collect();
+        r.waiting.clear();
+        r.busy = 0;
+        r.unacked = 0;
+        self.emit(EventKind::ReplicaCrashed { node, replica, reason });
+        for key in held {
+            let Some(w) = self.works.remove(key) else { continue };
+            if let Stage::Calling { call, .. } = w.stage {
+                self.calls.remove(call);
+            }
+            let running = w.stage != Stage::Waiting;
+            let why = if w.poison { Reason::Poison } else { Reason::Crashed };
+            self.emit(EventKind::Failed { msg: w.msg, node, reason: why, running });
+            if let Job::Delivery { .. } = w.job {
+                // Unacknowledged: the queue redelivers it after the visibility timeout.
+                continue;
+            }
+            // The connection drops, so the caller learns at once.
+            self.answer(&w, Err(why));
+        }
+        self.services[node as usize].parked.retain(|k| self.works.get(*k).is_some());
+        if restart && !self.services[node as usize].crashed {
+            let at = self.now.saturating_add(self.services[node as usize].restart_delay());
+            self.schedule(at, Action::ReplicaRestart { node, replica, epoch });
+        }
+    }
+
+    /// A crashed instance comes back, unless the service is held down by a crash fault.
+    pub(super) fn replica_restart(&mut self, node: u32, replica: u32, epoch: u32) {
+        let svc = &mut self.services[node as usize];
+        if svc.crashed {
+            return;
+        }
+        let Some(r) = svc.replicas.get_mut(replica as usize) else { return };
+        if r.up || r.epoch != epoch {
+            return;
+        }
+        r.up = true;
+        self.emit(EventKind::ReplicaRestarted { node, replica });
+        self.pump_consumers_of(node);
+    }
+
+    /// Records that a message's side effects happen; returns false when an
+    /// idempotent consumer recognises a repeat and skips them.
+    fn apply_side_effects(&mut self, w: &Work) -> bool {
+        let Job::Delivery { link, .. } = w.job else { return true };
+        let idempotent = self.consumer_is_idempotent(link);
+        let svc = &mut self.services[w.node as usize];
+        if svc.applied.contains(&w.msg) {
+            let (msg, node) = (w.msg, w.node);
+            if idempotent {
+                self.emit(EventKind::DuplicateSuppressed { msg, node });
+                return false;
+            }
+            self.emit(EventKind::DuplicateProcessed { msg, node });
+            return true;
+        }
+        svc.applied.insert(w.msg);
+        svc.applied_order.push_back((self.now, w.msg));
+        while let Some(&(t, id)) = svc.applied_order.front() {
+            if self.now.saturating_sub(t) <= DEDUPE_WINDOW && svc.applied_order.len() <= DEDUPE_MAX {
+                break;
+            }
+            svc.applied_order.pop_front();
+            svc.applied.remove(&id);
+        }
+        true
+    }
+}

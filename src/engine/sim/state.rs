@@ -1,0 +1,302 @@
+//! The simulation's internal state types.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::engine::breaker::Breaker;
+use crate::engine::event::{CorrId, MsgId};
+use crate::engine::retry::Budget;
+use crate::engine::scenario::{Fault, Link, Node, NodeKind, Scenario, ServiceSpec, Transport};
+use crate::engine::slab::Key;
+use crate::engine::time::{ms_to_micros, Micros};
+
+/// Indices of the scenario's graph, computed once.
+pub(super) struct Topology {
+    pub node_ix: BTreeMap<String, u32>,
+    pub link_ix: BTreeMap<String, u32>,
+    /// Per node: its request-response links, in scenario order.
+    pub sync_out: Vec<Vec<u32>>,
+    /// Per node: its enqueue links, in scenario order.
+    pub enqueue_out: Vec<Vec<u32>>,
+    /// Per queue node: its consume links.
+    pub consumers: Vec<Vec<u32>>,
+    /// Per service node: the consume links that feed it.
+    pub consumes_from: Vec<Vec<u32>>,
+}
+
+impl Topology {
+    pub fn build(s: &Scenario) -> Self {
+        let node_ix: BTreeMap<String, u32> =
+            s.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i as u32)).collect();
+        let link_ix = s.links.iter().enumerate().map(|(i, l)| (l.id.clone(), i as u32)).collect();
+        let n = s.nodes.len();
+        let mut t = Topology {
+            node_ix,
+            link_ix,
+            sync_out: vec![Vec::new(); n],
+            enqueue_out: vec![Vec::new(); n],
+            consumers: vec![Vec::new(); n],
+            consumes_from: vec![Vec::new(); n],
+        };
+        for (i, l) in s.links.iter().enumerate() {
+            let (Some(&from), Some(&to)) = (t.node_ix.get(&l.from), t.node_ix.get(&l.to)) else { continue };
+            let i = i as u32;
+            match l.transport {
+                Transport::RequestResponse(_) => t.sync_out[from as usize].push(i),
+                Transport::Enqueue => t.enqueue_out[from as usize].push(i),
+                Transport::Consume(_) => {
+                    t.consumers[from as usize].push(i);
+                    t.consumes_from[to as usize].push(i);
+                }
+            }
+        }
+        t
+    }
+}
+
+/// A scheduled action. Ordered by time, then by the order it was scheduled.
+pub(super) struct Timer {
+    pub at: Micros,
+    pub seq: u64,
+    pub action: Action,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Timer {}
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timer {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+/// Everything the engine can schedule.
+pub(super) enum Action {
+    SourceArrival { source: u32 },
+    RequestArrive(RequestArrival),
+    WorkStep { work: Key },
+    ReplyArrive { call: Key, attempt: u32, ok: bool, msg: MsgId, link: u32 },
+    CallTimeout { call: Key, attempt: u32 },
+    RetryFire { call: Key },
+    EnqueueArrive { msg: MsgId, queue: u32, link: Option<u32> },
+    DeliveryArrive(Delivery),
+    VisibilityExpire { msg: MsgId, delivery: u32 },
+    AckArrive { msg: MsgId },
+    ReplicaRestart { node: u32, replica: u32, epoch: u32 },
+    FaultStart { fault: u32 },
+    FaultEnd { fault: u32 },
+}
+
+/// A call attempt reaching its callee (carries all it needs: the sender may
+/// have given up on it already).
+pub(super) struct RequestArrival {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub node: u32,
+    pub call: Key,
+    pub attempt: u32,
+    pub link: u32,
+}
+
+/// A queue message reaching a consumer instance.
+pub(super) struct Delivery {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub queue: u32,
+    pub link: u32,
+    pub node: u32,
+    pub replica: u32,
+    pub epoch: u32,
+    pub poison: bool,
+}
+
+/// A live message (removed when it settles).
+pub(super) struct Msg {
+    pub corr: CorrId,
+    pub poison: bool,
+    /// Queue messages: which queue, and their delivery bookkeeping.
+    pub queue: Option<QueueMsg>,
+}
+
+impl Msg {
+    pub fn new(corr: CorrId) -> Self {
+        Msg { corr, poison: false, queue: None }
+    }
+}
+
+pub(super) struct QueueMsg {
+    pub queue: u32,
+    pub first_enqueued: Micros,
+    pub visible_since: Micros,
+    pub visible: bool,
+    pub receive_count: u32,
+    pub deliveries: u32,
+}
+
+/// Why a worker holds a message, and whom to answer.
+#[derive(Clone, Copy)]
+pub(super) enum Job {
+    /// The first message of an order, entered by a source.
+    Order(OrderInfo),
+    /// A synchronous call: reply to `call` over `link`.
+    Request { call: Key, attempt: u32, link: u32 },
+    /// A queue delivery: ack to `queue` over `link` when done.
+    Delivery { queue: u32, link: u32 },
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct OrderInfo {
+    pub source: u32,
+    pub placed: Micros,
+    pub budget: Micros,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    Waiting,
+    Processing,
+    Calling { idx: usize, call: Key },
+    Parked,
+}
+
+/// A message held by a service instance, waiting or in a worker.
+pub(super) struct Work {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub node: u32,
+    pub replica: u32,
+    pub job: Job,
+    pub poison: bool,
+    pub arrived: Micros,
+    pub started: Micros,
+    pub stage: Stage,
+    pub downstream: Micros,
+}
+
+/// A synchronous call in progress, across its attempts.
+pub(super) struct Call {
+    pub work: Key,
+    pub link: u32,
+    pub corr: CorrId,
+    pub parent: MsgId,
+    pub attempt: u32,
+    pub msg: MsgId,
+    pub sent_at: Micros,
+    pub started: Micros,
+    pub awaiting: bool,
+    pub epoch: Option<u32>,
+    pub prev_sleep: Micros,
+}
+
+/// One instance of a service.
+#[derive(Default)]
+pub(super) struct Replica {
+    pub up: bool,
+    pub retired: bool,
+    pub epoch: u32,
+    pub busy: u32,
+    pub waiting: VecDeque<Key>,
+    pub works: BTreeSet<Key>,
+    pub unacked: u32,
+}
+
+/// A service's (or client's) instances and the faults acting on it.
+pub(super) struct ServiceState {
+    pub is_client: bool,
+    pub spec: ServiceSpec,
+    pub replicas: Vec<Replica>,
+    pub slow_factor: f64,
+    pub extra: Micros,
+    pub crashed: bool,
+    pub hung: bool,
+    pub error_extra: f64,
+    pub parked: Vec<Key>,
+    /// Ids whose side effects were applied, with when (for duplicate detection).
+    pub applied: BTreeSet<MsgId>,
+    pub applied_order: VecDeque<(Micros, MsgId)>,
+}
+
+impl ServiceState {
+    pub fn for_node(n: &Node) -> Self {
+        let (is_client, spec) = match &n.kind {
+            NodeKind::Service(spec) => (false, spec.clone()),
+            // A client: every user is their own worker, with no processing of its own.
+            _ => (
+                true,
+                ServiceSpec {
+                    replicas: 1,
+                    concurrency: u32::MAX,
+                    backlog: 0,
+                    processing: crate::engine::dist::Dist::Constant { ms: 0.0 },
+                    error_rate: 0.0,
+                    restart_ms: 0.0,
+                },
+            ),
+        };
+        let replicas = (0..spec.replicas).map(|_| Replica { up: true, ..Replica::default() }).collect();
+        ServiceState {
+            is_client,
+            spec,
+            replicas,
+            slow_factor: 1.0,
+            extra: 0,
+            crashed: false,
+            hung: false,
+            error_extra: 0.0,
+            parked: Vec::new(),
+            applied: BTreeSet::new(),
+            applied_order: VecDeque::new(),
+        }
+    }
+
+    pub fn restart_delay(&self) -> Micros {
+        ms_to_micros(self.spec.restart_ms)
+    }
+}
+
+/// A queue's visible messages, oldest first.
+#[derive(Default)]
+pub(super) struct QueueState {
+    pub ready: BTreeSet<(Micros, MsgId)>,
+    pub rr: usize,
+}
+
+/// Per-link protections and link faults.
+pub(super) struct LinkState {
+    pub breaker: Option<Breaker>,
+    pub budget: Option<Budget>,
+    pub partitioned: bool,
+    pub extra_latency: Micros,
+}
+
+impl LinkState {
+    pub fn for_link(l: &Link) -> Self {
+        let (breaker, budget) = match &l.transport {
+            Transport::RequestResponse(p) => (
+                p.breaker.as_ref().map(Breaker::new),
+                p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
+            ),
+            _ => (None, None),
+        };
+        LinkState { breaker, budget, partitioned: false, extra_latency: 0 }
+    }
+}
+
+/// A fault of the scenario or added while running.
+pub(super) struct FaultSlot {
+    pub fault: Fault,
+    pub active: bool,
+    pub ended: bool,
+    pub poison_left: Option<u32>,
+}
+
+/// How long processed ids are remembered for duplicate detection, and how many at most.
+pub(super) const DEDUPE_WINDOW: Micros = 600 * crate::engine::time::SECOND;
+pub(super) const DEDUPE_MAX: usize = 100_000;

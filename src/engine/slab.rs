@@ -1,0 +1,85 @@
+//! A slab of values addressed by generation-checked keys, so a timer that
+//! outlives its target finds nothing instead of a stranger in its slot.
+
+/// A key into a [`Slab`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    ix: u32,
+    gen: u32,
+}
+
+/// Storage with O(1) insert, lookup and removal, reusing freed slots.
+#[derive(Clone, Debug)]
+pub struct Slab<T> {
+    slots: Vec<(u32, Option<T>)>,
+    free: Vec<u32>,
+    len: usize,
+}
+
+impl<T> Default for Slab<T> {
+    fn default() -> Self {
+        Slab { slots: Vec::new(), free: Vec::new(), len: 0 }
+    }
+}
+
+impl<T> Slab<T> {
+    /// Stores `value` and returns its key.
+    pub fn insert(&mut self, value: T) -> Key {
+        self.len += 1;
+        if let Some(ix) = self.free.pop() {
+            let slot = &mut self.slots[ix as usize];
+            slot.0 = slot.0.wrapping_add(1);
+            slot.1 = Some(value);
+            Key { ix, gen: slot.0 }
+        } else {
+            self.slots.push((0, Some(value)));
+            Key { ix: (self.slots.len() - 1) as u32, gen: 0 }
+        }
+    }
+
+    /// The value under `key`, if it is still there.
+    pub fn get(&self, key: Key) -> Option<&T> {
+        match self.slots.get(key.ix as usize) {
+            Some((gen, Some(v))) if *gen == key.gen => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, mutably, if it is still there.
+    pub fn get_mut(&mut self, key: Key) -> Option<&mut T> {
+        match self.slots.get_mut(key.ix as usize) {
+            Some((gen, Some(v))) if *gen == key.gen => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Removes and returns the value under `key`.
+    pub fn remove(&mut self, key: Key) -> Option<T> {
+        match self.slots.get_mut(key.ix as usize) {
+            Some((gen, v @ Some(_))) if *gen == key.gen => {
+                self.free.push(key.ix);
+                self.len -= 1;
+                v.take()
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_keys_find_nothing() {
+        let mut s = Slab::default();
+        let a = s.insert("a");
+        assert_eq!(s.remove(a), Some("a"));
+        let b = s.insert("b");
+        assert_eq!(s.get(a), None, "slot reused under a new generation");
+        assert_eq!(s.get(b), Some(&"b"));
+        assert_eq!(s.remove(a), None);
+        *s.get_mut(b).unwrap() = "c";
+        assert_eq!(s.get(b), Some(&"c"));
+    }
+}

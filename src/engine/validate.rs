@@ -1,0 +1,435 @@
+//! Loading and checking scenarios. Every problem is reported with its JSON
+//! path and reason; nothing here panics, whatever the input.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::error::ScenarioError;
+use super::scenario::*;
+
+/// Parses and validates a scenario from JSON text.
+pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
+        Ok(s) => s,
+        Err(e) => {
+            let path = e.path().to_string();
+            let reason = e.into_inner().to_string();
+            let (path, reason) = refine_tagged(json, &path).unwrap_or((path, reason));
+            let path = if path == "." { "$".to_string() } else { format!("$.{}", path.trim_start_matches('.')) };
+            return Err(vec![ScenarioError::new(path, reason)]);
+        }
+    };
+    validate(&scenario)?;
+    Ok(scenario)
+}
+
+/// serde reports errors inside internally tagged enums (`"type": ...`) at the
+/// enum itself; this re-reads that part as the variant's own struct to name
+/// the exact field.
+fn refine_tagged(json: &str, path: &str) -> Option<(String, String)> {
+    use serde::de::DeserializeOwned;
+    fn try_as<T: DeserializeOwned>(v: serde_json::Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(v).err().map(|e| (e.path().to_string(), e.into_inner().to_string()))
+    }
+    let root: serde_json::Value = serde_json::from_str(json).ok()?;
+    let mut at = &root;
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        at = at.get(name)?;
+        if let Some(i) = index {
+            at = at.get(i)?;
+        }
+    }
+    let mut fields = at.as_object()?.clone();
+    let ty = fields.remove("type")?.as_str()?.to_string();
+    let inner = serde_json::Value::Object(fields);
+    let (sub, reason) = match ty.as_str() {
+        "service" => try_as::<ServiceSpec>(inner),
+        "queue" => try_as::<QueueSpec>(inner),
+        "request_response" => try_as::<SyncPolicy>(inner),
+        "consume" => try_as::<ConsumePolicy>(inner),
+        _ => None,
+    }?;
+    let sub = sub.trim_start_matches('.');
+    Some((if sub.is_empty() { path.to_string() } else { format!("{path}.{sub}") }, reason))
+}
+
+/// Checks a scenario and lists every problem found.
+pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
+    let mut v = Problems::default();
+    if s.version != FORMAT_VERSION {
+        v.add("$.version", format!("unsupported version {}; this engine reads version {FORMAT_VERSION}", s.version));
+    }
+    if s.nodes.is_empty() {
+        v.add("$.nodes", "a scenario needs at least one node");
+    }
+    let nodes = check_nodes(s, &mut v);
+    let links = check_links(s, &nodes, &mut v);
+    check_sync_cycles(s, &nodes, &mut v);
+    check_sources(s, &nodes, &mut v);
+    check_faults(s, &nodes, &links, &mut v);
+    v.finish()
+}
+
+/// Checks one fault against a scenario (used for faults applied while running).
+pub fn validate_fault(s: &Scenario, f: &Fault, path: &str) -> Result<(), ScenarioError> {
+    let mut v = Problems::default();
+    let nodes: BTreeMap<&str, &Node> = s.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let links: BTreeSet<&str> = s.links.iter().map(|l| l.id.as_str()).collect();
+    check_fault(f, path, &nodes, &links, &mut v);
+    match v.finish() {
+        Ok(()) => Ok(()),
+        Err(mut all) => Err(all.remove(0)),
+    }
+}
+
+#[derive(Default)]
+struct Problems(Vec<ScenarioError>);
+
+impl Problems {
+    fn add(&mut self, path: impl Into<String>, reason: impl Into<String>) {
+        self.0.push(ScenarioError::new(path, reason));
+    }
+    fn finish(self) -> Result<(), Vec<ScenarioError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+fn finite_non_negative(x: f64) -> bool {
+    x.is_finite() && x >= 0.0
+}
+
+fn check_id(id: &str, path: &str, v: &mut Problems) {
+    if id.is_empty() {
+        v.add(path, "must not be empty");
+    } else if id.len() > 64 {
+        v.add(path, "must be at most 64 characters");
+    }
+}
+
+fn check_dist(d: &super::dist::Dist, path: &str, v: &mut Problems) {
+    if let Some((field, reason)) = d.problem() {
+        v.add(format!("{path}.{field}"), reason);
+    }
+}
+
+fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a Node> {
+    let mut nodes = BTreeMap::new();
+    for (i, n) in s.nodes.iter().enumerate() {
+        let p = format!("$.nodes[{i}]");
+        check_id(&n.id, &format!("{p}.id"), v);
+        if nodes.insert(n.id.as_str(), n).is_some() {
+            v.add(format!("{p}.id"), format!("duplicate node id '{}'", n.id));
+        }
+        if !n.position.x.is_finite() || !n.position.y.is_finite() {
+            v.add(format!("{p}.position"), "coordinates must be finite numbers");
+        }
+        match &n.kind {
+            NodeKind::Client => {}
+            NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
+            NodeKind::Queue(q) => {
+                if !finite_non_negative(q.visibility_timeout_ms) || q.visibility_timeout_ms == 0.0 {
+                    v.add(format!("{p}.kind.visibility_timeout_ms"), "must be a finite number > 0");
+                }
+                if q.max_receive_count == Some(0) {
+                    v.add(
+                        format!("{p}.kind.max_receive_count"),
+                        "must be at least 1, or null for no dead-letter queue",
+                    );
+                }
+            }
+        }
+    }
+    nodes
+}
+
+fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
+    if spec.replicas == 0 || spec.replicas > 64 {
+        v.add(format!("{p}.replicas"), "must be between 1 and 64");
+    }
+    if spec.concurrency == 0 || spec.concurrency > 10_000 {
+        v.add(format!("{p}.concurrency"), "must be between 1 and 10000");
+    }
+    if spec.backlog > 1_000_000 {
+        v.add(format!("{p}.backlog"), "must be at most 1000000");
+    }
+    check_dist(&spec.processing, &format!("{p}.processing"), v);
+    if !(0.0..=1.0).contains(&spec.error_rate) {
+        v.add(format!("{p}.error_rate"), "must be between 0 and 1");
+    }
+    if !finite_non_negative(spec.restart_ms) {
+        v.add(format!("{p}.restart_ms"), "must be a finite number ≥ 0");
+    }
+}
+
+fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
+    let mut ids = BTreeSet::new();
+    for (i, l) in s.links.iter().enumerate() {
+        let p = format!("$.links[{i}]");
+        check_id(&l.id, &format!("{p}.id"), v);
+        if !ids.insert(l.id.as_str()) {
+            v.add(format!("{p}.id"), format!("duplicate link id '{}'", l.id));
+        }
+        check_dist(&l.latency, &format!("{p}.latency"), v);
+        let from = nodes.get(l.from.as_str());
+        let to = nodes.get(l.to.as_str());
+        if from.is_none() {
+            v.add(format!("{p}.from"), format!("unknown node id '{}'", l.from));
+        }
+        if to.is_none() {
+            v.add(format!("{p}.to"), format!("unknown node id '{}'", l.to));
+        }
+        if l.from == l.to {
+            v.add(format!("{p}.to"), "a link cannot connect a node to itself");
+        }
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        let tp = format!("{p}.transport");
+        match &l.transport {
+            Transport::RequestResponse(policy) => {
+                if matches!(from.kind, NodeKind::Queue(_)) {
+                    v.add(format!("{p}.from"), "a request-response link starts at a client or service, not a queue");
+                }
+                if !matches!(to.kind, NodeKind::Service(_)) {
+                    v.add(format!("{p}.to"), "a request-response link must end at a service");
+                }
+                check_sync_policy(policy, &tp, v);
+            }
+            Transport::Enqueue => {
+                if matches!(from.kind, NodeKind::Queue(_)) {
+                    v.add(format!("{p}.from"), "an enqueue link starts at a client or service");
+                }
+                if !matches!(to.kind, NodeKind::Queue(_)) {
+                    v.add(format!("{p}.to"), "an enqueue link must end at a queue");
+                }
+            }
+            Transport::Consume(c) => {
+                if !matches!(from.kind, NodeKind::Queue(_)) {
+                    v.add(format!("{p}.from"), "a consume link starts at a queue");
+                }
+                if !matches!(to.kind, NodeKind::Service(_)) {
+                    v.add(format!("{p}.to"), "a consume link must end at a service");
+                }
+                if c.prefetch == 0 || c.prefetch > 10_000 {
+                    v.add(format!("{tp}.prefetch"), "must be between 1 and 10000");
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// Checks the protections of a synchronous link.
+pub(crate) fn check_sync_policy(policy: &SyncPolicy, tp: &str, v: &mut impl ProblemSink) {
+    if let Some(t) = policy.timeout_ms {
+        if !finite_non_negative(t) || t == 0.0 {
+            v.problem(format!("{tp}.timeout_ms"), "must be a finite number > 0, or null for no timeout");
+        }
+    }
+    if let Some(r) = &policy.retry {
+        if r.max_attempts == 0 || r.max_attempts > 10 {
+            v.problem(format!("{tp}.retry.max_attempts"), "must be between 1 and 10");
+        }
+        if !finite_non_negative(r.base_ms) {
+            v.problem(format!("{tp}.retry.base_ms"), "must be a finite number ≥ 0");
+        }
+        if !finite_non_negative(r.cap_ms) || r.cap_ms < r.base_ms {
+            v.problem(format!("{tp}.retry.cap_ms"), "must be finite and ≥ base_ms");
+        }
+        if let Some(b) = &r.budget {
+            if !b.max_tokens.is_finite() || b.max_tokens < 1.0 || b.max_tokens > 1_000.0 {
+                v.problem(format!("{tp}.retry.budget.max_tokens"), "must be between 1 and 1000");
+            }
+            if !b.token_ratio.is_finite() || b.token_ratio <= 0.0 || b.token_ratio > 1.0 {
+                v.problem(format!("{tp}.retry.budget.token_ratio"), "must be above 0 and at most 1");
+            }
+        }
+    }
+    if let Some(b) = &policy.breaker {
+        let bp = format!("{tp}.breaker");
+        for (name, x) in [
+            ("failure_rate_threshold", b.failure_rate_threshold),
+            ("slow_call_rate_threshold", b.slow_call_rate_threshold),
+        ] {
+            if !x.is_finite() || x <= 0.0 || x > 100.0 {
+                v.problem(format!("{bp}.{name}"), "must be a percentage above 0 and at most 100");
+            }
+        }
+        for (name, x) in [
+            ("slow_call_duration_ms", b.slow_call_duration_ms),
+            ("wait_duration_in_open_ms", b.wait_duration_in_open_ms),
+        ] {
+            if !finite_non_negative(x) {
+                v.problem(format!("{bp}.{name}"), "must be a finite number ≥ 0");
+            }
+        }
+        for (name, x) in [
+            ("permitted_calls_in_half_open", b.permitted_calls_in_half_open),
+            ("minimum_number_of_calls", b.minimum_number_of_calls),
+            ("sliding_window_size", b.sliding_window_size),
+        ] {
+            if x == 0 || x > 10_000 {
+                v.problem(format!("{bp}.{name}"), "must be between 1 and 10000");
+            }
+        }
+    }
+}
+
+/// Something that collects problems (lets edits reuse the link checks).
+pub(crate) trait ProblemSink {
+    fn problem(&mut self, path: String, reason: &str);
+}
+
+impl ProblemSink for Problems {
+    fn problem(&mut self, path: String, reason: &str) {
+        self.add(path, reason);
+    }
+}
+
+impl ProblemSink for Vec<ScenarioError> {
+    fn problem(&mut self, path: String, reason: &str) {
+        self.push(ScenarioError::new(path, reason));
+    }
+}
+
+/// Synchronous calls must not form a cycle: a request would wait on itself.
+fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
+    let mut out: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, l) in s.links.iter().enumerate() {
+        if matches!(l.transport, Transport::RequestResponse(_))
+            && nodes.contains_key(l.from.as_str())
+            && nodes.contains_key(l.to.as_str())
+        {
+            out.entry(l.from.as_str()).or_default().push((i, l.to.as_str()));
+        }
+    }
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut mark: BTreeMap<&str, u8> = BTreeMap::new();
+    for start in nodes.keys() {
+        if mark.get(start).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        mark.insert(start, 1);
+        while let Some((node, next)) = stack.pop() {
+            let edges = out.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&(link, to)) = edges.get(next) {
+                stack.push((node, next + 1));
+                match mark.get(to).copied().unwrap_or(0) {
+                    0 => {
+                        mark.insert(to, 1);
+                        stack.push((to, 0));
+                    }
+                    1 => v.add(
+                        format!("$.links[{link}]"),
+                        format!("synchronous calls form a cycle through '{to}': a request would wait on itself"),
+                    ),
+                    _ => {}
+                }
+            } else {
+                mark.insert(node, 2);
+            }
+        }
+    }
+}
+
+fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
+    let mut ids = BTreeSet::new();
+    for (i, src) in s.sources.iter().enumerate() {
+        let p = format!("$.sources[{i}]");
+        check_id(&src.id, &format!("{p}.id"), v);
+        if !ids.insert(src.id.as_str()) {
+            v.add(format!("{p}.id"), format!("duplicate source id '{}'", src.id));
+        }
+        if !nodes.contains_key(src.target.as_str()) {
+            v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target));
+        }
+        match &src.arrival {
+            Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
+                if !rate_per_s.is_finite() || *rate_per_s <= 0.0 || *rate_per_s > 1_000_000.0 {
+                    v.add(format!("{p}.arrival.rate_per_s"), "must be above 0 and at most 1000000");
+                }
+            }
+            Arrival::Burst { at_ms, count } => {
+                if !finite_non_negative(*at_ms) {
+                    v.add(format!("{p}.arrival.at_ms"), "must be a finite number ≥ 0");
+                }
+                if *count == 0 || *count > 1_000_000 {
+                    v.add(format!("{p}.arrival.count"), "must be between 1 and 1000000");
+                }
+            }
+        }
+        if !finite_non_negative(src.start_ms) {
+            v.add(format!("{p}.start_ms"), "must be a finite number ≥ 0");
+        }
+        if let Some(stop) = src.stop_ms {
+            if !finite_non_negative(stop) || stop < src.start_ms {
+                v.add(format!("{p}.stop_ms"), "must be finite and ≥ start_ms");
+            }
+        }
+        if !src.budget_ms.is_finite() || src.budget_ms <= 0.0 {
+            v.add(format!("{p}.budget_ms"), "must be a finite number > 0");
+        }
+    }
+}
+
+fn check_faults(s: &Scenario, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
+    for (i, f) in s.faults.iter().enumerate() {
+        check_fault(f, &format!("$.faults[{i}]"), nodes, links, v);
+    }
+}
+
+fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
+    if !finite_non_negative(f.at_ms) {
+        v.add(format!("{p}.at_ms"), "must be a finite number ≥ 0");
+    }
+    if let Some(until) = f.until_ms {
+        if !finite_non_negative(until) || until <= f.at_ms {
+            v.add(format!("{p}.until_ms"), "must be finite and after at_ms");
+        }
+    }
+    if f.effect.is_link_fault() {
+        if !links.contains(f.target.as_str()) {
+            v.add(format!("{p}.target"), format!("'{}' is not a link id; {} hits links", f.target, f.effect.name()));
+        }
+    } else {
+        match nodes.get(f.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
+            Some(n) if !matches!(n.kind, NodeKind::Service(_)) => v.add(
+                format!("{p}.target"),
+                format!("'{}' is not a service; {} hits services", f.target, f.effect.name()),
+            ),
+            Some(_) => {}
+        }
+    }
+    let e = format!("{p}.effect");
+    match &f.effect {
+        FaultEffect::Slow { factor } => {
+            if !factor.is_finite() || *factor < 1.0 || *factor > 1_000_000.0 {
+                v.add(format!("{e}.factor"), "must be between 1 and 1000000");
+            }
+        }
+        FaultEffect::ExtraLatency { ms } | FaultEffect::LinkLatency { ms } => {
+            if !finite_non_negative(*ms) {
+                v.add(format!("{e}.ms"), "must be a finite number ≥ 0");
+            }
+        }
+        FaultEffect::ErrorRate { rate } => {
+            if !(0.0..=1.0).contains(rate) {
+                v.add(format!("{e}.rate"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::Poison { probability, .. } => {
+            if !(0.0..=1.0).contains(probability) {
+                v.add(format!("{e}.probability"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition => {}
+    }
+}

@@ -1,0 +1,146 @@
+//! Each preset's observable lesson, checked on the engine's own output.
+
+#[path = "support/golden.rs"]
+mod golden;
+
+use patchbay::engine::report::Report;
+use patchbay::engine::{presets, Reason, Simulation, SECOND};
+
+fn run(name: &str, seconds: u64) -> Simulation {
+    let scenario = presets::load(name).unwrap_or_else(|| panic!("preset {name} loads"));
+    let mut sim = Simulation::new(scenario).expect("presets are valid");
+    sim.run_until(seconds * SECOND).expect("runs");
+    assert!(sim.ledger().balances(sim.live_messages()), "{name}: ledger balances");
+    sim
+}
+
+fn report(sim: &Simulation) -> Report {
+    Report::new(sim, 0, None)
+}
+
+fn link<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::LinkReport {
+    r.links.iter().find(|l| l.id == id).unwrap_or_else(|| panic!("link {id}"))
+}
+
+fn service<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::ServiceReport {
+    r.services.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("service {id}"))
+}
+
+fn queue<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::QueueReport {
+    r.queues.iter().find(|q| q.id == id).unwrap_or_else(|| panic!("queue {id}"))
+}
+
+#[test]
+fn every_preset_loads_runs_and_balances() {
+    let names: Vec<&str> = presets::names().collect();
+    assert!(names.len() >= 9);
+    assert_eq!(names[0], presets::DEFAULT);
+    for name in names {
+        let sim = run(name, 15);
+        assert!(sim.ledger().created > 0, "{name} produces traffic");
+    }
+}
+
+#[test]
+fn cascade_without_protection_reaches_the_browser() {
+    let before = report(&run("cascade", 10));
+    assert_eq!(before.orders.failed, 0, "healthy before Pricing slows");
+    let r = report(&run("cascade", 40));
+    assert!(r.orders.failed > r.orders.placed / 3, "most orders fail: {} of {}", r.orders.failed, r.orders.placed);
+    // Every hop's pool is exhausted: the slowness travelled upstream.
+    for id in ["order-api", "inventory", "pricing"] {
+        let s = service(&r, id);
+        assert_eq!(s.busy, s.capacity, "{id} is saturated");
+    }
+    assert!(service(&r, "order-api").rejected > 0, "the entry point refuses work");
+}
+
+#[test]
+fn retries_amplify_load_on_the_slow_service() {
+    let r = report(&run("cascade-retries", 40));
+    let pricing_calls = link(&r, "inventory-pricing").sent;
+    assert!(
+        pricing_calls > 3 * r.orders.placed,
+        "retries at three layers multiply the calls: {pricing_calls} calls for {} orders",
+        r.orders.placed
+    );
+    assert!(link(&r, "inventory-pricing").retries > 0);
+    assert!(r.orders.failed > 0);
+}
+
+#[test]
+fn breakers_and_timeouts_keep_the_slowdown_at_the_slow_hop() {
+    let r = report(&run("cascade-protected", 40));
+    assert_eq!(r.orders.failed, 0, "orders still succeed, using the fallback");
+    let pricing = link(&r, "inventory-pricing");
+    assert_eq!(pricing.breaker, "open");
+    assert!(pricing.short_circuits > 1_000, "the breaker answers for Pricing");
+    assert!(pricing.fallbacks > 1_000);
+    for id in ["browser-api", "api-inventory"] {
+        assert_eq!(link(&r, id).breaker, "closed", "{id} never sees the slowness");
+    }
+    for id in ["order-api", "inventory"] {
+        let s = service(&r, id);
+        assert!(s.utilisation < 0.2, "{id} is not saturated ({:.2})", s.utilisation);
+        assert_eq!(s.rejected, 0);
+    }
+}
+
+#[test]
+fn poison_messages_crash_loop_without_a_dlq() {
+    let early = report(&run("poison", 20));
+    let late = report(&run("poison", 60));
+    let crashes = |r: &Report| service(r, "payment-workers").crashes;
+    assert!(crashes(&early) >= 3);
+    assert!(crashes(&late) > crashes(&early) + 10, "restarts keep climbing");
+    assert_eq!(queue(&late, "payments").dead_lettered, 0);
+    assert_eq!(late.ledger.dead_lettered, 0);
+}
+
+#[test]
+fn dlq_holds_exactly_the_poison_messages_after_three_receives() {
+    let r = report(&run("poison-dlq", 60));
+    assert_eq!(queue(&r, "payments").dead_lettered, 3);
+    assert_eq!(r.ledger.dead_lettered, 3);
+    let workers = service(&r, "payment-workers");
+    assert_eq!(workers.crashes, 9, "each poison message is received (and crashes a worker) three times");
+    assert_eq!(workers.failed, vec![(Reason::Poison.name(), 9)]);
+    assert!(queue(&r, "payments").depth < 10, "the queue drains");
+}
+
+#[test]
+fn a_hung_consumer_fails_silently_while_the_backlog_grows() {
+    let at_30 = report(&run("silent-backlog", 30));
+    let at_60 = report(&run("silent-backlog", 60));
+    for r in [&at_30, &at_60] {
+        assert_eq!(r.ledger.failed_total(), 0, "no errors anywhere");
+        assert_eq!(service(r, "payment-workers").crashes, 0);
+    }
+    let (q30, q60) = (queue(&at_30, "payments"), queue(&at_60, "payments"));
+    assert!(q60.depth > q30.depth + 400, "depth grows: {} then {}", q30.depth, q60.depth);
+    assert!(q60.oldest_age_ms > 35_000.0, "the oldest message ages: {} ms", q60.oldest_age_ms);
+}
+
+#[test]
+fn four_competing_consumers_keep_up_where_one_cannot() {
+    let one = report(&run("competing-consumers-1", 60));
+    let four = report(&run("competing-consumers-4", 60));
+    assert!(queue(&one, "payments").depth > 1_000);
+    assert!(queue(&four, "payments").depth < 100);
+    assert!(service(&four, "payment-workers").completed > 2 * service(&one, "payment-workers").completed);
+}
+
+#[test]
+fn golden_trace_hashes() {
+    for (name, want) in golden::GOLDEN {
+        assert_eq!(golden::golden_hash(name), *want, "golden hash of {name}");
+    }
+}
+
+#[test]
+#[ignore = "prints the table for tests/support/golden.rs"]
+fn print_golden_hashes() {
+    for name in presets::names() {
+        println!("    (\"{name}\", \"{}\"),", golden::golden_hash(name));
+    }
+}
