@@ -20,6 +20,7 @@
 //!   checked after every step in debug builds and by property tests);
 //! - bad input is an error value naming the JSON path, never a panic.
 
+pub mod bench;
 pub mod breaker;
 pub mod dist;
 pub mod error;

@@ -3,7 +3,9 @@
 //! roles, test ids and text, never on whole HTML strings.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
+#[path = "support/golden.rs"]
+mod golden;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -40,4 +42,12 @@ async fn shell_shows_the_product_and_its_regions() {
         (0..3).filter_map(|i| root.query_selector_all("h2").ok()?.item(i)?.text_content()).collect();
     assert_eq!(headings, ["Topology", "Inspector", "Timeline and metrics"]);
     drop(handle);
+}
+
+#[wasm_bindgen_test]
+fn engine_traces_match_the_native_golden_hashes() {
+    // The same numbers tests/presets.rs checks natively: wasm and native runs agree bit for bit.
+    for (name, want) in golden::GOLDEN {
+        assert_eq!(golden::golden_hash(name), *want, "golden hash of {name} in wasm");
+    }
 }

@@ -104,12 +104,16 @@ mod tests {
         assert!(b.allows_retry(), "6 tokens > 5");
         b.on_failure();
         assert!(!b.allows_retry(), "5 tokens is not more than half");
-        for _ in 0..9 {
+        b.on_success();
+        assert!(b.allows_retry(), "5.1 tokens is more than half again");
+        for _ in 0..100 {
             b.on_success();
         }
-        assert!(!b.allows_retry(), "5.9 tokens");
-        b.on_success();
-        b.on_success();
-        assert!(b.allows_retry(), "6.1 tokens");
+        for _ in 0..4 {
+            b.on_failure();
+        }
+        assert!(b.allows_retry(), "successes refill the bucket, capped at 10: 6 left");
+        b.on_failure();
+        assert!(!b.allows_retry(), "5 left");
     }
 }
