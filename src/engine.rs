@@ -28,6 +28,7 @@ pub mod event;
 pub mod histogram;
 pub mod ledger;
 pub mod metrics;
+mod msg_table;
 pub mod presets;
 pub mod report;
 pub mod retry;

@@ -16,13 +16,14 @@ mod state;
 pub use edit::FaultStatus;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use super::error::ScenarioError;
 use super::error::SimError;
 use super::event::{CorrId, Event, EventKind, MsgId};
 use super::ledger::Ledger;
 use super::metrics::Metrics;
+use super::msg_table::MsgTable;
 use super::rng::Rng;
 use super::scenario::{Arrival, NodeKind, Scenario};
 use super::slab::Slab;
@@ -43,7 +44,7 @@ pub struct Simulation {
     services: Vec<ServiceState>,
     queues: Vec<QueueState>,
     links: Vec<LinkState>,
-    msgs: BTreeMap<MsgId, Msg>,
+    msgs: MsgTable<Msg>,
     works: Slab<Work>,
     calls: Slab<Call>,
     faults: Vec<FaultSlot>,
@@ -80,7 +81,7 @@ impl Simulation {
             services,
             queues,
             links,
-            msgs: BTreeMap::new(),
+            msgs: MsgTable::new(1),
             works: Slab::default(),
             calls: Slab::default(),
             faults: Vec::new(),
@@ -228,7 +229,7 @@ impl Simulation {
 
     /// Gives a live message its fate (once; later calls do nothing).
     fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
-        if self.msgs.remove(&msg).is_some() {
+        if self.msgs.remove(msg).is_some() {
             self.emit(EventKind::Settled { msg, fate });
         }
     }

@@ -53,6 +53,14 @@ impl<T> Slab<T> {
         }
     }
 
+    /// Every stored value with its key, in slot order (deterministic).
+    pub fn iter(&self) -> impl Iterator<Item = (Key, &T)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(ix, (gen, v))| v.as_ref().map(|v| (Key { ix: ix as u32, gen: *gen }, v)))
+    }
+
     /// Removes and returns the value under `key`.
     pub fn remove(&mut self, key: Key) -> Option<T> {
         match self.slots.get_mut(key.ix as usize) {
@@ -80,6 +88,8 @@ mod tests {
         assert_eq!(s.get(b), Some(&"b"));
         assert_eq!(s.remove(a), None);
         *s.get_mut(b).unwrap() = "c";
+        let c = s.insert("d");
+        assert_eq!(s.iter().map(|(k, v)| (k, *v)).collect::<Vec<_>>(), vec![(b, "c"), (c, "d")]);
         assert_eq!(s.get(b), Some(&"c"));
     }
 }

@@ -75,7 +75,10 @@ impl Simulation {
         } else {
             let at = self.now.saturating_add(self.link_latency(link));
             let node = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
-            self.schedule(at, Action::RequestArrive(RequestArrival { msg, corr, node, call: key, attempt, link }));
+            self.schedule(
+                at,
+                Action::RequestArrive(Box::new(RequestArrival { msg, corr, node, call: key, attempt, link })),
+            );
         }
         if let Some(t) = self.sync_policy(link).and_then(|p| p.timeout_ms) {
             let at = self.now.saturating_add(ms_to_micros(t));

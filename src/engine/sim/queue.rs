@@ -48,7 +48,7 @@ impl Simulation {
     /// A message lands in a queue and becomes visible.
     pub(super) fn enqueue_arrive(&mut self, msg: MsgId, queue: u32, _link: Option<u32>) {
         let now = self.now;
-        let Some(m) = self.msgs.get_mut(&msg) else { return };
+        let Some(m) = self.msgs.get_mut(msg) else { return };
         m.queue = Some(QueueMsg {
             queue,
             first_enqueued: now,
@@ -73,7 +73,7 @@ impl Simulation {
             let Some(&(first, msg)) = self.queues[queue as usize].ready.first() else { return };
             let Some((link, node, replica)) = self.pick_consumer(queue) else { return };
             self.queues[queue as usize].ready.remove(&(first, msg));
-            let Some(m) = self.msgs.get_mut(&msg) else { continue };
+            let Some(m) = self.msgs.get_mut(msg) else { continue };
             let Some(qm) = m.queue.as_mut() else { continue };
             qm.visible = false;
             if max_receives.is_some_and(|max| qm.receive_count >= max) {
@@ -95,7 +95,7 @@ impl Simulation {
             let at = self.now.saturating_add(self.link_latency(link));
             self.schedule(
                 at,
-                Action::DeliveryArrive(Delivery { msg, corr, queue, link, node, replica, epoch, poison }),
+                Action::DeliveryArrive(Box::new(Delivery { msg, corr, queue, link, node, replica, epoch, poison })),
             );
             let vis = match &self.scenario.nodes[queue as usize].kind {
                 NodeKind::Queue(q) => ms_to_micros(q.visibility_timeout_ms),
@@ -138,7 +138,7 @@ impl Simulation {
     }
 
     /// A delivery reaches its consumer instance (lost if the instance died meanwhile).
-    pub(super) fn delivery_arrive(&mut self, d: Delivery) {
+    pub(super) fn delivery_arrive(&mut self, d: Box<Delivery>) {
         let r = &self.services[d.node as usize].replicas[d.replica as usize];
         if !r.up || r.epoch != d.epoch {
             return;
@@ -160,7 +160,7 @@ impl Simulation {
     /// The visibility timeout ran out without an ack: the message is visible again.
     pub(super) fn visibility_expire(&mut self, msg: MsgId, delivery: u32) {
         let now = self.now;
-        let Some(qm) = self.msgs.get_mut(&msg).and_then(|m| m.queue.as_mut()) else { return };
+        let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) else { return };
         if qm.visible || qm.deliveries != delivery {
             return;
         }
@@ -180,12 +180,12 @@ impl Simulation {
     }
 
     pub(super) fn ack_arrive(&mut self, msg: MsgId) {
-        let Some(qm) = self.msgs.get(&msg).and_then(|m| m.queue.as_ref()) else { return };
+        let Some(qm) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()) else { return };
         let (queue, first, visible) = (qm.queue, qm.first_enqueued, qm.visible);
         if visible {
             self.queues[queue as usize].ready.remove(&(first, msg));
         }
-        self.msgs.remove(&msg);
+        self.msgs.remove(msg);
         let (depth, oldest) = self.queue_gauges(queue);
         self.emit(EventKind::Acked { msg, queue, depth, oldest });
         self.emit(EventKind::Settled { msg, fate: Fate::Processed });

@@ -12,7 +12,7 @@ use crate::engine::slab::Key;
 
 impl Simulation {
     /// A call attempt reaches its callee.
-    pub(super) fn request_arrive(&mut self, r: RequestArrival) {
+    pub(super) fn request_arrive(&mut self, r: Box<RequestArrival>) {
         let job = Job::Request { call: r.call, attempt: r.attempt, link: r.link };
         self.dispatch_request(r.node, r.msg, r.corr, job, false);
     }
@@ -68,7 +68,6 @@ impl Simulation {
             downstream: 0,
         });
         let r = &mut self.services[node as usize].replicas[replica as usize];
-        r.works.insert(work);
         if free {
             self.start_work(work);
         } else {
@@ -154,7 +153,6 @@ impl Simulation {
     /// Frees the worker (or backlog place) a work item held and starts the next in line.
     fn release(&mut self, node: u32, replica: u32, key: Key, running: bool) {
         let r = &mut self.services[node as usize].replicas[replica as usize];
-        r.works.remove(&key);
         if running {
             r.busy = r.busy.saturating_sub(1);
         } else {
@@ -236,11 +234,13 @@ impl Simulation {
         r.up = false;
         r.epoch = r.epoch.wrapping_add(1);
         let epoch = r.epoch;
-        let held: Vec<Key> = std::mem::take(&mut r.works).into_iter().collect();
         r.waiting.clear();
         r.busy = 0;
         r.unacked = 0;
         self.emit(EventKind::ReplicaCrashed { node, replica, reason });
+        // Crashes are rare: finding the instance's work by a scan keeps the hot path free of bookkeeping.
+        let held: Vec<Key> =
+            self.works.iter().filter(|(_, w)| w.node == node && w.replica == replica).map(|(k, _)| k).collect();
         for key in held {
             let Some(w) = self.works.remove(key) else { continue };
             if let Stage::Calling { call, .. } = w.stage {

@@ -80,13 +80,13 @@ impl Ord for Timer {
 /// Everything the engine can schedule.
 pub(super) enum Action {
     SourceArrival { source: u32 },
-    RequestArrive(RequestArrival),
+    RequestArrive(Box<RequestArrival>),
     WorkStep { work: Key },
     ReplyArrive { call: Key, attempt: u32, ok: bool, msg: MsgId, link: u32 },
     CallTimeout { call: Key, attempt: u32 },
     RetryFire { call: Key },
     EnqueueArrive { msg: MsgId, queue: u32, link: Option<u32> },
-    DeliveryArrive(Delivery),
+    DeliveryArrive(Box<Delivery>),
     VisibilityExpire { msg: MsgId, delivery: u32 },
     AckArrive { msg: MsgId },
     ReplicaRestart { node: u32, replica: u32, epoch: u32 },
@@ -203,7 +203,6 @@ pub(super) struct Replica {
     pub epoch: u32,
     pub busy: u32,
     pub waiting: VecDeque<Key>,
-    pub works: BTreeSet<Key>,
     pub unacked: u32,
 }
 
