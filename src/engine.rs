@@ -43,7 +43,7 @@ pub mod validate;
 pub use error::{ScenarioError, SimError};
 pub use event::{Event, EventKind, Fate, Reason};
 pub use scenario::Scenario;
-pub use sim::FaultStatus;
 pub use sim::Simulation;
+pub use sim::{FaultStatus, LinkStatus, NodeStatus};
 pub use time::{Micros, MILLI, SECOND};
 pub use validate::parse_scenario;

@@ -102,8 +102,9 @@ pub enum Fate {
 pub enum EventKind {
     /// A source produced a new order (correlation) and its first message.
     OrderPlaced { source: u32, node: NodeIx, msg: MsgId, corr: CorrId },
-    /// A new message was put on a link: a call attempt or an enqueue.
-    Sent { msg: MsgId, corr: CorrId, parent: MsgId, link: LinkIx, attempt: u32 },
+    /// A new message was put on a link: a call attempt or an enqueue. It reaches the
+    /// other end at `arrives`, or never (`None`) when the link is partitioned.
+    Sent { msg: MsgId, corr: CorrId, parent: MsgId, link: LinkIx, attempt: u32, arrives: Option<Micros> },
     /// A request reached a service and waits for a worker.
     Arrived { msg: MsgId, node: NodeIx },
     /// A service refused a request without working on it.
@@ -115,8 +116,9 @@ pub enum EventKind {
     Completed { msg: MsgId, node: NodeIx, busy: Micros, self_time: Micros },
     /// Processing ended in failure; `running` tells whether a worker had started on it.
     Failed { msg: MsgId, node: NodeIx, reason: Reason, running: bool },
-    /// A reply left the callee for the caller over `link`.
-    Replied { msg: MsgId, link: LinkIx, ok: bool },
+    /// A reply left the callee for the caller over `link`, arriving at `arrives`
+    /// (`None`: lost on a partitioned link).
+    Replied { msg: MsgId, link: LinkIx, ok: bool, arrives: Option<Micros> },
     /// The caller received the outcome of an attempt after `rtt`.
     CallReturned { msg: MsgId, link: LinkIx, ok: bool, rtt: Micros },
     /// A message or reply was lost on a partitioned link.
@@ -138,11 +140,13 @@ pub enum EventKind {
     /// A message entered a queue; `depth` counts visible messages after it.
     Enqueued { msg: MsgId, queue: NodeIx, depth: u32, oldest: Option<Micros> },
     /// The queue handed a message to a consumer instance (receive number `receive_count`)
-    /// after it had waited `waited` in the queue since it last became visible.
+    /// after it had waited `waited` in the queue since it last became visible; it
+    /// reaches the consumer at `arrives`.
     Delivered {
         msg: MsgId,
         queue: NodeIx,
         link: LinkIx,
+        arrives: Micros,
         node: NodeIx,
         replica: u32,
         receive_count: u32,

@@ -12,6 +12,9 @@ mod faults;
 mod queue;
 mod service;
 mod state;
+mod status;
+
+pub use status::{LinkStatus, NodeStatus};
 
 pub use edit::FaultStatus;
 

@@ -13,15 +13,15 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "5a9889c9af768095"),
-    ("cascade", "06807d0d05be730a"),
-    ("cascade-retries", "1c34eed8f0935736"),
-    ("cascade-protected", "58a12f210433bd7f"),
-    ("poison", "57979c6522bbfb4e"),
-    ("poison-dlq", "c8e2b00016f40b2c"),
-    ("silent-backlog", "d0ef5e541977692b"),
-    ("competing-consumers-1", "bdcc81281b549cc5"),
-    ("competing-consumers-4", "020e4c05d477ad89"),
+    ("order-flow", "da2a7dfb645ea6bd"),
+    ("cascade", "65f92f60afbab59a"),
+    ("cascade-retries", "ca4a93035ccac136"),
+    ("cascade-protected", "cc0e885c263b61a6"),
+    ("poison", "c543dfac6f657b46"),
+    ("poison-dlq", "31cf1a853dd4c06b"),
+    ("silent-backlog", "cc762777cc6d0aec"),
+    ("competing-consumers-1", "b214462377977aec"),
+    ("competing-consumers-4", "cbd0b7dafc551acf"),
     ("mmc", "c7aca4686ece2ad2"),
 ];
 

@@ -68,12 +68,13 @@ impl Simulation {
             c.awaiting = true;
             c.epoch = epoch;
         }
-        self.emit(EventKind::Sent { msg, corr, parent, link, attempt });
         if self.links[link as usize].partitioned {
+            self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: None });
             self.emit(EventKind::Lost { msg, link });
             self.settle(msg, Fate::Dropped(Reason::Partition));
         } else {
             let at = self.now.saturating_add(self.link_latency(link));
+            self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: Some(at) });
             let node = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
             self.schedule(
                 at,
@@ -88,12 +89,13 @@ impl Simulation {
 
     /// The callee sends its answer back over the link (it may be lost on the way).
     pub(super) fn send_reply(&mut self, msg: MsgId, call: Key, attempt: u32, link: u32, ok: bool) {
-        self.emit(EventKind::Replied { msg, link, ok });
         if self.links[link as usize].partitioned {
+            self.emit(EventKind::Replied { msg, link, ok, arrives: None });
             self.emit(EventKind::Lost { msg, link });
             return;
         }
         let at = self.now.saturating_add(self.link_latency(link));
+        self.emit(EventKind::Replied { msg, link, ok, arrives: Some(at) });
         self.schedule(at, Action::ReplyArrive { call, attempt, ok, msg, link });
     }
 

@@ -34,14 +34,15 @@ impl Simulation {
         let mut m = Msg::new(corr);
         m.poison = poison;
         self.msgs.insert(msg, m);
-        self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0 });
         if self.links[link as usize].partitioned {
+            self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: None });
             self.emit(EventKind::Lost { msg, link });
             self.settle(msg, Fate::Dropped(Reason::Partition));
             return;
         }
         let queue = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
         let at = self.now.saturating_add(self.link_latency(link));
+        self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: Some(at) });
         self.schedule(at, Action::EnqueueArrive { msg, queue, link: Some(link) });
     }
 
@@ -91,8 +92,19 @@ impl Simulation {
             r.unacked += 1;
             let epoch = r.epoch;
             let (depth, oldest) = self.queue_gauges(queue);
-            self.emit(EventKind::Delivered { msg, queue, link, node, replica, receive_count, waited, depth, oldest });
             let at = self.now.saturating_add(self.link_latency(link));
+            self.emit(EventKind::Delivered {
+                msg,
+                queue,
+                link,
+                arrives: at,
+                node,
+                replica,
+                receive_count,
+                waited,
+                depth,
+                oldest,
+            });
             self.schedule(
                 at,
                 Action::DeliveryArrive(Box::new(Delivery { msg, corr, queue, link, node, replica, epoch, poison })),

@@ -1,0 +1,84 @@
+//! A read-only view of the live state of nodes and links, for drawing.
+
+use serde::Serialize;
+
+use super::Simulation;
+use crate::engine::breaker::BreakerState;
+use crate::engine::time::Micros;
+
+/// What a node is doing right now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NodeStatus {
+    /// Workers busy (services).
+    pub busy: u32,
+    /// Worker pool size of the live, non-retired instances.
+    pub capacity: u32,
+    /// Requests waiting for a worker.
+    pub waiting: u32,
+    /// Instances up.
+    pub replicas_up: u32,
+    /// Instances configured.
+    pub replicas: u32,
+    /// Held down by a crash fault.
+    pub crashed: bool,
+    /// Hung: workers make no progress.
+    pub hung: bool,
+    /// Slowed down (slow or extra-latency fault).
+    pub slowed: bool,
+    /// Failing more than usual (error-rate fault).
+    pub erroring: bool,
+    /// Queues: visible messages.
+    pub depth: u32,
+    /// Queues: messages in the dead-letter queue.
+    pub dead_lettered: u64,
+    /// Queues: age of the oldest visible message.
+    pub oldest_age: Micros,
+}
+
+/// What a link is doing right now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LinkStatus {
+    /// The breaker's state, if the link has one.
+    pub breaker: Option<BreakerState>,
+    /// Partitioned by a fault.
+    pub partitioned: bool,
+    /// Extra latency from a fault.
+    pub extra_latency: Micros,
+}
+
+impl Simulation {
+    /// The live state of node `i` (scenario order); default for an unknown index.
+    pub fn node_status(&self, i: usize) -> NodeStatus {
+        let Some(svc) = self.services.get(i) else { return NodeStatus::default() };
+        let conc = svc.spec.concurrency;
+        let live = svc.replicas.iter().filter(|r| r.up && !r.retired);
+        let mut status = NodeStatus {
+            busy: svc.replicas.iter().map(|r| r.busy).sum(),
+            capacity: if svc.is_client { 0 } else { live.clone().count() as u32 * conc },
+            waiting: svc.replicas.iter().map(|r| r.waiting.len() as u32).sum(),
+            replicas_up: live.count() as u32,
+            replicas: svc.replicas.iter().filter(|r| !r.retired).count() as u32,
+            crashed: svc.crashed,
+            hung: svc.hung,
+            slowed: svc.slow_factor > 1.0 || svc.extra > 0,
+            erroring: svc.error_extra > 0.0,
+            ..NodeStatus::default()
+        };
+        if let Some(q) = self.metrics.queues.get(i) {
+            status.depth = self.queues[i].ready.len() as u32;
+            status.dead_lettered = q.dead_lettered;
+            status.oldest_age = self.queues[i].ready.first().map_or(0, |(t, _)| self.now.saturating_sub(*t));
+        }
+        status
+    }
+
+    /// The live state of link `i` (scenario order); default for an unknown index.
+    pub fn link_status(&self, i: usize) -> LinkStatus {
+        let Some(l) = self.links.get(i) else { return LinkStatus::default() };
+        LinkStatus {
+            breaker: l.breaker.as_ref().map(|b| b.state()),
+            partitioned: l.partitioned,
+            extra_latency: l.extra_latency,
+        }
+    }
+}
