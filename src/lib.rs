@@ -9,6 +9,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod engine;
+pub mod view_model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

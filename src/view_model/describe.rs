@@ -1,0 +1,137 @@
+//! Words for what the picture shows: accessible names for nodes and links
+//! (state in text, never colour alone) and short labels.
+
+use crate::engine::breaker::BreakerState;
+use crate::engine::scenario::{Link, Node, NodeKind, Transport};
+use crate::engine::time::micros_to_ms;
+use crate::engine::{LinkStatus, NodeStatus};
+
+/// A word for the kind of node.
+pub fn kind_word(n: &Node) -> &'static str {
+    match n.kind {
+        NodeKind::Client => "client",
+        NodeKind::Service(_) => "service",
+        NodeKind::Queue(_) => "queue",
+    }
+}
+
+/// A word for a transport.
+pub fn transport_word(t: &Transport) -> &'static str {
+    match t {
+        Transport::RequestResponse(_) => "request-response call",
+        Transport::Enqueue => "enqueue",
+        Transport::Consume(_) => "queue consumer",
+    }
+}
+
+/// Breaker state in words.
+pub fn breaker_word(b: BreakerState) -> &'static str {
+    match b {
+        BreakerState::Closed => "closed",
+        BreakerState::Open => "open",
+        BreakerState::HalfOpen => "half-open",
+    }
+}
+
+/// Short state badges for a node, in text ("CRASHED", "HUNG", "SLOW", "ERRORS").
+pub fn node_badges(s: &NodeStatus) -> Vec<&'static str> {
+    let mut b = Vec::new();
+    if s.crashed || (s.replicas > 0 && s.replicas_up == 0) {
+        b.push("CRASHED");
+    } else if s.replicas_up < s.replicas {
+        b.push("RESTARTING");
+    }
+    if s.hung {
+        b.push("HUNG");
+    }
+    if s.slowed {
+        b.push("SLOW");
+    }
+    if s.erroring {
+        b.push("ERRORS");
+    }
+    b
+}
+
+/// The accessible name of a node, with its state:
+/// "Payment workers, service: 3 of 4 busy, 2 waiting".
+pub fn node_name(n: &Node, s: &NodeStatus) -> String {
+    let mut out = format!("{}, {}", n.label, kind_word(n));
+    match n.kind {
+        NodeKind::Client => {}
+        NodeKind::Service(_) => {
+            out.push_str(&format!(": {} of {} busy", s.busy, s.capacity));
+            if s.waiting > 0 {
+                out.push_str(&format!(", {} waiting", s.waiting));
+            }
+            if s.replicas > 1 || s.replicas_up < s.replicas {
+                out.push_str(&format!(", {} of {} instances up", s.replicas_up, s.replicas));
+            }
+        }
+        NodeKind::Queue(_) => {
+            out.push_str(&format!(": queue depth {}", s.depth));
+            if s.depth > 0 {
+                out.push_str(&format!(", oldest message {:.1} s old", micros_to_ms(s.oldest_age) / 1_000.0));
+            }
+            if s.dead_lettered > 0 {
+                out.push_str(&format!(", {} in the dead-letter queue", s.dead_lettered));
+            }
+        }
+    }
+    for badge in node_badges(s) {
+        out.push_str(", ");
+        out.push_str(&badge.to_lowercase());
+    }
+    out
+}
+
+/// The accessible name of a link: "request-response call from Order API to Inventory, breaker open".
+pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
+    let mut out = format!("{} from {} to {}", transport_word(&l.transport), from, to);
+    if let Some(b) = s.breaker {
+        out.push_str(&format!(", breaker {}", breaker_word(b)));
+    }
+    if s.partitioned {
+        out.push_str(", partitioned");
+    }
+    if s.extra_latency > 0 {
+        out.push_str(&format!(", {:.0} ms extra latency", micros_to_ms(s.extra_latency)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::presets;
+
+    #[test]
+    fn names_carry_state_in_words() {
+        let s = presets::load("order-flow").expect("preset");
+        let workers = s.node("payment-workers").expect("node");
+        let st = NodeStatus { busy: 3, capacity: 4, waiting: 2, replicas_up: 4, replicas: 4, ..NodeStatus::default() };
+        assert_eq!(node_name(workers, &st), "Payment workers, service: 3 of 4 busy, 2 waiting, 4 of 4 instances up");
+        let queue = s.node("payments").expect("node");
+        let st = NodeStatus { depth: 120, oldest_age: 2_500_000, dead_lettered: 3, ..NodeStatus::default() };
+        assert_eq!(
+            node_name(queue, &st),
+            "payments queue, queue: queue depth 120, oldest message 2.5 s old, 3 in the dead-letter queue"
+        );
+        let hung = NodeStatus { hung: true, slowed: true, replicas: 1, replicas_up: 1, ..NodeStatus::default() };
+        assert!(node_name(workers, &hung).ends_with(", hung, slow"));
+        let link = s.link("inventory-pricing").expect("link");
+        let ls = LinkStatus { breaker: Some(BreakerState::Open), partitioned: true, extra_latency: 0 };
+        assert_eq!(
+            link_name(link, "Inventory", "Pricing", &ls),
+            "request-response call from Inventory to Pricing, breaker open, partitioned"
+        );
+    }
+
+    #[test]
+    fn crashed_and_restarting_badges() {
+        let down = NodeStatus { replicas: 2, replicas_up: 0, ..NodeStatus::default() };
+        assert_eq!(node_badges(&down), vec!["CRASHED"]);
+        let partly = NodeStatus { replicas: 2, replicas_up: 1, ..NodeStatus::default() };
+        assert_eq!(node_badges(&partly), vec!["RESTARTING"]);
+    }
+}

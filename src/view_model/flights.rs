@@ -1,0 +1,245 @@
+//! Messages in flight, folded from the event stream for drawing: each has a
+//! link, a direction and the simulated times it leaves and arrives, so the
+//! canvas can place it anywhere in between. Failures, timeouts, dead letters
+//! and crashes become short-lived marks at a node or link.
+
+use std::collections::VecDeque;
+
+use crate::engine::event::{Event, EventKind};
+use crate::engine::time::Micros;
+
+/// The kinds of moving messages, each drawn with its own shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlightKind {
+    /// A first call attempt (filled circle).
+    Request,
+    /// A retried call attempt (ring).
+    Retry,
+    /// A successful reply travelling back (small square).
+    Reply,
+    /// An error reply travelling back (hollow square).
+    ErrorReply,
+    /// A message on its way into a queue (diamond).
+    Enqueue,
+    /// A queue delivery to a consumer (diamond).
+    Delivery,
+    /// A repeated delivery after a visibility timeout (hollow diamond).
+    Redelivery,
+}
+
+/// Short-lived marks of things that happened somewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// Processing failed at a node (cross).
+    Failure,
+    /// A caller stopped waiting on a link (triangle).
+    Timeout,
+    /// A breaker rejected a call (bar across the link).
+    ShortCircuit,
+    /// A message went to the dead-letter queue (cross in a box).
+    DeadLetter,
+    /// A message was processed twice (double ring).
+    Duplicate,
+    /// An instance crashed (burst).
+    Crash,
+    /// A message was lost on a partitioned link.
+    Lost,
+}
+
+/// Where a mark is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// At a node.
+    Node(u32),
+    /// At the middle of a link.
+    Link(u32),
+}
+
+/// One message moving along a link.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flight {
+    /// What it is.
+    pub kind: FlightKind,
+    /// Which link.
+    pub link: u32,
+    /// True when it travels from the link's `to` back to its `from` (replies).
+    pub reverse: bool,
+    /// When it left.
+    pub start: Micros,
+    /// When it arrives.
+    pub end: Micros,
+}
+
+impl Flight {
+    /// How far along the link it is at `now`, 0 to 1.
+    pub fn progress(&self, now: Micros) -> f64 {
+        if self.end <= self.start {
+            return 1.0;
+        }
+        (now.saturating_sub(self.start) as f64 / (self.end - self.start) as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// One mark.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    /// What happened.
+    pub kind: MarkKind,
+    /// Where.
+    pub place: Place,
+    /// When (simulated).
+    pub at: Micros,
+}
+
+/// Messages in flight and recent marks, bounded in size.
+#[derive(Clone, Debug, Default)]
+pub struct Flights {
+    flights: Vec<Flight>,
+    marks: VecDeque<Mark>,
+}
+
+/// At most this many flights are kept (the oldest go first).
+pub const MAX_FLIGHTS: usize = 50_000;
+/// At most this many marks are kept.
+pub const MAX_MARKS: usize = 2_000;
+
+impl Flights {
+    /// Folds one event in.
+    pub fn observe(&mut self, e: &Event) {
+        let flight = |kind, link, reverse, end| Flight { kind, link, reverse, start: e.t, end };
+        let mark = |kind, place| Mark { kind, place, at: e.t };
+        let (f, m) = match e.kind {
+            EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
+                let kind = if attempt > 0 { FlightKind::Retry } else { FlightKind::Request };
+                (Some(flight(kind, link, false, end)), None)
+            }
+            EventKind::Replied { link, ok, arrives: Some(end), .. } => {
+                let kind = if ok { FlightKind::Reply } else { FlightKind::ErrorReply };
+                (Some(flight(kind, link, true, end)), None)
+            }
+            EventKind::Delivered { link, arrives, receive_count, .. } => {
+                let kind = if receive_count > 1 { FlightKind::Redelivery } else { FlightKind::Delivery };
+                (Some(flight(kind, link, false, arrives)), None)
+            }
+            EventKind::Failed { node, .. } | EventKind::Rejected { node, .. } => {
+                (None, Some(mark(MarkKind::Failure, Place::Node(node))))
+            }
+            EventKind::TimedOut { link, .. } => (None, Some(mark(MarkKind::Timeout, Place::Link(link)))),
+            EventKind::ShortCircuited { link, .. } => (None, Some(mark(MarkKind::ShortCircuit, Place::Link(link)))),
+            EventKind::DeadLettered { queue, .. } => (None, Some(mark(MarkKind::DeadLetter, Place::Node(queue)))),
+            EventKind::DuplicateProcessed { node, .. } | EventKind::DuplicateSuppressed { node, .. } => {
+                (None, Some(mark(MarkKind::Duplicate, Place::Node(node))))
+            }
+            EventKind::ReplicaCrashed { node, .. } => (None, Some(mark(MarkKind::Crash, Place::Node(node)))),
+            EventKind::Lost { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
+            _ => (None, None),
+        };
+        if let Some(f) = f {
+            if self.flights.len() >= MAX_FLIGHTS {
+                self.flights.remove(0);
+            }
+            self.flights.push(f);
+        }
+        if let Some(m) = m {
+            if self.marks.len() >= MAX_MARKS {
+                self.marks.pop_front();
+            }
+            self.marks.push_back(m);
+        }
+    }
+
+    /// Drops flights that have arrived and marks older than `mark_ttl` at `now`.
+    pub fn prune(&mut self, now: Micros, mark_ttl: Micros) {
+        self.flights.retain(|f| f.end >= now);
+        while self.marks.front().is_some_and(|m| m.at.saturating_add(mark_ttl) < now) {
+            self.marks.pop_front();
+        }
+    }
+
+    /// Flights under way at `now` (left, not yet arrived).
+    pub fn moving(&self, now: Micros) -> impl Iterator<Item = &Flight> {
+        self.flights.iter().filter(move |f| f.start <= now && now <= f.end)
+    }
+
+    /// Marks to show at `now`.
+    pub fn marks(&self) -> impl Iterator<Item = &Mark> {
+        self.marks.iter()
+    }
+
+    /// How many flights are under way on each link at `now` (for reduced motion).
+    pub fn per_link(&self, now: Micros, links: usize) -> Vec<u32> {
+        let mut counts = vec![0; links];
+        for f in self.moving(now) {
+            if let Some(c) = counts.get_mut(f.link as usize) {
+                *c += 1;
+            }
+        }
+        counts
+    }
+
+    /// Forgets everything (after a reset).
+    pub fn clear(&mut self) {
+        self.flights.clear();
+        self.marks.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{presets, Simulation, SECOND};
+
+    #[test]
+    fn flights_follow_the_event_stream() {
+        let mut sim = Simulation::new(presets::load("order-flow").expect("preset")).expect("valid");
+        sim.set_recording(true);
+        let mut flights = Flights::default();
+        sim.run_until(2 * SECOND).expect("runs");
+        for e in sim.drain_events() {
+            flights.observe(&e);
+        }
+        let now = sim.now();
+        let moving: Vec<&Flight> = flights.moving(now).collect();
+        assert!(!moving.is_empty(), "a busy order flow has messages on the wire");
+        for f in &moving {
+            assert!(f.start <= now && now <= f.end);
+            let p = f.progress(now);
+            assert!((0.0..=1.0).contains(&p));
+        }
+        assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Reply && f.reverse));
+        assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Delivery));
+        let per_link = flights.per_link(now, sim.scenario().links.len());
+        assert_eq!(per_link.iter().sum::<u32>() as usize, moving.len());
+        flights.prune(now, SECOND);
+        assert!(flights.flights.iter().all(|f| f.end >= now));
+        flights.clear();
+        assert_eq!(flights.moving(now).count(), 0);
+    }
+
+    #[test]
+    fn failures_become_marks() {
+        let mut sim = Simulation::new(presets::load("poison-dlq").expect("preset")).expect("valid");
+        sim.set_recording(true);
+        sim.run_until(30 * SECOND).expect("runs");
+        let mut flights = Flights::default();
+        for e in sim.drain_events() {
+            flights.observe(&e);
+        }
+        let kinds: Vec<MarkKind> = flights.marks().map(|m| m.kind).collect();
+        assert!(kinds.contains(&MarkKind::Crash));
+        assert!(kinds.contains(&MarkKind::DeadLetter));
+        assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Redelivery));
+        flights.prune(30 * SECOND, 0);
+        assert_eq!(flights.marks().count(), 0);
+    }
+
+    #[test]
+    fn progress_is_clamped() {
+        let f = Flight { kind: FlightKind::Request, link: 0, reverse: false, start: 100, end: 200 };
+        assert_eq!(f.progress(50), 0.0);
+        assert_eq!(f.progress(150), 0.5);
+        assert_eq!(f.progress(500), 1.0);
+        let instant = Flight { end: 100, ..f };
+        assert_eq!(instant.progress(100), 1.0);
+    }
+}

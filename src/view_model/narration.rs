@@ -1,0 +1,149 @@
+//! Notable events in words, for the aria-live region, at a pace a screen
+//! reader can follow: at most one announcement per interval, the rest
+//! summed up ("and 4 more").
+
+use crate::engine::event::{EventKind, Fate};
+use crate::engine::scenario::Scenario;
+
+/// True for events worth stopping at ("step to the next notable event").
+pub fn is_notable(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::BreakerChanged { .. }
+            | EventKind::DeadLettered { .. }
+            | EventKind::ReplicaCrashed { .. }
+            | EventKind::ReplicaRestarted { .. }
+            | EventKind::FaultApplied { .. }
+            | EventKind::FaultCleared { .. }
+            | EventKind::OrderFinished { ok: false, .. }
+            | EventKind::TimedOut { .. }
+            | EventKind::DuplicateProcessed { .. }
+            | EventKind::Settled { fate: Fate::Dropped(_), .. }
+    )
+}
+
+fn node_label(s: &Scenario, i: u32) -> &str {
+    s.nodes.get(i as usize).map_or("?", |n| n.label.as_str())
+}
+
+fn link_label(s: &Scenario, i: u32) -> String {
+    s.links.get(i as usize).map_or_else(
+        || "?".to_string(),
+        |l| {
+            let from = s.node(&l.from).map_or(l.from.as_str(), |n| n.label.as_str());
+            let to = s.node(&l.to).map_or(l.to.as_str(), |n| n.label.as_str());
+            format!("{from} → {to}")
+        },
+    )
+}
+
+/// Turns events into announcements, rate limited.
+#[derive(Clone, Debug, Default)]
+pub struct Narrator {
+    last_spoken_ms: Option<f64>,
+    held: Option<String>,
+    held_extra: u32,
+    orders_failing: bool,
+}
+
+/// Shortest gap between two announcements, in wall milliseconds.
+pub const MIN_GAP_MS: f64 = 2_000.0;
+
+impl Narrator {
+    /// The sentence for an event, if it deserves one. Tracks whether orders
+    /// are failing so that only the change is announced, not every failure.
+    pub fn sentence(&mut self, kind: &EventKind, s: &Scenario) -> Option<String> {
+        match *kind {
+            EventKind::BreakerChanged { link, to, .. } => Some(format!(
+                "Circuit breaker on {} is now {}.",
+                link_label(s, link),
+                super::describe::breaker_word(to)
+            )),
+            EventKind::DeadLettered { queue, .. } => {
+                Some(format!("A message was moved to the dead-letter queue of {}.", node_label(s, queue)))
+            }
+            EventKind::ReplicaCrashed { node, replica, .. } => {
+                Some(format!("{} instance {} crashed.", node_label(s, node), replica + 1))
+            }
+            EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
+            EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),
+            EventKind::OrderFinished { ok: false, source, .. } if !self.orders_failing => {
+                self.orders_failing = true;
+                let at = s
+                    .sources
+                    .get(source as usize)
+                    .and_then(|src| s.node(&src.target))
+                    .map_or("?", |n| n.label.as_str());
+                Some(format!("Failures have reached the users: orders at {at} are failing."))
+            }
+            EventKind::OrderFinished { ok: true, .. } if self.orders_failing => {
+                self.orders_failing = false;
+                Some("Orders are succeeding again.".to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Offers a sentence at wall time `now_ms`; returns what to announce now, if anything.
+    pub fn offer(&mut self, sentence: String, now_ms: f64) -> Option<String> {
+        if self.last_spoken_ms.is_none_or(|t| now_ms - t >= MIN_GAP_MS) && self.held.is_none() {
+            self.last_spoken_ms = Some(now_ms);
+            return Some(sentence);
+        }
+        if self.held.is_some() {
+            self.held_extra += 1;
+        } else {
+            self.held = Some(sentence);
+        }
+        None
+    }
+
+    /// Releases a held announcement once the gap has passed.
+    pub fn flush(&mut self, now_ms: f64) -> Option<String> {
+        if self.last_spoken_ms.is_some_and(|t| now_ms - t < MIN_GAP_MS) {
+            return None;
+        }
+        let held = self.held.take()?;
+        let extra = std::mem::take(&mut self.held_extra);
+        self.last_spoken_ms = Some(now_ms);
+        Some(if extra > 0 { format!("{held} And {extra} more.") } else { held })
+    }
+
+    /// Forgets state (after a reset).
+    pub fn reset(&mut self) {
+        *self = Narrator::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::breaker::BreakerState;
+    use crate::engine::presets;
+
+    #[test]
+    fn announces_at_most_once_per_gap_and_sums_up_the_rest() {
+        let mut n = Narrator::default();
+        assert_eq!(n.offer("one".into(), 0.0).as_deref(), Some("one"));
+        assert_eq!(n.offer("two".into(), 100.0), None);
+        assert_eq!(n.offer("three".into(), 200.0), None);
+        assert_eq!(n.flush(1_000.0), None);
+        assert_eq!(n.flush(2_100.0).as_deref(), Some("two And 1 more."));
+        assert_eq!(n.flush(5_000.0), None);
+        assert_eq!(n.offer("four".into(), 5_000.0).as_deref(), Some("four"));
+    }
+
+    #[test]
+    fn sentences_name_things_and_failures_are_announced_on_change() {
+        let s = presets::load("order-flow").expect("preset");
+        let mut n = Narrator::default();
+        let open = EventKind::BreakerChanged { link: 2, from: BreakerState::Closed, to: BreakerState::Open };
+        assert_eq!(n.sentence(&open, &s).as_deref(), Some("Circuit breaker on Inventory → Pricing is now open."));
+        let failed = EventKind::OrderFinished { corr: 1, source: 0, ok: false, e2e: 1, budget: 1 };
+        assert!(n.sentence(&failed, &s).is_some_and(|t| t.contains("Browser")));
+        assert_eq!(n.sentence(&failed, &s), None, "only the change is announced");
+        let ok = EventKind::OrderFinished { corr: 2, source: 0, ok: true, e2e: 1, budget: 1 };
+        assert!(n.sentence(&ok, &s).is_some());
+        assert!(is_notable(&open) && is_notable(&failed) && !is_notable(&ok));
+    }
+}

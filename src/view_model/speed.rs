@@ -1,0 +1,67 @@
+//! The simulation speed control: a logarithmic scale from 0.01× to 100×.
+
+/// Slowest speed.
+pub const MIN_SPEED: f64 = 0.01;
+/// Fastest speed.
+pub const MAX_SPEED: f64 = 100.0;
+/// Steps of the slider (0 ..= SLIDER_STEPS).
+pub const SLIDER_STEPS: u32 = 400;
+
+/// The speed at slider position `pos` (0 ..= SLIDER_STEPS).
+pub fn speed_at(pos: u32) -> f64 {
+    let f = f64::from(pos.min(SLIDER_STEPS)) / f64::from(SLIDER_STEPS);
+    let exp = libm::log10(MIN_SPEED) + f * (libm::log10(MAX_SPEED) - libm::log10(MIN_SPEED));
+    libm::pow(10.0, exp)
+}
+
+/// The slider position closest to `speed`.
+pub fn position_of(speed: f64) -> u32 {
+    let s = speed.clamp(MIN_SPEED, MAX_SPEED);
+    let f = (libm::log10(s) - libm::log10(MIN_SPEED)) / (libm::log10(MAX_SPEED) - libm::log10(MIN_SPEED));
+    libm::round(f * f64::from(SLIDER_STEPS)) as u32
+}
+
+/// A short label such as "×0.25", "×1" or "×40".
+pub fn label(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("×{:.0}", speed)
+    } else if speed >= 1.0 {
+        format!("×{}", trim(format!("{speed:.1}")))
+    } else {
+        format!("×{}", trim(format!("{speed:.2}")))
+    }
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scale_is_logarithmic_with_one_in_the_middle() {
+        assert!((speed_at(0) - 0.01).abs() < 1e-12);
+        assert!((speed_at(SLIDER_STEPS) - 100.0).abs() < 1e-9);
+        assert!((speed_at(SLIDER_STEPS / 2) - 1.0).abs() < 1e-12);
+        assert!((speed_at(SLIDER_STEPS / 4) - 0.1).abs() < 1e-12);
+        for pos in [0, 1, 57, 200, 399, 400] {
+            assert_eq!(position_of(speed_at(pos)), pos);
+        }
+        assert_eq!(position_of(1e9), SLIDER_STEPS);
+    }
+
+    #[test]
+    fn labels_are_short() {
+        assert_eq!(label(1.0), "×1");
+        assert_eq!(label(0.25), "×0.25");
+        assert_eq!(label(0.1), "×0.1");
+        assert_eq!(label(2.5), "×2.5");
+        assert_eq!(label(40.0), "×40");
+    }
+}
