@@ -1,6 +1,17 @@
-//! The Leptos user interface (compiled for wasm32 only).
+//! The Leptos user interface (compiled for wasm32 only). One [`store::Store`]
+//! is created in [`App`] and shared by context; the simulation lives outside
+//! the reactive graph and is advanced once per animation frame.
 
 mod app;
+mod browser;
+mod controls;
+mod debug_overlay;
+mod flights_canvas;
+mod inspector;
+mod metrics_panel;
 mod shell;
+mod sim_loop;
+pub mod store;
+mod topology;
 
 pub use app::App;

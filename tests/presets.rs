@@ -50,7 +50,7 @@ fn cascade_without_protection_reaches_the_browser() {
     // Every hop's pool is exhausted: the slowness travelled upstream.
     for id in ["order-api", "inventory", "pricing"] {
         let s = service(&r, id);
-        assert_eq!(s.busy, s.capacity, "{id} is saturated");
+        assert!(s.busy * 10 >= s.capacity * 9, "{id} is saturated: {} of {} busy", s.busy, s.capacity);
     }
     assert!(service(&r, "order-api").rejected > 0, "the entry point refuses work");
 }

@@ -1,16 +1,71 @@
-//! The root component.
+//! The root component: creates the store, starts the loop, lays out the regions.
 
 use leptos::prelude::*;
 
-use super::shell::{Header, Regions};
+use crate::engine::presets;
 
-/// The whole app: a header and the work regions.
+use super::browser::{prefers_reduced_motion, query_param, typing_into_control};
+use super::controls::Controls;
+use super::debug_overlay::DebugOverlay;
+use super::inspector::Inspector;
+use super::metrics_panel::MetricsPanel;
+use super::shell::Header;
+use super::sim_loop;
+use super::store::Store;
+use super::topology::Topology;
+
+/// The whole app. `?scenario=NAME` picks a preset; `?debug=1` shows frame timings.
 #[component]
 pub fn App() -> impl IntoView {
+    let preset = query_param("scenario").unwrap_or_else(|| presets::DEFAULT.to_string());
+    let Some(store) = Store::new(&preset) else {
+        return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
+    };
+    store.reduced_motion.set(prefers_reduced_motion());
+    provide_context(store);
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    sim_loop::start(store, canvas);
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if typing_into_control(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            " " => {
+                ev.prevent_default();
+                store.playing.update(|p| *p = !*p);
+            }
+            "ArrowRight" => {
+                ev.prevent_default();
+                store.playing.set(false);
+                store.step_one();
+            }
+            _ => {}
+        }
+    });
+    let debug = query_param("debug").as_deref() == Some("1");
     view! {
         <div class="app" data-testid="app">
             <Header />
-            <Regions />
+            <main class="regions">
+                <section class="region region--topology" aria-labelledby="topology-title" data-testid="region-topology">
+                    <h2 id="topology-title" class="region__title">"Topology"</h2>
+                    <Controls />
+                    <Topology canvas=canvas />
+                </section>
+                <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
+                    <h2 id="inspector-title" class="region__title">"Inspector"</h2>
+                    <Inspector />
+                </aside>
+                <section class="region region--timeline" aria-labelledby="timeline-title" data-testid="region-timeline">
+                    <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>
+                    <MetricsPanel />
+                </section>
+            </main>
+            <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
+                {move || store.announcement.get()}
+            </div>
+            {debug.then(|| view! { <DebugOverlay /> })}
         </div>
     }
+    .into_any()
 }

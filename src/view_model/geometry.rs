@@ -4,7 +4,7 @@
 use crate::engine::scenario::{Position, Scenario};
 
 /// Half the width and height of a drawn node, in world units.
-pub const NODE_HALF_W: f64 = 62.0;
+pub const NODE_HALF_W: f64 = 75.0;
 /// Half the height of a drawn node.
 pub const NODE_HALF_H: f64 = 30.0;
 

@@ -13,15 +13,15 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "da2a7dfb645ea6bd"),
-    ("cascade", "65f92f60afbab59a"),
-    ("cascade-retries", "ca4a93035ccac136"),
-    ("cascade-protected", "cc0e885c263b61a6"),
-    ("poison", "c543dfac6f657b46"),
-    ("poison-dlq", "31cf1a853dd4c06b"),
-    ("silent-backlog", "cc762777cc6d0aec"),
-    ("competing-consumers-1", "b214462377977aec"),
-    ("competing-consumers-4", "cbd0b7dafc551acf"),
+    ("order-flow", "1a080d8b07fc30ec"),
+    ("cascade", "53abe10d1b2b70d9"),
+    ("cascade-retries", "8d6064092980119d"),
+    ("cascade-protected", "ba456a4877a57cf8"),
+    ("poison", "d3be2739e98d560d"),
+    ("poison-dlq", "bec6b817d62d4efd"),
+    ("silent-backlog", "fa14b0715b544556"),
+    ("competing-consumers-1", "460f7cc2ea5e4e9d"),
+    ("competing-consumers-4", "01c567f77037313c"),
     ("mmc", "c7aca4686ece2ad2"),
 ];
 

@@ -1,0 +1,28 @@
+//! Small wrappers over browser APIs, each failing soft (no panics).
+
+use wasm_bindgen::JsCast;
+
+/// Milliseconds from the page's time origin (monotonic).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// True when the person asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The value of a query-string parameter of the page's URL.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// True when a key press is meant for a form control, not for the app's shortcuts.
+pub fn typing_into_control(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "select" | "textarea" | "button")
+        || el.get_attribute("role").as_deref() == Some("button")
+}

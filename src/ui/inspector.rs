@@ -1,0 +1,314 @@
+//! The inspector: what the selected node or link is doing, the faults to
+//! inject into it, and its mitigation switches. Changes apply to the
+//! running simulation at once.
+
+use leptos::prelude::*;
+
+use crate::engine::scenario::{
+    BreakerPolicy, FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport,
+};
+use crate::view_model::describe::{link_name, node_name, transport_word};
+
+use super::store::{use_store, Selection};
+
+/// The inspector panel.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let store = use_store();
+    let body = move || {
+        match store.selected.get() {
+        None => view! {
+            <p class="region__hint">
+                "Select a service, queue or link in the topology (click it, or Tab to it and press Enter) to inject faults and switch mitigations."
+            </p>
+        }
+        .into_any(),
+        Some(Selection::Node(i)) => view! { <NodeInspector index=i /> }.into_any(),
+        Some(Selection::Link(i)) => view! { <LinkInspector index=i /> }.into_any(),
+    }
+    };
+    view! {
+        <div class="inspector" data-testid="inspector">
+            {body}
+            <ActiveFaults />
+            <Show when=move || store.error.get().is_some()>
+                <p class="inspector__error" role="alert">{move || store.error.get().unwrap_or_default()}</p>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn FaultButton(target: String, label: &'static str, effect: FaultEffect) -> impl IntoView {
+    let store = use_store();
+    let testid = format!("fault-{}", label.to_lowercase().replace([' ', '×', '%', '+'], "-"));
+    view! {
+        <button class="btn btn--fault" data-testid=testid on:click=move |_| store.apply_fault(&target, effect.clone())>
+            {label}
+        </button>
+    }
+}
+
+#[component]
+fn Switch(
+    label: &'static str,
+    testid: &'static str,
+    checked: Signal<bool>,
+    on_change: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="switch">
+            <input
+                type="checkbox"
+                role="switch"
+                data-testid=testid
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+#[component]
+fn NodeInspector(index: usize) -> impl IntoView {
+    let store = use_store();
+    let node = move || {
+        store.revision.get();
+        store.sim.with_value(|s| s.scenario().nodes.get(index).cloned())
+    };
+    move || {
+        let Some(n) = node() else { return ().into_any() };
+        let description = {
+            let n = n.clone();
+            move || store.frame.with(|f| node_name(&n, &f.nodes.get(index).cloned().unwrap_or_default()))
+        };
+        let id = n.id.clone();
+        let body = match &n.kind {
+            NodeKind::Client => view! {
+                <p class="region__hint">"Users placing orders. Their outcomes show how far a failure travelled."</p>
+            }
+            .into_any(),
+            NodeKind::Service(spec) => {
+                let sends_to_queue = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
+                });
+                let spec_now = spec.clone();
+                let (id2, spec2) = (id.clone(), spec.clone());
+                let more = move |_| {
+                    let mut s = spec_now.clone();
+                    s.replicas = (s.replicas + 1).min(64);
+                    store.set_service(&id, s);
+                };
+                let fewer = move |_| {
+                    let mut s = spec2.clone();
+                    s.replicas = s.replicas.saturating_sub(1).max(1);
+                    store.set_service(&id2, s);
+                };
+                let t = n.id.clone();
+                view! {
+                    <h3 class="inspector__heading">"Inject a fault"</h3>
+                    <div class="inspector__buttons">
+                        <FaultButton target=t.clone() label="Slow ×100" effect=FaultEffect::Slow { factor: 100.0 } />
+                        <FaultButton target=t.clone() label="+200 ms" effect=FaultEffect::ExtraLatency { ms: 200.0 } />
+                        <FaultButton target=t.clone() label="Errors 50 %" effect=FaultEffect::ErrorRate { rate: 0.5 } />
+                        <FaultButton target=t.clone() label="Crash" effect=FaultEffect::Crash />
+                        <FaultButton target=t.clone() label="Hang" effect=FaultEffect::Hang />
+                        {sends_to_queue.then(|| view! {
+                            <FaultButton target=t.clone() label="Poison messages" effect=FaultEffect::Poison { probability: 1.0, count: Some(3) } />
+                        })}
+                    </div>
+                    <h3 class="inspector__heading">"Instances"</h3>
+                    <div class="inspector__row">
+                        <button class="btn" on:click=fewer data-testid="replicas-fewer" aria-label="One instance fewer">"−"</button>
+                        <span data-testid="replicas">{format!("{} × {} workers", spec.replicas, spec.concurrency)}</span>
+                        <button class="btn" on:click=more data-testid="replicas-more" aria-label="One instance more">"+"</button>
+                    </div>
+                }
+                .into_any()
+            }
+            NodeKind::Queue(q) => {
+                let q = q.clone();
+                let original_dlq = store.original.with_value(|o| match o.node(&id).map(|n| &n.kind) {
+                    Some(NodeKind::Queue(oq)) => oq.max_receive_count,
+                    _ => None,
+                });
+                let has_dlq = Signal::derive({
+                    let q = q.clone();
+                    move || q.max_receive_count.is_some()
+                });
+                let toggle = Callback::new(move |on: bool| {
+                    let spec = QueueSpec {
+                        max_receive_count: if on { Some(original_dlq.unwrap_or(3)) } else { None },
+                        ..q.clone()
+                    };
+                    store.set_queue(&id, spec);
+                });
+                view! {
+                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <Switch label="Dead-letter queue after repeated receives" testid="switch-dlq" checked=has_dlq on_change=toggle />
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <h2 class="inspector__title">{n.label.clone()}</h2>
+            <p class="inspector__state" data-testid="inspector-state">{description}</p>
+            {body}
+        }
+        .into_any()
+    }
+}
+
+fn teaching_breaker(timeout_ms: Option<f64>) -> BreakerPolicy {
+    BreakerPolicy {
+        failure_rate_threshold: 50.0,
+        slow_call_rate_threshold: 80.0,
+        slow_call_duration_ms: timeout_ms.map_or(200.0, |t| t * 0.8),
+        wait_duration_in_open_ms: 5_000.0,
+        permitted_calls_in_half_open: 3,
+        minimum_number_of_calls: 10,
+        sliding_window_size: 20,
+    }
+}
+
+#[component]
+fn LinkInspector(index: usize) -> impl IntoView {
+    let store = use_store();
+    let link = move || {
+        store.revision.get();
+        store.sim.with_value(|s| {
+            let sc = s.scenario();
+            let l = sc.links.get(index)?.clone();
+            let from = sc.node(&l.from).map_or(l.from.clone(), |n| n.label.clone());
+            let to = sc.node(&l.to).map_or(l.to.clone(), |n| n.label.clone());
+            Some((l, from, to))
+        })
+    };
+    move || {
+        let Some((l, from, to)) = link() else { return ().into_any() };
+        let description = {
+            let (l, from, to) = (l.clone(), from.clone(), to.clone());
+            move || store.frame.with(|f| link_name(&l, &from, &to, &f.links.get(index).cloned().unwrap_or_default()))
+        };
+        let id = l.id.clone();
+        let mitigations = match &l.transport {
+            Transport::RequestResponse(p) => {
+                let original = store.original.with_value(|o| match o.link(&id).map(|x| &x.transport) {
+                    Some(Transport::RequestResponse(op)) => op.clone(),
+                    _ => SyncPolicy::default(),
+                });
+                type Change = Box<dyn Fn(bool, &mut SyncPolicy) + Send + Sync>;
+                let edit = move |change: Change| {
+                    let id = id.clone();
+                    let current = p.clone();
+                    Callback::new(move |on: bool| {
+                        let mut next = current.clone();
+                        change(on, &mut next);
+                        store.set_transport(&id, Transport::RequestResponse(next));
+                    })
+                };
+                let o = original.clone();
+                let timeout_cb = edit(Box::new(move |on, p: &mut SyncPolicy| {
+                    p.timeout_ms = on.then(|| o.timeout_ms.unwrap_or(250.0));
+                }));
+                let o = original.clone();
+                let retry_cb = edit(Box::new(move |on, p: &mut SyncPolicy| {
+                    p.retry = if !on {
+                        None
+                    } else {
+                        Some(o.retry.clone().unwrap_or(RetryPolicy {
+                            max_attempts: 3,
+                            base_ms: 50.0,
+                            cap_ms: 1_000.0,
+                            jitter: Jitter::Full,
+                            budget: None,
+                        }))
+                    };
+                }));
+                let o = original.clone();
+                let breaker_cb = edit(Box::new(move |on, p: &mut SyncPolicy| {
+                    p.breaker = if !on {
+                        None
+                    } else {
+                        Some(o.breaker.clone().unwrap_or_else(|| teaching_breaker(p.timeout_ms)))
+                    };
+                }));
+                let fallback_cb = edit(Box::new(|on, p: &mut SyncPolicy| p.fallback = on));
+                let (t, r, b, f) = (p.timeout_ms.is_some(), p.retry.is_some(), p.breaker.is_some(), p.fallback);
+                let timeout_label = p.timeout_ms.map_or("Timeout".to_string(), |ms| format!("Timeout ({ms:.0} ms)"));
+                view! {
+                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <Switch label="Timeout" testid="switch-timeout" checked=Signal::derive(move || t) on_change=timeout_cb />
+                    <p class="inspector__detail">{timeout_label}</p>
+                    <Switch label="Retries with backoff and jitter" testid="switch-retry" checked=Signal::derive(move || r) on_change=retry_cb />
+                    <Switch label="Circuit breaker" testid="switch-breaker" checked=Signal::derive(move || b) on_change=breaker_cb />
+                    <Switch label="Fallback answer" testid="switch-fallback" checked=Signal::derive(move || f) on_change=fallback_cb />
+                }
+                .into_any()
+            }
+            Transport::Consume(c) => {
+                let c = c.clone();
+                let idem = c.idempotent;
+                let cb = Callback::new(move |on: bool| {
+                    let mut next = c.clone();
+                    next.idempotent = on;
+                    store.set_transport(&id, Transport::Consume(next));
+                });
+                view! {
+                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <Switch label="Idempotent consumer (skip repeats)" testid="switch-idempotent" checked=Signal::derive(move || idem) on_change=cb />
+                }
+                .into_any()
+            }
+            Transport::Enqueue => ().into_any(),
+        };
+        let t = l.id.clone();
+        view! {
+            <h2 class="inspector__title">{format!("{from} → {to}")}</h2>
+            <p class="inspector__kind">{transport_word(&l.transport)}</p>
+            <p class="inspector__state" data-testid="inspector-state">{description}</p>
+            {mitigations}
+            <h3 class="inspector__heading">"Inject a fault"</h3>
+            <div class="inspector__buttons">
+                <FaultButton target=t.clone() label="Partition" effect=FaultEffect::Partition />
+                <FaultButton target=t.clone() label="+200 ms latency" effect=FaultEffect::LinkLatency { ms: 200.0 } />
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// Every fault acting now, each removable.
+#[component]
+fn ActiveFaults() -> impl IntoView {
+    let store = use_store();
+    let faults = move || store.frame.with(|f| f.faults.clone());
+    view! {
+        <h3 class="inspector__heading">"Active faults"</h3>
+        <ul class="faults" data-testid="active-faults">
+            {move || {
+                let list = faults();
+                if list.is_empty() {
+                    return view! { <li class="faults__none">"None"</li> }.into_any();
+                }
+                list.into_iter()
+                    .map(|f| {
+                        let index = f.index;
+                        let text = format!("{} on {}", f.fault.effect.name().replace('_', " "), f.fault.target);
+                        let aria = format!("Remove fault: {text}");
+                        view! {
+                            <li class="faults__item">
+                                <span>{text}</span>
+                                <button class="btn btn--small" aria-label=aria on:click=move |_| store.clear_fault(index)>
+                                    "Remove"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </ul>
+    }
+}

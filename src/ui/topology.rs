@@ -1,0 +1,276 @@
+//! The topology: nodes and links in SVG (crisp, focusable, readable by
+//! screen readers), with the canvas of moving messages laid over it.
+
+use leptos::prelude::*;
+
+use crate::engine::scenario::{Link, Node, NodeKind, Transport};
+use crate::view_model::describe::{breaker_word, kind_word, link_name, node_badges, node_name};
+use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+
+use super::store::{use_store, Selection};
+
+/// The stage: SVG topology plus the flights canvas.
+#[component]
+pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+    let store = use_store();
+    let scenario = Memo::new(move |_| {
+        store.revision.get();
+        store.scenario()
+    });
+    let view_box = move || scenario_bounds(&scenario.get()).view_box();
+    let links = move || {
+        let s = scenario.get();
+        s.links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let from = s.node(&l.from)?.clone();
+                let to = s.node(&l.to)?.clone();
+                Some(view! { <LinkView index=i link=l.clone() from=from to=to /> })
+            })
+            .collect_view()
+    };
+    let nodes = move || {
+        let s = scenario.get();
+        s.nodes.iter().enumerate().map(|(i, n)| view! { <NodeView index=i node=n.clone() /> }).collect_view()
+    };
+    view! {
+        <div class="stage" data-testid="stage">
+            <svg
+                class="stage__svg"
+                viewBox=view_box
+                preserveAspectRatio="xMidYMid meet"
+                role="group"
+                aria-label="Topology: services, queues and the links between them"
+            >
+                <defs>
+                    <marker
+                        id="arrow"
+                        viewBox="0 0 10 10"
+                        refX="9"
+                        refY="5"
+                        markerWidth="7"
+                        markerHeight="7"
+                        orient="auto-start-reverse"
+                    >
+                        <path d="M0,0 L10,5 L0,10 z" class="link__arrow"></path>
+                    </marker>
+                </defs>
+                <g class="stage__links">{links}</g>
+                <g class="stage__nodes">{nodes}</g>
+            </svg>
+            <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
+        </div>
+    }
+}
+
+fn on_activate(select: impl Fn() + Clone + 'static) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            ev.prevent_default();
+            ev.stop_propagation();
+            select();
+        }
+    }
+}
+
+#[component]
+fn NodeView(index: usize, node: Node) -> impl IntoView {
+    let store = use_store();
+    let (x, y) = (node.position.x, node.position.y);
+    let kind = kind_word(&node);
+    let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
+    let selected = move || store.selected.get() == Some(Selection::Node(index));
+    let select = move || store.selected.set(Some(Selection::Node(index)));
+    let name = {
+        let node = node.clone();
+        move || node_name(&node, &status())
+    };
+    let badges = move || node_badges(&status()).join(" · ");
+    let warn = move || !node_badges(&status()).is_empty();
+    let (w, h) = (NODE_HALF_W * 2.0, NODE_HALF_H * 2.0);
+    let meter = match node.kind {
+        NodeKind::Service(_) => {
+            let fill = move || {
+                let s = status();
+                if s.capacity == 0 {
+                    0.0
+                } else {
+                    100.0 * f64::from(s.busy.min(s.capacity)) / f64::from(s.capacity)
+                }
+            };
+            let text = move || {
+                let s = status();
+                if s.waiting > 0 {
+                    format!("{}/{} busy · {} wait", s.busy, s.capacity, s.waiting)
+                } else {
+                    format!("{}/{} busy", s.busy, s.capacity)
+                }
+            };
+            view! {
+                <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
+                <rect class="meter__fill meter__fill--pool" x="-50" y="2" width=fill height="7" rx="3"></rect>
+                <text class="node__meta" x="0" y="22" text-anchor="middle">{text}</text>
+            }
+            .into_any()
+        }
+        NodeKind::Queue(_) => {
+            let fill = move || {
+                let d = f64::from(status().depth);
+                (100.0 * libm::log10(1.0 + d) / 3.0).min(100.0)
+            };
+            let text = move || {
+                let s = status();
+                if s.depth == 0 {
+                    "empty".to_string()
+                } else {
+                    format!("depth {} · {:.1} s old", s.depth, s.oldest_age as f64 / 1e6)
+                }
+            };
+            view! {
+                <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
+                <rect class="meter__fill meter__fill--queue" x="-50" y="2" width=fill height="7" rx="3"></rect>
+                <text class="node__meta" x="0" y="22" text-anchor="middle">{text}</text>
+            }
+            .into_any()
+        }
+        NodeKind::Client => {
+            let text = move || store.frame.with(|f| format!("{} ok · {} failed", f.orders.1, f.orders.2));
+            view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
+        }
+    };
+    let icon = match node.kind {
+        NodeKind::Client => view! {
+            <g class="node__icon">
+                <circle cx="-64" cy="-20" r="2.5"></circle>
+                <circle cx="-57" cy="-20" r="2.5"></circle>
+                <circle cx="-50" cy="-20" r="2.5"></circle>
+            </g>
+        }
+        .into_any(),
+        NodeKind::Service(_) => view! {
+            <g class="node__icon">
+                <rect x="-68" y="-24" width="12" height="3" rx="1"></rect>
+                <rect x="-68" y="-19" width="12" height="3" rx="1"></rect>
+                <rect x="-68" y="-14" width="12" height="3" rx="1"></rect>
+            </g>
+        }
+        .into_any(),
+        NodeKind::Queue(_) => view! {
+            <g class="node__icon">
+                <rect x="-69" y="-24" width="3" height="10"></rect>
+                <rect x="-64" y="-24" width="3" height="10"></rect>
+                <rect x="-59" y="-24" width="3" height="10"></rect>
+                <rect x="-54" y="-24" width="3" height="10"></rect>
+            </g>
+        }
+        .into_any(),
+    };
+    let dlq = move || status().dead_lettered;
+    view! {
+        <g
+            class=move || format!("node node--{kind}{}", if selected() { " node--selected" } else { "" })
+            transform=format!("translate({x} {y})")
+            tabindex="0"
+            role="button"
+            aria-label=name
+            aria-pressed=move || selected().to_string()
+            data-testid=format!("node-{}", node.id)
+            on:click=move |_| select()
+            on:keydown=on_activate(select)
+        >
+            <rect
+                class="node__halo"
+                class:node__halo--on=warn
+                x=-NODE_HALF_W - 6.0
+                y=-NODE_HALF_H - 6.0
+                width=w + 12.0
+                height=h + 12.0
+                rx="12"
+            ></rect>
+            <rect class="node__body" x=-NODE_HALF_W y=-NODE_HALF_H width=w height=h rx="9"></rect>
+            {icon}
+            <text class="node__label" x="6" y="-12" text-anchor="middle">{node.label.clone()}</text>
+            {meter}
+            <text class="node__badges" x="0" y=NODE_HALF_H + 16.0 text-anchor="middle">{badges}</text>
+            <Show when=move || { dlq() > 0 }>
+                <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - 18.0, -NODE_HALF_H - 8.0)>
+                    <rect x="-22" y="-9" width="44" height="17" rx="8"></rect>
+                    <text x="0" y="4" text-anchor="middle">{move || format!("DLQ {}", dlq())}</text>
+                </g>
+            </Show>
+        </g>
+    }
+}
+
+#[component]
+fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
+    let store = use_store();
+    let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
+    let (mx, my) = lerp((x1, y1), (x2, y2), 0.7);
+    let (bx, by) = lerp((x1, y1), (x2, y2), 0.3);
+    let transport = match link.transport {
+        Transport::RequestResponse(_) => "sync",
+        Transport::Enqueue => "enqueue",
+        Transport::Consume(_) => "consume",
+    };
+    let glyph = match link.transport {
+        Transport::RequestResponse(_) => "⇄",
+        Transport::Enqueue => "↦",
+        Transport::Consume(_) => "⇉",
+    };
+    let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
+    let selected = move || store.selected.get() == Some(Selection::Link(index));
+    let select = move || store.selected.set(Some(Selection::Link(index)));
+    let name = {
+        let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
+        move || link_name(&link, &from, &to, &status())
+    };
+    let breaker = move || status().breaker;
+    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
+    view! {
+        <g
+            class=move || {
+                let s = status();
+                format!(
+                    "link link--{transport}{}{}",
+                    if selected() { " link--selected" } else { "" },
+                    if s.partitioned { " link--partitioned" } else { "" },
+                )
+            }
+            tabindex="0"
+            role="button"
+            aria-label=name
+            aria-pressed=move || selected().to_string()
+            data-testid=format!("link-{}", link.id)
+            on:click=move |_| select()
+            on:keydown=on_activate(select)
+        >
+            <line class="link__hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
+            <line class="link__line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"></line>
+            <g class="link__glyph" transform=format!("translate({mx} {my})")>
+                <circle r="9"></circle>
+                <text y="4" text-anchor="middle">{glyph}</text>
+            </g>
+            <Show when=move || breaker().is_some()>
+                <g
+                    class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name()))
+                    transform=format!("translate({bx} {by})")
+                >
+                    <rect x="-24" y="-9" width="48" height="18" rx="4"></rect>
+                    <text y="4" text-anchor="middle">
+                        {move || breaker().map_or("", |b| breaker_word(b)).to_uppercase()}
+                    </text>
+                </g>
+            </Show>
+            <Show when=move || status().partitioned>
+                <text class="link__note" x=mx y=my - 14.0 text-anchor="middle">"✂ partitioned"</text>
+            </Show>
+            <Show when=move || store.reduced_motion.get()>
+                <text class="link__note" x=mx y=my + 22.0 text-anchor="middle">
+                    {move || format!("{} moving", moving())}
+                </text>
+            </Show>
+        </g>
+    }
+}
