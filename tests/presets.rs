@@ -144,3 +144,29 @@ fn print_golden_hashes() {
         println!("    (\"{name}\", \"{}\"),", golden::golden_hash(name));
     }
 }
+
+#[test]
+fn order_flow_contains_a_slow_pricing_and_fails_once_its_protections_are_switched_off() {
+    use patchbay::engine::scenario::{Fault, FaultEffect, SyncPolicy, Transport};
+    let slow = Fault { target: "pricing".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Slow { factor: 100.0 } };
+    let run = |unprotect: bool| {
+        let mut sim = Simulation::new(presets::load("order-flow").expect("preset")).expect("valid");
+        sim.run_until(SECOND).expect("runs");
+        if unprotect {
+            for link in ["api-inventory", "inventory-pricing"] {
+                sim.set_transport(link, Transport::RequestResponse(SyncPolicy::default())).expect("edit applies");
+            }
+        }
+        sim.apply_fault(slow.clone()).expect("fault applies");
+        sim.run_until(30 * SECOND).expect("runs");
+        assert!(sim.ledger().balances(sim.live_messages()));
+        report(&sim)
+    };
+    let protected = run(false);
+    assert_eq!(protected.orders.failed, 0, "the fallback answers while the breaker is open");
+    assert_eq!(link(&protected, "inventory-pricing").breaker, "open");
+    assert_eq!(link(&protected, "api-inventory").breaker, "closed");
+    let bare = run(true);
+    assert!(bare.orders.failed > bare.orders.placed / 2, "{} of {} failed", bare.orders.failed, bare.orders.placed);
+    assert!(link(&bare, "browser-api").timeouts > 0, "the browser gives up waiting");
+}

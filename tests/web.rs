@@ -51,3 +51,79 @@ fn engine_traces_match_the_native_golden_hashes() {
         assert_eq!(golden::golden_hash(name), *want, "golden hash of {name} in wasm");
     }
 }
+
+fn by_testid(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("[data-testid='{id}']"))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("element {id}"))
+        .unchecked_into::<web_sys::HtmlElement>()
+}
+
+fn click(el: &web_sys::Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict("click", &init).expect("event");
+    el.dispatch_event(&ev).expect("dispatched");
+}
+
+#[wasm_bindgen_test]
+async fn topology_mounts_every_node_and_link_of_the_default_scenario() {
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), patchbay::ui::App);
+    tick().await;
+    let scenario = patchbay::engine::presets::load(patchbay::engine::presets::DEFAULT).expect("preset");
+    for n in &scenario.nodes {
+        let el = by_testid(&root, &format!("node-{}", n.id));
+        let name = el.get_attribute("aria-label").unwrap_or_default();
+        assert!(name.starts_with(&n.label), "{name}");
+        assert_eq!(el.get_attribute("tabindex").as_deref(), Some("0"));
+    }
+    for l in &scenario.links {
+        by_testid(&root, &format!("link-{}", l.id));
+    }
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn controls_change_the_store() {
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), patchbay::ui::App);
+    tick().await;
+    let play = by_testid(&root, "play");
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    click(&play);
+    tick().await;
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(play.text_content().as_deref(), Some("Play"));
+    let clock = by_testid(&root, "clock");
+    let before: u64 = clock.get_attribute("data-steps").and_then(|s| s.parse().ok()).unwrap_or(0);
+    click(&by_testid(&root, "step"));
+    tick().await;
+    let after: u64 = clock.get_attribute("data-steps").and_then(|s| s.parse().ok()).unwrap_or(0);
+    assert_eq!(after, before + 1, "one step, one event");
+    let speed = by_testid(&root, "speed").unchecked_into::<web_sys::HtmlInputElement>();
+    speed.set_value("400");
+    speed.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("dispatched");
+    tick().await;
+    assert_eq!(by_testid(&root, "speed-label").text_content().as_deref(), Some("×100"));
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn a_fault_applied_through_the_ui_reaches_the_engine() {
+    let root = fresh_root();
+    let handle = leptos::mount::mount_to(root.clone(), patchbay::ui::App);
+    tick().await;
+    click(&by_testid(&root, "play"));
+    let node = by_testid(&root, "node-pricing");
+    click(&node);
+    tick().await;
+    click(&by_testid(&root, "fault-crash"));
+    tick().await;
+    // The name is computed from the engine's own status of the node.
+    let name = node.get_attribute("aria-label").unwrap_or_default();
+    assert!(name.contains("crashed"), "{name}");
+    assert!(by_testid(&root, "active-faults").text_content().unwrap_or_default().contains("crash on pricing"));
+    drop(handle);
+}

@@ -16,6 +16,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("competing-consumers-1", include_str!("presets/competing-consumers-1.json")),
     ("competing-consumers-4", include_str!("presets/competing-consumers-4.json")),
     ("mmc", include_str!("presets/mmc.json")),
+    ("stress-2000", include_str!("presets/stress-2000.json")),
 ];
 
 /// The default scenario's name: the richest order flow.

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::engine::presets;
+use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
-use super::browser::{prefers_reduced_motion, query_param, typing_into_control};
+use super::browser::{now_ms, prefers_reduced_motion, query_param, typing_into_control};
 use super::controls::Controls;
 use super::debug_overlay::DebugOverlay;
 use super::inspector::Inspector;
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
         return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
     };
     store.reduced_motion.set(prefers_reduced_motion());
+    apply_url_options(store);
     provide_context(store);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
@@ -43,6 +45,7 @@ pub fn App() -> impl IntoView {
         }
     });
     let debug = query_param("debug").as_deref() == Some("1");
+    let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
     view! {
         <div class="app" data-testid="app">
             <Header />
@@ -65,7 +68,31 @@ pub fn App() -> impl IntoView {
                 {move || store.announcement.get()}
             </div>
             {debug.then(|| view! { <DebugOverlay /> })}
+            {bench.map(|text| view! { <output class="debug-overlay" data-testid="bench-result">{text}</output> })}
         </div>
     }
     .into_any()
+}
+
+/// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,
+/// `?paused=1` starts paused: links a course can share to a precise moment.
+fn apply_url_options(store: Store) {
+    if let Some(speed) = query_param("speed").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite()) {
+        store.speed.set(speed.clamp(MIN_SPEED, MAX_SPEED));
+    }
+    if let Some(at) = query_param("at").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s > 0.0) {
+        store.advance((at.min(3_600.0) * 1e6) as u64);
+    }
+    if query_param("paused").as_deref() == Some("1") {
+        store.playing.set(false);
+    }
+}
+
+/// `?bench=mmc`: the engine's M/M/c workload timed in the page (see docs/performance.md).
+fn run_mmc_bench() -> String {
+    const SIMULATED_SECONDS: u64 = 5_000;
+    let started = now_ms();
+    let customers = crate::engine::bench::mmc_customers(SIMULATED_SECONDS, 1);
+    let ms = (now_ms() - started).max(1e-3);
+    format!("mmc {customers} customers in {ms:.0} ms = {:.0} customers/s", customers as f64 / ms * 1_000.0)
 }

@@ -93,7 +93,13 @@ pub fn Controls() -> impl IntoView {
                 <span>"Scenario"</span>
                 <select on:change=on_preset data-testid="preset">{options}</select>
             </label>
-            <span class="controls__clock" role="timer" aria-label="Simulated time" data-testid="clock">
+            <span
+                class="controls__clock"
+                role="timer"
+                aria-label="Simulated time"
+                data-testid="clock"
+                data-steps=move || store.frame.with(|f| f.steps)
+            >
                 {move || clock_text(store.frame.with(|f| f.now))}
             </span>
         </div>

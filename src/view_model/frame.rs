@@ -8,6 +8,8 @@ use crate::engine::{FaultStatus, LinkStatus, NodeStatus, Simulation};
 pub struct Frame {
     /// Simulated time.
     pub now: u64,
+    /// Events the engine has processed (one per step).
+    pub steps: u64,
     /// Per node, scenario order.
     pub nodes: Vec<NodeStatus>,
     /// Per link, scenario order.
@@ -32,6 +34,7 @@ impl Frame {
         let l = sim.ledger();
         Frame {
             now: sim.now(),
+            steps: sim.timers_fired(),
             nodes: (0..s.nodes.len()).map(|i| sim.node_status(i)).collect(),
             links: (0..s.links.len()).map(|i| sim.link_status(i)).collect(),
             orders: (m.orders.placed, m.orders.ok, m.orders.failed),

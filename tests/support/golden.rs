@@ -23,6 +23,7 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("competing-consumers-1", "460f7cc2ea5e4e9d"),
     ("competing-consumers-4", "01c567f77037313c"),
     ("mmc", "c7aca4686ece2ad2"),
+    ("stress-2000", "432e5d6581c6bcc2"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
