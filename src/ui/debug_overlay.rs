@@ -20,12 +20,15 @@ pub fn DebugOverlay() -> impl IntoView {
         let moving = store.frame.with(|f| f.moving);
         let mut w = store.frame_work.with_value(Clone::clone);
         w.sort_by(f64::total_cmp);
+        let mut d = store.draw_work.with_value(Clone::clone);
+        d.sort_by(f64::total_cmp);
         format!(
-            "frame work p50 {:.2} ms · p95 {:.2} ms · {} frames · {} moving",
+            "frame work p50 {:.2} ms · p95 {:.2} ms · {} frames · {} moving · drawing p50 {:.2} ms",
             percentile(&w, 0.5),
             percentile(&w, 0.95),
             w.len(),
-            moving
+            moving,
+            percentile(&d, 0.5),
         )
     };
     view! { <div class="debug-overlay" data-testid="debug-overlay">{text}</div> }

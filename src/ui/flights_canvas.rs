@@ -1,6 +1,10 @@
-//! Draws the messages in flight on one canvas over the SVG topology, each
-//! kind in one batched path: thousands of dots cost a few draw calls, not
-//! thousands of DOM nodes. Shapes differ by kind, so colour is never the only cue.
+//! Draws the messages in flight on one canvas over the SVG topology. Each
+//! kind becomes one SVG path string, built in Rust and handed to the browser
+//! as a single `Path2D`: thousands of messages cost a handful of calls
+//! across the wasm boundary, not thousands of DOM nodes or canvas calls.
+//! Shapes differ by kind, so colour is never the only cue.
+
+use std::fmt::Write;
 
 use std::f64::consts::TAU;
 
@@ -45,25 +49,14 @@ const KINDS: [FlightKind; 7] = [
     FlightKind::Redelivery,
 ];
 
-fn add_shape(ctx: &Ctx, shape: Shape, x: f64, y: f64) {
-    match shape {
-        Shape::Dot => {
-            ctx.move_to(x + 4.0, y);
-            let _ = ctx.arc(x, y, 4.0, 0.0, TAU);
-        }
-        Shape::Ring => {
-            ctx.move_to(x + 5.0, y);
-            let _ = ctx.arc(x, y, 5.0, 0.0, TAU);
-        }
-        Shape::Square | Shape::HollowSquare => ctx.rect(x - 3.5, y - 3.5, 7.0, 7.0),
-        Shape::Diamond | Shape::HollowDiamond => {
-            ctx.move_to(x, y - 5.0);
-            ctx.line_to(x + 5.0, y);
-            ctx.line_to(x, y + 5.0);
-            ctx.line_to(x - 5.0, y);
-            ctx.close_path();
-        }
-    }
+/// Appends one shape at (x, y) to an SVG path string.
+fn add_shape(path: &mut String, shape: Shape, x: f64, y: f64) {
+    let _ = match shape {
+        Shape::Dot => write!(path, "M{:.1} {y:.1}a4 4 0 1 0-8 0a4 4 0 1 0 8 0", x + 4.0),
+        Shape::Ring => write!(path, "M{:.1} {y:.1}a5 5 0 1 0-10 0a5 5 0 1 0 10 0", x + 5.0),
+        Shape::Square | Shape::HollowSquare => write!(path, "M{:.1} {:.1}h7v7h-7z", x - 3.5, y - 3.5),
+        Shape::Diamond | Shape::HollowDiamond => write!(path, "M{x:.1} {:.1}l5 5l-5 5l-5-5z", y - 5.0),
+    };
 }
 
 fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Ctx> {
@@ -106,29 +99,29 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
         let centres: Vec<(f64, f64)> = s.nodes.iter().map(|n| fit.to_px(n.position.x, n.position.y)).collect();
         let now = sim.now();
         store.flights.with_value(|flights| {
+            let mut path = String::new();
             for kind in KINDS {
                 let (shape, colour) = style(kind);
-                ctx.begin_path();
-                let mut any = false;
+                path.clear();
                 for f in flights.moving(now).filter(|f| f.kind == kind) {
                     let Some(&(a, b)) = ends.get(f.link as usize) else { continue };
                     let p = f.progress(now);
                     let (x, y) = if f.reverse { lerp(b, a, p) } else { lerp(a, b, p) };
-                    add_shape(&ctx, shape, x, y);
-                    any = true;
+                    add_shape(&mut path, shape, x, y);
                 }
-                if !any {
+                if path.is_empty() {
                     continue;
                 }
+                let Ok(p2d) = web_sys::Path2d::new_with_path_string(&path) else { continue };
                 match shape {
                     Shape::Dot | Shape::Square | Shape::Diamond => {
                         ctx.set_fill_style_str(colour);
-                        ctx.fill();
+                        ctx.fill_with_path_2d(&p2d);
                     }
                     Shape::Ring | Shape::HollowSquare | Shape::HollowDiamond => {
                         ctx.set_stroke_style_str(colour);
                         ctx.set_line_width(2.0);
-                        ctx.stroke();
+                        ctx.stroke_with_path(&p2d);
                     }
                 }
             }

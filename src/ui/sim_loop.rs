@@ -33,15 +33,21 @@ pub fn start(store: Store, canvas: NodeRef<leptos::html::Canvas>) {
         // Marks stay visible for about 0.8 s of wall time at any speed.
         let mark_ttl = (800.0 * 1_000.0 * speed).clamp(1.0, 30_000_000.0) as u64;
         store.prune_flights(mark_ttl);
+        let draw_started = now_ms();
         draw(store, canvas, mark_ttl);
-        let work = now_ms() - started;
-        store.frame_work.update_value(|w| {
-            if w.len() == FRAME_SAMPLES {
-                w.remove(0);
-            }
-            w.push(work);
-        });
+        let done = now_ms();
+        push_sample(store.frame_work, done - started);
+        push_sample(store.draw_work, done - draw_started);
         request_animation_frame(move || frame(store, canvas, Some(started), carry));
     }
     request_animation_frame(move || frame(store, canvas, None, 0.0));
+}
+
+fn push_sample(samples: StoredValue<Vec<f64>, LocalStorage>, value: f64) {
+    samples.update_value(|w| {
+        if w.len() == FRAME_SAMPLES {
+            w.remove(0);
+        }
+        w.push(value);
+    });
 }

@@ -54,6 +54,8 @@ pub struct Store {
     pub error: RwSignal<Option<String>>,
     /// App work per frame in ms, newest last (for the debug overlay).
     pub frame_work: StoredValue<Vec<f64>, LocalStorage>,
+    /// Of which drawing the canvas, in ms.
+    pub draw_work: StoredValue<Vec<f64>, LocalStorage>,
 }
 
 fn load_preset(name: &str) -> Scenario {
@@ -98,6 +100,7 @@ impl Store {
             reduced_motion: RwSignal::new(false),
             error: RwSignal::new(None),
             frame_work: StoredValue::new_local(Vec::new()),
+            draw_work: StoredValue::new_local(Vec::new()),
         };
         store.refresh();
         Some(store)
@@ -183,21 +186,23 @@ impl Store {
         if events.is_empty() {
             return;
         }
-        let scenario = self.scenario();
         let now = now_ms();
         let mut spoken = None;
         self.flights.update_value(|f| events.iter().for_each(|e| f.observe(e)));
-        self.narrator.update_value(|n| {
-            for e in &events {
-                if let Some(sentence) = n.sentence(&e.kind, &scenario) {
-                    if let Some(say) = n.offer(sentence, now) {
-                        spoken = Some(say);
+        self.sim.with_value(|sim| {
+            let scenario = sim.scenario();
+            self.narrator.update_value(|n| {
+                for e in &events {
+                    if let Some(sentence) = n.sentence(&e.kind, scenario) {
+                        if let Some(say) = n.offer(sentence, now) {
+                            spoken = Some(say);
+                        }
                     }
                 }
-            }
-            if spoken.is_none() {
-                spoken = n.flush(now);
-            }
+                if spoken.is_none() {
+                    spoken = n.flush(now);
+                }
+            });
         });
         if let Some(say) = spoken {
             self.announcement.set(say);

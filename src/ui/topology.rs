@@ -35,6 +35,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         s.nodes.iter().enumerate().map(|(i, n)| view! { <NodeView index=i node=n.clone() /> }).collect_view()
     };
     view! {
+        <div class="stage-scroll">
         <div class="stage" data-testid="stage">
             <svg
                 class="stage__svg"
@@ -60,6 +61,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 <g class="stage__nodes">{nodes}</g>
             </svg>
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
+        </div>
         </div>
     }
 }
