@@ -148,7 +148,8 @@ fn print_golden_hashes() {
 #[test]
 fn order_flow_contains_a_slow_pricing_and_fails_once_its_protections_are_switched_off() {
     use patchbay::engine::scenario::{Fault, FaultEffect, SyncPolicy, Transport};
-    let slow = Fault { target: "pricing".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Slow { factor: 100.0 } };
+    let slow =
+        Fault { target: "pricing".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Slow { factor: 100.0 } };
     let run = |unprotect: bool| {
         let mut sim = Simulation::new(presets::load("order-flow").expect("preset")).expect("valid");
         sim.run_until(SECOND).expect("runs");
