@@ -16,7 +16,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::engine::Simulation;
 use crate::view_model::flights::{FlightKind, MarkKind, Place};
-use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, Fit};
+use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, Fit, NODE_HALF_H, NODE_HALF_W};
 
 use super::store::Store;
 
@@ -197,7 +197,12 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
                 _ => ((0.0, 0.0), (0.0, 0.0)),
             })
             .collect();
-        let centres: Vec<(f64, f64)> = s.nodes.iter().map(|n| fit.to_px(n.position.x, n.position.y)).collect();
+        // Node marks sit on the node's top-right corner, clear of its label.
+        let corners: Vec<(f64, f64)> = s
+            .nodes
+            .iter()
+            .map(|n| fit.to_px(n.position.x + NODE_HALF_W - 10.0, n.position.y - NODE_HALF_H + 2.0))
+            .collect();
         let now = sim.now();
         store.flights.with_value(|flights| {
             let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -227,7 +232,7 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
                     continue;
                 }
                 let (x, y) = match m.place {
-                    Place::Node(i) => centres.get(i as usize).copied().unwrap_or_default(),
+                    Place::Node(i) => corners.get(i as usize).copied().unwrap_or_default(),
                     Place::Link(i) => ends.get(i as usize).map(|(a, b)| lerp(*a, *b, 0.5)).unwrap_or_default(),
                 };
                 ctx.set_global_alpha(1.0 - age as f64 / mark_ttl.max(1) as f64);
