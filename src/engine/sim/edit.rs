@@ -107,18 +107,7 @@ impl Simulation {
     /// Replaces a service's settings. More replicas start at once; fewer
     /// retire the highest-numbered instances after their current work.
     pub fn set_service(&mut self, node_id: &str, spec: ServiceSpec) -> Result<(), SimError> {
-        let Some(&node) = self.topo.node_ix.get(node_id) else {
-            return Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into());
-        };
-        let NodeKind::Service(_) = self.scenario.nodes[node as usize].kind else {
-            return Err(ScenarioError::new("$.node", format!("'{node_id}' is not a service")).into());
-        };
-        let mut probe = self.scenario.clone();
-        probe.nodes[node as usize].kind = NodeKind::Service(spec.clone());
-        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
-            return Err(problems.remove(0).into());
-        }
-        self.scenario.nodes[node as usize].kind = NodeKind::Service(spec.clone());
+        let node = self.replace_node_kind(node_id, NodeKind::Service(spec.clone()), "a service")?;
         let svc = &mut self.services[node as usize];
         while (svc.replicas.len() as u32) < spec.replicas {
             svc.replicas.push(Replica { up: !svc.crashed, ..Replica::default() });
@@ -137,19 +126,25 @@ impl Simulation {
 
     /// Replaces a queue's settings (visibility timeout, dead-letter redrive).
     pub fn set_queue(&mut self, node_id: &str, spec: QueueSpec) -> Result<(), SimError> {
+        let node = self.replace_node_kind(node_id, NodeKind::Queue(spec), "a queue")?;
+        self.pump_queue(node);
+        Ok(())
+    }
+
+    /// Checks and writes a node's new settings (same kind only); returns its index.
+    fn replace_node_kind(&mut self, node_id: &str, kind: NodeKind, what: &str) -> Result<u32, SimError> {
         let Some(&node) = self.topo.node_ix.get(node_id) else {
             return Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into());
         };
-        let NodeKind::Queue(_) = self.scenario.nodes[node as usize].kind else {
-            return Err(ScenarioError::new("$.node", format!("'{node_id}' is not a queue")).into());
-        };
+        if std::mem::discriminant(&self.scenario.nodes[node as usize].kind) != std::mem::discriminant(&kind) {
+            return Err(ScenarioError::new("$.node", format!("'{node_id}' is not {what}")).into());
+        }
         let mut probe = self.scenario.clone();
-        probe.nodes[node as usize].kind = NodeKind::Queue(spec.clone());
+        probe.nodes[node as usize].kind = kind.clone();
         if let Err(mut problems) = crate::engine::validate::validate(&probe) {
             return Err(problems.remove(0).into());
         }
-        self.scenario.nodes[node as usize].kind = NodeKind::Queue(spec);
-        self.pump_queue(node);
-        Ok(())
+        self.scenario.nodes[node as usize].kind = kind;
+        Ok(node)
     }
 }
