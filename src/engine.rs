@@ -39,6 +39,7 @@ mod slab;
 pub mod time;
 pub mod trace;
 pub mod validate;
+mod ziggurat;
 
 pub use error::{ScenarioError, SimError};
 pub use event::{Event, EventKind, Fate, Reason};

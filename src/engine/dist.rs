@@ -79,7 +79,7 @@ impl Dist {
         match self {
             Dist::Constant { ms } => *ms,
             Dist::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.next_f64(),
-            Dist::Exponential { mean_ms } => -mean_ms * libm::log(rng.next_f64_open0()),
+            Dist::Exponential { mean_ms } => mean_ms * super::ziggurat::exp1(rng),
             Dist::LogNormal { median_ms, sigma } => median_ms * libm::exp(sigma * standard_normal(rng)),
             Dist::Bimodal { fast_ms, slow_ms, slow_probability } => {
                 if rng.chance(*slow_probability) {

@@ -282,7 +282,7 @@ impl Simulation {
         match self.scenario.sources[i].arrival {
             Arrival::Poisson { rate_per_s } => {
                 let mean_us = SECOND as f64 / rate_per_s;
-                let gap = -mean_us * libm::log(self.rng.next_f64_open0());
+                let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
                 (libm::round(gap) as Micros).max(1)
             }
             Arrival::Constant { rate_per_s } => (libm::round(SECOND as f64 / rate_per_s) as Micros).max(1),

@@ -13,17 +13,17 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "1a080d8b07fc30ec"),
-    ("cascade", "53abe10d1b2b70d9"),
-    ("cascade-retries", "8d6064092980119d"),
-    ("cascade-protected", "ba456a4877a57cf8"),
-    ("poison", "d3be2739e98d560d"),
-    ("poison-dlq", "bec6b817d62d4efd"),
-    ("silent-backlog", "fa14b0715b544556"),
-    ("competing-consumers-1", "460f7cc2ea5e4e9d"),
-    ("competing-consumers-4", "01c567f77037313c"),
-    ("mmc", "c7aca4686ece2ad2"),
-    ("stress-2000", "432e5d6581c6bcc2"),
+    ("order-flow", "408cdb81b4070752"),
+    ("cascade", "4f8a261a5b75d362"),
+    ("cascade-retries", "b7b692f171b576d1"),
+    ("cascade-protected", "fd296021bafd64a7"),
+    ("poison", "3f835ca5bbb92776"),
+    ("poison-dlq", "13345faebd2c16c0"),
+    ("silent-backlog", "a7088d116bb25a2a"),
+    ("competing-consumers-1", "2e35108e23eb66d3"),
+    ("competing-consumers-4", "64d77b7a3aa0b115"),
+    ("mmc", "738f7c1173b3c7d5"),
+    ("stress-2000", "d591dc7155e994a3"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
