@@ -16,10 +16,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The engine and the pure UI logic: both must build and test natively.
 fn engine_sources() -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = vec![root.join("engine.rs")];
+    let mut files = vec![root.join("engine.rs"), root.join("view_model.rs")];
     rust_files(&root.join("engine"), &mut files);
+    rust_files(&root.join("view_model"), &mut files);
     files.into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).expect("readable"))).collect()
 }
 
