@@ -9,45 +9,32 @@ use super::store::use_store;
 pub fn MetricsPanel() -> impl IntoView {
     let store = use_store();
     let f = store.frame;
+    type Read = fn(&crate::view_model::frame::Frame) -> u64;
+    // (label, test id, value, counts something bad)
+    let items: [(&str, &str, Read, bool); 9] = [
+        ("Orders placed", "orders-placed", |f| f.orders.0, false),
+        ("Orders ok", "orders-ok", |f| f.orders.1, false),
+        ("Orders failed", "orders-failed", |f| f.orders.2, true),
+        ("Messages moving", "in-flight", |f| f.moving as u64, false),
+        ("Processed", "processed", |f| f.ledger.0, false),
+        ("Failed", "messages-failed", |f| f.ledger.1, true),
+        ("Dead-lettered", "dead-lettered", |f| f.ledger.2, true),
+        ("Dropped", "dropped", |f| f.ledger.3, false),
+        ("Unfinished", "unfinished", |f| f.ledger.4, false),
+    ];
+    let cells = items
+        .into_iter()
+        .map(|(label, testid, read, bad)| {
+            view! {
+                <div class=if bad { "metrics__item metrics__item--bad" } else { "metrics__item" }>
+                    <dt>{label}</dt>
+                    <dd data-testid=testid>{move || f.with(read)}</dd>
+                </div>
+            }
+        })
+        .collect_view();
     view! {
-        <dl class="metrics">
-            <div class="metrics__item">
-                <dt>"Orders placed"</dt>
-                <dd data-testid="orders-placed">{move || f.with(|f| f.orders.0)}</dd>
-            </div>
-            <div class="metrics__item">
-                <dt>"Orders ok"</dt>
-                <dd data-testid="orders-ok">{move || f.with(|f| f.orders.1)}</dd>
-            </div>
-            <div class="metrics__item metrics__item--bad">
-                <dt>"Orders failed"</dt>
-                <dd data-testid="orders-failed">{move || f.with(|f| f.orders.2)}</dd>
-            </div>
-            <div class="metrics__item">
-                <dt>"Messages moving"</dt>
-                <dd data-testid="in-flight">{move || f.with(|f| f.moving)}</dd>
-            </div>
-            <div class="metrics__item">
-                <dt>"Processed"</dt>
-                <dd>{move || f.with(|f| f.ledger.0)}</dd>
-            </div>
-            <div class="metrics__item metrics__item--bad">
-                <dt>"Failed"</dt>
-                <dd data-testid="messages-failed">{move || f.with(|f| f.ledger.1)}</dd>
-            </div>
-            <div class="metrics__item metrics__item--bad">
-                <dt>"Dead-lettered"</dt>
-                <dd data-testid="dead-lettered">{move || f.with(|f| f.ledger.2)}</dd>
-            </div>
-            <div class="metrics__item">
-                <dt>"Dropped"</dt>
-                <dd>{move || f.with(|f| f.ledger.3)}</dd>
-            </div>
-            <div class="metrics__item">
-                <dt>"Unfinished"</dt>
-                <dd>{move || f.with(|f| f.ledger.4)}</dd>
-            </div>
-        </dl>
+        <dl class="metrics">{cells}</dl>
         <p class="legend" aria-hidden="true">
             <span class="legend__item"><span class="legend__dot"></span>"request"</span>
             <span class="legend__item"><span class="legend__ring"></span>"retry"</span>

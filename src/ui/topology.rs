@@ -192,7 +192,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             ></rect>
             <rect class="node__body" x=-NODE_HALF_W y=-NODE_HALF_H width=w height=h rx="9"></rect>
             {icon}
-            <text class="node__label" x="6" y="-12" text-anchor="middle">{node.label.clone()}</text>
+            <text class="node__label" x="8" y="-12" text-anchor="middle">{node.label.clone()}</text>
             {meter}
             <text class="node__badges" x="0" y=NODE_HALF_H + 16.0 text-anchor="middle">{badges}</text>
             <Show when=move || { dlq() > 0 }>
