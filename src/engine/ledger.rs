@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::event::{EventKind, Fate, Reason};
+use super::event::{EventKind, Fate};
 
 /// Counts of messages by fate.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -55,11 +55,6 @@ impl Ledger {
     /// Messages with a fate.
     pub fn settled(&self) -> u64 {
         self.processed + self.failed_total() + self.dead_lettered + self.dropped_total()
-    }
-
-    /// Failed messages with this reason.
-    pub fn failed_with(&self, r: Reason) -> u64 {
-        self.failed.get(r.name()).copied().unwrap_or(0)
     }
 
     /// The conservation law: no message settled twice or out of nowhere, and

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::breaker::BreakerState;
 use super::event::{EventKind, Reason};
 use super::histogram::Histogram;
-use super::scenario::{NodeKind, Scenario, Transport};
+use super::scenario::{NodeKind, Scenario};
 use super::time::{Micros, SECOND};
 
 /// How many one-second buckets the time series keeps.
@@ -413,9 +413,4 @@ impl Metrics {
 /// Position of a reason in [`Reason::ALL`].
 pub fn reason_ix(r: Reason) -> usize {
     Reason::ALL.iter().position(|x| *x == r).unwrap_or(0)
-}
-
-/// True when a link is a synchronous call (for reports).
-pub fn is_sync(t: &Transport) -> bool {
-    matches!(t, Transport::RequestResponse(_))
 }
