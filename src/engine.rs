@@ -23,9 +23,11 @@
 pub mod bench;
 pub mod breaker;
 pub mod dist;
+pub mod edit;
 pub mod error;
 pub mod event;
 pub mod histogram;
+pub mod limits;
 pub mod ledger;
 pub mod metrics;
 mod msg_table;
@@ -41,6 +43,7 @@ pub mod trace;
 pub mod validate;
 mod ziggurat;
 
+pub use edit::{Applied, Edit, TimedEdit};
 pub use error::{ScenarioError, SimError};
 pub use event::{Event, EventKind, Fate, Reason};
 pub use scenario::Scenario;

@@ -148,6 +148,7 @@ fn print_golden_hashes() {
 #[test]
 fn order_flow_contains_a_slow_pricing_and_fails_once_its_protections_are_switched_off() {
     use patchbay::engine::scenario::{Fault, FaultEffect, SyncPolicy, Transport};
+    use patchbay::engine::Edit;
     let slow =
         Fault { target: "pricing".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Slow { factor: 100.0 } };
     let run = |unprotect: bool| {
@@ -155,10 +156,11 @@ fn order_flow_contains_a_slow_pricing_and_fails_once_its_protections_are_switche
         sim.run_until(SECOND).expect("runs");
         if unprotect {
             for link in ["api-inventory", "inventory-pricing"] {
-                sim.set_transport(link, Transport::RequestResponse(SyncPolicy::default())).expect("edit applies");
+                let transport = Transport::RequestResponse(SyncPolicy::default());
+                sim.apply(&Edit::SetTransport { link: link.into(), transport }).expect("edit applies");
             }
         }
-        sim.apply_fault(slow.clone()).expect("fault applies");
+        sim.apply(&Edit::ApplyFault { fault: slow.clone() }).expect("fault applies");
         sim.run_until(30 * SECOND).expect("runs");
         assert!(sim.ledger().balances(sim.live_messages()));
         report(&sim)

@@ -76,7 +76,7 @@ prop_compose! {
         faults in prop::collection::vec(fault_strategy(), 0..5),
         seed in any::<u64>(),
     ) -> Scenario {
-        let mut nodes = vec![Node { id: "browser".into(), label: "Browser".into(), position: Position::default(), kind: NodeKind::Client }];
+        let mut nodes = vec![Node { id: "browser".into(), label: "Browser".into(), position: Position::default(), kind: NodeKind::Client(ClientSpec::default()) }];
         let mut links = Vec::new();
         let mut prev = "browser".to_string();
         for (i, (replicas, conc, backlog, mean, err, protect)) in shape.iter().take(chain).enumerate() {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rng::Rng;
 use super::time::{ms_to_micros, Micros};
+use super::validate::duration_problem;
 
 /// A distribution of durations, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,7 +51,35 @@ pub enum Dist {
     Empirical {
         /// The possible durations and their weights.
         points: Vec<WeightedPoint>,
+        /// Running sums of the weights, built on the first draw (not part of the format).
+        #[serde(skip)]
+        cumulative: Cumulative,
     },
+}
+
+/// Running sums of an empirical distribution's weights, so a draw is a
+/// binary search (O(log n)) instead of a walk over every point. Derived from
+/// the points, so it never takes part in equality.
+#[derive(Clone, Default)]
+pub struct Cumulative(std::cell::OnceCell<Box<[f64]>>);
+
+impl PartialEq for Cumulative {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Cumulative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cumulative")
+    }
+}
+
+impl Dist {
+    /// An empirical distribution over these points.
+    pub fn empirical(points: Vec<WeightedPoint>) -> Dist {
+        Dist::Empirical { points, cumulative: Cumulative::default() }
+    }
 }
 
 /// One value of an [`Dist::Empirical`] distribution.
@@ -88,16 +117,20 @@ impl Dist {
                     *fast_ms
                 }
             }
-            Dist::Empirical { points } => {
-                let total: f64 = points.iter().map(|p| p.weight).sum();
-                let mut pick = rng.next_f64() * total;
-                for p in points {
-                    if pick < p.weight {
-                        return p.ms;
-                    }
-                    pick -= p.weight;
-                }
-                points.last().map_or(0.0, |p| p.ms)
+            Dist::Empirical { points, cumulative } => {
+                let sums = cumulative.0.get_or_init(|| {
+                    points
+                        .iter()
+                        .scan(0.0, |acc, p| {
+                            *acc += p.weight;
+                            Some(*acc)
+                        })
+                        .collect()
+                });
+                let total = sums.last().copied().unwrap_or(0.0);
+                let pick = rng.next_f64() * total;
+                let i = sums.partition_point(|&c| c <= pick);
+                points.get(i).or(points.last()).map_or(0.0, |p| p.ms)
             }
         }
     }
@@ -112,7 +145,7 @@ impl Dist {
             Dist::Bimodal { fast_ms, slow_ms, slow_probability } => {
                 fast_ms * (1.0 - slow_probability) + slow_ms * slow_probability
             }
-            Dist::Empirical { points } => {
+            Dist::Empirical { points, .. } => {
                 let total: f64 = points.iter().map(|p| p.weight).sum();
                 if total <= 0.0 {
                     return 0.0;
@@ -125,28 +158,31 @@ impl Dist {
     /// Why this distribution is unusable, if it is: names the bad field.
     pub fn problem(&self) -> Option<(&'static str, String)> {
         let bad = |x: f64| !x.is_finite() || x < 0.0;
+        let dur = |field: &'static str, ms: f64| duration_problem(ms, true).map(|reason| (field, reason));
         match self {
-            Dist::Constant { ms } if bad(*ms) => Some(("ms", "must be a finite number ≥ 0".into())),
-            Dist::Uniform { min_ms, .. } if bad(*min_ms) => Some(("min_ms", "must be a finite number ≥ 0".into())),
-            Dist::Uniform { min_ms, max_ms } if bad(*max_ms) || max_ms < min_ms => {
-                Some(("max_ms", "must be finite and ≥ min_ms".into()))
+            Dist::Constant { ms } => dur("ms", *ms),
+            Dist::Uniform { min_ms, .. } if dur("min_ms", *min_ms).is_some() => dur("min_ms", *min_ms),
+            Dist::Uniform { min_ms, max_ms } if dur("max_ms", *max_ms).is_some() || max_ms < min_ms => {
+                dur("max_ms", *max_ms).or(Some(("max_ms", "must be ≥ min_ms".into())))
             }
-            Dist::Exponential { mean_ms } if bad(*mean_ms) => Some(("mean_ms", "must be a finite number ≥ 0".into())),
-            Dist::LogNormal { median_ms, .. } if bad(*median_ms) => {
-                Some(("median_ms", "must be a finite number ≥ 0".into()))
-            }
+            Dist::Exponential { mean_ms } => dur("mean_ms", *mean_ms),
+            Dist::LogNormal { median_ms, .. } if dur("median_ms", *median_ms).is_some() => dur("median_ms", *median_ms),
             Dist::LogNormal { sigma, .. } if bad(*sigma) || *sigma > 5.0 => {
                 Some(("sigma", "must be between 0 and 5".into()))
             }
-            Dist::Bimodal { fast_ms, .. } if bad(*fast_ms) => Some(("fast_ms", "must be a finite number ≥ 0".into())),
-            Dist::Bimodal { slow_ms, .. } if bad(*slow_ms) => Some(("slow_ms", "must be a finite number ≥ 0".into())),
+            Dist::Bimodal { fast_ms, .. } if dur("fast_ms", *fast_ms).is_some() => dur("fast_ms", *fast_ms),
+            Dist::Bimodal { slow_ms, .. } if dur("slow_ms", *slow_ms).is_some() => dur("slow_ms", *slow_ms),
             Dist::Bimodal { slow_probability, .. } if !(0.0..=1.0).contains(slow_probability) => {
                 Some(("slow_probability", "must be between 0 and 1".into()))
             }
-            Dist::Empirical { points } if points.is_empty() => Some(("points", "needs at least one point".into())),
-            Dist::Empirical { points } => points.iter().enumerate().find_map(|(i, p)| {
-                if bad(p.ms) {
-                    Some(("points", format!("point {i}: ms must be a finite number ≥ 0")))
+            Dist::Empirical { points, .. } if points.is_empty() => Some(("points", "needs at least one point".into())),
+            Dist::Empirical { points, .. } if points.len() > super::limits::MAX_EMPIRICAL_POINTS => Some((
+                "points",
+                format!("has {} points; at most {} are allowed", points.len(), super::limits::MAX_EMPIRICAL_POINTS),
+            )),
+            Dist::Empirical { points, .. } => points.iter().enumerate().find_map(|(i, p)| {
+                if let Some(reason) = duration_problem(p.ms, true) {
+                    Some(("points", format!("point {i}: ms {reason}")))
                 } else if !p.weight.is_finite() || p.weight <= 0.0 {
                     Some(("points", format!("point {i}: weight must be a finite number > 0")))
                 } else {
@@ -182,9 +218,7 @@ mod tests {
             Dist::Exponential { mean_ms: 10.0 },
             Dist::LogNormal { median_ms: 10.0, sigma: 0.5 },
             Dist::Bimodal { fast_ms: 10.0, slow_ms: 5_000.0, slow_probability: 0.01 },
-            Dist::Empirical {
-                points: vec![WeightedPoint { ms: 1.0, weight: 3.0 }, WeightedPoint { ms: 9.0, weight: 1.0 }],
-            },
+            Dist::empirical(vec![WeightedPoint { ms: 1.0, weight: 3.0 }, WeightedPoint { ms: 9.0, weight: 1.0 }]),
         ];
         for d in cases {
             let got = mean_of(&d, 200_000);
@@ -211,7 +245,7 @@ mod tests {
             Dist::Bimodal { fast_ms: 1.0, slow_ms: 2.0, slow_probability: 2.0 }.problem().map(|p| p.0),
             Some("slow_probability")
         );
-        assert_eq!(Dist::Empirical { points: vec![] }.problem().map(|p| p.0), Some("points"));
+        assert_eq!(Dist::empirical(vec![]).problem().map(|p| p.0), Some("points"));
         assert_eq!(Dist::Exponential { mean_ms: f64::NAN }.problem().map(|p| p.0), Some("mean_ms"));
         assert!(Dist::LogNormal { median_ms: 3.0, sigma: 0.4 }.problem().is_none());
     }

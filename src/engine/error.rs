@@ -38,6 +38,25 @@ pub enum SimError {
         /// The time asked for.
         asked: u64,
     },
+    /// The run stopped: too many events at one instant, so the clock could
+    /// not move (a loop with no delay in it).
+    Livelock {
+        /// The instant, in µs.
+        at: u64,
+        /// Events processed at that instant.
+        events: u64,
+        /// Nodes and links with work due at that instant, busiest first.
+        involved: Vec<String>,
+    },
+    /// The run stopped: more messages alive at once than the engine holds.
+    Capacity {
+        /// When, in µs.
+        at: u64,
+        /// Messages alive then.
+        live: u64,
+        /// Nodes holding the most messages and the links feeding them.
+        involved: Vec<String>,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -47,11 +66,39 @@ impl fmt::Display for SimError {
             SimError::TimeInPast { now, asked } => {
                 write!(f, "until: {asked} µs is before the simulation's clock ({now} µs)")
             }
+            SimError::Livelock { at, events, involved } => write!(
+                f,
+                "the run stopped at {}: {events} events happened at that one instant without the clock moving, \
+                 which means a loop with no delay in it (at most {} are allowed); involved: {}",
+                seconds(*at),
+                crate::engine::limits::MAX_EVENTS_PER_INSTANT,
+                names(involved)
+            ),
+            SimError::Capacity { at, live, involved } => write!(
+                f,
+                "the run stopped at {}: {live} messages were alive at once (at most {} are held); \
+                 they pile up at: {}",
+                seconds(*at),
+                crate::engine::limits::MAX_LIVE_MESSAGES,
+                names(involved)
+            ),
         }
     }
 }
 
 impl std::error::Error for SimError {}
+
+fn seconds(us: u64) -> String {
+    format!("{:.6} s", us as f64 / 1e6)
+}
+
+fn names(list: &[String]) -> String {
+    if list.is_empty() {
+        "nothing identifiable".into()
+    } else {
+        list.join(", ")
+    }
+}
 
 impl From<ScenarioError> for SimError {
     fn from(e: ScenarioError) -> Self {

@@ -151,8 +151,11 @@ pub struct QueueMetrics {
     pub enqueued: u64,
     /// Deliveries to consumers (including redeliveries).
     pub delivered: u64,
-    /// Visibility timeouts that made a message visible again.
+    /// Deliveries of a message that had been delivered before (receive count
+    /// above 1). A visibility expiry that ends in the DLQ is not one.
     pub redelivered: u64,
+    /// Visibility timeouts that ran out without an ack.
+    pub visibility_expired: u64,
     /// Messages acknowledged and deleted.
     pub acked: u64,
     /// Messages in the dead-letter queue.
@@ -352,10 +355,13 @@ impl Metrics {
                 q.gauge(depth, oldest);
                 self.note_depth(t, depth);
             }
-            EventKind::Delivered { queue, link, waited, depth, oldest, .. } => {
+            EventKind::Delivered { queue, link, waited, depth, oldest, receive_count, .. } => {
                 self.links[link as usize].sent += 1;
                 let q = &mut self.queues[queue as usize];
                 q.delivered += 1;
+                if receive_count > 1 {
+                    q.redelivered += 1;
+                }
                 q.wait.record(waited);
                 q.gauge(depth, oldest);
             }
@@ -366,7 +372,7 @@ impl Metrics {
             }
             EventKind::VisibilityExpired { queue, depth, oldest, .. } => {
                 let q = &mut self.queues[queue as usize];
-                q.redelivered += 1;
+                q.visibility_expired += 1;
                 q.gauge(depth, oldest);
                 self.note_depth(t, depth);
             }

@@ -319,7 +319,7 @@ fn budget(s: &Scenario, m: &Metrics) -> BudgetReport {
     let budget = m.orders.budget.max(1);
     let mut on_path: Vec<&str> = Vec::new();
     let mut frontier: Vec<&str> =
-        s.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client)).map(|n| n.id.as_str()).collect();
+        s.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Client(_))).map(|n| n.id.as_str()).collect();
     while let Some(id) = frontier.pop() {
         for l in &s.links {
             if l.from == id && matches!(l.transport, Transport::RequestResponse(_)) && !on_path.contains(&l.to.as_str())

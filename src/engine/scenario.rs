@@ -69,12 +69,18 @@ pub struct Node {
 pub enum NodeKind {
     /// The users' browsers: unlimited concurrency, no processing time of their own.
     /// A source aimed at a client stands for users placing orders.
-    Client,
+    Client(ClientSpec),
     /// A service with a pool of workers (replicas × concurrency).
     Service(ServiceSpec),
     /// A message queue with SQS-style visibility timeout and redrive to a dead-letter queue.
     Queue(QueueSpec),
 }
+
+/// Settings of a client population. None yet: the struct exists so that
+/// unknown fields are rejected like everywhere else.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {}
 
 /// Settings of a service.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 mod call;
 mod edit;
 mod faults;
+mod guard;
 mod queue;
 mod service;
 mod state;
@@ -51,6 +52,9 @@ pub struct Simulation {
     works: Slab<Work>,
     calls: Slab<Call>,
     faults: Vec<FaultSlot>,
+    /// Per node, then per link: indices into `faults` of the faults on it.
+    faults_on_node: Vec<Vec<u32>>,
+    faults_on_link: Vec<Vec<u32>>,
     ledger: Ledger,
     metrics: Metrics,
     recorder: Option<Vec<Event>>,
@@ -58,6 +62,11 @@ pub struct Simulation {
     next_msg: MsgId,
     next_corr: CorrId,
     timers_fired: u64,
+    /// When the last event fired, and how many fired at that instant (livelock guard).
+    last_fired: Micros,
+    same_instant: u64,
+    /// Set when a guard stopped the run; every later step returns it.
+    halted: Option<SimError>,
 }
 
 impl Simulation {
@@ -88,6 +97,8 @@ impl Simulation {
             works: Slab::default(),
             calls: Slab::default(),
             faults: Vec::new(),
+            faults_on_node: vec![Vec::new(); scenario.nodes.len()],
+            faults_on_link: vec![Vec::new(); scenario.links.len()],
             ledger: Ledger::default(),
             metrics,
             recorder: None,
@@ -95,6 +106,9 @@ impl Simulation {
             next_msg: 1,
             next_corr: 1,
             timers_fired: 0,
+            last_fired: 0,
+            same_instant: 0,
+            halted: None,
             scenario,
         };
         for i in 0..sim.scenario.sources.len() {
@@ -163,18 +177,41 @@ impl Simulation {
     }
 
     /// Processes the next event. Returns its time, or `None` when nothing is left to do.
+    ///
+    /// Fails with [`SimError::Livelock`] or [`SimError::Capacity`] when the
+    /// run breaks a guard of [`crate::engine::limits`]; the run then stays
+    /// stopped (every later call returns the same error) and the scenario,
+    /// edits included, stays readable.
     pub fn step(&mut self) -> Result<Option<Micros>, SimError> {
+        if let Some(e) = &self.halted {
+            return Err(e.clone());
+        }
         let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
+        if timer.at == self.last_fired && self.timers_fired > 0 {
+            self.same_instant += 1;
+        } else {
+            self.same_instant = 1;
+            self.last_fired = timer.at;
+        }
         self.now = timer.at;
         self.timers_fired += 1;
         self.fire(timer.action);
         self.check_conservation();
+        self.check_guards();
         Ok(Some(self.now))
+    }
+
+    /// Why the run stopped, if a guard stopped it.
+    pub fn halted(&self) -> Option<&SimError> {
+        self.halted.as_ref()
     }
 
     /// Processes every event due at or before `until`, then sets the clock to `until`.
     /// Returns how many events were processed.
     pub fn run_until(&mut self, until: Micros) -> Result<u64, SimError> {
+        if let Some(e) = &self.halted {
+            return Err(e.clone());
+        }
         if until < self.now {
             return Err(SimError::TimeInPast { now: self.now, asked: until });
         }
@@ -298,7 +335,7 @@ impl Simulation {
                 return;
             }
         }
-        let Some(&node) = self.topo.node_ix.get(&src.target) else { return };
+        let node = self.topo.source_node[i];
         let budget = ms_to_micros(src.budget_ms);
         let count = match src.arrival {
             Arrival::Burst { count, .. } => count,

@@ -4,10 +4,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::ScenarioError;
+use super::limits::*;
 use super::scenario::*;
+use super::time::ms_to_micros;
 
 /// Parses and validates a scenario from JSON text.
 pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return Err(vec![ScenarioError::new(
+            "$",
+            format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
+        )]);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
         Ok(s) => s,
@@ -19,6 +27,9 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
             return Err(vec![ScenarioError::new(path, reason)]);
         }
     };
+    if let Err(e) = de.end() {
+        return Err(vec![ScenarioError::new("$", format!("unexpected text after the scenario object: {e}"))]);
+    }
     validate(&scenario)?;
     Ok(scenario)
 }
@@ -47,6 +58,7 @@ fn refine_tagged(json: &str, path: &str) -> Option<(String, String)> {
     let ty = fields.remove("type")?.as_str()?.to_string();
     let inner = serde_json::Value::Object(fields);
     let (sub, reason) = match ty.as_str() {
+        "client" => try_as::<ClientSpec>(inner),
         "service" => try_as::<ServiceSpec>(inner),
         "queue" => try_as::<QueueSpec>(inner),
         "request_response" => try_as::<SyncPolicy>(inner),
@@ -66,9 +78,27 @@ pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
     if s.nodes.is_empty() {
         v.add("$.nodes", "a scenario needs at least one node");
     }
+    check_text(&s.name, "$.name", MAX_LABEL_CHARS, &mut v);
+    check_text(&s.description, "$.description", MAX_DESCRIPTION_CHARS, &mut v);
+    for (list, len, max) in [
+        ("nodes", s.nodes.len(), MAX_NODES),
+        ("links", s.links.len(), MAX_LINKS),
+        ("sources", s.sources.len(), MAX_SOURCES),
+        ("faults", s.faults.len(), MAX_FAULTS),
+    ] {
+        if len > max {
+            v.add(format!("$.{list}"), format!("has {len} entries; at most {max} are allowed"));
+        }
+    }
+    if !v.0.is_empty() {
+        // Oversized lists are not checked item by item: that work is what the limit prevents.
+        return v.finish();
+    }
     let nodes = check_nodes(s, &mut v);
     let links = check_links(s, &nodes, &mut v);
-    check_sync_cycles(s, &nodes, &mut v);
+    if check_sync_cycles(s, &nodes, &mut v) {
+        check_sync_fan_out(s, &nodes, &mut v);
+    }
     check_sources(s, &nodes, &mut v);
     check_faults(s, &nodes, &links, &mut v);
     v.finish()
@@ -102,15 +132,44 @@ impl Problems {
     }
 }
 
-fn finite_non_negative(x: f64) -> bool {
-    x.is_finite() && x >= 0.0
-}
-
 fn check_id(id: &str, path: &str, v: &mut Problems) {
+    let chars = id.chars().count();
     if id.is_empty() {
         v.add(path, "must not be empty");
-    } else if id.len() > 64 {
-        v.add(path, "must be at most 64 characters");
+    } else if chars > MAX_ID_CHARS {
+        v.add(path, format!("has {chars} characters; at most {MAX_ID_CHARS} are allowed"));
+    }
+}
+
+fn check_text(text: &str, path: &str, max: usize, v: &mut Problems) {
+    let chars = text.chars().count();
+    if chars > max {
+        v.add(path, format!("has {chars} characters; at most {max} are allowed"));
+    }
+}
+
+/// Why a duration in ms is unusable, if it is. Zero is allowed only where
+/// `zero_ok`; any other value must survive rounding to whole microseconds.
+pub(crate) fn duration_problem(ms: f64, zero_ok: bool) -> Option<String> {
+    if !ms.is_finite() || ms < 0.0 {
+        return Some("must be a finite number ≥ 0".into());
+    }
+    if ms > MAX_DURATION_MS {
+        return Some(format!("must be at most {MAX_DURATION_MS:e} ms"));
+    }
+    if ms == 0.0 {
+        return (!zero_ok).then(|| format!("must be at least {MIN_DURATION_MS} ms (1 µs)"));
+    }
+    if ms_to_micros(ms) == 0 {
+        let zero = if zero_ok { "0, or " } else { "" };
+        return Some(format!("must be {zero}at least {MIN_DURATION_MS} ms (1 µs): the clock counts whole microseconds"));
+    }
+    None
+}
+
+fn check_duration(ms: f64, path: impl Into<String>, zero_ok: bool, v: &mut impl ProblemSink) {
+    if let Some(reason) = duration_problem(ms, zero_ok) {
+        v.problem(path.into(), &reason);
     }
 }
 
@@ -125,6 +184,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
     for (i, n) in s.nodes.iter().enumerate() {
         let p = format!("$.nodes[{i}]");
         check_id(&n.id, &format!("{p}.id"), v);
+        check_text(&n.label, &format!("{p}.label"), MAX_LABEL_CHARS, v);
         if nodes.insert(n.id.as_str(), n).is_some() {
             v.add(format!("{p}.id"), format!("duplicate node id '{}'", n.id));
         }
@@ -132,12 +192,10 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             v.add(format!("{p}.position"), "coordinates must be finite numbers");
         }
         match &n.kind {
-            NodeKind::Client => {}
+            NodeKind::Client(_) => {}
             NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
             NodeKind::Queue(q) => {
-                if !finite_non_negative(q.visibility_timeout_ms) || q.visibility_timeout_ms == 0.0 {
-                    v.add(format!("{p}.kind.visibility_timeout_ms"), "must be a finite number > 0");
-                }
+                check_duration(q.visibility_timeout_ms, format!("{p}.kind.visibility_timeout_ms"), false, v);
                 if q.max_receive_count == Some(0) {
                     v.add(
                         format!("{p}.kind.max_receive_count"),
@@ -164,9 +222,7 @@ fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
     if !(0.0..=1.0).contains(&spec.error_rate) {
         v.add(format!("{p}.error_rate"), "must be between 0 and 1");
     }
-    if !finite_non_negative(spec.restart_ms) {
-        v.add(format!("{p}.restart_ms"), "must be a finite number ≥ 0");
-    }
+    check_duration(spec.restart_ms, format!("{p}.restart_ms"), true, v);
 }
 
 fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
@@ -228,19 +284,18 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
 /// Checks the protections of a synchronous link.
 pub(crate) fn check_sync_policy(policy: &SyncPolicy, tp: &str, v: &mut impl ProblemSink) {
     if let Some(t) = policy.timeout_ms {
-        if !finite_non_negative(t) || t == 0.0 {
-            v.problem(format!("{tp}.timeout_ms"), "must be a finite number > 0, or null for no timeout");
+        if let Some(reason) = duration_problem(t, false) {
+            v.problem(format!("{tp}.timeout_ms"), &format!("{reason}, or null for no timeout"));
         }
     }
     if let Some(r) = &policy.retry {
         if r.max_attempts == 0 || r.max_attempts > 10 {
             v.problem(format!("{tp}.retry.max_attempts"), "must be between 1 and 10");
         }
-        if !finite_non_negative(r.base_ms) {
-            v.problem(format!("{tp}.retry.base_ms"), "must be a finite number ≥ 0");
-        }
-        if !finite_non_negative(r.cap_ms) || r.cap_ms < r.base_ms {
-            v.problem(format!("{tp}.retry.cap_ms"), "must be finite and ≥ base_ms");
+        check_duration(r.base_ms, format!("{tp}.retry.base_ms"), true, v);
+        check_duration(r.cap_ms, format!("{tp}.retry.cap_ms"), true, v);
+        if r.cap_ms < r.base_ms {
+            v.problem(format!("{tp}.retry.cap_ms"), "must be ≥ base_ms");
         }
         if let Some(b) = &r.budget {
             if !b.max_tokens.is_finite() || b.max_tokens < 1.0 || b.max_tokens > 1_000.0 {
@@ -265,9 +320,7 @@ pub(crate) fn check_sync_policy(policy: &SyncPolicy, tp: &str, v: &mut impl Prob
             ("slow_call_duration_ms", b.slow_call_duration_ms),
             ("wait_duration_in_open_ms", b.wait_duration_in_open_ms),
         ] {
-            if !finite_non_negative(x) {
-                v.problem(format!("{bp}.{name}"), "must be a finite number ≥ 0");
-            }
+            check_duration(x, format!("{bp}.{name}"), true, v);
         }
         for (name, x) in [
             ("permitted_calls_in_half_open", b.permitted_calls_in_half_open),
@@ -299,7 +352,9 @@ impl ProblemSink for Vec<ScenarioError> {
 }
 
 /// Synchronous calls must not form a cycle: a request would wait on itself.
-fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
+/// Returns true when there is none.
+fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> bool {
+    let before = v.0.len();
     let mut out: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for (i, l) in s.links.iter().enumerate() {
         if matches!(l.transport, Transport::RequestResponse(_))
@@ -337,6 +392,58 @@ fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Proble
             }
         }
     }
+    v.0.len() == before
+}
+
+/// Synchronous fan-out multiplies down the call graph: each call waits for
+/// all of its callee's calls, retries included. Bounds the calls one request
+/// can cause (needs an acyclic call graph).
+fn check_sync_fan_out(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
+    let index: BTreeMap<&str, usize> = s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); s.nodes.len()];
+    for l in &s.links {
+        if let Transport::RequestResponse(p) = &l.transport {
+            if let (Some(&from), Some(&to)) = (index.get(l.from.as_str()), index.get(l.to.as_str())) {
+                let attempts = p.retry.as_ref().map_or(1, |r| r.max_attempts.max(1));
+                out[from].push((to, f64::from(attempts)));
+            }
+        }
+    }
+    // calls(n) = Σ attempts × (1 + calls(callee)), by depth-first post-order.
+    let mut calls: Vec<Option<f64>> = vec![None; s.nodes.len()];
+    for start in 0..s.nodes.len() {
+        let mut stack = vec![(start, 0usize)];
+        while let Some((n, next)) = stack.pop() {
+            if calls[n].is_some() {
+                continue;
+            }
+            if let Some(&(to, _)) = out[n].get(next) {
+                stack.push((n, next + 1));
+                if calls[to].is_none() {
+                    stack.push((to, 0));
+                }
+            } else {
+                let total = out[n].iter().map(|&(to, a)| a * (1.0 + calls[to].unwrap_or(0.0))).sum::<f64>();
+                calls[n] = Some(total.min(f64::MAX));
+            }
+        }
+    }
+    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(None, |best: Option<(usize, f64)>, (i, c)| {
+        if best.is_none_or(|(_, b)| c > b) {
+            Some((i, c))
+        } else {
+            best
+        }
+    });
+    if let Some((i, c)) = worst.filter(|(_, c)| *c > MAX_CALLS_PER_REQUEST) {
+        let id = nodes.get(s.nodes[i].id.as_str()).map_or("?", |n| n.id.as_str());
+        v.add(
+            format!("$.nodes[{i}]"),
+            format!(
+                "one request to '{id}' can cause {c:.0} synchronous calls downstream (retries included); at most {MAX_CALLS_PER_REQUEST} are allowed: fan-out multiplies at every level"
+            ),
+        );
+    }
 }
 
 fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
@@ -352,30 +459,25 @@ fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) 
         }
         match &src.arrival {
             Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
-                if !rate_per_s.is_finite() || *rate_per_s <= 0.0 || *rate_per_s > 1_000_000.0 {
-                    v.add(format!("{p}.arrival.rate_per_s"), "must be above 0 and at most 1000000");
+                if !rate_per_s.is_finite() || *rate_per_s <= 0.0 || *rate_per_s > MAX_RATE_PER_S {
+                    v.add(format!("{p}.arrival.rate_per_s"), format!("must be above 0 and at most {MAX_RATE_PER_S}"));
                 }
             }
             Arrival::Burst { at_ms, count } => {
-                if !finite_non_negative(*at_ms) {
-                    v.add(format!("{p}.arrival.at_ms"), "must be a finite number ≥ 0");
-                }
-                if *count == 0 || *count > 1_000_000 {
-                    v.add(format!("{p}.arrival.count"), "must be between 1 and 1000000");
+                check_duration(*at_ms, format!("{p}.arrival.at_ms"), true, v);
+                if *count == 0 || *count > MAX_BURST {
+                    v.add(format!("{p}.arrival.count"), format!("must be between 1 and {MAX_BURST}"));
                 }
             }
         }
-        if !finite_non_negative(src.start_ms) {
-            v.add(format!("{p}.start_ms"), "must be a finite number ≥ 0");
-        }
+        check_duration(src.start_ms, format!("{p}.start_ms"), true, v);
         if let Some(stop) = src.stop_ms {
-            if !finite_non_negative(stop) || stop < src.start_ms {
-                v.add(format!("{p}.stop_ms"), "must be finite and ≥ start_ms");
+            check_duration(stop, format!("{p}.stop_ms"), true, v);
+            if stop < src.start_ms {
+                v.add(format!("{p}.stop_ms"), "must be ≥ start_ms");
             }
         }
-        if !src.budget_ms.is_finite() || src.budget_ms <= 0.0 {
-            v.add(format!("{p}.budget_ms"), "must be a finite number > 0");
-        }
+        check_duration(src.budget_ms, format!("{p}.budget_ms"), false, v);
     }
 }
 
@@ -386,12 +488,11 @@ fn check_faults(s: &Scenario, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&s
 }
 
 fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
-    if !finite_non_negative(f.at_ms) {
-        v.add(format!("{p}.at_ms"), "must be a finite number ≥ 0");
-    }
+    check_duration(f.at_ms, format!("{p}.at_ms"), true, v);
     if let Some(until) = f.until_ms {
-        if !finite_non_negative(until) || until <= f.at_ms {
-            v.add(format!("{p}.until_ms"), "must be finite and after at_ms");
+        check_duration(until, format!("{p}.until_ms"), true, v);
+        if until <= f.at_ms {
+            v.add(format!("{p}.until_ms"), "must be after at_ms");
         }
     }
     if f.effect.is_link_fault() {
@@ -416,9 +517,7 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
             }
         }
         FaultEffect::ExtraLatency { ms } | FaultEffect::LinkLatency { ms } => {
-            if !finite_non_negative(*ms) {
-                v.add(format!("{e}.ms"), "must be a finite number ≥ 0");
-            }
+            check_duration(*ms, format!("{e}.ms"), true, v);
         }
         FaultEffect::ErrorRate { rate } => {
             if !(0.0..=1.0).contains(rate) {

@@ -85,7 +85,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
         };
         let id = n.id.clone();
         let body = match &n.kind {
-            NodeKind::Client => view! {
+            NodeKind::Client(_) => view! {
                 <p class="region__hint">"Users placing orders. Their outcomes show how far a failure travelled."</p>
             }
             .into_any(),

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::{Fault, FaultEffect, QueueSpec, Scenario, ServiceSpec, Transport};
-use crate::engine::{presets, Simulation, SECOND};
+use crate::engine::time::micros_to_ms;
+use crate::engine::{presets, Edit, Simulation, TimedEdit, SECOND};
 use crate::view_model::flights::Flights;
 use crate::view_model::frame::Frame;
 use crate::view_model::narration::{is_notable, Narrator};
@@ -52,11 +53,16 @@ pub struct Store {
     pub reduced_motion: RwSignal<bool>,
     /// The last error from an action, shown to the person.
     pub error: RwSignal<Option<String>>,
+    /// Edits made in this run, in order, with when (simulated time) they were made.
+    pub edits: StoredValue<Vec<TimedEdit>, LocalStorage>,
     /// App work per frame in ms, newest last (for the debug overlay).
     pub frame_work: StoredValue<Vec<f64>, LocalStorage>,
     /// Of which drawing the canvas, in ms.
     pub draw_work: StoredValue<Vec<f64>, LocalStorage>,
 }
+
+/// Edits kept per run; beyond this they still apply but are not listed.
+const MAX_KEPT_EDITS: usize = 10_000;
 
 fn load_preset(name: &str) -> Scenario {
     presets::load(name).or_else(|| presets::load(presets::DEFAULT)).unwrap_or_else(|| Scenario {
@@ -99,6 +105,7 @@ impl Store {
             announcement: RwSignal::new(String::new()),
             reduced_motion: RwSignal::new(false),
             error: RwSignal::new(None),
+            edits: StoredValue::new_local(Vec::new()),
             frame_work: StoredValue::new_local(Vec::new()),
             draw_work: StoredValue::new_local(Vec::new()),
         };
@@ -135,6 +142,7 @@ impl Store {
         }
         self.flights.update_value(Flights::clear);
         self.narrator.update_value(Narrator::reset);
+        self.edits.update_value(Vec::clear);
         self.selected.set(None);
         self.revision.update(|r| *r += 1);
         self.refresh();
@@ -236,47 +244,54 @@ impl Store {
         }
     }
 
+    /// Applies one edit through the engine's single edit path. A rejected
+    /// edit changes nothing and its reason is shown; an accepted one is
+    /// kept in [`Store::edits`] with the time it was made.
+    pub fn edit(&self, edit: Edit) {
+        let result = self.sim.try_update_value(|s| {
+            let applied = s.apply(&edit)?;
+            // A fault starts at the current instant: process that now, so it shows within the frame.
+            let now = s.now();
+            s.run_until(now)?;
+            Ok::<_, crate::engine::SimError>((now, applied))
+        });
+        if let Some(r) = result {
+            if let Ok((at, _)) = &r {
+                let at = *at;
+                self.edits.update_value(|list| {
+                    if list.len() < MAX_KEPT_EDITS {
+                        list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
+                    }
+                });
+            }
+            self.report(r);
+        }
+    }
+
     /// Starts a fault on a node or link now, until cleared.
     pub fn apply_fault(&self, target: &str, effect: FaultEffect) {
         let fault = Fault { target: target.to_string(), at_ms: 0.0, until_ms: None, effect };
-        let result = self.sim.try_update_value(|s| {
-            let r = s.apply_fault(fault);
-            // The fault starts at the current instant: process that now, so it shows within the frame.
-            let now = s.now();
-            let _ = s.run_until(now);
-            r
-        });
-        if let Some(r) = result {
-            self.report(r);
-        }
+        self.edit(Edit::ApplyFault { fault });
     }
 
     /// Ends a fault.
     pub fn clear_fault(&self, index: u32) {
-        if let Some(r) = self.sim.try_update_value(|s| s.clear_fault(index)) {
-            self.report(r);
-        }
+        self.edit(Edit::ClearFault { index });
     }
 
     /// Replaces a link's transport settings.
-    pub fn set_transport(&self, link_id: &str, t: Transport) {
-        if let Some(r) = self.sim.try_update_value(|s| s.set_transport(link_id, t)) {
-            self.report(r);
-        }
+    pub fn set_transport(&self, link_id: &str, transport: Transport) {
+        self.edit(Edit::SetTransport { link: link_id.to_string(), transport });
     }
 
     /// Replaces a queue's settings.
-    pub fn set_queue(&self, node_id: &str, q: QueueSpec) {
-        if let Some(r) = self.sim.try_update_value(|s| s.set_queue(node_id, q)) {
-            self.report(r);
-        }
+    pub fn set_queue(&self, node_id: &str, spec: QueueSpec) {
+        self.edit(Edit::SetQueue { node: node_id.to_string(), spec });
     }
 
     /// Replaces a service's settings.
     pub fn set_service(&self, node_id: &str, spec: ServiceSpec) {
-        if let Some(r) = self.sim.try_update_value(|s| s.set_service(node_id, spec)) {
-            self.report(r);
-        }
+        self.edit(Edit::SetService { node: node_id.to_string(), spec });
     }
 }
 

@@ -136,13 +136,13 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             }
             .into_any()
         }
-        NodeKind::Client => {
+        NodeKind::Client(_) => {
             let text = move || store.frame.with(|f| format!("{} ok · {} failed", f.orders.1, f.orders.2));
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
     };
     let icon = match node.kind {
-        NodeKind::Client => view! {
+        NodeKind::Client(_) => view! {
             <g class="node__icon">
                 <circle cx="-64" cy="-20" r="2.5"></circle>
                 <circle cx="-57" cy="-20" r="2.5"></circle>

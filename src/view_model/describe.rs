@@ -9,7 +9,7 @@ use crate::engine::{LinkStatus, NodeStatus};
 /// A word for the kind of node.
 pub fn kind_word(n: &Node) -> &'static str {
     match n.kind {
-        NodeKind::Client => "client",
+        NodeKind::Client(_) => "client",
         NodeKind::Service(_) => "service",
         NodeKind::Queue(_) => "queue",
     }
@@ -58,7 +58,7 @@ pub fn node_badges(s: &NodeStatus) -> Vec<&'static str> {
 pub fn node_name(n: &Node, s: &NodeStatus) -> String {
     let mut out = format!("{}, {}", n.label, kind_word(n));
     match n.kind {
-        NodeKind::Client => {}
+        NodeKind::Client(_) => {}
         NodeKind::Service(_) => {
             out.push_str(&format!(": {} of {} busy", s.busy, s.capacity));
             if s.waiting > 0 {

@@ -75,7 +75,7 @@ impl Simulation {
         } else {
             let at = self.now.saturating_add(self.link_latency(link));
             self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: Some(at) });
-            let node = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
+            let node = self.topo.link_to[link as usize];
             self.schedule(
                 at,
                 Action::RequestArrive(Box::new(RequestArrival { msg, corr, node, call: key, attempt, link })),

@@ -1,16 +1,19 @@
-//! Changes to a running simulation: faults, mitigations and service
-//! settings. Each edit is checked like a scenario field, written back into
-//! the scenario (so it can be saved) and takes effect at the current time.
+//! Changes to a running simulation, all through [`Simulation::apply`]: each
+//! [`Edit`] is checked against the scenario it would produce, written back
+//! into the scenario (so it can be saved) and takes effect at the current
+//! time. A rejected edit leaves the simulation untouched.
 
 use super::state::*;
 use super::Simulation;
 use crate::engine::breaker::{Breaker, BreakerState};
+use crate::engine::edit::{Applied, Edit};
+use crate::engine::scenario::Scenario;
 use crate::engine::error::{ScenarioError, SimError};
 use crate::engine::event::EventKind;
 use crate::engine::retry::Budget;
 use crate::engine::scenario::{Fault, NodeKind, QueueSpec, ServiceSpec, Transport};
 use crate::engine::time::micros_to_ms;
-use crate::engine::validate::{check_sync_policy, validate_fault};
+use crate::engine::validate::validate_fault;
 
 /// A fault known to the simulation, with whether it is acting now.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,17 +29,62 @@ pub struct FaultStatus {
 }
 
 impl Simulation {
+    /// Applies one edit now. On error nothing has changed, and the error
+    /// names the field and the reason.
+    pub fn apply(&mut self, edit: &Edit) -> Result<Applied, SimError> {
+        match edit {
+            Edit::ApplyFault { fault } => self.apply_fault(fault.clone()).map(Applied::Fault),
+            Edit::ClearFault { index } => self.clear_fault(*index).map(|()| Applied::Done),
+            Edit::SetTransport { link, transport } => self.set_transport(link, transport.clone()).map(|()| Applied::Done),
+            Edit::SetService { node, spec } => self.set_service(node, spec.clone()).map(|()| Applied::Done),
+            Edit::SetQueue { node, spec } => self.set_queue(node, spec.clone()).map(|()| Applied::Done),
+            Edit::MoveNode { node, position } => {
+                let i = self.node_index(node)?;
+                self.checked(|s| s.nodes[i].position = *position)?;
+                Ok(Applied::Done)
+            }
+            Edit::RenameNode { node, label } => {
+                let i = self.node_index(node)?;
+                self.checked(|s| s.nodes[i].label = label.clone())?;
+                Ok(Applied::Done)
+            }
+        }
+    }
+
+    fn node_index(&self, node_id: &str) -> Result<usize, SimError> {
+        match self.topo.node_ix.get(node_id) {
+            Some(&i) => Ok(i as usize),
+            None => Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into()),
+        }
+    }
+
+    /// Validates the scenario `change` would produce; only if it is valid is
+    /// the change made to the simulation's own scenario.
+    fn checked(&mut self, change: impl Fn(&mut Scenario)) -> Result<(), SimError> {
+        let mut probe = self.scenario.clone();
+        change(&mut probe);
+        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
+            return Err(problems.remove(0).into());
+        }
+        change(&mut self.scenario);
+        Ok(())
+    }
+
     /// Applies a fault now (or at `at_ms` if that is later). Returns its index.
-    pub fn apply_fault(&mut self, mut fault: Fault) -> Result<u32, SimError> {
+    fn apply_fault(&mut self, mut fault: Fault) -> Result<u32, SimError> {
         if fault.at_ms < micros_to_ms(self.now) {
             fault.at_ms = micros_to_ms(self.now);
         }
         validate_fault(&self.scenario, &fault, "$.fault")?;
+        if self.faults.len() >= crate::engine::limits::MAX_FAULTS {
+            let reason = format!("{} faults already; at most {} are allowed", self.faults.len(), crate::engine::limits::MAX_FAULTS);
+            return Err(ScenarioError::new("$.fault", reason).into());
+        }
         Ok(self.add_fault(fault))
     }
 
     /// Ends a fault now.
-    pub fn clear_fault(&mut self, index: u32) -> Result<(), SimError> {
+    fn clear_fault(&mut self, index: u32) -> Result<(), SimError> {
         if index as usize >= self.faults.len() {
             return Err(ScenarioError::new("$.fault", format!("no fault with index {index}")).into());
         }
@@ -54,7 +102,7 @@ impl Simulation {
     }
 
     /// Replaces a link's transport settings (the transport type cannot change).
-    pub fn set_transport(&mut self, link_id: &str, transport: Transport) -> Result<(), SimError> {
+    fn set_transport(&mut self, link_id: &str, transport: Transport) -> Result<(), SimError> {
         let Some(&link) = self.topo.link_ix.get(link_id) else {
             return Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into());
         };
@@ -64,17 +112,16 @@ impl Simulation {
                 ScenarioError::new("$.transport.type", "a link's transport type cannot change while running").into()
             );
         }
-        let mut problems: Vec<ScenarioError> = Vec::new();
-        match &transport {
-            Transport::RequestResponse(p) => check_sync_policy(p, "$.transport", &mut problems),
-            Transport::Consume(c) if c.prefetch == 0 || c.prefetch > 10_000 => {
-                problems.push(ScenarioError::new("$.transport.prefetch", "must be between 1 and 10000"));
-            }
-            _ => {}
+        let mut probe = self.scenario.clone();
+        probe.links[link as usize].transport = transport.clone();
+        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
+            let first = problems.remove(0);
+            // Name the field as the edit wrote it, not as the scenario holds it.
+            let prefix = format!("$.links[{link}]");
+            let path = first.path.strip_prefix(&prefix).map_or(first.path.clone(), |rest| format!("${rest}"));
+            return Err(ScenarioError::new(path, first.reason).into());
         }
-        if let Some(p) = problems.into_iter().next() {
-            return Err(p.into());
-        }
+        let old = &self.scenario.links[link as usize].transport;
         let breaker_changed = match (old, &transport) {
             (Transport::RequestResponse(a), Transport::RequestResponse(b)) => a.breaker != b.breaker,
             _ => false,
@@ -98,15 +145,13 @@ impl Simulation {
             }
         }
         self.scenario.links[link as usize].transport = transport;
-        if let Some(&queue) = self.topo.node_ix.get(&self.scenario.links[link as usize].from) {
-            self.pump_queue(queue);
-        }
+        self.pump_queue(self.topo.link_from[link as usize]);
         Ok(())
     }
 
     /// Replaces a service's settings. More replicas start at once; fewer
     /// retire the highest-numbered instances after their current work.
-    pub fn set_service(&mut self, node_id: &str, spec: ServiceSpec) -> Result<(), SimError> {
+    fn set_service(&mut self, node_id: &str, spec: ServiceSpec) -> Result<(), SimError> {
         let node = self.replace_node_kind(node_id, NodeKind::Service(spec.clone()), "a service")?;
         let svc = &mut self.services[node as usize];
         while (svc.replicas.len() as u32) < spec.replicas {
@@ -125,7 +170,7 @@ impl Simulation {
     }
 
     /// Replaces a queue's settings (visibility timeout, dead-letter redrive).
-    pub fn set_queue(&mut self, node_id: &str, spec: QueueSpec) -> Result<(), SimError> {
+    fn set_queue(&mut self, node_id: &str, spec: QueueSpec) -> Result<(), SimError> {
         let node = self.replace_node_kind(node_id, NodeKind::Queue(spec), "a queue")?;
         self.pump_queue(node);
         Ok(())

@@ -1,6 +1,8 @@
 //! Faults: scheduled in the scenario or applied while running. The state of
 //! a node or link is recomputed from all its active faults whenever one
-//! starts or ends, so overlapping faults combine and recover cleanly.
+//! starts or ends, so overlapping faults combine and recover cleanly. Each
+//! fault's target is resolved once, and every node and link keeps the list
+//! of its own faults, so a refresh looks only at those.
 
 use super::state::*;
 use super::Simulation;
@@ -18,7 +20,17 @@ impl Simulation {
             FaultEffect::Poison { count, .. } => count,
             _ => None,
         };
-        self.faults.push(FaultSlot { fault, active: false, ended: false, poison_left });
+        // Validated: a link fault names a link, a node fault a node.
+        let target = if fault.effect.is_link_fault() {
+            FaultTarget::Link(self.topo.link_ix.get(&fault.target).copied().unwrap_or(u32::MAX))
+        } else {
+            FaultTarget::Node(self.topo.node_ix.get(&fault.target).copied().unwrap_or(u32::MAX))
+        };
+        match target {
+            FaultTarget::Node(n) => self.faults_on_node.get_mut(n as usize).map(|v| v.push(i)),
+            FaultTarget::Link(l) => self.faults_on_link.get_mut(l as usize).map(|v| v.push(i)),
+        };
+        self.faults.push(FaultSlot { target, fault, active: false, ended: false, poison_left });
         self.schedule(start, Action::FaultStart { fault: i });
         if let Some(end) = end {
             self.schedule(end.max(start), Action::FaultEnd { fault: i });
@@ -51,27 +63,22 @@ impl Simulation {
     }
 
     fn refresh_target(&mut self, i: u32) {
-        let target = self.faults[i as usize].fault.target.clone();
-        if let Some(&link) = self.topo.link_ix.get(&target) {
-            if self.faults[i as usize].fault.effect.is_link_fault() {
-                self.refresh_link(link);
-                return;
-            }
-        }
-        if let Some(&node) = self.topo.node_ix.get(&target) {
-            self.refresh_node(node);
+        match self.faults[i as usize].target {
+            FaultTarget::Link(link) if (link as usize) < self.links.len() => self.refresh_link(link),
+            FaultTarget::Node(node) if (node as usize) < self.services.len() => self.refresh_node(node),
+            FaultTarget::Link(_) | FaultTarget::Node(_) => {}
         }
     }
 
-    fn active_on<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a FaultEffect> + 'a {
-        self.faults.iter().filter(move |s| s.active && s.fault.target == target).map(|s| &s.fault.effect)
+    /// The effects of the faults acting now on one node's or link's list.
+    fn active_in<'a>(&'a self, list: &'a [u32]) -> impl Iterator<Item = &'a FaultEffect> + 'a {
+        list.iter().filter_map(|&i| self.faults.get(i as usize)).filter(|s| s.active).map(|s| &s.fault.effect)
     }
 
     fn refresh_link(&mut self, link: u32) {
-        let id = self.scenario.links[link as usize].id.clone();
         let mut partitioned = false;
         let mut extra = 0;
-        for e in self.active_on(&id) {
+        for e in self.active_in(&self.faults_on_link[link as usize]) {
             match e {
                 FaultEffect::Partition => partitioned = true,
                 FaultEffect::LinkLatency { ms } => extra += ms_to_micros(*ms),
@@ -84,9 +91,8 @@ impl Simulation {
     }
 
     fn refresh_node(&mut self, node: u32) {
-        let id = self.scenario.nodes[node as usize].id.clone();
         let (mut slow, mut extra, mut crashed, mut hung, mut err) = (1.0f64, 0, false, false, 0.0f64);
-        for e in self.active_on(&id) {
+        for e in self.active_in(&self.faults_on_node[node as usize]) {
             match e {
                 FaultEffect::Slow { factor } => slow *= factor,
                 FaultEffect::ExtraLatency { ms } => extra += ms_to_micros(*ms),
@@ -133,12 +139,12 @@ impl Simulation {
 
     /// Whether the next message `node` sends to a queue is poison.
     pub(super) fn take_poison(&mut self, node: u32) -> bool {
-        let id = &self.scenario.nodes[node as usize].id;
         let mut hit = None;
-        for (i, s) in self.faults.iter().enumerate() {
-            if s.active && &s.fault.target == id && s.poison_left != Some(0) {
+        for &i in &self.faults_on_node[node as usize] {
+            let s = &self.faults[i as usize];
+            if s.active && s.poison_left != Some(0) {
                 if let FaultEffect::Poison { probability, .. } = s.fault.effect {
-                    hit = Some((i, probability));
+                    hit = Some((i as usize, probability));
                     break;
                 }
             }

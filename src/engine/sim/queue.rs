@@ -40,7 +40,7 @@ impl Simulation {
             self.settle(msg, Fate::Dropped(Reason::Partition));
             return;
         }
-        let queue = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied().unwrap_or(0);
+        let queue = self.topo.link_to[link as usize];
         let at = self.now.saturating_add(self.link_latency(link));
         self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: Some(at) });
         self.schedule(at, Action::EnqueueArrive { msg, queue, link: Some(link) });
@@ -119,33 +119,63 @@ impl Simulation {
 
     /// The consumer instance with the fewest unacknowledged deliveries and room for one more;
     /// ties go round-robin so competing consumers share the work.
+    ///
+    /// Two passes over the consumer instances without allocating: the first
+    /// finds the least load and how many share it, the second takes the
+    /// round-robin's turn among them. Work is O(consumer instances), bounded
+    /// by 64 replicas per consuming service.
     fn pick_consumer(&mut self, queue: u32) -> Option<(u32, u32, u32)> {
-        let links = &self.topo.consumers[queue as usize];
-        let mut candidates = Vec::new();
-        for &link in links {
-            let node = self.topo.node_ix.get(&self.scenario.links[link as usize].to).copied()?;
+        let mut least = u32::MAX;
+        let mut tied = 0usize;
+        self.for_each_free_consumer(queue, |unacked, _, _, _| {
+            if unacked < least {
+                least = unacked;
+                tied = 1;
+            } else if unacked == least {
+                tied += 1;
+            }
+            false
+        });
+        if tied == 0 {
+            return None;
+        }
+        let q = &mut self.queues[queue as usize];
+        let mut turn = q.rr % tied;
+        q.rr = q.rr.wrapping_add(1);
+        let mut pick = None;
+        self.for_each_free_consumer(queue, |unacked, link, node, replica| {
+            if unacked != least {
+                return false;
+            }
+            if turn == 0 {
+                pick = Some((link, node, replica));
+                return true;
+            }
+            turn -= 1;
+            false
+        });
+        pick
+    }
+
+    /// Calls `f(unacked, link, node, replica)` for every consumer instance with
+    /// room for one more delivery, in link then replica order, until `f` says stop.
+    fn for_each_free_consumer(&self, queue: u32, mut f: impl FnMut(u32, u32, u32, u32) -> bool) {
+        for &link in &self.topo.consumers[queue as usize] {
+            let node = self.topo.link_to[link as usize];
             let prefetch = self.prefetch(link);
             for (i, r) in self.services[node as usize].replicas.iter().enumerate() {
-                if r.up && !r.retired && r.unacked < prefetch {
-                    candidates.push((r.unacked, link, node, i as u32));
+                if r.up && !r.retired && r.unacked < prefetch && f(r.unacked, link, node, i as u32) {
+                    return;
                 }
             }
         }
-        let least = candidates.iter().map(|c| c.0).min()?;
-        let tied: Vec<_> = candidates.into_iter().filter(|c| c.0 == least).collect();
-        let q = &mut self.queues[queue as usize];
-        let pick = tied[q.rr % tied.len()];
-        q.rr = q.rr.wrapping_add(1);
-        Some((pick.1, pick.2, pick.3))
     }
 
     /// Offers work from every queue this service consumes.
     pub(super) fn pump_consumers_of(&mut self, node: u32) {
         let links = self.topo.consumes_from[node as usize].clone();
         for link in links {
-            if let Some(&queue) = self.topo.node_ix.get(&self.scenario.links[link as usize].from) {
-                self.pump_queue(queue);
-            }
+            self.pump_queue(self.topo.link_from[link as usize]);
         }
     }
 

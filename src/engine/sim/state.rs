@@ -21,9 +21,18 @@ pub(super) struct Topology {
     pub consumers: Vec<Vec<u32>>,
     /// Per service node: the consume links that feed it.
     pub consumes_from: Vec<Vec<u32>>,
+    /// Per link: the index of the node it starts at.
+    pub link_from: Vec<u32>,
+    /// Per link: the index of the node it ends at.
+    pub link_to: Vec<u32>,
+    /// Per source: the index of the node its work enters at.
+    pub source_node: Vec<u32>,
 }
 
 impl Topology {
+    /// Resolves every id once. The scenario has been validated, so every
+    /// reference exists; an unknown one would be a validator bug, and it
+    /// points at an index past the end rather than silently at node 0.
     pub fn build(s: &Scenario) -> Self {
         let node_ix: BTreeMap<String, u32> =
             s.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i as u32)).collect();
@@ -36,9 +45,22 @@ impl Topology {
             enqueue_out: vec![Vec::new(); n],
             consumers: vec![Vec::new(); n],
             consumes_from: vec![Vec::new(); n],
+            link_from: Vec::with_capacity(s.links.len()),
+            link_to: Vec::with_capacity(s.links.len()),
+            source_node: Vec::with_capacity(s.sources.len()),
         };
+        let missing = u32::MAX;
+        for src in &s.sources {
+            t.source_node.push(t.node_ix.get(&src.target).copied().unwrap_or(missing));
+        }
         for (i, l) in s.links.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (t.node_ix.get(&l.from), t.node_ix.get(&l.to)) else { continue };
+            let from = t.node_ix.get(&l.from).copied().unwrap_or(missing);
+            let to = t.node_ix.get(&l.to).copied().unwrap_or(missing);
+            t.link_from.push(from);
+            t.link_to.push(to);
+            if from == missing || to == missing {
+                continue;
+            }
             let i = i as u32;
             match l.transport {
                 Transport::RequestResponse(_) => t.sync_out[from as usize].push(i),
@@ -288,8 +310,25 @@ impl LinkState {
     }
 }
 
+/// What a fault hits, resolved once when it is added.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum FaultTarget {
+    Node(u32),
+    Link(u32),
+}
+
+impl FaultTarget {
+    pub fn node(self) -> Option<u32> {
+        match self {
+            FaultTarget::Node(n) => Some(n),
+            FaultTarget::Link(_) => None,
+        }
+    }
+}
+
 /// A fault of the scenario or added while running.
 pub(super) struct FaultSlot {
+    pub target: FaultTarget,
     pub fault: Fault,
     pub active: bool,
     pub ended: bool,

@@ -1,0 +1,110 @@
+//! Every change to a running simulation is a value of [`Edit`]: faults,
+//! mitigations, instance counts, settings, where a node is drawn. One
+//! checked path applies them ([`crate::engine::Simulation::apply`]), so a
+//! list of edits replays exactly, can be saved, undone and sent between
+//! pages. An edit that would make the scenario invalid is rejected with the
+//! reason and changes nothing.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ScenarioError;
+use super::scenario::{Fault, Position, QueueSpec, ServiceSpec, Transport};
+
+/// One change to a simulation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Edit {
+    /// Starts a fault now (or at its `at_ms`, if later).
+    ApplyFault {
+        /// The fault.
+        fault: Fault,
+    },
+    /// Ends a fault now, by its index in [`crate::engine::Simulation::faults`].
+    ClearFault {
+        /// Which fault.
+        index: u32,
+    },
+    /// Replaces a link's transport settings (timeouts, retries, breaker, fallback, prefetch, idempotency).
+    SetTransport {
+        /// The link's id.
+        link: String,
+        /// The new settings; the transport type stays the same.
+        transport: Transport,
+    },
+    /// Replaces a service's settings (instances, workers, backlog, processing time...).
+    SetService {
+        /// The service's id.
+        node: String,
+        /// The new settings.
+        spec: ServiceSpec,
+    },
+    /// Replaces a queue's settings (visibility timeout, dead-letter redrive).
+    SetQueue {
+        /// The queue's id.
+        node: String,
+        /// The new settings.
+        spec: QueueSpec,
+    },
+    /// Moves a node on the drawing (no effect on behaviour).
+    MoveNode {
+        /// The node's id.
+        node: String,
+        /// Where it is drawn now.
+        position: Position,
+    },
+    /// Renames a node's label (its id stays).
+    RenameNode {
+        /// The node's id.
+        node: String,
+        /// The new label.
+        label: String,
+    },
+}
+
+/// What applying an edit produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The edit took effect.
+    Done,
+    /// A fault was added, with this index.
+    Fault(u32),
+}
+
+/// An edit due at a simulated time: the CLI's `--edits` file is a JSON list of these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedEdit {
+    /// When to apply it (ms of simulated time).
+    pub at_ms: f64,
+    /// The change.
+    pub edit: Edit,
+}
+
+/// Most edits one `--edits` file may hold.
+pub const MAX_TIMED_EDITS: usize = 10_000;
+
+/// Parses a list of timed edits, naming the JSON path of any problem. The
+/// list comes back sorted by time (stable, so edits at one time keep their order).
+pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
+    if json.len() > super::limits::MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::new("$", "the edit list is too large"));
+    }
+    let mut de = serde_json::Deserializer::from_str(json);
+    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = path.trim_start_matches('.');
+        let path = if path.starts_with('[') { format!("${path}") } else { format!("$.{path}") };
+        ScenarioError::new(path, e.into_inner().to_string())
+    })?;
+    de.end().map_err(|e| ScenarioError::new("$", format!("unexpected text after the list: {e}")))?;
+    if edits.len() > MAX_TIMED_EDITS {
+        return Err(ScenarioError::new("$", format!("{} edits; at most {MAX_TIMED_EDITS} are allowed", edits.len())));
+    }
+    for (i, e) in edits.iter().enumerate() {
+        if let Some(reason) = super::validate::duration_problem(e.at_ms, true) {
+            return Err(ScenarioError::new(format!("$[{i}].at_ms"), reason));
+        }
+    }
+    edits.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    Ok(edits)
+}

@@ -1,0 +1,49 @@
+//! Every count and size the engine accepts, in one place.
+//!
+//! A scenario that passes validation must run with bounded memory and keep a
+//! page responsive, so each list, string and duration in the format has a
+//! limit here, and the running simulation has two guards against inputs
+//! that validation cannot see through (loops through queues at zero delay,
+//! exponential fan-out through queues): [`MAX_EVENTS_PER_INSTANT`] and
+//! [`MAX_LIVE_MESSAGES`]. docs/scenario-format.md lists them for authors.
+
+/// Largest scenario text `parse_scenario` reads, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+/// Nodes in one scenario.
+pub const MAX_NODES: usize = 1_000;
+/// Links in one scenario.
+pub const MAX_LINKS: usize = 4_000;
+/// Traffic sources in one scenario.
+pub const MAX_SOURCES: usize = 100;
+/// Faults in one scenario, counting those added while running.
+pub const MAX_FAULTS: usize = 1_000;
+/// Points of one empirical distribution.
+pub const MAX_EMPIRICAL_POINTS: usize = 1_000;
+/// Characters of an id (node, link, source).
+pub const MAX_ID_CHARS: usize = 64;
+/// Characters of a label or a scenario name.
+pub const MAX_LABEL_CHARS: usize = 120;
+/// Characters of a scenario description.
+pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
+/// Orders one burst may place at a single instant.
+pub const MAX_BURST: u32 = 100_000;
+/// Mean arrivals per second of one source.
+pub const MAX_RATE_PER_S: f64 = 1_000_000.0;
+/// Longest duration any field may hold, in ms (about 115 days): enough for
+/// any lesson, far from the microsecond clock's overflow.
+pub const MAX_DURATION_MS: f64 = 1e10;
+/// The smallest duration that is not zero, in ms: the clock counts whole
+/// microseconds, so anything smaller would round to zero and a "short"
+/// timeout would silently become an instant one.
+pub const MIN_DURATION_MS: f64 = 0.001;
+/// Synchronous calls one request may cause downstream, counting every
+/// retry attempt (fan-out multiplies: two calls per level over 25 levels
+/// is 2^24 calls for one order).
+pub const MAX_CALLS_PER_REQUEST: f64 = 10_000.0;
+/// Events the engine processes at one simulated instant before it decides
+/// the run is in a zero-delay loop and stops with an error.
+pub const MAX_EVENTS_PER_INSTANT: u64 = 2_000_000;
+/// Messages alive at once (queued, in transit, being processed) before the
+/// run stops with an error: about 150 bytes each, so roughly 75 MB at the
+/// cap, far below a browser tab's memory.
+pub const MAX_LIVE_MESSAGES: usize = 500_000;

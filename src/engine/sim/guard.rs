@@ -1,0 +1,99 @@
+//! Guards that stop a run which validation could not see coming: a loop
+//! with no delay (the clock never moves) and unbounded growth of live
+//! messages (a queue fed far faster than it is drained, fan-out through
+//! queues). The error names the nodes and links involved, so the person can
+//! find the loop; the scenario and its edits are kept as they were.
+
+use std::collections::BTreeMap;
+
+use super::state::Action;
+use super::Simulation;
+use crate::engine::error::SimError;
+use crate::engine::limits::{MAX_EVENTS_PER_INSTANT, MAX_LIVE_MESSAGES};
+
+/// How many names an error lists at most.
+const NAMED: usize = 5;
+
+impl Simulation {
+    /// Checks both guards after an event; on a breach, stops the run for good.
+    pub(super) fn check_guards(&mut self) {
+        if self.same_instant > MAX_EVENTS_PER_INSTANT {
+            let involved = self.due_now();
+            self.halted = Some(SimError::Livelock { at: self.now, events: self.same_instant, involved });
+        } else if self.msgs.len() > MAX_LIVE_MESSAGES {
+            let involved = self.holding_most();
+            self.halted = Some(SimError::Capacity { at: self.now, live: self.msgs.len() as u64, involved });
+        }
+    }
+
+    /// The nodes and links of the work due at this instant, busiest first.
+    fn due_now(&self) -> Vec<String> {
+        let mut count: BTreeMap<String, u64> = BTreeMap::new();
+        let mut note = |name: String| *count.entry(name).or_default() += 1;
+        for timer in self.heap.iter().map(|r| &r.0).filter(|t| t.at == self.now) {
+            let (node, link) = self.involved_in(&timer.action);
+            if let Some(n) = node {
+                note(format!("node '{}'", self.scenario.nodes[n as usize].id));
+            }
+            if let Some(l) = link {
+                note(format!("link '{}'", self.scenario.links[l as usize].id));
+            }
+        }
+        busiest(count)
+    }
+
+    /// The node and link an action belongs to, where it has them.
+    fn involved_in(&self, action: &Action) -> (Option<u32>, Option<u32>) {
+        let msg_queue = |msg| self.msgs.get(msg).and_then(|m| m.queue.as_ref()).map(|q| q.queue);
+        let call_link = |call| self.calls.get(call).map(|c| c.link);
+        match action {
+            Action::SourceArrival { source } => (self.topo.source_node.get(*source as usize).copied(), None),
+            Action::RequestArrive(r) => (Some(r.node), Some(r.link)),
+            Action::WorkStep { work } => (self.works.get(*work).map(|w| w.node), None),
+            Action::ReplyArrive { link, .. } => (None, Some(*link)),
+            Action::CallTimeout { call, .. } | Action::RetryFire { call } => (None, call_link(*call)),
+            Action::EnqueueArrive { queue, link, .. } => (Some(*queue), *link),
+            Action::DeliveryArrive(d) => (Some(d.node), Some(d.link)),
+            Action::VisibilityExpire { msg, .. } | Action::AckArrive { msg } => (msg_queue(*msg), None),
+            Action::ReplicaRestart { node, .. } => (Some(*node), None),
+            Action::FaultStart { fault } | Action::FaultEnd { fault } => {
+                (self.faults.get(*fault as usize).and_then(|f| f.target.node()), None)
+            }
+        }
+    }
+
+    /// The queues and services holding the most messages, with the links feeding them.
+    fn holding_most(&self) -> Vec<String> {
+        let mut count: BTreeMap<String, u64> = BTreeMap::new();
+        for (i, q) in self.queues.iter().enumerate() {
+            if !q.ready.is_empty() {
+                count.insert(format!("node '{}'", self.scenario.nodes[i].id), q.ready.len() as u64);
+            }
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            let held: u64 = s.replicas.iter().map(|r| r.waiting.len() as u64 + u64::from(r.busy)).sum();
+            if held > 0 {
+                *count.entry(format!("node '{}'", self.scenario.nodes[i].id)).or_default() += held;
+            }
+        }
+        let mut names = busiest(count);
+        let held: Vec<String> = names.clone();
+        for l in &self.scenario.links {
+            if names.len() >= 2 * NAMED {
+                break;
+            }
+            let to = format!("node '{}' (", l.to);
+            if held.iter().any(|n| n.starts_with(&to)) {
+                names.push(format!("link '{}'", l.id));
+            }
+        }
+        names
+    }
+}
+
+/// Names with counts, largest first (ties by name, so the text replays).
+fn busiest(count: BTreeMap<String, u64>) -> Vec<String> {
+    let mut v: Vec<(String, u64)> = count.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().take(NAMED).map(|(name, n)| format!("{name} ({n})")).collect()
+}
