@@ -10,13 +10,15 @@ use std::time::Instant;
 
 use patchbay::engine::report::Report;
 use patchbay::engine::trace::{write_events, TraceHeader};
-use patchbay::engine::{parse_scenario, presets, Scenario, Simulation, SECOND};
+use patchbay::engine::edit::parse_timed_edits;
+use patchbay::engine::time::ms_to_micros;
+use patchbay::engine::{parse_scenario, presets, Scenario, Simulation, TimedEdit, SECOND};
 
 const HELP: &str = "\
 patchbay-sim: run Patchbay scenarios without a browser
 
 USAGE:
-    patchbay-sim run <scenario.json | preset> [--seed N] [--until SECONDS] [--trace FILE] [--json]
+    patchbay-sim run <scenario.json | preset> [--seed N] [--until SECONDS] [--edits FILE] [--trace FILE] [--json]
     patchbay-sim presets
     patchbay-sim validate <scenario.json>
     patchbay-sim --help
@@ -24,15 +26,30 @@ USAGE:
 run        simulate and print a summary (or one JSON object with --json)
            --seed N         seed of the random number generator (default: the scenario's)
            --until SECONDS  simulated seconds to run (default 60)
+           --edits FILE     apply the timed edits in FILE (a JSON list of {\"at_ms\": …, \"edit\": …})
            --trace FILE     write every event as JSON lines (first line: a header)
            --json           print the summary as JSON
 presets    list the built-in scenarios
 validate   check a scenario file and list every problem
 
-Exit status: 0 success, 2 invalid input.";
+Exit status: 0 success, 2 invalid input, 3 the run stopped on a guard
+(a loop with no delay in it, or too many messages alive at once).";
 
 /// A user-facing failure: the message's first line says what and where.
-struct Failure(String);
+struct Failure {
+    msg: String,
+    code: u8,
+}
+
+impl Failure {
+    /// Invalid input: exit status 2.
+    fn new(msg: impl Into<String>) -> Failure {
+        Failure { msg: msg.into(), code: 2 }
+    }
+}
+
+/// Exit status of a run that a guard stopped (livelock or capacity).
+const EXIT_STOPPED: u8 = 3;
 
 fn main() -> ExitCode {
     // Any bug still ends in one readable line rather than a backtrace.
@@ -42,9 +59,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(msg)) => {
+        Err(Failure { msg, code }) => {
             eprintln!("{msg}");
-            ExitCode::from(2)
+            ExitCode::from(code)
         }
     }
 }
@@ -63,7 +80,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         Some("validate") => {
-            let file = args.get(1).ok_or_else(|| Failure("validate: missing <scenario.json>".into()))?;
+            let file = args.get(1).ok_or_else(|| Failure::new("validate: missing <scenario.json>"))?;
             let scenario = load_file(file)?;
             println!(
                 "{file}: valid scenario '{}' ({} nodes, {} links)",
@@ -74,7 +91,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         Some("run") => run_scenario(&args[1..]),
-        Some(other) => Err(Failure(format!("patchbay-sim: unknown command '{other}' (try --help)"))),
+        Some(other) => Err(Failure::new(format!("patchbay-sim: unknown command '{other}' (try --help)"))),
     }
 }
 
@@ -83,48 +100,63 @@ struct RunOptions {
     seed: Option<u64>,
     until_s: f64,
     trace: Option<String>,
+    edits: Option<String>,
     json: bool,
 }
 
 fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
-    let mut opts = RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, json: false };
+    let mut opts = RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, edits: None, json: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure(format!("run: {name} needs a value")));
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::new(format!("run: {name} needs a value")));
         match a.as_str() {
             "--seed" => {
                 let v = value("--seed")?;
-                opts.seed = Some(v.parse().map_err(|_| Failure(format!("run: --seed: '{v}' is not a whole number")))?);
+                opts.seed = Some(v.parse().map_err(|_| Failure::new(format!("run: --seed: '{v}' is not a whole number")))?);
             }
             "--until" => {
                 let v = value("--until")?;
-                let s: f64 = v.parse().map_err(|_| Failure(format!("run: --until: '{v}' is not a number")))?;
+                let s: f64 = v.parse().map_err(|_| Failure::new(format!("run: --until: '{v}' is not a number")))?;
                 if !s.is_finite() || s <= 0.0 || s > 1e7 {
-                    return Err(Failure(format!("run: --until: {v} must be above 0 and at most 10000000 seconds")));
+                    return Err(Failure::new(format!("run: --until: {v} must be above 0 and at most 10000000 seconds")));
                 }
                 opts.until_s = s;
             }
             "--trace" => opts.trace = Some(value("--trace")?),
+            "--edits" => opts.edits = Some(value("--edits")?),
             "--json" => opts.json = true,
-            flag if flag.starts_with("--") => return Err(Failure(format!("run: unknown option '{flag}'"))),
+            flag if flag.starts_with("--") => return Err(Failure::new(format!("run: unknown option '{flag}'"))),
             target if opts.target.is_empty() => opts.target = target.to_string(),
-            extra => return Err(Failure(format!("run: unexpected argument '{extra}'"))),
+            extra => return Err(Failure::new(format!("run: unexpected argument '{extra}'"))),
         }
     }
     if opts.target.is_empty() {
-        return Err(Failure("run: missing <scenario.json | preset>".into()));
+        return Err(Failure::new("run: missing <scenario.json | preset>"));
     }
     Ok(opts)
 }
 
+/// Runs to `t`; a guard stopping the run is exit status 3.
+fn run_to(sim: &mut Simulation, t: u64) -> Result<(), Failure> {
+    sim.run_until(t).map(|_| ()).map_err(|e| Failure {
+        code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 },
+        msg: format!("run: {e}"),
+    })
+}
+
+fn load_edits(path: &str) -> Result<Vec<TimedEdit>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: cannot read: {e}")))?;
+    parse_timed_edits(&text).map_err(|e| Failure::new(format!("{path}: {e}")))
+}
+
 fn load_file(path: &str) -> Result<Scenario, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("{path}: cannot read: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: cannot read: {e}")))?;
     parse_scenario(&text).map_err(|problems| {
         let mut msg = String::new();
         for p in &problems {
             msg.push_str(&format!("{path}: {p}\n"));
         }
-        Failure(msg.trim_end().to_string())
+        Failure::new(msg.trim_end().to_string())
     })
 }
 
@@ -134,7 +166,7 @@ fn load_target(target: &str) -> Result<Scenario, Failure> {
     }
     presets::load(target).ok_or_else(|| {
         let names: Vec<&str> = presets::names().collect();
-        Failure(format!("{target}: no such file or preset (presets: {})", names.join(", ")))
+        Failure::new(format!("{target}: no such file or preset (presets: {})", names.join(", ")))
     })
 }
 
@@ -143,16 +175,20 @@ fn run_scenario(args: &[String]) -> Result<(), Failure> {
     let scenario = load_target(&opts.target)?;
     let seed = opts.seed.unwrap_or(scenario.seed);
     let mut sim = Simulation::with_seed(scenario, seed)
-        .map_err(|p| Failure(p.iter().map(|e| format!("{}: {e}", opts.target)).collect::<Vec<_>>().join("\n")))?;
+        .map_err(|p| Failure::new(p.iter().map(|e| format!("{}: {e}", opts.target)).collect::<Vec<_>>().join("\n")))?;
     sim.enable_trace_hash();
     let until = (opts.until_s * SECOND as f64) as u64;
+    let mut edits = match &opts.edits {
+        Some(path) => load_edits(path)?.into_iter().peekable(),
+        None => Vec::new().into_iter().peekable(),
+    };
     let mut trace = match &opts.trace {
         Some(path) => {
-            let file = File::create(path).map_err(|e| Failure(format!("{path}: cannot write: {e}")))?;
+            let file = File::create(path).map_err(|e| Failure::new(format!("{path}: cannot write: {e}")))?;
             let mut w = BufWriter::new(file);
             let header = TraceHeader::new(sim.scenario(), seed);
-            serde_json::to_writer(&mut w, &header).map_err(|e| Failure(format!("{path}: {e}")))?;
-            writeln!(w).map_err(|e| Failure(format!("{path}: {e}")))?;
+            serde_json::to_writer(&mut w, &header).map_err(|e| Failure::new(format!("{path}: {e}")))?;
+            writeln!(w).map_err(|e| Failure::new(format!("{path}: {e}")))?;
             sim.set_recording(true);
             Some((path.clone(), w))
         }
@@ -162,18 +198,25 @@ fn run_scenario(args: &[String]) -> Result<(), Failure> {
     let mut t = 0;
     while t < until {
         t = (t + SECOND).min(until);
-        sim.run_until(t).map_err(|e| Failure(format!("run: {e}")))?;
+        // Edits due in this slice apply at their own time, in file order.
+        while let Some(due) = edits.peek().map(|e| ms_to_micros(e.at_ms)).filter(|&at| at <= t) {
+            run_to(&mut sim, due)?;
+            if let Some(e) = edits.next() {
+                sim.apply(&e.edit).map_err(|err| Failure::new(format!("edit at {} ms: {err}", e.at_ms)))?;
+            }
+        }
+        run_to(&mut sim, t)?;
         if let Some((path, w)) = trace.as_mut() {
-            write_events(w, &sim.drain_events()).map_err(|e| Failure(format!("{path}: {e}")))?;
+            write_events(w, &sim.drain_events()).map_err(|e| Failure::new(format!("{path}: {e}")))?;
         }
     }
     let wall = started.elapsed().as_secs_f64();
     if let Some((path, mut w)) = trace {
-        w.flush().map_err(|e| Failure(format!("{path}: {e}")))?;
+        w.flush().map_err(|e| Failure::new(format!("{path}: {e}")))?;
     }
     let report = Report::new(&sim, seed, Some(wall));
     if opts.json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure(format!("run: {e}")))?;
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::new(format!("run: {e}")))?;
         println!("{text}");
     } else {
         print_summary(&report);

@@ -65,6 +65,8 @@ pub struct Simulation {
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
     same_instant: u64,
+    /// Nodes and links of the events of a runaway instant (see `sim/guard.rs`).
+    instant_tally: std::collections::BTreeMap<String, u64>,
     /// Set when a guard stopped the run; every later step returns it.
     halted: Option<SimError>,
 }
@@ -108,6 +110,7 @@ impl Simulation {
             timers_fired: 0,
             last_fired: 0,
             same_instant: 0,
+            instant_tally: std::collections::BTreeMap::new(),
             halted: None,
             scenario,
         };
@@ -189,9 +192,11 @@ impl Simulation {
         let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
         if timer.at == self.last_fired && self.timers_fired > 0 {
             self.same_instant += 1;
+            self.tally_if_runaway(&timer.action);
         } else {
             self.same_instant = 1;
             self.last_fired = timer.at;
+            self.instant_tally.clear();
         }
         self.now = timer.at;
         self.timers_fired += 1;

@@ -14,32 +14,35 @@ use crate::engine::limits::{MAX_EVENTS_PER_INSTANT, MAX_LIVE_MESSAGES};
 /// How many names an error lists at most.
 const NAMED: usize = 5;
 
+/// The last this many events of a runaway instant are tallied by node and
+/// link, so the livelock error can name the loop (cheap: only near the limit).
+const TALLIED: u64 = 10_000;
+
 impl Simulation {
+    /// Before an event fires at an instant that is near the limit, counts
+    /// its node and link.
+    pub(super) fn tally_if_runaway(&mut self, action: &Action) {
+        if self.same_instant + TALLIED < MAX_EVENTS_PER_INSTANT {
+            return;
+        }
+        let (node, link) = self.involved_in(action);
+        if let Some(n) = node.and_then(|n| self.scenario.nodes.get(n as usize)) {
+            *self.instant_tally.entry(format!("node '{}'", n.id)).or_default() += 1;
+        }
+        if let Some(l) = link.and_then(|l| self.scenario.links.get(l as usize)) {
+            *self.instant_tally.entry(format!("link '{}'", l.id)).or_default() += 1;
+        }
+    }
+
     /// Checks both guards after an event; on a breach, stops the run for good.
     pub(super) fn check_guards(&mut self) {
         if self.same_instant > MAX_EVENTS_PER_INSTANT {
-            let involved = self.due_now();
+            let involved = busiest(std::mem::take(&mut self.instant_tally));
             self.halted = Some(SimError::Livelock { at: self.now, events: self.same_instant, involved });
         } else if self.msgs.len() > MAX_LIVE_MESSAGES {
             let involved = self.holding_most();
             self.halted = Some(SimError::Capacity { at: self.now, live: self.msgs.len() as u64, involved });
         }
-    }
-
-    /// The nodes and links of the work due at this instant, busiest first.
-    fn due_now(&self) -> Vec<String> {
-        let mut count: BTreeMap<String, u64> = BTreeMap::new();
-        let mut note = |name: String| *count.entry(name).or_default() += 1;
-        for timer in self.heap.iter().map(|r| &r.0).filter(|t| t.at == self.now) {
-            let (node, link) = self.involved_in(&timer.action);
-            if let Some(n) = node {
-                note(format!("node '{}'", self.scenario.nodes[n as usize].id));
-            }
-            if let Some(l) = link {
-                note(format!("link '{}'", self.scenario.links[l as usize].id));
-            }
-        }
-        busiest(count)
     }
 
     /// The node and link an action belongs to, where it has them.
