@@ -61,7 +61,7 @@ pub enum Dist {
 /// binary search (O(log n)) instead of a walk over every point. Derived from
 /// the points, so it never takes part in equality.
 #[derive(Clone, Default)]
-pub struct Cumulative(std::cell::OnceCell<Box<[f64]>>);
+pub struct Cumulative(std::sync::OnceLock<Box<[f64]>>);
 
 impl PartialEq for Cumulative {
     fn eq(&self, _: &Self) -> bool {
