@@ -128,3 +128,49 @@ fn bad_arguments_exit_2_without_a_backtrace() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with(path.to_str().unwrap_or_default()));
 }
+
+#[test]
+fn timed_edits_replay_exactly_and_change_the_run() {
+    let edits = temp_file(
+        "edits.json",
+        r#"[
+            {"at_ms": 2000, "edit": {"type": "apply_fault", "fault": {"target": "pricing", "effect": {"type": "slow", "factor": 100}}}},
+            {"at_ms": 9000, "edit": {"type": "clear_fault", "index": 0}}
+        ]"#,
+    );
+    let hash = |args: &[&str]| {
+        let o = sim(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+        v["trace_hash"].as_str().expect("a hash").to_string()
+    };
+    let path = edits.to_str().expect("utf-8 path");
+    let with = hash(&["run", "cascade", "--until", "15", "--edits", path, "--json"]);
+    let again = hash(&["run", "cascade", "--until", "15", "--edits", path, "--json"]);
+    let without = hash(&["run", "cascade", "--until", "15", "--json"]);
+    assert_eq!(with, again, "a run with edits replays exactly");
+    assert_ne!(with, without, "the edits changed the run");
+    let bad = temp_file("bad-edits.json", r#"[{"at_ms": 1000, "edit": {"type": "clear_fault", "index": 42}}]"#);
+    let o = sim(&["run", "cascade", "--until", "5", "--edits", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("edit at 1000 ms") && stderr(&o).contains("no fault with index 42"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_run_stopped_by_a_guard_exits_3_naming_the_loop() {
+    let loop_json = r#"{"version": 1, "name": "loop",
+        "nodes": [
+            {"id": "q", "label": "q", "kind": {"type": "queue"}},
+            {"id": "w", "label": "w", "kind": {"type": "service", "processing": {"type": "constant", "ms": 0}}}
+        ],
+        "links": [
+            {"id": "take", "from": "q", "to": "w", "latency": {"type": "constant", "ms": 0}, "transport": {"type": "consume"}},
+            {"id": "back", "from": "w", "to": "q", "latency": {"type": "constant", "ms": 0}, "transport": {"type": "enqueue"}}
+        ],
+        "sources": [{"id": "one", "target": "q", "arrival": {"type": "burst", "at_ms": 0, "count": 1}}]}"#;
+    let file = temp_file("loop.json", loop_json);
+    let o = sim(&["run", file.to_str().expect("utf-8"), "--until", "5"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("without the clock moving") && err.contains("node 'w'"), "{err}");
+}

@@ -69,7 +69,7 @@ fn a_loop_through_a_queue_with_no_delay_stops_with_a_livelock_error() {
         vec![json!({ "id": "one", "target": "q", "arrival": { "type": "burst", "at_ms": 0, "count": 1 } })],
     );
     let Err(e) = run(&v, 10) else { panic!("a zero-delay loop cannot run to the end") };
-    let SimError::Livelock { at, events, ref involved } = e else { panic!("expected a livelock error, got {e}") };
+    let SimError::Livelock { at, events, ref involved, .. } = e else { panic!("expected a livelock error, got {e}") };
     assert_eq!(at, 0, "the clock never moved");
     assert!(events > MAX_EVENTS_PER_INSTANT);
     let text = e.to_string();

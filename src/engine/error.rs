@@ -45,6 +45,8 @@ pub enum SimError {
         at: u64,
         /// Events processed at that instant.
         events: u64,
+        /// The limit it broke.
+        limit: u64,
         /// Nodes and links with work due at that instant, busiest first.
         involved: Vec<String>,
     },
@@ -54,6 +56,8 @@ pub enum SimError {
         at: u64,
         /// Messages alive then.
         live: u64,
+        /// The limit it broke.
+        limit: u64,
         /// Nodes holding the most messages and the links feeding them.
         involved: Vec<String>,
     },
@@ -66,20 +70,20 @@ impl fmt::Display for SimError {
             SimError::TimeInPast { now, asked } => {
                 write!(f, "until: {asked} µs is before the simulation's clock ({now} µs)")
             }
-            SimError::Livelock { at, events, involved } => write!(
+            SimError::Livelock { at, events, limit, involved } => write!(
                 f,
                 "the run stopped at {}: {events} events happened at that one instant without the clock moving, \
                  which means a loop with no delay in it (at most {} are allowed); involved: {}",
                 seconds(*at),
-                crate::engine::limits::MAX_EVENTS_PER_INSTANT,
+                limit,
                 names(involved)
             ),
-            SimError::Capacity { at, live, involved } => write!(
+            SimError::Capacity { at, live, limit, involved } => write!(
                 f,
                 "the run stopped at {}: {live} messages were alive at once (at most {} are held); \
                  they pile up at: {}",
                 seconds(*at),
-                crate::engine::limits::MAX_LIVE_MESSAGES,
+                limit,
                 names(involved)
             ),
         }

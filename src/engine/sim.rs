@@ -67,6 +67,9 @@ pub struct Simulation {
     same_instant: u64,
     /// Nodes and links of the events of a runaway instant (see `sim/guard.rs`).
     instant_tally: std::collections::BTreeMap<String, u64>,
+    /// The guards' limits (see `sim/guard.rs`).
+    guard_events: u64,
+    guard_live: usize,
     /// Set when a guard stopped the run; every later step returns it.
     halted: Option<SimError>,
 }
@@ -112,6 +115,8 @@ impl Simulation {
             same_instant: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
+            guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
+            guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             scenario,
         };
         for i in 0..sim.scenario.sources.len() {

@@ -22,7 +22,7 @@ impl Simulation {
     /// Before an event fires at an instant that is near the limit, counts
     /// its node and link.
     pub(super) fn tally_if_runaway(&mut self, action: &Action) {
-        if self.same_instant + TALLIED < MAX_EVENTS_PER_INSTANT {
+        if self.same_instant + TALLIED < self.guard_events {
             return;
         }
         let (node, link) = self.involved_in(action);
@@ -34,14 +34,24 @@ impl Simulation {
         }
     }
 
+    /// Lowers the guards' limits (never above the defaults of
+    /// [`crate::engine::limits`]): for tests, and for pages that want to
+    /// stop a runaway scenario sooner.
+    pub fn lower_guards(&mut self, events_per_instant: u64, live_messages: usize) {
+        self.guard_events = events_per_instant.clamp(1, MAX_EVENTS_PER_INSTANT);
+        self.guard_live = live_messages.clamp(1, MAX_LIVE_MESSAGES);
+    }
+
     /// Checks both guards after an event; on a breach, stops the run for good.
     pub(super) fn check_guards(&mut self) {
-        if self.same_instant > MAX_EVENTS_PER_INSTANT {
+        if self.same_instant > self.guard_events {
             let involved = busiest(std::mem::take(&mut self.instant_tally));
-            self.halted = Some(SimError::Livelock { at: self.now, events: self.same_instant, involved });
-        } else if self.msgs.len() > MAX_LIVE_MESSAGES {
+            let (at, events, limit) = (self.now, self.same_instant, self.guard_events);
+            self.halted = Some(SimError::Livelock { at, events, limit, involved });
+        } else if self.msgs.len() > self.guard_live {
             let involved = self.holding_most();
-            self.halted = Some(SimError::Capacity { at: self.now, live: self.msgs.len() as u64, involved });
+            let (at, live, limit) = (self.now, self.msgs.len() as u64, self.guard_live as u64);
+            self.halted = Some(SimError::Capacity { at, live, limit, involved });
         }
     }
 
