@@ -4,6 +4,9 @@
 //! noisy neighbour on the machine moves the figure less. Reference: SimPy
 //! runs the same model at about 33,000 customers/s on the project's 2-core machine.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::Instant;
 
 use patchbay::engine::bench::mmc_customers;

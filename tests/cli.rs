@@ -1,5 +1,8 @@
 //! The patchbay-sim CLI: presets, runs, validation and its exit statuses.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::process::{Command, Output};
 
 fn sim(args: &[&str]) -> Output {

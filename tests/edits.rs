@@ -1,6 +1,9 @@
 //! Changing a running simulation: faults, mitigations and settings take
 //! effect at the current time; bad edits are errors that name the problem.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patchbay::engine::scenario::*;
 use patchbay::engine::{presets, Applied, Edit, SimError, Simulation, SECOND};
 
@@ -22,7 +25,7 @@ fn scaling_consumers_out_drains_a_backlog() {
         panic!("a service")
     };
     spec.replicas = 6;
-    s.apply(&Edit::SetService { node: "payment-workers".into(), spec: spec }).expect("valid edit");
+    s.apply(&Edit::SetService { node: "payment-workers".into(), spec }).expect("valid edit");
     assert_eq!(s.node_status(2).replicas, 6);
     s.run_until(120 * SECOND).expect("runs");
     assert!(s.node_status(1).depth < 50, "six consumers drain it: {}", s.node_status(1).depth);
@@ -31,7 +34,7 @@ fn scaling_consumers_out_drains_a_backlog() {
         panic!("a service")
     };
     spec.replicas = 2;
-    s.apply(&Edit::SetService { node: "payment-workers".into(), spec: spec }).expect("valid edit");
+    s.apply(&Edit::SetService { node: "payment-workers".into(), spec }).expect("valid edit");
     s.run_until(125 * SECOND).expect("runs");
     assert_eq!(s.node_status(2).replicas, 2);
     assert!(s.ledger().balances(s.live_messages()));

@@ -1,5 +1,8 @@
 //! Each preset's observable lesson, checked on the engine's own output.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "support/golden.rs"]
 mod golden;
 

@@ -5,6 +5,9 @@
 //! a guard error, never hang; and once faults end and traffic stops,
 //! everything in flight settles.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patchbay::engine::dist::Dist;
 use patchbay::engine::scenario::*;
 use std::collections::BTreeSet;
@@ -180,15 +183,11 @@ fn live_from_events(s: &Scenario, seconds: u64) -> (u64, Option<String>) {
         sim.run_until(t * SECOND).expect("runs");
         for Event { kind, t } in sim.drain_events() {
             match kind {
-                EventKind::OrderPlaced { msg, .. } | EventKind::Sent { msg, .. } => {
-                    if !live.insert(msg) && problem.is_none() {
-                        problem = Some(format!("message {msg} created twice at {t}"));
-                    }
+                EventKind::OrderPlaced { msg, .. } | EventKind::Sent { msg, .. } if !live.insert(msg) => {
+                    problem.get_or_insert(format!("message {msg} created twice at {t}"));
                 }
-                EventKind::Settled { msg, .. } => {
-                    if !live.remove(&msg) && problem.is_none() {
-                        problem = Some(format!("message {msg} settled twice or never created, at {t}"));
-                    }
+                EventKind::Settled { msg, .. } if !live.remove(&msg) => {
+                    problem.get_or_insert(format!("message {msg} settled twice or never created, at {t}"));
                 }
                 _ => {}
             }

@@ -2,6 +2,9 @@
 //! ground truth"): long runs must reproduce M/M/1, M/M/c (Erlang C) and
 //! M/D/1 (Pollaczek–Khinchine) waits, and Little's law.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use patchbay::engine::dist::Dist;
 use patchbay::engine::scenario::*;
 use patchbay::engine::{presets, Simulation, SECOND};

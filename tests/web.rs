@@ -1,6 +1,9 @@
 //! Component tests in headless Chromium (wasm-bindgen-test).
 //! Each test mounts into a fresh element, acts, awaits a tick and asserts on
 //! roles, test ids and text, never on whole HTML strings.
+
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg(target_arch = "wasm32")]
 
 #[path = "support/golden.rs"]

@@ -293,13 +293,13 @@ impl Simulation {
     fn fire(&mut self, action: Action) {
         match action {
             Action::SourceArrival { source } => self.source_arrival(source),
-            Action::RequestArrive(r) => self.request_arrive(r),
+            Action::RequestArrive(r) => self.request_arrive(*r),
             Action::WorkStep { work } => self.work_step(work),
             Action::ReplyArrive { call, attempt, ok, msg, link } => self.reply_arrive(call, attempt, ok, msg, link),
             Action::CallTimeout { call, attempt } => self.call_timeout(call, attempt),
             Action::RetryFire { call } => self.retry_fire(call),
             Action::EnqueueArrive { msg, queue, link } => self.enqueue_arrive(msg, queue, link),
-            Action::DeliveryArrive(d) => self.delivery_arrive(d),
+            Action::DeliveryArrive(d) => self.delivery_arrive(*d),
             Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
             Action::AckArrive { msg } => self.ack_arrive(msg),
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),

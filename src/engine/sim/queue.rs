@@ -180,7 +180,7 @@ impl Simulation {
     }
 
     /// A delivery reaches its consumer instance (lost if the instance died meanwhile).
-    pub(super) fn delivery_arrive(&mut self, d: Box<Delivery>) {
+    pub(super) fn delivery_arrive(&mut self, d: Delivery) {
         let r = &self.services[d.node as usize].replicas[d.replica as usize];
         if !r.up || r.epoch != d.epoch {
             return;
