@@ -14,6 +14,7 @@ mod queue;
 mod service;
 mod state;
 mod status;
+mod wire;
 
 pub use status::{LinkStatus, NodeStatus};
 
@@ -282,12 +283,6 @@ impl Simulation {
         if self.msgs.remove(msg).is_some() {
             self.emit(EventKind::Settled { msg, fate });
         }
-    }
-
-    fn link_latency(&mut self, link: u32) -> Micros {
-        let l = &self.scenario.links[link as usize];
-        let extra = self.links[link as usize].extra_latency;
-        l.latency.sample(&mut self.rng).saturating_add(extra)
     }
 
     fn fire(&mut self, action: Action) {

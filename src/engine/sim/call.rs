@@ -68,18 +68,17 @@ impl Simulation {
             c.awaiting = true;
             c.epoch = epoch;
         }
-        if self.links[link as usize].partitioned {
-            self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: None });
-            self.emit(EventKind::Lost { msg, link });
-            self.settle(msg, Fate::Dropped(Reason::Partition));
-        } else {
-            let at = self.now.saturating_add(self.link_latency(link));
+        if let Some(at) = self.cross(link) {
             self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: Some(at) });
             let node = self.topo.link_to[link as usize];
             self.schedule(
                 at,
                 Action::RequestArrive(Box::new(RequestArrival { msg, corr, node, call: key, attempt, link })),
             );
+        } else {
+            self.emit(EventKind::Sent { msg, corr, parent, link, attempt, arrives: None });
+            self.emit(EventKind::Lost { msg, link });
+            self.settle(msg, Fate::Dropped(Reason::Partition));
         }
         if let Some(t) = self.sync_policy(link).and_then(|p| p.timeout_ms) {
             let at = self.now.saturating_add(ms_to_micros(t));
@@ -89,12 +88,11 @@ impl Simulation {
 
     /// The callee sends its answer back over the link (it may be lost on the way).
     pub(super) fn send_reply(&mut self, msg: MsgId, call: Key, attempt: u32, link: u32, ok: bool) {
-        if self.links[link as usize].partitioned {
+        let Some(at) = self.cross(link) else {
             self.emit(EventKind::Replied { msg, link, ok, arrives: None });
             self.emit(EventKind::Lost { msg, link });
             return;
-        }
-        let at = self.now.saturating_add(self.link_latency(link));
+        };
         self.emit(EventKind::Replied { msg, link, ok, arrives: Some(at) });
         self.schedule(at, Action::ReplyArrive { call, attempt, ok, msg, link });
     }

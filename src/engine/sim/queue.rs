@@ -34,14 +34,13 @@ impl Simulation {
         let mut m = Msg::new(corr);
         m.poison = poison;
         self.msgs.insert(msg, m);
-        if self.links[link as usize].partitioned {
+        let Some(at) = self.cross(link) else {
             self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: None });
             self.emit(EventKind::Lost { msg, link });
             self.settle(msg, Fate::Dropped(Reason::Partition));
             return;
-        }
+        };
         let queue = self.topo.link_to[link as usize];
-        let at = self.now.saturating_add(self.link_latency(link));
         self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: Some(at) });
         self.schedule(at, Action::EnqueueArrive { msg, queue, link: Some(link) });
     }
@@ -92,7 +91,8 @@ impl Simulation {
             r.unacked += 1;
             let epoch = r.epoch;
             let (depth, oldest) = self.queue_gauges(queue);
-            let at = self.now.saturating_add(self.link_latency(link));
+            let crossed = self.cross(link);
+            let at = crossed.unwrap_or(self.now);
             self.emit(EventKind::Delivered {
                 msg,
                 queue,
@@ -105,10 +105,18 @@ impl Simulation {
                 depth,
                 oldest,
             });
-            self.schedule(
-                at,
-                Action::DeliveryArrive(Box::new(Delivery { msg, corr, queue, link, node, replica, epoch, poison })),
-            );
+            if crossed.is_some() {
+                self.schedule(
+                    at,
+                    Action::DeliveryArrive(Box::new(Delivery { msg, corr, queue, link, node, replica, epoch, poison })),
+                );
+            } else {
+                // Lost on the way: the consumer never holds it, and the queue
+                // shows it again when its visibility timeout runs out.
+                self.emit(EventKind::Lost { msg, link });
+                let r = &mut self.services[node as usize].replicas[replica as usize];
+                r.unacked = r.unacked.saturating_sub(1);
+            }
             let vis = match &self.scenario.nodes[queue as usize].kind {
                 NodeKind::Queue(q) => ms_to_micros(q.visibility_timeout_ms),
                 _ => 0,
@@ -217,8 +225,11 @@ impl Simulation {
 
     /// The consumer acknowledges over the link; the queue deletes on arrival.
     pub(super) fn send_ack(&mut self, msg: MsgId, _queue: u32, link: u32) {
-        let at = self.now.saturating_add(self.link_latency(link));
-        self.schedule(at, Action::AckArrive { msg });
+        match self.cross(link) {
+            Some(at) => self.schedule(at, Action::AckArrive { msg }),
+            // A lost ack leaves the message to come back after its visibility timeout: a duplicate.
+            None => self.emit(EventKind::Lost { msg, link }),
+        }
     }
 
     pub(super) fn ack_arrive(&mut self, msg: MsgId) {
