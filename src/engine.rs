@@ -30,6 +30,7 @@ pub mod histogram;
 pub mod limits;
 pub mod ledger;
 pub mod metrics;
+pub mod patterns;
 mod msg_table;
 pub mod presets;
 pub mod report;

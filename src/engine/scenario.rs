@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::dist::Dist;
 
+pub use super::patterns::client::ClientSpec;
+pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
+pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
+
 /// The scenario format version this engine reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -76,12 +80,6 @@ pub enum NodeKind {
     Queue(QueueSpec),
 }
 
-/// Settings of a client population. None yet: the struct exists so that
-/// unknown fields are rejected like everywhere else.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClientSpec {}
-
 /// Settings of a service.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,26 +117,6 @@ impl Default for ServiceSpec {
     }
 }
 
-/// Settings of a queue (follows Amazon SQS: visibility timeout, maxReceiveCount redrive).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QueueSpec {
-    /// How long a received message stays invisible before it is delivered again
-    /// unless acknowledged. SQS's default is 30 000 ms.
-    #[serde(default = "default_visibility_ms")]
-    pub visibility_timeout_ms: f64,
-    /// Dead-letter queue: a message received this many times without an ack is
-    /// moved to the DLQ instead of being delivered again. `null`: no DLQ.
-    #[serde(default)]
-    pub max_receive_count: Option<u32>,
-}
-
-impl Default for QueueSpec {
-    fn default() -> Self {
-        QueueSpec { visibility_timeout_ms: default_visibility_ms(), max_receive_count: None }
-    }
-}
-
 /// A directed link from one node to another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -166,133 +144,6 @@ pub enum Transport {
     Enqueue,
     /// Type 2, consumer side: the target service's instances compete for the queue's messages.
     Consume(ConsumePolicy),
-}
-
-/// Protections of a synchronous link, all optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SyncPolicy {
-    /// Give up waiting for a reply after this long (ms). `null`: wait forever.
-    #[serde(default)]
-    pub timeout_ms: Option<f64>,
-    /// Retry failed calls.
-    #[serde(default)]
-    pub retry: Option<RetryPolicy>,
-    /// Circuit breaker on this link.
-    #[serde(default)]
-    pub breaker: Option<BreakerPolicy>,
-    /// When the call fails for good, carry on with a fallback answer instead of failing.
-    #[serde(default)]
-    pub fallback: bool,
-}
-
-/// Retries with exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetryPolicy {
-    /// Total attempts including the first (as resilience4j's maxAttempts).
-    pub max_attempts: u32,
-    /// Base of the exponential backoff (ms).
-    #[serde(default = "default_backoff_base_ms")]
-    pub base_ms: f64,
-    /// Cap of the exponential backoff (ms).
-    #[serde(default = "default_backoff_cap_ms")]
-    pub cap_ms: f64,
-    /// How the sleep is randomised.
-    #[serde(default)]
-    pub jitter: Jitter,
-    /// A retry budget that stops retries when too many calls fail.
-    #[serde(default)]
-    pub budget: Option<RetryBudget>,
-}
-
-/// Jitter strategies, with expo = min(cap, base · 2^attempt).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Jitter {
-    /// sleep = expo.
-    #[default]
-    None,
-    /// sleep = uniform(0, expo).
-    Full,
-    /// sleep = expo/2 + uniform(0, expo/2).
-    Equal,
-    /// sleep = min(cap, uniform(base, 3 · previous sleep)).
-    Decorrelated,
-}
-
-/// gRPC-style retry throttling: a token bucket per link. Each failed attempt
-/// takes one token, each success adds `token_ratio`; retries go out only
-/// while more than half the tokens are left.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetryBudget {
-    /// Size of the bucket (gRPC's maxTokens).
-    #[serde(default = "default_max_tokens")]
-    pub max_tokens: f64,
-    /// Tokens a success gives back (gRPC's tokenRatio).
-    #[serde(default = "default_token_ratio")]
-    pub token_ratio: f64,
-}
-
-/// A circuit breaker with resilience4j's rules and names (count-based window).
-/// Defaults are resilience4j's; presets scale the durations down for teaching.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BreakerPolicy {
-    /// Open when this percentage of calls in the window failed (resilience4j: 50).
-    #[serde(default = "default_failure_rate")]
-    pub failure_rate_threshold: f64,
-    /// Open when this percentage of calls in the window were slow (resilience4j: 100).
-    #[serde(default = "default_slow_rate")]
-    pub slow_call_rate_threshold: f64,
-    /// A call is slow when it takes strictly longer than this (ms; resilience4j: 60 000).
-    #[serde(default = "default_slow_duration_ms")]
-    pub slow_call_duration_ms: f64,
-    /// How long the breaker stays open before letting trial calls through (ms; resilience4j: 60 000).
-    #[serde(default = "default_wait_open_ms")]
-    pub wait_duration_in_open_ms: f64,
-    /// Trial calls let through while half-open (resilience4j: 10).
-    #[serde(default = "default_half_open_calls")]
-    pub permitted_calls_in_half_open: u32,
-    /// Calls the window must hold before rates count (resilience4j: 100).
-    #[serde(default = "default_window")]
-    pub minimum_number_of_calls: u32,
-    /// Size of the count-based sliding window (resilience4j: 100).
-    #[serde(default = "default_window")]
-    pub sliding_window_size: u32,
-}
-
-impl Default for BreakerPolicy {
-    fn default() -> Self {
-        BreakerPolicy {
-            failure_rate_threshold: default_failure_rate(),
-            slow_call_rate_threshold: default_slow_rate(),
-            slow_call_duration_ms: default_slow_duration_ms(),
-            wait_duration_in_open_ms: default_wait_open_ms(),
-            permitted_calls_in_half_open: default_half_open_calls(),
-            minimum_number_of_calls: default_window(),
-            sliding_window_size: default_window(),
-        }
-    }
-}
-
-/// Consumer settings of a queue → service link.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConsumePolicy {
-    /// Unacknowledged deliveries each instance may hold (RabbitMQ's prefetch).
-    #[serde(default = "one")]
-    pub prefetch: u32,
-    /// Keep a store of processed message ids and skip repeats.
-    #[serde(default)]
-    pub idempotent: bool,
-}
-
-impl Default for ConsumePolicy {
-    fn default() -> Self {
-        ConsumePolicy { prefetch: 1, idempotent: false }
-    }
 }
 
 /// A traffic source: work entering the system at a node.
@@ -447,41 +298,8 @@ fn default_processing() -> Dist {
 fn default_restart_ms() -> f64 {
     1_000.0
 }
-fn default_visibility_ms() -> f64 {
-    30_000.0
-}
 fn default_latency() -> Dist {
     Dist::Constant { ms: 1.0 }
-}
-fn default_backoff_base_ms() -> f64 {
-    100.0
-}
-fn default_backoff_cap_ms() -> f64 {
-    10_000.0
-}
-fn default_max_tokens() -> f64 {
-    10.0
-}
-fn default_token_ratio() -> f64 {
-    0.1
-}
-fn default_failure_rate() -> f64 {
-    50.0
-}
-fn default_slow_rate() -> f64 {
-    100.0
-}
-fn default_slow_duration_ms() -> f64 {
-    60_000.0
-}
-fn default_wait_open_ms() -> f64 {
-    60_000.0
-}
-fn default_half_open_calls() -> u32 {
-    10
-}
-fn default_window() -> u32 {
-    100
 }
 fn default_budget_ms() -> f64 {
     200.0

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::ScenarioError;
 use super::limits::*;
+use super::patterns;
 use super::scenario::*;
 use super::time::ms_to_micros;
 
@@ -169,7 +170,7 @@ pub(crate) fn duration_problem(ms: f64, zero_ok: bool) -> Option<String> {
     None
 }
 
-fn check_duration(ms: f64, path: impl Into<String>, zero_ok: bool, v: &mut impl ProblemSink) {
+pub(crate) fn check_duration(ms: f64, path: impl Into<String>, zero_ok: bool, v: &mut impl ProblemSink) {
     if let Some(reason) = duration_problem(ms, zero_ok) {
         v.problem(path.into(), &reason);
     }
@@ -196,15 +197,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
         match &n.kind {
             NodeKind::Client(_) => {}
             NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
-            NodeKind::Queue(q) => {
-                check_duration(q.visibility_timeout_ms, format!("{p}.kind.visibility_timeout_ms"), false, v);
-                if q.max_receive_count == Some(0) {
-                    v.add(
-                        format!("{p}.kind.max_receive_count"),
-                        "must be at least 1, or null for no dead-letter queue",
-                    );
-                }
-            }
+            NodeKind::Queue(q) => patterns::queue::check_queue(q, &format!("{p}.kind"), v),
         }
     }
     nodes
@@ -249,91 +242,22 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
         }
         let (Some(from), Some(to)) = (from, to) else { continue };
         let tp = format!("{p}.transport");
-        match &l.transport {
+        let ends = match &l.transport {
             Transport::RequestResponse(policy) => {
-                if matches!(from.kind, NodeKind::Queue(_)) {
-                    v.add(format!("{p}.from"), "a request-response link starts at a client or service, not a queue");
-                }
-                if !matches!(to.kind, NodeKind::Service(_)) {
-                    v.add(format!("{p}.to"), "a request-response link must end at a service");
-                }
-                check_sync_policy(policy, &tp, v);
+                patterns::request_response::check(policy, &tp, v);
+                patterns::request_response::ends(&from.kind, &to.kind)
             }
-            Transport::Enqueue => {
-                if matches!(from.kind, NodeKind::Queue(_)) {
-                    v.add(format!("{p}.from"), "an enqueue link starts at a client or service");
-                }
-                if !matches!(to.kind, NodeKind::Queue(_)) {
-                    v.add(format!("{p}.to"), "an enqueue link must end at a queue");
-                }
-            }
+            Transport::Enqueue => patterns::queue::enqueue_ends(&from.kind, &to.kind),
             Transport::Consume(c) => {
-                if !matches!(from.kind, NodeKind::Queue(_)) {
-                    v.add(format!("{p}.from"), "a consume link starts at a queue");
-                }
-                if !matches!(to.kind, NodeKind::Service(_)) {
-                    v.add(format!("{p}.to"), "a consume link must end at a service");
-                }
-                if c.prefetch == 0 || c.prefetch > 10_000 {
-                    v.add(format!("{tp}.prefetch"), "must be between 1 and 10000");
-                }
+                patterns::queue::check_consume(c, &tp, v);
+                patterns::queue::consume_ends(&from.kind, &to.kind)
             }
+        };
+        for (end, reason) in ends {
+            v.add(format!("{p}.{end}"), reason);
         }
     }
     ids
-}
-
-/// Checks the protections of a synchronous link.
-pub(crate) fn check_sync_policy(policy: &SyncPolicy, tp: &str, v: &mut impl ProblemSink) {
-    if let Some(t) = policy.timeout_ms {
-        if let Some(reason) = duration_problem(t, false) {
-            v.problem(format!("{tp}.timeout_ms"), &format!("{reason}, or null for no timeout"));
-        }
-    }
-    if let Some(r) = &policy.retry {
-        if r.max_attempts == 0 || r.max_attempts > 10 {
-            v.problem(format!("{tp}.retry.max_attempts"), "must be between 1 and 10");
-        }
-        check_duration(r.base_ms, format!("{tp}.retry.base_ms"), true, v);
-        check_duration(r.cap_ms, format!("{tp}.retry.cap_ms"), true, v);
-        if r.cap_ms < r.base_ms {
-            v.problem(format!("{tp}.retry.cap_ms"), "must be ≥ base_ms");
-        }
-        if let Some(b) = &r.budget {
-            if !b.max_tokens.is_finite() || b.max_tokens < 1.0 || b.max_tokens > 1_000.0 {
-                v.problem(format!("{tp}.retry.budget.max_tokens"), "must be between 1 and 1000");
-            }
-            if !b.token_ratio.is_finite() || b.token_ratio <= 0.0 || b.token_ratio > 1.0 {
-                v.problem(format!("{tp}.retry.budget.token_ratio"), "must be above 0 and at most 1");
-            }
-        }
-    }
-    if let Some(b) = &policy.breaker {
-        let bp = format!("{tp}.breaker");
-        for (name, x) in [
-            ("failure_rate_threshold", b.failure_rate_threshold),
-            ("slow_call_rate_threshold", b.slow_call_rate_threshold),
-        ] {
-            if !x.is_finite() || x <= 0.0 || x > 100.0 {
-                v.problem(format!("{bp}.{name}"), "must be a percentage above 0 and at most 100");
-            }
-        }
-        for (name, x) in [
-            ("slow_call_duration_ms", b.slow_call_duration_ms),
-            ("wait_duration_in_open_ms", b.wait_duration_in_open_ms),
-        ] {
-            check_duration(x, format!("{bp}.{name}"), true, v);
-        }
-        for (name, x) in [
-            ("permitted_calls_in_half_open", b.permitted_calls_in_half_open),
-            ("minimum_number_of_calls", b.minimum_number_of_calls),
-            ("sliding_window_size", b.sliding_window_size),
-        ] {
-            if x == 0 || x > 10_000 {
-                v.problem(format!("{bp}.{name}"), "must be between 1 and 10000");
-            }
-        }
-    }
 }
 
 /// Something that collects problems (lets edits reuse the link checks).
