@@ -67,3 +67,38 @@ fn browser_crates_are_wasm_only_dependencies() {
         }
     }
 }
+
+/// Every Rust file under src/, with its text.
+fn all_sources() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    files.into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).expect("readable"))).collect()
+}
+
+/// Adding a node kind or a transport must be a compile error everywhere it
+/// needs handling: a `_ =>` arm in a match over `NodeKind` or `Transport`
+/// would swallow the new type silently. Finds each `_ =>` and looks at the
+/// arms above it at the same indentation.
+#[test]
+fn no_catch_all_arm_over_node_kinds_or_transports() {
+    let mut found = Vec::new();
+    for (path, text) in all_sources() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with("_ =>") {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let arm_above = lines[..i].iter().rev().take(40).find(|l| {
+                let t = l.trim_start();
+                l.len() - t.len() == indent && t.contains("=>")
+            });
+            if arm_above.is_some_and(|a| a.contains("NodeKind::") || a.contains("Transport::")) {
+                found.push(format!("{}:{}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "catch-all arms over NodeKind/Transport: {found:?}");
+}

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::breaker::BreakerState;
 use super::event::{EventKind, Reason};
 use super::histogram::Histogram;
-use super::scenario::{NodeKind, Scenario};
+use super::scenario::Scenario;
 use super::time::{Micros, SECOND};
 
 /// How many one-second buckets the time series keeps.
@@ -245,10 +245,7 @@ impl Metrics {
             .nodes
             .iter()
             .map(|n| NodeMetrics {
-                capacity: match &n.kind {
-                    NodeKind::Service(spec) => spec.replicas * spec.concurrency,
-                    _ => 0,
-                },
+                capacity: n.kind.service().map_or(0, |spec| spec.replicas * spec.concurrency),
                 ..NodeMetrics::default()
             })
             .collect();

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::event::Reason;
 use super::ledger::Ledger;
 use super::metrics::Metrics;
+use super::patterns::transport_look;
 use super::scenario::{NodeKind, Scenario, Transport};
 use super::sim::Simulation;
 use super::time::{micros_to_ms, Micros};
@@ -269,11 +270,7 @@ fn links(s: &Scenario, m: &Metrics, now: Micros) -> Vec<LinkReport> {
             let times = lm.breaker_times(now);
             LinkReport {
                 id: l.id.clone(),
-                transport: match l.transport {
-                    Transport::RequestResponse(_) => "request_response",
-                    Transport::Enqueue => "enqueue",
-                    Transport::Consume(_) => "consume",
-                },
+                transport: transport_look(&l.transport).key,
                 sent: lm.sent,
                 retries: lm.retries,
                 retry_rate: if first == 0 { 0.0 } else { lm.retries as f64 / first as f64 },

@@ -268,6 +268,42 @@ impl FaultEffect {
     }
 }
 
+impl NodeKind {
+    /// A service's settings.
+    pub fn service(&self) -> Option<&ServiceSpec> {
+        match self {
+            NodeKind::Service(spec) => Some(spec),
+            NodeKind::Client(_) | NodeKind::Queue(_) => None,
+        }
+    }
+
+    /// A queue's settings.
+    pub fn queue(&self) -> Option<&QueueSpec> {
+        match self {
+            NodeKind::Queue(q) => Some(q),
+            NodeKind::Client(_) | NodeKind::Service(_) => None,
+        }
+    }
+}
+
+impl Transport {
+    /// A synchronous link's protections.
+    pub fn sync_policy(&self) -> Option<&SyncPolicy> {
+        match self {
+            Transport::RequestResponse(p) => Some(p),
+            Transport::Enqueue | Transport::Consume(_) => None,
+        }
+    }
+
+    /// A consumer link's settings.
+    pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
+        match self {
+            Transport::Consume(c) => Some(c),
+            Transport::RequestResponse(_) | Transport::Enqueue => None,
+        }
+    }
+}
+
 impl Scenario {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&Node> {

@@ -129,10 +129,8 @@ fn NodeInspector(index: usize) -> impl IntoView {
             }
             NodeKind::Queue(q) => {
                 let q = q.clone();
-                let original_dlq = store.original.with_value(|o| match o.node(&id).map(|n| &n.kind) {
-                    Some(NodeKind::Queue(oq)) => oq.max_receive_count,
-                    _ => None,
-                });
+                let original_dlq =
+                    store.original.with_value(|o| o.node(&id).and_then(|n| n.kind.queue()).and_then(|oq| oq.max_receive_count));
                 let has_dlq = Signal::derive({
                     let q = q.clone();
                     move || q.max_receive_count.is_some()
@@ -194,10 +192,9 @@ fn LinkInspector(index: usize) -> impl IntoView {
         let id = l.id.clone();
         let mitigations = match &l.transport {
             Transport::RequestResponse(p) => {
-                let original = store.original.with_value(|o| match o.link(&id).map(|x| &x.transport) {
-                    Some(Transport::RequestResponse(op)) => op.clone(),
-                    _ => SyncPolicy::default(),
-                });
+                let original = store
+                    .original
+                    .with_value(|o| o.link(&id).and_then(|x| x.transport.sync_policy()).cloned().unwrap_or_default());
                 type Change = Box<dyn Fn(bool, &mut SyncPolicy) + Send + Sync>;
                 let edit = move |change: Change| {
                     let id = id.clone();

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::engine::scenario::{Link, Node, NodeKind, Transport};
-use crate::view_model::describe::{breaker_word, kind_word, link_name, node_badges, node_name};
+use crate::engine::patterns::{node_look, transport_look};
+use crate::engine::scenario::{Link, Node, NodeKind};
+use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
 
 use super::store::{use_store, Selection};
@@ -80,7 +81,7 @@ fn on_activate(select: impl Fn() + Clone + 'static) -> impl Fn(leptos::ev::Keybo
 fn NodeView(index: usize, node: Node) -> impl IntoView {
     let store = use_store();
     let (x, y) = (node.position.x, node.position.y);
-    let kind = kind_word(&node);
+    let kind = node_look(&node.kind).css;
     let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
     let selected = move || store.selected.get() == Some(Selection::Node(index));
     let select = move || store.selected.set(Some(Selection::Node(index)));
@@ -211,16 +212,8 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
     let (mx, my) = lerp((x1, y1), (x2, y2), 0.7);
     let (bx, by) = lerp((x1, y1), (x2, y2), 0.3);
-    let transport = match link.transport {
-        Transport::RequestResponse(_) => "sync",
-        Transport::Enqueue => "enqueue",
-        Transport::Consume(_) => "consume",
-    };
-    let glyph = match link.transport {
-        Transport::RequestResponse(_) => "⇄",
-        Transport::Enqueue => "↦",
-        Transport::Consume(_) => "⇉",
-    };
+    let look = transport_look(&link.transport);
+    let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
     let selected = move || store.selected.get() == Some(Selection::Link(index));
     let select = move || store.selected.set(Some(Selection::Link(index)));

@@ -2,26 +2,19 @@
 //! (state in text, never colour alone) and short labels.
 
 use crate::engine::breaker::BreakerState;
+use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Link, Node, NodeKind, Transport};
 use crate::engine::time::micros_to_ms;
 use crate::engine::{LinkStatus, NodeStatus};
 
-/// A word for the kind of node.
+/// A word for the kind of node (from the one look table).
 pub fn kind_word(n: &Node) -> &'static str {
-    match n.kind {
-        NodeKind::Client(_) => "client",
-        NodeKind::Service(_) => "service",
-        NodeKind::Queue(_) => "queue",
-    }
+    node_look(&n.kind).word
 }
 
-/// A word for a transport.
+/// A word for a transport (from the one look table).
 pub fn transport_word(t: &Transport) -> &'static str {
-    match t {
-        Transport::RequestResponse(_) => "request-response call",
-        Transport::Enqueue => "enqueue",
-        Transport::Consume(_) => "queue consumer",
-    }
+    transport_look(t).word
 }
 
 /// Breaker state in words.

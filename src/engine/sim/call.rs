@@ -6,16 +6,13 @@ use super::Simulation;
 use crate::engine::breaker::Permit;
 use crate::engine::event::{EventKind, Fate, MsgId, Reason};
 use crate::engine::retry::backoff;
-use crate::engine::scenario::{SyncPolicy, Transport};
+use crate::engine::scenario::SyncPolicy;
 use crate::engine::slab::Key;
 use crate::engine::time::{ms_to_micros, Micros};
 
 impl Simulation {
     fn sync_policy(&self, link: u32) -> Option<&SyncPolicy> {
-        match &self.scenario.links[link as usize].transport {
-            Transport::RequestResponse(p) => Some(p),
-            _ => None,
-        }
+        self.scenario.links[link as usize].transport.sync_policy()
     }
 
     /// The worker `work` calls downstream over `link` (its `idx`-th call).

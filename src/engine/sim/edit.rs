@@ -122,16 +122,10 @@ impl Simulation {
             return Err(ScenarioError::new(path, first.reason).into());
         }
         let old = &self.scenario.links[link as usize].transport;
-        let breaker_changed = match (old, &transport) {
-            (Transport::RequestResponse(a), Transport::RequestResponse(b)) => a.breaker != b.breaker,
-            _ => false,
-        };
-        let budget_changed = match (old, &transport) {
-            (Transport::RequestResponse(a), Transport::RequestResponse(b)) => {
-                a.retry.as_ref().map(|r| &r.budget) != b.retry.as_ref().map(|r| &r.budget)
-            }
-            _ => false,
-        };
+        let (old_sync, new_sync) = (old.sync_policy(), transport.sync_policy());
+        let breaker_changed = old_sync.map(|p| &p.breaker) != new_sync.map(|p| &p.breaker);
+        let budget_changed = old_sync.and_then(|p| p.retry.as_ref()).map(|r| &r.budget)
+            != new_sync.and_then(|p| p.retry.as_ref()).map(|r| &r.budget);
         if let Transport::RequestResponse(p) = &transport {
             if breaker_changed {
                 let from = self.links[link as usize].breaker.as_ref().map(Breaker::state);

@@ -7,7 +7,7 @@
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
-use crate::engine::scenario::{NodeKind, Transport};
+use crate::engine::scenario::Transport;
 use crate::engine::time::{ms_to_micros, Micros};
 
 impl Simulation {
@@ -16,10 +16,7 @@ impl Simulation {
     }
 
     fn prefetch(&self, link: u32) -> u32 {
-        match &self.scenario.links[link as usize].transport {
-            Transport::Consume(c) => c.prefetch,
-            _ => 1,
-        }
+        self.scenario.links[link as usize].transport.consume_policy().map_or(1, |c| c.prefetch)
     }
 
     fn queue_gauges(&self, queue: u32) -> (u32, Option<Micros>) {
@@ -65,10 +62,8 @@ impl Simulation {
 
     /// Offers visible messages to consumer instances with room, oldest message first.
     pub(super) fn pump_queue(&mut self, queue: u32) {
-        let max_receives = match &self.scenario.nodes[queue as usize].kind {
-            NodeKind::Queue(q) => q.max_receive_count,
-            _ => return,
-        };
+        let Some(spec) = self.scenario.nodes[queue as usize].kind.queue() else { return };
+        let (max_receives, visibility) = (spec.max_receive_count, ms_to_micros(spec.visibility_timeout_ms));
         loop {
             let Some(&(first, msg)) = self.queues[queue as usize].ready.first() else { return };
             let Some((link, node, replica)) = self.pick_consumer(queue) else { return };
@@ -117,11 +112,7 @@ impl Simulation {
                 let r = &mut self.services[node as usize].replicas[replica as usize];
                 r.unacked = r.unacked.saturating_sub(1);
             }
-            let vis = match &self.scenario.nodes[queue as usize].kind {
-                NodeKind::Queue(q) => ms_to_micros(q.visibility_timeout_ms),
-                _ => 0,
-            };
-            self.schedule(self.now.saturating_add(vis), Action::VisibilityExpire { msg, delivery });
+            self.schedule(self.now.saturating_add(visibility), Action::VisibilityExpire { msg, delivery });
         }
     }
 

@@ -248,8 +248,10 @@ impl ServiceState {
     pub fn for_node(n: &Node) -> Self {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
+            // A queue has no workers: an empty pool that is never used.
+            NodeKind::Queue(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
             // A client: every user is their own worker, with no processing of its own.
-            _ => (
+            NodeKind::Client(_) => (
                 true,
                 ServiceSpec {
                     replicas: 1,
@@ -304,7 +306,7 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            _ => (None, None),
+            Transport::Enqueue | Transport::Consume(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0 }
     }
