@@ -6,6 +6,7 @@
 #[path = "support/golden.rs"]
 mod golden;
 
+use patchbay::engine::metrics::{LinkMetrics, NodeMetrics, QueueMetrics};
 use patchbay::engine::report::Report;
 use patchbay::engine::{presets, Reason, Simulation, SECOND};
 
@@ -21,16 +22,16 @@ fn report(sim: &Simulation) -> Report {
     Report::new(sim, 0, None)
 }
 
-fn link<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::LinkReport {
-    r.links.iter().find(|l| l.id == id).unwrap_or_else(|| panic!("link {id}"))
+fn link<'a>(r: &'a Report, id: &str) -> &'a LinkMetrics {
+    r.links.iter().find(|l| l.id == id).map(|l| &l.metrics).unwrap_or_else(|| panic!("link {id}"))
 }
 
-fn service<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::ServiceReport {
-    r.services.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("service {id}"))
+fn service<'a>(r: &'a Report, id: &str) -> &'a NodeMetrics {
+    r.services.iter().find(|s| s.id == id).map(|s| &s.metrics).unwrap_or_else(|| panic!("service {id}"))
 }
 
-fn queue<'a>(r: &'a Report, id: &str) -> &'a patchbay::engine::report::QueueReport {
-    r.queues.iter().find(|q| q.id == id).unwrap_or_else(|| panic!("queue {id}"))
+fn queue<'a>(r: &'a Report, id: &str) -> &'a QueueMetrics {
+    r.queues.iter().find(|q| q.id == id).map(|q| &q.metrics).unwrap_or_else(|| panic!("queue {id}"))
 }
 
 #[test]
@@ -76,15 +77,16 @@ fn breakers_and_timeouts_keep_the_slowdown_at_the_slow_hop() {
     let r = report(&run("cascade-protected", 40));
     assert_eq!(r.orders.failed, 0, "orders still succeed, using the fallback");
     let pricing = link(&r, "inventory-pricing");
-    assert_eq!(pricing.breaker, "open");
+    assert_eq!(pricing.breaker.name(), "open");
     assert!(pricing.short_circuits > 1_000, "the breaker answers for Pricing");
     assert!(pricing.fallbacks > 1_000);
     for id in ["browser-api", "api-inventory"] {
-        assert_eq!(link(&r, id).breaker, "closed", "{id} never sees the slowness");
+        assert_eq!(link(&r, id).breaker.name(), "closed", "{id} never sees the slowness");
     }
     for id in ["order-api", "inventory"] {
+        let u = r.services.iter().find(|s| s.id == id).map_or(1.0, |s| s.utilisation);
         let s = service(&r, id);
-        assert!(s.utilisation < 0.2, "{id} is not saturated ({:.2})", s.utilisation);
+        assert!(u < 0.2, "{id} is not saturated ({u:.2})");
         assert_eq!(s.rejected, 0);
     }
 }
@@ -107,7 +109,7 @@ fn dlq_holds_exactly_the_poison_messages_after_three_receives() {
     assert_eq!(r.ledger.dead_lettered, 3);
     let workers = service(&r, "payment-workers");
     assert_eq!(workers.crashes, 9, "each poison message is received (and crashes a worker) three times");
-    assert_eq!(workers.failed, vec![(Reason::Poison.name(), 9)]);
+    assert_eq!(workers.failed_by_reason(), vec![(Reason::Poison.name(), 9)]);
     assert!(queue(&r, "payments").depth < 10, "the queue drains");
 }
 
@@ -121,7 +123,8 @@ fn a_hung_consumer_fails_silently_while_the_backlog_grows() {
     }
     let (q30, q60) = (queue(&at_30, "payments"), queue(&at_60, "payments"));
     assert!(q60.depth > q30.depth + 400, "depth grows: {} then {}", q30.depth, q60.depth);
-    assert!(q60.oldest_age_ms > 35_000.0, "the oldest message ages: {} ms", q60.oldest_age_ms);
+    let age = at_60.queues.iter().find(|q| q.id == "payments").map_or(0.0, |q| q.oldest_age_ms);
+    assert!(age > 35_000.0, "the oldest message ages: {age} ms");
 }
 
 #[test]
@@ -170,9 +173,28 @@ fn order_flow_contains_a_slow_pricing_and_fails_once_its_protections_are_switche
     };
     let protected = run(false);
     assert_eq!(protected.orders.failed, 0, "the fallback answers while the breaker is open");
-    assert_eq!(link(&protected, "inventory-pricing").breaker, "open");
-    assert_eq!(link(&protected, "api-inventory").breaker, "closed");
+    assert_eq!(link(&protected, "inventory-pricing").breaker.name(), "open");
+    assert_eq!(link(&protected, "api-inventory").breaker.name(), "closed");
     let bare = run(true);
     assert!(bare.orders.failed > bare.orders.placed / 2, "{} of {} failed", bare.orders.failed, bare.orders.placed);
     assert!(link(&bare, "browser-api").timeouts > 0, "the browser gives up waiting");
+}
+
+#[test]
+fn redelivered_counts_deliveries_of_messages_delivered_before() {
+    use patchbay::engine::EventKind;
+    let mut sim = Simulation::new(presets::load("poison-dlq").expect("preset")).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(60 * SECOND).expect("runs");
+    let events = sim.drain_events();
+    let from_trace = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Delivered { receive_count, .. } if receive_count > 1))
+        .count() as u64;
+    let expiries = events.iter().filter(|e| matches!(e.kind, EventKind::VisibilityExpired { .. })).count() as u64;
+    let r = report(&sim);
+    let q = queue(&r, "payments");
+    assert_eq!(q.redelivered, from_trace, "redeliveries as the trace has them");
+    assert_eq!(q.visibility_expired, expiries);
+    assert!(q.visibility_expired > q.redelivered, "expiries that end in the DLQ are not redeliveries");
 }

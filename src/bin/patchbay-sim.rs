@@ -241,9 +241,10 @@ fn print_summary(r: &Report) {
         println!("  failed by reason: {}", parts.join(", "));
     }
     if r.orders.placed > 0 {
+        let e2e = r.orders.e2e.summary();
         println!(
             "orders: {} placed · {} ok · {} failed · end to end p50 {:.1} ms, p99 {:.1} ms · {} over the {:.0} ms budget",
-            r.orders.placed, r.orders.ok, r.orders.failed, r.orders.e2e.p50_ms, r.orders.e2e.p99_ms, r.budget.over_budget, r.budget.budget_ms
+            r.orders.placed, r.orders.ok, r.orders.failed, e2e.p50_ms, e2e.p99_ms, r.budget.over_budget, r.budget.budget_ms
         );
         for (hop, ms, share) in &r.budget.hops {
             println!("  budget: {hop:<20} {ms:>9.1} ms ({:.0} %)", share * 100.0);
@@ -251,21 +252,22 @@ fn print_summary(r: &Report) {
     }
     println!("services:");
     for s in &r.services {
-        let failed: Vec<String> = s.failed.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let m = &s.metrics;
+        let failed: Vec<String> = m.failed_by_reason().iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!(
             "  {:<20} done {:>7} · failed {:>6} · rejected {:>6} · busy {}/{} ({:.0} % used) · wait p95 {:.1} ms · crashes {}{}{}",
             s.id,
-            s.completed,
-            s.failed.iter().map(|(_, v)| v).sum::<u64>(),
-            s.rejected,
-            s.busy,
-            s.capacity,
+            m.completed,
+            m.failed_total(),
+            m.rejected,
+            m.busy,
+            m.capacity,
             s.utilisation * 100.0,
-            s.wait.p95_ms,
-            s.crashes,
+            m.wait.summary().p95_ms,
+            m.crashes,
             if failed.is_empty() { String::new() } else { format!(" · {}", failed.join(", ")) },
-            if s.duplicates_processed + s.duplicates_suppressed > 0 {
-                format!(" · duplicates processed {} suppressed {}", s.duplicates_processed, s.duplicates_suppressed)
+            if m.duplicates_processed + m.duplicates_suppressed > 0 {
+                format!(" · duplicates processed {} suppressed {}", m.duplicates_processed, m.duplicates_suppressed)
             } else {
                 String::new()
             }
@@ -273,24 +275,26 @@ fn print_summary(r: &Report) {
     }
     println!("links:");
     for k in &r.links {
+        let m = &k.metrics;
         println!(
             "  {:<20} {:<16} sent {:>7} · retries {:>6} · timeouts {:>6} · short-circuits {:>6} · p99 {:.1} ms · breaker {}",
-            k.id, k.transport, k.sent, k.retries, k.timeouts, k.short_circuits, k.rtt.p99_ms, k.breaker
+            k.id, k.transport, m.sent, m.retries, m.timeouts, m.short_circuits, m.rtt.summary().p99_ms, m.breaker.name()
         );
     }
     if !r.queues.is_empty() {
         println!("queues:");
         for q in &r.queues {
+            let m = &q.metrics;
             println!(
                 "  {:<20} depth {:>6} (max {}) · oldest {:.1} s · enqueued {} · acked {} · redelivered {} · DLQ {}",
                 q.id,
-                q.depth,
-                q.max_depth,
+                m.depth,
+                m.max_depth,
                 q.oldest_age_ms / 1_000.0,
-                q.enqueued,
-                q.acked,
-                q.redelivered,
-                q.dead_lettered
+                m.enqueued,
+                m.acked,
+                m.redelivered,
+                m.dead_lettered
             );
         }
     }

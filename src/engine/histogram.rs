@@ -1,7 +1,9 @@
 //! A fixed-size log-linear histogram of durations: bounded memory for any
 //! run length, percentiles within about 3 % of the true value.
 
-use super::time::Micros;
+use serde::{Serialize, Serializer};
+
+use super::time::{micros_to_ms, Micros};
 
 const SUB_BITS: u32 = 4;
 const SUB: u64 = 1 << SUB_BITS;
@@ -88,6 +90,45 @@ impl Histogram {
             }
         }
         self.max
+    }
+}
+
+/// A histogram's summary in milliseconds: what reports show of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Latency {
+    /// Samples.
+    pub count: u64,
+    /// Mean.
+    pub mean_ms: f64,
+    /// Median.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Largest.
+    pub max_ms: f64,
+}
+
+impl Histogram {
+    /// Count, mean, median, p95, p99 and max in milliseconds.
+    pub fn summary(&self) -> Latency {
+        Latency {
+            count: self.count(),
+            mean_ms: self.mean() / 1_000.0,
+            p50_ms: micros_to_ms(self.quantile(0.5)),
+            p95_ms: micros_to_ms(self.quantile(0.95)),
+            p99_ms: micros_to_ms(self.quantile(0.99)),
+            max_ms: micros_to_ms(self.max()),
+        }
+    }
+}
+
+/// A histogram serialises as its summary, so reports derived from metrics
+/// carry percentiles rather than a thousand bucket counts.
+impl Serialize for Histogram {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.summary().serialize(serializer)
     }
 }
 

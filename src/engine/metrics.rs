@@ -1,9 +1,22 @@
 //! Metrics folded from the event stream, bounded in memory for any run
 //! length: counters, fixed-size histograms, and a ring of per-second buckets.
+//!
+//! This file folds what every type shares (orders, nodes and their worker
+//! pools, the wire); each type folds its own events in its own file:
+//! `metrics/request_response.rs` (calls, retries, breakers) and
+//! `metrics/queue.rs` (depth, age, redelivery, dead letters). Metrics
+//! serialise (serde), and the run report is built from them.
+
+mod queue;
+mod request_response;
+
+pub use queue::QueueMetrics;
+pub use request_response::LinkMetrics;
 
 use std::collections::VecDeque;
 
-use super::breaker::BreakerState;
+use serde::Serialize;
+
 use super::event::{EventKind, Reason};
 use super::histogram::Histogram;
 use super::scenario::Scenario;
@@ -13,7 +26,7 @@ use super::time::{Micros, SECOND};
 pub const SERIES_BUCKETS: usize = 600;
 
 /// Per-node counters and distributions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct NodeMetrics {
     /// Requests or deliveries that reached the node.
     pub arrived: u64,
@@ -22,6 +35,7 @@ pub struct NodeMetrics {
     /// Finished successfully.
     pub completed: u64,
     /// Failed, by [`Reason`] (index in [`Reason::ALL`]).
+    #[serde(serialize_with = "by_reason")]
     pub failed: [u64; 9],
     /// Refused without work (overloaded or down).
     pub rejected: u64,
@@ -31,7 +45,9 @@ pub struct NodeMetrics {
     pub busy: u32,
     /// Worker pool size (replicas × concurrency).
     pub capacity: u32,
+    #[serde(skip)]
     busy_area: u128,
+    #[serde(skip)]
     last_change: Micros,
     /// Time from arrival to a worker picking it up.
     pub wait: Histogram,
@@ -64,122 +80,15 @@ impl NodeMetrics {
         self.failed.iter().sum()
     }
 
+    /// Failures by reason name, only the reasons that occurred.
+    pub fn failed_by_reason(&self) -> Vec<(&'static str, u64)> {
+        Reason::ALL.iter().zip(self.failed).filter(|(_, c)| *c > 0).map(|(r, c)| (r.name(), c)).collect()
+    }
+
     fn set_busy(&mut self, now: Micros, busy: u32) {
         self.busy_area += u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change));
         self.last_change = now;
         self.busy = busy;
-    }
-}
-
-/// Per-link counters, call latency and breaker history.
-#[derive(Clone, Debug)]
-pub struct LinkMetrics {
-    /// Messages put on the link (call attempts or enqueues).
-    pub sent: u64,
-    /// Of which retries.
-    pub retries: u64,
-    /// Attempts that came back successful.
-    pub ok: u64,
-    /// Attempts that came back failed (not counting timeouts).
-    pub errors: u64,
-    /// Attempts the caller stopped waiting for.
-    pub timeouts: u64,
-    /// Replies that arrived after a timeout.
-    pub late_replies: u64,
-    /// Retries refused by the retry budget.
-    pub retries_denied: u64,
-    /// Calls rejected by the breaker.
-    pub short_circuits: u64,
-    /// Calls answered by a fallback.
-    pub fallbacks: u64,
-    /// Messages lost on a partitioned link.
-    pub dropped: u64,
-    /// Round trip of attempts that returned.
-    pub rtt: Histogram,
-    /// Breaker state now.
-    pub breaker: BreakerState,
-    breaker_since: Micros,
-    /// Time spent closed, open and half-open before the current state.
-    pub time_in_state: [Micros; 3],
-    /// Breaker transitions.
-    pub breaker_changes: u64,
-}
-
-impl Default for LinkMetrics {
-    fn default() -> Self {
-        LinkMetrics {
-            sent: 0,
-            retries: 0,
-            ok: 0,
-            errors: 0,
-            timeouts: 0,
-            late_replies: 0,
-            retries_denied: 0,
-            short_circuits: 0,
-            fallbacks: 0,
-            dropped: 0,
-            rtt: Histogram::default(),
-            breaker: BreakerState::Closed,
-            breaker_since: 0,
-            time_in_state: [0; 3],
-            breaker_changes: 0,
-        }
-    }
-}
-
-fn state_ix(s: BreakerState) -> usize {
-    match s {
-        BreakerState::Closed => 0,
-        BreakerState::Open => 1,
-        BreakerState::HalfOpen => 2,
-    }
-}
-
-impl LinkMetrics {
-    /// Time spent in each breaker state up to `now` (closed, open, half-open).
-    pub fn breaker_times(&self, now: Micros) -> [Micros; 3] {
-        let mut t = self.time_in_state;
-        t[state_ix(self.breaker)] += now.saturating_sub(self.breaker_since);
-        t
-    }
-}
-
-/// Per-queue counters and gauges.
-#[derive(Clone, Debug, Default)]
-pub struct QueueMetrics {
-    /// Messages that entered the queue.
-    pub enqueued: u64,
-    /// Deliveries to consumers (including redeliveries).
-    pub delivered: u64,
-    /// Deliveries of a message that had been delivered before (receive count
-    /// above 1). A visibility expiry that ends in the DLQ is not one.
-    pub redelivered: u64,
-    /// Visibility timeouts that ran out without an ack.
-    pub visibility_expired: u64,
-    /// Messages acknowledged and deleted.
-    pub acked: u64,
-    /// Messages in the dead-letter queue.
-    pub dead_lettered: u64,
-    /// Visible messages now.
-    pub depth: u32,
-    /// Most visible messages seen at once.
-    pub max_depth: u32,
-    /// When the oldest visible message was first enqueued.
-    pub oldest: Option<Micros>,
-    /// Time messages waited in the queue before a delivery (apart from processing).
-    pub wait: Histogram,
-}
-
-impl QueueMetrics {
-    /// Age of the oldest visible message at `now`.
-    pub fn oldest_age(&self, now: Micros) -> Micros {
-        self.oldest.map_or(0, |t| now.saturating_sub(t))
-    }
-
-    fn gauge(&mut self, depth: u32, oldest: Option<Micros>) {
-        self.depth = depth;
-        self.max_depth = self.max_depth.max(depth);
-        self.oldest = oldest;
     }
 }
 
@@ -205,7 +114,7 @@ pub struct Bucket {
 }
 
 /// End-to-end results of user-facing orders.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct OrderMetrics {
     /// Orders placed.
     pub placed: u64,
@@ -218,6 +127,7 @@ pub struct OrderMetrics {
     /// End-to-end latency of successful orders.
     pub e2e: Histogram,
     /// Budget of the last order seen (for reports).
+    #[serde(skip)]
     pub budget: Micros,
 }
 
@@ -319,66 +229,18 @@ impl Metrics {
                     n.set_busy(t, b);
                 }
             }
-            EventKind::CallReturned { link, ok, rtt, .. } => {
-                let l = &mut self.links[link as usize];
-                if ok {
-                    l.ok += 1;
-                } else {
-                    l.errors += 1;
-                }
-                l.rtt.record(rtt);
-            }
-            EventKind::TimedOut { link, .. } => {
-                self.links[link as usize].timeouts += 1;
-                self.bucket(t).timeouts += 1;
-            }
-            EventKind::LateReply { link, .. } => self.links[link as usize].late_replies += 1,
-            EventKind::RetryDenied { link, .. } => self.links[link as usize].retries_denied += 1,
-            EventKind::ShortCircuited { link, .. } => {
-                self.links[link as usize].short_circuits += 1;
-                self.bucket(t).short_circuits += 1;
-            }
-            EventKind::BreakerChanged { link, to, .. } => {
-                let l = &mut self.links[link as usize];
-                l.time_in_state[state_ix(l.breaker)] += t.saturating_sub(l.breaker_since);
-                l.breaker = to;
-                l.breaker_since = t;
-                l.breaker_changes += 1;
-            }
-            EventKind::FallbackUsed { link, .. } => self.links[link as usize].fallbacks += 1,
-            EventKind::Enqueued { queue, depth, oldest, .. } => {
-                let q = &mut self.queues[queue as usize];
-                q.enqueued += 1;
-                q.gauge(depth, oldest);
-                self.note_depth(t, depth);
-            }
-            EventKind::Delivered { queue, link, waited, depth, oldest, receive_count, .. } => {
-                self.links[link as usize].sent += 1;
-                let q = &mut self.queues[queue as usize];
-                q.delivered += 1;
-                if receive_count > 1 {
-                    q.redelivered += 1;
-                }
-                q.wait.record(waited);
-                q.gauge(depth, oldest);
-            }
-            EventKind::Acked { queue, depth, oldest, .. } => {
-                let q = &mut self.queues[queue as usize];
-                q.acked += 1;
-                q.gauge(depth, oldest);
-            }
-            EventKind::VisibilityExpired { queue, depth, oldest, .. } => {
-                let q = &mut self.queues[queue as usize];
-                q.visibility_expired += 1;
-                q.gauge(depth, oldest);
-                self.note_depth(t, depth);
-            }
-            EventKind::DeadLettered { queue, depth, oldest, .. } => {
-                let q = &mut self.queues[queue as usize];
-                q.dead_lettered += 1;
-                q.gauge(depth, oldest);
-                self.bucket(t).dead_lettered += 1;
-            }
+            EventKind::CallReturned { .. }
+            | EventKind::TimedOut { .. }
+            | EventKind::LateReply { .. }
+            | EventKind::RetryDenied { .. }
+            | EventKind::ShortCircuited { .. }
+            | EventKind::BreakerChanged { .. }
+            | EventKind::FallbackUsed { .. } => self.observe_call(t, kind),
+            EventKind::Enqueued { .. }
+            | EventKind::Delivered { .. }
+            | EventKind::Acked { .. }
+            | EventKind::VisibilityExpired { .. }
+            | EventKind::DeadLettered { .. } => self.observe_queue(t, kind),
             EventKind::DuplicateSuppressed { node, .. } => self.nodes[node as usize].duplicates_suppressed += 1,
             EventKind::DuplicateProcessed { node, .. } => self.nodes[node as usize].duplicates_processed += 1,
             EventKind::ReplicaCrashed { node, .. } => self.nodes[node as usize].crashes += 1,
@@ -411,6 +273,16 @@ impl Metrics {
         let b = self.bucket(t);
         b.max_queue_depth = b.max_queue_depth.max(depth);
     }
+}
+
+/// Failures serialise as `[["reason", count], …]` for the reasons that occurred.
+fn by_reason<S: serde::Serializer>(failed: &[u64; 9], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = serializer.serialize_seq(None)?;
+    for (r, c) in Reason::ALL.iter().zip(failed).filter(|(_, c)| **c > 0) {
+        seq.serialize_element(&(r.name(), c))?;
+    }
+    seq.end()
 }
 
 /// Position of a reason in [`Reason::ALL`].
