@@ -196,3 +196,15 @@ fn faults_added_while_running_are_capped() {
     let e = sim.apply(&Edit::ApplyFault { fault }).expect_err("over the cap");
     assert!(e.to_string().contains("at most 1000"), "{e}");
 }
+
+#[test]
+fn a_queue_has_a_bounded_number_of_consumers() {
+    let mut nodes = vec![queue("q")];
+    let mut links = Vec::new();
+    for i in 0..=MAX_CONSUMERS_PER_QUEUE {
+        nodes.push(service(&format!("w{i}"), json!({})));
+        links.push(link(&format!("l{i}"), "q", &format!("w{i}"), "consume", 1.0));
+    }
+    let ps = problems(&scenario(nodes, links, vec![]));
+    assert!(has(&ps, &format!("$.links[{MAX_CONSUMERS_PER_QUEUE}].from"), "more than 64 consume links"), "{ps:?}");
+}

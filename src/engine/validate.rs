@@ -222,8 +222,16 @@ fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
 
 fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
     let mut ids = BTreeSet::new();
+    let mut consumers: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, l) in s.links.iter().enumerate() {
         let p = format!("$.links[{i}]");
+        if l.transport.consume_policy().is_some() {
+            let n = consumers.entry(l.from.as_str()).or_default();
+            *n += 1;
+            if *n == MAX_CONSUMERS_PER_QUEUE + 1 {
+                v.add(format!("{p}.from"), format!("queue '{}' has more than {MAX_CONSUMERS_PER_QUEUE} consume links", l.from));
+            }
+        }
         check_id(&l.id, &format!("{p}.id"), v);
         if !ids.insert(l.id.as_str()) {
             v.add(format!("{p}.id"), format!("duplicate link id '{}'", l.id));
