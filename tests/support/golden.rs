@@ -13,17 +13,17 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "408cdb81b4070752"),
-    ("cascade", "4f8a261a5b75d362"),
-    ("cascade-retries", "b7b692f171b576d1"),
-    ("cascade-protected", "fd296021bafd64a7"),
-    ("poison", "3f835ca5bbb92776"),
-    ("poison-dlq", "13345faebd2c16c0"),
-    ("silent-backlog", "a7088d116bb25a2a"),
-    ("competing-consumers-1", "2e35108e23eb66d3"),
-    ("competing-consumers-4", "64d77b7a3aa0b115"),
-    ("mmc", "738f7c1173b3c7d5"),
-    ("stress-2000", "d591dc7155e994a3"),
+    ("order-flow", "5c2b5e1bd459c622"),
+    ("cascade", "e9dccff0e30a3845"),
+    ("cascade-retries", "e5a8b6547f9a6d99"),
+    ("cascade-protected", "a7b0034e35fc6f00"),
+    ("poison", "d722c6fc99cd879a"),
+    ("poison-dlq", "3160058b08c15e45"),
+    ("silent-backlog", "950a2f561fdf2c1f"),
+    ("competing-consumers-1", "ee20b14351db0304"),
+    ("competing-consumers-4", "164e617ca151e093"),
+    ("mmc", "b12d2318bcfd13b8"),
+    ("stress-2000", "1696de0be1add8eb"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
