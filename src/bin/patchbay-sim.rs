@@ -197,7 +197,12 @@ fn run_scenario(args: &[String]) -> Result<(), Failure> {
     let started = Instant::now();
     let mut t = 0;
     while t < until {
-        t = (t + SECOND).min(until);
+        // Traces are written a second at a time; without one, only edits split the run.
+        t = match (&trace, edits.peek()) {
+            (None, None) => until,
+            (None, Some(e)) => ms_to_micros(e.at_ms).clamp(t + 1, until),
+            (Some(_), _) => (t + SECOND).min(until),
+        };
         // Edits due in this slice apply at their own time, in file order.
         while let Some(due) = edits.peek().map(|e| ms_to_micros(e.at_ms)).filter(|&at| at <= t) {
             run_to(&mut sim, due)?;

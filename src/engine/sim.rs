@@ -202,7 +202,9 @@ impl Simulation {
         } else {
             self.same_instant = 1;
             self.last_fired = timer.at;
-            self.instant_tally.clear();
+            if !self.instant_tally.is_empty() {
+                self.instant_tally.clear();
+            }
         }
         self.now = timer.at;
         self.timers_fired += 1;

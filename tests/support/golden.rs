@@ -13,17 +13,17 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "5c2b5e1bd459c622"),
-    ("cascade", "e9dccff0e30a3845"),
-    ("cascade-retries", "e5a8b6547f9a6d99"),
-    ("cascade-protected", "a7b0034e35fc6f00"),
-    ("poison", "d722c6fc99cd879a"),
-    ("poison-dlq", "3160058b08c15e45"),
-    ("silent-backlog", "950a2f561fdf2c1f"),
-    ("competing-consumers-1", "ee20b14351db0304"),
-    ("competing-consumers-4", "164e617ca151e093"),
-    ("mmc", "b12d2318bcfd13b8"),
-    ("stress-2000", "1696de0be1add8eb"),
+    ("order-flow", "8bf1a50c7f9a70a7"),
+    ("cascade", "ea79fe3b111aff0c"),
+    ("cascade-retries", "98c11fb7e54bc065"),
+    ("cascade-protected", "09511226af4864c7"),
+    ("poison", "2b3ca6757625a363"),
+    ("poison-dlq", "5bddf4e83495a890"),
+    ("silent-backlog", "605b44f6aa786391"),
+    ("competing-consumers-1", "d8e80f25cb3bb508"),
+    ("competing-consumers-4", "74312d81b7d4b9a6"),
+    ("mmc", "96fc5f0bad62b0f1"),
+    ("stress-2000", "de8b7866dec6c7e5"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

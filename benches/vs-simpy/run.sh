@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Patchbay's CLI against SimPy on M/M/1 and M/M/4, whole process, in one run
+# on this machine: builds patchbay-sim (optimised for speed), puts a pinned
+# SimPy in a local virtual environment, then times both alternately
+# (A B A B …) and prints medians and the ratio of medians.
+#
+#   benches/vs-simpy/run.sh [RUNS]     (default 7 runs of each command)
+#
+# Not part of the test command: it measures, it does not assert.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+RUNS="${1:-7}"
+SIMPY_VERSION="4.1.1"
+
+cd "$ROOT"
+# The bench profile is the release profile at opt-level 3 (release itself is
+# tuned for the size of the wasm download).
+cargo build --quiet --profile bench --bin patchbay-sim
+CLI="$ROOT/target/release/patchbay-sim"
+
+VENV="$HERE/.venv"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c "import simpy, sys; sys.exit(simpy.__version__ != '$SIMPY_VERSION')" 2>/dev/null; then
+  "$VENV/bin/pip" install --quiet "simpy==$SIMPY_VERSION"
+fi
+
+exec "$VENV/bin/python" "$HERE/compare.py" "$CLI" "$VENV/bin/python" "$RUNS"
