@@ -48,7 +48,7 @@ pub fn run_toward(
     let mut events = 0;
     loop {
         for _ in 0..CHUNK_EVENTS {
-            if !sim.next_event_time().is_some_and(|t| t <= target) {
+            if sim.next_event_time().is_none_or(|t| t > target) {
                 let until = target.max(sim.now());
                 sim.run_until(until)?;
                 return Ok(Slice { events, reached: true });
@@ -147,7 +147,7 @@ impl Jump {
                 }
                 loop {
                     for _ in 0..CHUNK_EVENTS {
-                        if !sim.next_event_time().is_some_and(|t| t <= self.target) {
+                        if sim.next_event_time().is_none_or(|t| t > self.target) {
                             let until = self.target.max(sim.now());
                             sim.run_until(until)?;
                             take(&sim.drain_events());
@@ -212,6 +212,16 @@ impl Jump {
         }
     }
 
+    /// The progress indicator's (minimum, value, maximum) in simulated
+    /// seconds: the clock for a jump to a time, seconds searched for "Next notable".
+    pub fn range_seconds(&self, now: Micros) -> (u64, u64, u64) {
+        let s = |t: Micros| t / SECOND;
+        match self.kind {
+            JumpKind::To => (s(self.from), s(now.clamp(self.from, self.target)), s(self.target)),
+            JumpKind::Notable => (0, s(now.saturating_sub(self.from).min(self.target - self.from)), s(self.target - self.from)),
+        }
+    }
+
     /// The heading of the progress indicator.
     pub fn title(&self) -> String {
         match self.kind {
@@ -235,7 +245,7 @@ pub fn whole_seconds(t: Micros) -> String {
     let digits = (t / SECOND).to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -387,7 +397,10 @@ mod tests {
         assert_eq!(jump.title(), "Fast-forwarding to 3,600 s");
         assert_eq!(jump.progress_text(1_234 * SECOND + 5), "1,234 of 3,600 simulated seconds");
         assert_eq!(jump.fraction(1_800 * SECOND), 0.5);
+        assert_eq!(jump.range_seconds(1_234 * SECOND + 5), (0, 1_234, 3_600));
         let notable = Jump::notable(&s);
+        assert_eq!(notable.range_seconds(12 * SECOND), (0, 12, 60));
+        assert_eq!(notable.range_seconds(99 * SECOND), (0, 60, 60));
         assert_eq!(notable.progress_text(12 * SECOND), "12 of 60 simulated seconds searched");
         assert_eq!(whole_seconds(999 * SECOND), "999");
         assert_eq!(whole_seconds(1_000_000 * SECOND), "1,000,000");
