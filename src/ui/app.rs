@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 
 use crate::engine::presets;
+use crate::view_model::run::at_from_query;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
 use super::browser::{now_ms, prefers_reduced_motion, query_param, typing_into_control};
-use super::controls::Controls;
+use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::inspector::Inspector;
 use super::metrics_panel::MetricsPanel;
@@ -28,13 +29,19 @@ pub fn App() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // Escape stops a fast-forward from anywhere, the button just pressed included.
+        if ev.key() == "Escape" && store.is_jumping() {
+            ev.prevent_default();
+            store.cancel_jump();
+            return;
+        }
         if typing_into_control(&ev) {
             return;
         }
         match ev.key().as_str() {
             " " => {
                 ev.prevent_default();
-                store.playing.update(|p| *p = !*p);
+                store.toggle_play();
             }
             "ArrowRight" => {
                 ev.prevent_default();
@@ -53,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <section class="region region--topology" aria-labelledby="topology-title" data-testid="region-topology">
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     <Controls />
+                    <RunStatus />
                     <Topology canvas=canvas />
                 </section>
                 <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
@@ -80,8 +88,9 @@ fn apply_url_options(store: Store) {
     if let Some(speed) = query_param("speed").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite()) {
         store.speed.set(speed.clamp(MIN_SPEED, MAX_SPEED));
     }
-    if let Some(at) = query_param("at").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s > 0.0) {
-        store.advance((at.min(3_600.0) * 1e6) as u64);
+    // At most an hour in, run in slices across frames with a progress indicator (see sim_loop).
+    if let Some(at) = query_param("at").as_deref().and_then(at_from_query) {
+        store.jump_to(at);
     }
     if query_param("paused").as_deref() == Some("1") {
         store.playing.set(false);

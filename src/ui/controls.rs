@@ -1,10 +1,13 @@
-//! Run controls: play/pause, step, next notable event, reset, speed, seed,
-//! scenario picker and the simulated clock.
+//! Run controls: play/pause, step, next notable event, reset, speed (with
+//! the speed reached when the run cannot keep up), seed, scenario picker and
+//! the simulated clock; and under them the run's status: fast-forward
+//! progress with Cancel, passing notices, and failures.
 
 use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::frame::clock_text;
+use crate::view_model::run::Jump;
 use crate::view_model::speed::{label, position_of, speed_at, SLIDER_STEPS};
 
 use super::store::use_store;
@@ -14,7 +17,7 @@ use super::store::use_store;
 pub fn Controls() -> impl IntoView {
     let store = use_store();
     let playing = store.playing;
-    let toggle = move |_| playing.update(|p| *p = !*p);
+    let toggle = move |_| store.toggle_play();
     let step = move |_| {
         playing.set(false);
         store.step_one();
@@ -31,7 +34,7 @@ pub fn Controls() -> impl IntoView {
     };
     let on_seed = move |ev| match event_target_value(&ev).trim().parse::<u64>() {
         Ok(seed) => store.reset(seed),
-        Err(_) => store.error.set(Some("The seed must be a whole number from 0 up.".into())),
+        Err(_) => store.run_error.set(Some("The seed must be a whole number from 0 up.".into())),
     };
     let on_preset = move |ev| store.load(&event_target_value(&ev));
     let options = presets::names()
@@ -73,10 +76,15 @@ pub fn Controls() -> impl IntoView {
                     max=SLIDER_STEPS
                     prop:value=move || position_of(store.speed.get()).to_string()
                     aria-valuetext=move || format!("{} real time", label(store.speed.get()))
+                    aria-describedby="speed-reached"
                     on:input=on_speed
                     data-testid="speed"
                 />
                 <output data-testid="speed-label">{move || label(store.speed.get())}</output>
+                // Shown only while the run falls behind: "×100 asked, ×12 reached".
+                <span class="controls__reached" id="speed-reached" data-testid="speed-reached">
+                    {move || store.reached.get().unwrap_or_default()}
+                </span>
             </label>
             <label class="controls__field">
                 <span>"Seed"</span>
@@ -103,5 +111,56 @@ pub fn Controls() -> impl IntoView {
                 {move || clock_text(store.frame.with(|f| f.now))}
             </span>
         </div>
+    }
+}
+
+/// Under the controls: the fast-forward's progress with Cancel (Escape),
+/// notices such as "nothing notable within a minute", and run failures.
+#[component]
+pub fn RunStatus() -> impl IntoView {
+    let store = use_store();
+    let cancel = move |_| store.cancel_jump();
+    let now = move || store.frame.with(|f| f.now);
+    let jump = store.jumping;
+    let range = move || jump.with(|j| j.as_ref().map(|j| j.range_seconds(now())).unwrap_or_default());
+    view! {
+        <Show when=move || jump.with(Option::is_some)>
+            <div class="jump" data-testid="fast-forward">
+                <span class="jump__title" id="jump-title">
+                    {move || jump.with(|j| j.as_ref().map(Jump::title).unwrap_or_default())}
+                </span>
+                <div
+                    class="jump__bar"
+                    role="progressbar"
+                    aria-labelledby="jump-title"
+                    aria-valuemin=move || range().0
+                    aria-valuenow=move || range().1
+                    aria-valuemax=move || range().2
+                    aria-valuetext=move || jump.with(|j| j.as_ref().map(|j| j.progress_text(now())).unwrap_or_default())
+                    data-testid="fast-forward-progress"
+                >
+                    <div
+                        class="jump__fill"
+                        style:width=move || {
+                            format!("{:.1}%", jump.with(|j| j.as_ref().map_or(0.0, |j| j.fraction(now()))) * 100.0)
+                        }
+                    ></div>
+                </div>
+                <span class="jump__text" aria-hidden="true">
+                    {move || jump.with(|j| j.as_ref().map(|j| j.progress_text(now())).unwrap_or_default())}
+                </span>
+                <button class="btn btn--small" on:click=cancel aria-keyshortcuts="Escape" data-testid="fast-forward-cancel">
+                    "Cancel"
+                </button>
+            </div>
+        </Show>
+        <p class="run-status__notice" role="status" data-testid="run-notice">
+            {move || store.notice.get().unwrap_or_default()}
+        </p>
+        <Show when=move || store.run_error.with(Option::is_some)>
+            <p class="run-status__error" role="alert" data-testid="run-error">
+                {move || store.run_error.get().unwrap_or_default()}
+            </p>
+        </Show>
     }
 }

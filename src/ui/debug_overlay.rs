@@ -18,9 +18,9 @@ pub fn DebugOverlay() -> impl IntoView {
     let store = use_store();
     let text = move || {
         let moving = store.frame.with(|f| f.moving);
-        let mut w = store.frame_work.with_value(Clone::clone);
+        let mut w: Vec<f64> = store.frame_work.with_value(|v| v.iter().copied().collect());
         w.sort_by(f64::total_cmp);
-        let mut d = store.draw_work.with_value(Clone::clone);
+        let mut d: Vec<f64> = store.draw_work.with_value(|v| v.iter().copied().collect());
         d.sort_by(f64::total_cmp);
         format!(
             "frame work p50 {:.2} ms · p95 {:.2} ms · {} frames · {} moving · drawing p50 {:.2} ms",

@@ -2,15 +2,18 @@
 //! signals the views read, and the actions that change them. Every change to
 //! the simulation goes through here.
 
+use std::collections::VecDeque;
+
 use leptos::prelude::*;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::{Fault, FaultEffect, QueueSpec, Scenario, ServiceSpec, Transport};
-use crate::engine::time::micros_to_ms;
-use crate::engine::{presets, Edit, Simulation, TimedEdit, SECOND};
+use crate::engine::time::{micros_to_ms, Micros};
+use crate::engine::{presets, Edit, SimError, Simulation, TimedEdit};
 use crate::view_model::flights::Flights;
-use crate::view_model::frame::Frame;
-use crate::view_model::narration::{is_notable, Narrator};
+use crate::view_model::frame::{clock_text, Frame};
+use crate::view_model::narration::Narrator;
+use crate::view_model::run::{gave_up_text, run_toward, Jump, JumpState};
 
 use super::browser::now_ms;
 
@@ -51,14 +54,24 @@ pub struct Store {
     pub announcement: RwSignal<String>,
     /// Moving dots are replaced by counters.
     pub reduced_motion: RwSignal<bool>,
-    /// The last error from an action, shown to the person.
+    /// The last error from an inspector action (an edit), shown in the inspector.
     pub error: RwSignal<Option<String>>,
     /// Edits made in this run, in order, with when (simulated time) they were made.
     pub edits: StoredValue<Vec<TimedEdit>, LocalStorage>,
+    /// The last failure of a run control (play, step, fast-forward, seed, reset),
+    /// shown under the controls in an alert region.
+    pub run_error: RwSignal<Option<String>>,
+    /// A passing message about the run ("nothing notable within 60 s"), shown under the controls.
+    pub notice: RwSignal<Option<String>>,
+    /// "×100 asked, ×12 reached" while the run cannot keep up with the speed asked.
+    pub reached: RwSignal<Option<String>>,
+    /// The fast-forward under way, for the progress indicator (set when it starts and ends).
+    pub jumping: RwSignal<Option<Jump>>,
+    jump: StoredValue<Option<Jump>, LocalStorage>,
     /// App work per frame in ms, newest last (for the debug overlay).
-    pub frame_work: StoredValue<Vec<f64>, LocalStorage>,
+    pub frame_work: StoredValue<VecDeque<f64>, LocalStorage>,
     /// Of which drawing the canvas, in ms.
-    pub draw_work: StoredValue<Vec<f64>, LocalStorage>,
+    pub draw_work: StoredValue<VecDeque<f64>, LocalStorage>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -106,8 +119,13 @@ impl Store {
             reduced_motion: RwSignal::new(false),
             error: RwSignal::new(None),
             edits: StoredValue::new_local(Vec::new()),
-            frame_work: StoredValue::new_local(Vec::new()),
-            draw_work: StoredValue::new_local(Vec::new()),
+            run_error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            reached: RwSignal::new(None),
+            jumping: RwSignal::new(None),
+            jump: StoredValue::new_local(None),
+            frame_work: StoredValue::new_local(VecDeque::new()),
+            draw_work: StoredValue::new_local(VecDeque::new()),
         };
         store.refresh();
         Some(store)
@@ -136,9 +154,12 @@ impl Store {
     }
 
     fn restart(&self, scenario: Scenario, seed: u64) {
+        self.drop_jump();
+        self.run_error.set(None);
+        self.notice.set(None);
         match new_sim(scenario, seed) {
             Some(sim) => self.sim.set_value(sim),
-            None => self.error.set(Some("This scenario cannot run.".into())),
+            None => self.run_error.set(Some("This scenario cannot run.".into())),
         }
         self.flights.update_value(Flights::clear);
         self.narrator.update_value(Narrator::reset);
@@ -148,67 +169,171 @@ impl Store {
         self.refresh();
     }
 
-    /// Advances simulated time by `dt` microseconds and takes in its events.
-    pub fn advance(&self, dt: u64) {
-        let events = self.sim.try_update_value(|s| {
-            let until = s.now().saturating_add(dt);
-            let _ = s.run_until(until);
-            s.drain_events()
-        });
-        self.take_events(events.unwrap_or_default());
-        self.refresh();
+    /// Plays or pauses. Playing again clears the last run failure (it shows
+    /// again if the engine still cannot go on).
+    pub fn toggle_play(&self) {
+        self.playing.update(|p| *p = !*p);
+        if self.playing.get_untracked() {
+            self.run_error.set(None);
+            self.notice.set(None);
+        }
     }
 
-    /// Processes exactly one event.
-    pub fn step_one(&self) {
-        let events = self.sim.try_update_value(|s| {
-            let _ = s.step();
-            s.drain_events()
-        });
-        self.take_events(events.unwrap_or_default());
-        self.refresh();
-    }
-
-    /// Runs until an event worth attention (breaker change, dead letter, crash, failed order…),
-    /// at most one simulated minute ahead.
-    pub fn step_to_notable(&self) {
-        let events = self.sim.try_update_value(|s| {
-            let limit = s.now().saturating_add(60 * SECOND);
-            let mut all = Vec::new();
-            while s.next_event_time().is_some_and(|t| t <= limit) {
-                let _ = s.step();
-                let batch = s.drain_events();
-                let found = batch.iter().any(|e| is_notable(&e.kind));
-                all.extend(batch);
-                if found {
-                    break;
-                }
+    /// Advances simulated time by up to `dt` microseconds, stopping when the
+    /// wall clock reaches `deadline_ms`, and takes in the events. Returns the
+    /// microseconds advanced and whether all of `dt` was reached (when not,
+    /// the clock lags behind the speed asked; it never jumps).
+    pub fn advance_within(&self, dt: u64, deadline_ms: f64) -> (u64, bool) {
+        let Some((before, after, result, events)) = self.sim.try_update_value(|s| {
+            let before = s.now();
+            let result = run_toward(s, before.saturating_add(dt), |_| now_ms() < deadline_ms);
+            (before, s.now(), result, s.drain_events())
+        }) else {
+            return (0, true);
+        };
+        self.take_events(&events, after);
+        match result {
+            Ok(slice) => (after - before, slice.reached),
+            Err(e) => {
+                self.run_failed(&e);
+                (after - before, false)
             }
-            all
-        });
-        self.take_events(events.unwrap_or_default());
+        }
+    }
+
+    /// Processes exactly one event (ending any fast-forward where it got to).
+    pub fn step_one(&self) {
+        self.end_jump();
+        let Some((result, events, now)) = self.sim.try_update_value(|s| {
+            let result = s.step();
+            (result, s.drain_events(), s.now())
+        }) else {
+            return;
+        };
+        self.take_events(&events, now);
+        if let Err(e) = result {
+            self.run_failed(&e);
+        }
         self.refresh();
     }
 
-    fn take_events(&self, events: Vec<Event>) {
+    /// Starts running to an event worth attention (breaker change, dead
+    /// letter, crash, failed order…), at most one simulated minute ahead, in
+    /// slices across frames; the run pauses there.
+    pub fn step_to_notable(&self) {
+        self.playing.set(false);
+        self.end_jump();
+        if let Some(jump) = self.sim.try_with_value(Jump::notable) {
+            self.start_jump(jump);
+        }
+    }
+
+    /// Starts a fast-forward to simulated time `target`, in slices across frames.
+    pub fn jump_to(&self, target: Micros) {
+        self.end_jump();
+        if let Some(jump) = self.sim.try_with_value(|s| Jump::to(s, target)) {
+            self.start_jump(jump);
+        }
+    }
+
+    fn start_jump(&self, jump: Jump) {
+        self.notice.set(None);
+        self.run_error.set(None);
+        self.jump.set_value(Some(jump.clone()));
+        self.jumping.set(Some(jump));
+    }
+
+    /// True while a fast-forward is under way.
+    pub fn is_jumping(&self) -> bool {
+        self.jump.with_value(Option::is_some)
+    }
+
+    /// One frame's share of the fast-forward, until the wall clock reaches `deadline_ms`.
+    pub fn jump_slice(&self, deadline_ms: f64) {
+        let Some(mut jump) = self.jump.with_value(Clone::clone) else { return };
+        // Bounded by the frame's budget (and for a jump to a time, by its recording window).
+        let mut events = Vec::new();
+        let Some((result, now)) = self.sim.try_update_value(|s| {
+            let result = jump.slice(s, || now_ms() < deadline_ms, |e| events.extend_from_slice(e));
+            (result, s.now())
+        }) else {
+            return;
+        };
+        self.take_events(&events, now);
+        match result {
+            Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
+            Ok(JumpState::Arrived | JumpState::Found) => self.drop_jump(),
+            Ok(JumpState::GaveUp) => {
+                self.drop_jump();
+                self.notice.set(Some(gave_up_text(now)));
+            }
+            Err(e) => {
+                self.jump.set_value(Some(jump));
+                self.run_failed(&e);
+            }
+        }
+    }
+
+    /// Stops the fast-forward where it got to, paused (Cancel, Escape).
+    pub fn cancel_jump(&self) {
+        if self.is_jumping() {
+            self.end_jump();
+            self.playing.set(false);
+            self.refresh();
+        }
+    }
+
+    /// Ends a fast-forward, leaving the simulation recording as the page expects.
+    fn end_jump(&self) {
+        let Some(mut jump) = self.jump.try_update_value(Option::take).flatten() else { return };
+        let mut events = Vec::new();
+        let now = self.sim.try_update_value(|s| {
+            jump.finish(s, |e| events.extend_from_slice(e));
+            s.now()
+        });
+        self.take_events(&events, now.unwrap_or_default());
+        self.jumping.set(None);
+    }
+
+    /// Forgets a fast-forward whose simulation is done with it (arrived, or replaced).
+    fn drop_jump(&self) {
+        self.jump.set_value(None);
+        if self.jumping.with_untracked(Option::is_some) {
+            self.jumping.set(None);
+        }
+    }
+
+    /// The engine refused to go on: the run pauses where it is, with the
+    /// scenario and the edits kept, and the controls say why.
+    fn run_failed(&self, e: &SimError) {
+        self.end_jump();
+        self.playing.set(false);
+        let at = clock_text(self.sim.with_value(Simulation::now));
+        self.run_error.set(Some(format!("The run stopped at {at}: {e}")));
+        self.refresh();
+    }
+
+    /// Folds events into the flights (skipping those that arrive before
+    /// `now`: they would never be drawn) and the narrator.
+    fn take_events(&self, events: &[Event], now: Micros) {
         if events.is_empty() {
             return;
         }
-        let now = now_ms();
+        let wall = now_ms();
         let mut spoken = None;
-        self.flights.update_value(|f| events.iter().for_each(|e| f.observe(e)));
+        self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
         self.sim.with_value(|sim| {
             let scenario = sim.scenario();
             self.narrator.update_value(|n| {
-                for e in &events {
+                for e in events {
                     if let Some(sentence) = n.sentence(&e.kind, scenario) {
-                        if let Some(say) = n.offer(sentence, now) {
+                        if let Some(say) = n.offer(sentence, wall) {
                             spoken = Some(say);
                         }
                     }
                 }
                 if spoken.is_none() {
-                    spoken = n.flush(now);
+                    spoken = n.flush(wall);
                 }
             });
         });
@@ -248,23 +373,30 @@ impl Store {
     /// edit changes nothing and its reason is shown; an accepted one is
     /// kept in [`Store::edits`] with the time it was made.
     pub fn edit(&self, edit: Edit) {
-        let result = self.sim.try_update_value(|s| {
-            let applied = s.apply(&edit)?;
+        let Some((applied, run, at)) = self.sim.try_update_value(|s| {
+            let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
             let now = s.now();
-            s.run_until(now)?;
-            Ok::<_, crate::engine::SimError>((now, applied))
-        });
-        if let Some(r) = result {
-            if let Ok((at, _)) = &r {
-                let at = *at;
-                self.edits.update_value(|list| {
-                    if list.len() < MAX_KEPT_EDITS {
-                        list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
-                    }
-                });
+            let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
+            (applied, run, now)
+        }) else {
+            return;
+        };
+        if applied.is_ok() {
+            self.edits.update_value(|list| {
+                if list.len() < MAX_KEPT_EDITS {
+                    list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
+                }
+            });
+        }
+        match run {
+            Ok(()) => self.report(applied),
+            Err(e) => {
+                // The edit is in; the run could not take it in. Say so where the edit was made.
+                self.run_failed(&e);
+                self.revision.update(|r| *r += 1);
+                self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
             }
-            self.report(r);
         }
     }
 

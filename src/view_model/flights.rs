@@ -91,10 +91,11 @@ pub struct Mark {
     pub at: Micros,
 }
 
-/// Messages in flight and recent marks, bounded in size.
+/// Messages in flight and recent marks, bounded in size: both are rings
+/// that drop their oldest entry when full.
 #[derive(Clone, Debug, Default)]
 pub struct Flights {
-    flights: Vec<Flight>,
+    flights: VecDeque<Flight>,
     marks: VecDeque<Mark>,
 }
 
@@ -106,6 +107,13 @@ pub const MAX_MARKS: usize = 2_000;
 impl Flights {
     /// Folds one event in.
     pub fn observe(&mut self, e: &Event) {
+        self.observe_after(e, 0, 0);
+    }
+
+    /// Folds one event in, skipping what would never be drawn: flights that
+    /// arrive before `flights_from` and marks made before `marks_from`
+    /// (after a fast-forward or a frame that covered a long stretch).
+    pub fn observe_after(&mut self, e: &Event, flights_from: Micros, marks_from: Micros) {
         let flight = |kind, link, reverse, end| Flight { kind, link, reverse, start: e.t, end };
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
@@ -134,13 +142,13 @@ impl Flights {
             EventKind::Lost { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
             _ => (None, None),
         };
-        if let Some(f) = f {
+        if let Some(f) = f.filter(|f| f.end >= flights_from) {
             if self.flights.len() >= MAX_FLIGHTS {
-                self.flights.remove(0);
+                self.flights.pop_front();
             }
-            self.flights.push(f);
+            self.flights.push_back(f);
         }
-        if let Some(m) = m {
+        if let Some(m) = m.filter(|m| m.at >= marks_from) {
             if self.marks.len() >= MAX_MARKS {
                 self.marks.pop_front();
             }
@@ -235,6 +243,32 @@ mod tests {
         assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Redelivery));
         flights.prune(30 * SECOND, 0);
         assert_eq!(flights.marks().count(), 0);
+    }
+
+    #[test]
+    fn the_rings_are_bounded_and_skip_what_is_never_drawn() {
+        let sent = |t: Micros, end: Micros| Event {
+            t,
+            kind: EventKind::Sent { msg: 1, corr: 1, parent: 0, link: 0, attempt: 0, arrives: Some(end) },
+        };
+        let mut flights = Flights::default();
+        for i in 0..(MAX_FLIGHTS as u64 + 10) {
+            flights.observe(&sent(i, i + 5));
+        }
+        assert_eq!(flights.flights.len(), MAX_FLIGHTS);
+        assert_eq!(flights.flights.front().map(|f| f.start), Some(10), "the oldest went first");
+        flights.clear();
+        flights.observe_after(&sent(0, 100), 101, 0);
+        assert_eq!(flights.flights.len(), 0, "arrived before it could be drawn");
+        flights.observe_after(&sent(0, 100), 100, 0);
+        assert_eq!(flights.flights.len(), 1);
+        let crash = |t: Micros| Event { t, kind: EventKind::ReplicaCrashed { node: 0, replica: 0, reason: crate::engine::event::Reason::Error } };
+        flights.observe_after(&crash(5), 0, 6);
+        assert_eq!(flights.marks().count(), 0, "too old to show");
+        for t in 0..(MAX_MARKS as u64 + 3) {
+            flights.observe_after(&crash(t), 0, 0);
+        }
+        assert_eq!(flights.marks().count(), MAX_MARKS);
     }
 
     #[test]

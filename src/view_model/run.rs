@@ -1,0 +1,418 @@
+//! Bounded work per animation frame. The page never asks the engine for an
+//! unbounded amount of work: it advances the simulation [`CHUNK_EVENTS`]
+//! events at a time and asks, between chunks, whether the frame's time
+//! budget has room for more (the caller owns the clock; nothing here reads
+//! one). A run that cannot keep up lags: its clock stays at the last event
+//! processed and never jumps.
+//!
+//! Fast-forwards ([`Jump`]: to a simulated time, or to the next notable
+//! event) run in the same slices across frames. A jump to a time records
+//! only the events of its last [`RECORD_WINDOW`], which is all the final
+//! picture (messages on the wire, recent marks) and the narrator need.
+
+use crate::engine::event::Event;
+use crate::engine::time::{Micros, SECOND};
+use crate::engine::{SimError, Simulation};
+
+use super::narration::is_notable;
+
+/// Events processed between two looks at the clock.
+pub const CHUNK_EVENTS: u64 = 64;
+/// Wall milliseconds of simulation work a frame may spend (of about 16.7).
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+/// A jump to a time records the events of this last stretch of simulated time.
+pub const RECORD_WINDOW: Micros = 2 * SECOND;
+/// "Next notable" looks this far ahead in simulated time, then gives up.
+pub const NOTABLE_HORIZON: Micros = 60 * SECOND;
+/// The furthest a link (`?at=`) can start a run, in simulated seconds.
+pub const MAX_AT_SECONDS: f64 = 3_600.0;
+
+/// What one slice of work did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slice {
+    /// Events processed.
+    pub events: u64,
+    /// True when every event due by the target was processed and the clock set to it.
+    pub reached: bool,
+}
+
+/// Processes the events due at or before `target`, [`CHUNK_EVENTS`] at a
+/// time; after each chunk `between(sim)` says whether to go on. When all
+/// are done the clock is set to `target`; when `between` stops the run
+/// first, the clock stays at the last event processed (it lags, it does not jump).
+pub fn run_toward(
+    sim: &mut Simulation,
+    target: Micros,
+    mut between: impl FnMut(&mut Simulation) -> bool,
+) -> Result<Slice, SimError> {
+    let mut events = 0;
+    loop {
+        for _ in 0..CHUNK_EVENTS {
+            if sim.next_event_time().is_none_or(|t| t > target) {
+                let until = target.max(sim.now());
+                sim.run_until(until)?;
+                return Ok(Slice { events, reached: true });
+            }
+            sim.step()?;
+            events += 1;
+        }
+        if !between(sim) {
+            return Ok(Slice { events, reached: false });
+        }
+    }
+}
+
+/// `?at=SECONDS` as a simulated time: positive and finite, at most [`MAX_AT_SECONDS`].
+pub fn at_from_query(value: &str) -> Option<Micros> {
+    let s = value.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0)?;
+    Some((s.min(MAX_AT_SECONDS) * SECOND as f64) as Micros)
+}
+
+/// What a fast-forward is after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JumpKind {
+    /// A simulated time.
+    To,
+    /// The next notable event, looking at most up to the target.
+    Notable,
+}
+
+/// Where a fast-forward stands after a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JumpState {
+    /// Not there yet: continue in the next frame.
+    Running,
+    /// The clock reached the target time.
+    Arrived,
+    /// A notable event happened; the clock is at it.
+    Found,
+    /// Nothing notable up to the horizon; the clock is at the horizon.
+    GaveUp,
+}
+
+/// A fast-forward in progress, advanced one slice per frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jump {
+    /// What it is after.
+    pub kind: JumpKind,
+    /// The simulated time it started from.
+    pub from: Micros,
+    /// The simulated time it goes to (for [`JumpKind::Notable`], the horizon).
+    pub target: Micros,
+    /// Whether the simulation records events right now.
+    recording: bool,
+}
+
+impl Jump {
+    /// A jump to simulated time `target` (no earlier than now). The
+    /// simulation must be recording, as the page's always is between jumps.
+    pub fn to(sim: &Simulation, target: Micros) -> Jump {
+        Jump { kind: JumpKind::To, from: sim.now(), target: target.max(sim.now()), recording: true }
+    }
+
+    /// A search for the next notable event, up to [`NOTABLE_HORIZON`] ahead.
+    pub fn notable(sim: &Simulation) -> Jump {
+        let from = sim.now();
+        Jump { kind: JumpKind::Notable, from, target: from.saturating_add(NOTABLE_HORIZON), recording: true }
+    }
+
+    /// Advances the jump until it ends or `more_time()` says the frame's
+    /// budget is spent (asked between chunks of events). Every recorded
+    /// event is handed to `take`, a chunk at a time, so nothing piles up.
+    pub fn slice(
+        &mut self,
+        sim: &mut Simulation,
+        mut more_time: impl FnMut() -> bool,
+        mut take: impl FnMut(&[Event]),
+    ) -> Result<JumpState, SimError> {
+        match self.kind {
+            JumpKind::To => {
+                self.sync_recording(sim, &mut take);
+                let slice = run_toward(sim, self.target, |s| {
+                    self.sync_recording(s, &mut take);
+                    more_time()
+                })?;
+                if slice.reached {
+                    self.finish(sim, &mut take);
+                    Ok(JumpState::Arrived)
+                } else {
+                    Ok(JumpState::Running)
+                }
+            }
+            JumpKind::Notable => {
+                take(&sim.drain_events());
+                if !self.recording {
+                    sim.set_recording(true);
+                    self.recording = true;
+                }
+                loop {
+                    for _ in 0..CHUNK_EVENTS {
+                        if sim.next_event_time().is_none_or(|t| t > self.target) {
+                            let until = self.target.max(sim.now());
+                            sim.run_until(until)?;
+                            take(&sim.drain_events());
+                            return Ok(JumpState::GaveUp);
+                        }
+                        sim.step()?;
+                        let events = sim.drain_events();
+                        let found = events.iter().any(|e| is_notable(&e.kind));
+                        take(&events);
+                        if found {
+                            return Ok(JumpState::Found);
+                        }
+                    }
+                    if !more_time() {
+                        return Ok(JumpState::Running);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the jump (arrived or cancelled): hands over what is recorded and
+    /// leaves the simulation recording, as the page expects between jumps.
+    pub fn finish(&mut self, sim: &mut Simulation, mut take: impl FnMut(&[Event])) {
+        if self.recording {
+            take(&sim.drain_events());
+        } else {
+            sim.set_recording(true);
+            self.recording = true;
+        }
+    }
+
+    /// Records only within [`RECORD_WINDOW`] of the target; hands over what was recorded.
+    fn sync_recording(&mut self, sim: &mut Simulation, take: &mut impl FnMut(&[Event])) {
+        if self.recording {
+            take(&sim.drain_events());
+        }
+        let want = sim.now().saturating_add(RECORD_WINDOW) >= self.target;
+        if want != self.recording {
+            sim.set_recording(want);
+            self.recording = want;
+        }
+    }
+
+    /// How far along it is at simulated time `now`, 0 to 1.
+    pub fn fraction(&self, now: Micros) -> f64 {
+        if self.target <= self.from {
+            return 1.0;
+        }
+        (now.saturating_sub(self.from) as f64 / (self.target - self.from) as f64).clamp(0.0, 1.0)
+    }
+
+    /// What the progress indicator says at `now`, in words.
+    pub fn progress_text(&self, now: Micros) -> String {
+        match self.kind {
+            JumpKind::To => format!("{} of {} simulated seconds", whole_seconds(now), whole_seconds(self.target)),
+            JumpKind::Notable => format!(
+                "{} of {} simulated seconds searched",
+                whole_seconds(now.saturating_sub(self.from)),
+                whole_seconds(self.target - self.from)
+            ),
+        }
+    }
+
+    /// The progress indicator's (minimum, value, maximum) in simulated
+    /// seconds: the clock for a jump to a time, seconds searched for "Next notable".
+    pub fn range_seconds(&self, now: Micros) -> (u64, u64, u64) {
+        let s = |t: Micros| t / SECOND;
+        match self.kind {
+            JumpKind::To => (s(self.from), s(now.clamp(self.from, self.target)), s(self.target)),
+            JumpKind::Notable => (0, s(now.saturating_sub(self.from).min(self.target - self.from)), s(self.target - self.from)),
+        }
+    }
+
+    /// The heading of the progress indicator.
+    pub fn title(&self) -> String {
+        match self.kind {
+            JumpKind::To => format!("Fast-forwarding to {} s", whole_seconds(self.target)),
+            JumpKind::Notable => "Looking for the next notable event".to_string(),
+        }
+    }
+}
+
+/// The sentence shown when "Next notable" gives up.
+pub fn gave_up_text(now: Micros) -> String {
+    format!(
+        "Nothing notable in the next {} simulated seconds; stopped at {} s.",
+        NOTABLE_HORIZON / SECOND,
+        whole_seconds(now)
+    )
+}
+
+/// Whole simulated seconds with thousands separated: "3,600".
+pub fn whole_seconds(t: Micros) -> String {
+    let digits = (t / SECOND).to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::presets;
+
+    fn sim(name: &str) -> Simulation {
+        let mut sim = Simulation::new(presets::load(name).expect("preset")).expect("valid");
+        sim.set_recording(true);
+        sim
+    }
+
+    #[test]
+    fn a_slice_out_of_time_lags_and_does_not_jump() {
+        let mut s = sim("stress-2000");
+        let mut chunks = 0;
+        let slice = run_toward(&mut s, 10 * SECOND, |_| {
+            chunks += 1;
+            chunks < 3
+        })
+        .expect("runs");
+        assert_eq!(slice, Slice { events: 3 * CHUNK_EVENTS, reached: false });
+        assert!(s.now() < 10 * SECOND, "the clock is at the last event processed");
+        assert_eq!(s.timers_fired(), 3 * CHUNK_EVENTS);
+        assert!(s.next_event_time().is_some_and(|t| t >= s.now()));
+    }
+
+    #[test]
+    fn a_slice_with_time_reaches_its_target_exactly() {
+        let mut s = sim("order-flow");
+        let mut straight = sim("order-flow");
+        let slice = run_toward(&mut s, 2 * SECOND, |_| true).expect("runs");
+        let n = straight.run_until(2 * SECOND).expect("runs");
+        assert_eq!(slice, Slice { events: n, reached: true });
+        assert_eq!(s.now(), 2 * SECOND);
+        // Nothing due: the clock still moves to the target.
+        let slice = run_toward(&mut s, 2 * SECOND, |_| true).expect("runs");
+        assert!(slice.reached && s.now() == 2 * SECOND);
+    }
+
+    #[test]
+    fn a_jump_in_slices_keeps_the_event_stream_and_records_only_the_end() {
+        let target = 30 * SECOND;
+        let mut s = sim("stress-2000");
+        s.enable_trace_hash();
+        let mut jump = Jump::to(&s, target);
+        let mut taken = Vec::new();
+        let mut slices = 0;
+        loop {
+            let mut chunks = 0;
+            let state = jump
+                .slice(
+                    &mut s,
+                    || {
+                        chunks += 1;
+                        chunks < 200
+                    },
+                    |events| taken.extend_from_slice(events),
+                )
+                .expect("runs");
+            slices += 1;
+            assert!(s.now() <= target);
+            assert!((0.0..=1.0).contains(&jump.fraction(s.now())));
+            if state == JumpState::Arrived {
+                break;
+            }
+            assert_eq!(state, JumpState::Running);
+        }
+        assert!(slices > 10, "the jump took many slices: {slices}");
+        assert_eq!(s.now(), target);
+        assert_eq!(jump.fraction(s.now()), 1.0);
+        assert!(!taken.is_empty(), "the last stretch is recorded");
+        assert!(taken.iter().all(|e| e.t + RECORD_WINDOW + SECOND / 10 >= target), "only the end is recorded");
+        // The same stream as one straight run, and the page's recording is back on.
+        let mut straight = sim("stress-2000");
+        straight.enable_trace_hash();
+        straight.run_until(target).expect("runs");
+        assert_eq!(s.trace_hash(), straight.trace_hash());
+        s.run_until(target + SECOND).expect("runs");
+        assert!(!s.drain_events().is_empty(), "recording again after the jump");
+    }
+
+    #[test]
+    fn a_cancelled_jump_leaves_the_simulation_recording_where_it_got_to() {
+        let mut s = sim("stress-2000");
+        let mut jump = Jump::to(&s, 3_600 * SECOND);
+        let state = jump.slice(&mut s, || false, |_| {}).expect("runs");
+        assert_eq!(state, JumpState::Running);
+        let reached = s.now();
+        assert!(reached < SECOND);
+        assert_eq!(s.timers_fired(), CHUNK_EVENTS);
+        jump.finish(&mut s, |_| {});
+        assert_eq!(s.now(), reached);
+        s.step().expect("steps");
+        assert!(!s.drain_events().is_empty(), "recording again");
+    }
+
+    #[test]
+    fn next_notable_stops_at_the_first_notable_event_across_slices() {
+        let mut s = sim("cascade");
+        let mut expected = sim("cascade");
+        let found_at = loop {
+            expected.step().expect("steps");
+            if expected.drain_events().iter().any(|e| is_notable(&e.kind)) {
+                break expected.now();
+            }
+        };
+        let mut jump = Jump::notable(&s);
+        let mut taken = 0;
+        let state = loop {
+            match jump.slice(&mut s, || false, |e| taken += e.len()).expect("runs") {
+                JumpState::Running => continue,
+                other => break other,
+            }
+        };
+        assert_eq!(state, JumpState::Found);
+        assert_eq!(s.now(), found_at);
+        assert_eq!(s.timers_fired(), expected.timers_fired());
+        assert!(taken > 0);
+    }
+
+    #[test]
+    fn next_notable_gives_up_at_the_horizon() {
+        // The M/M/c model has no faults, breakers or failures.
+        let mut s = sim("mmc");
+        s.run_until(5 * SECOND).expect("runs");
+        let mut jump = Jump::notable(&s);
+        let state = loop {
+            match jump.slice(&mut s, || true, |_| {}).expect("runs") {
+                JumpState::Running => continue,
+                other => break other,
+            }
+        };
+        assert_eq!(state, JumpState::GaveUp);
+        assert_eq!(s.now(), 5 * SECOND + NOTABLE_HORIZON);
+        assert_eq!(gave_up_text(s.now()), "Nothing notable in the next 60 simulated seconds; stopped at 65 s.");
+    }
+
+    #[test]
+    fn progress_in_words() {
+        let s = sim("order-flow");
+        let jump = Jump::to(&s, 3_600 * SECOND);
+        assert_eq!(jump.title(), "Fast-forwarding to 3,600 s");
+        assert_eq!(jump.progress_text(1_234 * SECOND + 5), "1,234 of 3,600 simulated seconds");
+        assert_eq!(jump.fraction(1_800 * SECOND), 0.5);
+        assert_eq!(jump.range_seconds(1_234 * SECOND + 5), (0, 1_234, 3_600));
+        let notable = Jump::notable(&s);
+        assert_eq!(notable.range_seconds(12 * SECOND), (0, 12, 60));
+        assert_eq!(notable.range_seconds(99 * SECOND), (0, 60, 60));
+        assert_eq!(notable.progress_text(12 * SECOND), "12 of 60 simulated seconds searched");
+        assert_eq!(whole_seconds(999 * SECOND), "999");
+        assert_eq!(whole_seconds(1_000_000 * SECOND), "1,000,000");
+    }
+
+    #[test]
+    fn the_at_parameter_is_bounded() {
+        assert_eq!(at_from_query("12"), Some(12 * SECOND));
+        assert_eq!(at_from_query("0.5"), Some(SECOND / 2));
+        assert_eq!(at_from_query("1e12"), Some(3_600 * SECOND));
+        for bad in ["0", "-3", "NaN", "inf", "soon", ""] {
+            assert_eq!(at_from_query(bad), None, "{bad}");
+        }
+    }
+}
