@@ -105,7 +105,11 @@ impl Store {
         let store = Store {
             sim: StoredValue::new_local(sim),
             original: StoredValue::new_local(scenario.clone()),
-            flights: StoredValue::new_local(Flights::default()),
+            flights: StoredValue::new_local({
+                let mut f = Flights::default();
+                f.shape_links(&scenario);
+                f
+            }),
             narrator: StoredValue::new_local(Narrator::default()),
             preset: RwSignal::new(scenario.name.clone()),
             seed: RwSignal::new(seed),
@@ -157,11 +161,14 @@ impl Store {
         self.drop_jump();
         self.run_error.set(None);
         self.notice.set(None);
+        self.flights.update_value(|f| {
+            f.clear();
+            f.shape_links(&scenario);
+        });
         match new_sim(scenario, seed) {
             Some(sim) => self.sim.set_value(sim),
             None => self.run_error.set(Some("This scenario cannot run.".into())),
         }
-        self.flights.update_value(Flights::clear);
         self.narrator.update_value(Narrator::reset);
         self.edits.update_value(Vec::clear);
         self.selected.set(None);

@@ -3,6 +3,8 @@
 //! canvas can place it anywhere in between. Failures, timeouts, dead letters
 //! and crashes become short-lived marks at a node or link.
 
+use crate::engine::patterns::{transport_look, FlightShape};
+use crate::engine::scenario::Scenario;
 use std::collections::VecDeque;
 
 use crate::engine::event::{Event, EventKind};
@@ -97,6 +99,8 @@ pub struct Mark {
 pub struct Flights {
     flights: VecDeque<Flight>,
     marks: VecDeque<Mark>,
+    /// Per link, the shape its first sends travel in (from the look table).
+    link_shapes: Vec<FlightShape>,
 }
 
 /// At most this many flights are kept (the oldest go first).
@@ -118,7 +122,11 @@ impl Flights {
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
             EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
-                let kind = if attempt > 0 { FlightKind::Retry } else { FlightKind::Request };
+                let kind = match (attempt, self.link_shapes.get(link as usize)) {
+                    (0, Some(FlightShape::Diamond)) => FlightKind::Enqueue,
+                    (0, _) => FlightKind::Request,
+                    _ => FlightKind::Retry,
+                };
                 (Some(flight(kind, link, false, end)), None)
             }
             EventKind::Replied { link, ok, arrives: Some(end), .. } => {
@@ -186,6 +194,13 @@ impl Flights {
     }
 
     /// Forgets everything (after a reset).
+    /// Learns each link's flight shape from the scenario's transports, so a
+    /// message sent to a queue travels as a diamond and a call as a circle.
+    pub fn shape_links(&mut self, s: &Scenario) {
+        self.link_shapes = s.links.iter().map(|l| transport_look(&l.transport).flight).collect();
+    }
+
+    /// Forgets every flight and mark (the link shapes stay).
     pub fn clear(&mut self) {
         self.flights.clear();
         self.marks.clear();
@@ -202,6 +217,7 @@ mod tests {
         let mut sim = Simulation::new(presets::load("order-flow").expect("preset")).expect("valid");
         sim.set_recording(true);
         let mut flights = Flights::default();
+        flights.shape_links(sim.scenario());
         let mut seen_moving = 0;
         // Sample the wire every 7 ms for two seconds.
         for step in 1..=300u64 {
@@ -222,6 +238,14 @@ mod tests {
         let now = sim.now();
         assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Reply && f.reverse));
         assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Delivery));
+        // Sends follow their link's look: calls as circles, messages for a queue as diamonds.
+        let enqueue_links: Vec<u32> = (0..sim.scenario().links.len() as u32)
+            .filter(|&l| matches!(sim.scenario().links[l as usize].transport, crate::engine::scenario::Transport::Enqueue))
+            .collect();
+        assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Enqueue));
+        for f in flights.flights.iter().filter(|f| matches!(f.kind, FlightKind::Enqueue | FlightKind::Request)) {
+            assert_eq!(f.kind == FlightKind::Enqueue, enqueue_links.contains(&f.link), "{f:?}");
+        }
         flights.prune(now, SECOND);
         assert!(flights.flights.iter().all(|f| f.end >= now));
         flights.clear();
