@@ -23,7 +23,7 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("competing-consumers-1", "d8e80f25cb3bb508"),
     ("competing-consumers-4", "74312d81b7d4b9a6"),
     ("mmc", "96fc5f0bad62b0f1"),
-    ("stress-2000", "de8b7866dec6c7e5"),
+    ("stress-2000", "0ea475803581a506"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
