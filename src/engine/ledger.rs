@@ -24,6 +24,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Folds one event into the counts.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn observe(&mut self, kind: &EventKind) {
         match kind {
             EventKind::OrderPlaced { .. } | EventKind::Sent { .. } => self.created += 1,

@@ -192,6 +192,7 @@ impl Metrics {
     }
 
     /// Folds one event in.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn observe(&mut self, t: Micros, kind: &EventKind) {
         self.events += 1;
         match *kind {

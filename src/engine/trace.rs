@@ -34,6 +34,7 @@ impl Default for TraceHasher {
 
 impl TraceHasher {
     /// Adds one event.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn write(&mut self, t: Micros, kind: &EventKind) {
         self.word(t);
         encode(kind, &mut |w| self.word(w));
@@ -91,6 +92,7 @@ fn pair(a: u32, b: u32) -> u64 {
 
 /// The binary encoding of one event's kind, as words. Exhaustive on
 /// purpose: a new event kind does not compile until it is encoded here.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
     use EventKind as E;
     match *kind {

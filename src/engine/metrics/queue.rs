@@ -51,6 +51,7 @@ impl QueueMetrics {
 
 impl Metrics {
     /// Folds one queue event in.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn observe_queue(&mut self, t: Micros, kind: &EventKind) {
         match *kind {
             EventKind::Enqueued { queue, depth, oldest, .. } => {

@@ -87,6 +87,7 @@ impl LinkMetrics {
 
 impl Metrics {
     /// Folds one request-response event in.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn observe_call(&mut self, t: Micros, kind: &EventKind) {
         match *kind {
             EventKind::CallReturned { link, ok, rtt, .. } => {

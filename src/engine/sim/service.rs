@@ -140,7 +140,9 @@ impl Simulation {
                 let busy = self.now - w.started;
                 let self_time = busy.saturating_sub(w.downstream);
                 if self.apply_side_effects(&w) {
-                    for link in self.topo.enqueue_out[node as usize].clone() {
+                    // By index: cloning the list cost an allocation check per finished work.
+                    for i in 0..self.topo.enqueue_out[node as usize].len() {
+                        let link = self.topo.enqueue_out[node as usize][i];
                         self.send_enqueue(node, link, w.msg, w.corr);
                     }
                 }
