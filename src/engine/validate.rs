@@ -34,6 +34,22 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
     Ok(scenario)
 }
 
+/// Parses and validates a scenario like [`parse_scenario`], accepting and
+/// rejecting exactly the same texts, but without saying why: no JSON path is
+/// tracked. For texts known to be valid (the built-in presets), where the
+/// reason would be thrown away: it keeps `serde_path_to_error`'s per-type
+/// copies of every `Deserialize` impl out of the web app (about 78 KB of the
+/// release wasm, docs/performance.md).
+pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return None;
+    }
+    // `from_str` also rejects text after the scenario object, as `parse_scenario` does.
+    let scenario: Scenario = serde_json::from_str(json).ok()?;
+    validate(&scenario).ok()?;
+    Some(scenario)
+}
+
 /// serde reports errors inside internally tagged enums (`"type": ...`) at the
 /// enum itself; this re-reads that part as the variant's own struct to name
 /// the exact field.
