@@ -1,10 +1,12 @@
 //! Pure UI logic, kept out of the browser-only `ui` module so it builds and
 //! tests natively: geometry, messages in flight, descriptions for screen
-//! readers, narration, the speed scale and the per-frame snapshot.
+//! readers, narration, the speed scale, numbers in the URL and the per-frame
+//! snapshot.
 
 pub mod describe;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
 pub mod narration;
+pub mod number;
 pub mod speed;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::engine::presets;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
-use super::browser::{now_ms, prefers_reduced_motion, query_param, typing_into_control};
+use super::browser::{now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
 use super::controls::Controls;
 use super::debug_overlay::DebugOverlay;
 use super::inspector::Inspector;
@@ -77,10 +77,10 @@ pub fn App() -> impl IntoView {
 /// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,
 /// `?paused=1` starts paused: links a course can share to a precise moment.
 fn apply_url_options(store: Store) {
-    if let Some(speed) = query_param("speed").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite()) {
+    if let Some(speed) = query_param("speed").and_then(|v| parse_finite(&v)) {
         store.speed.set(speed.clamp(MIN_SPEED, MAX_SPEED));
     }
-    if let Some(at) = query_param("at").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite() && *s > 0.0) {
+    if let Some(at) = query_param("at").and_then(|v| parse_finite(&v)).filter(|s| *s > 0.0) {
         store.advance((at.min(3_600.0) * 1e6) as u64);
     }
     if query_param("paused").as_deref() == Some("1") {
