@@ -51,4 +51,4 @@ pub use scenario::Scenario;
 pub use sim::Simulation;
 pub use sim::{FaultStatus, LinkStatus, NodeStatus};
 pub use time::{Micros, MILLI, SECOND};
-pub use validate::parse_scenario;
+pub use validate::{parse_scenario, parse_scenario_quietly};

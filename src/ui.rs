@@ -3,7 +3,7 @@
 //! the reactive graph and is advanced once per animation frame.
 
 mod app;
-mod browser;
+pub mod browser;
 mod controls;
 mod debug_overlay;
 mod flights_canvas;

@@ -3,7 +3,7 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use patchbay::engine::{parse_scenario, presets, ScenarioError};
+use patchbay::engine::{parse_scenario, parse_scenario_quietly, presets, ScenarioError};
 use proptest::prelude::*;
 
 fn problems(json: &str) -> Vec<ScenarioError> {
@@ -23,6 +23,7 @@ fn has(ps: &[ScenarioError], path: &str, reason_part: &str) -> bool {
 fn every_preset_is_valid_and_round_trips() {
     for (name, text) in presets::PRESETS {
         let s = parse_scenario(text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(presets::load(name).as_ref(), Some(&s), "{name} loads as parse_scenario reads it");
         let again = serde_json::to_string(&s).expect("serialises");
         assert_eq!(parse_scenario(&again).expect("reloads"), s, "{name} round-trips");
     }
@@ -96,6 +97,15 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = parse_scenario(&text);
+        prop_assert_eq!(parse_scenario_quietly(&text), parse_scenario(&text).ok());
+    }
+
+    #[test]
+    fn quiet_parsing_accepts_and_rejects_what_parse_scenario_does(pick in 0usize..20, cut in 0usize..4_000, insert in "[\\[\\]{}\",:0-9a-z-]{0,6}") {
+        let (_, text) = presets::PRESETS[pick % presets::PRESETS.len()];
+        let at = text.char_indices().map(|(i, _)| i).nth(cut % text.len()).unwrap_or(0);
+        let mutated = format!("{}{}{}", &text[..at], insert, &text[at..]);
+        prop_assert_eq!(parse_scenario_quietly(&mutated), parse_scenario(&mutated).ok());
     }
 
     #[test]

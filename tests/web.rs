@@ -55,6 +55,22 @@ fn engine_traces_match_the_native_golden_hashes() {
     }
 }
 
+#[wasm_bindgen_test]
+fn url_numbers_read_as_rust_reads_them() {
+    // parse_finite converts with JavaScript; it must agree with Rust's parser (plus the finite filter).
+    let texts = [
+        "0.5", "12", "-3", "+2.5", ".25", "1.", "1e2", "1E-2", "2.5e+1", "0.1", "0.3", "3600.0000000000005",
+        "9007199254740993", "2.2250738585072011e-308", "4.9e-324", "2e-324", "1.7976931348623157e308", "1e400",
+        "-0", "00012", "inf", "NaN", "Infinity", "", " 1", "1 ", "0x10", "1_0", "1e", "abc",
+        "0.1000000000000000055511151231257827021181583404541015625",
+    ];
+    for t in texts {
+        let want = t.parse::<f64>().ok().filter(|x| x.is_finite());
+        let got = patchbay::ui::browser::parse_finite(t);
+        assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{t:?}");
+    }
+}
+
 fn by_testid(root: &web_sys::HtmlElement, id: &str) -> web_sys::HtmlElement {
     root.query_selector(&format!("[data-testid='{id}']"))
         .ok()

@@ -35,6 +35,22 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
     Ok(scenario)
 }
 
+/// Parses and validates a scenario like [`parse_scenario`], accepting and
+/// rejecting exactly the same texts, but without saying why: no JSON path is
+/// tracked. For texts known to be valid (the built-in presets), where the
+/// reason would be thrown away: it keeps `serde_path_to_error`'s per-type
+/// copies of every `Deserialize` impl out of the web app (about 78 KB of the
+/// release wasm, docs/performance.md).
+pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return None;
+    }
+    // `from_str` also rejects text after the scenario object, as `parse_scenario` does.
+    let scenario: Scenario = serde_json::from_str(json).ok()?;
+    validate(&scenario).ok()?;
+    Some(scenario)
+}
+
 /// serde reports errors inside internally tagged enums (`"type": ...`) at the
 /// enum itself; this re-reads that part as the variant's own struct to name
 /// the exact field.
@@ -107,11 +123,25 @@ pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
     v.finish()
 }
 
+/// The map `items.collect()` would build (a later duplicate key wins), one
+/// `insert` at a time: `collect` sorts first, and every key and value type
+/// would add its own copy of the sort to the web app's wasm.
+fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in items {
+        map.insert(k, v);
+    }
+    map
+}
+
 /// Checks one fault against a scenario (used for faults applied while running).
 pub fn validate_fault(s: &Scenario, f: &Fault, path: &str) -> Result<(), ScenarioError> {
     let mut v = Problems::default();
-    let nodes: BTreeMap<&str, &Node> = s.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-    let links: BTreeSet<&str> = s.links.iter().map(|l| l.id.as_str()).collect();
+    let nodes: BTreeMap<&str, &Node> = map_of(s.nodes.iter().map(|n| (n.id.as_str(), n)));
+    let mut links: BTreeSet<&str> = BTreeSet::new();
+    for l in &s.links {
+        links.insert(l.id.as_str());
+    }
     check_fault(f, path, &nodes, &links, &mut v);
     match v.finish() {
         Ok(()) => Ok(()),
@@ -333,7 +363,7 @@ fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Proble
 /// all of its callee's calls, retries included. Bounds the calls one request
 /// can cause (needs an acyclic call graph).
 fn check_sync_fan_out(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
-    let index: BTreeMap<&str, usize> = s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = map_of(s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)));
     let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); s.nodes.len()];
     for l in &s.links {
         if let Transport::RequestResponse(p) = &l.transport {

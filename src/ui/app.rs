@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::engine::presets;
-use crate::view_model::run::at_from_query;
+use crate::view_model::run::at_from_seconds;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
-use super::browser::{now_ms, prefers_reduced_motion, query_param, typing_into_control};
+use super::browser::{now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::inspector::Inspector;
@@ -85,11 +85,11 @@ pub fn App() -> impl IntoView {
 /// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,
 /// `?paused=1` starts paused: links a course can share to a precise moment.
 fn apply_url_options(store: Store) {
-    if let Some(speed) = query_param("speed").and_then(|v| v.parse::<f64>().ok()).filter(|s| s.is_finite()) {
+    if let Some(speed) = query_param("speed").and_then(|v| parse_finite(&v)) {
         store.speed.set(speed.clamp(MIN_SPEED, MAX_SPEED));
     }
     // At most an hour in, run in slices across frames with a progress indicator (see sim_loop).
-    if let Some(at) = query_param("at").as_deref().and_then(at_from_query) {
+    if let Some(at) = query_param("at").and_then(|v| parse_finite(&v)).and_then(at_from_seconds) {
         store.jump_to(at);
     }
     if query_param("paused").as_deref() == Some("1") {

@@ -20,6 +20,17 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// `text` as a finite number, exactly as `text.parse::<f64>().ok().filter(|x| x.is_finite())`
+/// reads it, without Rust's float parser in the wasm: texts in its decimal grammar are
+/// converted by JavaScript's `+text` (the same grammar, also correctly rounded); the
+/// other texts Rust accepts (`inf`, `nan`) are not finite.
+pub fn parse_finite(text: &str) -> Option<f64> {
+    if !crate::view_model::number::is_decimal_number(text) {
+        return None;
+    }
+    Some(wasm_bindgen::JsValue::from_str(text).unchecked_into_f64()).filter(|x| x.is_finite())
+}
+
 /// True when a key press is meant for a form control, not for the app's shortcuts.
 pub fn typing_into_control(ev: &web_sys::KeyboardEvent) -> bool {
     let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };

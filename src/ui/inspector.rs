@@ -41,7 +41,8 @@ pub fn Inspector() -> impl IntoView {
 #[component]
 fn FaultButton(target: String, label: &'static str, effect: FaultEffect) -> impl IntoView {
     let store = use_store();
-    let testid = format!("fault-{}", label.to_lowercase().replace([' ', '×', '%', '+'], "-"));
+    // ASCII case mapping: the same text for these labels, without Unicode case tables in the wasm.
+    let testid = format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+'], "-"));
     view! {
         <button class="btn btn--fault" data-testid=testid on:click=move |_| store.apply_fault(&target, effect.clone())>
             {label}

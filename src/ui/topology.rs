@@ -254,7 +254,7 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                 >
                     <rect x="-24" y="-9" width="48" height="18" rx="4"></rect>
                     <text y="4" text-anchor="middle">
-                        {move || breaker().map_or("", |b| breaker_word(b)).to_uppercase()}
+                        {move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}
                     </text>
                 </g>
             </Show>

@@ -73,7 +73,8 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
     }
     for badge in node_badges(s) {
         out.push_str(", ");
-        out.push_str(&badge.to_lowercase());
+        // The badges are ASCII: no Unicode case tables in the wasm.
+        out.push_str(&badge.to_ascii_lowercase());
     }
     out
 }
@@ -126,5 +127,19 @@ mod tests {
         assert_eq!(node_badges(&down), vec!["CRASHED"]);
         let partly = NodeStatus { replicas: 2, replicas_up: 1, ..NodeStatus::default() };
         assert_eq!(node_badges(&partly), vec!["RESTARTING"]);
+    }
+
+    #[test]
+    fn badges_and_breaker_words_are_ascii() {
+        // The UI changes their case with `to_ascii_*`, which equals the Unicode mapping only for ASCII.
+        let all = NodeStatus { crashed: true, hung: true, slowed: true, erroring: true, ..NodeStatus::default() };
+        let partly = NodeStatus { replicas: 2, replicas_up: 1, ..NodeStatus::default() };
+        for badge in node_badges(&all).into_iter().chain(node_badges(&partly)) {
+            assert!(badge.is_ascii(), "{badge}");
+            assert_eq!(badge.to_ascii_lowercase(), badge.to_lowercase());
+        }
+        for b in [BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen] {
+            assert_eq!(breaker_word(b).to_ascii_uppercase(), breaker_word(b).to_uppercase());
+        }
     }
 }

@@ -64,7 +64,13 @@ pub fn run_toward(
 
 /// `?at=SECONDS` as a simulated time: positive and finite, at most [`MAX_AT_SECONDS`].
 pub fn at_from_query(value: &str) -> Option<Micros> {
-    let s = value.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0)?;
+    value.trim().parse::<f64>().ok().and_then(at_from_seconds)
+}
+
+/// The same for a number already read (the page lets the browser convert
+/// the text, which keeps Rust's float parser out of the download).
+pub fn at_from_seconds(s: f64) -> Option<Micros> {
+    let s = Some(s).filter(|s| s.is_finite() && *s > 0.0)?;
     Some((s.min(MAX_AT_SECONDS) * SECOND as f64) as Micros)
 }
 
