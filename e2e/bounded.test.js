@@ -4,7 +4,7 @@
 // Timings are never asserted as performance: only that frames keep coming.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, collectProblems, screenshot } from './support.js';
+import { serveDist, launchChromium, collectProblems, openApp, screenshot } from './support.js';
 
 let server;
 let browser;
@@ -19,14 +19,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(query = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(server.url + query);
-  await page.getByTestId('clock').waitFor({ timeout: 15000 });
-  return { context, page, problems };
-}
+const open = (query = '', options = {}) => openApp(browser, server.url, query, options);
 
 /** True when the element lies within the first `width` CSS pixels (nothing runs off a phone's screen). */
 const fitsWithin = (page, testid, width) =>

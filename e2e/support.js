@@ -78,3 +78,14 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Opens the app at `baseUrl + query` in a new context (desktop size unless
+ * `options` say otherwise) and waits for the running clock. */
+export async function openApp(browser, baseUrl, query = '', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(baseUrl + query);
+  await page.getByTestId('clock').waitFor({ timeout: 15000 });
+  return { context, page, problems };
+}

@@ -3,7 +3,7 @@
 // of every preset mid-run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, collectProblems, screenshot } from './support.js';
+import { serveDist, launchChromium, openApp, screenshot } from './support.js';
 
 let server;
 let browser;
@@ -18,14 +18,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(query = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(server.url + query);
-  await page.getByTestId('clock').waitFor({ timeout: 15000 });
-  return { context, page, problems };
-}
+const open = (query = '', options = {}) => openApp(browser, server.url, query, options);
 
 const number = async (page, id) => Number((await page.getByTestId(id).textContent()).trim());
 const clock = async (page) => (await page.getByTestId('clock').textContent()).trim();
