@@ -198,3 +198,24 @@ fn redelivered_counts_deliveries_of_messages_delivered_before() {
     assert_eq!(q.visibility_expired, expiries);
     assert!(q.visibility_expired > q.redelivered, "expiries that end in the DLQ are not redeliveries");
 }
+
+#[test]
+fn competing_consumers_share_the_work_evenly() {
+    use patchbay::engine::EventKind;
+    let mut sim = Simulation::new(presets::load("competing-consumers-4").expect("preset")).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(30 * SECOND).expect("runs");
+    let workers = sim.scenario().nodes.iter().position(|n| n.id == "payment-workers").expect("node") as u32;
+    let mut per_replica = [0u64; 4];
+    for e in sim.drain_events() {
+        if let EventKind::Started { node, replica, .. } = e.kind {
+            if node == workers {
+                per_replica[replica as usize] += 1;
+            }
+        }
+    }
+    let mean = per_replica.iter().sum::<u64>() as f64 / 4.0;
+    for (r, n) in per_replica.iter().enumerate() {
+        assert!((*n as f64 - mean).abs() < 0.1 * mean, "instance {r} took {n} of a mean {mean}: {per_replica:?}");
+    }
+}

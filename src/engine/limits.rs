@@ -17,8 +17,9 @@ pub const MAX_LINKS: usize = 4_000;
 pub const MAX_SOURCES: usize = 100;
 /// Faults in one scenario, counting those added while running.
 pub const MAX_FAULTS: usize = 1_000;
-/// Consume links of one queue: a delivery picks among every instance of
-/// every consumer (at most 64 × this many), so this bounds its work.
+/// Consume links of one queue. A delivery picks from an index of the
+/// queue's free consumer instances (64 slots per link), so this keeps the
+/// slot numbers small and the index bounded.
 pub const MAX_CONSUMERS_PER_QUEUE: usize = 64;
 /// Points of one empirical distribution.
 pub const MAX_EMPIRICAL_POINTS: usize = 1_000;

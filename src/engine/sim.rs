@@ -120,6 +120,9 @@ impl Simulation {
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             scenario,
         };
+        for node in 0..sim.services.len() as u32 {
+            sim.refile_all(node);
+        }
         for i in 0..sim.scenario.sources.len() {
             sim.schedule_first_arrival(i);
         }

@@ -13,17 +13,17 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("order-flow", "8bf1a50c7f9a70a7"),
+    ("order-flow", "69cc29c737f100f6"),
     ("cascade", "ea79fe3b111aff0c"),
     ("cascade-retries", "98c11fb7e54bc065"),
     ("cascade-protected", "09511226af4864c7"),
-    ("poison", "2b3ca6757625a363"),
-    ("poison-dlq", "5bddf4e83495a890"),
-    ("silent-backlog", "605b44f6aa786391"),
+    ("poison", "352a2ed22fbe7ec0"),
+    ("poison-dlq", "737b3223cc3aca1c"),
+    ("silent-backlog", "5f3b0fbd6eb89257"),
     ("competing-consumers-1", "d8e80f25cb3bb508"),
-    ("competing-consumers-4", "74312d81b7d4b9a6"),
+    ("competing-consumers-4", "a78a172aad1df322"),
     ("mmc", "96fc5f0bad62b0f1"),
-    ("stress-2000", "0ea475803581a506"),
+    ("stress-2000", "c060f878c0a2e00c"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

@@ -139,6 +139,8 @@ impl Simulation {
             }
         }
         self.scenario.links[link as usize].transport = transport;
+        // A new prefetch changes which consumer instances have room.
+        self.refile_all(self.topo.link_to[link as usize]);
         self.pump_queue(self.topo.link_from[link as usize]);
         Ok(())
     }
@@ -155,6 +157,7 @@ impl Simulation {
             r.retired = i as u32 >= spec.replicas;
         }
         svc.spec = spec.clone();
+        self.refile_all(node);
         self.metrics.set_capacity(node as usize, self.now, spec.replicas * spec.concurrency);
         for r in 0..self.services[node as usize].replicas.len() as u32 {
             self.start_next(node, r);

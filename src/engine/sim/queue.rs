@@ -85,6 +85,7 @@ impl Simulation {
             let r = &mut self.services[node as usize].replicas[replica as usize];
             r.unacked += 1;
             let epoch = r.epoch;
+            self.refile_consumer(node, replica);
             let (depth, oldest) = self.queue_gauges(queue);
             let crossed = self.cross(link);
             let at = crossed.unwrap_or(self.now);
@@ -111,63 +112,83 @@ impl Simulation {
                 self.emit(EventKind::Lost { msg, link });
                 let r = &mut self.services[node as usize].replicas[replica as usize];
                 r.unacked = r.unacked.saturating_sub(1);
+                self.refile_consumer(node, replica);
             }
             self.schedule(self.now.saturating_add(visibility), Action::VisibilityExpire { msg, delivery });
         }
     }
 
-    /// The consumer instance with the fewest unacknowledged deliveries and room for one more;
-    /// ties go round-robin so competing consumers share the work.
-    ///
-    /// Two passes over the consumer instances without allocating: the first
-    /// finds the least load and how many share it, the second takes the
-    /// round-robin's turn among them. Work is O(consumer instances), bounded
-    /// by 64 replicas per consuming service.
+    /// The consumer instance with the fewest unacknowledged deliveries and
+    /// room for one more; among equally loaded ones, round-robin, so
+    /// competing consumers share the work. O(log n): the queue keeps its free
+    /// instances ordered by load, and every change to an instance's load,
+    /// health or prefetch re-files it ([`Simulation::refile_consumer`]).
     fn pick_consumer(&mut self, queue: u32) -> Option<(u32, u32, u32)> {
-        let mut least = u32::MAX;
-        let mut tied = 0usize;
-        self.for_each_free_consumer(queue, |unacked, _, _, _| {
-            if unacked < least {
-                least = unacked;
-                tied = 1;
-            } else if unacked == least {
-                tied += 1;
-            }
-            false
-        });
-        if tied == 0 {
-            return None;
-        }
+        #[cfg(debug_assertions)]
+        self.check_consumer_index(queue);
         let q = &mut self.queues[queue as usize];
-        let mut turn = q.rr % tied;
-        q.rr = q.rr.wrapping_add(1);
-        let mut pick = None;
-        self.for_each_free_consumer(queue, |unacked, link, node, replica| {
-            if unacked != least {
-                return false;
-            }
-            if turn == 0 {
-                pick = Some((link, node, replica));
-                return true;
-            }
-            turn -= 1;
-            false
-        });
-        pick
+        let &(least, _) = q.free.first()?;
+        let (_, slot) = q
+            .free
+            .range((least, q.cursor)..=(least, u32::MAX))
+            .next()
+            .or_else(|| q.free.range((least, 0)..=(least, u32::MAX)).next())
+            .copied()?;
+        q.cursor = slot + 1;
+        let link = *self.topo.consumers[queue as usize].get((slot / SLOTS_PER_CONSUMER) as usize)?;
+        Some((link, self.topo.link_to[link as usize], slot % SLOTS_PER_CONSUMER))
     }
 
-    /// Calls `f(unacked, link, node, replica)` for every consumer instance with
-    /// room for one more delivery, in link then replica order, until `f` says stop.
-    fn for_each_free_consumer(&self, queue: u32, mut f: impl FnMut(u32, u32, u32, u32) -> bool) {
+    /// Files one service instance in the free-consumer index of every queue
+    /// it consumes, under its current load, or takes it out when it has no
+    /// room (down, retired, or at its prefetch).
+    pub(super) fn refile_consumer(&mut self, node: u32, replica: u32) {
+        for i in 0..self.topo.consumes_from[node as usize].len() {
+            let link = self.topo.consumes_from[node as usize][i];
+            let Some(r) = self.services[node as usize].replicas.get(replica as usize) else { return };
+            let prefetch = self.prefetch(link);
+            let now = (r.up && !r.retired && r.unacked < prefetch).then_some(r.unacked);
+            let filed = &mut self.links[link as usize].filed;
+            if filed.len() <= replica as usize {
+                filed.resize(replica as usize + 1, None);
+            }
+            let before = std::mem::replace(&mut filed[replica as usize], now);
+            if before == now {
+                continue;
+            }
+            let queue = self.topo.link_from[link as usize];
+            let slot = self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + replica;
+            let free = &mut self.queues[queue as usize].free;
+            if let Some(load) = before {
+                free.remove(&(load, slot));
+            }
+            if let Some(load) = now {
+                free.insert((load, slot));
+            }
+        }
+    }
+
+    /// Re-files every instance of a service (after its settings or a consumer link changed).
+    pub(super) fn refile_all(&mut self, node: u32) {
+        for r in 0..self.services[node as usize].replicas.len() as u32 {
+            self.refile_consumer(node, r);
+        }
+    }
+
+    /// Debug builds: the index holds exactly the instances a full scan finds free.
+    #[cfg(debug_assertions)]
+    fn check_consumer_index(&self, queue: u32) {
+        let mut scanned = std::collections::BTreeSet::new();
         for &link in &self.topo.consumers[queue as usize] {
             let node = self.topo.link_to[link as usize];
             let prefetch = self.prefetch(link);
             for (i, r) in self.services[node as usize].replicas.iter().enumerate() {
-                if r.up && !r.retired && r.unacked < prefetch && f(r.unacked, link, node, i as u32) {
-                    return;
+                if r.up && !r.retired && r.unacked < prefetch {
+                    scanned.insert((r.unacked, self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + i as u32));
                 }
             }
         }
+        debug_assert_eq!(scanned, self.queues[queue as usize].free, "free-consumer index of queue {queue}");
     }
 
     /// Offers work from every queue this service consumes.
@@ -190,6 +211,7 @@ impl Simulation {
             self.send_ack(d.msg, d.queue, d.link);
             let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
             r.unacked = r.unacked.saturating_sub(1);
+            self.refile_consumer(d.node, d.replica);
             self.pump_queue(d.queue);
             return;
         }

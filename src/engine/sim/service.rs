@@ -203,6 +203,7 @@ impl Simulation {
                 // when its visibility timeout runs out (SQS).
                 self.services[w.node as usize].replicas[w.replica as usize].unacked =
                     self.services[w.node as usize].replicas[w.replica as usize].unacked.saturating_sub(1);
+                self.refile_consumer(w.node, w.replica);
                 self.pump_consumers_of(w.node);
             }
         }
@@ -241,6 +242,7 @@ impl Simulation {
         r.waiting.clear();
         r.busy = 0;
         r.unacked = 0;
+        self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaCrashed { node, replica, reason });
         // Crashes are rare: finding the instance's work by a scan keeps the hot path free of bookkeeping.
         let held: Vec<Key> =
@@ -278,6 +280,7 @@ impl Simulation {
             return;
         }
         r.up = true;
+        self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaRestarted { node, replica });
         self.pump_consumers_of(node);
     }

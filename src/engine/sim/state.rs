@@ -27,6 +27,8 @@ pub(super) struct Topology {
     pub link_to: Vec<u32>,
     /// Per source: the index of the node its work enters at.
     pub source_node: Vec<u32>,
+    /// Per consume link: its place among its queue's consume links.
+    pub consumer_place: Vec<u32>,
 }
 
 impl Topology {
@@ -48,6 +50,7 @@ impl Topology {
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
             source_node: Vec::with_capacity(s.sources.len()),
+            consumer_place: vec![u32::MAX; s.links.len()],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -66,6 +69,7 @@ impl Topology {
                 Transport::RequestResponse(_) => t.sync_out[from as usize].push(i),
                 Transport::Enqueue => t.enqueue_out[from as usize].push(i),
                 Transport::Consume(_) => {
+                    t.consumer_place[i as usize] = t.consumers[from as usize].len() as u32;
                     t.consumers[from as usize].push(i);
                     t.consumes_from[to as usize].push(i);
                 }
@@ -284,12 +288,22 @@ impl ServiceState {
     }
 }
 
-/// A queue's visible messages, oldest first.
+/// A queue's visible messages, oldest first, and the consumer instances
+/// with room for one more delivery.
 #[derive(Default)]
 pub(super) struct QueueState {
     pub ready: BTreeSet<(Micros, MsgId)>,
-    pub rr: usize,
+    /// Free consumer instances as (unacknowledged deliveries, slot), where
+    /// slot = the consume link's place among the queue's consumers × 64 +
+    /// the replica: the least loaded come first, then in slot order.
+    pub free: BTreeSet<(u32, u32)>,
+    /// Round-robin cursor: the next pick among equally loaded instances
+    /// starts at this slot.
+    pub cursor: u32,
 }
+
+/// Slots per consume link in a queue's free-consumer index (a service has at most 64 replicas).
+pub(super) const SLOTS_PER_CONSUMER: u32 = 64;
 
 /// Per-link protections and link faults.
 pub(super) struct LinkState {
@@ -297,6 +311,9 @@ pub(super) struct LinkState {
     pub budget: Option<Budget>,
     pub partitioned: bool,
     pub extra_latency: Micros,
+    /// Consume links: per replica of the consumer, the load under which it
+    /// is filed in the queue's free-consumer index (`None`: not filed).
+    pub filed: Vec<Option<u32>>,
 }
 
 impl LinkState {
@@ -308,7 +325,7 @@ impl LinkState {
             ),
             Transport::Enqueue | Transport::Consume(_) => (None, None),
         };
-        LinkState { breaker, budget, partitioned: false, extra_latency: 0 }
+        LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
 }
 
