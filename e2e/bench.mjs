@@ -194,7 +194,7 @@ try {
     await page.close();
   }
   const best = median(rates);
-  console.log(`M/M/c in the page, median: ${best} customers/s (${(best / 33000).toFixed(0)}× SimPy's ~33,000/s)`);
+  console.log(`M/M/c in the page, median: ${best} customers/s (compare with SimPy on this machine: benches/vs-simpy/run.sh)`);
 } finally {
   await browser.close();
   await server.close();
