@@ -2,24 +2,12 @@
 // with a progress indicator and Cancel, a run that cannot keep up says the
 // speed it reaches, and "Next notable" gives up after a simulated minute.
 // Timings are never asserted as performance: only that frames keep coming.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, collectProblems, openApp, screenshot } from './support.js';
+import { collectProblems, useApp, screenshot } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist('dist', '/courses/patterns/playground/');
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (query = '', options = {}) => openApp(browser, server.url, query, options);
+const app = useApp();
+const open = app.open;
 
 /** True when the element lies within the first `width` CSS pixels (nothing runs off a phone's screen). */
 const fitsWithin = (page, testid, width) =>
@@ -105,12 +93,12 @@ test('Cancel and Escape stop a fast-forward where it got to', async () => {
 
 test('cascade at=1e12 shows progress at once (capped at an hour) and can be cancelled', async () => {
   // A phone with a CPU four times slower: the hour of cascade takes a few seconds, not one.
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const page = await context.newPage();
   const problems = collectProblems(page);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.goto(server.url + '?scenario=cascade&at=1e12');
+  await page.goto(app.server.url + '?scenario=cascade&at=1e12');
   const progress = page.getByTestId('fast-forward-progress');
   await progress.waitFor({ timeout: 30000 });
   assert.ok(await page.getByRole('heading', { level: 1, name: 'Patchbay' }).isVisible(), 'the page is not blank');

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 /** Where screenshots go; the tests print it so people can open them. */
@@ -88,4 +89,21 @@ export async function openApp(browser, baseUrl, query = '', options = {}) {
   await page.goto(baseUrl + query);
   await page.getByTestId('clock').waitFor({ timeout: 15000 });
   return { context, page, problems };
+}
+
+/** Registers the usual fixture for a test file: `dist/` served under a
+ * course-like sub-path and one Chromium, both closed at the end. Returns
+ * `{ browser, server, open }`, filled in once `before` has run. */
+export function useApp() {
+  const app = {};
+  before(async () => {
+    app.server = await serveDist('dist', '/courses/patterns/playground/');
+    app.browser = await launchChromium();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  app.open = (query = '', options = {}) => openApp(app.browser, app.server.url, query, options);
+  return app;
 }

@@ -1,24 +1,12 @@
 // The live topology on the release build: playing, pausing, stepping,
 // faults and mitigations through the UI, reduced motion, and screenshots
 // of every preset mid-run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, openApp, screenshot } from './support.js';
+import { useApp, screenshot } from './support.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist('dist', '/courses/patterns/playground/');
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (query = '', options = {}) => openApp(browser, server.url, query, options);
+const app = useApp();
+const open = app.open;
 
 const number = async (page, id) => Number((await page.getByTestId(id).textContent()).trim());
 const clock = async (page) => (await page.getByTestId('clock').textContent()).trim();

@@ -91,10 +91,7 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
     }
     let mut de = serde_json::Deserializer::from_str(json);
     let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = path.trim_start_matches('.');
-        let path = if path.starts_with('[') { format!("${path}") } else { format!("$.{path}") };
-        ScenarioError::new(path, e.into_inner().to_string())
+        ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string())
     })?;
     de.end().map_err(|e| ScenarioError::new("$", format!("unexpected text after the list: {e}")))?;
     if edits.len() > MAX_TIMED_EDITS {

@@ -2,7 +2,7 @@
 //! examples of the scenario format.
 
 use super::scenario::Scenario;
-use super::validate::parse_scenario_quietly;
+use super::parse::parse_scenario_quietly;
 
 /// Names and JSON texts of the built-in scenarios; the first is the default.
 pub const PRESETS: &[(&str, &str)] = &[

@@ -1,5 +1,7 @@
-//! Loading and checking scenarios. Every problem is reported with its JSON
-//! path and reason; nothing here panics, whatever the input.
+//! Checking scenarios: every semantic rule (ids, lengths, durations, counts,
+//! endpoints, synchronous cycles and fan-out), reported with its JSON path
+//! and reason; each pattern's own rules live in `patterns/`. Nothing here
+//! panics, whatever the input. Reading the text is `parse.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,83 +10,6 @@ use super::limits::*;
 use super::patterns;
 use super::scenario::*;
 use super::time::ms_to_micros;
-
-/// Parses and validates a scenario from JSON text.
-pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
-    if json.len() > MAX_SCENARIO_BYTES {
-        return Err(vec![ScenarioError::new(
-            "$",
-            format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
-        )]);
-    }
-    let mut de = serde_json::Deserializer::from_str(json);
-    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
-        Ok(s) => s,
-        Err(e) => {
-            let path = e.path().to_string();
-            let reason = e.into_inner().to_string();
-            let (path, reason) = refine_tagged(json, &path).unwrap_or((path, reason));
-            let path = if path == "." { "$".to_string() } else { format!("$.{}", path.trim_start_matches('.')) };
-            return Err(vec![ScenarioError::new(path, reason)]);
-        }
-    };
-    if let Err(e) = de.end() {
-        return Err(vec![ScenarioError::new("$", format!("unexpected text after the scenario object: {e}"))]);
-    }
-    validate(&scenario)?;
-    Ok(scenario)
-}
-
-/// Parses and validates a scenario like [`parse_scenario`], accepting and
-/// rejecting exactly the same texts, but without saying why: no JSON path is
-/// tracked. For texts known to be valid (the built-in presets), where the
-/// reason would be thrown away: it keeps `serde_path_to_error`'s per-type
-/// copies of every `Deserialize` impl out of the web app (about 78 KB of the
-/// release wasm, docs/performance.md).
-pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
-    if json.len() > MAX_SCENARIO_BYTES {
-        return None;
-    }
-    // `from_str` also rejects text after the scenario object, as `parse_scenario` does.
-    let scenario: Scenario = serde_json::from_str(json).ok()?;
-    validate(&scenario).ok()?;
-    Some(scenario)
-}
-
-/// serde reports errors inside internally tagged enums (`"type": ...`) at the
-/// enum itself; this re-reads that part as the variant's own struct to name
-/// the exact field.
-fn refine_tagged(json: &str, path: &str) -> Option<(String, String)> {
-    use serde::de::DeserializeOwned;
-    fn try_as<T: DeserializeOwned>(v: serde_json::Value) -> Option<(String, String)> {
-        serde_path_to_error::deserialize::<_, T>(v).err().map(|e| (e.path().to_string(), e.into_inner().to_string()))
-    }
-    let root: serde_json::Value = serde_json::from_str(json).ok()?;
-    let mut at = &root;
-    for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let (name, index) = match segment.split_once('[') {
-            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (segment, None),
-        };
-        at = at.get(name)?;
-        if let Some(i) = index {
-            at = at.get(i)?;
-        }
-    }
-    let mut fields = at.as_object()?.clone();
-    let ty = fields.remove("type")?.as_str()?.to_string();
-    let inner = serde_json::Value::Object(fields);
-    let (sub, reason) = match ty.as_str() {
-        "client" => try_as::<ClientSpec>(inner),
-        "service" => try_as::<ServiceSpec>(inner),
-        "queue" => try_as::<QueueSpec>(inner),
-        "request_response" => try_as::<SyncPolicy>(inner),
-        "consume" => try_as::<ConsumePolicy>(inner),
-        _ => None,
-    }?;
-    let sub = sub.trim_start_matches('.');
-    Some((if sub.is_empty() { path.to_string() } else { format!("{path}.{sub}") }, reason))
-}
 
 /// Checks a scenario and lists every problem found.
 pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {

@@ -6,10 +6,12 @@ use std::collections::VecDeque;
 
 use leptos::prelude::*;
 
+mod edits;
+
 use crate::engine::event::Event;
-use crate::engine::scenario::{Fault, FaultEffect, QueueSpec, Scenario, ServiceSpec, Transport};
-use crate::engine::time::{micros_to_ms, Micros};
-use crate::engine::{presets, Edit, SimError, Simulation, TimedEdit};
+use crate::engine::scenario::Scenario;
+use crate::engine::time::Micros;
+use crate::engine::{presets, SimError, Simulation, TimedEdit};
 use crate::view_model::flights::Flights;
 use crate::view_model::frame::{clock_text, Frame};
 use crate::view_model::narration::Narrator;
@@ -363,74 +365,6 @@ impl Store {
     pub fn prune_flights(&self, mark_ttl: u64) {
         let now = self.sim.with_value(Simulation::now);
         self.flights.update_value(|f| f.prune(now, mark_ttl));
-    }
-
-    fn report<T>(&self, result: Result<T, crate::engine::SimError>) {
-        match result {
-            Ok(_) => {
-                self.error.set(None);
-                self.revision.update(|r| *r += 1);
-                self.refresh();
-            }
-            Err(e) => self.error.set(Some(e.to_string())),
-        }
-    }
-
-    /// Applies one edit through the engine's single edit path. A rejected
-    /// edit changes nothing and its reason is shown; an accepted one is
-    /// kept in [`Store::edits`] with the time it was made.
-    pub fn edit(&self, edit: Edit) {
-        let Some((applied, run, at)) = self.sim.try_update_value(|s| {
-            let applied = s.apply(&edit);
-            // A fault starts at the current instant: process that now, so it shows within the frame.
-            let now = s.now();
-            let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
-            (applied, run, now)
-        }) else {
-            return;
-        };
-        if applied.is_ok() {
-            self.edits.update_value(|list| {
-                if list.len() < MAX_KEPT_EDITS {
-                    list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
-                }
-            });
-        }
-        match run {
-            Ok(()) => self.report(applied),
-            Err(e) => {
-                // The edit is in; the run could not take it in. Say so where the edit was made.
-                self.run_failed(&e);
-                self.revision.update(|r| *r += 1);
-                self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
-            }
-        }
-    }
-
-    /// Starts a fault on a node or link now, until cleared.
-    pub fn apply_fault(&self, target: &str, effect: FaultEffect) {
-        let fault = Fault { target: target.to_string(), at_ms: 0.0, until_ms: None, effect };
-        self.edit(Edit::ApplyFault { fault });
-    }
-
-    /// Ends a fault.
-    pub fn clear_fault(&self, index: u32) {
-        self.edit(Edit::ClearFault { index });
-    }
-
-    /// Replaces a link's transport settings.
-    pub fn set_transport(&self, link_id: &str, transport: Transport) {
-        self.edit(Edit::SetTransport { link: link_id.to_string(), transport });
-    }
-
-    /// Replaces a queue's settings.
-    pub fn set_queue(&self, node_id: &str, spec: QueueSpec) {
-        self.edit(Edit::SetQueue { node: node_id.to_string(), spec });
-    }
-
-    /// Replaces a service's settings.
-    pub fn set_service(&self, node_id: &str, spec: ServiceSpec) {
-        self.edit(Edit::SetService { node: node_id.to_string(), spec });
     }
 }
 

@@ -58,14 +58,17 @@ impl Simulation {
         }
     }
 
+    /// The first problem of the scenario `change` would produce, if any.
+    fn probe(&self, change: impl Fn(&mut Scenario)) -> Result<(), ScenarioError> {
+        let mut probe = self.scenario.clone();
+        change(&mut probe);
+        crate::engine::validate::validate(&probe).map_err(|mut problems| problems.remove(0))
+    }
+
     /// Validates the scenario `change` would produce; only if it is valid is
     /// the change made to the simulation's own scenario.
     fn checked(&mut self, change: impl Fn(&mut Scenario)) -> Result<(), SimError> {
-        let mut probe = self.scenario.clone();
-        change(&mut probe);
-        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
-            return Err(problems.remove(0).into());
-        }
+        self.probe(&change)?;
         change(&mut self.scenario);
         Ok(())
     }
@@ -112,10 +115,7 @@ impl Simulation {
                 ScenarioError::new("$.transport.type", "a link's transport type cannot change while running").into()
             );
         }
-        let mut probe = self.scenario.clone();
-        probe.links[link as usize].transport = transport.clone();
-        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
-            let first = problems.remove(0);
+        if let Err(first) = self.probe(|s| s.links[link as usize].transport = transport.clone()) {
             // Name the field as the edit wrote it, not as the scenario holds it.
             let prefix = format!("$.links[{link}]");
             let path = first.path.strip_prefix(&prefix).map_or(first.path.clone(), |rest| format!("${rest}"));
@@ -175,18 +175,11 @@ impl Simulation {
 
     /// Checks and writes a node's new settings (same kind only); returns its index.
     fn replace_node_kind(&mut self, node_id: &str, kind: NodeKind, what: &str) -> Result<u32, SimError> {
-        let Some(&node) = self.topo.node_ix.get(node_id) else {
-            return Err(ScenarioError::new("$.node", format!("unknown node id '{node_id}'")).into());
-        };
-        if std::mem::discriminant(&self.scenario.nodes[node as usize].kind) != std::mem::discriminant(&kind) {
+        let node = self.node_index(node_id)?;
+        if std::mem::discriminant(&self.scenario.nodes[node].kind) != std::mem::discriminant(&kind) {
             return Err(ScenarioError::new("$.node", format!("'{node_id}' is not {what}")).into());
         }
-        let mut probe = self.scenario.clone();
-        probe.nodes[node as usize].kind = kind.clone();
-        if let Err(mut problems) = crate::engine::validate::validate(&probe) {
-            return Err(problems.remove(0).into());
-        }
-        self.scenario.nodes[node as usize].kind = kind;
-        Ok(node)
+        self.checked(|s| s.nodes[node].kind = kind.clone())?;
+        Ok(node as u32)
     }
 }

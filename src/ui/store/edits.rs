@@ -1,0 +1,82 @@
+//! The store's edit actions: every change to the simulation the inspector
+//! makes is an [`Edit`] applied through [`Store::edit`], kept in the run's
+//! edit list, and its failure shown where the action happened.
+
+use crate::engine::scenario::{Fault, FaultEffect, QueueSpec, ServiceSpec, Transport};
+use crate::engine::time::micros_to_ms;
+use leptos::prelude::*;
+
+use crate::engine::{Edit, SimError, TimedEdit};
+
+use super::{Store, MAX_KEPT_EDITS};
+
+impl Store {
+
+    fn report<T>(&self, result: Result<T, SimError>) {
+        match result {
+            Ok(_) => {
+                self.error.set(None);
+                self.revision.update(|r| *r += 1);
+                self.refresh();
+            }
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
+    }
+
+    /// Applies one edit through the engine's single edit path. A rejected
+    /// edit changes nothing and its reason is shown; an accepted one is
+    /// kept in [`Store::edits`] with the time it was made.
+    pub fn edit(&self, edit: Edit) {
+        let Some((applied, run, at)) = self.sim.try_update_value(|s| {
+            let applied = s.apply(&edit);
+            // A fault starts at the current instant: process that now, so it shows within the frame.
+            let now = s.now();
+            let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
+            (applied, run, now)
+        }) else {
+            return;
+        };
+        if applied.is_ok() {
+            self.edits.update_value(|list| {
+                if list.len() < MAX_KEPT_EDITS {
+                    list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
+                }
+            });
+        }
+        match run {
+            Ok(()) => self.report(applied),
+            Err(e) => {
+                // The edit is in; the run could not take it in. Say so where the edit was made.
+                self.run_failed(&e);
+                self.revision.update(|r| *r += 1);
+                self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
+            }
+        }
+    }
+
+    /// Starts a fault on a node or link now, until cleared.
+    pub fn apply_fault(&self, target: &str, effect: FaultEffect) {
+        let fault = Fault { target: target.to_string(), at_ms: 0.0, until_ms: None, effect };
+        self.edit(Edit::ApplyFault { fault });
+    }
+
+    /// Ends a fault.
+    pub fn clear_fault(&self, index: u32) {
+        self.edit(Edit::ClearFault { index });
+    }
+
+    /// Replaces a link's transport settings.
+    pub fn set_transport(&self, link_id: &str, transport: Transport) {
+        self.edit(Edit::SetTransport { link: link_id.to_string(), transport });
+    }
+
+    /// Replaces a queue's settings.
+    pub fn set_queue(&self, node_id: &str, spec: QueueSpec) {
+        self.edit(Edit::SetQueue { node: node_id.to_string(), spec });
+    }
+
+    /// Replaces a service's settings.
+    pub fn set_service(&self, node_id: &str, spec: ServiceSpec) {
+        self.edit(Edit::SetService { node: node_id.to_string(), spec });
+    }
+}
