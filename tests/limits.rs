@@ -208,3 +208,25 @@ fn a_queue_has_a_bounded_number_of_consumers() {
     let ps = problems(&scenario(nodes, links, vec![]));
     assert!(has(&ps, &format!("$.links[{MAX_CONSUMERS_PER_QUEUE}].from"), "more than 64 consume links"), "{ps:?}");
 }
+
+#[test]
+fn messages_that_circulate_without_end_stop_at_the_rate_guard() {
+    // A consumer that puts every message back with no delay; one failure in
+    // twenty waits for the visibility timeout, so the clock moves and no
+    // instant runs away, but the loop never ends and only grows.
+    let mut q = queue("q");
+    q["kind"]["visibility_timeout_ms"] = json!(40);
+    let v = scenario(
+        vec![q, service("w", json!({ "error_rate": 0.05, "replicas": 2 })), json!({ "id": "c", "label": "c", "kind": { "type": "client" } })],
+        vec![link("take", "q", "w", "consume", 0.0), link("back", "w", "q", "enqueue", 0.0), link("in", "c", "q", "enqueue", 0.0)],
+        vec![json!({ "id": "users", "target": "c", "arrival": { "type": "poisson", "rate_per_s": 60 } })],
+    );
+    let s = parse_scenario(&v.to_string()).expect("valid");
+    let mut sim = Simulation::new(s).expect("builds");
+    sim.lower_guards(MAX_EVENTS_PER_INSTANT, 100_000, MAX_LIVE_MESSAGES);
+    let e = sim.run_until(60 * SECOND).expect_err("circulates without end");
+    let SimError::TooBusy { events, ref involved, .. } = e else { panic!("expected the rate guard, got {e}") };
+    assert!(events > 100_000);
+    assert!(involved.iter().any(|n| n.starts_with("node 'w'") || n.starts_with("link 'take'")), "{involved:?}");
+    assert!(e.to_string().contains("within one simulated second"), "{e}");
+}

@@ -258,6 +258,7 @@ prop_compose! {
 
 /// Limits low enough that a runaway case stops in milliseconds.
 const TEST_EVENTS_PER_INSTANT: u64 = 20_000;
+const TEST_EVENTS_PER_SECOND: u64 = 200_000;
 const TEST_LIVE_MESSAGES: usize = 20_000;
 
 proptest! {
@@ -266,7 +267,7 @@ proptest! {
     #[test]
     fn random_topologies_run_or_stop_with_a_guard_error(s in topology_strategy()) {
         let Ok(mut sim) = Simulation::new(s) else { return Ok(()) };
-        sim.lower_guards(TEST_EVENTS_PER_INSTANT, TEST_LIVE_MESSAGES);
+        sim.lower_guards(TEST_EVENTS_PER_INSTANT, TEST_EVENTS_PER_SECOND, TEST_LIVE_MESSAGES);
         let mut steps: u64 = 0;
         let until = 5 * SECOND;
         let outcome = loop {
@@ -280,13 +281,14 @@ proptest! {
             steps += 1;
             // Memory: the live-message cap holds after every event (a burst of at most 40 may overshoot it once).
             prop_assert!(sim.live_messages() <= TEST_LIVE_MESSAGES as u64 + 40, "{} live", sim.live_messages());
-            // Work: far below what a hang would take; the guards end runaway runs long before.
-            prop_assert!(steps < 3_000_000, "{steps} events in 5 simulated seconds");
+            // Work: bounded per simulated second by the rate guard.
+            prop_assert!(steps <= 6 * TEST_EVENTS_PER_SECOND, "{steps} events in 5 simulated seconds");
         };
         match outcome {
             Ok(()) => prop_assert!(sim.ledger().balances(sim.live_messages())),
             Err(SimError::Livelock { events, .. }) => prop_assert!(events > TEST_EVENTS_PER_INSTANT),
             Err(SimError::Capacity { live, .. }) => prop_assert!(live > TEST_LIVE_MESSAGES as u64),
+            Err(SimError::TooBusy { events, .. }) => prop_assert!(events > TEST_EVENTS_PER_SECOND),
             Err(e) => prop_assert!(false, "unexpected error: {}", e),
         }
     }

@@ -33,7 +33,8 @@ presets    list the built-in scenarios
 validate   check a scenario file and list every problem
 
 Exit status: 0 success, 2 invalid input, 3 the run stopped on a guard
-(a loop with no delay in it, or too many messages alive at once).";
+(a loop with no delay in it, too many events in one simulated second,
+or too many messages alive at once).";
 
 /// A user-facing failure: the message's first line says what and where.
 struct Failure {

@@ -50,6 +50,18 @@ pub enum SimError {
         /// Nodes and links with work due at that instant, busiest first.
         involved: Vec<String>,
     },
+    /// The run stopped: too many events within one simulated second
+    /// (messages circulating without end, with delays too small to matter).
+    TooBusy {
+        /// When, in µs.
+        at: u64,
+        /// Events in that simulated second so far.
+        events: u64,
+        /// The limit it broke.
+        limit: u64,
+        /// Nodes and links with the most work pending, busiest first.
+        involved: Vec<String>,
+    },
     /// The run stopped: more messages alive at once than the engine holds.
     Capacity {
         /// When, in µs.
@@ -76,6 +88,13 @@ impl fmt::Display for SimError {
                  which means a loop with no delay in it (at most {} are allowed); involved: {}",
                 seconds(*at),
                 limit,
+                names(involved)
+            ),
+            SimError::TooBusy { at, events, limit, involved } => write!(
+                f,
+                "the run stopped at {}: {events} events happened within one simulated second (at most {limit} \
+                 are allowed), so messages circulate without end; busiest: {}",
+                seconds(*at),
                 names(involved)
             ),
             SimError::Capacity { at, live, limit, involved } => write!(

@@ -47,6 +47,12 @@ pub const MAX_CALLS_PER_REQUEST: f64 = 10_000.0;
 /// Events the engine processes at one simulated instant before it decides
 /// the run is in a zero-delay loop and stops with an error.
 pub const MAX_EVENTS_PER_INSTANT: u64 = 2_000_000;
+/// Events the engine processes within one simulated second before it
+/// decides messages circulate without end (a loop through queues whose only
+/// delays are retries, say) and stops with an error. A million orders a
+/// second through a few hops is about ten million events; a page draws at
+/// most a few hundred thousand a second.
+pub const MAX_EVENTS_PER_SIMULATED_SECOND: u64 = 50_000_000;
 /// Messages alive at once (queued, in transit, being processed) before the
 /// run stops with an error: about 150 bytes each, so roughly 75 MB at the
 /// cap, far below a browser tab's memory.

@@ -66,11 +66,15 @@ pub struct Simulation {
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
     same_instant: u64,
+    /// The end of the simulated second being counted, and its events so far (rate guard).
+    second_end: Micros,
+    this_second: u64,
     /// Nodes and links of the events of a runaway instant (see `sim/guard.rs`).
     instant_tally: std::collections::BTreeMap<String, u64>,
     /// The guards' limits (see `sim/guard.rs`).
     guard_events: u64,
     guard_live: usize,
+    guard_rate: u64,
     /// Set when a guard stopped the run; every later step returns it.
     halted: Option<SimError>,
 }
@@ -114,10 +118,13 @@ impl Simulation {
             timers_fired: 0,
             last_fired: 0,
             same_instant: 0,
+            second_end: 0,
+            this_second: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
             guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
+            guard_rate: crate::engine::limits::MAX_EVENTS_PER_SIMULATED_SECOND,
             scenario,
         };
         for node in 0..sim.services.len() as u32 {
@@ -210,6 +217,12 @@ impl Simulation {
             }
         }
         self.now = timer.at;
+        if self.now >= self.second_end {
+            // Divides only when a new second starts, not on every event.
+            self.second_end = (self.now / SECOND + 1).saturating_mul(SECOND);
+            self.this_second = 0;
+        }
+        self.this_second += 1;
         self.timers_fired += 1;
         self.fire(timer.action);
         self.check_conservation();

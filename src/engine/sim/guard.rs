@@ -1,5 +1,6 @@
 //! Guards that stop a run which validation could not see coming: a loop
-//! with no delay (the clock never moves) and unbounded growth of live
+//! with no delay (the clock never moves), messages circulating without end
+//! (too many events in one simulated second) and unbounded growth of live
 //! messages (a queue fed far faster than it is drained, fan-out through
 //! queues). The error names the nodes and links involved, so the person can
 //! find the loop; the scenario and its edits are kept as they were.
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 use super::state::Action;
 use super::Simulation;
 use crate::engine::error::SimError;
-use crate::engine::limits::{MAX_EVENTS_PER_INSTANT, MAX_LIVE_MESSAGES};
+use crate::engine::limits::{MAX_EVENTS_PER_INSTANT, MAX_EVENTS_PER_SIMULATED_SECOND, MAX_LIVE_MESSAGES};
 
 /// How many names an error lists at most.
 const NAMED: usize = 5;
@@ -37,8 +38,9 @@ impl Simulation {
     /// Lowers the guards' limits (never above the defaults of
     /// [`crate::engine::limits`]): for tests, and for pages that want to
     /// stop a runaway scenario sooner.
-    pub fn lower_guards(&mut self, events_per_instant: u64, live_messages: usize) {
+    pub fn lower_guards(&mut self, events_per_instant: u64, events_per_second: u64, live_messages: usize) {
         self.guard_events = events_per_instant.clamp(1, MAX_EVENTS_PER_INSTANT);
+        self.guard_rate = events_per_second.clamp(1, MAX_EVENTS_PER_SIMULATED_SECOND);
         self.guard_live = live_messages.clamp(1, MAX_LIVE_MESSAGES);
     }
 
@@ -48,11 +50,30 @@ impl Simulation {
             let involved = busiest(std::mem::take(&mut self.instant_tally));
             let (at, events, limit) = (self.now, self.same_instant, self.guard_events);
             self.halted = Some(SimError::Livelock { at, events, limit, involved });
+        } else if self.this_second > self.guard_rate {
+            let involved = self.pending();
+            let (at, events, limit) = (self.now, self.this_second, self.guard_rate);
+            self.halted = Some(SimError::TooBusy { at, events, limit, involved });
         } else if self.msgs.len() > self.guard_live {
             let involved = self.holding_most();
             let (at, live, limit) = (self.now, self.msgs.len() as u64, self.guard_live as u64);
             self.halted = Some(SimError::Capacity { at, live, limit, involved });
         }
+    }
+
+    /// The nodes and links of all pending work, busiest first (only when a guard trips).
+    fn pending(&self) -> Vec<String> {
+        let mut count: BTreeMap<String, u64> = BTreeMap::new();
+        for timer in self.heap.iter().map(|r| &r.0) {
+            let (node, link) = self.involved_in(&timer.action);
+            if let Some(n) = node.and_then(|n| self.scenario.nodes.get(n as usize)) {
+                *count.entry(format!("node '{}'", n.id)).or_default() += 1;
+            }
+            if let Some(l) = link.and_then(|l| self.scenario.links.get(l as usize)) {
+                *count.entry(format!("link '{}'", l.id)).or_default() += 1;
+            }
+        }
+        busiest(count)
     }
 
     /// The node and link an action belongs to, where it has them.
