@@ -1,13 +1,14 @@
 //! Pure UI logic, kept out of the browser-only `ui` module so it builds and
 //! tests natively: geometry, messages in flight, descriptions for screen
 //! readers, narration, the speed scale, numbers in the URL, the per-frame
-//! snapshot, bounded slices of simulation work and the speed a run actually
-//! reaches.
+//! snapshot, the layout of a log's partitions, bounded slices of simulation
+//! work and the speed a run actually reaches.
 
 pub mod describe;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
+pub mod log_view;
 pub mod narration;
 pub mod number;
 pub mod pace;
