@@ -1,8 +1,8 @@
 //! Built-in scenarios, one JSON file each under `presets/`: they double as
 //! examples of the scenario format.
 
-use super::scenario::Scenario;
 use super::parse::parse_scenario_quietly;
+use super::scenario::Scenario;
 
 /// Names and JSON texts of the built-in scenarios; the first is the default.
 pub const PRESETS: &[(&str, &str)] = &[

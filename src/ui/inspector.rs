@@ -130,8 +130,9 @@ fn NodeInspector(index: usize) -> impl IntoView {
             }
             NodeKind::Queue(q) => {
                 let q = q.clone();
-                let original_dlq =
-                    store.original.with_value(|o| o.node(&id).and_then(|n| n.kind.queue()).and_then(|oq| oq.max_receive_count));
+                let original_dlq = store
+                    .original
+                    .with_value(|o| o.node(&id).and_then(|n| n.kind.queue()).and_then(|oq| oq.max_receive_count));
                 let has_dlq = Signal::derive({
                     let q = q.clone();
                     move || q.max_receive_count.is_some()
