@@ -317,7 +317,13 @@ impl Simulation {
     /// Commits the processed offset of every partition the member owns, where it is ahead.
     fn commit_processed(&mut self, link: u32, replica: u32) {
         let now = self.now;
-        self.member(link, replica).last_commit = now;
+        let m = self.member(link, replica);
+        if m.crashed {
+            // A restarted instance is a new consumer: the progress of the
+            // crashed one died with it and is not its to commit.
+            return;
+        }
+        m.last_commit = now;
         let g = &self.groups[link as usize];
         let ahead: Vec<(u32, u64)> = (0..g.owner.len())
             .filter(|&p| g.owner[p] == Some(replica) && g.processed[p] > g.committed[p])
