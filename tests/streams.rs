@@ -254,7 +254,7 @@ prop_compose! {
         ];
         let mut links = vec![
             link("l0", "browser", "api", Transport::RequestResponse(SyncPolicy::default())),
-            link("app", "api", "log", Transport::Append(AppendPolicy { outbox: outbox.then(|| OutboxPolicy { relay_interval_ms: 200.0 }) })),
+            link("app", "api", "log", Transport::Append(AppendPolicy { outbox: outbox.then_some(OutboxPolicy { relay_interval_ms: 200.0 }) })),
         ];
         for (i, (commit, max_poll, idempotent, replicas, joins)) in policies.iter().enumerate() {
             let id = format!("c{i}");

@@ -273,23 +273,7 @@ impl Simulation {
         let m = live.len();
         let g = &mut self.groups[link as usize];
         for p in 0..parts {
-            g.owner[p] = if m == 0 {
-                None
-            } else {
-                // Range assignor: the first `parts % m` members take one more.
-                let (base, extra) = (parts / m, parts % m);
-                let mut owner = 0;
-                let mut first = 0;
-                for i in 0..m {
-                    let n = base + usize::from(i < extra);
-                    if p < first + n {
-                        owner = i;
-                        break;
-                    }
-                    first += n;
-                }
-                Some(live[owner])
-            };
+            g.owner[p] = range_owner(p, parts, m).map(|i| live[i]);
         }
         g.assigned = live.clone();
         g.rebalancing = false;
@@ -697,5 +681,36 @@ impl Simulation {
                 (lag, age)
             })
             .collect()
+    }
+}
+
+/// Kafka's range assignor: partitions in order, split into contiguous ranges
+/// over the `members` in order, the first `parts % members` taking one
+/// more. The member index owning partition `p` (`None` with no members).
+fn range_owner(p: usize, parts: usize, members: usize) -> Option<usize> {
+    let base = parts.checked_div(members)?;
+    let extra = parts % members;
+    let mut first = 0;
+    for i in 0..members {
+        let n = base + usize::from(i < extra);
+        if p < first + n {
+            return Some(i);
+        }
+        first += n;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_owner;
+
+    #[test]
+    fn range_assignment_gives_contiguous_ranges_and_extras_first() {
+        let owners: Vec<Option<usize>> = (0..5).map(|p| range_owner(p, 5, 2)).collect();
+        assert_eq!(owners, [Some(0), Some(0), Some(0), Some(1), Some(1)]);
+        let owners: Vec<Option<usize>> = (0..2).map(|p| range_owner(p, 2, 3)).collect();
+        assert_eq!(owners, [Some(0), Some(1)], "more members than partitions: some idle");
+        assert_eq!(range_owner(0, 3, 0), None);
     }
 }
