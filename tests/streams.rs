@@ -330,3 +330,27 @@ proptest! {
         prop_assert_eq!(again.trace_hash(), sim.trace_hash(), "same seed, same trace");
     }
 }
+
+#[test]
+fn stream_limits_are_errors_and_a_log_keeps_at_most_its_cap() {
+    use patchbay::engine::limits::{MAX_LOG_PARTITIONS, MAX_RECORDS_PER_PARTITION, MAX_TOTAL_PARTITIONS};
+    let mut s = presets::load("commit-after").expect("p");
+    s.nodes[2].kind = NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS + 1, ..LogSpec::default() });
+    let errs = Simulation::new(s.clone()).err().expect("invalid");
+    assert!(errs.iter().any(|e| e.path == "$.nodes[2].kind.partitions"), "{errs:?}");
+    for i in 0..(MAX_TOTAL_PARTITIONS / MAX_LOG_PARTITIONS) {
+        s.nodes.push(node(&format!("log{i}"), NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS, ..LogSpec::default() })));
+    }
+    let errs = Simulation::new(s).err().expect("invalid");
+    assert!(errs.iter().any(|e| e.path == "$.nodes" && e.reason.contains("partitions in all")), "{errs:?}");
+    // No retention at all: the engine's cap still bounds what a partition keeps.
+    let mut s = presets::load("dual-write").expect("p");
+    s.nodes[2].kind = NodeKind::Log(LogSpec { partitions: 1, retention_ms: None, retention_records: None });
+    s.sources[0].arrival = Arrival::Constant { rate_per_s: 2_000.0 };
+    s.sources[0].stop_ms = None;
+    s.faults.clear();
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.run_until(8 * SECOND).expect("runs");
+    let st = sim.log_status(2).expect("log");
+    assert_eq!(st.partitions[0].end - st.partitions[0].start, u64::from(MAX_RECORDS_PER_PARTITION));
+}
