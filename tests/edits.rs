@@ -45,7 +45,11 @@ fn turning_on_the_dlq_while_running_stops_the_crash_loop() {
     let mut s = sim("poison");
     s.run_until(20 * SECOND).expect("runs");
     assert_eq!(s.ledger().dead_lettered, 0);
-    s.apply(&Edit::SetQueue { node: "payments".into(), spec: QueueSpec { visibility_timeout_ms: 2_000.0, max_receive_count: Some(3) } }).expect("edit");
+    s.apply(&Edit::SetQueue {
+        node: "payments".into(),
+        spec: QueueSpec { visibility_timeout_ms: 2_000.0, max_receive_count: Some(3) },
+    })
+    .expect("edit");
     s.run_until(40 * SECOND).expect("runs");
     assert_eq!(s.ledger().dead_lettered, 3, "the three poison messages leave the queue");
     let crashes = s.metrics().nodes[2].crashes;
@@ -75,8 +79,11 @@ fn idempotency_switched_on_suppresses_duplicates() {
     }
     let run = |idempotent: bool| {
         let mut s = Simulation::new(scenario.clone()).expect("valid");
-        s.apply(&Edit::SetTransport { link: "payments-workers".into(), transport: Transport::Consume(ConsumePolicy { prefetch: 1, idempotent }) })
-            .expect("edit");
+        s.apply(&Edit::SetTransport {
+            link: "payments-workers".into(),
+            transport: Transport::Consume(ConsumePolicy { prefetch: 1, idempotent }),
+        })
+        .expect("edit");
         s.run_until(20 * SECOND).expect("runs");
         let m = &s.metrics().nodes[2];
         (m.duplicates_processed, m.duplicates_suppressed)
@@ -90,21 +97,35 @@ fn idempotency_switched_on_suppresses_duplicates() {
 #[test]
 fn bad_edits_are_errors_naming_the_problem() {
     let mut s = sim("order-flow");
-    let e = s.apply(&Edit::SetTransport { link: "nope".into(), transport: Transport::Enqueue }).expect_err("unknown link");
+    let e =
+        s.apply(&Edit::SetTransport { link: "nope".into(), transport: Transport::Enqueue }).expect_err("unknown link");
     assert!(reason(e).contains("unknown link id 'nope'"));
-    let e = s.apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::Enqueue }).expect_err("type change");
+    let e = s
+        .apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::Enqueue })
+        .expect_err("type change");
     assert!(reason(e).contains("transport type cannot change"));
     let bad = SyncPolicy { timeout_ms: Some(-1.0), ..SyncPolicy::default() };
-    let e = s.apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::RequestResponse(bad) }).expect_err("bad timeout");
+    let e = s
+        .apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::RequestResponse(bad) })
+        .expect_err("bad timeout");
     assert!(reason(e).starts_with("$.transport.timeout_ms"));
     let e = s.apply(&Edit::SetQueue { node: "pricing".into(), spec: QueueSpec::default() }).expect_err("not a queue");
     assert!(reason(e).contains("'pricing' is not a queue"));
-    let e = s.apply(&Edit::SetService { node: "payments".into(), spec: ServiceSpec::default() }).expect_err("not a service");
+    let e = s
+        .apply(&Edit::SetService { node: "payments".into(), spec: ServiceSpec::default() })
+        .expect_err("not a service");
     assert!(reason(e).contains("not a service"));
-    let e = s.apply(&Edit::SetService { node: "pricing".into(), spec: ServiceSpec { replicas: 0, ..ServiceSpec::default() } }).expect_err("zero");
+    let e = s
+        .apply(&Edit::SetService {
+            node: "pricing".into(),
+            spec: ServiceSpec { replicas: 0, ..ServiceSpec::default() },
+        })
+        .expect_err("zero");
     assert!(reason(e).contains("replicas"));
     let ghost = Fault { target: "ghost".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Crash };
-    assert!(reason(s.apply(&Edit::ApplyFault { fault: ghost }).expect_err("unknown")).contains("unknown node id 'ghost'"));
+    assert!(
+        reason(s.apply(&Edit::ApplyFault { fault: ghost }).expect_err("unknown")).contains("unknown node id 'ghost'")
+    );
     assert!(s.apply(&Edit::ClearFault { index: 99 }).is_err());
     let e = s.run_until(0).and_then(|_| {
         s.run_until(SECOND)?;
@@ -114,14 +135,22 @@ fn bad_edits_are_errors_naming_the_problem() {
 }
 
 fn every_kind_of_edit() -> Vec<Edit> {
-    let slow = Fault { target: "pricing".into(), at_ms: 0.0, until_ms: Some(9_000.0), effect: FaultEffect::Slow { factor: 5.0 } };
+    let slow = Fault {
+        target: "pricing".into(),
+        at_ms: 0.0,
+        until_ms: Some(9_000.0),
+        effect: FaultEffect::Slow { factor: 5.0 },
+    };
     let policy = SyncPolicy { timeout_ms: Some(250.0), fallback: true, ..SyncPolicy::default() };
     vec![
         Edit::ApplyFault { fault: slow },
         Edit::ClearFault { index: 0 },
         Edit::SetTransport { link: "api-inventory".into(), transport: Transport::RequestResponse(policy) },
         Edit::SetService { node: "pricing".into(), spec: ServiceSpec { replicas: 3, ..ServiceSpec::default() } },
-        Edit::SetQueue { node: "payments".into(), spec: QueueSpec { visibility_timeout_ms: 500.0, max_receive_count: Some(2) } },
+        Edit::SetQueue {
+            node: "payments".into(),
+            spec: QueueSpec { visibility_timeout_ms: 500.0, max_receive_count: Some(2) },
+        },
         Edit::MoveNode { node: "pricing".into(), position: Position { x: 12.5, y: -3.0 } },
         Edit::RenameNode { node: "pricing".into(), label: "Prices".into() },
     ]
@@ -153,7 +182,10 @@ fn a_rejected_edit_changes_nothing() {
         Edit::RenameNode { node: "pricing".into(), label: "x".repeat(500) },
         Edit::RenameNode { node: "ghost".into(), label: "Ghost".into() },
         Edit::SetService { node: "pricing".into(), spec: ServiceSpec { concurrency: 0, ..ServiceSpec::default() } },
-        Edit::SetQueue { node: "payments".into(), spec: QueueSpec { visibility_timeout_ms: 0.0001, max_receive_count: None } },
+        Edit::SetQueue {
+            node: "payments".into(),
+            spec: QueueSpec { visibility_timeout_ms: 0.0001, max_receive_count: None },
+        },
         Edit::ClearFault { index: 7 },
         Edit::SetTransport { link: "api-inventory".into(), transport: Transport::Enqueue },
         // Ten attempts at each of two hops multiplies past the fan-out limit? No: it is
@@ -161,7 +193,13 @@ fn a_rejected_edit_changes_nothing() {
         Edit::SetTransport {
             link: "api-inventory".into(),
             transport: Transport::RequestResponse(SyncPolicy {
-                retry: Some(RetryPolicy { max_attempts: 99, base_ms: 1.0, cap_ms: 2.0, jitter: Jitter::Full, budget: None }),
+                retry: Some(RetryPolicy {
+                    max_attempts: 99,
+                    base_ms: 1.0,
+                    cap_ms: 2.0,
+                    jitter: Jitter::Full,
+                    budget: None,
+                }),
                 ..SyncPolicy::default()
             }),
         },

@@ -57,7 +57,11 @@ fn durations_that_would_round_to_zero_are_rejected() {
     assert!(has(&ps, "$.nodes[1].kind.restart_ms", "0, or at least 0.001 ms"), "{ps:?}");
     assert!(has(&ps, "$.links[0].latency.ms", "at least 0.001 ms"), "{ps:?}");
     // Zero stays allowed where it makes sense: an instant link, an instant restart.
-    let v = scenario(vec![queue("q"), service("w", json!({ "restart_ms": 0 }))], vec![link("l", "q", "w", "consume", 0.0)], vec![]);
+    let v = scenario(
+        vec![queue("q"), service("w", json!({ "restart_ms": 0 }))],
+        vec![link("l", "q", "w", "consume", 0.0)],
+        vec![],
+    );
     assert!(problems(&v).is_empty(), "{:?}", problems(&v));
     let mut v = v;
     v["nodes"][1]["kind"]["restart_ms"] = json!(1e300);
@@ -140,19 +144,30 @@ fn every_list_and_string_has_a_limit() {
     let many_nodes: Vec<Value> = (0..MAX_NODES + 1).map(|i| queue(&format!("q{i}"))).collect();
     assert!(has(&problems(&scenario(many_nodes, vec![], vec![])), "$.nodes", "at most 1000"));
     let sources: Vec<Value> = (0..MAX_SOURCES + 1)
-        .map(|i| json!({ "id": format!("s{i}"), "target": "q", "arrival": { "type": "burst", "at_ms": 0, "count": 1 } }))
+        .map(
+            |i| json!({ "id": format!("s{i}"), "target": "q", "arrival": { "type": "burst", "at_ms": 0, "count": 1 } }),
+        )
         .collect();
     assert!(has(&problems(&scenario(vec![queue("q")], vec![], sources)), "$.sources", "at most"));
     let links: Vec<Value> = (0..MAX_LINKS + 1).map(|i| link(&format!("l{i}"), "q", "w", "consume", 1.0)).collect();
     assert!(has(&problems(&scenario(vec![queue("q"), service("w", json!({}))], links, vec![])), "$.links", "at most"));
     let mut v = scenario(vec![queue("q")], vec![], vec![]);
-    v["faults"] = Value::Array((0..MAX_FAULTS + 1).map(|_| json!({ "target": "q", "effect": { "type": "crash" } })).collect());
+    v["faults"] =
+        Value::Array((0..MAX_FAULTS + 1).map(|_| json!({ "target": "q", "effect": { "type": "crash" } })).collect());
     assert!(has(&problems(&v), "$.faults", "at most"));
     let points: Vec<Value> = (0..MAX_EMPIRICAL_POINTS + 1).map(|i| json!({ "ms": i, "weight": 1 })).collect();
-    let v = scenario(vec![service("w", json!({ "processing": { "type": "empirical", "points": points } }))], vec![], vec![]);
+    let v = scenario(
+        vec![service("w", json!({ "processing": { "type": "empirical", "points": points } }))],
+        vec![],
+        vec![],
+    );
     assert!(has(&problems(&v), "$.nodes[0].kind.processing.points", "at most"));
     let burst = json!({ "id": "b", "target": "q", "arrival": { "type": "burst", "at_ms": 0, "count": 1_000_000 } });
-    assert!(has(&problems(&scenario(vec![queue("q")], vec![], vec![burst])), "$.sources[0].arrival.count", "between 1 and"));
+    assert!(has(
+        &problems(&scenario(vec![queue("q")], vec![], vec![burst])),
+        "$.sources[0].arrival.count",
+        "between 1 and"
+    ));
     let mut v = scenario(vec![queue("q")], vec![], vec![]);
     v["description"] = json!("d".repeat(MAX_DESCRIPTION_CHARS + 1));
     v["nodes"][0]["label"] = json!("l".repeat(MAX_LABEL_CHARS + 1));
@@ -217,8 +232,16 @@ fn messages_that_circulate_without_end_stop_at_the_rate_guard() {
     let mut q = queue("q");
     q["kind"]["visibility_timeout_ms"] = json!(40);
     let v = scenario(
-        vec![q, service("w", json!({ "error_rate": 0.05, "replicas": 2 })), json!({ "id": "c", "label": "c", "kind": { "type": "client" } })],
-        vec![link("take", "q", "w", "consume", 0.0), link("back", "w", "q", "enqueue", 0.0), link("in", "c", "q", "enqueue", 0.0)],
+        vec![
+            q,
+            service("w", json!({ "error_rate": 0.05, "replicas": 2 })),
+            json!({ "id": "c", "label": "c", "kind": { "type": "client" } }),
+        ],
+        vec![
+            link("take", "q", "w", "consume", 0.0),
+            link("back", "w", "q", "enqueue", 0.0),
+            link("in", "c", "q", "enqueue", 0.0),
+        ],
         vec![json!({ "id": "users", "target": "c", "arrival": { "type": "poisson", "rate_per_s": 60 } })],
     );
     let s = parse_scenario(&v.to_string()).expect("valid");

@@ -8,10 +8,10 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use patchbay::engine::report::Report;
-use patchbay::engine::trace::{write_events, TraceHeader};
 use patchbay::engine::edit::parse_timed_edits;
+use patchbay::engine::report::Report;
 use patchbay::engine::time::ms_to_micros;
+use patchbay::engine::trace::{write_events, TraceHeader};
 use patchbay::engine::{parse_scenario, presets, Scenario, Simulation, TimedEdit, SECOND};
 
 const HELP: &str = "\
@@ -106,20 +106,25 @@ struct RunOptions {
 }
 
 fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
-    let mut opts = RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, edits: None, json: false };
+    let mut opts =
+        RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, edits: None, json: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::new(format!("run: {name} needs a value")));
+        let mut value =
+            |name: &str| it.next().cloned().ok_or_else(|| Failure::new(format!("run: {name} needs a value")));
         match a.as_str() {
             "--seed" => {
                 let v = value("--seed")?;
-                opts.seed = Some(v.parse().map_err(|_| Failure::new(format!("run: --seed: '{v}' is not a whole number")))?);
+                opts.seed =
+                    Some(v.parse().map_err(|_| Failure::new(format!("run: --seed: '{v}' is not a whole number")))?);
             }
             "--until" => {
                 let v = value("--until")?;
                 let s: f64 = v.parse().map_err(|_| Failure::new(format!("run: --until: '{v}' is not a number")))?;
                 if !s.is_finite() || s <= 0.0 || s > 1e7 {
-                    return Err(Failure::new(format!("run: --until: {v} must be above 0 and at most 10000000 seconds")));
+                    return Err(Failure::new(format!(
+                        "run: --until: {v} must be above 0 and at most 10000000 seconds"
+                    )));
                 }
                 opts.until_s = s;
             }
@@ -139,10 +144,9 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
 
 /// Runs to `t`; a guard stopping the run is exit status 3.
 fn run_to(sim: &mut Simulation, t: u64) -> Result<(), Failure> {
-    sim.run_until(t).map(|_| ()).map_err(|e| Failure {
-        code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 },
-        msg: format!("run: {e}"),
-    })
+    sim.run_until(t)
+        .map(|_| ())
+        .map_err(|e| Failure { code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 }, msg: format!("run: {e}") })
 }
 
 fn load_edits(path: &str) -> Result<Vec<TimedEdit>, Failure> {
@@ -304,6 +308,7 @@ fn print_summary(r: &Report) {
             );
         }
     }
+    print_streams(r);
     println!(
         "engine: {} events in {:.3} s wall ({:.0} events/s) · trace {}",
         r.engine.events,
@@ -311,4 +316,62 @@ fn print_summary(r: &Report) {
         r.engine.events_per_s.unwrap_or(0.0),
         r.trace_hash.as_deref().unwrap_or("-")
     );
+}
+
+/// Logs, consumer groups and append links (type 4), when the scenario has any.
+fn print_streams(r: &Report) {
+    if !r.logs.is_empty() {
+        println!("logs:");
+        for l in &r.logs {
+            let m = &l.metrics;
+            let offsets: Vec<String> = m.start.iter().zip(&m.end).map(|(s, e)| format!("{s}..{e}")).collect();
+            println!(
+                "  {:<20} appended {} · expired {} · partitions {}",
+                l.id,
+                m.appended,
+                m.expired,
+                offsets.join(" ")
+            );
+        }
+    }
+    if !r.groups.is_empty() {
+        println!("consumer groups:");
+        for g in &r.groups {
+            let m = &g.metrics;
+            let by_cause = |map: &std::collections::BTreeMap<&str, u64>| {
+                map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+            };
+            println!(
+                "  {:<20} processed {} · failed {} · lag {:?} records · duplicates {} ({}; {} suppressed) · lost {} ({}) · rebalances {} · replays {}",
+                g.id,
+                m.processed,
+                m.failed,
+                g.lag_records,
+                m.duplicates_total(),
+                by_cause(&m.duplicates),
+                m.duplicates_suppressed,
+                m.lost_total(),
+                by_cause(&m.lost),
+                m.rebalances,
+                m.replays
+            );
+        }
+    }
+    if !r.publishes.is_empty() {
+        println!("appends:");
+        for p in &r.publishes {
+            let m = &p.metrics;
+            let how = if p.outbox { "outbox" } else { "dual write" };
+            println!(
+                "  {:<20} {how} · publish failed {} ({} stored anyway) · events lost {} · outbox backlog {} (max {}) · relay delay p99 {:.1} ms",
+                p.id,
+                m.publish_failed,
+                m.publish_failed_stored,
+                m.events_lost,
+                m.outbox_backlog,
+                m.outbox_max_backlog,
+                m.relay_delay.summary().p99_ms
+            );
+        }
+    }
 }

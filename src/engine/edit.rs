@@ -59,6 +59,30 @@ pub enum Edit {
         /// The new label.
         label: String,
     },
+    /// Moves a consumer group's committed position (Kafka's
+    /// `kafka-consumer-groups --reset-offsets`): its members stop for a
+    /// rebalance, and every partition restarts from the new position.
+    ResetGroup {
+        /// The read link (the group).
+        link: String,
+        /// Where to.
+        to: ResetTo,
+    },
+}
+
+/// Where [`Edit::ResetGroup`] moves a group, in every partition.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ResetTo {
+    /// The oldest record still kept.
+    Earliest,
+    /// The end of the log: skip everything not yet read.
+    Latest,
+    /// This offset, clamped to what the partition keeps.
+    Offset(u64),
+    /// The first record appended at or after this simulated time (ms):
+    /// "replay from 10:00".
+    TimeMs(f64),
 }
 
 /// What applying an edit produced.
@@ -90,9 +114,8 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
         return Err(ScenarioError::new("$", "the edit list is too large"));
     }
     let mut de = serde_json::Deserializer::from_str(json);
-    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string())
-    })?;
+    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string()))?;
     de.end().map_err(|e| ScenarioError::new("$", format!("unexpected text after the list: {e}")))?;
     if edits.len() > MAX_TIMED_EDITS {
         return Err(ScenarioError::new("$", format!("{} edits; at most {MAX_TIMED_EDITS} are allowed", edits.len())));

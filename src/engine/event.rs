@@ -79,6 +79,47 @@ impl Reason {
     }
 }
 
+/// Why a consumer group processed a record twice, or never processed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamCause {
+    /// A member crashed after processing records it had not committed: the
+    /// next owner starts again from the last commit.
+    CrashReplay,
+    /// A member crashed after committing records it had not processed
+    /// (commit before processing): nobody processes them.
+    AtMostOnceCrash,
+    /// Records deleted by retention before the group read them.
+    Retention,
+    /// The group's position was reset by hand (backwards: replayed; forwards: skipped).
+    Reset,
+    /// The outbox relay published a record again because the log's
+    /// confirmation of the first publish was lost.
+    OutboxRepublish,
+}
+
+impl StreamCause {
+    /// Every cause, in report order.
+    pub const ALL: [StreamCause; 5] = [
+        StreamCause::CrashReplay,
+        StreamCause::AtMostOnceCrash,
+        StreamCause::Retention,
+        StreamCause::Reset,
+        StreamCause::OutboxRepublish,
+    ];
+
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            StreamCause::CrashReplay => "crash_replay",
+            StreamCause::AtMostOnceCrash => "at_most_once_crash",
+            StreamCause::Retention => "retention",
+            StreamCause::Reset => "reset",
+            StreamCause::OutboxRepublish => "outbox_republish",
+        }
+    }
+}
+
 /// Where a message ended up. Every message ends in exactly one fate, or is
 /// still in flight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,4 +217,41 @@ pub enum EventKind {
     OrderFinished { corr: CorrId, source: u32, ok: bool, e2e: Micros, budget: Micros },
     /// A message reached its fate (the ledger's record).
     Settled { msg: MsgId, fate: Fate },
+    /// A record was stored in `log` at `offset` of `partition`; `msg` is the
+    /// append message (settled as processed right after), `event` the id of
+    /// the business event it carries (the same for every republish).
+    Appended { msg: MsgId, log: NodeIx, partition: u32, offset: u64, event: MsgId, corr: CorrId },
+    /// A publish to a log failed after the service's own commit. `stored`:
+    /// the log kept the record and only the confirmation was lost.
+    /// `outbox`: the relay published it (the row stays and is retried);
+    /// otherwise a dual write, and an unstored event is lost for good.
+    PublishFailed { msg: MsgId, link: LinkIx, event: MsgId, stored: bool, outbox: bool },
+    /// A service wrote an event into its outbox table (same transaction as its work).
+    OutboxWritten { node: NodeIx, link: LinkIx, event: MsgId, backlog: u32 },
+    /// The relay's publish of an outbox row was confirmed and the row is done,
+    /// `delay` after it was written.
+    OutboxRelayed { node: NodeIx, link: LinkIx, event: MsgId, delay: Micros, backlog: u32 },
+    /// An outbox was full: the row was not written and its event is lost.
+    OutboxOverflow { node: NodeIx, link: LinkIx, event: MsgId },
+    /// Retention deleted `count` records of a partition; its first offset is now `start`.
+    RecordsExpired { log: NodeIx, partition: u32, start: u64, count: u64 },
+    /// A group member (instance `replica` of the read link's service) polled
+    /// `count` records of a partition from offset `from`; their messages are
+    /// `first_msg`, `first_msg + 1`, … (each also has a `Sent`).
+    Polled { link: LinkIx, replica: u32, partition: u32, from: u64, count: u32, first_msg: MsgId },
+    /// A member finished a record (`ok`: processed; else its processing failed and it is skipped).
+    RecordProcessed { msg: MsgId, link: LinkIx, partition: u32, offset: u64, ok: bool },
+    /// A group processed a record it had processed before (`suppressed`: an
+    /// idempotent consumer recognised it and skipped its effects).
+    RecordDuplicate { msg: MsgId, link: LinkIx, partition: u32, offset: u64, cause: StreamCause, suppressed: bool },
+    /// A group will never process `count` records of a partition from offset `from`.
+    RecordsLost { link: LinkIx, partition: u32, from: u64, count: u64, cause: StreamCause },
+    /// A group committed its position in a partition.
+    OffsetCommitted { link: LinkIx, partition: u32, offset: u64 },
+    /// A group's members all stopped for a rebalance (eager protocol).
+    RebalanceStarted { link: LinkIx, generation: u32 },
+    /// A rebalance ended: partitions are assigned across `members` live members.
+    RebalanceDone { link: LinkIx, generation: u32, members: u32 },
+    /// A group's position in a partition moved from `from` to `to` (a replay when it moves back).
+    PositionMoved { link: LinkIx, partition: u32, from: u64, to: u64 },
 }

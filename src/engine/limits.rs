@@ -57,3 +57,19 @@ pub const MAX_EVENTS_PER_SIMULATED_SECOND: u64 = 50_000_000;
 /// run stops with an error: about 150 bytes each, so roughly 75 MB at the
 /// cap, far below a browser tab's memory.
 pub const MAX_LIVE_MESSAGES: usize = 500_000;
+/// Partitions of one log (Kafka allows thousands; a lesson needs a handful).
+pub const MAX_LOG_PARTITIONS: u32 = 64;
+/// Partitions over all logs of a scenario: with [`MAX_RECORDS_PER_PARTITION`]
+/// this bounds the records kept (24 bytes each: about 60 MB at the cap).
+pub const MAX_TOTAL_PARTITIONS: u32 = 256;
+/// Records one partition keeps at most, whatever its retention: the oldest
+/// are deleted first, like retention by size.
+pub const MAX_RECORDS_PER_PARTITION: u32 = 10_000;
+/// Records one poll may return (`max_poll_records`).
+pub const MAX_POLL_RECORDS: u32 = 10_000;
+/// Consumer groups (read links) of one log.
+pub const MAX_GROUPS_PER_LOG: usize = 64;
+/// Rows one outbox keeps waiting for its relay. A row past the cap is not
+/// written and its event is counted lost (`outbox_overflow`): memory stays
+/// bounded even when the relay can never publish.
+pub const MAX_OUTBOX_ROWS: usize = 500_000;

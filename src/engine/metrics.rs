@@ -4,14 +4,17 @@
 //! This file folds what every type shares (orders, nodes and their worker
 //! pools, the wire); each type folds its own events in its own file:
 //! `metrics/request_response.rs` (calls, retries, breakers) and
-//! `metrics/queue.rs` (depth, age, redelivery, dead letters). Metrics
+//! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
+//! `metrics/stream.rs` (offsets, lag, duplicates and losses, outbox). Metrics
 //! serialise (serde), and the run report is built from them.
 
 mod queue;
 mod request_response;
+mod stream;
 
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
+pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
 
 use std::collections::VecDeque;
 
@@ -140,6 +143,12 @@ pub struct Metrics {
     pub links: Vec<LinkMetrics>,
     /// Per node (only queue nodes are non-empty).
     pub queues: Vec<QueueMetrics>,
+    /// Per node (only log nodes are non-empty).
+    pub logs: Vec<LogMetrics>,
+    /// Per link (only read links, the consumer groups, are non-empty).
+    pub groups: Vec<GroupMetrics>,
+    /// Per link (only append links count anything).
+    pub publishes: Vec<PublishMetrics>,
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
@@ -159,7 +168,11 @@ impl Metrics {
                 ..NodeMetrics::default()
             })
             .collect();
+        let (logs, groups, publishes) = stream::shape(s);
         Metrics {
+            logs,
+            groups,
+            publishes,
             nodes,
             links: s.links.iter().map(|_| LinkMetrics::default()).collect(),
             queues: s.nodes.iter().map(|_| QueueMetrics::default()).collect(),
@@ -261,6 +274,20 @@ impl Metrics {
                 }
             }
             EventKind::Lost { link, .. } => self.links[link as usize].dropped += 1,
+            EventKind::Appended { .. }
+            | EventKind::PublishFailed { .. }
+            | EventKind::OutboxWritten { .. }
+            | EventKind::OutboxRelayed { .. }
+            | EventKind::OutboxOverflow { .. }
+            | EventKind::RecordsExpired { .. }
+            | EventKind::Polled { .. }
+            | EventKind::RecordProcessed { .. }
+            | EventKind::RecordDuplicate { .. }
+            | EventKind::RecordsLost { .. }
+            | EventKind::OffsetCommitted { .. }
+            | EventKind::RebalanceStarted { .. }
+            | EventKind::RebalanceDone { .. }
+            | EventKind::PositionMoved { .. } => self.observe_stream(t, kind),
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
             | EventKind::ReplicaRestarted { .. }

@@ -4,7 +4,8 @@
 //! CLI all take names from here, so a new type is added in one row.
 //!
 //! Each type's settings, defaults and validation live in its own file:
-//! [`request_response`] (type 1) and [`queue`] (type 2); clients in
+//! [`request_response`] (type 1), [`queue`] (type 2) and [`stream`]
+//! (type 4); clients in
 //! [`client`]. Runtime behaviour lives beside the simulation core
 //! (`sim/call.rs`, `sim/queue.rs`).
 //!
@@ -15,6 +16,7 @@
 pub mod client;
 pub mod queue;
 pub mod request_response;
+pub mod stream;
 
 use super::scenario::{NodeKind, Transport};
 
@@ -42,6 +44,8 @@ pub enum FlightShape {
     Circle,
     /// A message for a queue, or delivered from one: a diamond.
     Diamond,
+    /// A record appended to a log, or polled from one: a small square.
+    Square,
 }
 
 /// The look of each node kind.
@@ -50,6 +54,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Client(_) => CLIENT,
         NodeKind::Service(_) => SERVICE,
         NodeKind::Queue(_) => QUEUE,
+        NodeKind::Log(_) => LOG,
     }
 }
 
@@ -59,12 +64,18 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::RequestResponse(_) => REQUEST_RESPONSE,
         Transport::Enqueue => ENQUEUE,
         Transport::Consume(_) => CONSUME,
+        Transport::Append(_) => APPEND,
+        Transport::Read(_) => READ,
     }
 }
 
 const CLIENT: Look = Look { key: "client", word: "client", glyph: "◌", css: "client", flight: FlightShape::None };
 const SERVICE: Look = Look { key: "service", word: "service", glyph: "▣", css: "service", flight: FlightShape::None };
 const QUEUE: Look = Look { key: "queue", word: "queue", glyph: "☰", css: "queue", flight: FlightShape::None };
+const LOG: Look = Look { key: "log", word: "event log", glyph: "▤", css: "log", flight: FlightShape::None };
+const APPEND: Look =
+    Look { key: "append", word: "append to log", glyph: "⤓", css: "append", flight: FlightShape::Square };
+const READ: Look = Look { key: "read", word: "consumer group", glyph: "⇶", css: "read", flight: FlightShape::Square };
 const REQUEST_RESPONSE: Look = Look {
     key: "request_response",
     word: "request-response call",
@@ -72,14 +83,17 @@ const REQUEST_RESPONSE: Look = Look {
     css: "sync",
     flight: FlightShape::Circle,
 };
-const ENQUEUE: Look = Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
+const ENQUEUE: Look =
+    Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::scenario::{ClientSpec, ConsumePolicy, QueueSpec, ServiceSpec, SyncPolicy};
+    use crate::engine::scenario::{
+        AppendPolicy, ClientSpec, ConsumePolicy, LogSpec, QueueSpec, ReadPolicy, ServiceSpec, SyncPolicy,
+    };
 
     #[test]
     fn keys_are_the_scenario_format_tags_and_all_names_differ() {
@@ -87,9 +101,15 @@ mod tests {
             NodeKind::Client(ClientSpec::default()),
             NodeKind::Service(ServiceSpec::default()),
             NodeKind::Queue(QueueSpec::default()),
+            NodeKind::Log(LogSpec::default()),
         ];
-        let transports =
-            [Transport::RequestResponse(SyncPolicy::default()), Transport::Enqueue, Transport::Consume(ConsumePolicy::default())];
+        let transports = [
+            Transport::RequestResponse(SyncPolicy::default()),
+            Transport::Enqueue,
+            Transport::Consume(ConsumePolicy::default()),
+            Transport::Append(AppendPolicy::default()),
+            Transport::Read(ReadPolicy::default()),
+        ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {
             looks.push((node_look(k), serde_json::to_value(k).expect("serialises")["type"].to_string()));

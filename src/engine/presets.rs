@@ -1,8 +1,8 @@
 //! Built-in scenarios, one JSON file each under `presets/`: they double as
 //! examples of the scenario format.
 
-use super::scenario::Scenario;
 use super::parse::parse_scenario_quietly;
+use super::scenario::Scenario;
 
 /// Names and JSON texts of the built-in scenarios; the first is the default.
 pub const PRESETS: &[(&str, &str)] = &[
@@ -17,6 +17,11 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("competing-consumers-4", include_str!("presets/competing-consumers-4.json")),
     ("mmc", include_str!("presets/mmc.json")),
     ("stress-2000", include_str!("presets/stress-2000.json")),
+    ("commit-before", include_str!("presets/commit-before.json")),
+    ("commit-after", include_str!("presets/commit-after.json")),
+    ("stream-replay", include_str!("presets/stream-replay.json")),
+    ("dual-write", include_str!("presets/dual-write.json")),
+    ("dual-write-outbox", include_str!("presets/dual-write-outbox.json")),
 ];
 
 /// The default scenario's name: the richest order flow.

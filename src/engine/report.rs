@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::ledger::Ledger;
-use super::metrics::{LinkMetrics, Metrics, NodeMetrics, OrderMetrics, QueueMetrics};
+use super::metrics::{
+    GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics, QueueMetrics,
+};
 use super::patterns::transport_look;
 use super::scenario::{NodeKind, Scenario, Transport};
 use super::sim::Simulation;
@@ -50,6 +52,46 @@ pub struct QueueReport {
     pub metrics: QueueMetrics,
     /// Age of the oldest visible message at the end (ms).
     pub oldest_age_ms: f64,
+}
+
+/// One log: its offsets and counters.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogReport {
+    /// Node id.
+    pub id: String,
+    /// Appended and expired records, each partition's start and end offsets.
+    #[serde(flatten)]
+    pub metrics: LogMetrics,
+}
+
+/// One consumer group (read link): its offsets, lag, duplicates and losses.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupReport {
+    /// The read link's id.
+    pub id: String,
+    /// The log it reads.
+    pub log: String,
+    /// The consuming service.
+    pub service: String,
+    /// Committed and processed offsets, duplicates and losses by cause, rebalances.
+    #[serde(flatten)]
+    pub metrics: GroupMetrics,
+    /// Per partition at the end: records from the committed offset to the log's end.
+    pub lag_records: Vec<u64>,
+    /// Per partition at the end: how long the first of those records has waited (ms).
+    pub lag_ms: Vec<f64>,
+}
+
+/// One append link: failed publishes and the outbox.
+#[derive(Clone, Debug, Serialize)]
+pub struct PublishReport {
+    /// The append link's id.
+    pub id: String,
+    /// Whether it publishes through a transactional outbox.
+    pub outbox: bool,
+    /// Publish failures, events lost, outbox backlog and relay delay.
+    #[serde(flatten)]
+    pub metrics: PublishMetrics,
 }
 
 /// How much of the latency budget each hop used.
@@ -99,6 +141,12 @@ pub struct Report {
     pub links: Vec<LinkReport>,
     /// Queues in scenario order.
     pub queues: Vec<QueueReport>,
+    /// Logs in scenario order.
+    pub logs: Vec<LogReport>,
+    /// Consumer groups (read links) in scenario order.
+    pub groups: Vec<GroupReport>,
+    /// Append links in scenario order.
+    pub publishes: Vec<PublishReport>,
     /// Engine counters.
     pub engine: EngineReport,
     /// Trace hash, when it was enabled.
@@ -121,6 +169,9 @@ impl Report {
             services: services(s, m, now),
             links: links(s, m, now),
             queues: queues(s, m, now),
+            logs: logs(s, m),
+            groups: groups(sim),
+            publishes: publishes(s, m),
             engine: EngineReport {
                 simulated_s: now as f64 / 1e6,
                 timers: sim.timers_fired(),
@@ -164,7 +215,51 @@ fn queues(s: &Scenario, m: &Metrics, now: Micros) -> Vec<QueueReport> {
         .iter()
         .zip(&m.queues)
         .filter(|(n, _)| n.kind.queue().is_some())
-        .map(|(n, q)| QueueReport { id: n.id.clone(), metrics: q.clone(), oldest_age_ms: micros_to_ms(q.oldest_age(now)) })
+        .map(|(n, q)| QueueReport {
+            id: n.id.clone(),
+            metrics: q.clone(),
+            oldest_age_ms: micros_to_ms(q.oldest_age(now)),
+        })
+        .collect()
+}
+
+fn logs(s: &Scenario, m: &Metrics) -> Vec<LogReport> {
+    s.nodes
+        .iter()
+        .zip(&m.logs)
+        .filter(|(n, _)| n.kind.log().is_some())
+        .map(|(n, l)| LogReport { id: n.id.clone(), metrics: l.clone() })
+        .collect()
+}
+
+fn groups(sim: &Simulation) -> Vec<GroupReport> {
+    let s = sim.scenario();
+    s.links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.transport.read_policy().is_some())
+        .map(|(i, l)| {
+            let lag = sim.group_lag(i);
+            GroupReport {
+                id: l.id.clone(),
+                log: l.from.clone(),
+                service: l.to.clone(),
+                metrics: sim.metrics().groups[i].clone(),
+                lag_records: lag.iter().map(|(n, _)| *n).collect(),
+                lag_ms: lag.iter().map(|(_, t)| micros_to_ms(*t)).collect(),
+            }
+        })
+        .collect()
+}
+
+fn publishes(s: &Scenario, m: &Metrics) -> Vec<PublishReport> {
+    s.links
+        .iter()
+        .zip(&m.publishes)
+        .filter_map(|(l, p)| {
+            let a = l.transport.append_policy()?;
+            Some(PublishReport { id: l.id.clone(), outbox: a.outbox.is_some(), metrics: p.clone() })
+        })
         .collect()
 }
 

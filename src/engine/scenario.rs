@@ -11,6 +11,7 @@ use super::dist::Dist;
 pub use super::patterns::client::ClientSpec;
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
+pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 
 /// The scenario format version this engine reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,6 +79,8 @@ pub enum NodeKind {
     Service(ServiceSpec),
     /// A message queue with SQS-style visibility timeout and redrive to a dead-letter queue.
     Queue(QueueSpec),
+    /// An append-only log split into partitions (Kafka-style), read by consumer groups.
+    Log(LogSpec),
 }
 
 /// Settings of a service.
@@ -144,6 +147,10 @@ pub enum Transport {
     Enqueue,
     /// Type 2, consumer side: the target service's instances compete for the queue's messages.
     Consume(ConsumePolicy),
+    /// Type 4, producer side: append a record to a log (keyed by the order) and carry on.
+    Append(AppendPolicy),
+    /// Type 4, consumer side: a consumer group reading a log; its members are the target's instances.
+    Read(ReadPolicy),
 }
 
 /// A traffic source: work entering the system at a node.
@@ -238,6 +245,16 @@ pub enum FaultEffect {
         #[serde(default)]
         count: Option<u32>,
     },
+    /// Service: its publishes to logs fail after its own database commit.
+    PublishFailsAfterCommit {
+        /// Share of publishes that fail, 0 to 1.
+        #[serde(default = "one_f64")]
+        probability: f64,
+        /// Of the failed publishes, the share the log had stored before the
+        /// confirmation was lost, 0 to 1 (the producer cannot tell them apart).
+        #[serde(default)]
+        stored_share: f64,
+    },
     /// Link: messages sent on it are lost.
     Partition,
     /// Link: messages take this much longer (ms).
@@ -262,6 +279,7 @@ impl FaultEffect {
             FaultEffect::ErrorRate { .. } => "error_rate",
             FaultEffect::Hang => "hang",
             FaultEffect::Poison { .. } => "poison",
+            FaultEffect::PublishFailsAfterCommit { .. } => "publish_fails_after_commit",
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
         }
@@ -273,7 +291,7 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) => None,
         }
     }
 
@@ -281,7 +299,15 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Log(_) => None,
+        }
+    }
+
+    /// A log's settings.
+    pub fn log(&self) -> Option<&LogSpec> {
+        match self {
+            NodeKind::Log(l) => Some(l),
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) => None,
         }
     }
 }
@@ -291,7 +317,7 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) => None,
+            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) => None,
         }
     }
 
@@ -299,7 +325,23 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Append(_) | Transport::Read(_) => None,
+        }
+    }
+
+    /// An append link's settings.
+    pub fn append_policy(&self) -> Option<&AppendPolicy> {
+        match self {
+            Transport::Append(a) => Some(a),
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) => None,
+        }
+    }
+
+    /// A read link's (consumer group's) settings.
+    pub fn read_policy(&self) -> Option<&ReadPolicy> {
+        match self {
+            Transport::Read(r) => Some(r),
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) => None,
         }
     }
 }

@@ -4,7 +4,9 @@
 //! The behaviour of each part lives in its own file: `sim/service.rs`
 //! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
-//! idempotency), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! idempotency), `sim/stream.rs` and `sim/stream/group.rs` (logs, the
+//! outbox, consumer groups), `sim/faults.rs` and `sim/edit.rs` (changes
+//! while running).
 
 mod call;
 mod edit;
@@ -14,9 +16,11 @@ mod queue;
 mod service;
 mod state;
 mod status;
+mod stream;
 mod wire;
 
 pub use status::{LinkStatus, NodeStatus};
+pub use stream::{GroupStatus, LogStatus, PartitionStatus};
 
 pub use edit::FaultStatus;
 
@@ -49,6 +53,12 @@ pub struct Simulation {
     services: Vec<ServiceState>,
     queues: Vec<QueueState>,
     links: Vec<LinkState>,
+    /// Per node: a log's partitions (empty for other kinds).
+    logs: Vec<stream::LogState>,
+    /// Per link: a read link's consumer group (empty for other transports).
+    groups: Vec<stream::GroupState>,
+    /// Per link: an append link's outbox (empty unless it has one).
+    outboxes: Vec<stream::Outbox>,
     msgs: MsgTable<Msg>,
     works: Slab<Work>,
     calls: Slab<Call>,
@@ -94,7 +104,13 @@ impl Simulation {
         let queues = scenario.nodes.iter().map(|_| QueueState::default()).collect();
         let links = scenario.links.iter().map(LinkState::for_link).collect();
         let metrics = Metrics::new(&scenario);
+        let logs = (0..scenario.nodes.len()).map(|i| stream::LogState::for_node(&scenario, i)).collect();
+        let groups = scenario.links.iter().map(|_| stream::GroupState::default()).collect();
+        let outboxes = scenario.links.iter().map(|_| stream::Outbox::default()).collect();
         let mut sim = Simulation {
+            logs,
+            groups,
+            outboxes,
             topo,
             now: 0,
             seq: 0,
@@ -136,6 +152,7 @@ impl Simulation {
         for f in sim.scenario.faults.clone() {
             sim.add_fault(f);
         }
+        sim.schedule_group_joins();
         Ok(sim)
     }
 
@@ -322,6 +339,14 @@ impl Simulation {
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
             Action::FaultStart { fault } => self.fault_start(fault),
             Action::FaultEnd { fault } => self.fault_end(fault),
+            Action::AppendArrive(a) => self.append_arrive(*a),
+            Action::GroupJoin { link } => self.group_join(link),
+            Action::RebalanceDone { link, generation } => self.rebalance_done(link, generation),
+            Action::SessionExpire { link, replica, epoch } => self.session_expire(link, replica, epoch),
+            Action::BatchArrive { link, replica, epoch } => self.batch_arrive(link, replica, epoch),
+            Action::AutoCommit { link, replica, generation } => self.auto_commit(link, replica, generation),
+            Action::PollRetry { link, replica, generation } => self.poll_retry(link, replica, generation),
+            Action::RelayTick { link } => self.relay_tick(link),
         }
     }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::breaker::BreakerState;
-use super::event::{Event, EventKind, Fate, Reason};
+use super::event::{Event, EventKind, Fate, Reason, StreamCause};
 use super::scenario::Scenario;
 use super::time::Micros;
 
@@ -66,6 +66,10 @@ fn opt(o: Option<Micros>, out: &mut impl FnMut(u64)) {
 
 fn reason(r: Reason) -> u64 {
     Reason::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX) as u64
+}
+
+fn cause(c: StreamCause) -> u64 {
+    StreamCause::ALL.iter().position(|x| *x == c).unwrap_or(usize::MAX) as u64
 }
 
 fn breaker(b: BreakerState) -> u64 {
@@ -267,6 +271,92 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(msg);
             out(fate(f));
         }
+        E::Appended { msg, log, partition, offset, event, corr } => {
+            out(31);
+            out(msg);
+            out(pair(log, partition));
+            out(offset);
+            out(event);
+            out(corr);
+        }
+        E::PublishFailed { msg, link, event, stored, outbox } => {
+            out(32);
+            out(msg);
+            out(pair(link, u32::from(stored) | (u32::from(outbox) << 1)));
+            out(event);
+        }
+        E::OutboxWritten { node, link, event, backlog } => {
+            out(33);
+            out(pair(node, link));
+            out(event);
+            out(u64::from(backlog));
+        }
+        E::OutboxRelayed { node, link, event, delay, backlog } => {
+            out(34);
+            out(pair(node, link));
+            out(event);
+            out(delay);
+            out(u64::from(backlog));
+        }
+        E::OutboxOverflow { node, link, event } => {
+            out(35);
+            out(pair(node, link));
+            out(event);
+        }
+        E::RecordsExpired { log, partition, start, count } => {
+            out(36);
+            out(pair(log, partition));
+            out(start);
+            out(count);
+        }
+        E::Polled { link, replica, partition, from, count, first_msg } => {
+            out(37);
+            out(pair(link, replica));
+            out(pair(partition, count));
+            out(from);
+            out(first_msg);
+        }
+        E::RecordProcessed { msg, link, partition, offset, ok } => {
+            out(38);
+            out(msg);
+            out(pair(link, partition));
+            out(offset);
+            out(u64::from(ok));
+        }
+        E::RecordDuplicate { msg, link, partition, offset, cause: c, suppressed } => {
+            out(39);
+            out(msg);
+            out(pair(link, partition));
+            out(offset);
+            out((cause(c) << 1) | u64::from(suppressed));
+        }
+        E::RecordsLost { link, partition, from, count, cause: c } => {
+            out(40);
+            out(pair(link, partition));
+            out(from);
+            out(count);
+            out(cause(c));
+        }
+        E::OffsetCommitted { link, partition, offset } => {
+            out(41);
+            out(pair(link, partition));
+            out(offset);
+        }
+        E::RebalanceStarted { link, generation } => {
+            out(42);
+            out(pair(link, generation));
+        }
+        E::RebalanceDone { link, generation, members } => {
+            out(43);
+            out(pair(link, generation));
+            out(u64::from(members));
+        }
+        E::PositionMoved { link, partition, from, to } => {
+            out(44);
+            out(pair(link, partition));
+            out(from);
+            out(to);
+        }
     }
 }
 
@@ -321,7 +411,8 @@ mod tests {
 
     #[test]
     fn every_field_and_the_order_count() {
-        let sent = |msg, corr, parent, link, attempt, arrives| EventKind::Sent { msg, corr, parent, link, attempt, arrives };
+        let sent =
+            |msg, corr, parent, link, attempt, arrives| EventKind::Sent { msg, corr, parent, link, attempt, arrives };
         let base = sent(7, 3, 2, 1, 0, Some(500));
         let variants = [
             sent(8, 3, 2, 1, 0, Some(500)),

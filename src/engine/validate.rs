@@ -120,7 +120,9 @@ pub(crate) fn duration_problem(ms: f64, zero_ok: bool) -> Option<String> {
     }
     if ms_to_micros(ms) == 0 {
         let zero = if zero_ok { "0, or " } else { "" };
-        return Some(format!("must be {zero}at least {MIN_DURATION_MS} ms (1 µs): the clock counts whole microseconds"));
+        return Some(format!(
+            "must be {zero}at least {MIN_DURATION_MS} ms (1 µs): the clock counts whole microseconds"
+        ));
     }
     None
 }
@@ -153,7 +155,15 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             NodeKind::Client(_) => {}
             NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
             NodeKind::Queue(q) => patterns::queue::check_queue(q, &format!("{p}.kind"), v),
+            NodeKind::Log(l) => patterns::stream::check_log(l, &format!("{p}.kind"), v),
         }
+    }
+    let partitions: u64 = s.nodes.iter().filter_map(|n| n.kind.log()).map(|l| u64::from(l.partitions)).sum();
+    if partitions > u64::from(MAX_TOTAL_PARTITIONS) {
+        v.add(
+            "$.nodes",
+            format!("the logs have {partitions} partitions in all; at most {MAX_TOTAL_PARTITIONS} are allowed"),
+        );
     }
     nodes
 }
@@ -178,13 +188,24 @@ fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
 fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
     let mut ids = BTreeSet::new();
     let mut consumers: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, l) in s.links.iter().enumerate() {
         let p = format!("$.links[{i}]");
+        if l.transport.read_policy().is_some() {
+            let n = groups.entry(l.from.as_str()).or_default();
+            *n += 1;
+            if *n == MAX_GROUPS_PER_LOG + 1 {
+                v.add(format!("{p}.from"), format!("log '{}' has more than {MAX_GROUPS_PER_LOG} read links", l.from));
+            }
+        }
         if l.transport.consume_policy().is_some() {
             let n = consumers.entry(l.from.as_str()).or_default();
             *n += 1;
             if *n == MAX_CONSUMERS_PER_QUEUE + 1 {
-                v.add(format!("{p}.from"), format!("queue '{}' has more than {MAX_CONSUMERS_PER_QUEUE} consume links", l.from));
+                v.add(
+                    format!("{p}.from"),
+                    format!("queue '{}' has more than {MAX_CONSUMERS_PER_QUEUE} consume links", l.from),
+                );
             }
         }
         check_id(&l.id, &format!("{p}.id"), v);
@@ -214,6 +235,14 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             Transport::Consume(c) => {
                 patterns::queue::check_consume(c, &tp, v);
                 patterns::queue::consume_ends(&from.kind, &to.kind)
+            }
+            Transport::Append(a) => {
+                patterns::stream::check_append(a, &tp, v);
+                patterns::stream::append_ends(&from.kind, &to.kind)
+            }
+            Transport::Read(r) => {
+                patterns::stream::check_read(r, &tp, v);
+                patterns::stream::read_ends(&from.kind, &to.kind)
             }
         };
         for (end, reason) in ends {
@@ -317,13 +346,16 @@ fn check_sync_fan_out(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             }
         }
     }
-    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(None, |best: Option<(usize, f64)>, (i, c)| {
-        if best.is_none_or(|(_, b)| c > b) {
-            Some((i, c))
-        } else {
-            best
-        }
-    });
+    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(
+        None,
+        |best: Option<(usize, f64)>, (i, c)| {
+            if best.is_none_or(|(_, b)| c > b) {
+                Some((i, c))
+            } else {
+                best
+            }
+        },
+    );
     if let Some((i, c)) = worst.filter(|(_, c)| *c > MAX_CALLS_PER_REQUEST) {
         let id = nodes.get(s.nodes[i].id.as_str()).map_or("?", |n| n.id.as_str());
         v.add(
@@ -343,8 +375,12 @@ fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) 
         if !ids.insert(src.id.as_str()) {
             v.add(format!("{p}.id"), format!("duplicate source id '{}'", src.id));
         }
-        if !nodes.contains_key(src.target.as_str()) {
-            v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target));
+        match nodes.get(src.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target)),
+            Some(n) if n.kind.log().is_some() => {
+                v.add(format!("{p}.target"), "a source cannot target a log: records come from append links")
+            }
+            Some(_) => {}
         }
         match &src.arrival {
             Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
@@ -416,6 +452,14 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
         FaultEffect::Poison { probability, .. } => {
             if !(0.0..=1.0).contains(probability) {
                 v.add(format!("{e}.probability"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::PublishFailsAfterCommit { probability, stored_share } => {
+            if !(0.0..=1.0).contains(probability) {
+                v.add(format!("{e}.probability"), "must be between 0 and 1");
+            }
+            if !(0.0..=1.0).contains(stored_share) {
+                v.add(format!("{e}.stored_share"), "must be between 0 and 1");
             }
         }
         FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition => {}

@@ -90,6 +90,13 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 <p class="region__hint">"Users placing orders. Their outcomes show how far a failure travelled."</p>
             }
             .into_any(),
+            NodeKind::Log(l) => {
+                let text = format!(
+                    "An append-only log with {} partition(s); consumer groups read it at their own pace and can replay it.",
+                    l.partitions
+                );
+                view! { <p class="region__hint">{text}</p> }.into_any()
+            }
             NodeKind::Service(spec) => {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
@@ -130,8 +137,9 @@ fn NodeInspector(index: usize) -> impl IntoView {
             }
             NodeKind::Queue(q) => {
                 let q = q.clone();
-                let original_dlq =
-                    store.original.with_value(|o| o.node(&id).and_then(|n| n.kind.queue()).and_then(|oq| oq.max_receive_count));
+                let original_dlq = store
+                    .original
+                    .with_value(|o| o.node(&id).and_then(|n| n.kind.queue()).and_then(|oq| oq.max_receive_count));
                 let has_dlq = Signal::derive({
                     let q = q.clone();
                     move || q.max_receive_count.is_some()
@@ -256,6 +264,34 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 view! {
                     <h3 class="inspector__heading">"Mitigations"</h3>
                     <Switch label="Idempotent consumer (skip repeats)" testid="switch-idempotent" checked=Signal::derive(move || idem) on_change=cb />
+                }
+                .into_any()
+            }
+            Transport::Read(r) => {
+                let r = r.clone();
+                let idem = r.idempotent;
+                let cb = Callback::new(move |on: bool| {
+                    let mut next = r.clone();
+                    next.idempotent = on;
+                    store.set_transport(&id, Transport::Read(next));
+                });
+                view! {
+                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <Switch label="Idempotent consumer (skip repeats)" testid="switch-idempotent" checked=Signal::derive(move || idem) on_change=cb />
+                }
+                .into_any()
+            }
+            Transport::Append(a) => {
+                let a = a.clone();
+                let outbox = a.outbox.is_some();
+                let cb = Callback::new(move |on: bool| {
+                    let mut next = a.clone();
+                    next.outbox = on.then(crate::engine::scenario::OutboxPolicy::default);
+                    store.set_transport(&id, Transport::Append(next));
+                });
+                view! {
+                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <Switch label="Transactional outbox" testid="switch-outbox" checked=Signal::derive(move || outbox) on_change=cb />
                 }
                 .into_any()
             }

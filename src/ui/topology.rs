@@ -141,6 +141,11 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             let text = move || store.frame.with(|f| format!("{} ok · {} failed", f.orders.1, f.orders.2));
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
+        // Offsets and groups are drawn by the stream page (to come), from `Simulation::log_status`.
+        NodeKind::Log(ref l) => {
+            let text = format!("{} partition{}", l.partitions, if l.partitions == 1 { "" } else { "s" });
+            view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
+        }
     };
     let icon = match node.kind {
         NodeKind::Client(_) => view! {
@@ -165,6 +170,16 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <rect x="-64" y="-24" width="3" height="10"></rect>
                 <rect x="-59" y="-24" width="3" height="10"></rect>
                 <rect x="-54" y="-24" width="3" height="10"></rect>
+            </g>
+        }
+        .into_any(),
+        // A log: a row of cells, appended at the right.
+        NodeKind::Log(_) => view! {
+            <g class="node__icon">
+                <rect x="-69" y="-22" width="4" height="6"></rect>
+                <rect x="-64" y="-22" width="4" height="6"></rect>
+                <rect x="-59" y="-22" width="4" height="6"></rect>
+                <rect x="-54" y="-22" width="4" height="6" opacity="0.5"></rect>
             </g>
         }
         .into_any(),

@@ -70,6 +70,11 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
                 out.push_str(&format!(", {} in the dead-letter queue", s.dead_lettered));
             }
         }
+        // Offsets and groups come from `Simulation::log_status`; the page that draws them is still to come.
+        NodeKind::Log(ref l) => {
+            let unit = if l.partitions == 1 { "partition" } else { "partitions" };
+            out.push_str(&format!(": {} {unit}", l.partitions));
+        }
     }
     for badge in node_badges(s) {
         out.push_str(", ");

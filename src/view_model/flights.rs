@@ -123,7 +123,8 @@ impl Flights {
         let (f, m) = match e.kind {
             EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
                 let kind = match (attempt, self.link_shapes.get(link as usize)) {
-                    (0, Some(FlightShape::Diamond)) => FlightKind::Enqueue,
+                    // Records (squares) travel like queue messages until the stream page draws them.
+                    (0, Some(FlightShape::Diamond | FlightShape::Square)) => FlightKind::Enqueue,
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };
@@ -240,7 +241,9 @@ mod tests {
         assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Delivery));
         // Sends follow their link's look: calls as circles, messages for a queue as diamonds.
         let enqueue_links: Vec<u32> = (0..sim.scenario().links.len() as u32)
-            .filter(|&l| matches!(sim.scenario().links[l as usize].transport, crate::engine::scenario::Transport::Enqueue))
+            .filter(|&l| {
+                matches!(sim.scenario().links[l as usize].transport, crate::engine::scenario::Transport::Enqueue)
+            })
             .collect();
         assert!(flights.flights.iter().any(|f| f.kind == FlightKind::Enqueue));
         for f in flights.flights.iter().filter(|f| matches!(f.kind, FlightKind::Enqueue | FlightKind::Request)) {
@@ -286,7 +289,10 @@ mod tests {
         assert_eq!(flights.flights.len(), 0, "arrived before it could be drawn");
         flights.observe_after(&sent(0, 100), 100, 0);
         assert_eq!(flights.flights.len(), 1);
-        let crash = |t: Micros| Event { t, kind: EventKind::ReplicaCrashed { node: 0, replica: 0, reason: crate::engine::event::Reason::Error } };
+        let crash = |t: Micros| Event {
+            t,
+            kind: EventKind::ReplicaCrashed { node: 0, replica: 0, reason: crate::engine::event::Reason::Error },
+        };
         flights.observe_after(&crash(5), 0, 6);
         assert_eq!(flights.marks().count(), 0, "too old to show");
         for t in 0..(MAX_MARKS as u64 + 3) {

@@ -224,7 +224,9 @@ impl Jump {
         let s = |t: Micros| t / SECOND;
         match self.kind {
             JumpKind::To => (s(self.from), s(now.clamp(self.from, self.target)), s(self.target)),
-            JumpKind::Notable => (0, s(now.saturating_sub(self.from).min(self.target - self.from)), s(self.target - self.from)),
+            JumpKind::Notable => {
+                (0, s(now.saturating_sub(self.from).min(self.target - self.from)), s(self.target - self.from))
+            }
         }
     }
 

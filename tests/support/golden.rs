@@ -24,6 +24,11 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("competing-consumers-4", "a78a172aad1df322"),
     ("mmc", "96fc5f0bad62b0f1"),
     ("stress-2000", "c060f878c0a2e00c"),
+    ("commit-before", "1002035741f38258"),
+    ("commit-after", "dc794e2b503b2518"),
+    ("stream-replay", "032608469d22c229"),
+    ("dual-write", "846a2cd2d966d605"),
+    ("dual-write-outbox", "965cbda12c499d8f"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

@@ -84,7 +84,6 @@ impl LinkMetrics {
     }
 }
 
-
 impl Metrics {
     /// Folds one request-response event in.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]

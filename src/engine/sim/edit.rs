@@ -7,10 +7,10 @@ use super::state::*;
 use super::Simulation;
 use crate::engine::breaker::{Breaker, BreakerState};
 use crate::engine::edit::{Applied, Edit};
-use crate::engine::scenario::Scenario;
 use crate::engine::error::{ScenarioError, SimError};
 use crate::engine::event::EventKind;
 use crate::engine::retry::Budget;
+use crate::engine::scenario::Scenario;
 use crate::engine::scenario::{Fault, NodeKind, QueueSpec, ServiceSpec, Transport};
 use crate::engine::time::micros_to_ms;
 use crate::engine::validate::validate_fault;
@@ -35,7 +35,9 @@ impl Simulation {
         match edit {
             Edit::ApplyFault { fault } => self.apply_fault(fault.clone()).map(Applied::Fault),
             Edit::ClearFault { index } => self.clear_fault(*index).map(|()| Applied::Done),
-            Edit::SetTransport { link, transport } => self.set_transport(link, transport.clone()).map(|()| Applied::Done),
+            Edit::SetTransport { link, transport } => {
+                self.set_transport(link, transport.clone()).map(|()| Applied::Done)
+            }
             Edit::SetService { node, spec } => self.set_service(node, spec.clone()).map(|()| Applied::Done),
             Edit::SetQueue { node, spec } => self.set_queue(node, spec.clone()).map(|()| Applied::Done),
             Edit::MoveNode { node, position } => {
@@ -48,6 +50,7 @@ impl Simulation {
                 self.checked(|s| s.nodes[i].label = label.clone())?;
                 Ok(Applied::Done)
             }
+            Edit::ResetGroup { link, to } => self.reset_group(link, *to).map(|()| Applied::Done),
         }
     }
 
@@ -80,7 +83,11 @@ impl Simulation {
         }
         validate_fault(&self.scenario, &fault, "$.fault")?;
         if self.faults.len() >= crate::engine::limits::MAX_FAULTS {
-            let reason = format!("{} faults already; at most {} are allowed", self.faults.len(), crate::engine::limits::MAX_FAULTS);
+            let reason = format!(
+                "{} faults already; at most {} are allowed",
+                self.faults.len(),
+                crate::engine::limits::MAX_FAULTS
+            );
             return Err(ScenarioError::new("$.fault", reason).into());
         }
         Ok(self.add_fault(fault))
@@ -163,6 +170,7 @@ impl Simulation {
             self.start_next(node, r);
         }
         self.pump_consumers_of(node);
+        self.members_changed(node);
         Ok(())
     }
 

@@ -93,6 +93,14 @@ impl Simulation {
             Action::FaultStart { fault } | Action::FaultEnd { fault } => {
                 (self.faults.get(*fault as usize).and_then(|f| f.target.node()), None)
             }
+            Action::AppendArrive(a) => (self.topo.link_to.get(a.link as usize).copied(), Some(a.link)),
+            Action::GroupJoin { link }
+            | Action::RebalanceDone { link, .. }
+            | Action::SessionExpire { link, .. }
+            | Action::BatchArrive { link, .. }
+            | Action::AutoCommit { link, .. }
+            | Action::PollRetry { link, .. }
+            | Action::RelayTick { link } => (None, Some(*link)),
         }
     }
 

@@ -184,7 +184,8 @@ impl Simulation {
             let prefetch = self.prefetch(link);
             for (i, r) in self.services[node as usize].replicas.iter().enumerate() {
                 if r.up && !r.retired && r.unacked < prefetch {
-                    scanned.insert((r.unacked, self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + i as u32));
+                    scanned
+                        .insert((r.unacked, self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + i as u32));
                 }
             }
         }

@@ -145,6 +145,10 @@ impl Simulation {
                         let link = self.topo.enqueue_out[node as usize][i];
                         self.send_enqueue(node, link, w.msg, w.corr);
                     }
+                    for i in 0..self.topo.append_out[node as usize].len() {
+                        let link = self.topo.append_out[node as usize][i];
+                        self.publish_after_commit(node, link, w.msg, w.corr);
+                    }
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
@@ -206,6 +210,10 @@ impl Simulation {
                 self.refile_consumer(w.node, w.replica);
                 self.pump_consumers_of(w.node);
             }
+            Job::Record { link, partition, offset, .. } => {
+                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+                self.record_done(w.msg, link, w.replica, partition, offset, outcome.is_ok());
+            }
         }
     }
 
@@ -223,10 +231,11 @@ impl Simulation {
             stage: Stage::Waiting,
             downstream: 0,
         };
-        if let Job::Delivery { .. } = job {
-            return;
+        match job {
+            // Never refused (admitted unbounded), and a queue redelivers anyway.
+            Job::Delivery { .. } | Job::Record { .. } => {}
+            Job::Order(_) | Job::Request { .. } => self.answer(&w, Err(reason)),
         }
-        self.answer(&w, Err(reason));
     }
 
     /// An instance dies: everything it held is lost; it comes back after
@@ -255,13 +264,17 @@ impl Simulation {
             let running = w.stage != Stage::Waiting;
             let why = if w.poison { Reason::Poison } else { Reason::Crashed };
             self.emit(EventKind::Failed { msg: w.msg, node, reason: why, running });
-            if let Job::Delivery { .. } = w.job {
+            match w.job {
                 // Unacknowledged: the queue redelivers it after the visibility timeout.
-                continue;
+                Job::Delivery { .. } => continue,
+                // The record stays in the log; whether it is processed again
+                // depends on the group's last commit (see sim/stream/group.rs).
+                Job::Record { .. } => self.settle(w.msg, Fate::Failed(why)),
+                // The connection drops, so the caller learns at once.
+                Job::Order(_) | Job::Request { .. } => self.answer(&w, Err(why)),
             }
-            // The connection drops, so the caller learns at once.
-            self.answer(&w, Err(why));
         }
+        self.member_down(node, replica);
         self.services[node as usize].parked.retain(|k| self.works.get(*k).is_some());
         if restart && !self.services[node as usize].crashed {
             let at = self.now.saturating_add(self.services[node as usize].restart_delay());
@@ -283,11 +296,15 @@ impl Simulation {
         self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaRestarted { node, replica });
         self.pump_consumers_of(node);
+        self.members_changed(node);
     }
 
     /// Records that a message's side effects happen; returns false when an
     /// idempotent consumer recognises a repeat and skips them.
     fn apply_side_effects(&mut self, w: &Work) -> bool {
+        if let Job::Record { link, partition, offset, event } = w.job {
+            return self.record_effects(w.msg, link, partition, offset, event);
+        }
         let Job::Delivery { link, .. } = w.job else { return true };
         let idempotent = self.consumer_is_idempotent(link);
         let svc = &mut self.services[w.node as usize];

@@ -29,6 +29,12 @@ pub(super) struct Topology {
     pub source_node: Vec<u32>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
+    /// Per node: its append links, in scenario order.
+    pub append_out: Vec<Vec<u32>>,
+    /// Per log node: its read links (consumer groups).
+    pub groups_of: Vec<Vec<u32>>,
+    /// Per service node: the read links whose group it is a member of.
+    pub reads_into: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -51,6 +57,9 @@ impl Topology {
             link_to: Vec::with_capacity(s.links.len()),
             source_node: Vec::with_capacity(s.sources.len()),
             consumer_place: vec![u32::MAX; s.links.len()],
+            append_out: vec![Vec::new(); n],
+            groups_of: vec![Vec::new(); n],
+            reads_into: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -72,6 +81,11 @@ impl Topology {
                     t.consumer_place[i as usize] = t.consumers[from as usize].len() as u32;
                     t.consumers[from as usize].push(i);
                     t.consumes_from[to as usize].push(i);
+                }
+                Transport::Append(_) => t.append_out[from as usize].push(i),
+                Transport::Read(_) => {
+                    t.groups_of[from as usize].push(i);
+                    t.reads_into[to as usize].push(i);
                 }
             }
         }
@@ -105,19 +119,90 @@ impl Ord for Timer {
 
 /// Everything the engine can schedule.
 pub(super) enum Action {
-    SourceArrival { source: u32 },
+    SourceArrival {
+        source: u32,
+    },
     RequestArrive(Box<RequestArrival>),
-    WorkStep { work: Key },
-    ReplyArrive { call: Key, attempt: u32, ok: bool, msg: MsgId, link: u32 },
-    CallTimeout { call: Key, attempt: u32 },
-    RetryFire { call: Key },
-    EnqueueArrive { msg: MsgId, queue: u32, link: Option<u32> },
+    WorkStep {
+        work: Key,
+    },
+    ReplyArrive {
+        call: Key,
+        attempt: u32,
+        ok: bool,
+        msg: MsgId,
+        link: u32,
+    },
+    CallTimeout {
+        call: Key,
+        attempt: u32,
+    },
+    RetryFire {
+        call: Key,
+    },
+    EnqueueArrive {
+        msg: MsgId,
+        queue: u32,
+        link: Option<u32>,
+    },
     DeliveryArrive(Box<Delivery>),
-    VisibilityExpire { msg: MsgId, delivery: u32 },
-    AckArrive { msg: MsgId },
-    ReplicaRestart { node: u32, replica: u32, epoch: u32 },
-    FaultStart { fault: u32 },
-    FaultEnd { fault: u32 },
+    VisibilityExpire {
+        msg: MsgId,
+        delivery: u32,
+    },
+    AckArrive {
+        msg: MsgId,
+    },
+    ReplicaRestart {
+        node: u32,
+        replica: u32,
+        epoch: u32,
+    },
+    FaultStart {
+        fault: u32,
+    },
+    FaultEnd {
+        fault: u32,
+    },
+    /// A publish reaches a log (type 4).
+    AppendArrive(Box<super::stream::AppendArrival>),
+    /// A consumer group joins its log.
+    GroupJoin {
+        link: u32,
+    },
+    /// A rebalance's pause is over (ignored if another rebalance started since).
+    RebalanceDone {
+        link: u32,
+        generation: u32,
+    },
+    /// A crashed member's session times out.
+    SessionExpire {
+        link: u32,
+        replica: u32,
+        epoch: u32,
+    },
+    /// A polled batch reaches its member (ignored if the member died meanwhile).
+    BatchArrive {
+        link: u32,
+        replica: u32,
+        epoch: u32,
+    },
+    /// An idle member's auto-commit is due.
+    AutoCommit {
+        link: u32,
+        replica: u32,
+        generation: u32,
+    },
+    /// A member tries a fetch again after one was lost on the link.
+    PollRetry {
+        link: u32,
+        replica: u32,
+        generation: u32,
+    },
+    /// An outbox relay publishes its pending rows.
+    RelayTick {
+        link: u32,
+    },
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
@@ -175,6 +260,8 @@ pub(super) enum Job {
     Request { call: Key, attempt: u32, link: u32 },
     /// A queue delivery: ack to `queue` over `link` when done.
     Delivery { queue: u32, link: u32 },
+    /// A record polled by a consumer group's member (the read `link`).
+    Record { link: u32, partition: u32, offset: u64, event: MsgId },
 }
 
 #[derive(Clone, Copy)]
@@ -252,8 +339,8 @@ impl ServiceState {
     pub fn for_node(n: &Node) -> Self {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
-            // A queue has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
+            // A queue or a log has no workers: an empty pool that is never used.
+            NodeKind::Queue(_) | NodeKind::Log(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
             // A client: every user is their own worker, with no processing of its own.
             NodeKind::Client(_) => (
                 true,
@@ -323,7 +410,7 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) => (None, None),
+            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }

@@ -11,7 +11,6 @@ use crate::engine::{Edit, SimError, TimedEdit};
 use super::{Store, MAX_KEPT_EDITS};
 
 impl Store {
-
     fn report<T>(&self, result: Result<T, SimError>) {
         match result {
             Ok(_) => {

@@ -1,0 +1,716 @@
+//! Consumer groups (Kafka semantics). A read link is one group; its members
+//! are the consuming service's live instances. Partitions are assigned by
+//! ranges over the members in instance order (Kafka's range assignor), so
+//! a partition has one owner at a time and is read in offset order.
+//!
+//! A member polls up to `max_poll_records` records from its partitions (one
+//! fetch crosses the link), then processes them one after another in one of
+//! its instance's workers, like Kafka's single-threaded poll loop. When it
+//! commits depends on the group's policy: `before` (at poll: at-most-once),
+//! `after` (when the batch is done: at-least-once) or `auto` (at a poll once
+//! the interval has passed, and on revocation).
+//!
+//! Membership changes start a rebalance (eager protocol: every member
+//! stops): a crashed member is noticed after `session_timeout_ms`; a
+//! restarted, added or retired instance joins or leaves at once. Members in
+//! the middle of a batch finish it and commit first, as a Kafka consumer
+//! only rejoins from `poll`; the pause ends `rebalance_ms` after the start,
+//! or when the last such member is done. Every partition then restarts from
+//! its committed offset: after a crash that is a replay (duplicates) or a
+//! skip (losses), counted exactly.
+
+use serde::Serialize;
+
+use super::super::state::*;
+use super::super::Simulation;
+use super::{SeenEvents, DEFAULT_REPLAY_CAUSE};
+use crate::engine::edit::ResetTo;
+use crate::engine::error::{ScenarioError, SimError};
+use crate::engine::event::{CorrId, EventKind, Fate, MsgId, StreamCause};
+use crate::engine::scenario::{CommitPolicy, ReadPolicy, StartFrom};
+use crate::engine::time::{ms_to_micros, Micros, SECOND};
+
+/// How long a member waits before fetching again after a fetch was lost on a partitioned link.
+const FETCH_RETRY: Micros = SECOND;
+
+/// A polled record on its way to, or waiting in, a member.
+pub(in crate::engine::sim) struct BatchRecord {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub partition: u32,
+    pub offset: u64,
+    pub event: MsgId,
+}
+
+/// One member (instance) of a group.
+#[derive(Default)]
+pub(in crate::engine::sim) struct Member {
+    /// A batch is out: on its way, or being processed.
+    pub busy: bool,
+    /// Records of the batch not yet handed to a worker.
+    pub batch: std::collections::VecDeque<BatchRecord>,
+    /// When it last committed (auto-commit interval).
+    pub last_commit: Micros,
+    /// Crashed, and the group has not noticed yet.
+    pub crashed: bool,
+    /// A timer (auto-commit or fetch retry) is pending.
+    pub timer: bool,
+    /// Where its next poll starts among its partitions (fairness across polls).
+    pub cursor: u32,
+}
+
+/// A consumer group's state (a default, empty one for links that are not read links).
+#[derive(Default)]
+pub(in crate::engine::sim) struct GroupState {
+    pub joined: bool,
+    pub generation: u32,
+    pub rebalancing: bool,
+    /// The rebalance's pause is over; it waits for busy members.
+    pub pause_over: bool,
+    /// Per partition: the member (instance) that owns it.
+    pub owner: Vec<Option<u32>>,
+    /// The instances of the current assignment, in order.
+    pub assigned: Vec<u32>,
+    /// Per partition: the next offset to fetch.
+    pub position: Vec<u64>,
+    /// Per partition: the offset after the last record finished.
+    pub processed: Vec<u64>,
+    /// Per partition: the committed offset.
+    pub committed: Vec<u64>,
+    /// Per partition: the highest offset ever finished, plus one (what lies
+    /// below it and comes again is a duplicate).
+    pub high_water: Vec<u64>,
+    /// Per partition: why records below the high water come again.
+    pub replay_cause: Vec<StreamCause>,
+    pub members: Vec<Member>,
+    pub pending_reset: Option<ResetTo>,
+    pub seen: SeenEvents,
+}
+
+/// One partition of a log, as drawn.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PartitionStatus {
+    /// The first offset still kept.
+    pub start: u64,
+    /// The offset the next record gets.
+    pub end: u64,
+}
+
+/// One consumer group of a log, as drawn.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct GroupStatus {
+    /// The read link's index.
+    pub link: u32,
+    /// Per partition: the committed offset.
+    pub committed: Vec<u64>,
+    /// Per partition: the offset after the last record the group finished.
+    pub processed: Vec<u64>,
+    /// Per partition: the instance that owns it (`None`: unassigned).
+    pub owners: Vec<Option<u32>>,
+    /// Stopped for a rebalance.
+    pub rebalancing: bool,
+    /// Joined its log yet (a group may join later).
+    pub joined: bool,
+}
+
+/// A log's live state, for drawing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LogStatus {
+    /// Per partition.
+    pub partitions: Vec<PartitionStatus>,
+    /// Per consumer group, in link order.
+    pub groups: Vec<GroupStatus>,
+}
+
+impl Simulation {
+    fn read_policy(&self, link: u32) -> ReadPolicy {
+        self.scenario.links[link as usize].transport.read_policy().cloned().unwrap_or_default()
+    }
+
+    fn member(&mut self, link: u32, replica: u32) -> &mut Member {
+        let members = &mut self.groups[link as usize].members;
+        if members.len() <= replica as usize {
+            members.resize_with(replica as usize + 1, Member::default);
+        }
+        &mut members[replica as usize]
+    }
+
+    /// Whether an instance can take part in its group now.
+    fn live(&self, node: u32, replica: u32) -> bool {
+        self.services[node as usize].replicas.get(replica as usize).is_some_and(|r| r.up && !r.retired)
+    }
+
+    fn live_members(&self, link: u32) -> Vec<u32> {
+        let node = self.topo.link_to[link as usize];
+        (0..self.services[node as usize].replicas.len() as u32).filter(|&r| self.live(node, r)).collect()
+    }
+
+    /// Schedules each read link's join (at its `joins_at_ms`).
+    pub(in crate::engine::sim) fn schedule_group_joins(&mut self) {
+        for link in 0..self.scenario.links.len() as u32 {
+            if let Some(p) = self.scenario.links[link as usize].transport.read_policy() {
+                let at = ms_to_micros(p.joins_at_ms);
+                self.schedule(at, Action::GroupJoin { link });
+            }
+        }
+    }
+
+    /// The group joins its log: it starts at the earliest kept or the latest offset.
+    pub(in crate::engine::sim) fn group_join(&mut self, link: u32) {
+        let log = self.topo.link_from[link as usize];
+        let parts = self.logs[log as usize].parts.len();
+        let start = self.read_policy(link).start;
+        let g = &mut self.groups[link as usize];
+        if g.joined {
+            return;
+        }
+        g.joined = true;
+        g.owner = vec![None; parts];
+        g.replay_cause = vec![DEFAULT_REPLAY_CAUSE; parts];
+        let mut at = Vec::with_capacity(parts);
+        for p in 0..parts as u32 {
+            self.expire(log, p);
+            let part = &self.logs[log as usize].parts[p as usize];
+            at.push(match start {
+                StartFrom::Earliest => part.start,
+                StartFrom::Latest => part.end(),
+            });
+        }
+        let g = &mut self.groups[link as usize];
+        g.position = at.clone();
+        g.processed = at.clone();
+        g.committed = at.clone();
+        g.high_water = at.clone();
+        for (p, &offset) in at.iter().enumerate() {
+            let partition = p as u32;
+            self.emit(EventKind::OffsetCommitted { link, partition, offset });
+            if offset > 0 {
+                self.emit(EventKind::PositionMoved { link, partition, from: 0, to: offset });
+            }
+        }
+        self.start_rebalance(link);
+    }
+
+    /// Every member stops; the new assignment comes after the pause.
+    fn start_rebalance(&mut self, link: u32) {
+        let g = &mut self.groups[link as usize];
+        if !g.joined {
+            return;
+        }
+        g.generation = g.generation.wrapping_add(1);
+        g.rebalancing = true;
+        g.pause_over = false;
+        let generation = g.generation;
+        self.emit(EventKind::RebalanceStarted { link, generation });
+        // Revocation: idle members commit what they processed (auto-commit
+        // does so in Kafka; a manual committer commits after each batch anyway).
+        for replica in self.live_members(link) {
+            if !self.member(link, replica).busy {
+                self.commit_processed(link, replica);
+            }
+        }
+        let pause = ms_to_micros(self.read_policy(link).rebalance_ms);
+        self.schedule(self.now.saturating_add(pause), Action::RebalanceDone { link, generation });
+    }
+
+    /// The pause is over: finish now, or when the last busy member is done.
+    pub(in crate::engine::sim) fn rebalance_done(&mut self, link: u32, generation: u32) {
+        let g = &mut self.groups[link as usize];
+        if !g.rebalancing || g.generation != generation {
+            return;
+        }
+        g.pause_over = true;
+        self.try_finish_rebalance(link);
+    }
+
+    fn try_finish_rebalance(&mut self, link: u32) {
+        let g = &self.groups[link as usize];
+        if !g.rebalancing || !g.pause_over {
+            return;
+        }
+        let node = self.topo.link_to[link as usize];
+        let waiting = g.members.iter().enumerate().any(|(r, m)| m.busy && self.services[node as usize].replicas[r].up);
+        if waiting {
+            return;
+        }
+        self.finish_rebalance(link);
+    }
+
+    /// Assigns partitions by ranges across the live members and restarts
+    /// every partition from its committed offset (or the reset's target).
+    fn finish_rebalance(&mut self, link: u32) {
+        let log = self.topo.link_from[link as usize];
+        let live = self.live_members(link);
+        let parts = self.logs[log as usize].parts.len();
+        let reset = self.groups[link as usize].pending_reset.take();
+        for p in 0..parts as u32 {
+            self.expire(log, p);
+            let (cause, target) = match reset {
+                Some(to) => (StreamCause::Reset, Some(self.reset_target(log, p, to))),
+                None => (StreamCause::CrashReplay, None),
+            };
+            if let Some(offset) = target {
+                self.groups[link as usize].committed[p as usize] = offset;
+                self.emit(EventKind::OffsetCommitted { link, partition: p, offset });
+            }
+            let g = &mut self.groups[link as usize];
+            let (processed, committed, hw) =
+                (g.processed[p as usize], g.committed[p as usize], g.high_water[p as usize]);
+            g.position[p as usize] = committed;
+            g.processed[p as usize] = committed;
+            if committed == processed {
+                continue;
+            }
+            g.replay_cause[p as usize] = cause;
+            let skipped_from = processed.max(hw);
+            if committed > skipped_from {
+                let lost = if reset.is_some() { StreamCause::Reset } else { StreamCause::AtMostOnceCrash };
+                let count = committed - skipped_from;
+                self.emit(EventKind::RecordsLost { link, partition: p, from: skipped_from, count, cause: lost });
+            }
+            self.emit(EventKind::PositionMoved { link, partition: p, from: processed, to: committed });
+        }
+        let m = live.len();
+        let g = &mut self.groups[link as usize];
+        for p in 0..parts {
+            g.owner[p] = range_owner(p, parts, m).map(|i| live[i]);
+        }
+        g.assigned = live.clone();
+        g.rebalancing = false;
+        g.pause_over = false;
+        for m in &mut g.members {
+            m.crashed = false;
+        }
+        let generation = g.generation;
+        self.emit(EventKind::RebalanceDone { link, generation, members: m as u32 });
+        for replica in live {
+            self.poll(link, replica);
+        }
+    }
+
+    fn reset_target(&self, log: u32, p: u32, to: ResetTo) -> u64 {
+        let part = &self.logs[log as usize].parts[p as usize];
+        match to {
+            ResetTo::Earliest => part.start,
+            ResetTo::Latest => part.end(),
+            ResetTo::Offset(o) => o.clamp(part.start, part.end()),
+            ResetTo::TimeMs(ms) => part.offset_at(ms_to_micros(ms)),
+        }
+    }
+
+    /// Commits the processed offset of every partition the member owns, where it is ahead.
+    fn commit_processed(&mut self, link: u32, replica: u32) {
+        let now = self.now;
+        let m = self.member(link, replica);
+        if m.crashed {
+            // A restarted instance is a new consumer: the progress of the
+            // crashed one died with it and is not its to commit.
+            return;
+        }
+        m.last_commit = now;
+        let g = &self.groups[link as usize];
+        let ahead: Vec<(u32, u64)> = (0..g.owner.len())
+            .filter(|&p| g.owner[p] == Some(replica) && g.processed[p] > g.committed[p])
+            .map(|p| (p as u32, g.processed[p]))
+            .collect();
+        for (partition, offset) in ahead {
+            self.groups[link as usize].committed[partition as usize] = offset;
+            self.emit(EventKind::OffsetCommitted { link, partition, offset });
+        }
+    }
+
+    /// A new record in a partition: its owner polls if it is idle.
+    pub(in crate::engine::sim) fn wake_readers(&mut self, log: u32, partition: u32) {
+        for i in 0..self.topo.groups_of[log as usize].len() {
+            let link = self.topo.groups_of[log as usize][i];
+            let g = &self.groups[link as usize];
+            if !g.joined || g.rebalancing {
+                continue;
+            }
+            if let Some(Some(replica)) = g.owner.get(partition as usize).copied() {
+                if !g.members.get(replica as usize).is_some_and(|m| m.busy) {
+                    self.poll(link, replica);
+                }
+            }
+        }
+    }
+
+    /// A member fetches up to `max_poll_records` records from its partitions.
+    fn poll(&mut self, link: u32, replica: u32) {
+        let node = self.topo.link_to[link as usize];
+        let g = &self.groups[link as usize];
+        if !g.joined || g.rebalancing || !self.live(node, replica) {
+            return;
+        }
+        if self.member(link, replica).busy {
+            return;
+        }
+        let policy = self.read_policy(link);
+        let log = self.topo.link_from[link as usize];
+        let owned: Vec<u32> = {
+            let g = &self.groups[link as usize];
+            (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica)).collect()
+        };
+        if owned.is_empty() {
+            return;
+        }
+        // Auto-commit happens inside poll: everything returned before is processed by now.
+        if policy.commit == CommitPolicy::Auto
+            && self.now.saturating_sub(self.member(link, replica).last_commit)
+                >= ms_to_micros(policy.auto_commit_interval_ms)
+        {
+            self.commit_processed(link, replica);
+        }
+        let mut chunks: Vec<(u32, u64, u64)> = Vec::new();
+        let mut left = u64::from(policy.max_poll_records);
+        let cursor = self.member(link, replica).cursor as usize;
+        for k in 0..owned.len() {
+            let p = owned[(cursor + k) % owned.len()];
+            self.expire(log, p);
+            let (start, end) = {
+                let part = &self.logs[log as usize].parts[p as usize];
+                (part.start, part.end())
+            };
+            let g = &mut self.groups[link as usize];
+            let pos = g.position[p as usize];
+            if pos < start {
+                // Deleted before the group got there: a replay cannot reach them either.
+                let from = pos.max(g.high_water[p as usize]);
+                g.position[p as usize] = start;
+                g.processed[p as usize] = g.processed[p as usize].max(start);
+                if start > from {
+                    let count = start - from;
+                    self.emit(EventKind::RecordsLost {
+                        link,
+                        partition: p,
+                        from,
+                        count,
+                        cause: StreamCause::Retention,
+                    });
+                }
+                self.emit(EventKind::PositionMoved { link, partition: p, from: pos, to: start });
+            }
+            let pos = self.groups[link as usize].position[p as usize];
+            let n = end.saturating_sub(pos).min(left);
+            if n > 0 {
+                chunks.push((p, pos, n));
+                left -= n;
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        self.member(link, replica).cursor = (cursor as u32).wrapping_add(1);
+        if chunks.is_empty() {
+            self.arm_auto_commit(link, replica, &policy);
+            return;
+        }
+        let Some(at) = self.cross(link) else {
+            // The fetch is lost: nothing is handed over, and the member asks again.
+            let generation = self.groups[link as usize].generation;
+            let m = self.member(link, replica);
+            if !m.timer {
+                m.timer = true;
+                self.schedule(self.now.saturating_add(FETCH_RETRY), Action::PollRetry { link, replica, generation });
+            }
+            return;
+        };
+        for (partition, from, n) in chunks {
+            let first_msg = self.next_msg;
+            self.emit(EventKind::Polled { link, replica, partition, from, count: n as u32, first_msg });
+            for offset in from..from + n {
+                let Some(r) = self.logs[log as usize].parts[partition as usize].get(offset) else { continue };
+                let (corr, event) = (r.corr, r.event);
+                let msg = self.new_msg_id();
+                self.msgs.insert(msg, Msg::new(corr));
+                self.emit(EventKind::Sent { msg, corr, parent: event, link, attempt: 0, arrives: Some(at) });
+                self.member(link, replica).batch.push_back(BatchRecord { msg, corr, partition, offset, event });
+            }
+            let g = &mut self.groups[link as usize];
+            g.position[partition as usize] = from + n;
+            if policy.commit == CommitPolicy::Before {
+                g.committed[partition as usize] = from + n;
+                self.emit(EventKind::OffsetCommitted { link, partition, offset: from + n });
+            }
+        }
+        self.member(link, replica).busy = true;
+        let epoch = self.services[node as usize].replicas[replica as usize].epoch;
+        self.schedule(at, Action::BatchArrive { link, replica, epoch });
+    }
+
+    /// An idle auto-committing member still commits every interval (its poll loop keeps running).
+    fn arm_auto_commit(&mut self, link: u32, replica: u32, policy: &ReadPolicy) {
+        if policy.commit != CommitPolicy::Auto {
+            return;
+        }
+        let g = &self.groups[link as usize];
+        let behind = (0..g.owner.len()).any(|p| g.owner[p] == Some(replica) && g.processed[p] > g.committed[p]);
+        let generation = g.generation;
+        let m = self.member(link, replica);
+        if !behind || m.timer {
+            return;
+        }
+        m.timer = true;
+        let at = m.last_commit.saturating_add(ms_to_micros(policy.auto_commit_interval_ms)).max(self.now);
+        self.schedule(at, Action::AutoCommit { link, replica, generation });
+    }
+
+    pub(in crate::engine::sim) fn auto_commit(&mut self, link: u32, replica: u32, generation: u32) {
+        self.member(link, replica).timer = false;
+        let node = self.topo.link_to[link as usize];
+        if self.groups[link as usize].generation != generation || !self.live(node, replica) {
+            return;
+        }
+        if !self.member(link, replica).busy {
+            self.poll(link, replica);
+        }
+    }
+
+    pub(in crate::engine::sim) fn poll_retry(&mut self, link: u32, replica: u32, generation: u32) {
+        self.member(link, replica).timer = false;
+        if self.groups[link as usize].generation == generation {
+            self.poll(link, replica);
+        }
+    }
+
+    /// The fetched batch reaches its member, which starts on the first record.
+    pub(in crate::engine::sim) fn batch_arrive(&mut self, link: u32, replica: u32, epoch: u32) {
+        let node = self.topo.link_to[link as usize];
+        let r = &self.services[node as usize].replicas[replica as usize];
+        if !r.up || r.epoch != epoch {
+            return;
+        }
+        self.next_record(link, replica);
+    }
+
+    /// Hands the member's next record to a worker, or ends the batch.
+    fn next_record(&mut self, link: u32, replica: u32) {
+        let node = self.topo.link_to[link as usize];
+        let Some(rec) = self.member(link, replica).batch.pop_front() else {
+            self.batch_finished(link, replica);
+            return;
+        };
+        self.emit(EventKind::Arrived { msg: rec.msg, node });
+        let job = Job::Record { link, partition: rec.partition, offset: rec.offset, event: rec.event };
+        self.admit(node, replica, rec.msg, rec.corr, job, false, false);
+    }
+
+    /// A worker finished a record (processed or failed): the next one follows.
+    pub(in crate::engine::sim) fn record_done(
+        &mut self,
+        msg: MsgId,
+        link: u32,
+        replica: u32,
+        partition: u32,
+        offset: u64,
+        ok: bool,
+    ) {
+        self.emit(EventKind::RecordProcessed { msg, link, partition, offset, ok });
+        let g = &mut self.groups[link as usize];
+        if let Some(p) = g.processed.get_mut(partition as usize) {
+            *p = offset + 1;
+        }
+        if let Some(hw) = g.high_water.get_mut(partition as usize) {
+            *hw = (*hw).max(offset + 1);
+        }
+        self.next_record(link, replica);
+    }
+
+    /// Whether a finished record's effects apply: a repeat (an offset the
+    /// group had finished before, or an event id it remembers) is a
+    /// duplicate, skipped by an idempotent consumer.
+    pub(in crate::engine::sim) fn record_effects(
+        &mut self,
+        msg: MsgId,
+        link: u32,
+        partition: u32,
+        offset: u64,
+        event: MsgId,
+    ) -> bool {
+        let idempotent = self.read_policy(link).idempotent;
+        let g = &mut self.groups[link as usize];
+        let replayed = g.high_water.get(partition as usize).is_some_and(|hw| offset < *hw);
+        let cause = if replayed {
+            g.replay_cause.get(partition as usize).copied().unwrap_or(DEFAULT_REPLAY_CAUSE)
+        } else if g.seen.ids.contains(&event) {
+            StreamCause::OutboxRepublish
+        } else {
+            g.seen.insert(self.now, event);
+            return true;
+        };
+        self.emit(EventKind::RecordDuplicate { msg, link, partition, offset, cause, suppressed: idempotent });
+        !idempotent
+    }
+
+    /// The batch is done: commit by policy, then poll again (or let a rebalance finish).
+    fn batch_finished(&mut self, link: u32, replica: u32) {
+        self.member(link, replica).busy = false;
+        let policy = self.read_policy(link);
+        let rebalancing = self.groups[link as usize].rebalancing;
+        let due = self.now.saturating_sub(self.member(link, replica).last_commit)
+            >= ms_to_micros(policy.auto_commit_interval_ms);
+        match policy.commit {
+            CommitPolicy::After => self.commit_processed(link, replica),
+            CommitPolicy::Auto if due || rebalancing => self.commit_processed(link, replica),
+            CommitPolicy::Auto | CommitPolicy::Before => {}
+        }
+        if rebalancing {
+            self.try_finish_rebalance(link);
+        } else {
+            self.poll(link, replica);
+        }
+    }
+
+    /// An instance crashed: as a member of each group it read for, its batch
+    /// is gone (every record still held fails), and the group notices after
+    /// the session timeout.
+    pub(in crate::engine::sim) fn member_down(&mut self, node: u32, replica: u32) {
+        for i in 0..self.topo.reads_into[node as usize].len() {
+            let link = self.topo.reads_into[node as usize][i];
+            let m = self.member(link, replica);
+            let held: Vec<MsgId> = m.batch.drain(..).map(|r| r.msg).collect();
+            m.busy = false;
+            m.crashed = true;
+            for msg in held {
+                self.settle(msg, Fate::Failed(crate::engine::event::Reason::Crashed));
+            }
+            if self.groups[link as usize].joined {
+                let epoch = self.services[node as usize].replicas[replica as usize].epoch;
+                let timeout = ms_to_micros(self.read_policy(link).session_timeout_ms);
+                self.schedule(self.now.saturating_add(timeout), Action::SessionExpire { link, replica, epoch });
+            }
+            self.try_finish_rebalance(link);
+        }
+    }
+
+    /// The session of a crashed member ran out: the group rebalances without it.
+    pub(in crate::engine::sim) fn session_expire(&mut self, link: u32, replica: u32, _epoch: u32) {
+        let g = &self.groups[link as usize];
+        let noticed = !g.members.get(replica as usize).is_some_and(|m| m.crashed);
+        if noticed || !g.assigned.contains(&replica) {
+            return;
+        }
+        self.start_rebalance(link);
+    }
+
+    /// Instances came, went or came back: every group they read for rebalances
+    /// if its live members differ from its assignment (a crash waits for the
+    /// session timeout instead).
+    pub(in crate::engine::sim) fn members_changed(&mut self, node: u32) {
+        for i in 0..self.topo.reads_into[node as usize].len() {
+            let link = self.topo.reads_into[node as usize][i];
+            let g = &self.groups[link as usize];
+            if !g.joined {
+                continue;
+            }
+            let live = self.live_members(link);
+            let crashed = |r: &u32| g.members.get(*r as usize).is_some_and(|m| m.crashed);
+            // A restarted instance is a new consumer: it rejoins, even before
+            // its old session has timed out.
+            let joined = live.iter().any(|r| !g.assigned.contains(r) || crashed(r));
+            // Retired instances leave the group at once (a clean shutdown).
+            let left = g.assigned.iter().any(|r| !live.contains(r) && !crashed(r));
+            if joined || left {
+                self.start_rebalance(link);
+            }
+        }
+    }
+
+    /// Moves a group's position (see [`crate::engine::Edit::ResetGroup`]).
+    pub(in crate::engine::sim) fn reset_group(&mut self, link_id: &str, to: ResetTo) -> Result<(), SimError> {
+        let Some(&link) = self.topo.link_ix.get(link_id) else {
+            return Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into());
+        };
+        if self.scenario.links[link as usize].transport.read_policy().is_none() {
+            return Err(
+                ScenarioError::new("$.link", format!("'{link_id}' is not a read link (a consumer group)")).into()
+            );
+        }
+        if let ResetTo::TimeMs(ms) = to {
+            if let Some(reason) = crate::engine::validate::duration_problem(ms, true) {
+                return Err(ScenarioError::new("$.to.time_ms", reason).into());
+            }
+        }
+        if !self.groups[link as usize].joined {
+            return Err(ScenarioError::new("$.link", format!("group '{link_id}' has not joined its log yet")).into());
+        }
+        self.groups[link as usize].pending_reset = Some(to);
+        self.start_rebalance(link);
+        Ok(())
+    }
+
+    /// The live state of a log node: its partitions and its groups' offsets.
+    /// `None` for an unknown index or a node that is not a log.
+    pub fn log_status(&self, node: usize) -> Option<LogStatus> {
+        self.scenario.nodes.get(node)?.kind.log()?;
+        let partitions =
+            self.logs[node].parts.iter().map(|p| PartitionStatus { start: p.start, end: p.end() }).collect();
+        let groups = self.topo.groups_of[node]
+            .iter()
+            .map(|&link| {
+                let g = &self.groups[link as usize];
+                GroupStatus {
+                    link,
+                    committed: g.committed.clone(),
+                    processed: g.processed.clone(),
+                    owners: g.owner.clone(),
+                    rebalancing: g.rebalancing,
+                    joined: g.joined,
+                }
+            })
+            .collect();
+        Some(LogStatus { partitions, groups })
+    }
+
+    /// A group's lag per partition: records from its committed offset to the
+    /// end of the log, and how long the first of them has waited (0 when
+    /// none). Empty for a link that is not a read link or a group not joined.
+    pub fn group_lag(&self, link: usize) -> Vec<(u64, Micros)> {
+        let Some(l) = self.scenario.links.get(link) else { return Vec::new() };
+        if l.transport.read_policy().is_none() {
+            return Vec::new();
+        }
+        let log = self.topo.link_from[link] as usize;
+        let g = &self.groups[link];
+        g.committed
+            .iter()
+            .zip(&self.logs[log].parts)
+            .map(|(&c, part)| {
+                let lag = part.end().saturating_sub(c.max(part.start));
+                let age = part.get(c.max(part.start)).map_or(0, |r| self.now.saturating_sub(r.appended));
+                (lag, age)
+            })
+            .collect()
+    }
+}
+
+/// Kafka's range assignor: partitions in order, split into contiguous ranges
+/// over the `members` in order, the first `parts % members` taking one
+/// more. The member index owning partition `p` (`None` with no members).
+fn range_owner(p: usize, parts: usize, members: usize) -> Option<usize> {
+    let base = parts.checked_div(members)?;
+    let extra = parts % members;
+    let mut first = 0;
+    for i in 0..members {
+        let n = base + usize::from(i < extra);
+        if p < first + n {
+            return Some(i);
+        }
+        first += n;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_owner;
+
+    #[test]
+    fn range_assignment_gives_contiguous_ranges_and_extras_first() {
+        let owners: Vec<Option<usize>> = (0..5).map(|p| range_owner(p, 5, 2)).collect();
+        assert_eq!(owners, [Some(0), Some(0), Some(0), Some(1), Some(1)]);
+        let owners: Vec<Option<usize>> = (0..2).map(|p| range_owner(p, 2, 3)).collect();
+        assert_eq!(owners, [Some(0), Some(1)], "more members than partitions: some idle");
+        assert_eq!(range_owner(0, 3, 0), None);
+    }
+}

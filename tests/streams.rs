@@ -1,0 +1,356 @@
+//! Type 4, event streams: each preset's exact counts, replay and reset,
+//! per-partition order over random scenarios, validation of the new fields.
+
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use patchbay::engine::dist::Dist;
+use patchbay::engine::event::{Event, EventKind, StreamCause};
+use patchbay::engine::metrics::GroupMetrics;
+use patchbay::engine::report::Report;
+use patchbay::engine::scenario::*;
+use patchbay::engine::{parse_scenario, presets, Edit, ResetTo, Simulation, SECOND};
+use proptest::prelude::*;
+
+fn sim(name: &str) -> Simulation {
+    Simulation::new(presets::load(name).unwrap_or_else(|| panic!("preset {name}"))).expect("valid")
+}
+
+fn link_ix(s: &Simulation, id: &str) -> usize {
+    s.scenario().links.iter().position(|l| l.id == id).expect("link")
+}
+
+fn group<'a>(s: &'a Simulation, id: &str) -> &'a GroupMetrics {
+    &s.metrics().groups[link_ix(s, id)]
+}
+
+/// Per partition: committed minus processed, just before the crash at 10 s.
+fn offsets_before_crash(name: &str) -> (Vec<u64>, Vec<u64>) {
+    let mut s = sim(name);
+    s.run_until(10 * SECOND - 1).expect("runs");
+    let g = group(&s, "orders-fulfilment");
+    (g.committed.clone(), g.processed_offset.clone())
+}
+
+#[test]
+fn commit_before_loses_exactly_the_committed_but_unprocessed_records() {
+    let (committed, processed) = offsets_before_crash("commit-before");
+    let expected: u64 = committed.iter().zip(&processed).map(|(c, p)| c.saturating_sub(*p)).sum();
+    assert!(expected > 0, "the crash hits in the middle of a batch: {committed:?} vs {processed:?}");
+    let mut s = sim("commit-before");
+    s.run_until(40 * SECOND).expect("runs");
+    let g = group(&s, "orders-fulfilment");
+    assert_eq!(g.lost.get("at_most_once_crash").copied().unwrap_or(0), expected);
+    assert_eq!(g.lost_total(), expected);
+    assert_eq!(g.duplicates_total(), 0, "at-most-once never processes twice");
+    assert!(s.ledger().balances(s.live_messages()));
+}
+
+#[test]
+fn commit_after_duplicates_exactly_the_processed_but_uncommitted_records() {
+    let (committed, processed) = offsets_before_crash("commit-after");
+    let expected: u64 = processed.iter().zip(&committed).map(|(p, c)| p.saturating_sub(*c)).sum();
+    assert!(expected > 0, "the crash hits in the middle of a batch: {committed:?} vs {processed:?}");
+    let mut s = sim("commit-after");
+    s.run_until(40 * SECOND).expect("runs");
+    let g = group(&s, "orders-fulfilment");
+    assert_eq!(g.duplicates.get("crash_replay").copied().unwrap_or(0), expected);
+    assert_eq!(g.duplicates_total(), expected);
+    assert_eq!(g.lost_total(), 0, "at-least-once loses nothing");
+    assert!(g.replays > 0, "positions jumped back");
+}
+
+#[test]
+fn both_commit_presets_share_seed_topology_and_crash() {
+    let (a, b) = (presets::load("commit-before").expect("p"), presets::load("commit-after").expect("p"));
+    assert_eq!(a.seed, b.seed);
+    assert_eq!(a.nodes, b.nodes);
+    assert_eq!(a.faults, b.faults);
+    assert_eq!(a.links.len(), b.links.len());
+}
+
+/// Runs a dual-write preset until its traffic has stopped and everything settled.
+fn dual(name: &str) -> (Simulation, Vec<Event>) {
+    let mut s = sim(name);
+    s.set_recording(true);
+    s.run_until(40 * SECOND).expect("runs");
+    assert_eq!(s.live_messages(), 0, "everything settled");
+    let events = s.drain_events();
+    (s, events)
+}
+
+#[test]
+fn dual_write_loses_exactly_the_failed_publishes() {
+    let (s, events) = dual("dual-write");
+    let failed =
+        events.iter().filter(|e| matches!(e.kind, EventKind::PublishFailed { stored: false, .. })).count() as u64;
+    let api = s.scenario().nodes.iter().position(|n| n.id == "order-api").expect("api");
+    let committed = s.metrics().nodes[api].completed;
+    let log = &s.metrics().logs[s.scenario().nodes.iter().position(|n| n.id == "orders").expect("log")];
+    assert!(failed > 10, "the fault bites: {failed}");
+    assert_eq!(log.appended + failed, committed, "every committed order is in the log or lost");
+    let r = Report::new(&s, 0, None);
+    assert_eq!(r.publishes[0].metrics.events_lost, failed);
+    assert_eq!(group(&s, "orders-fulfilment").processed, log.appended, "the group saw only what reached the log");
+}
+
+#[test]
+fn the_outbox_loses_nothing_and_its_duplicates_are_absorbed() {
+    let (s, events) = dual("dual-write-outbox");
+    let api = s.scenario().nodes.iter().position(|n| n.id == "order-api").expect("api");
+    let committed = s.metrics().nodes[api].completed;
+    let mut events_in_log = std::collections::BTreeSet::new();
+    let mut appended = 0u64;
+    for e in &events {
+        if let EventKind::Appended { event, .. } = e.kind {
+            events_in_log.insert(event);
+            appended += 1;
+        }
+    }
+    assert_eq!(events_in_log.len() as u64, committed, "every committed order reached the log");
+    let r = Report::new(&s, 0, None);
+    let p = &r.publishes[0].metrics;
+    assert_eq!(p.events_lost, 0);
+    assert!(p.publish_failed > 10, "the fault bites");
+    assert!(p.publish_failed_stored > 0);
+    assert_eq!(
+        appended - committed,
+        p.publish_failed_stored,
+        "each stored-but-unconfirmed publish is in the log twice"
+    );
+    let g = group(&s, "orders-fulfilment");
+    assert_eq!(g.duplicates.get("outbox_republish").copied().unwrap_or(0), p.publish_failed_stored);
+    assert_eq!(g.duplicates_suppressed, g.duplicates_total(), "the idempotent consumer absorbs every duplicate");
+    assert_eq!(p.outbox_backlog, 0, "the relay drained the outbox");
+    assert_eq!(p.outbox_written, committed);
+    assert!(p.relay_delay.count() > 0);
+}
+
+#[test]
+fn a_late_group_replays_only_what_retention_kept() {
+    let mut s = sim("stream-replay");
+    s.run_until(30 * SECOND).expect("runs");
+    let log = s.scenario().nodes.iter().position(|n| n.id == "orders").expect("log");
+    let status = s.log_status(log).expect("a log");
+    assert!(status.partitions.iter().all(|p| p.start > 0), "retention deleted the oldest records");
+    assert!(s.metrics().logs[log].expired > 0);
+    let analytics = group(&s, "orders-analytics");
+    let fulfilment = group(&s, "orders-fulfilment");
+    assert!(analytics.processed > 100, "the new group replayed history");
+    assert!(analytics.processed < fulfilment.processed, "but not what retention had deleted");
+    assert_eq!(status.groups.len(), 2);
+    assert!(s.log_status(0).is_none(), "the browser is not a log");
+}
+
+#[test]
+fn a_reset_to_a_time_replays_from_there_and_counts_the_repeats() {
+    let mut s = sim("stream-replay");
+    s.set_recording(true);
+    s.run_until(12 * SECOND).expect("runs");
+    let link = link_ix(&s, "orders-fulfilment") as u32;
+    s.apply(&Edit::ResetGroup { link: "orders-fulfilment".into(), to: ResetTo::TimeMs(8_000.0) }).expect("valid");
+    s.run_until(20 * SECOND).expect("runs");
+    let back = s
+        .drain_events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::PositionMoved { link: l, from, to, .. } if l == link && to < from))
+        .count();
+    assert_eq!(back, 3, "every partition jumped back");
+    let g = group(&s, "orders-fulfilment");
+    let dups = g.duplicates.get(StreamCause::Reset.name()).copied().unwrap_or(0);
+    assert!((40..=120).contains(&dups), "about 4 s of 20 orders/s replayed: {dups}");
+}
+
+#[test]
+fn bad_reset_edits_change_nothing() {
+    let mut s = sim("stream-replay");
+    s.run_until(2 * SECOND).expect("runs");
+    let before = s.log_status(2).expect("log");
+    for (edit, why) in [
+        (Edit::ResetGroup { link: "nope".into(), to: ResetTo::Earliest }, "unknown link id"),
+        (Edit::ResetGroup { link: "api-orders".into(), to: ResetTo::Earliest }, "not a read link"),
+        (Edit::ResetGroup { link: "orders-fulfilment".into(), to: ResetTo::TimeMs(-1.0) }, "≥ 0"),
+        (Edit::ResetGroup { link: "orders-analytics".into(), to: ResetTo::Latest }, "not joined"),
+    ] {
+        let e = s.apply(&edit).expect_err("rejected");
+        assert!(e.to_string().contains(why), "{e}");
+        assert_eq!(s.log_status(2).expect("log"), before);
+    }
+    for to in [ResetTo::Earliest, ResetTo::Latest, ResetTo::Offset(7), ResetTo::TimeMs(1_500.0)] {
+        let edit = Edit::ResetGroup { link: "orders-fulfilment".into(), to };
+        let text = serde_json::to_string(&edit).expect("serialises");
+        let back: Edit = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, edit, "{text}");
+        s.apply(&back).expect("applies");
+    }
+}
+
+#[test]
+fn stream_settings_are_validated_with_their_paths() {
+    let mut s: serde_json::Value = serde_json::to_value(presets::load("commit-after").expect("p")).expect("json");
+    s["nodes"][2]["kind"]["partitions"] = 0.into();
+    s["nodes"][2]["kind"]["retention_records"] = 0.into();
+    s["links"][2]["transport"]["max_poll_records"] = 0.into();
+    s["links"][2]["transport"]["session_timeout_ms"] = 0.5.into();
+    s["links"][1]["transport"]["outbox"] = serde_json::json!({"relay_interval_ms": 0});
+    s["faults"][0]["effect"] =
+        serde_json::json!({"type": "publish_fails_after_commit", "probability": 2, "stored_share": -1});
+    let errs = parse_scenario(&s.to_string()).expect_err("invalid");
+    let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+    for want in [
+        "$.nodes[2].kind.partitions",
+        "$.nodes[2].kind.retention_records",
+        "$.links[2].transport.max_poll_records",
+        "$.links[2].transport.session_timeout_ms",
+        "$.links[1].transport.outbox.relay_interval_ms",
+        "$.faults[0].effect.probability",
+        "$.faults[0].effect.stored_share",
+    ] {
+        assert!(paths.contains(&want), "{want} in {paths:?}");
+    }
+    let mut s: serde_json::Value = serde_json::to_value(presets::load("commit-after").expect("p")).expect("json");
+    s["links"][1]["to"] = "fulfilment".into();
+    s["links"][2]["from"] = "order-api".into();
+    s["sources"][0]["target"] = "orders".into();
+    let errs = parse_scenario(&s.to_string()).expect_err("invalid");
+    let text: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.path, e.reason)).collect();
+    assert!(text.iter().any(|t| t.starts_with("$.links[1].to: an append link must end at a log")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("$.links[2].from: a read link starts at a log")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("$.sources[0].target: a source cannot target a log")), "{text:?}");
+}
+
+fn node(id: &str, kind: NodeKind) -> Node {
+    Node { id: id.into(), label: id.into(), position: Position::default(), kind }
+}
+
+fn link(id: &str, from: &str, to: &str, transport: Transport) -> Link {
+    Link {
+        id: id.into(),
+        from: from.into(),
+        to: to.into(),
+        latency: Dist::Uniform { min_ms: 0.5, max_ms: 3.0 },
+        transport,
+    }
+}
+
+prop_compose! {
+    /// Client → api appending to a log, two groups with random policies, random crashes, resets and publish faults.
+    fn stream_strategy()(
+        partitions in 1u32..5,
+        retention in prop::option::of(500.0f64..5_000.0),
+        policies in prop::collection::vec((0u8..3, 1u32..30, any::<bool>(), 1u32..4, 0.0f64..3_000.0), 2),
+        outbox in any::<bool>(),
+        rate in 5.0f64..80.0,
+        crashes in prop::collection::vec((0usize..2, 0.0f64..4_000.0, 100.0f64..1_500.0), 0..3),
+        publish_fault in prop::option::of((0.0f64..0.5, 0.0f64..1.0)),
+        seed in any::<u64>(),
+    ) -> Scenario {
+        let mut nodes = vec![
+            node("browser", NodeKind::Client(ClientSpec::default())),
+            node("api", NodeKind::Service(ServiceSpec { processing: Dist::Exponential { mean_ms: 5.0 }, ..ServiceSpec::default() })),
+            node("log", NodeKind::Log(LogSpec { partitions, retention_ms: retention, retention_records: None })),
+        ];
+        let mut links = vec![
+            link("l0", "browser", "api", Transport::RequestResponse(SyncPolicy::default())),
+            link("app", "api", "log", Transport::Append(AppendPolicy { outbox: outbox.then_some(OutboxPolicy { relay_interval_ms: 200.0 }) })),
+        ];
+        for (i, (commit, max_poll, idempotent, replicas, joins)) in policies.iter().enumerate() {
+            let id = format!("c{i}");
+            nodes.push(node(&id, NodeKind::Service(ServiceSpec {
+                replicas: *replicas, concurrency: 1, processing: Dist::Exponential { mean_ms: 8.0 }, error_rate: 0.02, restart_ms: 200.0, ..ServiceSpec::default()
+            })));
+            let commit = [CommitPolicy::After, CommitPolicy::Before, CommitPolicy::Auto][*commit as usize];
+            links.push(link(&format!("g{i}"), "log", &id, Transport::Read(ReadPolicy {
+                start: if i == 0 { StartFrom::Latest } else { StartFrom::Earliest },
+                joins_at_ms: *joins, commit, auto_commit_interval_ms: 300.0, max_poll_records: *max_poll,
+                session_timeout_ms: 400.0, rebalance_ms: 100.0, idempotent: *idempotent,
+            })));
+        }
+        let mut faults: Vec<Fault> = crashes.iter().map(|(who, at, len)| Fault {
+            target: format!("c{who}"), at_ms: *at, until_ms: Some(at + len), effect: FaultEffect::Crash,
+        }).collect();
+        if let Some((probability, stored_share)) = publish_fault {
+            faults.push(Fault { target: "api".into(), at_ms: 500.0, until_ms: Some(3_000.0), effect: FaultEffect::PublishFailsAfterCommit { probability, stored_share } });
+        }
+        Scenario {
+            version: FORMAT_VERSION, name: "random-stream".into(), description: String::new(), seed, nodes, links,
+            sources: vec![Source { id: "users".into(), target: "browser".into(), arrival: Arrival::Poisson { rate_per_s: rate }, start_ms: 0.0, stop_ms: None, budget_ms: 200.0 }],
+            faults,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Each group finishes each partition's offsets in increasing order; the
+    /// only way back is a position move (a replay after a crash or a reset).
+    /// The ledger balances against a count from the events, and runs replay.
+    #[test]
+    fn groups_read_partitions_in_order_and_the_ledger_balances(s in stream_strategy(), reset_at in 500u64..4_000, back in 0.0f64..3_000.0) {
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        sim.enable_trace_hash();
+        sim.run_until(reset_at * 1_000).expect("runs");
+        // A reset may be refused (group not joined yet): then nothing changes.
+        let _ = sim.apply(&Edit::ResetGroup { link: "g1".into(), to: ResetTo::TimeMs(back) });
+        sim.run_until(5 * SECOND).expect("runs");
+        let events = sim.drain_events();
+        let mut floor: BTreeMap<(u32, u32), (u64, Option<u64>)> = BTreeMap::new();
+        let mut live = std::collections::BTreeSet::new();
+        for e in &events {
+            match e.kind {
+                EventKind::PositionMoved { link, partition, to, .. } => {
+                    floor.insert((link, partition), (to, None));
+                }
+                EventKind::RecordProcessed { link, partition, offset, .. } => {
+                    let (low, last) = floor.get(&(link, partition)).copied().unwrap_or((0, None));
+                    prop_assert!(offset >= low, "offset {} below the position {} of {}/{} at {}", offset, low, link, partition, e.t);
+                    prop_assert!(last.is_none_or(|l| offset > l), "offset {} after {:?} in {}/{} at {}", offset, last, link, partition, e.t);
+                    floor.insert((link, partition), (low, Some(offset)));
+                }
+                EventKind::OrderPlaced { msg, .. } | EventKind::Sent { msg, .. } => {
+                    prop_assert!(live.insert(msg), "created twice");
+                }
+                EventKind::Settled { msg, .. } => {
+                    prop_assert!(live.remove(&msg), "settled twice or never created");
+                }
+                _ => {}
+            }
+        }
+        prop_assert_eq!(live.len() as u64, sim.live_messages());
+        prop_assert!(sim.ledger().balances(sim.live_messages()));
+        let mut again = Simulation::new(s).expect("valid");
+        again.enable_trace_hash();
+        again.run_until(reset_at * 1_000).expect("runs");
+        let _ = again.apply(&Edit::ResetGroup { link: "g1".into(), to: ResetTo::TimeMs(back) });
+        again.run_until(5 * SECOND).expect("runs");
+        prop_assert_eq!(again.trace_hash(), sim.trace_hash(), "same seed, same trace");
+    }
+}
+
+#[test]
+fn stream_limits_are_errors_and_a_log_keeps_at_most_its_cap() {
+    use patchbay::engine::limits::{MAX_LOG_PARTITIONS, MAX_RECORDS_PER_PARTITION, MAX_TOTAL_PARTITIONS};
+    let mut s = presets::load("commit-after").expect("p");
+    s.nodes[2].kind = NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS + 1, ..LogSpec::default() });
+    let errs = Simulation::new(s.clone()).err().expect("invalid");
+    assert!(errs.iter().any(|e| e.path == "$.nodes[2].kind.partitions"), "{errs:?}");
+    for i in 0..(MAX_TOTAL_PARTITIONS / MAX_LOG_PARTITIONS) {
+        s.nodes.push(node(&format!("log{i}"), NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS, ..LogSpec::default() })));
+    }
+    let errs = Simulation::new(s).err().expect("invalid");
+    assert!(errs.iter().any(|e| e.path == "$.nodes" && e.reason.contains("partitions in all")), "{errs:?}");
+    // No retention at all: the engine's cap still bounds what a partition keeps.
+    let mut s = presets::load("dual-write").expect("p");
+    s.nodes[2].kind = NodeKind::Log(LogSpec { partitions: 1, retention_ms: None, retention_records: None });
+    s.sources[0].arrival = Arrival::Constant { rate_per_s: 2_000.0 };
+    s.sources[0].stop_ms = None;
+    s.faults.clear();
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.run_until(8 * SECOND).expect("runs");
+    let st = sim.log_status(2).expect("log");
+    assert_eq!(st.partitions[0].end - st.partitions[0].start, u64::from(MAX_RECORDS_PER_PARTITION));
+}
