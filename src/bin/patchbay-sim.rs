@@ -8,10 +8,10 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use patchbay::engine::report::Report;
-use patchbay::engine::trace::{write_events, TraceHeader};
 use patchbay::engine::edit::parse_timed_edits;
+use patchbay::engine::report::Report;
 use patchbay::engine::time::ms_to_micros;
+use patchbay::engine::trace::{write_events, TraceHeader};
 use patchbay::engine::{parse_scenario, presets, Scenario, Simulation, TimedEdit, SECOND};
 
 const HELP: &str = "\
@@ -106,20 +106,25 @@ struct RunOptions {
 }
 
 fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
-    let mut opts = RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, edits: None, json: false };
+    let mut opts =
+        RunOptions { target: String::new(), seed: None, until_s: 60.0, trace: None, edits: None, json: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::new(format!("run: {name} needs a value")));
+        let mut value =
+            |name: &str| it.next().cloned().ok_or_else(|| Failure::new(format!("run: {name} needs a value")));
         match a.as_str() {
             "--seed" => {
                 let v = value("--seed")?;
-                opts.seed = Some(v.parse().map_err(|_| Failure::new(format!("run: --seed: '{v}' is not a whole number")))?);
+                opts.seed =
+                    Some(v.parse().map_err(|_| Failure::new(format!("run: --seed: '{v}' is not a whole number")))?);
             }
             "--until" => {
                 let v = value("--until")?;
                 let s: f64 = v.parse().map_err(|_| Failure::new(format!("run: --until: '{v}' is not a number")))?;
                 if !s.is_finite() || s <= 0.0 || s > 1e7 {
-                    return Err(Failure::new(format!("run: --until: {v} must be above 0 and at most 10000000 seconds")));
+                    return Err(Failure::new(format!(
+                        "run: --until: {v} must be above 0 and at most 10000000 seconds"
+                    )));
                 }
                 opts.until_s = s;
             }
@@ -139,10 +144,9 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, Failure> {
 
 /// Runs to `t`; a guard stopping the run is exit status 3.
 fn run_to(sim: &mut Simulation, t: u64) -> Result<(), Failure> {
-    sim.run_until(t).map(|_| ()).map_err(|e| Failure {
-        code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 },
-        msg: format!("run: {e}"),
-    })
+    sim.run_until(t)
+        .map(|_| ())
+        .map_err(|e| Failure { code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 }, msg: format!("run: {e}") })
 }
 
 fn load_edits(path: &str) -> Result<Vec<TimedEdit>, Failure> {
@@ -301,6 +305,39 @@ fn print_summary(r: &Report) {
                 m.acked,
                 m.redelivered,
                 m.dead_lettered
+            );
+        }
+    }
+    if !r.topics.is_empty() {
+        println!("topics:");
+        for t in &r.topics {
+            let m = &t.metrics;
+            println!(
+                "  {:<20} {} · published {} · registry rejections {} · schema v{}{}",
+                t.id,
+                t.event_type,
+                m.published,
+                m.rejected,
+                m.version,
+                if m.accepted { "" } else { " (refused by the registry)" }
+            );
+        }
+        println!("subscriptions:");
+        for s in &r.subscriptions {
+            let m = &s.metrics;
+            println!(
+                "  {:<20} {} → {} · published {} · delivered {} · processed {} · unreadable dropped {} · DLQ {} · lag {} (oldest {:.1} s){}",
+                s.id,
+                s.topic,
+                s.subscriber,
+                m.published,
+                m.delivered,
+                m.processed,
+                m.unreadable_dropped,
+                m.dead_lettered,
+                s.lag,
+                s.oldest_age_ms / 1_000.0,
+                if s.detached { " · removed" } else { "" }
             );
         }
     }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ScenarioError;
-use super::scenario::{Fault, Position, QueueSpec, ServiceSpec, Transport};
+use super::scenario::{Fault, Link, Position, QueueSpec, ServiceSpec, TopicSpec, Transport};
 
 /// One change to a simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,29 @@ pub enum Edit {
         /// The new label.
         label: String,
     },
+    /// Replaces a topic's settings: its event type, the publisher's writer
+    /// schema (checked by the registry, if any, from now on) and its registry.
+    SetTopic {
+        /// The topic's id.
+        node: String,
+        /// The new settings.
+        spec: TopicSpec,
+    },
+    /// Adds a link of any transport at the end of the link list. A new
+    /// subscription receives only events published from now on.
+    AddLink {
+        /// The new link (its id must be new).
+        link: Link,
+    },
+    /// Removes a subscription while running: it receives nothing more, and
+    /// the events waiting in it or delivered and unacknowledged are dropped
+    /// (fate `dropped`, reason `unsubscribed`). The publisher is untouched.
+    /// The link stays in the scenario marked `detached`, so link indices in
+    /// traces and metrics keep their meaning.
+    RemoveSubscription {
+        /// The subscribe link's id.
+        link: String,
+    },
 }
 
 /// What applying an edit produced.
@@ -90,9 +113,8 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
         return Err(ScenarioError::new("$", "the edit list is too large"));
     }
     let mut de = serde_json::Deserializer::from_str(json);
-    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string())
-    })?;
+    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string()))?;
     de.end().map_err(|e| ScenarioError::new("$", format!("unexpected text after the list: {e}")))?;
     if edits.len() > MAX_TIMED_EDITS {
         return Err(ScenarioError::new("$", format!("{} edits; at most {MAX_TIMED_EDITS} are allowed", edits.len())));

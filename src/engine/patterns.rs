@@ -4,7 +4,8 @@
 //! CLI all take names from here, so a new type is added in one row.
 //!
 //! Each type's settings, defaults and validation live in its own file:
-//! [`request_response`] (type 1) and [`queue`] (type 2); clients in
+//! [`request_response`] (type 1), [`queue`] (type 2), [`pubsub`] and
+//! [`schema`] (type 3); clients in
 //! [`client`]. Runtime behaviour lives beside the simulation core
 //! (`sim/call.rs`, `sim/queue.rs`).
 //!
@@ -13,8 +14,10 @@
 //! its row exists.
 
 pub mod client;
+pub mod pubsub;
 pub mod queue;
 pub mod request_response;
+pub mod schema;
 
 use super::scenario::{NodeKind, Transport};
 
@@ -42,6 +45,8 @@ pub enum FlightShape {
     Circle,
     /// A message for a queue, or delivered from one: a diamond.
     Diamond,
+    /// An event published to a topic, or a subscription's copy of it: a triangle.
+    Triangle,
 }
 
 /// The look of each node kind.
@@ -50,6 +55,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Client(_) => CLIENT,
         NodeKind::Service(_) => SERVICE,
         NodeKind::Queue(_) => QUEUE,
+        NodeKind::Topic(_) => TOPIC,
     }
 }
 
@@ -59,6 +65,8 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::RequestResponse(_) => REQUEST_RESPONSE,
         Transport::Enqueue => ENQUEUE,
         Transport::Consume(_) => CONSUME,
+        Transport::Publish => PUBLISH,
+        Transport::Subscribe(_) => SUBSCRIBE,
     }
 }
 
@@ -72,14 +80,23 @@ const REQUEST_RESPONSE: Look = Look {
     css: "sync",
     flight: FlightShape::Circle,
 };
-const ENQUEUE: Look = Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
+const ENQUEUE: Look =
+    Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
+
+const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
+const PUBLISH: Look =
+    Look { key: "publish", word: "publish", glyph: "↗", css: "publish", flight: FlightShape::Triangle };
+const SUBSCRIBE: Look =
+    Look { key: "subscribe", word: "subscription", glyph: "⇶", css: "subscribe", flight: FlightShape::Triangle };
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::scenario::{ClientSpec, ConsumePolicy, QueueSpec, ServiceSpec, SyncPolicy};
+    use crate::engine::scenario::{
+        ClientSpec, ConsumePolicy, QueueSpec, Schema, ServiceSpec, SubscribePolicy, SyncPolicy, TopicSpec,
+    };
 
     #[test]
     fn keys_are_the_scenario_format_tags_and_all_names_differ() {
@@ -87,9 +104,19 @@ mod tests {
             NodeKind::Client(ClientSpec::default()),
             NodeKind::Service(ServiceSpec::default()),
             NodeKind::Queue(QueueSpec::default()),
+            NodeKind::Topic(TopicSpec {
+                event_type: "order.placed".into(),
+                schema: Schema { name: "OrderPlaced".into(), version: 1, fields: vec![] },
+                registry: None,
+            }),
         ];
-        let transports =
-            [Transport::RequestResponse(SyncPolicy::default()), Transport::Enqueue, Transport::Consume(ConsumePolicy::default())];
+        let transports = [
+            Transport::RequestResponse(SyncPolicy::default()),
+            Transport::Enqueue,
+            Transport::Consume(ConsumePolicy::default()),
+            Transport::Publish,
+            Transport::Subscribe(SubscribePolicy::default()),
+        ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {
             looks.push((node_look(k), serde_json::to_value(k).expect("serialises")["type"].to_string()));

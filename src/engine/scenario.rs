@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
+pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
+pub use super::patterns::schema::{CompatMode, Field, Schema};
 
 /// The scenario format version this engine reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,6 +80,9 @@ pub enum NodeKind {
     Service(ServiceSpec),
     /// A message queue with SQS-style visibility timeout and redrive to a dead-letter queue.
     Queue(QueueSpec),
+    /// A publish-subscribe topic: every subscription gets its own copy of
+    /// each event, with its own backlog, acks, retries and dead-letter queue.
+    Topic(TopicSpec),
 }
 
 /// Settings of a service.
@@ -144,6 +149,11 @@ pub enum Transport {
     Enqueue,
     /// Type 2, consumer side: the target service's instances compete for the queue's messages.
     Consume(ConsumePolicy),
+    /// Type 3, publisher side: publish an event to a topic and carry on at once.
+    Publish,
+    /// Type 3, subscriber side: the target service gets a copy of every event
+    /// published to the topic after the subscription exists.
+    Subscribe(SubscribePolicy),
 }
 
 /// A traffic source: work entering the system at a node.
@@ -245,9 +255,20 @@ pub enum FaultEffect {
         /// Added time in ms.
         ms: f64,
     },
+    /// Topic: the publisher starts writing events with this schema (a
+    /// deploy); when the fault ends it goes back to the topic's own schema.
+    SchemaChange {
+        /// The new writer schema.
+        schema: Schema,
+    },
 }
 
 impl FaultEffect {
+    /// True for effects that hit a topic rather than a service.
+    pub fn is_topic_fault(&self) -> bool {
+        matches!(self, FaultEffect::SchemaChange { .. })
+    }
+
     /// True for effects that hit a link rather than a node.
     pub fn is_link_fault(&self) -> bool {
         matches!(self, FaultEffect::Partition | FaultEffect::LinkLatency { .. })
@@ -264,6 +285,7 @@ impl FaultEffect {
             FaultEffect::Poison { .. } => "poison",
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
+            FaultEffect::SchemaChange { .. } => "schema_change",
         }
     }
 }
@@ -273,7 +295,7 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => None,
         }
     }
 
@@ -281,7 +303,15 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) => None,
+        }
+    }
+
+    /// A topic's settings.
+    pub fn topic(&self) -> Option<&TopicSpec> {
+        match self {
+            NodeKind::Topic(t) => Some(t),
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) => None,
         }
     }
 }
@@ -291,7 +321,7 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) => None,
+            Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Subscribe(_) => None,
         }
     }
 
@@ -299,7 +329,15 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) => None,
+        }
+    }
+
+    /// A subscription's settings.
+    pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
+        match self {
+            Transport::Subscribe(p) => Some(p),
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish => None,
         }
     }
 }

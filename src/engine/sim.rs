@@ -4,19 +4,21 @@
 //! The behaviour of each part lives in its own file: `sim/service.rs`
 //! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
-//! idempotency), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
+//! `sim/faults.rs` and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edit;
 mod faults;
 mod guard;
+mod pubsub;
 mod queue;
 mod service;
 mod state;
 mod status;
 mod wire;
 
-pub use status::{LinkStatus, NodeStatus};
+pub use status::{LinkStatus, NodeStatus, SubscriptionStatus};
 
 pub use edit::FaultStatus;
 
@@ -47,7 +49,11 @@ pub struct Simulation {
     heap: BinaryHeap<Reverse<Timer>>,
     rng: Rng,
     services: Vec<ServiceState>,
+    /// Per buffer: queue nodes by node index, then subscriptions by
+    /// node count + link index (see `sim/pubsub.rs`).
     queues: Vec<QueueState>,
+    /// Per node (only topics hold schemas).
+    topics: Vec<TopicState>,
     links: Vec<LinkState>,
     msgs: MsgTable<Msg>,
     works: Slab<Work>,
@@ -91,7 +97,8 @@ impl Simulation {
         validate(&scenario)?;
         let topo = Topology::build(&scenario);
         let services = scenario.nodes.iter().map(ServiceState::for_node).collect();
-        let queues = scenario.nodes.iter().map(|_| QueueState::default()).collect();
+        let queues = (0..scenario.nodes.len() + scenario.links.len()).map(|_| QueueState::default()).collect();
+        let topics = scenario.nodes.iter().map(TopicState::for_node).collect();
         let links = scenario.links.iter().map(LinkState::for_link).collect();
         let metrics = Metrics::new(&scenario);
         let mut sim = Simulation {
@@ -102,6 +109,7 @@ impl Simulation {
             rng: Rng::new(seed),
             services,
             queues,
+            topics,
             links,
             msgs: MsgTable::new(1),
             works: Slab::default(),
@@ -322,6 +330,7 @@ impl Simulation {
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
             Action::FaultStart { fault } => self.fault_start(fault),
             Action::FaultEnd { fault } => self.fault_end(fault),
+            Action::PublishArrive { msg, topic } => self.publish_arrive(msg, topic),
         }
     }
 

@@ -120,7 +120,9 @@ pub(crate) fn duration_problem(ms: f64, zero_ok: bool) -> Option<String> {
     }
     if ms_to_micros(ms) == 0 {
         let zero = if zero_ok { "0, or " } else { "" };
-        return Some(format!("must be {zero}at least {MIN_DURATION_MS} ms (1 µs): the clock counts whole microseconds"));
+        return Some(format!(
+            "must be {zero}at least {MIN_DURATION_MS} ms (1 µs): the clock counts whole microseconds"
+        ));
     }
     None
 }
@@ -153,6 +155,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             NodeKind::Client(_) => {}
             NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
             NodeKind::Queue(q) => patterns::queue::check_queue(q, &format!("{p}.kind"), v),
+            NodeKind::Topic(t) => patterns::pubsub::check_topic(t, &format!("{p}.kind"), v),
         }
     }
     nodes
@@ -178,13 +181,27 @@ fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
 fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
     let mut ids = BTreeSet::new();
     let mut consumers: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut subscriptions: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, l) in s.links.iter().enumerate() {
         let p = format!("$.links[{i}]");
+        if l.transport.subscribe_policy().is_some() {
+            let n = subscriptions.entry(l.from.as_str()).or_default();
+            *n += 1;
+            if *n == MAX_SUBSCRIPTIONS_PER_TOPIC + 1 {
+                v.add(
+                    format!("{p}.from"),
+                    format!("topic '{}' has more than {MAX_SUBSCRIPTIONS_PER_TOPIC} subscriptions", l.from),
+                );
+            }
+        }
         if l.transport.consume_policy().is_some() {
             let n = consumers.entry(l.from.as_str()).or_default();
             *n += 1;
             if *n == MAX_CONSUMERS_PER_QUEUE + 1 {
-                v.add(format!("{p}.from"), format!("queue '{}' has more than {MAX_CONSUMERS_PER_QUEUE} consume links", l.from));
+                v.add(
+                    format!("{p}.from"),
+                    format!("queue '{}' has more than {MAX_CONSUMERS_PER_QUEUE} consume links", l.from),
+                );
             }
         }
         check_id(&l.id, &format!("{p}.id"), v);
@@ -214,6 +231,11 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             Transport::Consume(c) => {
                 patterns::queue::check_consume(c, &tp, v);
                 patterns::queue::consume_ends(&from.kind, &to.kind)
+            }
+            Transport::Publish => patterns::pubsub::publish_ends(&from.kind, &to.kind),
+            Transport::Subscribe(c) => {
+                patterns::pubsub::check_subscribe(c, &tp, v);
+                patterns::pubsub::subscribe_ends(&from.kind, &to.kind)
             }
         };
         for (end, reason) in ends {
@@ -317,13 +339,16 @@ fn check_sync_fan_out(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             }
         }
     }
-    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(None, |best: Option<(usize, f64)>, (i, c)| {
-        if best.is_none_or(|(_, b)| c > b) {
-            Some((i, c))
-        } else {
-            best
-        }
-    });
+    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(
+        None,
+        |best: Option<(usize, f64)>, (i, c)| {
+            if best.is_none_or(|(_, b)| c > b) {
+                Some((i, c))
+            } else {
+                best
+            }
+        },
+    );
     if let Some((i, c)) = worst.filter(|(_, c)| *c > MAX_CALLS_PER_REQUEST) {
         let id = nodes.get(s.nodes[i].id.as_str()).map_or("?", |n| n.id.as_str());
         v.add(
@@ -343,8 +368,13 @@ fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) 
         if !ids.insert(src.id.as_str()) {
             v.add(format!("{p}.id"), format!("duplicate source id '{}'", src.id));
         }
-        if !nodes.contains_key(src.target.as_str()) {
-            v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target));
+        match nodes.get(src.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target)),
+            Some(n) if n.kind.topic().is_some() => v.add(
+                format!("{p}.target"),
+                format!("'{}' is a topic; aim the source at the client or service that publishes to it", src.target),
+            ),
+            Some(_) => {}
         }
         match &src.arrival {
             Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
@@ -388,6 +418,14 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
         if !links.contains(f.target.as_str()) {
             v.add(format!("{p}.target"), format!("'{}' is not a link id; {} hits links", f.target, f.effect.name()));
         }
+    } else if f.effect.is_topic_fault() {
+        match nodes.get(f.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
+            Some(n) if n.kind.topic().is_none() => {
+                v.add(format!("{p}.target"), format!("'{}' is not a topic; {} hits topics", f.target, f.effect.name()))
+            }
+            Some(_) => {}
+        }
     } else {
         match nodes.get(f.target.as_str()) {
             None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
@@ -418,6 +456,7 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
                 v.add(format!("{e}.probability"), "must be between 0 and 1");
             }
         }
+        FaultEffect::SchemaChange { schema } => patterns::pubsub::check_schema(schema, &format!("{e}.schema"), v),
         FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition => {}
     }
 }

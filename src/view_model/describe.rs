@@ -70,6 +70,9 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
                 out.push_str(&format!(", {} in the dead-letter queue", s.dead_lettered));
             }
         }
+        NodeKind::Topic(ref t) => {
+            out.push_str(&format!(": {} events, schema {} version {}", t.event_type, t.schema.name, t.schema.version));
+        }
     }
     for badge in node_badges(s) {
         out.push_str(", ");

@@ -48,7 +48,6 @@ impl QueueMetrics {
     }
 }
 
-
 impl Metrics {
     /// Folds one queue event in.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]

@@ -44,7 +44,6 @@ impl Default for ConsumePolicy {
     }
 }
 
-
 /// Checks a queue's settings at `p` (the node's `kind`).
 pub(crate) fn check_queue(q: &QueueSpec, p: &str, v: &mut impl ProblemSink) {
     check_duration(q.visibility_timeout_ms, format!("{p}.visibility_timeout_ms"), false, v);
@@ -64,12 +63,14 @@ pub(crate) fn check_consume(c: &ConsumePolicy, tp: &str, v: &mut impl ProblemSin
 pub(crate) fn enqueue_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     match from {
-        NodeKind::Queue(_) => out.push(("from", "an enqueue link starts at a client or service")),
+        NodeKind::Queue(_) | NodeKind::Topic(_) => out.push(("from", "an enqueue link starts at a client or service")),
         NodeKind::Client(_) | NodeKind::Service(_) => {}
     }
     match to {
         NodeKind::Queue(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) => out.push(("to", "an enqueue link must end at a queue")),
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) => {
+            out.push(("to", "an enqueue link must end at a queue"))
+        }
     }
     out
 }
@@ -79,11 +80,15 @@ pub(crate) fn consume_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str,
     let mut out = Vec::new();
     match from {
         NodeKind::Queue(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) => out.push(("from", "a consume link starts at a queue")),
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) => {
+            out.push(("from", "a consume link starts at a queue"))
+        }
     }
     match to {
         NodeKind::Service(_) => {}
-        NodeKind::Client(_) | NodeKind::Queue(_) => out.push(("to", "a consume link must end at a service")),
+        NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => {
+            out.push(("to", "a consume link must end at a service"))
+        }
     }
     out
 }
