@@ -22,6 +22,11 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("silent-backlog", "5f3b0fbd6eb89257"),
     ("competing-consumers-1", "d8e80f25cb3bb508"),
     ("competing-consumers-4", "a78a172aad1df322"),
+    // BACKWARD lets the breaking change through: the same stream as no registry at all.
+    ("schema-break", "2796673d79a3cb16"),
+    ("schema-break-dlq", "aa1d789dbdd37e9d"),
+    ("schema-break-backward", "2796673d79a3cb16"),
+    ("schema-break-full", "fafe2ba36c2dff61"),
     ("mmc", "96fc5f0bad62b0f1"),
     ("stress-2000", "c060f878c0a2e00c"),
 ];
