@@ -52,7 +52,7 @@ impl Simulation {
             }
             Edit::SetTopic { node, spec } => {
                 let node = self.replace_node_kind(node, NodeKind::Topic(spec.clone()), "a topic")?;
-                self.refresh_topic(node);
+                self.refresh_topic(node, true);
                 Ok(Applied::Done)
             }
             Edit::AddLink { link } => self.add_link(link.clone()).map(|()| Applied::Done),

@@ -158,8 +158,10 @@ impl Simulation {
     }
 
     /// Recomputes a topic's writer schema from its settings and its active
-    /// `schema_change` faults (the latest added wins), and registers it if it changed.
-    pub(super) fn refresh_topic(&mut self, topic: u32) {
+    /// `schema_change` faults (the latest added wins), and registers it if
+    /// it changed, or also if unchanged when `recheck` (the topic's settings,
+    /// its registry among them, were just replaced).
+    pub(super) fn refresh_topic(&mut self, topic: u32, recheck: bool) {
         let Some(spec) = self.scenario.nodes.get(topic as usize).and_then(|n| n.kind.topic()) else { return };
         let mut want = &spec.schema;
         for &i in &self.faults_on_node[topic as usize] {
@@ -169,7 +171,7 @@ impl Simulation {
             }
         }
         let t = &self.topics[topic as usize];
-        if t.schemas.get(t.writer as usize) == Some(want) {
+        if !recheck && t.schemas.get(t.writer as usize) == Some(want) {
             return;
         }
         let want = want.clone();
