@@ -149,6 +149,11 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
+            // The topic's own panel (schema, registry, subscriptions) comes with the topic page.
+            NodeKind::Topic(t) => view! {
+                <p class="region__hint">{format!("Publishes {} events, schema {} version {}.", t.event_type, t.schema.name, t.schema.version)}</p>
+            }
+            .into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -259,7 +264,8 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
-            Transport::Enqueue => ().into_any(),
+            // Subscription lanes and their switches come with the topic page (not yet built).
+            Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) => ().into_any(),
         };
         let t = l.id.clone();
         view! {
