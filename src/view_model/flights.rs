@@ -123,7 +123,8 @@ impl Flights {
         let (f, m) = match e.kind {
             EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
                 let kind = match (attempt, self.link_shapes.get(link as usize)) {
-                    (0, Some(FlightShape::Diamond)) => FlightKind::Enqueue,
+                    // A publish is fire-and-forget like an enqueue; its own shape comes with the topic page.
+                    (0, Some(FlightShape::Diamond | FlightShape::Triangle)) => FlightKind::Enqueue,
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };
