@@ -18,7 +18,7 @@ pub struct TopicMetrics {
     pub rejected: u64,
     /// Copies handed to subscriptions.
     pub copies: u64,
-    /// Writer schema changes seen.
+    /// Writer schemas put in use (changes, and re-checks after a `set_topic` edit).
     pub schema_changes: u64,
     /// The writer schema's version now (0 until the first change).
     pub version: u32,
