@@ -51,5 +51,5 @@ pub use event::{Event, EventKind, Fate, Reason, StreamCause};
 pub use parse::{parse_scenario, parse_scenario_quietly};
 pub use scenario::Scenario;
 pub use sim::Simulation;
-pub use sim::{FaultStatus, GroupStatus, LinkStatus, LogStatus, NodeStatus, PartitionStatus};
+pub use sim::{FaultStatus, GroupStatus, LinkStatus, LogStatus, NodeStatus, PartitionStatus, SubscriptionStatus};
 pub use time::{Micros, MILLI, SECOND};

@@ -62,12 +62,21 @@ fn sync_link(id: &str, from: &str, to: &str, protect: u8) -> Link {
     }
 }
 
+/// Version 1 writes `total`; version 2 writes it only if `keep_total`.
+fn schema_v(version: u32, keep_total: bool) -> Schema {
+    let mut fields = vec![Field { name: "id".into(), required: true }];
+    if keep_total {
+        fields.push(Field { name: "total".into(), required: true });
+    }
+    Schema { name: "OrderPlaced".into(), version, fields }
+}
+
 fn plain_link(id: &str, from: &str, to: &str, transport: Transport) -> Link {
     Link { id: id.into(), from: from.into(), to: to.into(), latency: Dist::Constant { ms: 1.0 }, transport }
 }
 
 prop_compose! {
-    fn fault_strategy()(kind in 0u8..8, target in 0usize..4, at in 0.0f64..3_000.0, len in prop::option::of(100.0f64..2_000.0),
+    fn fault_strategy()(kind in 0u8..9, target in 0usize..4, at in 0.0f64..3_000.0, len in prop::option::of(100.0f64..2_000.0),
                         x in 0.0f64..1.0) -> (u8, usize, f64, Option<f64>, f64) {
         (kind, target, at, len, x)
     }
@@ -102,7 +111,28 @@ prop_compose! {
         nodes.push(service("worker", 2, 1, 10, 15.0, 0.05));
         links.push(plain_link("enq", "s0", "q", Transport::Enqueue));
         links.push(plain_link("con", "q", "worker", Transport::Consume(ConsumePolicy { prefetch, idempotent })));
-        let services: Vec<String> = (0..chain).map(|i| format!("s{i}")).chain(["worker".to_string()]).collect();
+        // Type 3: s0 publishes to a topic; the worker and a reader subscribe,
+        // the reader requiring a field a schema change may remove.
+        nodes.push(Node {
+            id: "t".into(), label: "t".into(), position: Position::default(),
+            kind: NodeKind::Topic(TopicSpec { event_type: "order.placed".into(), schema: schema_v(1, true), registry: None }),
+        });
+        nodes.push(service("reader", 1, 2, 10, 10.0, 0.05));
+        links.push(plain_link("pub", "s0", "t", Transport::Publish));
+        let sub_policy = |reads: Vec<Field>, dead_letter: bool| SubscribePolicy {
+            ack_deadline_ms: visibility,
+            max_delivery_attempts: max_receives.map(|m| m + 4),
+            prefetch,
+            idempotent,
+            reads,
+            on_unreadable: if dead_letter && max_receives.is_some() { OnUnreadable::DeadLetter } else { OnUnreadable::Drop },
+            detached: false,
+        };
+        links.push(plain_link("sub-w", "t", "worker", Transport::Subscribe(sub_policy(vec![], false))));
+        let reads = vec![Field { name: "total".into(), required: true }];
+        links.push(plain_link("sub-r", "t", "reader", Transport::Subscribe(sub_policy(reads, idempotent))));
+        let services: Vec<String> =
+            (0..chain).map(|i| format!("s{i}")).chain(["worker".to_string(), "reader".to_string()]).collect();
         let faults = faults.into_iter().map(|(kind, target, at, len, x)| {
             let link_ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
             let (target, effect) = match kind {
@@ -113,6 +143,7 @@ prop_compose! {
                 4 => ("s0".to_string(), FaultEffect::Poison { probability: x, count: Some(3) }),
                 5 => (link_ids[target % link_ids.len()].clone(), FaultEffect::Partition),
                 6 => (link_ids[target % link_ids.len()].clone(), FaultEffect::LinkLatency { ms: 300.0 * x }),
+                8 => ("t".to_string(), FaultEffect::SchemaChange { schema: schema_v(2, target % 2 == 0) }),
                 _ => (services[target % services.len()].clone(), FaultEffect::ExtraLatency { ms: 200.0 * x }),
             };
             Fault { target, at_ms: at, until_ms: len.map(|l| at + l), effect }
@@ -172,7 +203,8 @@ proptest! {
 }
 
 /// Counts live messages from the event stream alone: created by
-/// `OrderPlaced`/`Sent`, removed by `Settled`. Also reports the first
+/// `OrderPlaced`/`Sent` (and a topic's `Copied`, a refused
+/// `PublishRejected`), removed by `Settled`. Also reports the first
 /// message settled twice or settled without being created.
 fn live_from_events(s: &Scenario, seconds: u64) -> (u64, Option<String>) {
     let mut sim = Simulation::with_seed(s.clone(), s.seed).expect("valid");
@@ -183,7 +215,12 @@ fn live_from_events(s: &Scenario, seconds: u64) -> (u64, Option<String>) {
         sim.run_until(t * SECOND).expect("runs");
         for Event { kind, t } in sim.drain_events() {
             match kind {
-                EventKind::OrderPlaced { msg, .. } | EventKind::Sent { msg, .. } if !live.insert(msg) => {
+                EventKind::OrderPlaced { msg, .. }
+                | EventKind::Sent { msg, .. }
+                | EventKind::Copied { msg, .. }
+                | EventKind::PublishRejected { msg, .. }
+                    if !live.insert(msg) =>
+                {
                     problem.get_or_insert(format!("message {msg} created twice at {t}"));
                 }
                 EventKind::Settled { msg, .. } if !live.remove(&msg) => {
@@ -201,7 +238,7 @@ prop_compose! {
     /// random (cycles through queues, zero latencies, fan-out, retries),
     /// with bursts and steady sources. Many are invalid; the valid ones must run.
     fn topology_strategy()(
-        kinds in prop::collection::vec(0u8..3, 2..9),
+        kinds in prop::collection::vec(0u8..4, 2..9),
         wiring in prop::collection::vec((0usize..9, 0usize..9, 0u8..3, 0u8..3, 1u32..4), 1..16),
         sources in prop::collection::vec((0usize..9, any::<bool>(), 1u32..40, 1.0f64..150.0), 1..4),
         seed in any::<u64>(),
@@ -218,7 +255,8 @@ prop_compose! {
                     error_rate: 0.05,
                     restart_ms: 50.0,
                 }),
-                _ => NodeKind::Queue(QueueSpec { visibility_timeout_ms: 40.0, max_receive_count: if i % 2 == 0 { Some(3) } else { None } }),
+                2 => NodeKind::Queue(QueueSpec { visibility_timeout_ms: 40.0, max_receive_count: if i % 2 == 0 { Some(3) } else { None } }),
+                _ => NodeKind::Topic(TopicSpec { event_type: "e".into(), schema: schema_v(1, i % 2 == 0), registry: None }),
             };
             Node { id: format!("n{i}"), label: format!("n{i}"), position: Position::default(), kind }
         }).collect();
@@ -237,7 +275,17 @@ prop_compose! {
             let transport = match (kinds[from], kinds[to]) {
                 (2, 1) => Transport::Consume(ConsumePolicy { prefetch: attempts, idempotent: t == 0 }),
                 (2, _) => return None,
+                (3, 1) => Transport::Subscribe(SubscribePolicy {
+                    ack_deadline_ms: 40.0,
+                    max_delivery_attempts: (from % 2 == 0).then_some(5),
+                    prefetch: attempts,
+                    idempotent: t == 0,
+                    reads: vec![Field { name: "total".into(), required: t == 1 }],
+                    ..SubscribePolicy::default()
+                }),
+                (3, _) => return None,
                 (_, 2) => Transport::Enqueue,
+                (_, 3) => Transport::Publish,
                 (_, 1) => sync(),
                 _ => return None,
             };

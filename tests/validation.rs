@@ -132,3 +132,67 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn topics_subscriptions_and_schemas_have_limits_that_name_the_path() {
+    let mut v = preset_json("schema-break-dlq");
+    let field = |i: usize| serde_json::json!({ "name": format!("f{i}"), "required": false });
+    v["nodes"][2]["kind"]["schema"]["fields"] = (0..65).map(field).collect::<Vec<_>>().into();
+    v["nodes"][2]["kind"]["schema"]["version"] = 0.into();
+    v["links"][2]["transport"]["max_delivery_attempts"] = 4.into();
+    v["links"][2]["transport"]["reads"] =
+        serde_json::json!([{ "name": "x".repeat(65) }, { "name": "id" }, { "name": "id" }]);
+    v["links"][3]["transport"]["max_delivery_attempts"] = serde_json::Value::Null;
+    v["links"][1]["to"] = "email".into();
+    v["faults"][0]["target"] = "api".into();
+    v["sources"][0]["target"] = "orders".into();
+    let ps = problems(&v.to_string());
+    assert!(has(&ps, "$.nodes[2].kind.schema.fields", "at most 64"), "{ps:?}");
+    assert!(has(&ps, "$.nodes[2].kind.schema.version", "between 1 and"), "{ps:?}");
+    assert!(has(&ps, "$.links[2].transport.max_delivery_attempts", "between 5 and 100"), "{ps:?}");
+    assert!(has(&ps, "$.links[2].transport.reads[0].name", "at most 64"), "{ps:?}");
+    assert!(has(&ps, "$.links[2].transport.reads[2].name", "duplicate field 'id'"), "{ps:?}");
+    assert!(has(&ps, "$.links[3].transport.on_unreadable", "needs a dead-letter queue"), "{ps:?}");
+    assert!(has(&ps, "$.links[1].to", "must end at a topic"), "{ps:?}");
+    assert!(has(&ps, "$.faults[0].target", "not a topic; schema_change hits topics"), "{ps:?}");
+    assert!(has(&ps, "$.sources[0].target", "is a topic"), "{ps:?}");
+
+    let mut v = preset_json("schema-break");
+    v["links"][2]["from"] = "api".into();
+    v["links"][3]["to"] = "orders".into();
+    v["faults"] = serde_json::json!([{ "target": "orders", "effect": { "type": "crash" } }]);
+    v["nodes"][2]["kind"]["registry"] = serde_json::json!({ "mode": "SIDEWAYS" });
+    let ps = problems(&v.to_string());
+    assert_eq!(ps.len(), 1, "a bad mode is a type error: {ps:?}");
+    assert!(ps[0].path.starts_with("$.nodes[2].kind"), "{ps:?}");
+    v["nodes"][2]["kind"]["registry"] = serde_json::json!({});
+    let ps = problems(&v.to_string());
+    assert!(has(&ps, "$.links[2].from", "starts at a topic"), "{ps:?}");
+    assert!(has(&ps, "$.links[3].to", "must end at a service"), "{ps:?}");
+    assert!(has(&ps, "$.faults[0].target", "not a service"), "{ps:?}");
+
+    let mut v = preset_json("schema-break");
+    let mut links = v["links"].as_array().cloned().unwrap_or_default();
+    for i in 0..100 {
+        let mut l = links[2].clone();
+        l["id"] = format!("extra-{i}").into();
+        links.push(l);
+    }
+    v["links"] = links.into();
+    let ps = problems(&v.to_string());
+    assert!(has(&ps, "$.links[102].from", "more than 100 subscriptions"), "{ps:?}");
+}
+
+#[test]
+fn subscription_defaults_follow_pub_sub() {
+    let v = serde_json::json!({ "type": "subscribe" });
+    let t: patchbay::engine::scenario::Transport = serde_json::from_value(v).expect("parses");
+    let p = t.subscribe_policy().expect("a subscription").clone();
+    assert_eq!((p.ack_deadline_ms, p.max_delivery_attempts, p.prefetch), (10_000.0, Some(5), 1));
+    assert_eq!(p.on_unreadable, patchbay::engine::scenario::OnUnreadable::Drop);
+    let none: patchbay::engine::scenario::Transport =
+        serde_json::from_value(serde_json::json!({ "type": "subscribe", "max_delivery_attempts": null })).expect("parses");
+    assert_eq!(none.subscribe_policy().map(|p| p.max_delivery_attempts), Some(None), "null: no DLQ");
+    let r: patchbay::engine::scenario::Registry = serde_json::from_value(serde_json::json!({})).expect("parses");
+    assert_eq!(r.mode, patchbay::engine::scenario::CompatMode::Backward, "Confluent's default");
+}

@@ -308,6 +308,39 @@ fn print_summary(r: &Report) {
             );
         }
     }
+    if !r.topics.is_empty() {
+        println!("topics:");
+        for t in &r.topics {
+            let m = &t.metrics;
+            println!(
+                "  {:<20} {} · published {} · registry rejections {} · schema v{}{}",
+                t.id,
+                t.event_type,
+                m.published,
+                m.rejected,
+                m.version,
+                if m.accepted { "" } else { " (refused by the registry)" }
+            );
+        }
+        println!("subscriptions:");
+        for s in &r.subscriptions {
+            let m = &s.metrics;
+            println!(
+                "  {:<20} {} → {} · published {} · delivered {} · processed {} · unreadable dropped {} · DLQ {} · lag {} (oldest {:.1} s){}",
+                s.id,
+                s.topic,
+                s.subscriber,
+                m.published,
+                m.delivered,
+                m.processed,
+                m.unreadable_dropped,
+                m.dead_lettered,
+                s.lag,
+                s.oldest_age_ms / 1_000.0,
+                if s.detached { " · removed" } else { "" }
+            );
+        }
+    }
     print_streams(r);
     println!(
         "engine: {} events in {:.3} s wall ({:.0} events/s) · trace {}",

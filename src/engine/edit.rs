@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ScenarioError;
-use super::scenario::{Fault, Position, QueueSpec, ServiceSpec, Transport};
+use super::scenario::{Fault, Link, Position, QueueSpec, ServiceSpec, TopicSpec, Transport};
 
 /// One change to a simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +58,29 @@ pub enum Edit {
         node: String,
         /// The new label.
         label: String,
+    },
+    /// Replaces a topic's settings: its event type, the publisher's writer
+    /// schema (checked by the registry, if any, from now on) and its registry.
+    SetTopic {
+        /// The topic's id.
+        node: String,
+        /// The new settings.
+        spec: TopicSpec,
+    },
+    /// Adds a link of any transport at the end of the link list. A new
+    /// subscription receives only events published from now on.
+    AddLink {
+        /// The new link (its id must be new).
+        link: Link,
+    },
+    /// Removes a subscription while running: it receives nothing more, and
+    /// the events waiting in it or delivered and unacknowledged are dropped
+    /// (fate `dropped`, reason `unsubscribed`). The publisher is untouched.
+    /// The link stays in the scenario marked `detached`, so link indices in
+    /// traces and metrics keep their meaning.
+    RemoveSubscription {
+        /// The subscribe link's id.
+        link: String,
     },
     /// Moves a consumer group's committed position (Kafka's
     /// `kafka-consumer-groups --reset-offsets`): its members stop for a

@@ -47,11 +47,18 @@ pub enum Reason {
     Partition,
     /// A poison message: processing it crashes the consumer.
     Poison,
+    /// The schema registry refused the publisher's schema: the event was not published.
+    SchemaRejected,
+    /// The subscriber could not read the event (its schema lacks a field the
+    /// subscriber requires) and discarded it.
+    Unreadable,
+    /// The subscription was removed while the event waited in it.
+    Unsubscribed,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 12] = [
         Reason::Error,
         Reason::Timeout,
         Reason::Overloaded,
@@ -61,6 +68,9 @@ impl Reason {
         Reason::ShortCircuited,
         Reason::Partition,
         Reason::Poison,
+        Reason::SchemaRejected,
+        Reason::Unreadable,
+        Reason::Unsubscribed,
     ];
 
     /// Lower-case name for reports.
@@ -75,6 +85,9 @@ impl Reason {
             Reason::ShortCircuited => "short_circuited",
             Reason::Partition => "partition",
             Reason::Poison => "poison",
+            Reason::SchemaRejected => "schema_rejected",
+            Reason::Unreadable => "unreadable",
+            Reason::Unsubscribed => "unsubscribed",
         }
     }
 }
@@ -137,6 +150,10 @@ pub enum Fate {
 
 /// The kinds of events. Field names are the same everywhere: `msg`, `corr`, `node`,
 /// `link`, `queue` (a node index), `replica`, and durations in microseconds.
+///
+/// The queue events (`enqueued`, `delivered`, `acked`, `visibility_expired`,
+/// `dead_lettered`) also describe a topic's subscriptions: then `queue` is
+/// the topic and `sub` the subscribe link (absent for plain queues).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -179,7 +196,14 @@ pub enum EventKind {
     /// A call failed for good and the caller used its fallback instead.
     FallbackUsed { corr: CorrId, link: LinkIx },
     /// A message entered a queue; `depth` counts visible messages after it.
-    Enqueued { msg: MsgId, queue: NodeIx, depth: u32, oldest: Option<Micros> },
+    Enqueued {
+        msg: MsgId,
+        queue: NodeIx,
+        depth: u32,
+        oldest: Option<Micros>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub: Option<LinkIx>,
+    },
     /// The queue handed a message to a consumer instance (receive number `receive_count`)
     /// after it had waited `waited` in the queue since it last became visible; it
     /// reaches the consumer at `arrives`.
@@ -194,13 +218,39 @@ pub enum EventKind {
         waited: Micros,
         depth: u32,
         oldest: Option<Micros>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub: Option<LinkIx>,
     },
     /// The consumer acknowledged the message and the queue deleted it.
-    Acked { msg: MsgId, queue: NodeIx, depth: u32, oldest: Option<Micros> },
+    Acked {
+        msg: MsgId,
+        queue: NodeIx,
+        depth: u32,
+        oldest: Option<Micros>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub: Option<LinkIx>,
+    },
     /// The visibility timeout passed without an ack: the message is visible again.
-    VisibilityExpired { msg: MsgId, queue: NodeIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
-    /// The message was received too often and moved to the dead-letter queue.
-    DeadLettered { msg: MsgId, queue: NodeIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
+    VisibilityExpired {
+        msg: MsgId,
+        queue: NodeIx,
+        receive_count: u32,
+        depth: u32,
+        oldest: Option<Micros>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub: Option<LinkIx>,
+    },
+    /// The message was received too often (or could not be read, see
+    /// `unreadable`) and moved to the dead-letter queue.
+    DeadLettered {
+        msg: MsgId,
+        queue: NodeIx,
+        receive_count: u32,
+        depth: u32,
+        oldest: Option<Micros>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sub: Option<LinkIx>,
+    },
     /// An idempotent consumer recognised a message it had processed and skipped its effects.
     DuplicateSuppressed { msg: MsgId, node: NodeIx },
     /// A consumer processed a message a second time: its side effects happened twice.
@@ -254,4 +304,22 @@ pub enum EventKind {
     RebalanceDone { link: LinkIx, generation: u32, members: u32 },
     /// A group's position in a partition moved from `from` to `to` (a replay when it moves back).
     PositionMoved { link: LinkIx, partition: u32, from: u64, to: u64 },
+    /// A published event reached its topic, written with schema `version`,
+    /// and was copied to `copies` subscriptions.
+    Published { msg: MsgId, topic: NodeIx, version: u32, copies: u32 },
+    /// A new message: subscription `sub`'s copy of published event `parent`.
+    Copied { msg: MsgId, corr: CorrId, parent: MsgId, topic: NodeIx, sub: LinkIx },
+    /// The schema registry refused the publisher's schema `version`: a new
+    /// message that never left the publisher.
+    PublishRejected { msg: MsgId, corr: CorrId, parent: MsgId, link: LinkIx, topic: NodeIx, version: u32 },
+    /// A subscriber could not read an event (a field it requires is
+    /// missing): discarded silently, or dead-lettered with an alert.
+    Unreadable { msg: MsgId, node: NodeIx, topic: NodeIx, sub: LinkIx, dead_lettered: bool },
+    /// The publisher now writes schema `version` to the topic; `accepted`
+    /// is false when the registry refused it (every publish will fail).
+    SchemaChanged { topic: NodeIx, version: u32, accepted: bool },
+    /// A subscription was added while running: it gets events published from now on.
+    SubscriptionAdded { topic: NodeIx, sub: LinkIx },
+    /// A subscription was removed while running; `dropped` events waiting in it were dropped.
+    SubscriptionRemoved { topic: NodeIx, sub: LinkIx, dropped: u32 },
 }

@@ -10,7 +10,8 @@ use super::event::{EventKind, Fate};
 /// Counts of messages by fate.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Ledger {
-    /// Messages created (orders' first messages, call attempts, enqueued messages).
+    /// Messages created (orders' first messages, call attempts, enqueued and
+    /// published messages, subscriptions' copies, publishes the registry refused).
     pub created: u64,
     /// Handled successfully.
     pub processed: u64,
@@ -27,7 +28,10 @@ impl Ledger {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn observe(&mut self, kind: &EventKind) {
         match kind {
-            EventKind::OrderPlaced { .. } | EventKind::Sent { .. } => self.created += 1,
+            EventKind::OrderPlaced { .. }
+            | EventKind::Sent { .. }
+            | EventKind::Copied { .. }
+            | EventKind::PublishRejected { .. } => self.created += 1,
             EventKind::Settled { fate, .. } => match fate {
                 Fate::Processed => self.processed += 1,
                 Fate::Failed(r) => *self.failed.entry(r.name()).or_default() += 1,

@@ -73,3 +73,18 @@ pub const MAX_GROUPS_PER_LOG: usize = 64;
 /// written and its event is counted lost (`outbox_overflow`): memory stays
 /// bounded even when the relay can never publish.
 pub const MAX_OUTBOX_ROWS: usize = 500_000;
+/// Subscriptions of one topic (attached or detached).
+pub const MAX_SUBSCRIPTIONS_PER_TOPIC: usize = 100;
+/// Fields of one schema (a topic's writer schema or a subscriber's reader schema).
+pub const MAX_FIELDS_PER_SCHEMA: usize = 64;
+/// Characters of a schema field's name.
+pub const MAX_FIELD_NAME_CHARS: usize = 64;
+/// Highest schema version number.
+pub const MAX_SCHEMA_VERSION: u32 = 1_000_000;
+/// Fewest delivery attempts before a subscription dead-letters (Pub/Sub's minimum).
+pub const MIN_DELIVERY_ATTEMPTS: u32 = 5;
+/// Most delivery attempts before a subscription dead-letters (Pub/Sub's maximum).
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
+/// Distinct writer schemas one topic may see in a run (its own, schema
+/// changes, `set_topic` edits); each event names its schema by index.
+pub const MAX_SCHEMAS_PER_TOPIC: usize = 1_000;

@@ -5,13 +5,16 @@
 //! pools, the wire); each type folds its own events in its own file:
 //! `metrics/request_response.rs` (calls, retries, breakers) and
 //! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
-//! `metrics/stream.rs` (offsets, lag, duplicates and losses, outbox). Metrics
+//! `metrics/pubsub.rs` (per topic and per subscription), `metrics/stream.rs`
+//! (offsets, lag, duplicates and losses, outbox). Metrics
 //! serialise (serde), and the run report is built from them.
 
+mod pubsub;
 mod queue;
 mod request_response;
 mod stream;
 
+pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
@@ -39,7 +42,7 @@ pub struct NodeMetrics {
     pub completed: u64,
     /// Failed, by [`Reason`] (index in [`Reason::ALL`]).
     #[serde(serialize_with = "by_reason")]
-    pub failed: [u64; 9],
+    pub failed: [u64; Reason::ALL.len()],
     /// Refused without work (overloaded or down).
     pub rejected: u64,
     /// Instance crashes.
@@ -143,6 +146,10 @@ pub struct Metrics {
     pub links: Vec<LinkMetrics>,
     /// Per node (only queue nodes are non-empty).
     pub queues: Vec<QueueMetrics>,
+    /// Per node (only topic nodes are non-empty).
+    pub topics: Vec<TopicMetrics>,
+    /// Per link (only subscribe links are non-empty).
+    pub subscriptions: Vec<SubscriptionMetrics>,
     /// Per node (only log nodes are non-empty).
     pub logs: Vec<LogMetrics>,
     /// Per link (only read links, the consumer groups, are non-empty).
@@ -176,10 +183,26 @@ impl Metrics {
             nodes,
             links: s.links.iter().map(|_| LinkMetrics::default()).collect(),
             queues: s.nodes.iter().map(|_| QueueMetrics::default()).collect(),
+            topics: s
+                .nodes
+                .iter()
+                .map(|n| TopicMetrics {
+                    version: n.kind.topic().map_or(0, |t| t.schema.version),
+                    accepted: true,
+                    ..TopicMetrics::default()
+                })
+                .collect(),
+            subscriptions: s.links.iter().map(|_| SubscriptionMetrics::default()).collect(),
             orders: OrderMetrics::default(),
             series: VecDeque::new(),
             events: 0,
         }
+    }
+
+    /// Makes room for a link added while running.
+    pub fn add_link(&mut self) {
+        self.links.push(LinkMetrics::default());
+        self.subscriptions.push(SubscriptionMetrics::default());
     }
 
     /// Updates a service's pool size after an edit.
@@ -250,6 +273,17 @@ impl Metrics {
             | EventKind::ShortCircuited { .. }
             | EventKind::BreakerChanged { .. }
             | EventKind::FallbackUsed { .. } => self.observe_call(t, kind),
+            EventKind::Enqueued { sub: Some(_), .. }
+            | EventKind::Delivered { sub: Some(_), .. }
+            | EventKind::Acked { sub: Some(_), .. }
+            | EventKind::VisibilityExpired { sub: Some(_), .. }
+            | EventKind::DeadLettered { sub: Some(_), .. }
+            | EventKind::Published { .. }
+            | EventKind::Copied { .. }
+            | EventKind::PublishRejected { .. }
+            | EventKind::Unreadable { .. }
+            | EventKind::SchemaChanged { .. }
+            | EventKind::SubscriptionRemoved { .. } => self.observe_pubsub(t, kind),
             EventKind::Enqueued { .. }
             | EventKind::Delivered { .. }
             | EventKind::Acked { .. }
@@ -293,6 +327,7 @@ impl Metrics {
             | EventKind::ReplicaRestarted { .. }
             | EventKind::FaultApplied { .. }
             | EventKind::FaultCleared { .. }
+            | EventKind::SubscriptionAdded { .. }
             | EventKind::Settled { .. } => {}
         }
     }
@@ -304,7 +339,7 @@ impl Metrics {
 }
 
 /// Failures serialise as `[["reason", count], …]` for the reasons that occurred.
-fn by_reason<S: serde::Serializer>(failed: &[u64; 9], serializer: S) -> Result<S::Ok, S::Error> {
+fn by_reason<S: serde::Serializer>(failed: &[u64; Reason::ALL.len()], serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
     let mut seq = serializer.serialize_seq(None)?;
     for (r, c) in Reason::ALL.iter().zip(failed).filter(|(_, c)| **c > 0) {

@@ -4,8 +4,8 @@
 //! CLI all take names from here, so a new type is added in one row.
 //!
 //! Each type's settings, defaults and validation live in its own file:
-//! [`request_response`] (type 1), [`queue`] (type 2) and [`stream`]
-//! (type 4); clients in
+//! [`request_response`] (type 1), [`queue`] (type 2), [`pubsub`] and
+//! [`schema`] (type 3), [`stream`] (type 4); clients in
 //! [`client`]. Runtime behaviour lives beside the simulation core
 //! (`sim/call.rs`, `sim/queue.rs`).
 //!
@@ -14,8 +14,10 @@
 //! its row exists.
 
 pub mod client;
+pub mod pubsub;
 pub mod queue;
 pub mod request_response;
+pub mod schema;
 pub mod stream;
 
 use super::scenario::{NodeKind, Transport};
@@ -44,6 +46,8 @@ pub enum FlightShape {
     Circle,
     /// A message for a queue, or delivered from one: a diamond.
     Diamond,
+    /// An event published to a topic, or a subscription's copy of it: a triangle.
+    Triangle,
     /// A record appended to a log, or polled from one: a small square.
     Square,
 }
@@ -54,6 +58,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Client(_) => CLIENT,
         NodeKind::Service(_) => SERVICE,
         NodeKind::Queue(_) => QUEUE,
+        NodeKind::Topic(_) => TOPIC,
         NodeKind::Log(_) => LOG,
     }
 }
@@ -64,6 +69,8 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::RequestResponse(_) => REQUEST_RESPONSE,
         Transport::Enqueue => ENQUEUE,
         Transport::Consume(_) => CONSUME,
+        Transport::Publish => PUBLISH,
+        Transport::Subscribe(_) => SUBSCRIBE,
         Transport::Append(_) => APPEND,
         Transport::Read(_) => READ,
     }
@@ -88,11 +95,18 @@ const ENQUEUE: Look =
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
 
+const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
+const PUBLISH: Look =
+    Look { key: "publish", word: "publish", glyph: "↗", css: "publish", flight: FlightShape::Triangle };
+const SUBSCRIBE: Look =
+    Look { key: "subscribe", word: "subscription", glyph: "⇶", css: "subscribe", flight: FlightShape::Triangle };
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::scenario::{
-        AppendPolicy, ClientSpec, ConsumePolicy, LogSpec, QueueSpec, ReadPolicy, ServiceSpec, SyncPolicy,
+        AppendPolicy, ClientSpec, ConsumePolicy, LogSpec, QueueSpec, ReadPolicy, Schema, ServiceSpec, SubscribePolicy,
+        SyncPolicy, TopicSpec,
     };
 
     #[test]
@@ -101,12 +115,19 @@ mod tests {
             NodeKind::Client(ClientSpec::default()),
             NodeKind::Service(ServiceSpec::default()),
             NodeKind::Queue(QueueSpec::default()),
+            NodeKind::Topic(TopicSpec {
+                event_type: "order.placed".into(),
+                schema: Schema { name: "OrderPlaced".into(), version: 1, fields: vec![] },
+                registry: None,
+            }),
             NodeKind::Log(LogSpec::default()),
         ];
         let transports = [
             Transport::RequestResponse(SyncPolicy::default()),
             Transport::Enqueue,
             Transport::Consume(ConsumePolicy::default()),
+            Transport::Publish,
+            Transport::Subscribe(SubscribePolicy::default()),
             Transport::Append(AppendPolicy::default()),
             Transport::Read(ReadPolicy::default()),
         ];

@@ -15,13 +15,17 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("silent-backlog", include_str!("presets/silent-backlog.json")),
     ("competing-consumers-1", include_str!("presets/competing-consumers-1.json")),
     ("competing-consumers-4", include_str!("presets/competing-consumers-4.json")),
-    ("mmc", include_str!("presets/mmc.json")),
-    ("stress-2000", include_str!("presets/stress-2000.json")),
+    ("schema-break", include_str!("presets/schema-break.json")),
+    ("schema-break-dlq", include_str!("presets/schema-break-dlq.json")),
+    ("schema-break-backward", include_str!("presets/schema-break-backward.json")),
+    ("schema-break-full", include_str!("presets/schema-break-full.json")),
     ("commit-before", include_str!("presets/commit-before.json")),
     ("commit-after", include_str!("presets/commit-after.json")),
     ("stream-replay", include_str!("presets/stream-replay.json")),
     ("dual-write", include_str!("presets/dual-write.json")),
     ("dual-write-outbox", include_str!("presets/dual-write-outbox.json")),
+    ("mmc", include_str!("presets/mmc.json")),
+    ("stress-2000", include_str!("presets/stress-2000.json")),
 ];
 
 /// The default scenario's name: the richest order flow.

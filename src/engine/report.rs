@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::ledger::Ledger;
 use super::metrics::{
     GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics, QueueMetrics,
+    SubscriptionMetrics, TopicMetrics,
 };
 use super::patterns::transport_look;
 use super::scenario::{NodeKind, Scenario, Transport};
@@ -52,6 +53,39 @@ pub struct QueueReport {
     pub metrics: QueueMetrics,
     /// Age of the oldest visible message at the end (ms).
     pub oldest_age_ms: f64,
+}
+
+/// One topic: what was published to it and refused by its registry.
+#[derive(Clone, Debug, Serialize)]
+pub struct TopicReport {
+    /// Node id.
+    pub id: String,
+    /// The type of its events.
+    pub event_type: String,
+    /// The topic's metrics (published, registry rejections, copies, schema now).
+    #[serde(flatten)]
+    pub metrics: TopicMetrics,
+}
+
+/// One subscription: its metrics plus its lag at the end.
+#[derive(Clone, Debug, Serialize)]
+pub struct SubscriptionReport {
+    /// Link id.
+    pub id: String,
+    /// The topic's id.
+    pub topic: String,
+    /// The subscriber's id.
+    pub subscriber: String,
+    /// The subscription's metrics (published, delivered, processed,
+    /// unreadable, dead-lettered, backlog).
+    #[serde(flatten)]
+    pub metrics: SubscriptionMetrics,
+    /// Events not yet done with at the end (waiting or unacknowledged).
+    pub lag: u64,
+    /// Age of the oldest waiting event at the end (ms).
+    pub oldest_age_ms: f64,
+    /// Removed while running.
+    pub detached: bool,
 }
 
 /// One log: its offsets and counters.
@@ -141,6 +175,10 @@ pub struct Report {
     pub links: Vec<LinkReport>,
     /// Queues in scenario order.
     pub queues: Vec<QueueReport>,
+    /// Topics in scenario order.
+    pub topics: Vec<TopicReport>,
+    /// Subscriptions in scenario order.
+    pub subscriptions: Vec<SubscriptionReport>,
     /// Logs in scenario order.
     pub logs: Vec<LogReport>,
     /// Consumer groups (read links) in scenario order.
@@ -169,6 +207,8 @@ impl Report {
             services: services(s, m, now),
             links: links(s, m, now),
             queues: queues(s, m, now),
+            topics: topics(s, m),
+            subscriptions: subscriptions(s, m, now),
             logs: logs(s, m),
             groups: groups(sim),
             publishes: publishes(s, m),
@@ -219,6 +259,36 @@ fn queues(s: &Scenario, m: &Metrics, now: Micros) -> Vec<QueueReport> {
             id: n.id.clone(),
             metrics: q.clone(),
             oldest_age_ms: micros_to_ms(q.oldest_age(now)),
+        })
+        .collect()
+}
+
+fn topics(s: &Scenario, m: &Metrics) -> Vec<TopicReport> {
+    s.nodes
+        .iter()
+        .zip(&m.topics)
+        .filter_map(|(n, t)| {
+            let spec = n.kind.topic()?;
+            Some(TopicReport { id: n.id.clone(), event_type: spec.event_type.clone(), metrics: t.clone() })
+        })
+        .collect()
+}
+
+fn subscriptions(s: &Scenario, m: &Metrics, now: Micros) -> Vec<SubscriptionReport> {
+    s.links
+        .iter()
+        .zip(&m.subscriptions)
+        .filter_map(|(l, sm)| {
+            let policy = l.transport.subscribe_policy()?;
+            Some(SubscriptionReport {
+                id: l.id.clone(),
+                topic: l.from.clone(),
+                subscriber: l.to.clone(),
+                metrics: sm.clone(),
+                lag: sm.lag(),
+                oldest_age_ms: micros_to_ms(sm.oldest_age(now)),
+                detached: policy.detached,
+            })
         })
         .collect()
 }

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
+pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
+pub use super::patterns::schema::{CompatMode, Field, Schema};
 pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 
 /// The scenario format version this engine reads and writes.
@@ -79,6 +81,9 @@ pub enum NodeKind {
     Service(ServiceSpec),
     /// A message queue with SQS-style visibility timeout and redrive to a dead-letter queue.
     Queue(QueueSpec),
+    /// A publish-subscribe topic: every subscription gets its own copy of
+    /// each event, with its own backlog, acks, retries and dead-letter queue.
+    Topic(TopicSpec),
     /// An append-only log split into partitions (Kafka-style), read by consumer groups.
     Log(LogSpec),
 }
@@ -147,6 +152,11 @@ pub enum Transport {
     Enqueue,
     /// Type 2, consumer side: the target service's instances compete for the queue's messages.
     Consume(ConsumePolicy),
+    /// Type 3, publisher side: publish an event to a topic and carry on at once.
+    Publish,
+    /// Type 3, subscriber side: the target service gets a copy of every event
+    /// published to the topic after the subscription exists.
+    Subscribe(SubscribePolicy),
     /// Type 4, producer side: append a record to a log (keyed by the order) and carry on.
     Append(AppendPolicy),
     /// Type 4, consumer side: a consumer group reading a log; its members are the target's instances.
@@ -262,9 +272,20 @@ pub enum FaultEffect {
         /// Added time in ms.
         ms: f64,
     },
+    /// Topic: the publisher starts writing events with this schema (a
+    /// deploy); when the fault ends it goes back to the topic's own schema.
+    SchemaChange {
+        /// The new writer schema.
+        schema: Schema,
+    },
 }
 
 impl FaultEffect {
+    /// True for effects that hit a topic rather than a service.
+    pub fn is_topic_fault(&self) -> bool {
+        matches!(self, FaultEffect::SchemaChange { .. })
+    }
+
     /// True for effects that hit a link rather than a node.
     pub fn is_link_fault(&self) -> bool {
         matches!(self, FaultEffect::Partition | FaultEffect::LinkLatency { .. })
@@ -282,6 +303,7 @@ impl FaultEffect {
             FaultEffect::PublishFailsAfterCommit { .. } => "publish_fails_after_commit",
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
+            FaultEffect::SchemaChange { .. } => "schema_change",
         }
     }
 }
@@ -291,7 +313,7 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => None,
         }
     }
 
@@ -299,7 +321,15 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) | NodeKind::Log(_) => None,
+        }
+    }
+
+    /// A topic's settings.
+    pub fn topic(&self) -> Option<&TopicSpec> {
+        match self {
+            NodeKind::Topic(t) => Some(t),
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) => None,
         }
     }
 
@@ -307,7 +337,7 @@ impl NodeKind {
     pub fn log(&self) -> Option<&LogSpec> {
         match self {
             NodeKind::Log(l) => Some(l),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => None,
         }
     }
 }
@@ -317,7 +347,7 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
         }
     }
 
@@ -325,7 +355,15 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) => None,
+        }
+    }
+
+    /// A subscription's settings.
+    pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
+        match self {
+            Transport::Subscribe(p) => Some(p),
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) => None,
         }
     }
 
@@ -333,7 +371,7 @@ impl Transport {
     pub fn append_policy(&self) -> Option<&AppendPolicy> {
         match self {
             Transport::Append(a) => Some(a),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
         }
     }
 
@@ -341,7 +379,7 @@ impl Transport {
     pub fn read_policy(&self) -> Option<&ReadPolicy> {
         match self {
             Transport::Read(r) => Some(r),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) => None,
         }
     }
 }

@@ -4,14 +4,15 @@
 //! The behaviour of each part lives in its own file: `sim/service.rs`
 //! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
-//! idempotency), `sim/stream.rs` and `sim/stream/group.rs` (logs, the
-//! outbox, consumer groups), `sim/faults.rs` and `sim/edit.rs` (changes
-//! while running).
+//! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
+//! `sim/stream.rs` and `sim/stream/group.rs` (logs, the outbox, consumer
+//! groups), `sim/faults.rs` and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edit;
 mod faults;
 mod guard;
+mod pubsub;
 mod queue;
 mod service;
 mod state;
@@ -19,7 +20,7 @@ mod status;
 mod stream;
 mod wire;
 
-pub use status::{LinkStatus, NodeStatus};
+pub use status::{LinkStatus, NodeStatus, SubscriptionStatus};
 pub use stream::{GroupStatus, LogStatus, PartitionStatus};
 
 pub use edit::FaultStatus;
@@ -51,7 +52,11 @@ pub struct Simulation {
     heap: BinaryHeap<Reverse<Timer>>,
     rng: Rng,
     services: Vec<ServiceState>,
+    /// Per buffer: queue nodes by node index, then subscriptions by
+    /// node count + link index (see `sim/pubsub.rs`).
     queues: Vec<QueueState>,
+    /// Per node (only topics hold schemas).
+    topics: Vec<TopicState>,
     links: Vec<LinkState>,
     /// Per node: a log's partitions (empty for other kinds).
     logs: Vec<stream::LogState>,
@@ -101,7 +106,8 @@ impl Simulation {
         validate(&scenario)?;
         let topo = Topology::build(&scenario);
         let services = scenario.nodes.iter().map(ServiceState::for_node).collect();
-        let queues = scenario.nodes.iter().map(|_| QueueState::default()).collect();
+        let queues = (0..scenario.nodes.len() + scenario.links.len()).map(|_| QueueState::default()).collect();
+        let topics = scenario.nodes.iter().map(TopicState::for_node).collect();
         let links = scenario.links.iter().map(LinkState::for_link).collect();
         let metrics = Metrics::new(&scenario);
         let logs = (0..scenario.nodes.len()).map(|i| stream::LogState::for_node(&scenario, i)).collect();
@@ -118,6 +124,7 @@ impl Simulation {
             rng: Rng::new(seed),
             services,
             queues,
+            topics,
             links,
             msgs: MsgTable::new(1),
             works: Slab::default(),
@@ -347,6 +354,7 @@ impl Simulation {
             Action::AutoCommit { link, replica, generation } => self.auto_commit(link, replica, generation),
             Action::PollRetry { link, replica, generation } => self.poll_retry(link, replica, generation),
             Action::RelayTick { link } => self.relay_tick(link),
+            Action::PublishArrive { msg, topic } => self.publish_arrive(msg, topic),
         }
     }
 

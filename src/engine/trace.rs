@@ -89,6 +89,15 @@ fn fate(f: Fate) -> u64 {
     }
 }
 
+/// A subscription's link, written only when there is one, so queue events
+/// of plain queues hash as they did before topics existed. The marker in the
+/// high half keeps it from reading as another event's first word.
+fn sub_link(sub: Option<u32>, out: &mut impl FnMut(u64)) {
+    if let Some(s) = sub {
+        out(0x5375_6200_0000_0000 | u64::from(s));
+    }
+}
+
 /// Two 32-bit fields in one word.
 fn pair(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
@@ -196,13 +205,14 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(corr);
             out(u64::from(link));
         }
-        E::Enqueued { msg, queue, depth, oldest } => {
+        E::Enqueued { msg, queue, depth, oldest, sub } => {
             out(18);
             out(msg);
             out(pair(queue, depth));
             opt(oldest, out);
+            sub_link(sub, out);
         }
-        E::Delivered { msg, queue, link, arrives, node, replica, receive_count, waited, depth, oldest } => {
+        E::Delivered { msg, queue, link, arrives, node, replica, receive_count, waited, depth, oldest, sub } => {
             out(19);
             out(msg);
             out(pair(queue, link));
@@ -211,26 +221,30 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(receive_count, depth));
             out(waited);
             opt(oldest, out);
+            sub_link(sub, out);
         }
-        E::Acked { msg, queue, depth, oldest } => {
+        E::Acked { msg, queue, depth, oldest, sub } => {
             out(20);
             out(msg);
             out(pair(queue, depth));
             opt(oldest, out);
+            sub_link(sub, out);
         }
-        E::VisibilityExpired { msg, queue, receive_count, depth, oldest } => {
+        E::VisibilityExpired { msg, queue, receive_count, depth, oldest, sub } => {
             out(21);
             out(msg);
             out(pair(queue, receive_count));
             out(u64::from(depth));
             opt(oldest, out);
+            sub_link(sub, out);
         }
-        E::DeadLettered { msg, queue, receive_count, depth, oldest } => {
+        E::DeadLettered { msg, queue, receive_count, depth, oldest, sub } => {
             out(22);
             out(msg);
             out(pair(queue, receive_count));
             out(u64::from(depth));
             opt(oldest, out);
+            sub_link(sub, out);
         }
         E::DuplicateSuppressed { msg, node } => {
             out(23);
@@ -356,6 +370,47 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(link, partition));
             out(from);
             out(to);
+        }
+        E::Published { msg, topic, version, copies } => {
+            out(45);
+            out(msg);
+            out(u64::from(topic));
+            out(pair(version, copies));
+        }
+        E::Copied { msg, corr, parent, topic, sub } => {
+            out(46);
+            out(msg);
+            out(corr);
+            out(parent);
+            out(pair(topic, sub));
+        }
+        E::PublishRejected { msg, corr, parent, link, topic, version } => {
+            out(47);
+            out(msg);
+            out(corr);
+            out(parent);
+            out(pair(link, topic));
+            out(u64::from(version));
+        }
+        E::Unreadable { msg, node, topic, sub, dead_lettered } => {
+            out(48);
+            out(msg);
+            out(pair(node, topic));
+            out(pair(sub, u32::from(dead_lettered)));
+        }
+        E::SchemaChanged { topic, version, accepted } => {
+            out(49);
+            out(pair(topic, version));
+            out(u64::from(accepted));
+        }
+        E::SubscriptionAdded { topic, sub } => {
+            out(50);
+            out(pair(topic, sub));
+        }
+        E::SubscriptionRemoved { topic, sub, dropped } => {
+            out(51);
+            out(pair(topic, sub));
+            out(u64::from(dropped));
         }
     }
 }

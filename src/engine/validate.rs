@@ -155,6 +155,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             NodeKind::Client(_) => {}
             NodeKind::Service(spec) => check_service(spec, &format!("{p}.kind"), v),
             NodeKind::Queue(q) => patterns::queue::check_queue(q, &format!("{p}.kind"), v),
+            NodeKind::Topic(t) => patterns::pubsub::check_topic(t, &format!("{p}.kind"), v),
             NodeKind::Log(l) => patterns::stream::check_log(l, &format!("{p}.kind"), v),
         }
     }
@@ -189,8 +190,19 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
     let mut ids = BTreeSet::new();
     let mut consumers: BTreeMap<&str, usize> = BTreeMap::new();
     let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut subscriptions: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, l) in s.links.iter().enumerate() {
         let p = format!("$.links[{i}]");
+        if l.transport.subscribe_policy().is_some() {
+            let n = subscriptions.entry(l.from.as_str()).or_default();
+            *n += 1;
+            if *n == MAX_SUBSCRIPTIONS_PER_TOPIC + 1 {
+                v.add(
+                    format!("{p}.from"),
+                    format!("topic '{}' has more than {MAX_SUBSCRIPTIONS_PER_TOPIC} subscriptions", l.from),
+                );
+            }
+        }
         if l.transport.read_policy().is_some() {
             let n = groups.entry(l.from.as_str()).or_default();
             *n += 1;
@@ -235,6 +247,11 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             Transport::Consume(c) => {
                 patterns::queue::check_consume(c, &tp, v);
                 patterns::queue::consume_ends(&from.kind, &to.kind)
+            }
+            Transport::Publish => patterns::pubsub::publish_ends(&from.kind, &to.kind),
+            Transport::Subscribe(c) => {
+                patterns::pubsub::check_subscribe(c, &tp, v);
+                patterns::pubsub::subscribe_ends(&from.kind, &to.kind)
             }
             Transport::Append(a) => {
                 patterns::stream::check_append(a, &tp, v);
@@ -377,6 +394,10 @@ fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) 
         }
         match nodes.get(src.target.as_str()) {
             None => v.add(format!("{p}.target"), format!("unknown node id '{}'", src.target)),
+            Some(n) if n.kind.topic().is_some() => v.add(
+                format!("{p}.target"),
+                format!("'{}' is a topic; aim the source at the client or service that publishes to it", src.target),
+            ),
             Some(n) if n.kind.log().is_some() => {
                 v.add(format!("{p}.target"), "a source cannot target a log: records come from append links")
             }
@@ -424,6 +445,14 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
         if !links.contains(f.target.as_str()) {
             v.add(format!("{p}.target"), format!("'{}' is not a link id; {} hits links", f.target, f.effect.name()));
         }
+    } else if f.effect.is_topic_fault() {
+        match nodes.get(f.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
+            Some(n) if n.kind.topic().is_none() => {
+                v.add(format!("{p}.target"), format!("'{}' is not a topic; {} hits topics", f.target, f.effect.name()))
+            }
+            Some(_) => {}
+        }
     } else {
         match nodes.get(f.target.as_str()) {
             None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
@@ -454,6 +483,7 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
                 v.add(format!("{e}.probability"), "must be between 0 and 1");
             }
         }
+        FaultEffect::SchemaChange { schema } => patterns::pubsub::check_schema(schema, &format!("{e}.schema"), v),
         FaultEffect::PublishFailsAfterCommit { probability, stored_share } => {
             if !(0.0..=1.0).contains(probability) {
                 v.add(format!("{e}.probability"), "must be between 0 and 1");

@@ -157,6 +157,11 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
+            // The topic's own panel (schema, registry, subscriptions) comes with the topic page.
+            NodeKind::Topic(t) => view! {
+                <p class="region__hint">{format!("Publishes {} events, schema {} version {}.", t.event_type, t.schema.name, t.schema.version)}</p>
+            }
+            .into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -295,7 +300,8 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
-            Transport::Enqueue => ().into_any(),
+            // Subscription lanes and their switches come with the topic page.
+            Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) => ().into_any(),
         };
         let t = l.id.clone();
         view! {

@@ -146,6 +146,8 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             let text = format!("{} partition{}", l.partitions, if l.partitions == 1 { "" } else { "s" });
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
+        // Subscription lanes are drawn by the topic page (not yet built).
+        NodeKind::Topic(_) => ().into_any(),
     };
     let icon = match node.kind {
         NodeKind::Client(_) => view! {
@@ -180,6 +182,15 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <rect x="-64" y="-22" width="4" height="6"></rect>
                 <rect x="-59" y="-22" width="4" height="6"></rect>
                 <rect x="-54" y="-22" width="4" height="6" opacity="0.5"></rect>
+            </g>
+        }
+        .into_any(),
+        NodeKind::Topic(_) => view! {
+            <g class="node__icon">
+                <circle cx="-66" cy="-19" r="3"></circle>
+                <line x1="-63" y1="-19" x2="-54" y2="-25"></line>
+                <line x1="-63" y1="-19" x2="-54" y2="-19"></line>
+                <line x1="-63" y1="-19" x2="-54" y2="-13"></line>
             </g>
         }
         .into_any(),

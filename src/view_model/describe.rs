@@ -75,6 +75,9 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
             let unit = if l.partitions == 1 { "partition" } else { "partitions" };
             out.push_str(&format!(": {} {unit}", l.partitions));
         }
+        NodeKind::Topic(ref t) => {
+            out.push_str(&format!(": {} events, schema {} version {}", t.event_type, t.schema.name, t.schema.version));
+        }
     }
     for badge in node_badges(s) {
         out.push_str(", ");

@@ -123,8 +123,8 @@ impl Flights {
         let (f, m) = match e.kind {
             EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
                 let kind = match (attempt, self.link_shapes.get(link as usize)) {
-                    // Records (squares) travel like queue messages until the stream page draws them.
-                    (0, Some(FlightShape::Diamond | FlightShape::Square)) => FlightKind::Enqueue,
+                    // Records (squares) and events (triangles) travel like queue messages until their pages draw them.
+                    (0, Some(FlightShape::Diamond | FlightShape::Square | FlightShape::Triangle)) => FlightKind::Enqueue,
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };

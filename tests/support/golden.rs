@@ -22,6 +22,11 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("silent-backlog", "5f3b0fbd6eb89257"),
     ("competing-consumers-1", "d8e80f25cb3bb508"),
     ("competing-consumers-4", "a78a172aad1df322"),
+    // BACKWARD lets the breaking change through: the same stream as no registry at all.
+    ("schema-break", "3eeb274118e10271"),
+    ("schema-break-dlq", "dc969c8cf332eef3"),
+    ("schema-break-backward", "3eeb274118e10271"),
+    ("schema-break-full", "2a650ec6d920fd67"),
     ("mmc", "96fc5f0bad62b0f1"),
     ("stress-2000", "c060f878c0a2e00c"),
     ("commit-before", "1002035741f38258"),

@@ -11,7 +11,7 @@ use crate::engine::error::{ScenarioError, SimError};
 use crate::engine::event::EventKind;
 use crate::engine::retry::Budget;
 use crate::engine::scenario::Scenario;
-use crate::engine::scenario::{Fault, NodeKind, QueueSpec, ServiceSpec, Transport};
+use crate::engine::scenario::{Fault, Link, NodeKind, QueueSpec, ServiceSpec, Transport};
 use crate::engine::time::micros_to_ms;
 use crate::engine::validate::validate_fault;
 
@@ -51,7 +51,65 @@ impl Simulation {
                 Ok(Applied::Done)
             }
             Edit::ResetGroup { link, to } => self.reset_group(link, *to).map(|()| Applied::Done),
+            Edit::SetTopic { node, spec } => {
+                let node = self.replace_node_kind(node, NodeKind::Topic(spec.clone()), "a topic")?;
+                self.refresh_topic(node, true);
+                Ok(Applied::Done)
+            }
+            Edit::AddLink { link } => self.add_link(link.clone()).map(|()| Applied::Done),
+            Edit::RemoveSubscription { link } => self.remove_subscription(link).map(|()| Applied::Done),
         }
+    }
+
+    /// Appends a link; every per-link table grows by one and the topology
+    /// is resolved again (existing links keep their indices and places).
+    fn add_link(&mut self, link: Link) -> Result<(), SimError> {
+        let at = self.scenario.links.len();
+        if let Err(first) = self.probe(|s| s.links.push(link.clone())) {
+            let prefix = format!("$.links[{at}]");
+            let path = first.path.strip_prefix(&prefix).map_or(first.path.clone(), |rest| format!("$.link{rest}"));
+            return Err(ScenarioError::new(path, first.reason).into());
+        }
+        self.links.push(LinkState::for_link(&link));
+        self.faults_on_link.push(Vec::new());
+        // A subscription's buffer is node count + link index: the next one.
+        self.queues.push(QueueState::default());
+        self.metrics.add_link();
+        self.scenario.links.push(link);
+        self.topo = Topology::build(&self.scenario);
+        let i = at as u32;
+        let (from, to) = (self.topo.link_from[at], self.topo.link_to[at]);
+        if self.scenario.links[at].transport.subscribe_policy().is_some() {
+            self.emit(EventKind::SubscriptionAdded { topic: from, sub: i });
+        }
+        let buffer = self.topo.buffer_of[at];
+        if buffer != u32::MAX {
+            self.refile_all(to);
+            self.pump_queue(buffer);
+        }
+        Ok(())
+    }
+
+    /// Detaches a subscription and drops what waits in it.
+    fn remove_subscription(&mut self, link_id: &str) -> Result<(), SimError> {
+        let Some(&link) = self.topo.link_ix.get(link_id) else {
+            return Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into());
+        };
+        let i = link as usize;
+        match self.scenario.links[i].transport.subscribe_policy() {
+            None => return Err(ScenarioError::new("$.link", format!("'{link_id}' is not a subscription")).into()),
+            Some(p) if p.detached => {
+                return Err(ScenarioError::new("$.link", format!("subscription '{link_id}' is already removed")).into())
+            }
+            Some(_) => {}
+        }
+        self.checked(|s| {
+            if let Transport::Subscribe(p) = &mut s.links[i].transport {
+                p.detached = true;
+            }
+        })?;
+        self.detach_subscription(link);
+        Ok(())
     }
 
     fn node_index(&self, node_id: &str) -> Result<usize, SimError> {
@@ -122,6 +180,13 @@ impl Simulation {
                 ScenarioError::new("$.transport.type", "a link's transport type cannot change while running").into()
             );
         }
+        if old.subscribe_policy().map(|p| p.detached) != transport.subscribe_policy().map(|p| p.detached) {
+            return Err(ScenarioError::new(
+                "$.transport.detached",
+                "use remove_subscription to remove a subscription, add_link to add one",
+            )
+            .into());
+        }
         if let Err(first) = self.probe(|s| s.links[link as usize].transport = transport.clone()) {
             // Name the field as the edit wrote it, not as the scenario holds it.
             let prefix = format!("$.links[{link}]");
@@ -148,7 +213,10 @@ impl Simulation {
         self.scenario.links[link as usize].transport = transport;
         // A new prefetch changes which consumer instances have room.
         self.refile_all(self.topo.link_to[link as usize]);
-        self.pump_queue(self.topo.link_from[link as usize]);
+        let buffer = self.topo.buffer_of[link as usize];
+        if buffer != u32::MAX {
+            self.pump_queue(buffer);
+        }
         Ok(())
     }
 

@@ -91,6 +91,10 @@ impl Simulation {
     }
 
     fn refresh_node(&mut self, node: u32) {
+        if self.topics.get(node as usize).is_some_and(|t| !t.schemas.is_empty()) {
+            self.refresh_topic(node, false);
+            return;
+        }
         let (mut slow, mut extra, mut crashed, mut hung, mut err) = (1.0f64, 0, false, false, 0.0f64);
         for e in self.active_in(&self.faults_on_node[node as usize]) {
             match e {

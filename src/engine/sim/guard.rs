@@ -78,7 +78,7 @@ impl Simulation {
 
     /// The node and link an action belongs to, where it has them.
     fn involved_in(&self, action: &Action) -> (Option<u32>, Option<u32>) {
-        let msg_queue = |msg| self.msgs.get(msg).and_then(|m| m.queue.as_ref()).map(|q| q.queue);
+        let msg_queue = |msg| self.msgs.get(msg).and_then(|m| m.queue.as_ref()).map(|q| self.buffer_names(q.queue).0);
         let call_link = |call| self.calls.get(call).map(|c| c.link);
         match action {
             Action::SourceArrival { source } => (self.topo.source_node.get(*source as usize).copied(), None),
@@ -101,6 +101,7 @@ impl Simulation {
             | Action::AutoCommit { link, .. }
             | Action::PollRetry { link, .. }
             | Action::RelayTick { link } => (None, Some(*link)),
+            Action::PublishArrive { topic, .. } => (Some(*topic), None),
         }
     }
 
@@ -109,7 +110,11 @@ impl Simulation {
         let mut count: BTreeMap<String, u64> = BTreeMap::new();
         for (i, q) in self.queues.iter().enumerate() {
             if !q.ready.is_empty() {
-                count.insert(format!("node '{}'", self.scenario.nodes[i].id), q.ready.len() as u64);
+                // Subscriptions count towards their topic.
+                let node = self.buffer_names(i as u32).0;
+                if let Some(n) = self.scenario.nodes.get(node as usize) {
+                    *count.entry(format!("node '{}'", n.id)).or_default() += q.ready.len() as u64;
+                }
             }
         }
         for (i, s) in self.services.iter().enumerate() {

@@ -3,23 +3,45 @@
 //! received `max_receive_count` times, the next receive moves it to the
 //! dead-letter queue instead. Consumers compete, each instance holding at
 //! most `prefetch` unacknowledged deliveries (RabbitMQ's basic.qos).
+//!
+//! A topic's subscriptions use the same machinery: each subscription is a
+//! buffer of its own (its ack deadline is the visibility timeout, its max
+//! delivery attempts the receive count), see `sim/pubsub.rs`. Functions here
+//! take a buffer index: a queue node's index, or a subscription's.
 
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
 use crate::engine::scenario::Transport;
-use crate::engine::time::{ms_to_micros, Micros};
+use crate::engine::time::Micros;
 
 impl Simulation {
     pub(super) fn consumer_is_idempotent(&self, link: u32) -> bool {
-        matches!(&self.scenario.links[link as usize].transport, Transport::Consume(c) if c.idempotent)
+        match &self.scenario.links[link as usize].transport {
+            Transport::Consume(c) => c.idempotent,
+            Transport::Subscribe(p) => p.idempotent,
+            // Logs have their own consumer groups (sim/stream/group.rs), never these buffers.
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Publish
+            | Transport::Append(_)
+            | Transport::Read(_) => false,
+        }
     }
 
     fn prefetch(&self, link: u32) -> u32 {
-        self.scenario.links[link as usize].transport.consume_policy().map_or(1, |c| c.prefetch)
+        match &self.scenario.links[link as usize].transport {
+            Transport::Consume(c) => c.prefetch,
+            Transport::Subscribe(p) => p.prefetch,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Publish
+            | Transport::Append(_)
+            | Transport::Read(_) => 1,
+        }
     }
 
-    fn queue_gauges(&self, queue: u32) -> (u32, Option<Micros>) {
+    pub(super) fn queue_gauges(&self, queue: u32) -> (u32, Option<Micros>) {
         let q = &self.queues[queue as usize];
         (q.ready.len() as u32, q.ready.first().map(|(t, _)| *t))
     }
@@ -56,14 +78,15 @@ impl Simulation {
         });
         self.queues[queue as usize].ready.insert((now, msg));
         let (depth, oldest) = self.queue_gauges(queue);
-        self.emit(EventKind::Enqueued { msg, queue, depth, oldest });
+        let (node, sub) = self.buffer_names(queue);
+        self.emit(EventKind::Enqueued { msg, queue: node, depth, oldest, sub });
         self.pump_queue(queue);
     }
 
     /// Offers visible messages to consumer instances with room, oldest message first.
     pub(super) fn pump_queue(&mut self, queue: u32) {
-        let Some(spec) = self.scenario.nodes[queue as usize].kind.queue() else { return };
-        let (max_receives, visibility) = (spec.max_receive_count, ms_to_micros(spec.visibility_timeout_ms));
+        let Some((max_receives, visibility)) = self.buffer_policy(queue) else { return };
+        let (node_ix, sub) = self.buffer_names(queue);
         loop {
             let Some(&(first, msg)) = self.queues[queue as usize].ready.first() else { return };
             let Some((link, node, replica)) = self.pick_consumer(queue) else { return };
@@ -74,14 +97,14 @@ impl Simulation {
             if max_receives.is_some_and(|max| qm.receive_count >= max) {
                 let receive_count = qm.receive_count;
                 let (depth, oldest) = self.queue_gauges(queue);
-                self.emit(EventKind::DeadLettered { msg, queue, receive_count, depth, oldest });
+                self.emit(EventKind::DeadLettered { msg, queue: node_ix, receive_count, depth, oldest, sub });
                 self.settle(msg, Fate::DeadLettered);
                 continue;
             }
             qm.receive_count += 1;
             qm.deliveries += 1;
             let (receive_count, delivery, waited) = (qm.receive_count, qm.deliveries, self.now - qm.visible_since);
-            let (corr, poison) = (m.corr, m.poison);
+            let (corr, poison, schema) = (m.corr, m.poison, m.schema);
             let r = &mut self.services[node as usize].replicas[replica as usize];
             r.unacked += 1;
             let epoch = r.epoch;
@@ -91,7 +114,7 @@ impl Simulation {
             let at = crossed.unwrap_or(self.now);
             self.emit(EventKind::Delivered {
                 msg,
-                queue,
+                queue: node_ix,
                 link,
                 arrives: at,
                 node,
@@ -100,11 +123,22 @@ impl Simulation {
                 waited,
                 depth,
                 oldest,
+                sub,
             });
             if crossed.is_some() {
                 self.schedule(
                     at,
-                    Action::DeliveryArrive(Box::new(Delivery { msg, corr, queue, link, node, replica, epoch, poison })),
+                    Action::DeliveryArrive(Box::new(Delivery {
+                        msg,
+                        corr,
+                        queue,
+                        link,
+                        node,
+                        replica,
+                        epoch,
+                        poison,
+                        schema,
+                    })),
                 );
             } else {
                 // Lost on the way: the consumer never holds it, and the queue
@@ -156,7 +190,7 @@ impl Simulation {
             if before == now {
                 continue;
             }
-            let queue = self.topo.link_from[link as usize];
+            let queue = self.topo.buffer_of[link as usize];
             let slot = self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + replica;
             let free = &mut self.queues[queue as usize].free;
             if let Some(load) = before {
@@ -196,7 +230,7 @@ impl Simulation {
     pub(super) fn pump_consumers_of(&mut self, node: u32) {
         let links = self.topo.consumes_from[node as usize].clone();
         for link in links {
-            self.pump_queue(self.topo.link_from[link as usize]);
+            self.pump_queue(self.topo.buffer_of[link as usize]);
         }
     }
 
@@ -204,6 +238,10 @@ impl Simulation {
     pub(super) fn delivery_arrive(&mut self, d: Delivery) {
         let r = &self.services[d.node as usize].replicas[d.replica as usize];
         if !r.up || r.epoch != d.epoch {
+            return;
+        }
+        if d.schema != NO_SCHEMA && !self.can_read(&d) {
+            self.unreadable(&d);
             return;
         }
         let svc = &self.services[d.node as usize];
@@ -233,7 +271,8 @@ impl Simulation {
         let (queue, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
         self.queues[queue as usize].ready.insert((first, msg));
         let (depth, oldest) = self.queue_gauges(queue);
-        self.emit(EventKind::VisibilityExpired { msg, queue, receive_count, depth, oldest });
+        let (node, sub) = self.buffer_names(queue);
+        self.emit(EventKind::VisibilityExpired { msg, queue: node, receive_count, depth, oldest, sub });
         self.pump_queue(queue);
     }
 
@@ -254,7 +293,8 @@ impl Simulation {
         }
         self.msgs.remove(msg);
         let (depth, oldest) = self.queue_gauges(queue);
-        self.emit(EventKind::Acked { msg, queue, depth, oldest });
+        let (node, sub) = self.buffer_names(queue);
+        self.emit(EventKind::Acked { msg, queue: node, depth, oldest, sub });
         self.emit(EventKind::Settled { msg, fate: Fate::Processed });
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A request holds a worker from the moment it starts until it has run its
 //! own processing, called its synchronous downstreams in order, sent its
-//! queue messages and replied. Slow downstreams therefore fill the callers'
+//! queue messages, published its events and replied. Slow downstreams therefore fill the callers'
 //! pools hop by hop: the cascade emerges from this rule alone.
 
 use super::state::*;
@@ -144,6 +144,10 @@ impl Simulation {
                     for i in 0..self.topo.enqueue_out[node as usize].len() {
                         let link = self.topo.enqueue_out[node as usize][i];
                         self.send_enqueue(node, link, w.msg, w.corr);
+                    }
+                    for i in 0..self.topo.publish_out[node as usize].len() {
+                        let link = self.topo.publish_out[node as usize][i];
+                        self.send_publish(node, link, w.msg, w.corr);
                     }
                     for i in 0..self.topo.append_out[node as usize].len() {
                         let link = self.topo.append_out[node as usize][i];

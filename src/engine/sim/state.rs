@@ -17,10 +17,17 @@ pub(super) struct Topology {
     pub sync_out: Vec<Vec<u32>>,
     /// Per node: its enqueue links, in scenario order.
     pub enqueue_out: Vec<Vec<u32>>,
-    /// Per queue node: its consume links.
+    /// Per node: its publish links, in scenario order.
+    pub publish_out: Vec<Vec<u32>>,
+    /// Per topic node: its subscribe links, in scenario order.
+    pub subscriptions: Vec<Vec<u32>>,
+    /// Per buffer (a queue node's index, or node count + a subscribe link's
+    /// index): the links that consume from it.
     pub consumers: Vec<Vec<u32>>,
-    /// Per service node: the consume links that feed it.
+    /// Per service node: the consume and subscribe links that feed it.
     pub consumes_from: Vec<Vec<u32>>,
+    /// Per link: the buffer a consume or subscribe link takes from (`u32::MAX` for others).
+    pub buffer_of: Vec<u32>,
     /// Per link: the index of the node it starts at.
     pub link_from: Vec<u32>,
     /// Per link: the index of the node it ends at.
@@ -51,8 +58,11 @@ impl Topology {
             link_ix,
             sync_out: vec![Vec::new(); n],
             enqueue_out: vec![Vec::new(); n],
-            consumers: vec![Vec::new(); n],
+            publish_out: vec![Vec::new(); n],
+            subscriptions: vec![Vec::new(); n],
+            consumers: vec![Vec::new(); n + s.links.len()],
             consumes_from: vec![Vec::new(); n],
+            buffer_of: vec![u32::MAX; s.links.len()],
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
             source_node: Vec::with_capacity(s.sources.len()),
@@ -81,6 +91,17 @@ impl Topology {
                     t.consumer_place[i as usize] = t.consumers[from as usize].len() as u32;
                     t.consumers[from as usize].push(i);
                     t.consumes_from[to as usize].push(i);
+                    t.buffer_of[i as usize] = from;
+                }
+                Transport::Publish => t.publish_out[from as usize].push(i),
+                Transport::Subscribe(_) => {
+                    // Each subscription is a buffer of its own with this one consumer link.
+                    let buffer = (n as u32).saturating_add(i);
+                    t.consumer_place[i as usize] = 0;
+                    t.consumers[buffer as usize].push(i);
+                    t.consumes_from[to as usize].push(i);
+                    t.buffer_of[i as usize] = buffer;
+                    t.subscriptions[from as usize].push(i);
                 }
                 Transport::Append(_) => t.append_out[from as usize].push(i),
                 Transport::Read(_) => {
@@ -203,6 +224,11 @@ pub(super) enum Action {
     RelayTick {
         link: u32,
     },
+    /// A published event reaches its topic (type 3).
+    PublishArrive {
+        msg: MsgId,
+        topic: u32,
+    },
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
@@ -226,23 +252,32 @@ pub(super) struct Delivery {
     pub replica: u32,
     pub epoch: u32,
     pub poison: bool,
+    /// Subscription copies: the index of the writer schema in the topic's history.
+    pub schema: u32,
 }
 
 /// A live message (removed when it settles).
 pub(super) struct Msg {
     pub corr: CorrId,
     pub poison: bool,
+    /// Published events and their copies: the index of the writer schema in
+    /// the topic's history (`NO_SCHEMA` otherwise).
+    pub schema: u32,
     /// Queue messages: which queue, and their delivery bookkeeping.
     pub queue: Option<QueueMsg>,
 }
 
+/// A message that carries no event schema.
+pub(super) const NO_SCHEMA: u32 = u32::MAX;
+
 impl Msg {
     pub fn new(corr: CorrId) -> Self {
-        Msg { corr, poison: false, queue: None }
+        Msg { corr, poison: false, schema: NO_SCHEMA, queue: None }
     }
 }
 
 pub(super) struct QueueMsg {
+    /// The buffer: a queue node, or a subscription (see [`Topology::consumers`]).
     pub queue: u32,
     pub first_enqueued: Micros,
     pub visible_since: Micros,
@@ -339,8 +374,8 @@ impl ServiceState {
     pub fn for_node(n: &Node) -> Self {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
-            // A queue or a log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
+            // A queue, topic or log has no workers: an empty pool that is never used.
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
             // A client: every user is their own worker, with no processing of its own.
             NodeKind::Client(_) => (
                 true,
@@ -410,7 +445,7 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) => (None, None),
+            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
@@ -444,3 +479,24 @@ pub(super) struct FaultSlot {
 /// How long processed ids are remembered for duplicate detection, and how many at most.
 pub(super) const DEDUPE_WINDOW: Micros = 600 * crate::engine::time::SECOND;
 pub(super) const DEDUPE_MAX: usize = 100_000;
+
+/// A topic's writer schemas and its registry's record.
+pub(super) struct TopicState {
+    /// Every distinct writer schema seen, in order; events name theirs by index.
+    pub schemas: Vec<crate::engine::scenario::Schema>,
+    /// The index of the schema the publisher writes now.
+    pub writer: u32,
+    /// Whether the registry accepted it (always true without a registry).
+    pub accepted: bool,
+    /// Indices of the schemas the registry has registered, oldest first.
+    pub registered: Vec<u32>,
+}
+
+impl TopicState {
+    /// A topic's state at the start: its own schema, registered.
+    pub fn for_node(n: &Node) -> Self {
+        let schemas = n.kind.topic().map(|t| vec![t.schema.clone()]).unwrap_or_default();
+        let registered = if schemas.is_empty() { Vec::new() } else { vec![0] };
+        TopicState { schemas, writer: 0, accepted: true, registered }
+    }
+}

@@ -82,3 +82,46 @@ impl Simulation {
         }
     }
 }
+
+/// What a subscription is doing right now (for drawing its lane).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SubscriptionStatus {
+    /// Events waiting for delivery.
+    pub backlog: u32,
+    /// Age of the oldest waiting event.
+    pub oldest_age: Micros,
+    /// Events delivered and not yet acknowledged.
+    pub in_flight: u64,
+    /// Events in the subscription's dead-letter queue.
+    pub dlq: u64,
+    /// Events the subscriber could not read and silently dropped.
+    pub unreadable_dropped: u64,
+    /// Deliveries so far (redeliveries included).
+    pub delivered: u64,
+    /// Events processed and acknowledged.
+    pub processed: u64,
+    /// Removed while running: receives nothing more.
+    pub detached: bool,
+}
+
+impl Simulation {
+    /// The live state of subscription `link` (scenario order), or `None`
+    /// when that link is not a subscription.
+    pub fn subscription_status(&self, link: usize) -> Option<SubscriptionStatus> {
+        let policy = self.scenario.links.get(link)?.transport.subscribe_policy()?;
+        let m = self.metrics.subscriptions.get(link)?;
+        let buffer = self.topo.buffer_of.get(link).copied()?;
+        let q = self.queues.get(buffer as usize)?;
+        let backlog = q.ready.len() as u32;
+        Some(SubscriptionStatus {
+            backlog,
+            oldest_age: q.ready.first().map_or(0, |(t, _)| self.now.saturating_sub(*t)),
+            in_flight: m.lag().saturating_sub(u64::from(backlog)),
+            dlq: m.dead_lettered,
+            unreadable_dropped: m.unreadable_dropped,
+            delivered: m.delivered,
+            processed: m.processed,
+            detached: policy.detached,
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! Publish-subscribe with Google Pub/Sub semantics and a Confluent-style
+//! schema registry.
+//!
+//! A publisher sends an event to a topic and carries on. The topic copies
+//! it into every attached subscription; each copy is a message of its own
+//! in a buffer of its own, delivered by the queue machinery of
+//! `sim/queue.rs` (ack deadline = visibility timeout, max delivery attempts
+//! = receive count before the dead-letter queue, prefetch, idempotency), so
+//! one subscriber crashing or lagging touches only its own buffer.
+//!
+//! Every event carries the writer schema it was published with. A
+//! subscriber that requires a field the event lacks cannot read it: it
+//! drops it silently (the default) or dead-letters it with an alert. A
+//! registry on the topic checks each new writer schema once, when the
+//! publisher starts using it; while the publisher writes a refused schema
+//! every publish fails at the publisher and nothing reaches the topic.
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
+use crate::engine::limits::MAX_SCHEMAS_PER_TOPIC;
+use crate::engine::patterns::schema::{can_read, check, Schema};
+use crate::engine::scenario::{FaultEffect, OnUnreadable};
+use crate::engine::time::{ms_to_micros, Micros};
+
+impl Simulation {
+    /// The node and subscription a buffer belongs to: a queue is its own
+    /// node; a subscription's buffer belongs to its topic.
+    #[inline]
+    pub(super) fn buffer_names(&self, buffer: u32) -> (u32, Option<u32>) {
+        let n = self.scenario.nodes.len() as u32;
+        if buffer < n {
+            (buffer, None)
+        } else {
+            let link = buffer - n;
+            (self.topo.link_from.get(link as usize).copied().unwrap_or(u32::MAX), Some(link))
+        }
+    }
+
+    /// A buffer's (dead-letter threshold, redelivery timeout), or `None`
+    /// when it delivers nothing (not a queue, or a removed subscription).
+    pub(super) fn buffer_policy(&self, buffer: u32) -> Option<(Option<u32>, Micros)> {
+        match self.buffer_names(buffer) {
+            (node, None) => {
+                let q = self.scenario.nodes.get(node as usize)?.kind.queue()?;
+                Some((q.max_receive_count, ms_to_micros(q.visibility_timeout_ms)))
+            }
+            (_, Some(link)) => {
+                let p = self.scenario.links.get(link as usize)?.transport.subscribe_policy()?;
+                (!p.detached).then(|| (p.max_delivery_attempts, ms_to_micros(p.ack_deadline_ms)))
+            }
+        }
+    }
+
+    /// A publisher sends an event to a topic, written with its current
+    /// schema; it does not wait. Refused at once if the registry refused
+    /// that schema.
+    pub(super) fn send_publish(&mut self, node: u32, link: u32, parent: MsgId, corr: CorrId) {
+        let msg = self.new_msg_id();
+        let topic = self.topo.link_to[link as usize];
+        let Some(t) = self.topics.get(topic as usize) else { return };
+        let (schema, accepted) = (t.writer, t.accepted);
+        if !accepted {
+            let version = self.schema_version(topic, schema);
+            self.msgs.insert(msg, Msg::new(corr));
+            self.emit(EventKind::PublishRejected { msg, corr, parent, link, topic, version });
+            self.settle(msg, Fate::Failed(Reason::SchemaRejected));
+            return;
+        }
+        let mut m = Msg::new(corr);
+        m.poison = self.take_poison(node);
+        m.schema = schema;
+        self.msgs.insert(msg, m);
+        let Some(at) = self.cross(link) else {
+            self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: None });
+            self.emit(EventKind::Lost { msg, link });
+            self.settle(msg, Fate::Dropped(Reason::Partition));
+            return;
+        };
+        self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: Some(at) });
+        self.schedule(at, Action::PublishArrive { msg, topic });
+    }
+
+    /// An event reaches its topic: one copy goes into each attached
+    /// subscription, and the published message is done.
+    pub(super) fn publish_arrive(&mut self, msg: MsgId, topic: u32) {
+        let Some(m) = self.msgs.get(msg) else { return };
+        let (corr, poison, schema) = (m.corr, m.poison, m.schema);
+        let subs: Vec<u32> = self.topo.subscriptions[topic as usize]
+            .iter()
+            .copied()
+            .filter(|&l| self.scenario.links[l as usize].transport.subscribe_policy().is_some_and(|p| !p.detached))
+            .collect();
+        let version = self.schema_version(topic, schema);
+        self.emit(EventKind::Published { msg, topic, version, copies: subs.len() as u32 });
+        self.settle(msg, Fate::Processed);
+        for sub in subs {
+            let copy = self.new_msg_id();
+            let mut c = Msg::new(corr);
+            c.poison = poison;
+            c.schema = schema;
+            self.msgs.insert(copy, c);
+            self.emit(EventKind::Copied { msg: copy, corr, parent: msg, topic, sub });
+            let buffer = self.topo.buffer_of[sub as usize];
+            self.enqueue_arrive(copy, buffer, None);
+        }
+    }
+
+    fn schema_version(&self, topic: u32, schema: u32) -> u32 {
+        self.topics.get(topic as usize).and_then(|t| t.schemas.get(schema as usize)).map_or(0, |s| s.version)
+    }
+
+    /// Whether the subscriber of this delivery can read the event's schema.
+    pub(super) fn can_read(&self, d: &Delivery) -> bool {
+        let Some(policy) = self.scenario.links[d.link as usize].transport.subscribe_policy() else { return true };
+        let topic = self.topo.link_from[d.link as usize];
+        let Some(writer) = self.topics.get(topic as usize).and_then(|t| t.schemas.get(d.schema as usize)) else {
+            return true;
+        };
+        can_read(&policy.reads, &writer.fields).is_ok()
+    }
+
+    /// The subscriber cannot read the event: it frees the delivery's place
+    /// and drops the event, or moves it to the dead-letter queue with an alert.
+    pub(super) fn unreadable(&mut self, d: &Delivery) {
+        let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
+        r.unacked = r.unacked.saturating_sub(1);
+        self.refile_consumer(d.node, d.replica);
+        // Only the first delivery to be opened decides; a copy already
+        // settled (acked or dropped by an earlier delivery) has nothing left to decide.
+        if let Some(qm) = self.msgs.get(d.msg).and_then(|m| m.queue.as_ref()) {
+            let (visible, first, receive_count) = (qm.visible, qm.first_enqueued, qm.receive_count);
+            if visible {
+                self.queues[d.queue as usize].ready.remove(&(first, d.msg));
+            }
+            let (topic, sub) = (self.topo.link_from[d.link as usize], d.link);
+            let dead_letter = self.scenario.links[d.link as usize]
+                .transport
+                .subscribe_policy()
+                .is_some_and(|p| p.on_unreadable == OnUnreadable::DeadLetter && p.max_delivery_attempts.is_some());
+            self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, dead_lettered: dead_letter });
+            if dead_letter {
+                let (depth, oldest) = self.queue_gauges(d.queue);
+                self.emit(EventKind::DeadLettered {
+                    msg: d.msg,
+                    queue: topic,
+                    receive_count,
+                    depth,
+                    oldest,
+                    sub: Some(sub),
+                });
+                self.settle(d.msg, Fate::DeadLettered);
+            } else {
+                self.settle(d.msg, Fate::Dropped(Reason::Unreadable));
+            }
+        }
+        self.pump_queue(d.queue);
+    }
+
+    /// Recomputes a topic's writer schema from its settings and its active
+    /// `schema_change` faults (the latest added wins), and registers it if
+    /// it changed, or also if unchanged when `recheck` (the topic's settings,
+    /// its registry among them, were just replaced).
+    pub(super) fn refresh_topic(&mut self, topic: u32, recheck: bool) {
+        let Some(spec) = self.scenario.nodes.get(topic as usize).and_then(|n| n.kind.topic()) else { return };
+        let mut want = &spec.schema;
+        for &i in &self.faults_on_node[topic as usize] {
+            let slot = &self.faults[i as usize];
+            if let (true, FaultEffect::SchemaChange { schema }) = (slot.active, &slot.fault.effect) {
+                want = schema;
+            }
+        }
+        let t = &self.topics[topic as usize];
+        if !recheck && t.schemas.get(t.writer as usize) == Some(want) {
+            return;
+        }
+        let want = want.clone();
+        self.set_writer(topic, want);
+    }
+
+    /// The publisher starts writing `schema`: the registry (if any) checks
+    /// it against the registered versions, once.
+    fn set_writer(&mut self, topic: u32, schema: Schema) {
+        let mode = self.scenario.nodes[topic as usize].kind.topic().and_then(|t| t.registry.as_ref()).map(|r| r.mode);
+        let t = &mut self.topics[topic as usize];
+        let index = match t.schemas.iter().position(|s| *s == schema) {
+            Some(i) => Some(i as u32),
+            None if t.schemas.len() < MAX_SCHEMAS_PER_TOPIC => {
+                t.schemas.push(schema.clone());
+                Some(t.schemas.len() as u32 - 1)
+            }
+            // Past the cap the publisher cannot switch: the change counts as refused.
+            None => None,
+        };
+        let accepted = match (index, mode) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(_), Some(mode)) => {
+                let registered: Vec<Schema> = t.registered.iter().map(|&i| t.schemas[i as usize].clone()).collect();
+                check(mode, &schema, &registered).is_ok()
+            }
+        };
+        if let Some(i) = index {
+            t.writer = i;
+            if accepted && !t.registered.contains(&i) {
+                t.registered.push(i);
+            }
+        }
+        t.accepted = accepted;
+        self.emit(EventKind::SchemaChanged { topic, version: schema.version, accepted });
+    }
+
+    /// Detaches a subscription (already written into the scenario): every
+    /// event waiting in it or delivered and unacknowledged is dropped now.
+    /// Deliveries already on their way are still processed; their acks find
+    /// nothing to delete.
+    pub(super) fn detach_subscription(&mut self, link: u32) {
+        let buffer = self.topo.buffer_of[link as usize];
+        let topic = self.topo.link_from[link as usize];
+        let mut doomed: Vec<MsgId> =
+            std::mem::take(&mut self.queues[buffer as usize].ready).into_iter().map(|(_, m)| m).collect();
+        // Delivered, unacknowledged copies: each has exactly one live ack-deadline timer.
+        for timer in self.heap.iter().map(|r| &r.0) {
+            if let Action::VisibilityExpire { msg, delivery } = timer.action {
+                let live = self.msgs.get(msg).and_then(|m| m.queue.as_ref());
+                if live.is_some_and(|q| q.queue == buffer && !q.visible && q.deliveries == delivery) {
+                    doomed.push(msg);
+                }
+            }
+        }
+        // Timers sit in heap order: settle in message order so the trace is deterministic by content.
+        doomed.sort_unstable();
+        doomed.dedup();
+        for &msg in &doomed {
+            self.settle(msg, Fate::Dropped(Reason::Unsubscribed));
+        }
+        self.emit(EventKind::SubscriptionRemoved { topic, sub: link, dropped: doomed.len() as u32 });
+    }
+}
