@@ -5,6 +5,7 @@
 //! work and the speed a run actually reaches.
 
 pub mod describe;
+pub mod describe_events;
 pub mod flights;
 pub mod frame;
 pub mod geometry;

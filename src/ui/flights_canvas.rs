@@ -28,6 +28,9 @@ enum Shape {
     HollowSquare,
     Diamond,
     HollowDiamond,
+    Triangle,
+    Bar,
+    HollowBar,
 }
 
 fn style(kind: FlightKind) -> (Shape, &'static str) {
@@ -38,10 +41,13 @@ fn style(kind: FlightKind) -> (Shape, &'static str) {
         FlightKind::ErrorReply => (Shape::HollowSquare, "#ef4444"),
         FlightKind::Enqueue | FlightKind::Delivery => (Shape::Diamond, "#8b5cf6"),
         FlightKind::Redelivery => (Shape::HollowDiamond, "#f97316"),
+        FlightKind::Event => (Shape::Triangle, "#0891b2"),
+        FlightKind::Record => (Shape::Bar, "#ca8a04"),
+        FlightKind::Replay => (Shape::HollowBar, "#ca8a04"),
     }
 }
 
-const KINDS: [FlightKind; 7] = [
+const KINDS: [FlightKind; 10] = [
     FlightKind::Request,
     FlightKind::Retry,
     FlightKind::Reply,
@@ -49,6 +55,9 @@ const KINDS: [FlightKind; 7] = [
     FlightKind::Enqueue,
     FlightKind::Delivery,
     FlightKind::Redelivery,
+    FlightKind::Event,
+    FlightKind::Record,
+    FlightKind::Replay,
 ];
 
 fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Ctx> {
@@ -89,6 +98,16 @@ impl Stamp {
                     Shape::Diamond => cover((5.0 * dpr - dx.abs() - dy.abs()) / std::f64::consts::SQRT_2),
                     Shape::HollowDiamond => {
                         cover(line / 2.0 - ((dx.abs() + dy.abs()) / std::f64::consts::SQRT_2 - 3.2 * dpr).abs())
+                    }
+                    // Pointing up: below the top edges and above the base.
+                    Shape::Triangle => {
+                        cover((4.5 * dpr - dy).min((dy + 4.5 * dpr - 2.0 * dx.abs()) / 5.0_f64.sqrt()))
+                    }
+                    Shape::Bar => cover((5.0 * dpr - dx.abs()).min(2.5 * dpr - dy.abs())),
+                    Shape::HollowBar => {
+                        let outer = (5.0 * dpr - dx.abs()).min(2.8 * dpr - dy.abs());
+                        let inner = (5.0 * dpr - line - dx.abs()).min(2.8 * dpr - line - dy.abs());
+                        cover(outer.min(-inner))
                     }
                 };
                 alpha[(py * size + px) as usize] = (a * 255.0).round() as u8;
@@ -281,6 +300,19 @@ fn draw_mark(ctx: &Ctx, kind: MarkKind, x: f64, y: f64) {
             ctx.move_to(x + 11.0, y);
             let _ = ctx.arc(x, y, 11.0, 0.0, TAU);
             ctx.set_stroke_style_str("#a855f7");
+        }
+        MarkKind::Unreadable => {
+            ctx.move_to(x + 9.0, y);
+            let _ = ctx.arc(x, y, 9.0, 0.0, TAU);
+            ctx.move_to(x - 6.5, y + 6.5);
+            ctx.line_to(x + 6.5, y - 6.5);
+            ctx.set_stroke_style_str("#d97706");
+        }
+        MarkKind::Commit => {
+            ctx.move_to(x - 5.0, y);
+            ctx.line_to(x - 1.0, y + 4.0);
+            ctx.line_to(x + 6.0, y - 5.0);
+            ctx.set_stroke_style_str("#16a34a");
         }
         MarkKind::Crash => {
             for i in 0..8 {

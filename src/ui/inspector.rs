@@ -9,6 +9,7 @@ use crate::engine::scenario::{
 };
 use crate::view_model::describe::{link_name, node_name, transport_word};
 
+use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
 use super::store::{use_store, Selection};
 
 /// The inspector panel.
@@ -38,20 +39,42 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
+/// A button that starts a fault on `target` now; pressed while the same
+/// fault is acting, it does nothing more (no pile of identical faults).
 #[component]
-fn FaultButton(target: String, label: &'static str, effect: FaultEffect) -> impl IntoView {
+pub(super) fn FaultButton(
+    target: String,
+    #[prop(into)] label: String,
+    effect: FaultEffect,
+    #[prop(optional, into)] testid: Option<String>,
+) -> impl IntoView {
     let store = use_store();
     // ASCII case mapping: the same text for these labels, without Unicode case tables in the wasm.
-    let testid = format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+'], "-"));
+    let testid = testid
+        .unwrap_or_else(|| format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+', '\'', '(', ')'], "-")));
+    let acting = Signal::derive({
+        let (target, effect) = (target.clone(), effect.clone());
+        move || store.frame.with(|f| f.faults.iter().any(|s| s.fault.target == target && s.fault.effect == effect))
+    });
     view! {
-        <button class="btn btn--fault" data-testid=testid on:click=move |_| store.apply_fault(&target, effect.clone())>
+        <button
+            class="btn btn--fault"
+            data-testid=testid
+            aria-pressed=move || acting.get().to_string()
+            on:click=move |_| {
+                if !acting.get_untracked() {
+                    store.apply_fault(&target, effect.clone())
+                }
+            }
+        >
             {label}
         </button>
     }
 }
 
+/// A labelled on/off switch.
 #[component]
-fn Switch(
+pub(super) fn Switch(
     label: &'static str,
     testid: &'static str,
     checked: Signal<bool>,
@@ -101,6 +124,9 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
                 });
+                let appends = store
+                    .sim
+                    .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
                 let spec_now = spec.clone();
                 let (id2, spec2) = (id.clone(), spec.clone());
                 let more = move |_| {
@@ -125,6 +151,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                         {sends_to_queue.then(|| view! {
                             <FaultButton target=t.clone() label="Poison messages" effect=FaultEffect::Poison { probability: 1.0, count: Some(3) } />
                         })}
+                        {appends.then(|| view! { <DualWriteFault target=t.clone() /> })}
                     </div>
                     <h3 class="inspector__heading">"Instances"</h3>
                     <div class="inspector__row">
@@ -157,11 +184,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
-            // The topic's own panel (schema, registry, subscriptions) comes with the topic page.
-            NodeKind::Topic(t) => view! {
-                <p class="region__hint">{format!("Publishes {} events, schema {} version {}.", t.event_type, t.schema.name, t.schema.version)}</p>
-            }
-            .into_any(),
+            NodeKind::Topic(t) => view! { <TopicPanel id=id.clone() spec=t.clone() /> }.into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -272,20 +295,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
-            Transport::Read(r) => {
-                let r = r.clone();
-                let idem = r.idempotent;
-                let cb = Callback::new(move |on: bool| {
-                    let mut next = r.clone();
-                    next.idempotent = on;
-                    store.set_transport(&id, Transport::Read(next));
-                });
-                view! {
-                    <h3 class="inspector__heading">"Mitigations"</h3>
-                    <Switch label="Idempotent consumer (skip repeats)" testid="switch-idempotent" checked=Signal::derive(move || idem) on_change=cb />
-                }
-                .into_any()
-            }
+            Transport::Read(r) => view! { <GroupPanel id=id.clone() policy=r.clone() /> }.into_any(),
             Transport::Append(a) => {
                 let a = a.clone();
                 let outbox = a.outbox.is_some();
@@ -300,8 +310,8 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 }
                 .into_any()
             }
-            // Subscription lanes and their switches come with the topic page.
-            Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) => ().into_any(),
+            Transport::Subscribe(p) => view! { <SubscriptionPanel id=id.clone() policy=p.clone() /> }.into_any(),
+            Transport::Enqueue | Transport::Publish => ().into_any(),
         };
         let t = l.id.clone();
         view! {

@@ -42,7 +42,10 @@ pub fn MetricsPanel() -> impl IntoView {
             <span class="legend__item"><span class="legend__hollow-square"></span>"error reply"</span>
             <span class="legend__item"><span class="legend__diamond"></span>"queue message"</span>
             <span class="legend__item"><span class="legend__hollow-diamond"></span>"redelivery"</span>
-            <span class="legend__item">"✕ failure · △ timeout · ⊠ dead letter · ✳ crash"</span>
+            <span class="legend__item"><span class="legend__triangle"></span>"event"</span>
+            <span class="legend__item"><span class="legend__record"></span>"record"</span>
+            <span class="legend__item"><span class="legend__replay"></span>"replayed record"</span>
+            <span class="legend__item">"✕ failure · △ timeout · ⊠ dead letter · ✳ crash · ⊘ unreadable · ✓ commit"</span>
         </p>
     }
 }

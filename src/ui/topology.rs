@@ -6,6 +6,10 @@ use leptos::prelude::*;
 use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Link, Node, NodeKind};
 use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
+use crate::view_model::describe_events::{
+    lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label, topic_warning, topic_words,
+};
+use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
 
 use super::store::{use_store, Selection};
@@ -85,10 +89,40 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
     let selected = move || store.selected.get() == Some(Selection::Node(index));
     let select = move || store.selected.set(Some(Selection::Node(index)));
+    let group_names = store.sim.with_value(|s| {
+        let sc = s.scenario();
+        sc.links
+            .iter()
+            .filter(|l| l.from == node.id && l.transport.read_policy().is_some())
+            .map(|l| sc.node(&l.to).map_or(l.to.clone(), |n| n.label.clone()))
+            .collect::<Vec<_>>()
+    });
     let name = {
         let node = node.clone();
-        move || node_name(&node, &status())
+        move || {
+            let mut text = node_name(&node, &status());
+            store.frame.with(|f| {
+                if let Some(Some(t)) = f.topics.get(index) {
+                    text.push_str(&topic_words(t));
+                }
+                if let Some(Some(l)) = f.logs.get(index) {
+                    text.push_str(&log_words(l, &group_names));
+                }
+                if let Some(&(backlog, lost)) = f.outboxes.get(index) {
+                    if let Some(o) = outbox_label(backlog, lost) {
+                        text.push_str(", ");
+                        text.push_str(&o);
+                    }
+                }
+            });
+            text
+        }
     };
+    let outbox = move || store.frame.with(|f| f.outboxes.get(index).copied().unwrap_or_default());
+    let lost_testid = format!("lost-{}", node.id);
+    let has_outbox = store.sim.with_value(|s| {
+        s.scenario().links.iter().any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
+    });
     let badges = move || node_badges(&status()).join(" · ");
     let warn = move || !node_badges(&status()).is_empty();
     let (w, h) = (NODE_HALF_W * 2.0, NODE_HALF_H * 2.0);
@@ -141,13 +175,18 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             let text = move || store.frame.with(|f| format!("{} ok · {} failed", f.orders.1, f.orders.2));
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
-        // Offsets and groups are drawn by the stream page (to come), from `Simulation::log_status`.
-        NodeKind::Log(ref l) => {
-            let text = format!("{} partition{}", l.partitions, if l.partitions == 1 { "" } else { "s" });
-            view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
+        NodeKind::Log(_) => view! { <LogRows index=index node_id=node.id.clone() /> }.into_any(),
+        NodeKind::Topic(_) => {
+            let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
+            let warning = move || topic_warning(&topic());
+            view! {
+                <text class="node__meta" x="0" y="10" text-anchor="middle" data-testid=format!("topic-{}", node.id)>
+                    {move || topic_label(&topic())}
+                </text>
+                <text class="node__warn" x="0" y="24" text-anchor="middle">{move || warning().unwrap_or_default()}</text>
+            }
+            .into_any()
         }
-        // Subscription lanes are drawn by the topic page (not yet built).
-        NodeKind::Topic(_) => ().into_any(),
     };
     let icon = match node.kind {
         NodeKind::Client(_) => view! {
@@ -222,6 +261,20 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             <text class="node__label" x="8" y="-12" text-anchor="middle">{node.label.clone()}</text>
             {meter}
             <text class="node__badges" x="0" y=NODE_HALF_H + 16.0 text-anchor="middle">{badges}</text>
+            <Show when=move || has_outbox>
+                <g class="node__outbox" transform=format!("translate({} {})", NODE_HALF_W - 26.0, -NODE_HALF_H + 6.0)>
+                    <title>"Outbox rows waiting for the relay"</title>
+                    <rect x="0" y="0" width="14" height="12" rx="1"></rect>
+                    <line x1="0" y1="4" x2="14" y2="4"></line>
+                    <line x1="0" y1="8" x2="14" y2="8"></line>
+                    <text x="17" y="10">{move || outbox().0.to_string()}</text>
+                </g>
+            </Show>
+            <Show when=move || { outbox().1 > 0 }>
+                <text class="node__warn" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle" data-testid=lost_testid.clone()>
+                    {move || format!("{} events never published", outbox().1)}
+                </text>
+            </Show>
             <Show when=move || { dlq() > 0 }>
                 <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - 18.0, -NODE_HALF_H - 8.0)>
                     <rect x="-22" y="-9" width="44" height="17" rx="8"></rect>
@@ -229,6 +282,80 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 </g>
             </Show>
         </g>
+    }
+}
+
+/// Rows of a log's partitions drawn inside its node: the head (newest
+/// record) on the right, retention trimming the left, and each consumer
+/// group's committed (thin line) and processed (thick tick) positions.
+#[component]
+fn LogRows(index: usize, node_id: String) -> impl IntoView {
+    const WIDTH: f64 = 120.0;
+    const TOP: f64 = -5.0;
+    const HEIGHT: f64 = 17.0;
+    const MAX_ROWS: usize = 6;
+    let store = use_store();
+    let status = move || store.frame.with(|f| f.logs.get(index).cloned().flatten().unwrap_or_default());
+    let rows = move || {
+        let l = status();
+        let parts: Vec<PartitionSpan> =
+            l.partitions.iter().map(|p| PartitionSpan { start: p.start, end: p.end }).collect();
+        let groups: Vec<GroupPositions> = l
+            .groups
+            .iter()
+            .map(|g| {
+                let (committed, processed) = if g.joined {
+                    (g.committed.clone(), g.processed.clone())
+                } else {
+                    // A group that has not joined has no position: draw it at the head.
+                    (parts.iter().map(|p| p.end).collect(), parts.iter().map(|p| p.end).collect())
+                };
+                GroupPositions { committed, processed }
+            })
+            .collect();
+        let layout = lay_out(&parts, &groups, WIDTH);
+        let shown = layout.rows.len().min(MAX_ROWS).max(1);
+        let row_h = ((HEIGHT - (shown as f64 - 1.0)) / shown as f64).min(5.0);
+        let x0 = -WIDTH / 2.0;
+        layout
+            .rows
+            .iter()
+            .take(MAX_ROWS)
+            .enumerate()
+            .map(|(p, row)| {
+                let y = TOP + p as f64 * (row_h + 1.0);
+                let rebalancing = l.groups.iter().any(|g| g.rebalancing);
+                let markers = row
+                    .markers
+                    .iter()
+                    .enumerate()
+                    .map(|(g, (committed, processed))| {
+                        let class = format!("log__mark log__mark--g{}", g % 3);
+                        view! {
+                            <line class=format!("{class} log__commit") x1=x0 + committed y1=y - 1.5 x2=x0 + committed y2=y + row_h + 1.5></line>
+                            <rect class=class x=x0 + processed - 1.5 y=y - 1.0 width="3" height=row_h + 2.0></rect>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <rect class="log__track" x=x0 y=y width=WIDTH height=row_h></rect>
+                    <rect
+                        class="log__records"
+                        class:log__records--paused=rebalancing
+                        x=x0 + row.tail_x
+                        y=y
+                        width=(row.head_x - row.tail_x).max(0.0)
+                        height=row_h
+                    ></rect>
+                    {markers}
+                }
+            })
+            .collect_view()
+    };
+    let label = move || crate::view_model::describe_events::log_label(&status());
+    view! {
+        <g class="log" data-testid=format!("log-{node_id}")>{rows}</g>
+        <text class="node__meta" x="0" y="24" text-anchor="middle">{label}</text>
     }
 }
 
@@ -241,13 +368,22 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let look = transport_look(&link.transport);
     let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
+    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let selected = move || store.selected.get() == Some(Selection::Link(index));
     let select = move || store.selected.set(Some(Selection::Link(index)));
     let name = {
         let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
-        move || link_name(&link, &from, &to, &status())
+        move || {
+            let mut text = link_name(&link, &from, &to, &status());
+            if let Some(l) = lane() {
+                text.push_str(&lane_words(&l));
+            }
+            text
+        }
     };
     let breaker = move || status().breaker;
+    let (lx, ly) = lerp((x1, y1), (x2, y2), 0.55);
+    let lane_testid = format!("lane-{}", link.id);
     let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     view! {
         <g
@@ -284,6 +420,18 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                     </text>
                 </g>
             </Show>
+            {move || {
+                lane()
+                    .map(|l| {
+                        let warning = lane_warning(&l);
+                        view! {
+                            <g class="lane" transform=format!("translate({lx} {ly})") data-testid=lane_testid.clone()>
+                                <text class="lane__text" x="14" y="-4">{lane_label(&l)}</text>
+                                {warning.map(|w| view! { <text class="lane__warn" x="14" y="10">{w}</text> })}
+                            </g>
+                        }
+                    })
+            }}
             <Show when=move || status().partitioned>
                 <text class="link__note" x=mx y=my - 14.0 text-anchor="middle">"✂ partitioned"</text>
             </Show>

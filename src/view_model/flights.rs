@@ -27,6 +27,12 @@ pub enum FlightKind {
     Delivery,
     /// A repeated delivery after a visibility timeout (hollow diamond).
     Redelivery,
+    /// An event published to a topic or a subscription's copy of it (triangle).
+    Event,
+    /// A record appended to a log or handed to a group member (bar).
+    Record,
+    /// A record a group reads again after a crash or a reset moved it back (hollow bar).
+    Replay,
 }
 
 /// Short-lived marks of things that happened somewhere.
@@ -46,6 +52,10 @@ pub enum MarkKind {
     Crash,
     /// A message was lost on a partitioned link.
     Lost,
+    /// A subscriber could not read an event (circle with a slash).
+    Unreadable,
+    /// A consumer group committed its position (tick on its read link).
+    Commit,
 }
 
 /// Where a mark is drawn.
@@ -101,7 +111,15 @@ pub struct Flights {
     marks: VecDeque<Mark>,
     /// Per link, the shape its first sends travel in (from the look table).
     link_shapes: Vec<FlightShape>,
+    /// Per (read link, partition): the highest offset the group has finished,
+    /// so records polled again below it are drawn as replays.
+    finished: std::collections::BTreeMap<(u32, u32), u64>,
+    /// Message ids of the latest polls that re-read finished records: (first, end).
+    replays: VecDeque<(u64, u64)>,
 }
+
+/// Poll ranges remembered for drawing replays (a poll's sends follow it at once).
+const MAX_REPLAY_RANGES: usize = 64;
 
 /// At most this many flights are kept (the oldest go first).
 pub const MAX_FLIGHTS: usize = 50_000;
@@ -121,21 +139,52 @@ impl Flights {
         let flight = |kind, link, reverse, end| Flight { kind, link, reverse, start: e.t, end };
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
-            EventKind::Sent { link, attempt, arrives: Some(end), .. } => {
+            EventKind::Sent { msg, link, attempt, arrives: Some(end), .. } => {
                 let kind = match (attempt, self.link_shapes.get(link as usize)) {
-                    // Records (squares) and events (triangles) travel like queue messages until their pages draw them.
-                    (0, Some(FlightShape::Diamond | FlightShape::Square | FlightShape::Triangle)) => FlightKind::Enqueue,
+                    (0, Some(FlightShape::Diamond)) => FlightKind::Enqueue,
+                    (0, Some(FlightShape::Triangle)) => FlightKind::Event,
+                    (0, Some(FlightShape::Square)) if self.replays.iter().any(|&(a, b)| a <= msg && msg < b) => {
+                        FlightKind::Replay
+                    }
+                    (0, Some(FlightShape::Square)) => FlightKind::Record,
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };
                 (Some(flight(kind, link, false, end)), None)
+            }
+            EventKind::Polled { link, partition, from, count, first_msg, .. } => {
+                let done = self.finished.get(&(link, partition)).copied();
+                if let Some(done) = done.filter(|d| from <= *d) {
+                    let again = (done - from + 1).min(u64::from(count));
+                    if self.replays.len() >= MAX_REPLAY_RANGES {
+                        self.replays.pop_front();
+                    }
+                    self.replays.push_back((first_msg, first_msg + again));
+                }
+                (None, None)
+            }
+            EventKind::RecordProcessed { link, partition, offset, .. } => {
+                let done = self.finished.entry((link, partition)).or_insert(offset);
+                *done = (*done).max(offset);
+                (None, None)
+            }
+            EventKind::OffsetCommitted { link, .. } => (None, Some(mark(MarkKind::Commit, Place::Link(link)))),
+            EventKind::Unreadable { node, .. } => (None, Some(mark(MarkKind::Unreadable, Place::Node(node)))),
+            EventKind::PublishRejected { link, .. } => (None, Some(mark(MarkKind::Failure, Place::Link(link)))),
+            EventKind::PublishFailed { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
+            EventKind::RecordDuplicate { link, suppressed: false, .. } => {
+                (None, Some(mark(MarkKind::Duplicate, Place::Link(link))))
             }
             EventKind::Replied { link, ok, arrives: Some(end), .. } => {
                 let kind = if ok { FlightKind::Reply } else { FlightKind::ErrorReply };
                 (Some(flight(kind, link, true, end)), None)
             }
             EventKind::Delivered { link, arrives, receive_count, .. } => {
-                let kind = if receive_count > 1 { FlightKind::Redelivery } else { FlightKind::Delivery };
+                let kind = match (receive_count, self.link_shapes.get(link as usize)) {
+                    (2.., _) => FlightKind::Redelivery,
+                    (_, Some(FlightShape::Triangle)) => FlightKind::Event,
+                    _ => FlightKind::Delivery,
+                };
                 (Some(flight(kind, link, false, arrives)), None)
             }
             EventKind::Failed { node, .. } | EventKind::Rejected { node, .. } => {
@@ -205,6 +254,8 @@ impl Flights {
     pub fn clear(&mut self) {
         self.flights.clear();
         self.marks.clear();
+        self.finished.clear();
+        self.replays.clear();
     }
 }
 

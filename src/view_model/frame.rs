@@ -1,7 +1,7 @@
 //! The per-frame snapshot the views read: copied out of the simulation once
 //! per animation frame so components never touch the engine directly.
 
-use crate::engine::{FaultStatus, LinkStatus, NodeStatus, Simulation};
+use crate::engine::{FaultStatus, LinkStatus, LogStatus, NodeStatus, Simulation, SubscriptionStatus};
 
 /// Everything the views show for one frame.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,6 +24,28 @@ pub struct Frame {
     pub moving: usize,
     /// Per link: messages moving (for reduced motion counters).
     pub per_link: Vec<u32>,
+    /// Per link: the subscription's lane (`None` unless it is a subscription).
+    pub subscriptions: Vec<Option<SubscriptionStatus>>,
+    /// Per node: a topic's schema version in use, whether the registry
+    /// accepted it, events published and publishes refused (`None` unless a topic).
+    pub topics: Vec<Option<TopicFrame>>,
+    /// Per node: a log's partitions and groups (`None` unless a log).
+    pub logs: Vec<Option<LogStatus>>,
+    /// Per node: rows waiting in its outboxes, and events its dual writes lost.
+    pub outboxes: Vec<(u32, u64)>,
+}
+
+/// What a topic shows: the writer schema in use and what happened to publishes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TopicFrame {
+    /// Version of the writer schema in use.
+    pub version: u32,
+    /// False when the registry refused it (every publish fails).
+    pub accepted: bool,
+    /// Events that reached the topic.
+    pub published: u64,
+    /// Publishes the registry refused.
+    pub rejected: u64,
 }
 
 impl Frame {
@@ -42,8 +64,40 @@ impl Frame {
             faults: sim.faults().into_iter().filter(|f| f.active).collect(),
             moving: per_link.iter().map(|c| *c as usize).sum(),
             per_link,
+            subscriptions: (0..s.links.len()).map(|i| sim.subscription_status(i)).collect(),
+            topics: s
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.kind.topic()?;
+                    let t = m.topics.get(i)?;
+                    Some(TopicFrame {
+                        version: t.version,
+                        accepted: t.accepted,
+                        published: t.published,
+                        rejected: t.rejected,
+                    })
+                })
+                .collect(),
+            logs: (0..s.nodes.len()).map(|i| sim.log_status(i)).collect(),
+            outboxes: outboxes(sim),
         }
     }
+}
+
+/// Per node: outbox rows waiting and events lost by dual writes (one pass over the links).
+fn outboxes(sim: &Simulation) -> Vec<(u32, u64)> {
+    let s = sim.scenario();
+    let index: std::collections::BTreeMap<&str, usize> =
+        s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut out: Vec<(u32, u64)> = (0..s.nodes.len()).map(|i| (sim.outbox_backlog(i), 0)).collect();
+    for (l, p) in s.links.iter().zip(&sim.metrics().publishes) {
+        if let Some(&i) = index.get(l.from.as_str()) {
+            out[i].1 += p.events_lost;
+        }
+    }
+    out
 }
 
 /// Simulated time as "12.345678 s" (microsecond precision, so a single step shows).

@@ -1,0 +1,178 @@
+//! Words for types 3 and 4: a subscription's lane, a topic's schema and
+//! registry, a log's groups, a service's outbox. Each is what the picture
+//! shows, in text, so a screen reader hears the same state (and the silent
+//! failure of a schema change is never shown by colour alone).
+
+use crate::engine::time::micros_to_ms;
+use crate::engine::{LogStatus, SubscriptionStatus};
+
+use super::frame::TopicFrame;
+
+/// The short label of a subscription's lane: "lag 3 · 0.4 s · DLQ 2".
+pub fn lane_label(s: &SubscriptionStatus) -> String {
+    if s.detached {
+        return "removed".to_string();
+    }
+    let lag = u64::from(s.backlog) + s.in_flight;
+    let mut out = if lag == 0 {
+        "caught up".to_string()
+    } else if s.backlog > 0 {
+        format!("lag {lag} · {:.1} s", micros_to_ms(s.oldest_age) / 1_000.0)
+    } else {
+        format!("lag {lag}")
+    };
+    if s.dlq > 0 {
+        out.push_str(&format!(" · DLQ {}", s.dlq));
+    }
+    out
+}
+
+/// The warning of a lane whose subscriber drops events it cannot read, if any.
+pub fn lane_warning(s: &SubscriptionStatus) -> Option<String> {
+    (s.unreadable_dropped > 0).then(|| format!("⚠ {} unreadable, dropped", s.unreadable_dropped))
+}
+
+/// The lane's part of its link's accessible name.
+pub fn lane_words(s: &SubscriptionStatus) -> String {
+    let mut out = format!(", {} delivered, {} processed", s.delivered, s.processed);
+    let lag = u64::from(s.backlog) + s.in_flight;
+    if lag > 0 {
+        out.push_str(&format!(", {lag} not yet processed"));
+    }
+    if s.dlq > 0 {
+        out.push_str(&format!(", {} in its dead-letter queue", s.dlq));
+    }
+    if s.unreadable_dropped > 0 {
+        out.push_str(&format!(", {} events it could not read were dropped silently", s.unreadable_dropped));
+    }
+    if s.detached {
+        out.push_str(", removed");
+    }
+    out
+}
+
+/// A topic's meter text: "v2 · 120 published".
+pub fn topic_label(t: &TopicFrame) -> String {
+    format!("v{} · {} published", t.version, t.published)
+}
+
+/// A topic's warning when its registry refuses the publisher's schema.
+pub fn topic_warning(t: &TopicFrame) -> Option<String> {
+    (t.rejected > 0 || !t.accepted).then(|| format!("registry refused {}", t.rejected))
+}
+
+/// A topic's part of its accessible name.
+pub fn topic_words(t: &TopicFrame) -> String {
+    let mut out = format!(", schema version {} in use, {} events published", t.version, t.published);
+    if !t.accepted {
+        out.push_str(", the registry refuses this schema: every publish fails");
+    }
+    if t.rejected > 0 {
+        out.push_str(&format!(", {} publishes refused", t.rejected));
+    }
+    out
+}
+
+/// A log's meter text: "3 partitions · 1,204 records".
+pub fn log_label(l: &LogStatus) -> String {
+    let records: u64 = l.partitions.iter().map(|p| p.end.saturating_sub(p.start)).sum();
+    let unit = if l.partitions.len() == 1 { "partition" } else { "partitions" };
+    format!("{} {unit} · {records} kept", l.partitions.len())
+}
+
+/// Records a group still has to process in each partition, summed (from its processed position).
+pub fn group_lag(l: &LogStatus, group: usize) -> u64 {
+    let Some(g) = l.groups.get(group) else { return 0 };
+    l.partitions
+        .iter()
+        .enumerate()
+        .map(|(p, part)| part.end.saturating_sub(g.processed.get(p).copied().unwrap_or(part.start).max(part.start)))
+        .sum()
+}
+
+/// A log's part of its accessible name: its records and each group's lag.
+pub fn log_words(l: &LogStatus, group_names: &[String]) -> String {
+    let mut out = format!(", {}", log_label(l));
+    for (i, g) in l.groups.iter().enumerate() {
+        let name = group_names.get(i).map_or("a group", String::as_str);
+        if !g.joined {
+            out.push_str(&format!(", {name} has not joined yet"));
+            continue;
+        }
+        out.push_str(&format!(", {name} {} records behind", group_lag(l, i)));
+        if g.rebalancing {
+            out.push_str(" and paused for a rebalance");
+        }
+    }
+    out
+}
+
+/// A service's outbox text: "outbox 12", and "3 events lost" for a dual write that lost some.
+pub fn outbox_label(backlog: u32, lost: u64) -> Option<String> {
+    match (backlog, lost) {
+        (0, 0) => None,
+        (b, 0) => Some(format!("outbox {b}")),
+        (0, l) => Some(format!("{l} events never published")),
+        (b, l) => Some(format!("outbox {b} · {l} events never published")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{GroupStatus, PartitionStatus};
+
+    #[test]
+    fn a_lane_says_lag_dlq_and_the_silent_drops() {
+        let mut s = SubscriptionStatus::default();
+        assert_eq!(lane_label(&s), "caught up");
+        assert_eq!(lane_warning(&s), None);
+        s.backlog = 3;
+        s.oldest_age = 400_000;
+        s.in_flight = 1;
+        s.dlq = 2;
+        assert_eq!(lane_label(&s), "lag 4 · 0.4 s · DLQ 2");
+        s.unreadable_dropped = 57;
+        assert_eq!(lane_warning(&s).as_deref(), Some("⚠ 57 unreadable, dropped"));
+        assert!(lane_words(&s).contains("57 events it could not read were dropped silently"));
+        s.detached = true;
+        assert_eq!(lane_label(&s), "removed");
+    }
+
+    #[test]
+    fn a_topic_says_its_schema_and_refusals() {
+        let mut t = TopicFrame { version: 2, accepted: true, published: 120, rejected: 0 };
+        assert_eq!(topic_label(&t), "v2 · 120 published");
+        assert_eq!(topic_warning(&t), None);
+        t.accepted = false;
+        t.rejected = 9;
+        assert_eq!(topic_warning(&t).as_deref(), Some("registry refused 9"));
+        assert!(topic_words(&t).contains("every publish fails"));
+    }
+
+    #[test]
+    fn a_log_says_each_groups_lag() {
+        let l = LogStatus {
+            partitions: vec![PartitionStatus { start: 10, end: 50 }, PartitionStatus { start: 0, end: 5 }],
+            groups: vec![
+                GroupStatus {
+                    link: 2,
+                    committed: vec![20, 5],
+                    processed: vec![30, 5],
+                    owners: vec![Some(0), Some(0)],
+                    rebalancing: true,
+                    joined: true,
+                },
+                GroupStatus { link: 3, joined: false, ..GroupStatus::default() },
+            ],
+        };
+        assert_eq!(log_label(&l), "2 partitions · 45 kept");
+        assert_eq!(group_lag(&l, 0), 20);
+        let words = log_words(&l, &["Fulfilment".into(), "Analytics".into()]);
+        assert!(words.contains("Fulfilment 20 records behind and paused for a rebalance"), "{words}");
+        assert!(words.contains("Analytics has not joined yet"), "{words}");
+        assert_eq!(outbox_label(0, 0), None);
+        assert_eq!(outbox_label(4, 0).as_deref(), Some("outbox 4"));
+        assert_eq!(outbox_label(0, 3).as_deref(), Some("3 events never published"));
+    }
+}
