@@ -7,7 +7,7 @@ use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Link, Node, NodeKind};
 use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
 use crate::view_model::describe_events::{
-    lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label, topic_warning, topic_words,
+    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label, topic_warning, topic_words,
 };
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
@@ -369,6 +369,7 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
+    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let selected = move || store.selected.get() == Some(Selection::Link(index));
     let select = move || store.selected.set(Some(Selection::Link(index)));
     let name = {
@@ -378,12 +379,16 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
             if let Some(l) = lane() {
                 text.push_str(&lane_words(&l));
             }
+            if let Some(g) = group() {
+                text.push_str(&group_words(&g));
+            }
             text
         }
     };
     let breaker = move || status().breaker;
     let (lx, ly) = lerp((x1, y1), (x2, y2), 0.55);
     let lane_testid = format!("lane-{}", link.id);
+    let group_testid = format!("group-{}", link.id);
     let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     view! {
         <g
@@ -428,6 +433,18 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                             <g class="lane" transform=format!("translate({lx} {ly})") data-testid=lane_testid.clone()>
                                 <text class="lane__text" x="14" y="-4">{lane_label(&l)}</text>
                                 {warning.map(|w| view! { <text class="lane__warn" x="14" y="10">{w}</text> })}
+                            </g>
+                        }
+                    })
+            }}
+            {move || {
+                group()
+                    .map(|g| {
+                        view! {
+                            <g class="lane" transform=format!("translate({lx} {ly})") data-testid=group_testid.clone()>
+                                <text class=if g.lost > 0 { "lane__warn" } else { "lane__text" } x="14" y="-4">
+                                    {group_label(&g)}
+                                </text>
                             </g>
                         }
                     })

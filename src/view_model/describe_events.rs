@@ -6,7 +6,7 @@
 use crate::engine::time::micros_to_ms;
 use crate::engine::{LogStatus, SubscriptionStatus};
 
-use super::frame::TopicFrame;
+use super::frame::{GroupFrame, TopicFrame};
 
 /// The short label of a subscription's lane: "lag 3 · 0.4 s · DLQ 2".
 pub fn lane_label(s: &SubscriptionStatus) -> String {
@@ -47,6 +47,37 @@ pub fn lane_words(s: &SubscriptionStatus) -> String {
     }
     if s.detached {
         out.push_str(", removed");
+    }
+    out
+}
+
+/// The short label of a consumer group's read link: "lag 12 · 27 lost · 3 duplicates".
+pub fn group_label(g: &GroupFrame) -> String {
+    let mut out = if g.rebalancing { "rebalancing".to_string() } else { format!("lag {}", g.lag) };
+    if g.lost > 0 {
+        out.push_str(&format!(" · {} lost", g.lost));
+    }
+    let repeated = g.duplicates.saturating_sub(g.suppressed);
+    if repeated > 0 {
+        out.push_str(&format!(" · {repeated} duplicates"));
+    }
+    if g.suppressed > 0 {
+        out.push_str(&format!(" · {} repeats skipped", g.suppressed));
+    }
+    out
+}
+
+/// A consumer group's part of its read link's accessible name.
+pub fn group_words(g: &GroupFrame) -> String {
+    let mut out = format!(", {} records not yet committed", g.lag);
+    if g.rebalancing {
+        out.push_str(", paused for a rebalance");
+    }
+    if g.lost > 0 {
+        out.push_str(&format!(", {} records lost", g.lost));
+    }
+    if g.duplicates > 0 {
+        out.push_str(&format!(", {} records processed twice ({} skipped as repeats)", g.duplicates, g.suppressed));
     }
     out
 }
@@ -171,6 +202,10 @@ mod tests {
         let words = log_words(&l, &["Fulfilment".into(), "Analytics".into()]);
         assert!(words.contains("Fulfilment 20 records behind and paused for a rebalance"), "{words}");
         assert!(words.contains("Analytics has not joined yet"), "{words}");
+        let g = GroupFrame { lag: 12, lost: 27, duplicates: 5, suppressed: 2, rebalancing: false };
+        assert_eq!(group_label(&g), "lag 12 · 27 lost · 3 duplicates · 2 repeats skipped");
+        assert!(group_words(&g).contains("27 records lost"));
+        assert_eq!(group_label(&GroupFrame { rebalancing: true, ..GroupFrame::default() }), "rebalancing");
         assert_eq!(outbox_label(0, 0), None);
         assert_eq!(outbox_label(4, 0).as_deref(), Some("outbox 4"));
         assert_eq!(outbox_label(0, 3).as_deref(), Some("3 events never published"));

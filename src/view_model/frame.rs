@@ -29,10 +29,27 @@ pub struct Frame {
     /// Per node: a topic's schema version in use, whether the registry
     /// accepted it, events published and publishes refused (`None` unless a topic).
     pub topics: Vec<Option<TopicFrame>>,
+    /// Per link: a consumer group's lag, losses and duplicates (`None` unless a read link).
+    pub groups: Vec<Option<GroupFrame>>,
     /// Per node: a log's partitions and groups (`None` unless a log).
     pub logs: Vec<Option<LogStatus>>,
     /// Per node: rows waiting in its outboxes, and events its dual writes lost.
     pub outboxes: Vec<(u32, u64)>,
+}
+
+/// What a consumer group's read link shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupFrame {
+    /// Records from the committed offsets to the log's end, over all partitions.
+    pub lag: u64,
+    /// Records the group will never process (at-most-once crash, retention, reset).
+    pub lost: u64,
+    /// Records processed a second time (replay after a crash, reset, republished events).
+    pub duplicates: u64,
+    /// Repeats an idempotent consumer recognised and skipped.
+    pub suppressed: u64,
+    /// Stopped for a rebalance.
+    pub rebalancing: bool,
 }
 
 /// What a topic shows: the writer schema in use and what happened to publishes.
@@ -77,6 +94,19 @@ impl Frame {
                         accepted: t.accepted,
                         published: t.published,
                         rejected: t.rejected,
+                    })
+                })
+                .collect(),
+            groups: (0..s.links.len())
+                .map(|i| {
+                    s.links[i].transport.read_policy()?;
+                    let g = m.groups.get(i)?;
+                    Some(GroupFrame {
+                        lag: sim.group_lag(i).iter().map(|(n, _)| n).sum(),
+                        lost: g.lost_total(),
+                        duplicates: g.duplicates_total(),
+                        suppressed: g.duplicates_suppressed,
+                        rebalancing: g.rebalancing,
                     })
                 })
                 .collect(),

@@ -1,0 +1,106 @@
+// Types 3 and 4 on the page: each preset's outcome shows in text the engine
+// derived (lanes, topics, logs, groups, outboxes), the inspector's switches
+// change the run, and screenshots of each are written for people to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, screenshot } from './support.js';
+
+const app = useApp();
+
+const text = (page, id) => page.getByTestId(id).textContent();
+const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const count = (s, re) => Number((s.match(re) ?? [0, 0])[1]);
+
+test('schema break: Analytics silently drops what it cannot read while Email keeps working', async () => {
+  const { context, page, problems } = await app.open('?scenario=schema-break&at=25&paused=1');
+  const analytics = await text(page, 'lane-orders-analytics');
+  assert.match(analytics, /⚠ \d+ unreadable, dropped/, analytics);
+  assert.ok(count(analytics, /⚠ (\d+) unreadable/) > 20, analytics);
+  assert.doesNotMatch(await text(page, 'lane-orders-email'), /unreadable/);
+  assert.match(await label(page, 'link-orders-analytics'), /could not read were dropped silently/);
+  // The silent failure: nothing in the system raised an alert.
+  assert.equal(await page.locator('[role=alert]:visible').count(), 0);
+  assert.match(await text(page, 'topic-orders'), /^v2 · \d+ published$/);
+  console.log(`screenshot: ${await screenshot(page, 'type3-schema-break')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('schema break with a FULL registry: the publish is refused and nobody gets the breaking event', async () => {
+  const { context, page, problems } = await app.open('?scenario=schema-break-full&at=25&paused=1');
+  const node = await page.getByTestId('node-orders').textContent();
+  assert.match(node, /registry refused [1-9]\d*/, node);
+  assert.doesNotMatch(await text(page, 'lane-orders-analytics'), /unreadable/);
+  assert.match(await label(page, 'node-orders'), /the registry refuses this schema/);
+  console.log(`screenshot: ${await screenshot(page, 'type3-schema-break-full')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('inspector: dead-lettering unreadable events fills the DLQ; a registry in FULL mode refuses the change', async () => {
+  const { context, page, problems } = await app.open('?scenario=schema-break&paused=1');
+  await page.getByTestId('link-orders-analytics').click();
+  await page.getByTestId('switch-unreadable-dlq').check();
+  await page.getByTestId('node-orders').click();
+  await page.getByTestId('select-registry').selectOption({ label: 'FULL' });
+  // Dropping a required field is what FULL refuses.
+  const drop = page.locator('[data-testid^=schema-drop-]').first();
+  await drop.click();
+  assert.equal(await drop.getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('play').click();
+  await page.waitForFunction(
+    () => /registry refused [1-9]/.test(document.querySelector('[data-testid=node-orders]').textContent),
+    null,
+    { timeout: 15000 },
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('commit before vs after: the same crash loses records or repeats them', async () => {
+  const before = await app.open('?scenario=commit-before&at=20&paused=1');
+  const lost = await text(before.page, 'group-orders-fulfilment');
+  assert.match(lost, /[1-9]\d* lost/, lost);
+  assert.doesNotMatch(lost, /duplicates/);
+  console.log(`screenshot: ${await screenshot(before.page, 'type4-commit-before')}`);
+  assert.deepEqual(before.problems, []);
+  await before.context.close();
+
+  const after = await app.open('?scenario=commit-after&at=20&paused=1');
+  const dup = await text(after.page, 'group-orders-fulfilment');
+  assert.match(dup, /[1-9]\d* duplicates/, dup);
+  assert.doesNotMatch(dup, /lost/);
+  assert.ok((await after.page.getByTestId('log-orders').locator('rect.log__records').count()) >= 1);
+  console.log(`screenshot: ${await screenshot(after.page, 'type4-commit-after')}`);
+  assert.deepEqual(after.problems, []);
+  await after.context.close();
+});
+
+test('replay: resetting a group to the oldest record moves it back and the log says it is behind', async () => {
+  const { context, page, problems } = await app.open('?scenario=stream-replay&at=30&paused=1');
+  await page.getByTestId('link-orders-fulfilment').click();
+  const lagBefore = count(await label(page, 'node-orders'), /Fulfilment (\d+) records behind/);
+  await page.getByTestId('replay-earliest').click();
+  await page.getByTestId('step').click();
+  const lagAfter = count(await label(page, 'node-orders'), /Fulfilment (\d+) records behind/);
+  assert.ok(lagAfter > lagBefore + 50, `behind ${lagBefore} then ${lagAfter}`);
+  console.log(`screenshot: ${await screenshot(page, 'type4-replay')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('dual write loses events; the outbox loses none', async () => {
+  const dual = await app.open('?scenario=dual-write&at=20&paused=1');
+  assert.match(await text(dual.page, 'lost-order-api'), /^[1-9]\d* events never published$/);
+  console.log(`screenshot: ${await screenshot(dual.page, 'type4-dual-write')}`);
+  assert.deepEqual(dual.problems, []);
+  await dual.context.close();
+
+  const outbox = await app.open('?scenario=dual-write-outbox&at=20&paused=1');
+  assert.equal(await outbox.page.getByTestId('lost-order-api').count(), 0);
+  assert.match(await label(outbox.page, 'node-order-api'), /service/);
+  assert.match(await text(outbox.page, 'group-orders-fulfilment'), /repeats skipped/);
+  console.log(`screenshot: ${await screenshot(outbox.page, 'type4-dual-write-outbox')}`);
+  assert.deepEqual(outbox.problems, []);
+  await outbox.context.close();
+});
