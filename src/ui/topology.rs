@@ -442,7 +442,7 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                     .map(|g| {
                         view! {
                             <g class="lane" transform=format!("translate({lx} {ly})") data-testid=group_testid.clone()>
-                                <text class=if g.lost > 0 { "lane__warn" } else { "lane__text" } x="14" y="-4">
+                                <text class={if g.lost > 0 { "lane__warn" } else { "lane__text" }} x="14" y="-4">
                                     {group_label(&g)}
                                 </text>
                             </g>
