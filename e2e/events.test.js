@@ -7,12 +7,24 @@ import { useApp, screenshot } from './support.js';
 
 const app = useApp();
 
+/** Opens the app and waits until an `at=` fast-forward has reached its time. */
+async function openAt(query) {
+  const opened = await app.open(query);
+  const at = Number(new URLSearchParams(query).get('at') ?? 0);
+  await opened.page.waitForFunction(
+    (t) => !document.querySelector('[data-testid=fast-forward]') && parseFloat(document.querySelector('[data-testid=clock]').textContent) >= t,
+    at,
+    { timeout: 30000 },
+  );
+  return opened;
+}
+
 const text = (page, id) => page.getByTestId(id).textContent();
 const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
 const count = (s, re) => Number((s.match(re) ?? [0, 0])[1]);
 
 test('schema break: Analytics silently drops what it cannot read while Email keeps working', async () => {
-  const { context, page, problems } = await app.open('?scenario=schema-break&at=25&paused=1');
+  const { context, page, problems } = await openAt('?scenario=schema-break&at=25&paused=1');
   const analytics = await text(page, 'lane-orders-analytics');
   assert.match(analytics, /⚠ \d+ unreadable, dropped/, analytics);
   assert.ok(count(analytics, /⚠ (\d+) unreadable/) > 20, analytics);
@@ -27,7 +39,7 @@ test('schema break: Analytics silently drops what it cannot read while Email kee
 });
 
 test('schema break with a FULL registry: the publish is refused and nobody gets the breaking event', async () => {
-  const { context, page, problems } = await app.open('?scenario=schema-break-full&at=25&paused=1');
+  const { context, page, problems } = await openAt('?scenario=schema-break-full&at=25&paused=1');
   const node = await page.getByTestId('node-orders').textContent();
   assert.match(node, /registry refused [1-9]\d*/, node);
   assert.doesNotMatch(await text(page, 'lane-orders-analytics'), /unreadable/);
@@ -37,16 +49,31 @@ test('schema break with a FULL registry: the publish is refused and nobody gets 
   await context.close();
 });
 
-test('inspector: dead-lettering unreadable events fills the DLQ; a registry in FULL mode refuses the change', async () => {
-  const { context, page, problems } = await app.open('?scenario=schema-break&paused=1');
+test('inspector: dead-lettering unreadable events fills the subscription\'s DLQ instead of dropping them', async () => {
+  const { context, page, problems } = await openAt('?scenario=schema-break&at=8&paused=1&speed=5');
   await page.getByTestId('link-orders-analytics').click();
   await page.getByTestId('switch-unreadable-dlq').check();
+  await page.getByTestId('play').click();
+  await page.waitForFunction(
+    () => /DLQ [1-9]/.test(document.querySelector('[data-testid=lane-orders-analytics]')?.textContent ?? ''),
+    null,
+    { timeout: 20000 },
+  );
+  assert.doesNotMatch(await text(page, 'lane-orders-analytics'), /unreadable, dropped/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('inspector: with the registry in FULL mode, dropping a field is refused at the publisher', async () => {
+  const { context, page, problems } = await openAt('?scenario=schema-break&paused=1');
+  // The preset's own change comes at 10 s; this test makes its own at once.
   await page.getByTestId('node-orders').click();
   await page.getByTestId('select-registry').selectOption({ label: 'FULL' });
-  // Dropping a required field is what FULL refuses.
   const drop = page.locator('[data-testid^=schema-drop-]').first();
   await drop.click();
   assert.equal(await drop.getAttribute('aria-pressed'), 'true');
+  await drop.click();
+  assert.equal(await page.getByTestId('active-faults').locator('li').count(), 1, 'a second press adds nothing');
   await page.getByTestId('play').click();
   await page.waitForFunction(
     () => /registry refused [1-9]/.test(document.querySelector('[data-testid=node-orders]').textContent),
@@ -58,7 +85,7 @@ test('inspector: dead-lettering unreadable events fills the DLQ; a registry in F
 });
 
 test('commit before vs after: the same crash loses records or repeats them', async () => {
-  const before = await app.open('?scenario=commit-before&at=20&paused=1');
+  const before = await openAt('?scenario=commit-before&at=20&paused=1');
   const lost = await text(before.page, 'group-orders-fulfilment');
   assert.match(lost, /[1-9]\d* lost/, lost);
   assert.doesNotMatch(lost, /duplicates/);
@@ -66,7 +93,7 @@ test('commit before vs after: the same crash loses records or repeats them', asy
   assert.deepEqual(before.problems, []);
   await before.context.close();
 
-  const after = await app.open('?scenario=commit-after&at=20&paused=1');
+  const after = await openAt('?scenario=commit-after&at=20&paused=1');
   const dup = await text(after.page, 'group-orders-fulfilment');
   assert.match(dup, /[1-9]\d* duplicates/, dup);
   assert.doesNotMatch(dup, /lost/);
@@ -77,26 +104,35 @@ test('commit before vs after: the same crash loses records or repeats them', asy
 });
 
 test('replay: resetting a group to the oldest record moves it back and the log says it is behind', async () => {
-  const { context, page, problems } = await app.open('?scenario=stream-replay&at=30&paused=1');
+  const { context, page, problems } = await openAt('?scenario=stream-replay&at=30&paused=1&speed=1');
   await page.getByTestId('link-orders-fulfilment').click();
-  const lagBefore = count(await label(page, 'node-orders'), /Fulfilment (\d+) records behind/);
+  const behind = async () => count(await label(page, 'node-orders'), /Fulfilment (\d+) records behind/);
+  const before = await behind();
   await page.getByTestId('replay-earliest').click();
-  await page.getByTestId('step').click();
-  const lagAfter = count(await label(page, 'node-orders'), /Fulfilment (\d+) records behind/);
-  assert.ok(lagAfter > lagBefore + 50, `behind ${lagBefore} then ${lagAfter}`);
+  await page.getByTestId('play').click();
+  // The reset is a rebalance: the group pauses, then every partition restarts from the oldest record.
+  await page.waitForFunction(
+    (was) => {
+      const m = document.querySelector('[data-testid=node-orders]').getAttribute('aria-label').match(/Fulfilment (\d+) records behind/);
+      return m && Number(m[1]) > was + 50;
+    },
+    before,
+    { timeout: 20000 },
+  );
+  await page.getByTestId('play').click();
   console.log(`screenshot: ${await screenshot(page, 'type4-replay')}`);
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('dual write loses events; the outbox loses none', async () => {
-  const dual = await app.open('?scenario=dual-write&at=20&paused=1');
+  const dual = await openAt('?scenario=dual-write&at=20&paused=1');
   assert.match(await text(dual.page, 'lost-order-api'), /^[1-9]\d* events never published$/);
   console.log(`screenshot: ${await screenshot(dual.page, 'type4-dual-write')}`);
   assert.deepEqual(dual.problems, []);
   await dual.context.close();
 
-  const outbox = await app.open('?scenario=dual-write-outbox&at=20&paused=1');
+  const outbox = await openAt('?scenario=dual-write-outbox&at=20&paused=1');
   assert.equal(await outbox.page.getByTestId('lost-order-api').count(), 0);
   assert.match(await label(outbox.page, 'node-order-api'), /service/);
   assert.match(await text(outbox.page, 'group-orders-fulfilment'), /repeats skipped/);

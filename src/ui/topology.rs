@@ -35,6 +35,19 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             })
             .collect_view()
     };
+    let labels = move || {
+        let s = scenario.get();
+        s.links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.transport.subscribe_policy().is_some() || l.transport.read_policy().is_some())
+            .filter_map(|(i, l)| {
+                let from = s.node(&l.from)?.clone();
+                let to = s.node(&l.to)?.clone();
+                Some(view! { <LinkLabel index=i link=l.clone() from=from to=to /> })
+            })
+            .collect_view()
+    };
     let nodes = move || {
         let s = scenario.get();
         s.nodes.iter().enumerate().map(|(i, n)| view! { <NodeView index=i node=n.clone() /> }).collect_view()
@@ -64,6 +77,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 </defs>
                 <g class="stage__links">{links}</g>
                 <g class="stage__nodes">{nodes}</g>
+                <g class="stage__labels">{labels}</g>
             </svg>
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
         </div>
@@ -359,6 +373,55 @@ fn LogRows(index: usize, node_id: String) -> impl IntoView {
     }
 }
 
+/// The live label of a subscription's lane or a consumer group's read link,
+/// drawn above the nodes (a short link would hide it) beside the link's
+/// middle, on the side away from the link, with a halo so the line does not
+/// cross the text.
+#[component]
+fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
+    let store = use_store();
+    let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
+    let (mx, my) = lerp((x1, y1), (x2, y2), 0.5);
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    // The normal pointing down (or right, for a vertical link).
+    let (mut nx, mut ny) = (-dy / len, dx / len);
+    if ny < 0.0 || (ny == 0.0 && nx < 0.0) {
+        (nx, ny) = (-nx, -ny);
+    }
+    let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
+    let anchor = if nx > 0.6 { "start" } else if nx < -0.6 { "end" } else { "middle" };
+    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
+    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
+    let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));
+    view! {
+        {move || {
+            lane()
+                .map(|l| {
+                    let warning = lane_warning(&l);
+                    view! {
+                        <g class="lane" data-testid=lane_testid.clone() aria-hidden="true">
+                            <text class="lane__text" x=ax y=ay text-anchor=anchor>{lane_label(&l)}</text>
+                            {warning.map(|w| view! { <text class="lane__warn" x=ax y=ay + 14.0 text-anchor=anchor>{w}</text> })}
+                        </g>
+                    }
+                })
+        }}
+        {move || {
+            group()
+                .map(|g| {
+                    view! {
+                        <g class="lane" data-testid=group_testid.clone() aria-hidden="true">
+                            <text class={if g.lost > 0 { "lane__warn" } else { "lane__text" }} x=ax y=ay text-anchor=anchor>
+                                {group_label(&g)}
+                            </text>
+                        </g>
+                    }
+                })
+        }}
+    }
+}
+
 #[component]
 fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let store = use_store();
@@ -386,9 +449,6 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
         }
     };
     let breaker = move || status().breaker;
-    let (lx, ly) = lerp((x1, y1), (x2, y2), 0.55);
-    let lane_testid = format!("lane-{}", link.id);
-    let group_testid = format!("group-{}", link.id);
     let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     view! {
         <g
@@ -425,30 +485,6 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                     </text>
                 </g>
             </Show>
-            {move || {
-                lane()
-                    .map(|l| {
-                        let warning = lane_warning(&l);
-                        view! {
-                            <g class="lane" transform=format!("translate({lx} {ly})") data-testid=lane_testid.clone()>
-                                <text class="lane__text" x="14" y="-4">{lane_label(&l)}</text>
-                                {warning.map(|w| view! { <text class="lane__warn" x="14" y="10">{w}</text> })}
-                            </g>
-                        }
-                    })
-            }}
-            {move || {
-                group()
-                    .map(|g| {
-                        view! {
-                            <g class="lane" transform=format!("translate({lx} {ly})") data-testid=group_testid.clone()>
-                                <text class={if g.lost > 0 { "lane__warn" } else { "lane__text" }} x="14" y="-4">
-                                    {group_label(&g)}
-                                </text>
-                            </g>
-                        }
-                    })
-            }}
             <Show when=move || status().partitioned>
                 <text class="link__note" x=mx y=my - 14.0 text-anchor="middle">"✂ partitioned"</text>
             </Show>
