@@ -2,7 +2,7 @@
 //! reader can follow: at most one announcement per interval, the rest
 //! summed up ("and 4 more").
 
-use crate::engine::event::{EventKind, Fate};
+use crate::engine::event::{EventKind, Fate, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -19,7 +19,24 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::TimedOut { .. }
             | EventKind::DuplicateProcessed { .. }
             | EventKind::Settled { fate: Fate::Dropped(_), .. }
-    )
+            | EventKind::Unreadable { dead_lettered: true, .. }
+            | EventKind::PublishRejected { .. }
+            | EventKind::SchemaChanged { .. }
+            | EventKind::RebalanceStarted { .. }
+            | EventKind::RecordsLost { .. }
+            | EventKind::PublishFailed { outbox: false, stored: false, .. }
+    ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
+}
+
+/// Words for why a group lost or repeated records.
+fn cause_words(c: StreamCause) -> &'static str {
+    match c {
+        StreamCause::CrashReplay => "a crash after processing, before the commit",
+        StreamCause::AtMostOnceCrash => "a crash after the commit, before processing",
+        StreamCause::Retention => "retention deleted them first",
+        StreamCause::Reset => "the group was reset past them",
+        StreamCause::OutboxRepublish => "the outbox published them again",
+    }
 }
 
 fn node_label(s: &Scenario, i: u32) -> &str {
@@ -65,6 +82,35 @@ impl Narrator {
             EventKind::ReplicaCrashed { node, replica, .. } => {
                 Some(format!("{} instance {} crashed.", node_label(s, node), replica + 1))
             }
+            EventKind::Unreadable { node, topic, dead_lettered: true, .. } => Some(format!(
+                "Alert: {} could not read an event from {}; it went to the dead-letter queue.",
+                node_label(s, node),
+                node_label(s, topic)
+            )),
+            EventKind::PublishRejected { topic, .. } => Some(format!(
+                "The schema registry refused a publish to {}: no subscriber gets it.",
+                node_label(s, topic)
+            )),
+            EventKind::SchemaChanged { topic, version, accepted } => Some(format!(
+                "The publisher to {} now writes schema version {version}{}.",
+                node_label(s, topic),
+                if accepted { "" } else { ", which the registry refuses" }
+            )),
+            EventKind::RebalanceStarted { link, .. } => {
+                Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
+            }
+            EventKind::RecordsLost { link, count, cause, .. } => Some(format!(
+                "Consumer group {} will never process {count} records: {}.",
+                link_label(s, link),
+                cause_words(cause)
+            )),
+            EventKind::PositionMoved { link, from, to, .. } if to < from => {
+                Some(format!("Consumer group {} moved back to offset {to}: replaying.", link_label(s, link)))
+            }
+            EventKind::PublishFailed { link, outbox: false, stored: false, .. } => Some(format!(
+                "A publish on {} failed after the database commit: downstream never hears of that order.",
+                link_label(s, link)
+            )),
             EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
             EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),
             EventKind::OrderFinished { ok: false, source, .. } if !self.orders_failing => {
@@ -145,5 +191,20 @@ mod tests {
         let ok = EventKind::OrderFinished { corr: 2, source: 0, ok: true, e2e: 1, budget: 1 };
         assert!(n.sentence(&ok, &s).is_some());
         assert!(is_notable(&open) && is_notable(&failed) && !is_notable(&ok));
+    }
+
+    #[test]
+    fn types_3_and_4_say_what_went_wrong() {
+        let s = crate::engine::presets::load("stream-replay").expect("preset");
+        let mut n = Narrator::default();
+        let lost = EventKind::RecordsLost { link: 3, partition: 0, from: 0, count: 28, cause: StreamCause::Retention };
+        assert!(is_notable(&lost));
+        let said = n.sentence(&lost, &s).expect("a sentence");
+        assert!(said.contains("never process 28 records: retention deleted them first"), "{said}");
+        let back = EventKind::PositionMoved { link: 2, partition: 1, from: 90, to: 10 };
+        let forward = EventKind::PositionMoved { link: 2, partition: 1, from: 10, to: 90 };
+        assert!(is_notable(&back) && !is_notable(&forward));
+        assert!(n.sentence(&back, &s).expect("a sentence").contains("replaying"));
+        assert_eq!(n.sentence(&forward, &s), None);
     }
 }
