@@ -32,7 +32,7 @@ use super::msg_table::MsgTable;
 use super::rng::Rng;
 use super::scenario::{Arrival, NodeKind, Scenario};
 use super::slab::Slab;
-use super::time::{ms_to_micros, Micros, SECOND};
+use super::time::{ms_to_micros, round_to_micros, Micros, SECOND};
 use super::trace::TraceHasher;
 use super::validate::validate;
 
@@ -301,6 +301,8 @@ impl Simulation {
     }
 
     /// Gives a live message its fate (once; later calls do nothing).
+    // Inlined natively so the fate, known at the call site, folds away.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
         if self.msgs.remove(msg).is_some() {
             self.emit(EventKind::Settled { msg, fate });
@@ -347,9 +349,9 @@ impl Simulation {
             Arrival::Poisson { rate_per_s } => {
                 let mean_us = SECOND as f64 / rate_per_s;
                 let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
-                (libm::round(gap) as Micros).max(1)
+                round_to_micros(gap).max(1)
             }
-            Arrival::Constant { rate_per_s } => (libm::round(SECOND as f64 / rate_per_s) as Micros).max(1),
+            Arrival::Constant { rate_per_s } => round_to_micros(SECOND as f64 / rate_per_s).max(1),
             Arrival::Burst { .. } => 0,
         }
     }

@@ -92,7 +92,9 @@ impl Simulation {
         }
         let svc = &self.services[node as usize];
         let own = svc.spec.processing.sample(&mut self.rng);
-        let slowed = (own as f64 * svc.slow_factor) as u64;
+        // Unslowed (the usual case), skip the round trip through a float:
+        // the same value whenever the float holds `own` exactly.
+        let slowed = if svc.slow_factor == 1.0 && own < 1 << 53 { own } else { (own as f64 * svc.slow_factor) as u64 };
         let duration = slowed.saturating_add(svc.extra);
         self.schedule(self.now.saturating_add(duration), Action::WorkStep { work: key });
     }
