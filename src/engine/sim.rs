@@ -10,6 +10,7 @@ mod call;
 mod edit;
 mod faults;
 mod guard;
+mod heap;
 mod queue;
 mod service;
 mod state;
@@ -19,9 +20,6 @@ mod wire;
 pub use status::{LinkStatus, NodeStatus};
 
 pub use edit::FaultStatus;
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use super::error::ScenarioError;
 use super::error::SimError;
@@ -44,7 +42,7 @@ pub struct Simulation {
     topo: Topology,
     now: Micros,
     seq: u64,
-    heap: BinaryHeap<Reverse<Timer>>,
+    heap: heap::TimerHeap,
     rng: Rng,
     services: Vec<ServiceState>,
     queues: Vec<QueueState>,
@@ -98,7 +96,7 @@ impl Simulation {
             topo,
             now: 0,
             seq: 0,
-            heap: BinaryHeap::new(),
+            heap: heap::TimerHeap::default(),
             rng: Rng::new(seed),
             services,
             queues,
@@ -151,7 +149,7 @@ impl Simulation {
 
     /// When the next event is due, if any is.
     pub fn next_event_time(&self) -> Option<Micros> {
-        self.heap.peek().map(|Reverse(t)| t.at)
+        self.heap.next_at()
     }
 
     /// Timers processed so far (the engine's own work counter).
@@ -205,7 +203,7 @@ impl Simulation {
         if let Some(e) = &self.halted {
             return Err(e.clone());
         }
-        let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
+        let Some(timer) = self.heap.pop() else { return Ok(None) };
         if timer.at == self.last_fired && self.timers_fired > 0 {
             self.same_instant += 1;
             self.tally_if_runaway(&timer.action);
@@ -225,6 +223,7 @@ impl Simulation {
         self.this_second += 1;
         self.timers_fired += 1;
         self.fire(timer.action);
+        self.heap.settle();
         self.check_conservation();
         self.check_guards();
         Ok(Some(self.now))
@@ -245,7 +244,7 @@ impl Simulation {
             return Err(SimError::TimeInPast { now: self.now, asked: until });
         }
         let mut n = 0;
-        while self.heap.peek().is_some_and(|Reverse(t)| t.at <= until) {
+        while self.heap.next_at().is_some_and(|at| at <= until) {
             self.step()?;
             n += 1;
         }
@@ -276,7 +275,7 @@ impl Simulation {
 
     fn schedule(&mut self, at: Micros, action: Action) {
         self.seq += 1;
-        self.heap.push(Reverse(Timer { at, seq: self.seq, action }));
+        self.heap.push(at, self.seq, action);
     }
 
     // Inlined into every call site natively, where the variant is known, so
@@ -358,15 +357,12 @@ impl Simulation {
 
     fn source_arrival(&mut self, source: u32) {
         let i = source as usize;
-        let src = &self.scenario.sources[i];
-        if let Some(stop) = src.stop_ms {
-            if self.now > ms_to_micros(stop) {
-                return;
-            }
+        if self.topo.source_stop[i].is_some_and(|stop| self.now > stop) {
+            return;
         }
         let node = self.topo.source_node[i];
-        let budget = ms_to_micros(src.budget_ms);
-        let count = match src.arrival {
+        let budget = self.topo.source_budget[i];
+        let count = match self.scenario.sources[i].arrival {
             Arrival::Burst { count, .. } => count,
             _ => 1,
         };

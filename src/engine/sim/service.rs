@@ -20,13 +20,16 @@ impl Simulation {
     /// Routes a request to the least loaded instance that is up (lowest index on ties).
     pub(super) fn dispatch_request(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, poison: bool) {
         let svc = &self.services[node as usize];
-        let pick = svc
-            .replicas
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.up && !r.retired)
-            .min_by_key(|(i, r)| (u64::from(r.busy) + r.waiting.len() as u64, *i))
-            .map(|(i, _)| i as u32);
+        let pick = match svc.replicas.as_slice() {
+            // One instance (the common case): no comparison to make.
+            [r] => (r.up && !r.retired).then_some(0),
+            replicas => replicas
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.up && !r.retired)
+                .min_by_key(|(i, r)| (u64::from(r.busy) + r.waiting.len() as u64, *i))
+                .map(|(i, _)| i as u32),
+        };
         let Some(replica) = pick else {
             self.emit(EventKind::Rejected { msg, node, reason: Reason::Unavailable });
             self.answer_unstarted(node, msg, corr, job, Reason::Unavailable);
@@ -289,8 +292,15 @@ impl Simulation {
 
     /// Records that a message's side effects happen; returns false when an
     /// idempotent consumer recognises a repeat and skips them.
+    // Inline natively: only queue deliveries have side effects to track,
+    // and the other jobs should not pay a call to learn that.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn apply_side_effects(&mut self, w: &Work) -> bool {
         let Job::Delivery { link, .. } = w.job else { return true };
+        self.apply_delivery_effects(w, link)
+    }
+
+    fn apply_delivery_effects(&mut self, w: &Work, link: u32) -> bool {
         let idempotent = self.consumer_is_idempotent(link);
         let svc = &mut self.services[w.node as usize];
         if svc.applied.contains(&w.msg) {

@@ -27,6 +27,10 @@ pub(super) struct Topology {
     pub link_to: Vec<u32>,
     /// Per source: the index of the node its work enters at.
     pub source_node: Vec<u32>,
+    /// Per source: its budget and stop time in microseconds (sources are
+    /// never edited; converted once rather than on every arrival).
+    pub source_budget: Vec<Micros>,
+    pub source_stop: Vec<Option<Micros>>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
 }
@@ -50,6 +54,8 @@ impl Topology {
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
             source_node: Vec::with_capacity(s.sources.len()),
+            source_budget: s.sources.iter().map(|src| ms_to_micros(src.budget_ms)).collect(),
+            source_stop: s.sources.iter().map(|src| src.stop_ms.map(ms_to_micros)).collect(),
             consumer_place: vec![u32::MAX; s.links.len()],
         };
         let missing = u32::MAX;
@@ -79,28 +85,12 @@ impl Topology {
     }
 }
 
-/// A scheduled action. Ordered by time, then by the order it was scheduled.
+/// A scheduled action, due at `at`; `seq` orders timers due at the same
+/// time by when they were scheduled (see `sim/heap.rs`).
 pub(super) struct Timer {
     pub at: Micros,
     pub seq: u64,
     pub action: Action,
-}
-
-impl PartialEq for Timer {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl Eq for Timer {}
-impl PartialOrd for Timer {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Timer {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
-    }
 }
 
 /// Everything the engine can schedule.
