@@ -10,7 +10,6 @@ mod call;
 mod edit;
 mod faults;
 mod guard;
-mod heap;
 mod queue;
 mod service;
 mod state;
@@ -20,6 +19,9 @@ mod wire;
 pub use status::{LinkStatus, NodeStatus};
 
 pub use edit::FaultStatus;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use super::error::ScenarioError;
 use super::error::SimError;
@@ -42,7 +44,7 @@ pub struct Simulation {
     topo: Topology,
     now: Micros,
     seq: u64,
-    heap: heap::TimerHeap,
+    heap: BinaryHeap<Reverse<Timer>>,
     rng: Rng,
     services: Vec<ServiceState>,
     queues: Vec<QueueState>,
@@ -96,7 +98,7 @@ impl Simulation {
             topo,
             now: 0,
             seq: 0,
-            heap: heap::TimerHeap::default(),
+            heap: BinaryHeap::new(),
             rng: Rng::new(seed),
             services,
             queues,
@@ -149,7 +151,7 @@ impl Simulation {
 
     /// When the next event is due, if any is.
     pub fn next_event_time(&self) -> Option<Micros> {
-        self.heap.next_at()
+        self.heap.peek().map(|Reverse(t)| t.at)
     }
 
     /// Timers processed so far (the engine's own work counter).
@@ -203,7 +205,7 @@ impl Simulation {
         if let Some(e) = &self.halted {
             return Err(e.clone());
         }
-        let Some(timer) = self.heap.pop() else { return Ok(None) };
+        let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
         if timer.at == self.last_fired && self.timers_fired > 0 {
             self.same_instant += 1;
             self.tally_if_runaway(&timer.action);
@@ -223,7 +225,6 @@ impl Simulation {
         self.this_second += 1;
         self.timers_fired += 1;
         self.fire(timer.action);
-        self.heap.settle();
         self.check_conservation();
         self.check_guards();
         Ok(Some(self.now))
@@ -244,7 +245,7 @@ impl Simulation {
             return Err(SimError::TimeInPast { now: self.now, asked: until });
         }
         let mut n = 0;
-        while self.heap.next_at().is_some_and(|at| at <= until) {
+        while self.heap.peek().is_some_and(|Reverse(t)| t.at <= until) {
             self.step()?;
             n += 1;
         }
@@ -275,7 +276,7 @@ impl Simulation {
 
     fn schedule(&mut self, at: Micros, action: Action) {
         self.seq += 1;
-        self.heap.push(at, self.seq, action);
+        self.heap.push(Reverse(Timer { at, seq: self.seq, action }));
     }
 
     // Inlined into every call site natively, where the variant is known, so

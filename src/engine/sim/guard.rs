@@ -64,8 +64,8 @@ impl Simulation {
     /// The nodes and links of all pending work, busiest first (only when a guard trips).
     fn pending(&self) -> Vec<String> {
         let mut count: BTreeMap<String, u64> = BTreeMap::new();
-        for action in self.heap.actions() {
-            let (node, link) = self.involved_in(action);
+        for timer in self.heap.iter().map(|r| &r.0) {
+            let (node, link) = self.involved_in(&timer.action);
             if let Some(n) = node.and_then(|n| self.scenario.nodes.get(n as usize)) {
                 *count.entry(format!("node '{}'", n.id)).or_default() += 1;
             }

@@ -85,12 +85,28 @@ impl Topology {
     }
 }
 
-/// A scheduled action, due at `at`; `seq` orders timers due at the same
-/// time by when they were scheduled (see `sim/heap.rs`).
+/// A scheduled action. Ordered by time, then by the order it was scheduled.
 pub(super) struct Timer {
     pub at: Micros,
     pub seq: u64,
     pub action: Action,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Timer {}
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timer {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
 }
 
 /// Everything the engine can schedule.
