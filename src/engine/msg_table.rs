@@ -52,8 +52,18 @@ impl<T> MsgTable<T> {
     /// Adds the message with the next id (ids must increase).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn insert(&mut self, id: u64, value: T) {
+        self.insert_with(id, || value);
+    }
+
+    /// Adds the message with the next id, made by `make` once its place is
+    /// known. On the hot path the new message's fields are then stored
+    /// straight into its slot; a value made first was built on the stack
+    /// with narrow stores and copied with wide loads (a store-forwarding
+    /// stall on every message).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn insert_with(&mut self, id: u64, make: impl FnOnce() -> T) {
         if id < self.base {
-            if self.old.insert(id, value).is_none() {
+            if self.old.insert(id, make()).is_none() {
                 self.live += 1;
             }
             return;
@@ -66,9 +76,11 @@ impl<T> MsgTable<T> {
             self.span = offset + 1;
         }
         let slot = self.slot(offset);
-        if self.ring[slot].replace(value).is_none() {
+        let cell = &mut self.ring[slot];
+        if cell.is_none() {
             self.live += 1;
         }
+        *cell = Some(make());
         if self.span > WINDOW_LIMIT {
             self.spill();
         }

@@ -380,7 +380,7 @@ impl Simulation {
         let corr = self.next_corr;
         self.next_corr += 1;
         let msg = self.new_msg_id();
-        self.msgs.insert(msg, Msg::new(corr));
+        self.msgs.insert_with(msg, || Msg::new(corr));
         self.emit(EventKind::OrderPlaced { source, node, msg, corr });
         if matches!(self.scenario.nodes[node as usize].kind, NodeKind::Queue(_)) {
             self.enqueue_arrive(msg, node, None);

@@ -9,6 +9,7 @@ use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
 use crate::engine::slab::Key;
+use crate::engine::time::Micros;
 
 impl Simulation {
     /// A call attempt reaches its callee.
@@ -97,7 +98,7 @@ impl Simulation {
         let own = svc.spec.processing.sample(&mut self.rng);
         // Unslowed (the usual case), skip the round trip through a float:
         // the same value whenever the float holds `own` exactly.
-        let slowed = if svc.slow_factor == 1.0 && own < 1 << 53 { own } else { (own as f64 * svc.slow_factor) as u64 };
+        let slowed = if svc.slow_factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, svc.slow_factor) };
         let duration = slowed.saturating_add(svc.extra);
         self.schedule(self.now.saturating_add(duration), Action::WorkStep { work: key });
     }
@@ -323,4 +324,14 @@ impl Simulation {
         }
         true
     }
+}
+
+/// Processing time under a slow-down fault. Out of line and cold on
+/// purpose: inlined, the compiler computed it on every start and picked
+/// the result with a conditional move, which put two float conversions
+/// on the path to every work's end time.
+#[cold]
+#[inline(never)]
+fn slowed_by(own: Micros, factor: f64) -> Micros {
+    (own as f64 * factor) as u64
 }
