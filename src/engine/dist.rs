@@ -100,10 +100,12 @@ impl Default for Dist {
 
 impl Dist {
     /// Draws one duration in microseconds.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn sample(&self, rng: &mut Rng) -> Micros {
         ms_to_micros(self.sample_ms(rng))
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn sample_ms(&self, rng: &mut Rng) -> f64 {
         match self {
             Dist::Constant { ms } => *ms,

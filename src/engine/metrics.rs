@@ -162,6 +162,8 @@ pub struct Metrics {
     pub series: VecDeque<Bucket>,
     /// Events observed.
     pub events: u64,
+    /// Where the newest bucket's second ends: most events need no division to find their bucket.
+    bucket_end: Micros,
 }
 
 impl Metrics {
@@ -196,6 +198,7 @@ impl Metrics {
             orders: OrderMetrics::default(),
             series: VecDeque::new(),
             events: 0,
+            bucket_end: 0,
         }
     }
 
@@ -214,7 +217,20 @@ impl Metrics {
         }
     }
 
+    /// The bucket of the second holding `t` (times never go back).
+    #[inline]
     fn bucket(&mut self, t: Micros) -> &mut Bucket {
+        // Most events fall in the newest second: one compare, no division.
+        if t >= self.bucket_end || self.series.is_empty() {
+            self.open_bucket(t);
+        }
+        // The series is never empty here.
+        let last = self.series.len() - 1;
+        &mut self.series[last]
+    }
+
+    #[cold]
+    fn open_bucket(&mut self, t: Micros) {
         let start = t - t % SECOND;
         if self.series.back().is_none_or(|b| b.start < start) {
             if self.series.len() == SERIES_BUCKETS {
@@ -222,9 +238,7 @@ impl Metrics {
             }
             self.series.push_back(Bucket { start, ..Bucket::default() });
         }
-        // The series is never empty here.
-        let last = self.series.len() - 1;
-        &mut self.series[last]
+        self.bucket_end = self.series.back().map_or(0, |b| b.start.saturating_add(SECOND));
     }
 
     /// Folds one event in.

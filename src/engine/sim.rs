@@ -37,7 +37,7 @@ use super::msg_table::MsgTable;
 use super::rng::Rng;
 use super::scenario::{Arrival, NodeKind, Scenario};
 use super::slab::Slab;
-use super::time::{ms_to_micros, Micros, SECOND};
+use super::time::{ms_to_micros, round_to_micros, Micros, SECOND};
 use super::trace::TraceHasher;
 use super::validate::validate;
 
@@ -325,6 +325,8 @@ impl Simulation {
     }
 
     /// Gives a live message its fate (once; later calls do nothing).
+    // Inlined natively so the fate, known at the call site, folds away.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
         if self.msgs.remove(msg).is_some() {
             self.emit(EventKind::Settled { msg, fate });
@@ -380,24 +382,21 @@ impl Simulation {
             Arrival::Poisson { rate_per_s } => {
                 let mean_us = SECOND as f64 / rate_per_s;
                 let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
-                (libm::round(gap) as Micros).max(1)
+                round_to_micros(gap).max(1)
             }
-            Arrival::Constant { rate_per_s } => (libm::round(SECOND as f64 / rate_per_s) as Micros).max(1),
+            Arrival::Constant { rate_per_s } => round_to_micros(SECOND as f64 / rate_per_s).max(1),
             Arrival::Burst { .. } => 0,
         }
     }
 
     fn source_arrival(&mut self, source: u32) {
         let i = source as usize;
-        let src = &self.scenario.sources[i];
-        if let Some(stop) = src.stop_ms {
-            if self.now > ms_to_micros(stop) {
-                return;
-            }
+        if self.topo.source_stop[i].is_some_and(|stop| self.now > stop) {
+            return;
         }
         let node = self.topo.source_node[i];
-        let budget = ms_to_micros(src.budget_ms);
-        let count = match src.arrival {
+        let budget = self.topo.source_budget[i];
+        let count = match self.scenario.sources[i].arrival {
             Arrival::Burst { count, .. } => count,
             _ => 1,
         };
@@ -414,7 +413,7 @@ impl Simulation {
         let corr = self.next_corr;
         self.next_corr += 1;
         let msg = self.new_msg_id();
-        self.msgs.insert(msg, Msg::new(corr));
+        self.msgs.insert_with(msg, || Msg::new(corr));
         self.emit(EventKind::OrderPlaced { source, node, msg, corr });
         if matches!(self.scenario.nodes[node as usize].kind, NodeKind::Queue(_)) {
             self.enqueue_arrive(msg, node, None);

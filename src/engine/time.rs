@@ -10,15 +10,34 @@ pub const SECOND: Micros = 1_000_000;
 
 /// Converts milliseconds (as written in scenarios) to microseconds, rounding
 /// to the nearest microsecond; negative and NaN values become zero.
+#[inline]
 pub fn ms_to_micros(ms: f64) -> Micros {
-    if ms.is_nan() || ms <= 0.0 {
-        return 0;
-    }
-    let us = libm::round(ms * 1_000.0);
-    if us >= u64::MAX as f64 {
-        u64::MAX
+    round_to_micros(ms * 1_000.0)
+}
+
+/// Rounds microseconds to the nearest whole one, halves away from zero:
+/// exactly `libm::round(us) as u64` for every input (negative and NaN give
+/// 0, anything at or above 2^64 gives `u64::MAX`).
+///
+/// Every sampled duration and arrival gap goes through here. Below 2^52
+/// truncation and the remaining fraction are both exact, so one compare
+/// decides the rounding; at or above 2^52 every double is already whole.
+/// This replaces a call into libm's bit-twiddling `round` and the
+/// saturating float-to-unsigned conversion on the hot path.
+#[inline]
+pub fn round_to_micros(us: f64) -> Micros {
+    const WHOLE: f64 = 4_503_599_627_370_496.0; // 2^52
+    if us < WHOLE {
+        if us.is_nan() || us <= 0.0 {
+            return 0;
+        }
+        // A signed conversion is one instruction natively; the value fits.
+        let t = us as i64;
+        let up = us - t as f64 >= 0.5;
+        t as Micros + Micros::from(up)
     } else {
-        us as u64
+        // Whole already; `as` saturates at u64::MAX (and infinity).
+        us as Micros
     }
 }
 
@@ -39,5 +58,57 @@ mod tests {
         assert_eq!(ms_to_micros(f64::NAN), 0);
         assert_eq!(ms_to_micros(f64::INFINITY), u64::MAX);
         assert_eq!(micros_to_ms(2_500), 2.5);
+    }
+
+    /// The reference `round_to_micros` must match bit for bit.
+    fn libm_round(us: f64) -> Micros {
+        libm::round(us) as Micros
+    }
+
+    #[test]
+    fn rounding_matches_libm_everywhere() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.49999999999999994,
+            1.5,
+            2.5,
+            -1.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+            1.8446744073709552e19,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+        ];
+        for x in edges {
+            assert_eq!(round_to_micros(x), libm_round(x), "{x:e}");
+        }
+        // Random bit patterns cover every exponent; random values near
+        // halves and in the usual range cover the rounding itself.
+        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state
+        };
+        for _ in 0..200_000 {
+            let bits = f64::from_bits(next());
+            assert_eq!(round_to_micros(bits), libm_round(bits), "{bits:e}");
+            let half = (next() % 10_000_000) as f64 + 0.5;
+            for x in [half, f64::from_bits(half.to_bits() - 1), f64::from_bits(half.to_bits() + 1)] {
+                assert_eq!(round_to_micros(x), libm_round(x), "{x:e}");
+            }
+            let usual = (next() >> 11) as f64 / (1u64 << 53) as f64 * 1e9;
+            assert_eq!(round_to_micros(usual), libm_round(usual), "{usual:e}");
+        }
+        for ms in [0.0004, 0.0005, 1.5, 1e-9, 2.5e6] {
+            assert_eq!(ms_to_micros(ms), libm_round(ms * 1_000.0), "{ms}");
+        }
     }
 }

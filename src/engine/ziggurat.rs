@@ -43,10 +43,25 @@ fn tables() -> &'static Tables {
 }
 
 /// A draw from the exponential distribution with mean 1.
+// The common case (one word, a compare, a multiply) is inlined natively
+// into the two hot callers; the rare rest stays out of line.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn exp1(rng: &mut Rng) -> f64 {
     let t = tables();
+    let bits = rng.next_u64();
+    let i = (bits & 0xff) as usize;
+    let j = (bits >> 32) as u32;
+    if j < t.k[i] {
+        return f64::from(j) * t.w[i];
+    }
+    exp1_rest(rng, t, bits)
+}
+
+/// The ziggurat's slow path for a first word `bits` that missed the
+/// rectangle: the tail, the wedge test, and further words if rejected.
+#[cold]
+fn exp1_rest(rng: &mut Rng, t: &Tables, mut bits: u64) -> f64 {
     loop {
-        let bits = rng.next_u64();
         let i = (bits & 0xff) as usize;
         let j = (bits >> 32) as u32;
         let x = f64::from(j) * t.w[i];
@@ -60,6 +75,7 @@ pub fn exp1(rng: &mut Rng) -> f64 {
         if t.f[i] + rng.next_f64() * (t.f[i - 1] - t.f[i]) < libm::exp(-x) {
             return x;
         }
+        bits = rng.next_u64();
     }
 }
 

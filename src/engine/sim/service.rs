@@ -9,6 +9,7 @@ use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
 use crate::engine::slab::Key;
+use crate::engine::time::Micros;
 
 impl Simulation {
     /// A call attempt reaches its callee.
@@ -20,13 +21,16 @@ impl Simulation {
     /// Routes a request to the least loaded instance that is up (lowest index on ties).
     pub(super) fn dispatch_request(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, poison: bool) {
         let svc = &self.services[node as usize];
-        let pick = svc
-            .replicas
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.up && !r.retired)
-            .min_by_key(|(i, r)| (u64::from(r.busy) + r.waiting.len() as u64, *i))
-            .map(|(i, _)| i as u32);
+        let pick = match svc.replicas.as_slice() {
+            // One instance (the common case): no comparison to make.
+            [r] => (r.up && !r.retired).then_some(0),
+            replicas => replicas
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.up && !r.retired)
+                .min_by_key(|(i, r)| (u64::from(r.busy) + r.waiting.len() as u64, *i))
+                .map(|(i, _)| i as u32),
+        };
         let Some(replica) = pick else {
             self.emit(EventKind::Rejected { msg, node, reason: Reason::Unavailable });
             self.answer_unstarted(node, msg, corr, job, Reason::Unavailable);
@@ -92,7 +96,9 @@ impl Simulation {
         }
         let svc = &self.services[node as usize];
         let own = svc.spec.processing.sample(&mut self.rng);
-        let slowed = (own as f64 * svc.slow_factor) as u64;
+        // Unslowed (the usual case), skip the round trip through a float:
+        // the same value whenever the float holds `own` exactly.
+        let slowed = if svc.slow_factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, svc.slow_factor) };
         let duration = slowed.saturating_add(svc.extra);
         self.schedule(self.now.saturating_add(duration), Action::WorkStep { work: key });
     }
@@ -305,11 +311,18 @@ impl Simulation {
 
     /// Records that a message's side effects happen; returns false when an
     /// idempotent consumer recognises a repeat and skips them.
+    // Inline natively: only queue deliveries have side effects to track,
+    // and the other jobs should not pay a call to learn that.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn apply_side_effects(&mut self, w: &Work) -> bool {
         if let Job::Record { link, partition, offset, event } = w.job {
             return self.record_effects(w.msg, link, partition, offset, event);
         }
         let Job::Delivery { link, .. } = w.job else { return true };
+        self.apply_delivery_effects(w, link)
+    }
+
+    fn apply_delivery_effects(&mut self, w: &Work, link: u32) -> bool {
         let idempotent = self.consumer_is_idempotent(link);
         let svc = &mut self.services[w.node as usize];
         if svc.applied.contains(&w.msg) {
@@ -332,4 +345,14 @@ impl Simulation {
         }
         true
     }
+}
+
+/// Processing time under a slow-down fault. Out of line and cold on
+/// purpose: inlined, the compiler computed it on every start and picked
+/// the result with a conditional move, which put two float conversions
+/// on the path to every work's end time.
+#[cold]
+#[inline(never)]
+fn slowed_by(own: Micros, factor: f64) -> Micros {
+    (own as f64 * factor) as u64
 }

@@ -34,6 +34,10 @@ pub(super) struct Topology {
     pub link_to: Vec<u32>,
     /// Per source: the index of the node its work enters at.
     pub source_node: Vec<u32>,
+    /// Per source: its budget and stop time in microseconds (sources are
+    /// never edited; converted once rather than on every arrival).
+    pub source_budget: Vec<Micros>,
+    pub source_stop: Vec<Option<Micros>>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
     /// Per node: its append links, in scenario order.
@@ -66,6 +70,8 @@ impl Topology {
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
             source_node: Vec::with_capacity(s.sources.len()),
+            source_budget: s.sources.iter().map(|src| ms_to_micros(src.budget_ms)).collect(),
+            source_stop: s.sources.iter().map(|src| src.stop_ms.map(ms_to_micros)).collect(),
             consumer_place: vec![u32::MAX; s.links.len()],
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
