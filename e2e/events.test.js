@@ -49,6 +49,22 @@ test('schema break with a FULL registry: the publish is refused and nobody gets 
   await context.close();
 });
 
+test('schema break with a BACKWARD registry breaks Analytics just the same; with a DLQ the events wait there', async () => {
+  const backward = await openAt('?scenario=schema-break-backward&at=25&paused=1');
+  assert.match(await text(backward.page, 'lane-orders-analytics'), /⚠ [1-9]\d* unreadable, dropped/);
+  assert.doesNotMatch(await backward.page.getByTestId('node-orders').textContent(), /registry refused/);
+  assert.deepEqual(backward.problems, []);
+  await backward.context.close();
+
+  const dlq = await openAt('?scenario=schema-break-dlq&at=25&paused=1');
+  const lane = await text(dlq.page, 'lane-orders-analytics');
+  assert.match(lane, /DLQ [1-9]\d*/, lane);
+  assert.doesNotMatch(lane, /unreadable, dropped/);
+  console.log(`screenshot: ${await screenshot(dlq.page, 'type3-schema-break-dlq')}`);
+  assert.deepEqual(dlq.problems, []);
+  await dlq.context.close();
+});
+
 test('inspector: dead-lettering unreadable events fills the subscription\'s DLQ instead of dropping them', async () => {
   const { context, page, problems } = await openAt('?scenario=schema-break&at=8&paused=1&speed=5');
   await page.getByTestId('link-orders-analytics').click();
@@ -121,6 +137,13 @@ test('replay: resetting a group to the oldest record moves it back and the log s
   );
   await page.getByTestId('play').click();
   console.log(`screenshot: ${await screenshot(page, 'type4-replay')}`);
+  // A replay from a typed time; a bad time is refused with its reason.
+  await page.getByTestId('replay-from').fill('soon');
+  await page.getByTestId('replay-from-go').click();
+  assert.match(await page.locator('.inspector__error').textContent(), /not a time in seconds/);
+  await page.getByTestId('replay-from').fill('20');
+  await page.getByTestId('replay-from-go').click();
+  assert.equal(await page.locator('.inspector__error').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -189,7 +189,8 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
         let id = id.clone();
         move |to: ResetTo| store.edit(Edit::ResetGroup { link: id.clone(), to })
     };
-    let (r1, r2, r3) = (reset.clone(), reset.clone(), reset);
+    let (r1, r2, r3, r4) = (reset.clone(), reset.clone(), reset.clone(), reset);
+    let replay_from = RwSignal::new("0".to_string());
     let ten_seconds_ago = move || {
         let now = store.sim.with_value(|s| s.now());
         ResetTo::TimeMs((micros_to_ms(now) - 10_000.0).max(0.0))
@@ -214,6 +215,25 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
             <button class="btn" data-testid="replay-earliest" on:click=move |_| r2(ResetTo::Earliest)>"Replay from the oldest kept"</button>
             <button class="btn" data-testid="skip-latest" on:click=move |_| r3(ResetTo::Latest)>"Skip to the newest"</button>
         </div>
+        <form class="inspector__field" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let seconds = replay_from.get_untracked();
+            match super::browser::parse_finite(seconds.trim()) {
+                Some(s) if s >= 0.0 => r4(ResetTo::TimeMs(s * 1_000.0)),
+                _ => store.error.set(Some(format!("'{seconds}' is not a time in seconds"))),
+            }
+        }>
+            <label for="replay-from">"Replay from second"</label>
+            <input
+                id="replay-from"
+                data-testid="replay-from"
+                inputmode="decimal"
+                size="6"
+                prop:value=move || replay_from.get()
+                on:input=move |ev| replay_from.set(event_target_value(&ev))
+            />
+            <button class="btn" type="submit" data-testid="replay-from-go">"Replay"</button>
+        </form>
         <h3 class="inspector__heading">"Mitigations"</h3>
         <Switch
             label="Idempotent consumer (skip repeats)"
