@@ -144,6 +144,13 @@ test('replay: resetting a group to the oldest record moves it back and the log s
   await page.getByTestId('replay-from').fill('20');
   await page.getByTestId('replay-from-go').click();
   assert.equal(await page.locator('.inspector__error').count(), 0);
+  // The same by offset, in every partition (clamped to what each keeps).
+  await page.getByTestId('reset-offset').fill('-3');
+  await page.getByTestId('reset-offset-go').click();
+  assert.match(await page.locator('.inspector__error').textContent(), /not an offset/);
+  await page.getByTestId('reset-offset').fill('0');
+  await page.getByTestId('reset-offset-go').click();
+  assert.equal(await page.locator('.inspector__error').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -189,8 +189,9 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
         let id = id.clone();
         move |to: ResetTo| store.edit(Edit::ResetGroup { link: id.clone(), to })
     };
-    let (r1, r2, r3, r4) = (reset.clone(), reset.clone(), reset.clone(), reset);
+    let (r1, r2, r3, r4, r5) = (reset.clone(), reset.clone(), reset.clone(), reset.clone(), reset);
     let replay_from = RwSignal::new("0".to_string());
+    let offset = RwSignal::new("0".to_string());
     let ten_seconds_ago = move || {
         let now = store.sim.with_value(|s| s.now());
         ResetTo::TimeMs((micros_to_ms(now) - 10_000.0).max(0.0))
@@ -233,6 +234,25 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
                 on:input=move |ev| replay_from.set(event_target_value(&ev))
             />
             <button class="btn" type="submit" data-testid="replay-from-go">"Replay"</button>
+        </form>
+        <form class="inspector__field" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let text = offset.get_untracked();
+            match text.trim().parse::<u64>() {
+                Ok(o) => r5(ResetTo::Offset(o)),
+                Err(_) => store.error.set(Some(format!("'{text}' is not an offset (a whole number from 0)"))),
+            }
+        }>
+            <label for="reset-offset">"Move to offset"</label>
+            <input
+                id="reset-offset"
+                data-testid="reset-offset"
+                inputmode="numeric"
+                size="6"
+                prop:value=move || offset.get()
+                on:input=move |ev| offset.set(event_target_value(&ev))
+            />
+            <button class="btn" type="submit" data-testid="reset-offset-go">"Move"</button>
         </form>
         <h3 class="inspector__heading">"Mitigations"</h3>
         <Switch
