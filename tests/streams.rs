@@ -354,3 +354,30 @@ fn stream_limits_are_errors_and_a_log_keeps_at_most_its_cap() {
     let st = sim.log_status(2).expect("log");
     assert_eq!(st.partitions[0].end - st.partitions[0].start, u64::from(MAX_RECORDS_PER_PARTITION));
 }
+
+#[test]
+fn read_and_append_links_cannot_be_added_while_running_and_the_run_goes_on() {
+    let mut s = sim("commit-after");
+    s.run_until(5 * SECOND).expect("runs");
+    s.enable_trace_hash();
+    let read = Link {
+        id: "orders-audit".into(),
+        from: "orders".into(),
+        to: "fulfilment".into(),
+        latency: Dist::Constant { ms: 1.0 },
+        transport: Transport::Read(ReadPolicy::default()),
+    };
+    let append = Link {
+        id: "api-orders-2".into(),
+        from: "order-api".into(),
+        to: "orders".into(),
+        latency: Dist::Constant { ms: 1.0 },
+        transport: Transport::Append(AppendPolicy::default()),
+    };
+    for link in [read, append] {
+        let err = s.apply(&Edit::AddLink { link }).expect_err("refused while running");
+        assert!(err.to_string().contains("cannot be added while running"), "{err}");
+    }
+    assert_eq!(s.scenario().links.len(), 3, "nothing was added");
+    s.run_until(20 * SECOND).expect("the run goes on");
+}

@@ -67,8 +67,9 @@ pub enum Edit {
         /// The new settings.
         spec: TopicSpec,
     },
-    /// Adds a link of any transport at the end of the link list. A new
-    /// subscription receives only events published from now on.
+    /// Adds a link at the end of the link list. A new subscription receives
+    /// only events published from now on. Append and read links are refused
+    /// while running (their groups and outboxes are built at the start).
     AddLink {
         /// The new link (its id must be new).
         link: Link,
