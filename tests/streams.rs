@@ -381,3 +381,35 @@ fn read_and_append_links_cannot_be_added_while_running_and_the_run_goes_on() {
     assert_eq!(s.scenario().links.len(), 3, "nothing was added");
     s.run_until(20 * SECOND).expect("the run goes on");
 }
+
+/// Lost to retention with each `start` setting, for a group that falls behind a short retention.
+fn lost_behind_retention(start: StartFrom) -> u64 {
+    let mut sc = presets::load("commit-after").expect("preset");
+    sc.faults.clear();
+    for n in &mut sc.nodes {
+        if let NodeKind::Log(l) = &mut n.kind {
+            l.retention_ms = Some(2_000.0);
+        }
+        if let NodeKind::Service(spec) = &mut n.kind {
+            if n.id == "fulfilment" {
+                spec.processing = Dist::Constant { ms: 200.0 };
+            }
+        }
+    }
+    for l in &mut sc.links {
+        if let Transport::Read(r) = &mut l.transport {
+            r.start = start;
+        }
+    }
+    let mut s = Simulation::new(sc).expect("valid");
+    s.run_until(30 * SECOND).expect("runs");
+    group(&s, "orders-fulfilment").lost.get("retention").copied().unwrap_or(0)
+}
+
+#[test]
+fn a_group_overtaken_by_retention_resets_by_its_start_setting_like_auto_offset_reset() {
+    let earliest = lost_behind_retention(StartFrom::Earliest);
+    let latest = lost_behind_retention(StartFrom::Latest);
+    assert!(earliest > 0, "the slow group falls behind the 2 s retention");
+    assert!(latest > earliest, "latest skips the kept backlog too: {latest} against {earliest}");
+}

@@ -374,12 +374,20 @@ impl Simulation {
             let g = &mut self.groups[link as usize];
             let pos = g.position[p as usize];
             if pos < start {
-                // Deleted before the group got there: a replay cannot reach them either.
+                // Deleted before the group got there: the fetch is out of
+                // range and Kafka applies `auto.offset.reset`, the group's
+                // `start`: earliest moves to the oldest kept record, latest
+                // to the end of the log, skipping the kept backlog too. All
+                // of it is lost because retention overtook the group.
+                let target = match policy.start {
+                    StartFrom::Earliest => start,
+                    StartFrom::Latest => end,
+                };
                 let from = pos.max(g.high_water[p as usize]);
-                g.position[p as usize] = start;
-                g.processed[p as usize] = g.processed[p as usize].max(start);
-                if start > from {
-                    let count = start - from;
+                g.position[p as usize] = target;
+                g.processed[p as usize] = g.processed[p as usize].max(target);
+                if target > from {
+                    let count = target - from;
                     self.emit(EventKind::RecordsLost {
                         link,
                         partition: p,
@@ -388,7 +396,7 @@ impl Simulation {
                         cause: StreamCause::Retention,
                     });
                 }
-                self.emit(EventKind::PositionMoved { link, partition: p, from: pos, to: start });
+                self.emit(EventKind::PositionMoved { link, partition: p, from: pos, to: target });
             }
             let pos = self.groups[link as usize].position[p as usize];
             let n = end.saturating_sub(pos).min(left);
