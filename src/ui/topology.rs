@@ -314,7 +314,7 @@ fn LogRows(index: usize, node_id: String) -> impl IntoView {
             })
             .collect();
         let layout = lay_out(&parts, &groups, WIDTH);
-        let shown = layout.rows.len().min(MAX_ROWS).max(1);
+        let shown = layout.rows.len().clamp(1, MAX_ROWS);
         let row_h = ((HEIGHT - (shown as f64 - 1.0)) / shown as f64).min(5.0);
         let x0 = -WIDTH / 2.0;
         layout
