@@ -16,7 +16,7 @@ pub type MsgId = u64;
 pub type CorrId = u64;
 
 /// One thing that happened at simulated time `t`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// When, in microseconds of simulated time.
     pub t: Micros,
@@ -154,7 +154,7 @@ pub enum Fate {
 /// The queue events (`enqueued`, `delivered`, `acked`, `visibility_expired`,
 /// `dead_lettered`) also describe a topic's subscriptions: then `queue` is
 /// the topic and `sub` the subscribe link (absent for plain queues).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {

@@ -479,10 +479,10 @@ mod tests {
             sent(7, 3, 2, 1, 0, None),
             sent(7, 3, 2, 1, 0, Some(0)),
         ];
-        let h0 = hash(&[(10, base.clone())]);
-        assert_ne!(hash(&[(11, base.clone())]), h0, "the time counts");
+        let h0 = hash(&[(10, base)]);
+        assert_ne!(hash(&[(11, base)]), h0, "the time counts");
         for v in &variants {
-            assert_ne!(hash(&[(10, v.clone())]), h0, "{v:?} differs from {base:?}");
+            assert_ne!(hash(&[(10, *v)]), h0, "{v:?} differs from {base:?}");
         }
         let settled = |fate| EventKind::Settled { msg: 7, fate };
         let fates = [Fate::Processed, Fate::DeadLettered, Fate::Failed(Reason::Error), Fate::Dropped(Reason::Error)];
@@ -493,6 +493,6 @@ mod tests {
         }
         let a = (5, EventKind::Arrived { msg: 1, node: 2 });
         let b = (5, EventKind::Lost { msg: 1, link: 2 });
-        assert_ne!(hash(&[a.clone(), b.clone()]), hash(&[b, a]), "the order counts");
+        assert_ne!(hash(&[a, b]), hash(&[b, a]), "the order counts");
     }
 }

@@ -119,8 +119,12 @@ impl Frame {
 /// Per node: outbox rows waiting and events lost by dual writes (one pass over the links).
 fn outboxes(sim: &Simulation) -> Vec<(u32, u64)> {
     let s = sim.scenario();
-    let index: std::collections::BTreeMap<&str, usize> =
-        s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    // Built with `insert`, not `collect` (which sorts first: one more stable
+    // sort instantiated in the wasm, docs/performance.md). Ids are unique.
+    let mut index = std::collections::BTreeMap::new();
+    for (i, n) in s.nodes.iter().enumerate() {
+        index.insert(n.id.as_str(), i);
+    }
     let mut out: Vec<(u32, u64)> = (0..s.nodes.len()).map(|i| (sim.outbox_backlog(i), 0)).collect();
     for (l, p) in s.links.iter().zip(&sim.metrics().publishes) {
         if let Some(&i) = index.get(l.from.as_str()) {

@@ -139,8 +139,52 @@ impl Simulation {
 }
 
 /// Names with counts, largest first (ties by name, so the text replays).
+///
+/// Picks the next in that order `NAMED` times instead of sorting: the same
+/// list (names are unique), without a sort instantiated for `(String, u64)`
+/// in the wasm (docs/performance.md).
 fn busiest(count: BTreeMap<String, u64>) -> Vec<String> {
-    let mut v: Vec<(String, u64)> = count.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.into_iter().take(NAMED).map(|(name, n)| format!("{name} ({n})")).collect()
+    // Whether `a` ranks before `b`: larger count, then smaller name.
+    let before = |a: (&String, u64), b: (&String, u64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+    let mut names = Vec::new();
+    let mut last: Option<(&String, u64)> = None;
+    while names.len() < NAMED {
+        let mut best: Option<(&String, u64)> = None;
+        for (name, &n) in &count {
+            let e = (name, n);
+            if last.is_none_or(|l| before(l, e)) && best.is_none_or(|b| before(e, b)) {
+                best = Some(e);
+            }
+        }
+        let Some((name, n)) = best else { break };
+        names.push(format!("{name} ({n})"));
+        last = best;
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ranking `busiest` replaced: sort by count descending, then name.
+    fn by_sorting(count: &BTreeMap<String, u64>) -> Vec<String> {
+        let mut v: Vec<(String, u64)> = count.iter().map(|(k, n)| (k.clone(), *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter().take(NAMED).map(|(name, n)| format!("{name} ({n})")).collect()
+    }
+
+    #[test]
+    fn busiest_ranks_as_a_sort_by_count_then_name_would() {
+        let counts: [&[(&str, u64)]; 4] = [
+            &[],
+            &[("b", 1)],
+            &[("c", 2), ("a", 2), ("b", 9), ("d", 2), ("e", 0), ("f", 2), ("g", 2)],
+            &[("x", 5), ("y", 4), ("z", 3), ("w", 2), ("v", 1), ("u", 0), ("t", 7)],
+        ];
+        for c in counts {
+            let map: BTreeMap<String, u64> = c.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+            assert_eq!(busiest(map.clone()), by_sorting(&map), "{c:?}");
+        }
+    }
 }

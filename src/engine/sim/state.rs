@@ -53,9 +53,17 @@ impl Topology {
     /// reference exists; an unknown one would be a validator bug, and it
     /// points at an index past the end rather than silently at node 0.
     pub fn build(s: &Scenario) -> Self {
-        let node_ix: BTreeMap<String, u32> =
-            s.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i as u32)).collect();
-        let link_ix = s.links.iter().enumerate().map(|(i, l)| (l.id.clone(), i as u32)).collect();
+        // `insert` loops, not `collect`: collecting into a `BTreeMap` sorts
+        // first, one stable sort per key type in the wasm (docs/performance.md).
+        // Ids are unique (validated), so the maps are the same.
+        let mut node_ix = BTreeMap::new();
+        for (i, n) in s.nodes.iter().enumerate() {
+            node_ix.insert(n.id.clone(), i as u32);
+        }
+        let mut link_ix = BTreeMap::new();
+        for (i, l) in s.links.iter().enumerate() {
+            link_ix.insert(l.id.clone(), i as u32);
+        }
         let n = s.nodes.len();
         let mut t = Topology {
             node_ix,
