@@ -371,18 +371,25 @@ fn print_streams(r: &Report) {
         println!("consumer groups:");
         for g in &r.groups {
             let m = &g.metrics;
+            // " (cause n, …)" after a count, or nothing when no cause has any.
             let by_cause = |map: &std::collections::BTreeMap<&str, u64>| {
-                map.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+                let parts: Vec<String> = map.iter().filter(|(_, v)| **v > 0).map(|(k, v)| format!("{k} {v}")).collect();
+                if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+            };
+            let suppressed = if m.duplicates_suppressed > 0 {
+                format!(" · {} duplicates suppressed", m.duplicates_suppressed)
+            } else {
+                String::new()
             };
             println!(
-                "  {:<20} processed {} · failed {} · lag {:?} records · duplicates {} ({}; {} suppressed) · lost {} ({}) · rebalances {} · replays {}",
+                "  {:<20} processed {} · failed {} · lag {:?} records · duplicates {}{}{} · lost {}{} · rebalances {} · replays {}",
                 g.id,
                 m.processed,
                 m.failed,
                 g.lag_records,
                 m.duplicates_total(),
                 by_cause(&m.duplicates),
-                m.duplicates_suppressed,
+                suppressed,
                 m.lost_total(),
                 by_cause(&m.lost),
                 m.rebalances,
