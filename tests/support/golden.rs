@@ -32,7 +32,7 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("commit-before", "1002035741f38258"),
     ("commit-after", "dc794e2b503b2518"),
     ("stream-replay", "032608469d22c229"),
-    ("dual-write", "846a2cd2d966d605"),
+    ("dual-write", "d62d02def1876c83"),
     ("dual-write-outbox", "965cbda12c499d8f"),
 ];
 
