@@ -413,3 +413,38 @@ fn a_group_overtaken_by_retention_resets_by_its_start_setting_like_auto_offset_r
     assert!(earliest > 0, "the slow group falls behind the 2 s retention");
     assert!(latest > earliest, "latest skips the kept backlog too: {latest} against {earliest}");
 }
+
+/// Without retention a log keeps everything in Kafka; the simulator keeps at
+/// most `MAX_RECORDS_PER_PARTITION` records a partition. A group that falls
+/// behind that limit loses records to it, and the report says so rather
+/// than blaming retention.
+#[test]
+fn records_past_the_simulators_limit_are_not_blamed_on_retention() {
+    use patchbay::engine::scenario::NodeKind;
+    let mut scenario = presets::load("stream-replay").expect("preset");
+    for n in &mut scenario.nodes {
+        if let NodeKind::Log(l) = &mut n.kind {
+            l.retention_ms = None;
+            l.retention_records = None;
+            l.partitions = 1;
+        }
+    }
+    // At 20 orders a second, 600 s is 12,000 records in the one partition.
+    for l in &mut scenario.links {
+        if let patchbay::engine::scenario::Transport::Read(r) = &mut l.transport {
+            if l.id == "orders-analytics" {
+                r.joins_at_ms = 600_000.0;
+            }
+        }
+    }
+    let mut s = Simulation::new(scenario).expect("valid");
+    s.run_until(620 * SECOND).expect("runs");
+    let g = group(&s, "orders-analytics");
+    let limited = g.lost.get("engine_limit").copied().unwrap_or(0);
+    assert_eq!(g.lost.get("retention").copied().unwrap_or(0), 0, "no retention is configured");
+    // Records gone before the group joined are not its loss (it starts at
+    // the oldest kept record); those deleted while it caught up are.
+    assert!(limited > 0, "the late group lost records to the limit while catching up");
+    let f = group(&s, "orders-fulfilment");
+    assert_eq!(f.lost_total(), 0, "a group that keeps up loses nothing to the limit");
+}

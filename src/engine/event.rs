@@ -109,16 +109,22 @@ pub enum StreamCause {
     /// The outbox relay published a record again because the log's
     /// confirmation of the first publish was lost.
     OutboxRepublish,
+    /// Records the simulator deleted because a partition reached its own
+    /// limit of kept records (`limits::MAX_RECORDS_PER_PARTITION`) while
+    /// the log's retention would have kept them: a limit of the tool, not
+    /// of Kafka, and reported apart so it is never mistaken for retention.
+    EngineLimit,
 }
 
 impl StreamCause {
     /// Every cause, in report order.
-    pub const ALL: [StreamCause; 5] = [
+    pub const ALL: [StreamCause; 6] = [
         StreamCause::CrashReplay,
         StreamCause::AtMostOnceCrash,
         StreamCause::Retention,
         StreamCause::Reset,
         StreamCause::OutboxRepublish,
+        StreamCause::EngineLimit,
     ];
 
     /// Lower-case name for reports.
@@ -129,6 +135,7 @@ impl StreamCause {
             StreamCause::Retention => "retention",
             StreamCause::Reset => "reset",
             StreamCause::OutboxRepublish => "outbox_republish",
+            StreamCause::EngineLimit => "engine_limit",
         }
     }
 }

@@ -36,6 +36,7 @@ fn cause_words(c: StreamCause) -> &'static str {
         StreamCause::Retention => "retention deleted them first",
         StreamCause::Reset => "the group was reset past them",
         StreamCause::OutboxRepublish => "the outbox published them again",
+        StreamCause::EngineLimit => "the simulator keeps at most 10,000 records a partition",
     }
 }
 

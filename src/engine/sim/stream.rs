@@ -29,6 +29,9 @@ use crate::engine::time::{ms_to_micros, Micros};
 pub(super) struct PartitionLog {
     pub start: u64,
     pub records: VecDeque<Record>,
+    /// Offsets below this were deleted by the simulator's own record limit
+    /// rather than by the log's retention (see `StreamCause::EngineLimit`).
+    pub engine_limit_below: u64,
 }
 
 impl PartitionLog {
@@ -270,6 +273,8 @@ impl Simulation {
         let Some(spec) = self.scenario.nodes[log as usize].kind.log() else { return };
         let max_age = spec.retention_ms.map(ms_to_micros);
         let cap = spec.retention_records.unwrap_or(MAX_RECORDS_PER_PARTITION).min(MAX_RECORDS_PER_PARTITION) as usize;
+        // Whether a deletion by count is the log's retention or our limit.
+        let cap_is_engine_limit = spec.retention_records.is_none_or(|r| r > MAX_RECORDS_PER_PARTITION);
         let now = self.now;
         let Some(p) = self.logs[log as usize].parts.get_mut(partition as usize) else { return };
         let mut count = 0u64;
@@ -281,6 +286,9 @@ impl Simulation {
             p.records.pop_front();
             p.start += 1;
             count += 1;
+            if !too_old && cap_is_engine_limit {
+                p.engine_limit_below = p.start;
+            }
         }
         if count > 0 {
             let start = p.start;

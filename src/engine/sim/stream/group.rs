@@ -386,15 +386,15 @@ impl Simulation {
                 let from = pos.max(g.high_water[p as usize]);
                 g.position[p as usize] = target;
                 g.processed[p as usize] = g.processed[p as usize].max(target);
-                if target > from {
-                    let count = target - from;
-                    self.emit(EventKind::RecordsLost {
-                        link,
-                        partition: p,
-                        from,
-                        count,
-                        cause: StreamCause::Retention,
-                    });
+                // Records under the simulator's own limit are reported as
+                // such; the rest of the range was retention's doing.
+                let limit_below = self.logs[log as usize].parts[p as usize].engine_limit_below.max(from).min(target);
+                for (from, to, cause) in
+                    [(from, limit_below, StreamCause::EngineLimit), (limit_below, target, StreamCause::Retention)]
+                {
+                    if to > from {
+                        self.emit(EventKind::RecordsLost { link, partition: p, from, count: to - from, cause });
+                    }
                 }
                 self.emit(EventKind::PositionMoved { link, partition: p, from: pos, to: target });
             }
