@@ -70,3 +70,26 @@ test('a missing wasm module is caught as an error', async () => {
   assert.equal(await page.getByRole('heading', { level: 1, name: 'Patchbay' }).count(), 0);
   await context.close();
 });
+
+test("the scenario's story is on the page and follows the picker", async () => {
+  const { context, page, problems } = await openShell({ viewport: { width: 1280, height: 800 } });
+  const story = page.getByTestId('story');
+  await story.waitFor();
+  // The default scenario's first sentence is shown; the rest opens on demand.
+  const lead = (await story.locator('.story__lead').textContent()).trim();
+  assert.ok(lead.length > 20 && lead.endsWith('.'), `a whole first sentence: ${lead}`);
+  const rest = story.locator('.story__rest');
+  if (await rest.count()) {
+    assert.equal(await rest.isVisible(), false, 'the rest is folded away at first');
+    await story.locator('summary').click();
+    assert.ok(await rest.isVisible(), 'More opens the rest');
+  }
+  await page.getByTestId('preset').selectOption('poison');
+  await page.waitForFunction(
+    (before) => document.querySelector('[data-testid=story] .story__lead')?.textContent.trim() !== before,
+    lead,
+  );
+  assert.match(await story.locator('.story__lead').textContent(), /malformed/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -13,6 +13,7 @@ mod metrics_panel;
 mod shell;
 mod sim_loop;
 pub mod store;
+mod story;
 mod topology;
 
 pub use app::App;

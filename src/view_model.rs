@@ -15,3 +15,4 @@ pub mod number;
 pub mod pace;
 pub mod run;
 pub mod speed;
+pub mod story;

@@ -14,6 +14,7 @@ use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
 use super::sim_loop;
 use super::store::Store;
+use super::story::Story;
 use super::topology::Topology;
 
 /// The whole app. `?scenario=NAME` picks a preset; `?debug=1` shows frame timings.
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <section class="region region--topology" aria-labelledby="topology-title" data-testid="region-topology">
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     <Controls />
+                    <Story />
                     <RunStatus />
                     <Topology canvas=canvas />
                 </section>
