@@ -9,16 +9,16 @@
 //! (offsets, lag, duplicates and losses, outbox). Metrics
 //! serialise (serde), and the run report is built from them.
 
+mod edge;
 mod pubsub;
 mod queue;
 mod request_response;
-mod edge;
 mod stream;
 
+pub use edge::EdgeMetrics;
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
-pub use edge::EdgeMetrics;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
 
 use std::collections::VecDeque;

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::ledger::Ledger;
 use super::metrics::{
-    EdgeMetrics, GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics, QueueMetrics,
-    SubscriptionMetrics, TopicMetrics,
+    EdgeMetrics, GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics,
+    QueueMetrics, SubscriptionMetrics, TopicMetrics,
 };
 use super::patterns::transport_look;
 use super::scenario::{NodeKind, Scenario, Transport};

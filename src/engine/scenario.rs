@@ -335,7 +335,9 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+                None
+            }
         }
     }
 
@@ -343,7 +345,11 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Log(_)
+            | NodeKind::Gateway(_) => None,
         }
     }
 
@@ -351,7 +357,11 @@ impl NodeKind {
     pub fn topic(&self) -> Option<&TopicSpec> {
         match self {
             NodeKind::Topic(t) => Some(t),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Gateway(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Log(_)
+            | NodeKind::Gateway(_) => None,
         }
     }
 
@@ -359,7 +369,9 @@ impl NodeKind {
     pub fn gateway(&self) -> Option<&GatewaySpec> {
         match self {
             NodeKind::Gateway(g) => Some(g),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+                None
+            }
         }
     }
 
@@ -367,7 +379,11 @@ impl NodeKind {
     pub fn log(&self) -> Option<&LogSpec> {
         match self {
             NodeKind::Log(l) => Some(l),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Gateway(_) => None,
         }
     }
 }
@@ -377,7 +393,13 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) | Transport::Push(_) => None,
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -385,7 +407,13 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) | Transport::Push(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -393,7 +421,13 @@ impl Transport {
     pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
         match self {
             Transport::Subscribe(p) => Some(p),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) | Transport::Push(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Publish
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -401,7 +435,13 @@ impl Transport {
     pub fn append_policy(&self) -> Option<&AppendPolicy> {
         match self {
             Transport::Append(a) => Some(a),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) | Transport::Push(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -409,7 +449,13 @@ impl Transport {
     pub fn read_policy(&self) -> Option<&ReadPolicy> {
         match self {
             Transport::Read(r) => Some(r),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) | Transport::Push(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
         }
     }
 }
@@ -419,7 +465,13 @@ impl Transport {
     pub fn push_policy(&self) -> Option<&PushPolicy> {
         match self {
             Transport::Push(p) => Some(p),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_) => None,
         }
     }
 }

@@ -134,7 +134,7 @@ mod tests {
         let hung = NodeStatus { hung: true, slowed: true, replicas: 1, replicas_up: 1, ..NodeStatus::default() };
         assert!(node_name(workers, &hung).ends_with(", hung, slow"));
         let link = s.link("inventory-pricing").expect("link");
-        let ls = LinkStatus { breaker: Some(BreakerState::Open), partitioned: true, extra_latency: 0 };
+        let ls = LinkStatus { breaker: Some(BreakerState::Open), partitioned: true, extra_latency: 0, crowd: None };
         assert_eq!(
             link_name(link, "Inventory", "Pricing", &ls),
             "request-response call from Inventory to Pricing, breaker open, partitioned"

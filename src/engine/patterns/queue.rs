@@ -63,7 +63,9 @@ pub(crate) fn check_consume(c: &ConsumePolicy, tp: &str, v: &mut impl ProblemSin
 pub(crate) fn enqueue_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     match from {
-        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => out.push(("from", "an enqueue link starts at a client or service")),
+        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+            out.push(("from", "an enqueue link starts at a client or service"))
+        }
         NodeKind::Client(_) | NodeKind::Service(_) => {}
     }
     match to {

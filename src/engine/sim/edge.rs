@@ -80,7 +80,8 @@ pub(super) struct GatewayState {
 impl GatewayState {
     pub fn for_node(s: &Scenario, node: usize) -> Self {
         let id = &s.nodes[node].id;
-        let open = s.links.iter().filter(|l| &l.from == id).filter_map(|l| l.transport.push_policy()).map(|p| p.clients).sum();
+        let open =
+            s.links.iter().filter(|l| &l.from == id).filter_map(|l| l.transport.push_policy()).map(|p| p.clients).sum();
         GatewayState { open, ..GatewayState::default() }
     }
 }

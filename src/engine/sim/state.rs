@@ -414,7 +414,9 @@ impl ServiceState {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
             // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => {
+                (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
+            }
             // A client: every user is their own worker, with no processing of its own.
             // A gateway's workers take in the updates it pushes (from any
             // inbound link): many light workers, like an event loop.
@@ -497,7 +499,13 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) | Transport::Push(_) => (None, None),
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
