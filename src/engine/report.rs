@@ -367,7 +367,7 @@ fn edges(s: &Scenario, m: &Metrics) -> Vec<EdgeReport> {
             Some(EdgeReport {
                 id: l.id.clone(),
                 gateway: l.from.clone(),
-                protocol: if p.protocol == crate::engine::scenario::Protocol::Sse { "sse" } else { "websocket" },
+                protocol: if p.sse { "sse" } else { "websocket" },
                 rate_per_connection: e.rate_per_connection(),
                 recovery_ms: e.recovery.map(micros_to_ms),
                 metrics: e,

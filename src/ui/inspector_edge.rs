@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::scenario::{FaultEffect, Heartbeat, Protocol, PushPolicy, Reconnect, Transport};
+use crate::engine::scenario::{FaultEffect, PushPolicy, Transport};
 
 use super::inspector::{FaultButton, Switch};
 use super::store::use_store;
@@ -26,9 +26,8 @@ pub(super) fn GatewayPanel(id: String) -> impl IntoView {
 #[component]
 pub(super) fn PushPanel(id: String, policy: PushPolicy) -> impl IntoView {
     let store = use_store();
-    let (hb, clients) = (policy.heartbeat.is_some(), policy.clients);
-    let jitter = matches!(policy.reconnect, Reconnect::Backoff { .. });
-    let (sse, resume) = (policy.protocol == Protocol::Sse, policy.resume);
+    let (hb, clients, jitter) = (policy.heartbeat_ms.is_some(), policy.clients, policy.jitter);
+    let (sse, resume) = (policy.sse, policy.resume);
     let edit = move |change: fn(bool, &mut PushPolicy)| {
         let (id, current) = (id.clone(), policy.clone());
         Callback::new(move |on: bool| {
@@ -37,25 +36,15 @@ pub(super) fn PushPanel(id: String, policy: PushPolicy) -> impl IntoView {
             store.set_transport(&id, Transport::Push(next));
         })
     };
-    let hb_cb = edit(|on, p| p.heartbeat = on.then(|| Heartbeat { interval_ms: 3_000.0, missed_pongs: 2 }));
-    let jitter_cb = edit(|on, p| {
-        p.reconnect = if on {
-            Reconnect::Backoff { base_ms: 500.0, max_ms: 4_000.0 }
-        } else {
-            Reconnect::Fixed { delay_ms: 1_000.0 }
-        }
-    });
+    let hb_cb = edit(|on, p| p.heartbeat_ms = on.then_some(3_000.0));
+    let jitter_cb = edit(|on, p| p.jitter = on);
     let resume_cb = edit(|on, p| p.resume = on);
-    let what = format!(
-        "{} browsers over {}.",
-        clients,
-        if sse { "server-sent events" } else { "WebSocket" }
-    );
+    let what = format!("{} browsers over {}.", clients, if sse { "server-sent events" } else { "WebSocket" });
     view! {
         <p class="region__hint">{what}</p>
         <h3 class="inspector__heading">"Mitigations"</h3>
-        <Switch label="Heartbeats (ping every 3 s, dead after 2 missed pongs)" testid="switch-heartbeat" checked=Signal::derive(move || hb) on_change=hb_cb />
-        <Switch label="Reconnect with backoff and jitter (off: fixed 1 s)" testid="switch-jitter" checked=Signal::derive(move || jitter) on_change=jitter_cb />
+        <Switch label="Heartbeats (a ping every 3 s)" testid="switch-heartbeat" checked=Signal::derive(move || hb) on_change=hb_cb />
+        <Switch label="Reconnect with backoff and jitter (off: a fixed delay)" testid="switch-jitter" checked=Signal::derive(move || jitter) on_change=jitter_cb />
         {sse.then(|| view! {
             <Switch label="Resume with last event id" testid="switch-resume" checked=Signal::derive(move || resume) on_change=resume_cb />
         })}

@@ -35,7 +35,7 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("dual-write", "846a2cd2d966d605"),
     ("dual-write-outbox", "965cbda12c499d8f"),
     ("reconnect-storm", "df29f15a8c306d3a"),
-    ("reconnect-storm-jitter", "d07f54c0ba34522f"),
+    ("reconnect-storm-jitter", "9307aca0ab67dd3f"),
     ("silent-disconnect", "59c2534092c0c0cc"),
     ("silent-disconnect-heartbeat", "b325f5d01f632b34"),
 ];

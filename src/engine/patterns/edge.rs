@@ -1,8 +1,7 @@
 //! Type 6, the real-time edge (WebSocket / server-sent events): a gateway
 //! node holding client connections, and the push link from it to a crowd
-//! of clients, with heartbeats, a reconnect policy and SSE resume. Their
-//! defaults follow common practice (a 25 s ping, two missed pongs) and
-//! their validation.
+//! of clients, with heartbeats, a reconnect policy and SSE resume, their
+//! defaults and their validation.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,71 +40,39 @@ impl Default for GatewaySpec {
     }
 }
 
-/// The wire protocol of a push link.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Protocol {
-    /// WebSocket: both ways on one connection.
-    #[default]
-    Websocket,
-    /// Server-sent events: server to client only; can resume by last event id.
-    Sse,
-}
-
-/// The client's heartbeat: a ping every interval; after `missed_pongs`
-/// unanswered pings in a row it declares the connection dead and reconnects.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Heartbeat {
-    /// Time between pings (ms).
-    #[serde(default = "default_interval_ms")]
-    pub interval_ms: f64,
-    /// Unanswered pings in a row before the connection counts as dead.
-    #[serde(default = "default_missed_pongs")]
-    pub missed_pongs: u32,
-}
-
-impl Default for Heartbeat {
-    fn default() -> Self {
-        Heartbeat { interval_ms: default_interval_ms(), missed_pongs: default_missed_pongs() }
-    }
-}
-
-/// When a client whose connection closed tries again.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Reconnect {
-    /// Always the same delay: everyone dropped together returns together.
-    Fixed {
-        /// The delay (ms).
-        delay_ms: f64,
-    },
-    /// Exponential backoff with full jitter (AWS): a uniform draw between 0
-    /// and min(max, base × 2^attempt).
-    Backoff {
-        /// The first ceiling (ms).
-        base_ms: f64,
-        /// The largest ceiling (ms).
-        max_ms: f64,
-    },
-}
-
 /// Settings of a push link (gateway → client): the crowd behind it.
+///
+/// Flat fields rather than nested tagged objects: each nested enum of the
+/// format costs kilobytes of parsing code in the page's wasm.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushPolicy {
-    /// WebSocket or SSE.
+    /// Server-sent events (server to client only; can resume by last event
+    /// id) instead of WebSocket.
     #[serde(default)]
-    pub protocol: Protocol,
+    pub sse: bool,
     /// Connected clients (browsers) at the start.
     #[serde(default = "default_clients")]
     pub clients: u32,
-    /// The clients' heartbeat. `null`: none (a silently dropped connection is never noticed).
+    /// The clients' heartbeat: a ping every this many ms. `null`: none (a
+    /// silently dropped connection is never noticed).
     #[serde(default)]
-    pub heartbeat: Option<Heartbeat>,
-    /// How clients come back after a close.
-    #[serde(default = "default_reconnect")]
-    pub reconnect: Reconnect,
+    pub heartbeat_ms: Option<f64>,
+    /// Unanswered pings in a row before a client declares its connection dead.
+    #[serde(default = "default_missed_pongs")]
+    pub missed_pongs: u32,
+    /// How a closed client comes back. `false`: after exactly `base_ms`,
+    /// every time (a crowd dropped together returns together). `true`:
+    /// exponential backoff with full jitter (AWS), a uniform draw between 0
+    /// and min(`max_ms`, `base_ms` × 2^failed tries).
+    #[serde(default = "yes")]
+    pub jitter: bool,
+    /// The fixed delay, or the backoff's first ceiling (ms).
+    #[serde(default = "default_base_ms")]
+    pub base_ms: f64,
+    /// The backoff's largest ceiling (ms).
+    #[serde(default = "default_max_ms")]
+    pub max_ms: f64,
     /// SSE only: reconnecting clients send their last event id and the
     /// gateway replays what they missed from its buffer.
     #[serde(default)]
@@ -115,10 +82,13 @@ pub struct PushPolicy {
 impl Default for PushPolicy {
     fn default() -> Self {
         PushPolicy {
-            protocol: Protocol::Websocket,
+            sse: false,
             clients: default_clients(),
-            heartbeat: None,
-            reconnect: default_reconnect(),
+            heartbeat_ms: None,
+            missed_pongs: default_missed_pongs(),
+            jitter: true,
+            base_ms: default_base_ms(),
+            max_ms: default_max_ms(),
             resume: false,
         }
     }
@@ -143,23 +113,18 @@ pub(crate) fn check_push(c: &PushPolicy, p: &str, v: &mut impl ProblemSink) {
     if c.clients == 0 || c.clients > MAX_CROWD {
         v.problem(format!("{p}.clients"), "must be between 1 and 10000");
     }
-    if let Some(h) = &c.heartbeat {
-        check_duration(h.interval_ms, format!("{p}.heartbeat.interval_ms"), false, v);
-        if h.missed_pongs == 0 || h.missed_pongs > MAX_MISSED_PONGS {
-            v.problem(format!("{p}.heartbeat.missed_pongs"), "must be between 1 and 100");
-        }
+    if let Some(ms) = c.heartbeat_ms {
+        check_duration(ms, format!("{p}.heartbeat_ms"), false, v);
     }
-    match &c.reconnect {
-        Reconnect::Fixed { delay_ms } => check_duration(*delay_ms, format!("{p}.reconnect.delay_ms"), true, v),
-        Reconnect::Backoff { base_ms, max_ms } => {
-            check_duration(*base_ms, format!("{p}.reconnect.base_ms"), false, v);
-            check_duration(*max_ms, format!("{p}.reconnect.max_ms"), false, v);
-            if max_ms < base_ms {
-                v.problem(format!("{p}.reconnect.max_ms"), "must be ≥ base_ms");
-            }
-        }
+    if c.missed_pongs == 0 || c.missed_pongs > MAX_MISSED_PONGS {
+        v.problem(format!("{p}.missed_pongs"), "must be between 1 and 100");
     }
-    if c.resume && c.protocol != Protocol::Sse {
+    check_duration(c.base_ms, format!("{p}.base_ms"), !c.jitter, v);
+    check_duration(c.max_ms, format!("{p}.max_ms"), false, v);
+    if c.jitter && c.max_ms < c.base_ms {
+        v.problem(format!("{p}.max_ms"), "must be ≥ base_ms");
+    }
+    if c.resume && !c.sse {
         v.problem(format!("{p}.resume"), "resume by last event id is an SSE feature; set protocol to sse");
     }
 }
@@ -182,15 +147,18 @@ fn default_restart_ms() -> f64 {
 fn default_replay_buffer() -> u32 {
     1_000
 }
-fn default_interval_ms() -> f64 {
-    25_000.0
+fn yes() -> bool {
+    true
+}
+fn default_base_ms() -> f64 {
+    1_000.0
+}
+fn default_max_ms() -> f64 {
+    30_000.0
 }
 fn default_missed_pongs() -> u32 {
     2
 }
 fn default_clients() -> u32 {
     100
-}
-fn default_reconnect() -> Reconnect {
-    Reconnect::Backoff { base_ms: 1_000.0, max_ms: 30_000.0 }
 }

@@ -9,12 +9,12 @@
 //! fixed delay brings a whole crowd back in one batch), and a heartbeat is
 //! one sweep per interval over the crowd rather than a timer per client.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
-use crate::engine::scenario::{FaultEffect, Reconnect, Scenario, Transport};
+use crate::engine::scenario::{FaultEffect, Scenario, Transport};
 use crate::engine::time::{ms_to_micros, Micros};
 
 /// The accept limit's window.
@@ -40,8 +40,11 @@ pub(super) struct Crowd {
     pub missed: Vec<u8>,
     /// Bumped at every new connection: an update in flight on an older one is missed.
     pub generation: Vec<u32>,
-    /// Clients due to try connecting, by time (one timer per distinct time).
-    pub due: BTreeMap<Micros, Vec<u32>>,
+    /// Clients due to try connecting, as (time, client): the same set type
+    /// as a queue's ready messages, so no new map code in the wasm.
+    pub due: BTreeSet<(Micros, u64)>,
+    /// When the last reconnect timer was set: clients due at that instant share it.
+    pub due_timer: Option<Micros>,
     /// Missed updates kept for resume: (sequence number, message, client), oldest first.
     pub held: VecDeque<(u64, MsgId, u32)>,
     /// Updates pushed on the link so far (their sequence numbers).
@@ -95,11 +98,10 @@ impl Simulation {
     }
 
     fn schedule_heartbeat(&mut self, link: u32) {
-        let Some(hb) = self.scenario.links[link as usize].transport.push_policy().and_then(|p| p.heartbeat.as_ref())
-        else {
+        let Some(ms) = self.scenario.links[link as usize].transport.push_policy().and_then(|p| p.heartbeat_ms) else {
             return;
         };
-        let at = self.now.saturating_add(ms_to_micros(hb.interval_ms).max(1));
+        let at = self.now.saturating_add(ms_to_micros(ms).max(1));
         let epoch = self.crowds[link as usize].heartbeat_epoch;
         self.schedule(at, Action::Heartbeat { link, epoch });
     }
@@ -198,32 +200,37 @@ impl Simulation {
     fn plan_reconnect(&mut self, link: u32, client: u32) {
         let Some(p) = self.scenario.links[link as usize].transport.push_policy() else { return };
         let attempt = u32::from(self.crowds[link as usize].attempt[client as usize]);
-        let delay = match p.reconnect {
-            Reconnect::Fixed { delay_ms } => ms_to_micros(delay_ms),
-            Reconnect::Backoff { base_ms, max_ms } => {
-                let ceiling = crate::engine::retry::exponential(ms_to_micros(base_ms), ms_to_micros(max_ms), attempt);
-                self.rng.range_inclusive(0, ceiling)
-            }
+        let delay = if p.jitter {
+            let ceiling = crate::engine::retry::exponential(ms_to_micros(p.base_ms), ms_to_micros(p.max_ms), attempt);
+            self.rng.range_inclusive(0, ceiling)
+        } else {
+            ms_to_micros(p.base_ms)
         };
         let at = self.now.saturating_add(delay);
         let c = &mut self.crowds[link as usize];
         c.conn[client as usize] = Conn::Away;
-        let batch = c.due.entry(at).or_default();
-        batch.push(client);
-        if batch.len() == 1 {
+        c.due.insert((at, u64::from(client)));
+        // Clients planned together for one instant share a timer (a spare
+        // timer at an instant already served finds nobody due and does nothing).
+        if c.due_timer != Some(at) {
+            c.due_timer = Some(at);
             self.schedule(at, Action::Reconnect { link });
         }
     }
 
-    /// The clients due now try to connect, in the order they were dropped.
+    /// The clients due now try to connect, lowest client number first.
     pub(super) fn reconnect(&mut self, link: u32) {
         let now = self.now;
         let c = &mut self.crowds[link as usize];
-        let Some(entry) = c.due.first_entry() else { return };
-        if *entry.key() > now {
+        let mut batch = Vec::new();
+        while c.due.first().is_some_and(|&(at, _)| at <= now) {
+            if let Some((_, client)) = c.due.pop_first() {
+                batch.push(client as u32);
+            }
+        }
+        if batch.is_empty() {
             return;
         }
-        let batch = entry.remove();
         let node = self.topo.link_from[link as usize] as usize;
         let spec = self.scenario.nodes[node].kind.gateway().cloned().unwrap_or_default();
         let gw = &mut self.gateways[node];
@@ -299,8 +306,8 @@ impl Simulation {
         let Some(limit) = self.scenario.links[link as usize]
             .transport
             .push_policy()
-            .and_then(|p| p.heartbeat.as_ref())
-            .map(|h| h.missed_pongs)
+            .filter(|p| p.heartbeat_ms.is_some())
+            .map(|p| p.missed_pongs)
         else {
             return;
         };

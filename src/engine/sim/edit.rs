@@ -227,8 +227,8 @@ impl Simulation {
                 self.links[link as usize].budget = p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new);
             }
         }
-        let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| &p.heartbeat)
-            != transport.push_policy().map(|p| &p.heartbeat);
+        let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| p.heartbeat_ms)
+            != transport.push_policy().map(|p| p.heartbeat_ms);
         self.scenario.links[link as usize].transport = transport;
         if heartbeat_changed {
             self.heartbeat_changed(link);
