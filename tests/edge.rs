@@ -246,3 +246,51 @@ fn ten_thousand_clients_are_cheap() {
     assert!(s.timers_fired() < 200_000, "{}", s.timers_fired());
     assert_eq!(edge(&s).connected, 10_000);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Any crowd settings and any mix of the two faults: every update ends in
+    /// one fate (or is still moving or held), the crowd's counts add up, and
+    /// the same seed gives the same trace.
+    #[test]
+    fn any_crowd_balances_and_replays_exactly(
+        clients in 1u32..3_000,
+        sse in proptest::bool::ANY,
+        resume in proptest::bool::ANY,
+        heartbeat in proptest::option::of(100.0f64..5_000.0),
+        jitter in proptest::bool::ANY,
+        base in 1.0f64..3_000.0,
+        accept in proptest::option::of(1u32..500),
+        buffer in 0u32..300,
+        share in 0.0f64..=1.0,
+        restart_at in 0.0f64..10_000.0,
+        silent_at in 0.0f64..10_000.0,
+        seed in 0u64..1_000,
+    ) {
+        let mut scenario = presets::load("silent-disconnect-heartbeat").unwrap();
+        if let Transport::Push(p) = &mut scenario.links[3].transport {
+            *p = PushPolicy { sse, clients, heartbeat_ms: heartbeat, missed_pongs: 2, jitter, base_ms: base, max_ms: base * 8.0, resume: resume && sse };
+        }
+        if let NodeKind::Gateway(g) = &mut scenario.nodes[3].kind {
+            g.accept_per_100ms = accept;
+            g.replay_buffer = buffer;
+        }
+        scenario.faults = vec![
+            Fault { target: "push".into(), at_ms: silent_at, until_ms: None, effect: FaultEffect::SilentDisconnect { share } },
+            Fault { target: "notify".into(), at_ms: restart_at, until_ms: None, effect: FaultEffect::GatewayRestart },
+        ];
+        let hash = |seed| {
+            let mut s = Simulation::with_seed(scenario.clone(), seed).unwrap();
+            s.enable_trace_hash();
+            s.run_until(20 * SECOND).unwrap();
+            let e = edge(&s);
+            assert!(s.ledger().balances(s.live_messages()));
+            assert_eq!(e.connected + e.stale + e.reconnecting, clients);
+            assert_eq!(s.crowd_counts(3), (e.connected, e.stale, e.reconnecting));
+            assert!(e.replayed + e.lost <= e.missed);
+            s.trace_hash()
+        };
+        proptest::prop_assert_eq!(hash(seed), hash(seed));
+    }
+}
