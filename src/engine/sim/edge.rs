@@ -273,8 +273,14 @@ impl Simulation {
         for &b in back {
             is_back[b as usize] = true;
         }
-        let (theirs, rest): (VecDeque<_>, VecDeque<_>) = c.held.drain(..).partition(|h| is_back[h.2 as usize]);
-        c.held = rest;
+        let mut theirs = Vec::new();
+        c.held.retain(|h| {
+            let back = is_back[h.2 as usize];
+            if back {
+                theirs.push(*h);
+            }
+            !back
+        });
         let resume = self.resumes(link);
         for (_, msg, client) in theirs {
             if !resume {
