@@ -8,6 +8,7 @@ mod controls;
 mod debug_overlay;
 mod flights_canvas;
 mod inspector;
+mod inspector_edge;
 mod inspector_events;
 mod metrics_panel;
 mod shell;

@@ -342,6 +342,7 @@ fn print_summary(r: &Report) {
         }
     }
     print_streams(r);
+    print_edges(r);
     println!(
         "engine: {} events in {:.3} s wall ({:.0} events/s) · trace {}",
         r.engine.events,
@@ -349,6 +350,34 @@ fn print_summary(r: &Report) {
         r.engine.events_per_s.unwrap_or(0.0),
         r.trace_hash.as_deref().unwrap_or("-")
     );
+}
+
+/// Push links (type 6), when the scenario has any.
+fn print_edges(r: &Report) {
+    if r.edges.is_empty() {
+        return;
+    }
+    println!("push links:");
+    for e in &r.edges {
+        let m = &e.metrics;
+        println!(
+            "  {:<20} {} · {} clients: {} connected, {} stale, {} reconnecting · updates pushed {}, received {}, missed {}, replayed {}, lost {}",
+            e.id, e.protocol, m.clients, m.connected, m.stale, m.reconnecting, m.pushed, m.received, m.missed, m.replayed, m.lost
+        );
+        println!(
+            "  {:<20} reconnects {} (peak {} per 100 ms, {} per s; attempts peak {} per 100 ms) · rejected {} · refused while down {} · heartbeat misses {}, dead {} · recovery {}",
+            "",
+            m.reconnects,
+            m.peak_reconnects_per_100ms,
+            m.peak_reconnects_per_s,
+            m.peak_attempts_per_100ms,
+            m.rejected,
+            m.refused,
+            m.heartbeat_misses,
+            m.heartbeat_deaths,
+            e.recovery_ms.map_or("-".to_string(), |ms| format!("{ms:.0} ms"))
+        );
+    }
 }
 
 /// Logs, consumer groups and append links (type 4), when the scenario has any.

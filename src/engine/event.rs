@@ -54,11 +54,14 @@ pub enum Reason {
     Unreadable,
     /// The subscription was removed while the event waited in it.
     Unsubscribed,
+    /// A pushed update found its client without a working connection, and
+    /// no resume brought it back (type 6).
+    Disconnected,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::Error,
         Reason::Timeout,
         Reason::Overloaded,
@@ -71,6 +74,7 @@ impl Reason {
         Reason::SchemaRejected,
         Reason::Unreadable,
         Reason::Unsubscribed,
+        Reason::Disconnected,
     ];
 
     /// Lower-case name for reports.
@@ -88,6 +92,7 @@ impl Reason {
             Reason::SchemaRejected => "schema_rejected",
             Reason::Unreadable => "unreadable",
             Reason::Unsubscribed => "unsubscribed",
+            Reason::Disconnected => "disconnected",
         }
     }
 }
@@ -329,4 +334,27 @@ pub enum EventKind {
     SubscriptionAdded { topic: NodeIx, sub: LinkIx },
     /// A subscription was removed while running; `dropped` events waiting in it were dropped.
     SubscriptionRemoved { topic: NodeIx, sub: LinkIx, dropped: u32 },
+    /// A gateway went down for a restart (`up` false) or is back (`up` true).
+    GatewayRestarted { node: NodeIx, up: bool },
+    /// `count` connections of push link `link` dropped at once: closed (the
+    /// clients know and reconnect) or, `silent`, dropped by a middlebox
+    /// without a close (both ends think they are open: stale).
+    ConnectionsDropped { link: LinkIx, count: u32, silent: bool },
+    /// Clients of `link` due now tried to connect: `ok` were accepted,
+    /// `rejected` refused by the accept limit, `refused` found the gateway down.
+    Reconnects { link: LinkIx, ok: u32, rejected: u32, refused: u32 },
+    /// A heartbeat round: `missed` clients got no pong; `dead` of them
+    /// reached the missed-pong limit, closed and will reconnect.
+    HeartbeatsMissed { link: LinkIx, missed: u32, dead: u32 },
+    /// A pushed update (sent on `link`) reached client `client`.
+    UpdateReceived { msg: MsgId, link: LinkIx, client: u32 },
+    /// A pushed update did not reach client `client` (no working connection).
+    /// `held`: kept in the gateway's replay buffer for the client's resume;
+    /// otherwise it is lost (settled dropped, `disconnected`).
+    UpdateMissed { msg: MsgId, link: LinkIx, client: u32, held: bool },
+    /// A held update was sent again after its client resumed with its last
+    /// event id; it arrives at `arrives` (`None`: lost on a partition).
+    UpdateReplayed { msg: MsgId, link: LinkIx, client: u32, arrives: Option<Micros> },
+    /// A held update left the replay buffer before its client came back: lost.
+    UpdateExpired { msg: MsgId, link: LinkIx },
 }

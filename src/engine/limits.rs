@@ -88,3 +88,10 @@ pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
 /// Distinct writer schemas one topic may see in a run (its own, schema
 /// changes, `set_topic` edits); each event names its schema by index.
 pub const MAX_SCHEMAS_PER_TOPIC: usize = 1_000;
+/// Clients behind one push link (type 6). Each costs a few bytes in flat
+/// vectors and heartbeats are one sweep per interval, so 2,000 are cheap.
+pub const MAX_CROWD: u32 = 10_000;
+/// Updates a gateway keeps per push link for resuming clients.
+pub const MAX_REPLAY_BUFFER: u32 = 100_000;
+/// Unanswered pings before a client gives up on its connection.
+pub const MAX_MISSED_PONGS: u32 = 100;

@@ -9,11 +9,13 @@
 //! (offsets, lag, duplicates and losses, outbox). Metrics
 //! serialise (serde), and the run report is built from them.
 
+mod edge;
 mod pubsub;
 mod queue;
 mod request_response;
 mod stream;
 
+pub use edge::EdgeMetrics;
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
@@ -156,6 +158,8 @@ pub struct Metrics {
     pub groups: Vec<GroupMetrics>,
     /// Per link (only append links count anything).
     pub publishes: Vec<PublishMetrics>,
+    /// Per link (only push links, the crowds, count anything).
+    pub edges: Vec<EdgeMetrics>,
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
@@ -179,6 +183,7 @@ impl Metrics {
             .collect();
         let (logs, groups, publishes) = stream::shape(s);
         Metrics {
+            edges: edge::shape(s),
             logs,
             groups,
             publishes,
@@ -206,6 +211,7 @@ impl Metrics {
     pub fn add_link(&mut self) {
         self.links.push(LinkMetrics::default());
         self.subscriptions.push(SubscriptionMetrics::default());
+        self.edges.push(EdgeMetrics::default());
     }
 
     /// Updates a service's pool size after an edit.
@@ -336,6 +342,14 @@ impl Metrics {
             | EventKind::RebalanceStarted { .. }
             | EventKind::RebalanceDone { .. }
             | EventKind::PositionMoved { .. } => self.observe_stream(t, kind),
+            EventKind::GatewayRestarted { .. }
+            | EventKind::ConnectionsDropped { .. }
+            | EventKind::Reconnects { .. }
+            | EventKind::HeartbeatsMissed { .. }
+            | EventKind::UpdateReceived { .. }
+            | EventKind::UpdateMissed { .. }
+            | EventKind::UpdateReplayed { .. }
+            | EventKind::UpdateExpired { .. } => self.observe_edge(t, kind),
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
             | EventKind::ReplicaRestarted { .. }

@@ -14,6 +14,7 @@
 //! its row exists.
 
 pub mod client;
+pub mod edge;
 pub mod pubsub;
 pub mod queue;
 pub mod request_response;
@@ -50,6 +51,8 @@ pub enum FlightShape {
     Triangle,
     /// A record appended to a log, or polled from one: a small square.
     Square,
+    /// An update pushed to a client over a live connection: a small dot.
+    Dot,
 }
 
 /// The look of each node kind.
@@ -60,6 +63,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Queue(_) => QUEUE,
         NodeKind::Topic(_) => TOPIC,
         NodeKind::Log(_) => LOG,
+        NodeKind::Gateway(_) => GATEWAY,
     }
 }
 
@@ -73,6 +77,7 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::Subscribe(_) => SUBSCRIBE,
         Transport::Append(_) => APPEND,
         Transport::Read(_) => READ,
+        Transport::Push(_) => PUSH,
     }
 }
 
@@ -101,6 +106,10 @@ const PUBLISH: Look =
 const SUBSCRIBE: Look =
     Look { key: "subscribe", word: "subscription", glyph: "⇶", css: "subscribe", flight: FlightShape::Triangle };
 
+const GATEWAY: Look =
+    Look { key: "gateway", word: "real-time gateway", glyph: "⌁", css: "gateway", flight: FlightShape::None };
+const PUSH: Look = Look { key: "push", word: "push connection", glyph: "⇢", css: "push", flight: FlightShape::Dot };
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +130,7 @@ mod tests {
                 registry: None,
             }),
             NodeKind::Log(LogSpec::default()),
+            NodeKind::Gateway(crate::engine::scenario::GatewaySpec::default()),
         ];
         let transports = [
             Transport::RequestResponse(SyncPolicy::default()),
@@ -130,6 +140,7 @@ mod tests {
             Transport::Subscribe(SubscribePolicy::default()),
             Transport::Append(AppendPolicy::default()),
             Transport::Read(ReadPolicy::default()),
+            Transport::Push(crate::engine::scenario::PushPolicy::default()),
         ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {

@@ -24,6 +24,10 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("stream-replay", include_str!("presets/stream-replay.json")),
     ("dual-write", include_str!("presets/dual-write.json")),
     ("dual-write-outbox", include_str!("presets/dual-write-outbox.json")),
+    ("reconnect-storm", include_str!("presets/reconnect-storm.json")),
+    ("reconnect-storm-jitter", include_str!("presets/reconnect-storm-jitter.json")),
+    ("silent-disconnect", include_str!("presets/silent-disconnect.json")),
+    ("silent-disconnect-heartbeat", include_str!("presets/silent-disconnect-heartbeat.json")),
     ("mmc", include_str!("presets/mmc.json")),
     ("stress-2000", include_str!("presets/stress-2000.json")),
 ];

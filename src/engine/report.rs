@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::ledger::Ledger;
 use super::metrics::{
-    GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics, QueueMetrics,
-    SubscriptionMetrics, TopicMetrics,
+    EdgeMetrics, GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics,
+    QueueMetrics, SubscriptionMetrics, TopicMetrics,
 };
 use super::patterns::transport_look;
 use super::scenario::{NodeKind, Scenario, Transport};
@@ -128,6 +128,24 @@ pub struct PublishReport {
     pub metrics: PublishMetrics,
 }
 
+/// One push link (type 6): the crowd's connections and updates.
+#[derive(Clone, Debug, Serialize)]
+pub struct EdgeReport {
+    /// The push link's id.
+    pub id: String,
+    /// The gateway.
+    pub gateway: String,
+    /// `websocket` or `sse`.
+    pub protocol: &'static str,
+    /// Connections at the end, updates, reconnects and their peaks, heartbeat failures.
+    #[serde(flatten)]
+    pub metrics: EdgeMetrics,
+    /// Updates per open connection per second over the last whole second.
+    pub rate_per_connection: f64,
+    /// Time to full recovery after the last gateway restart (ms), when it recovered.
+    pub recovery_ms: Option<f64>,
+}
+
 /// How much of the latency budget each hop used.
 #[derive(Clone, Debug, Serialize)]
 pub struct BudgetReport {
@@ -185,6 +203,8 @@ pub struct Report {
     pub groups: Vec<GroupReport>,
     /// Append links in scenario order.
     pub publishes: Vec<PublishReport>,
+    /// Push links (type 6) in scenario order.
+    pub edges: Vec<EdgeReport>,
     /// Engine counters.
     pub engine: EngineReport,
     /// Trace hash, when it was enabled.
@@ -212,6 +232,7 @@ impl Report {
             logs: logs(s, m),
             groups: groups(sim),
             publishes: publishes(s, m),
+            edges: edges(s, m),
             engine: EngineReport {
                 simulated_s: now as f64 / 1e6,
                 timers: sim.timers_fired(),
@@ -329,6 +350,28 @@ fn publishes(s: &Scenario, m: &Metrics) -> Vec<PublishReport> {
         .filter_map(|(l, p)| {
             let a = l.transport.append_policy()?;
             Some(PublishReport { id: l.id.clone(), outbox: a.outbox.is_some(), metrics: p.clone() })
+        })
+        .collect()
+}
+
+fn edges(s: &Scenario, m: &Metrics) -> Vec<EdgeReport> {
+    s.links
+        .iter()
+        .zip(&m.edges)
+        .zip(&m.links)
+        .filter_map(|((l, e), lm)| {
+            let p = l.transport.push_policy()?;
+            // Every update is one send on the push link (replays are not sends).
+            let mut e = e.clone();
+            e.pushed = lm.sent;
+            Some(EdgeReport {
+                id: l.id.clone(),
+                gateway: l.from.clone(),
+                protocol: if p.sse { "sse" } else { "websocket" },
+                rate_per_connection: e.rate_per_connection(),
+                recovery_ms: e.recovery.map(micros_to_ms),
+                metrics: e,
+            })
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use super::time::{ms_to_micros, Micros};
 pub fn backoff(policy: &RetryPolicy, retry: u32, previous: Micros, rng: &mut Rng) -> Micros {
     let base = ms_to_micros(policy.base_ms);
     let cap = ms_to_micros(policy.cap_ms);
-    let expo = base.saturating_mul(1u64.checked_shl(retry.min(63)).unwrap_or(u64::MAX)).min(cap);
+    let expo = exponential(base, cap, retry);
     match policy.jitter {
         Jitter::None => expo,
         Jitter::Full => rng.range_inclusive(0, expo),
@@ -20,6 +20,11 @@ pub fn backoff(policy: &RetryPolicy, retry: u32, previous: Micros, rng: &mut Rng
             rng.range_inclusive(base, hi).min(cap)
         }
     }
+}
+
+/// The exponential ceiling min(cap, base × 2^retry), saturating.
+pub fn exponential(base: Micros, cap: Micros, retry: u32) -> Micros {
+    base.saturating_mul(1u64.checked_shl(retry.min(63)).unwrap_or(u64::MAX)).min(cap)
 }
 
 /// A token bucket in thousandths of a token (integers keep runs exact).

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
+pub use super::patterns::edge::{GatewaySpec, PushPolicy};
 pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
@@ -86,6 +87,9 @@ pub enum NodeKind {
     Topic(TopicSpec),
     /// An append-only log split into partitions (Kafka-style), read by consumer groups.
     Log(LogSpec),
+    /// A real-time gateway (WebSocket/SSE server) holding client connections
+    /// and pushing order updates to them over its push links (type 6).
+    Gateway(GatewaySpec),
 }
 
 /// Settings of a service.
@@ -161,6 +165,8 @@ pub enum Transport {
     Append(AppendPolicy),
     /// Type 4, consumer side: a consumer group reading a log; its members are the target's instances.
     Read(ReadPolicy),
+    /// Type 6: a gateway's connections to a crowd of clients, over which it pushes updates.
+    Push(PushPolicy),
 }
 
 /// A traffic source: work entering the system at a node.
@@ -278,6 +284,15 @@ pub enum FaultEffect {
         /// The new writer schema.
         schema: Schema,
     },
+    /// Gateway: it restarts, closing every connection at once; it accepts
+    /// again after its `restart_ms`.
+    GatewayRestart,
+    /// Push link: a middlebox drops this share of the open connections
+    /// without a close; both ends think they are still open.
+    SilentDisconnect {
+        /// Share of the connected clients hit, 0 to 1.
+        share: f64,
+    },
 }
 
 impl FaultEffect {
@@ -288,7 +303,12 @@ impl FaultEffect {
 
     /// True for effects that hit a link rather than a node.
     pub fn is_link_fault(&self) -> bool {
-        matches!(self, FaultEffect::Partition | FaultEffect::LinkLatency { .. })
+        matches!(self, FaultEffect::Partition | FaultEffect::LinkLatency { .. } | FaultEffect::SilentDisconnect { .. })
+    }
+
+    /// True for effects that hit a gateway rather than a service.
+    pub fn is_gateway_fault(&self) -> bool {
+        matches!(self, FaultEffect::GatewayRestart)
     }
 
     /// A short name for logs and summaries.
@@ -304,6 +324,8 @@ impl FaultEffect {
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
             FaultEffect::SchemaChange { .. } => "schema_change",
+            FaultEffect::GatewayRestart => "gateway_restart",
+            FaultEffect::SilentDisconnect { .. } => "silent_disconnect",
         }
     }
 }
@@ -313,7 +335,9 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+                None
+            }
         }
     }
 
@@ -321,7 +345,11 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Log(_)
+            | NodeKind::Gateway(_) => None,
         }
     }
 
@@ -329,7 +357,21 @@ impl NodeKind {
     pub fn topic(&self) -> Option<&TopicSpec> {
         match self {
             NodeKind::Topic(t) => Some(t),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Log(_)
+            | NodeKind::Gateway(_) => None,
+        }
+    }
+
+    /// A gateway's settings.
+    pub fn gateway(&self) -> Option<&GatewaySpec> {
+        match self {
+            NodeKind::Gateway(g) => Some(g),
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+                None
+            }
         }
     }
 
@@ -337,7 +379,11 @@ impl NodeKind {
     pub fn log(&self) -> Option<&LogSpec> {
         match self {
             NodeKind::Log(l) => Some(l),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => None,
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Gateway(_) => None,
         }
     }
 }
@@ -347,7 +393,13 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -355,7 +407,13 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -363,7 +421,13 @@ impl Transport {
     pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
         match self {
             Transport::Subscribe(p) => Some(p),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Publish
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -371,7 +435,13 @@ impl Transport {
     pub fn append_policy(&self) -> Option<&AppendPolicy> {
         match self {
             Transport::Append(a) => Some(a),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
         }
     }
 
@@ -379,7 +449,29 @@ impl Transport {
     pub fn read_policy(&self) -> Option<&ReadPolicy> {
         match self {
             Transport::Read(r) => Some(r),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => None,
+        }
+    }
+}
+
+impl Transport {
+    /// A push link's settings.
+    pub fn push_policy(&self) -> Option<&PushPolicy> {
+        match self {
+            Transport::Push(p) => Some(p),
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_) => None,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! groups), `sim/faults.rs` and `sim/edit.rs` (changes while running).
 
 mod call;
+mod edge;
 mod edit;
 mod faults;
 mod guard;
@@ -64,6 +65,10 @@ pub struct Simulation {
     groups: Vec<stream::GroupState>,
     /// Per link: an append link's outbox (empty unless it has one).
     outboxes: Vec<stream::Outbox>,
+    /// Per link: a push link's crowd of clients (empty for other transports).
+    crowds: Vec<edge::Crowd>,
+    /// Per node: a gateway's state (unused for other kinds).
+    gateways: Vec<edge::GatewayState>,
     msgs: MsgTable<Msg>,
     works: Slab<Work>,
     calls: Slab<Call>,
@@ -113,7 +118,11 @@ impl Simulation {
         let logs = (0..scenario.nodes.len()).map(|i| stream::LogState::for_node(&scenario, i)).collect();
         let groups = scenario.links.iter().map(|_| stream::GroupState::default()).collect();
         let outboxes = scenario.links.iter().map(|_| stream::Outbox::default()).collect();
+        let crowds = (0..scenario.links.len()).map(|i| edge::Crowd::for_link(&scenario, i)).collect();
+        let gateways = (0..scenario.nodes.len()).map(|i| edge::GatewayState::for_node(&scenario, i)).collect();
         let mut sim = Simulation {
+            crowds,
+            gateways,
             logs,
             groups,
             outboxes,
@@ -160,6 +169,7 @@ impl Simulation {
             sim.add_fault(f);
         }
         sim.schedule_group_joins();
+        sim.start_heartbeats();
         Ok(sim)
     }
 
@@ -357,6 +367,10 @@ impl Simulation {
             Action::PollRetry { link, replica, generation } => self.poll_retry(link, replica, generation),
             Action::RelayTick { link } => self.relay_tick(link),
             Action::PublishArrive { msg, topic } => self.publish_arrive(msg, topic),
+            Action::Reconnect { link } => self.reconnect(link),
+            Action::Heartbeat { link, epoch } => self.heartbeat(link, epoch),
+            Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
+            Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
         }
     }
 

@@ -412,6 +412,48 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(topic, sub));
             out(u64::from(dropped));
         }
+        // Type 6 (the real-time edge) uses tags 70 to 89.
+        E::GatewayRestarted { node, up } => {
+            out(70);
+            out(pair(node, u32::from(up)));
+        }
+        E::ConnectionsDropped { link, count, silent } => {
+            out(71);
+            out(pair(link, count));
+            out(u64::from(silent));
+        }
+        E::Reconnects { link, ok, rejected, refused } => {
+            out(72);
+            out(pair(link, ok));
+            out(pair(rejected, refused));
+        }
+        E::HeartbeatsMissed { link, missed, dead } => {
+            out(73);
+            out(u64::from(link));
+            out(pair(missed, dead));
+        }
+        E::UpdateReceived { msg, link, client } => {
+            out(74);
+            out(msg);
+            out(pair(link, client));
+        }
+        E::UpdateMissed { msg, link, client, held } => {
+            out(75);
+            out(msg);
+            out(pair(link, client));
+            out(u64::from(held));
+        }
+        E::UpdateReplayed { msg, link, client, arrives } => {
+            out(76);
+            out(msg);
+            out(pair(link, client));
+            opt(arrives, out);
+        }
+        E::UpdateExpired { msg, link } => {
+            out(77);
+            out(msg);
+            out(u64::from(link));
+        }
     }
 }
 

@@ -157,6 +157,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             NodeKind::Queue(q) => patterns::queue::check_queue(q, &format!("{p}.kind"), v),
             NodeKind::Topic(t) => patterns::pubsub::check_topic(t, &format!("{p}.kind"), v),
             NodeKind::Log(l) => patterns::stream::check_log(l, &format!("{p}.kind"), v),
+            NodeKind::Gateway(g) => patterns::edge::check_gateway(g, &format!("{p}.kind"), v),
         }
     }
     let partitions: u64 = s.nodes.iter().filter_map(|n| n.kind.log()).map(|l| u64::from(l.partitions)).sum();
@@ -260,6 +261,10 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             Transport::Read(r) => {
                 patterns::stream::check_read(r, &tp, v);
                 patterns::stream::read_ends(&from.kind, &to.kind)
+            }
+            Transport::Push(c) => {
+                patterns::edge::check_push(c, &tp, v);
+                patterns::edge::push_ends(&from.kind, &to.kind)
             }
         };
         for (end, reason) in ends {
@@ -445,6 +450,15 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
         if !links.contains(f.target.as_str()) {
             v.add(format!("{p}.target"), format!("'{}' is not a link id; {} hits links", f.target, f.effect.name()));
         }
+    } else if f.effect.is_gateway_fault() {
+        match nodes.get(f.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
+            Some(n) if n.kind.gateway().is_none() => v.add(
+                format!("{p}.target"),
+                format!("'{}' is not a gateway; {} hits gateways", f.target, f.effect.name()),
+            ),
+            Some(_) => {}
+        }
     } else if f.effect.is_topic_fault() {
         match nodes.get(f.target.as_str()) {
             None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
@@ -492,6 +506,11 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
                 v.add(format!("{e}.stored_share"), "must be between 0 and 1");
             }
         }
-        FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition => {}
+        FaultEffect::SilentDisconnect { share } => {
+            if !(0.0..=1.0).contains(share) {
+                v.add(format!("{e}.share"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition | FaultEffect::GatewayRestart => {}
     }
 }

@@ -44,10 +44,12 @@ fn style(kind: FlightKind) -> (Shape, &'static str) {
         FlightKind::Event => (Shape::Triangle, "#0891b2"),
         FlightKind::Record => (Shape::Bar, "#ca8a04"),
         FlightKind::Replay => (Shape::HollowBar, "#ca8a04"),
+        FlightKind::Update => (Shape::Dot, "#16a34a"),
+        FlightKind::ReplayedUpdate => (Shape::Ring, "#16a34a"),
     }
 }
 
-const KINDS: [FlightKind; 10] = [
+const KINDS: [FlightKind; 12] = [
     FlightKind::Request,
     FlightKind::Retry,
     FlightKind::Reply,
@@ -58,6 +60,8 @@ const KINDS: [FlightKind; 10] = [
     FlightKind::Event,
     FlightKind::Record,
     FlightKind::Replay,
+    FlightKind::Update,
+    FlightKind::ReplayedUpdate,
 ];
 
 fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Ctx> {

@@ -9,6 +9,7 @@ use crate::engine::scenario::{
 };
 use crate::view_model::describe::{link_name, node_name, transport_word};
 
+use super::inspector_edge::{GatewayPanel, PushPanel};
 use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
 use super::store::{use_store, Selection};
 
@@ -185,6 +186,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 .into_any()
             }
             NodeKind::Topic(t) => view! { <TopicPanel id=id.clone() spec=t.clone() /> }.into_any(),
+            NodeKind::Gateway(_) => view! { <GatewayPanel id=id.clone() /> }.into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -311,8 +313,10 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 .into_any()
             }
             Transport::Subscribe(p) => view! { <SubscriptionPanel id=id.clone() policy=p.clone() /> }.into_any(),
+            Transport::Push(p) => view! { <PushPanel id=id.clone() policy=p.clone() /> }.into_any(),
             Transport::Enqueue | Transport::Publish => ().into_any(),
         };
+        let push = l.transport.push_policy().is_some();
         let t = l.id.clone();
         view! {
             <h2 class="inspector__title">{format!("{from} → {to}")}</h2>
@@ -323,6 +327,9 @@ fn LinkInspector(index: usize) -> impl IntoView {
             <div class="inspector__buttons">
                 <FaultButton target=t.clone() label="Partition" effect=FaultEffect::Partition />
                 <FaultButton target=t.clone() label="+200 ms latency" effect=FaultEffect::LinkLatency { ms: 200.0 } />
+                {push.then(|| view! {
+                    <FaultButton target=t.clone() label="Silent disconnect 30 %" effect=FaultEffect::SilentDisconnect { share: 0.3 } testid="fault-silent-disconnect" />
+                })}
             </div>
         }
         .into_any()

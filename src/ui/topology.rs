@@ -190,6 +190,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
         NodeKind::Log(_) => view! { <LogRows index=index node_id=node.id.clone() /> }.into_any(),
+        NodeKind::Gateway(_) => view! { <CrowdMeter index=index /> }.into_any(),
         NodeKind::Topic(_) => {
             let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
             let warning = move || topic_warning(&topic());
@@ -235,6 +236,15 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <rect x="-64" y="-22" width="4" height="6"></rect>
                 <rect x="-59" y="-22" width="4" height="6"></rect>
                 <rect x="-54" y="-22" width="4" height="6" opacity="0.5"></rect>
+            </g>
+        }
+        .into_any(),
+        // A gateway: a mast sending waves to its crowd.
+        NodeKind::Gateway(_) => view! {
+            <g class="node__icon node__icon--gateway">
+                <rect x="-67" y="-22" width="3" height="10"></rect>
+                <path d="M -61 -24 a 6 6 0 0 1 0 10"></path>
+                <path d="M -57 -27 a 10 10 0 0 1 0 16"></path>
             </g>
         }
         .into_any(),
@@ -494,5 +504,43 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
                 </text>
             </Show>
         </g>
+    }
+}
+
+/// A gateway's crowd, over all its push links, as one stacked bar
+/// (connected, stale, reconnecting) and a count line; a ring around the
+/// node swells while clients are reconnecting (the storm as a burst).
+/// Drawn as an aggregate, a handful of SVG elements for any crowd size,
+/// from one reactive closure (each reactive attribute costs wasm).
+#[component]
+fn CrowdMeter(index: usize) -> impl IntoView {
+    let store = use_store();
+    let links: Vec<usize> = store.sim.with_value(|s| {
+        let sc = s.scenario();
+        let id = &sc.nodes[index].id;
+        sc.links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| &l.from == id && l.transport.push_policy().is_some())
+            .map(|(i, _)| i)
+            .collect()
+    });
+    move || {
+        let (up, stale, away) = store.frame.with(|f| {
+            links
+                .iter()
+                .filter_map(|&i| f.links.get(i).and_then(|l| l.crowd))
+                .fold((0u32, 0u32, 0u32), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
+        });
+        let all = f64::from((up + stale + away).max(1));
+        let (w_up, w_stale) = (100.0 * f64::from(up) / all, 100.0 * f64::from(stale) / all);
+        let burst = if away == 0 { 0.0 } else { 78.0 + 30.0 * f64::from(away) / all };
+        view! {
+            <circle class="gateway__burst" cx="0" cy="0" r=burst></circle>
+            <rect class="meter__fill--away" x="-50" y="2" width="100" height="7" rx="3"></rect>
+            <rect class="meter__fill--stale" x="-50" y="2" width=w_up + w_stale height="7"></rect>
+            <rect class="meter__fill--pool" x="-50" y="2" width=w_up height="7"></rect>
+            <text class="node__meta" x="0" y="22" text-anchor="middle">{format!("{up} up · {stale} stale · {away} away")}</text>
+        }
     }
 }

@@ -34,6 +34,9 @@ pub fn node_badges(s: &NodeStatus) -> Vec<&'static str> {
     } else if s.replicas_up < s.replicas {
         b.push("RESTARTING");
     }
+    if s.gateway_down {
+        b.push("RESTARTING");
+    }
     if s.hung {
         b.push("HUNG");
     }
@@ -78,6 +81,9 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
         NodeKind::Topic(ref t) => {
             out.push_str(&format!(": {} events, schema {} version {}", t.event_type, t.schema.name, t.schema.version));
         }
+        NodeKind::Gateway(_) => {
+            out.push_str(if s.gateway_down { ": down, accepting no connections" } else { ": accepting connections" });
+        }
     }
     for badge in node_badges(s) {
         out.push_str(", ");
@@ -98,6 +104,12 @@ pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
     }
     if s.extra_latency > 0 {
         out.push_str(&format!(", {:.0} ms extra latency", micros_to_ms(s.extra_latency)));
+    }
+    if let Some((up, stale, away)) = s.crowd {
+        out.push_str(&format!(
+            ", {} clients: {up} connected, {stale} stale (look open, receive nothing), {away} reconnecting",
+            up + stale + away
+        ));
     }
     out
 }
@@ -122,7 +134,7 @@ mod tests {
         let hung = NodeStatus { hung: true, slowed: true, replicas: 1, replicas_up: 1, ..NodeStatus::default() };
         assert!(node_name(workers, &hung).ends_with(", hung, slow"));
         let link = s.link("inventory-pricing").expect("link");
-        let ls = LinkStatus { breaker: Some(BreakerState::Open), partitioned: true, extra_latency: 0 };
+        let ls = LinkStatus { breaker: Some(BreakerState::Open), partitioned: true, extra_latency: 0, crowd: None };
         assert_eq!(
             link_name(link, "Inventory", "Pricing", &ls),
             "request-response call from Inventory to Pricing, breaker open, partitioned"

@@ -33,6 +33,10 @@ pub enum FlightKind {
     Record,
     /// A record a group reads again after a crash or a reset moved it back (hollow bar).
     Replay,
+    /// An update a gateway pushes to a client (small dot).
+    Update,
+    /// A missed update replayed to a client that resumed (ring).
+    ReplayedUpdate,
 }
 
 /// Short-lived marks of things that happened somewhere.
@@ -147,6 +151,7 @@ impl Flights {
                         FlightKind::Replay
                     }
                     (0, Some(FlightShape::Square)) => FlightKind::Record,
+                    (0, Some(FlightShape::Dot)) => FlightKind::Update,
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };
@@ -168,6 +173,13 @@ impl Flights {
                 *done = (*done).max(offset);
                 (None, None)
             }
+            EventKind::UpdateReplayed { link, arrives: Some(end), .. } => {
+                (Some(flight(FlightKind::ReplayedUpdate, link, false, end)), None)
+            }
+            EventKind::UpdateMissed { link, held: false, .. } | EventKind::UpdateExpired { link, .. } => {
+                (None, Some(mark(MarkKind::Lost, Place::Link(link))))
+            }
+            EventKind::ConnectionsDropped { link, .. } => (None, Some(mark(MarkKind::Crash, Place::Link(link)))),
             EventKind::OffsetCommitted { link, .. } => (None, Some(mark(MarkKind::Commit, Place::Link(link)))),
             EventKind::Unreadable { node, .. } => (None, Some(mark(MarkKind::Unreadable, Place::Node(node)))),
             EventKind::PublishRejected { link, .. } => (None, Some(mark(MarkKind::Failure, Place::Link(link)))),

@@ -25,6 +25,9 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::RebalanceStarted { .. }
             | EventKind::RecordsLost { .. }
             | EventKind::PublishFailed { outbox: false, stored: false, .. }
+            | EventKind::GatewayRestarted { .. }
+            | EventKind::ConnectionsDropped { .. }
+            | EventKind::HeartbeatsMissed { dead: 1.., .. }
     ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
 }
 
@@ -110,6 +113,23 @@ impl Narrator {
             }
             EventKind::PublishFailed { link, outbox: false, stored: false, .. } => Some(format!(
                 "A publish on {} failed after the database commit: downstream never hears of that order.",
+                link_label(s, link)
+            )),
+            EventKind::GatewayRestarted { node, up: false } => {
+                Some(format!("{} is restarting: every connection closed.", node_label(s, node)))
+            }
+            EventKind::GatewayRestarted { node, up: true } => {
+                Some(format!("{} accepts connections again.", node_label(s, node)))
+            }
+            EventKind::ConnectionsDropped { link, count, silent: true } => Some(format!(
+                "{count} connections on {} dropped silently: they look open and receive nothing.",
+                link_label(s, link)
+            )),
+            EventKind::ConnectionsDropped { link, count, silent: false } => {
+                Some(format!("{count} clients on {} lost their connection and will reconnect.", link_label(s, link)))
+            }
+            EventKind::HeartbeatsMissed { link, dead: dead @ 1.., .. } => Some(format!(
+                "Heartbeats found {dead} dead connections on {}: those clients reconnect.",
                 link_label(s, link)
             )),
             EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),

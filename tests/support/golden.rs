@@ -34,6 +34,10 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("stream-replay", "032608469d22c229"),
     ("dual-write", "d62d02def1876c83"),
     ("dual-write-outbox", "965cbda12c499d8f"),
+    ("reconnect-storm", "df29f15a8c306d3a"),
+    ("reconnect-storm-jitter", "9307aca0ab67dd3f"),
+    ("silent-disconnect", "59c2534092c0c0cc"),
+    ("silent-disconnect-heartbeat", "b325f5d01f632b34"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

@@ -67,10 +67,13 @@ impl Simulation {
         // A group or an append path carries state built when the run starts
         // (members, positions, outbox, their metrics): refused while running
         // rather than half made.
-        if link.transport.append_policy().is_some() || link.transport.read_policy().is_some() {
+        if link.transport.append_policy().is_some()
+            || link.transport.read_policy().is_some()
+            || link.transport.push_policy().is_some()
+        {
             return Err(ScenarioError::new(
                 "$.link.transport",
-                "append and read links cannot be added while running: add them to the scenario and start again",
+                "append, read and push links cannot be added while running: add them to the scenario and start again",
             )
             .into());
         }
@@ -81,6 +84,7 @@ impl Simulation {
             return Err(ScenarioError::new(path, first.reason).into());
         }
         self.links.push(LinkState::for_link(&link));
+        self.crowds.push(Default::default());
         self.faults_on_link.push(Vec::new());
         // A subscription's buffer is node count + link index: the next one.
         self.queues.push(QueueState::default());
@@ -197,6 +201,9 @@ impl Simulation {
             )
             .into());
         }
+        if old.push_policy().map(|p| p.clients) != transport.push_policy().map(|p| p.clients) {
+            return Err(ScenarioError::new("$.transport.clients", "a crowd's size is set at the start").into());
+        }
         if let Err(first) = self.probe(|s| s.links[link as usize].transport = transport.clone()) {
             // Name the field as the edit wrote it, not as the scenario holds it.
             let prefix = format!("$.links[{link}]");
@@ -220,7 +227,12 @@ impl Simulation {
                 self.links[link as usize].budget = p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new);
             }
         }
+        let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| p.heartbeat_ms)
+            != transport.push_policy().map(|p| p.heartbeat_ms);
         self.scenario.links[link as usize].transport = transport;
+        if heartbeat_changed {
+            self.heartbeat_changed(link);
+        }
         // A new prefetch changes which consumer instances have room.
         self.refile_all(self.topo.link_to[link as usize]);
         let buffer = self.topo.buffer_of[link as usize];

@@ -46,6 +46,7 @@ impl Simulation {
         slot.active = true;
         self.emit(EventKind::FaultApplied { fault: i });
         self.refresh_target(i);
+        self.edge_fault(i);
     }
 
     pub(super) fn fault_end(&mut self, i: u32) {

@@ -93,6 +93,10 @@ impl Simulation {
             Action::FaultStart { fault } | Action::FaultEnd { fault } => {
                 (self.faults.get(*fault as usize).and_then(|f| f.target.node()), None)
             }
+            Action::Reconnect { link } | Action::Heartbeat { link, .. } | Action::PushArrive { link, .. } => {
+                (self.topo.link_from.get(*link as usize).copied(), Some(*link))
+            }
+            Action::GatewayUp { node, .. } => (Some(*node), None),
             Action::AppendArrive(a) => (self.topo.link_to.get(a.link as usize).copied(), Some(a.link)),
             Action::GroupJoin { link }
             | Action::RebalanceDone { link, .. }

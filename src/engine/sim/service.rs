@@ -159,6 +159,9 @@ impl Simulation {
                         let link = self.topo.append_out[node as usize][i];
                         self.publish_after_commit(node, link, w.msg, w.corr);
                     }
+                    if !self.topo.push_out[node as usize].is_empty() {
+                        self.push_updates(node, w.msg, w.corr);
+                    }
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }

@@ -46,6 +46,8 @@ pub(super) struct Topology {
     pub groups_of: Vec<Vec<u32>>,
     /// Per service node: the read links whose group it is a member of.
     pub reads_into: Vec<Vec<u32>>,
+    /// Per gateway node: its push links (type 6).
+    pub push_out: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -84,6 +86,7 @@ impl Topology {
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
             reads_into: vec![Vec::new(); n],
+            push_out: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -122,6 +125,7 @@ impl Topology {
                     t.groups_of[from as usize].push(i);
                     t.reads_into[to as usize].push(i);
                 }
+                Transport::Push(_) => t.push_out[from as usize].push(i),
             }
         }
         t
@@ -242,6 +246,27 @@ pub(super) enum Action {
     PublishArrive {
         msg: MsgId,
         topic: u32,
+    },
+    /// Clients of a push link due to reconnect at this instant try (type 6).
+    Reconnect {
+        link: u32,
+    },
+    /// A push link's heartbeat round (ignored if the heartbeat was changed since).
+    Heartbeat {
+        link: u32,
+        epoch: u32,
+    },
+    /// A restarted gateway accepts connections again.
+    GatewayUp {
+        node: u32,
+        epoch: u32,
+    },
+    /// A pushed update reaches its client over connection generation `conn`.
+    PushArrive {
+        msg: MsgId,
+        link: u32,
+        client: u32,
+        conn: u32,
     },
 }
 
@@ -389,8 +414,23 @@ impl ServiceState {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
             // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => {
+                (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
+            }
             // A client: every user is their own worker, with no processing of its own.
+            // A gateway's workers take in the updates it pushes (from any
+            // inbound link): many light workers, like an event loop.
+            NodeKind::Gateway(_) => (
+                false,
+                ServiceSpec {
+                    replicas: 1,
+                    concurrency: 1_000,
+                    backlog: 100_000,
+                    processing: crate::engine::dist::Dist::Constant { ms: 1.0 },
+                    error_rate: 0.0,
+                    restart_ms: 0.0,
+                },
+            ),
             NodeKind::Client(_) => (
                 true,
                 ServiceSpec {
@@ -459,7 +499,13 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => (None, None),
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Push(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }

@@ -33,6 +33,8 @@ pub struct NodeStatus {
     pub dead_lettered: u64,
     /// Queues: age of the oldest visible message.
     pub oldest_age: Micros,
+    /// Gateways: down for a restart, accepting no connections.
+    pub gateway_down: bool,
 }
 
 /// What a link is doing right now.
@@ -44,6 +46,8 @@ pub struct LinkStatus {
     pub partitioned: bool,
     /// Extra latency from a fault.
     pub extra_latency: Micros,
+    /// Push links: the crowd's connections (working, stale, waiting to reconnect).
+    pub crowd: Option<(u32, u32, u32)>,
 }
 
 impl Simulation {
@@ -62,6 +66,7 @@ impl Simulation {
             hung: svc.hung,
             slowed: svc.slow_factor > 1.0 || svc.extra > 0,
             erroring: svc.error_extra > 0.0,
+            gateway_down: self.gateways.get(i).is_some_and(|g| g.down),
             ..NodeStatus::default()
         };
         if let Some(q) = self.metrics.queues.get(i) {
@@ -79,6 +84,7 @@ impl Simulation {
             breaker: l.breaker.as_ref().map(|b| b.state()),
             partitioned: l.partitioned,
             extra_latency: l.extra_latency,
+            crowd: self.crowds.get(i).filter(|c| !c.conn.is_empty()).map(|_| self.crowd_counts(i)),
         }
     }
 }

@@ -1,0 +1,296 @@
+//! Type 6, the real-time edge: the reconnect storm with a fixed delay and
+//! with jittered backoff (exact figures for the presets' seeds), silent
+//! disconnects with and without heartbeats, SSE resume replaying exactly
+//! what was missed, the ledger, edits and validation of the new fields.
+
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patchbay::engine::metrics::EdgeMetrics;
+use patchbay::engine::scenario::*;
+use patchbay::engine::{presets, Edit, Simulation, SECOND};
+
+fn run(name: &str, secs: u64) -> Simulation {
+    let mut s = Simulation::new(presets::load(name).unwrap_or_else(|| panic!("preset {name}"))).expect("valid");
+    s.run_until(secs * SECOND).expect("runs");
+    s
+}
+
+fn push_ix(s: &Simulation) -> usize {
+    s.scenario().links.iter().position(|l| l.id == "push").expect("push link")
+}
+
+fn edge(s: &Simulation) -> EdgeMetrics {
+    s.metrics().edges[push_ix(s)].clone()
+}
+
+#[test]
+fn a_fixed_delay_brings_the_whole_crowd_back_in_one_window() {
+    let s = run("reconnect-storm", 40);
+    let e = edge(&s);
+    // All 2,000 try in the same 100 ms; the accept limit lets 200 in per round.
+    assert_eq!(e.closed, 2_000);
+    assert_eq!(e.peak_attempts_per_100ms, 2_000);
+    assert_eq!(e.peak_reconnects_per_100ms, 200);
+    // First round finds the gateway down (1 s < 2 s restart), then 10 rounds
+    // of 200: 1,800 + 1,600 + … + 200 turned away.
+    assert_eq!(e.refused, 2_000);
+    assert_eq!(e.rejected, 9_000);
+    assert_eq!(e.reconnects, 2_000);
+    assert_eq!(e.recovery, Some(11 * SECOND));
+    assert_eq!((e.connected, e.stale, e.reconnecting), (2_000, 0, 0));
+}
+
+#[test]
+fn jittered_backoff_spreads_the_storm_and_lowers_its_peak() {
+    let fixed = edge(&run("reconnect-storm", 40));
+    let jitter = edge(&run("reconnect-storm-jitter", 40));
+    // Exact for the preset's seed…
+    assert_eq!(jitter.peak_attempts_per_100ms, 594);
+    assert_eq!(jitter.peak_reconnects_per_100ms, 154);
+    assert_eq!(jitter.rejected, 0);
+    assert_eq!(jitter.reconnects, 2_000);
+    assert_eq!(jitter.recovery.map(|r| r / 1_000), Some(5_932));
+    // …and the lesson, whatever the seed: a much lower peak, fewer refusals, a faster recovery.
+    assert!(jitter.peak_attempts_per_100ms * 3 < fixed.peak_attempts_per_100ms);
+    assert!(jitter.rejected < fixed.rejected);
+    assert!(jitter.recovery < fixed.recovery);
+    for seed in 1..6 {
+        let mut s = Simulation::with_seed(presets::load("reconnect-storm-jitter").unwrap(), seed).unwrap();
+        s.run_until(40 * SECOND).unwrap();
+        let e = edge(&s);
+        assert!(e.peak_attempts_per_100ms * 3 < fixed.peak_attempts_per_100ms, "seed {seed}: {e:?}");
+        assert_eq!(e.reconnects, 2_000, "seed {seed}");
+    }
+}
+
+#[test]
+fn without_heartbeats_a_silent_drop_is_never_noticed() {
+    let s = run("silent-disconnect", 120);
+    let e = edge(&s);
+    assert_eq!(e.silent_drops, 600);
+    assert_eq!((e.connected, e.stale, e.reconnecting), (1_400, 600, 0));
+    assert_eq!(e.heartbeat_deaths, 0);
+    assert_eq!(e.reconnects, 0);
+    // Every update for a stale client is lost, none replayed.
+    assert!(e.missed > 0);
+    assert_eq!(e.lost, e.missed);
+    assert_eq!(e.replayed, 0);
+    assert_eq!(s.ledger().dropped.get("disconnected").copied(), Some(e.lost));
+}
+
+#[test]
+fn heartbeats_find_the_silent_drop_after_the_missed_pongs() {
+    // Rounds every 3 s: the drop at 5 s is missed at 6 s and 9 s; at the
+    // second miss (the limit) all 600 close and reconnect.
+    let before = edge(&run("silent-disconnect-heartbeat", 8));
+    assert_eq!(before.stale, 600);
+    assert_eq!(before.heartbeat_misses, 600);
+    assert_eq!(before.heartbeat_deaths, 0);
+    let s = run("silent-disconnect-heartbeat", 30);
+    let e = edge(&s);
+    assert_eq!(e.heartbeat_misses, 1_200);
+    assert_eq!(e.heartbeat_deaths, 600);
+    assert_eq!(e.reconnects, 600);
+    assert_eq!((e.connected, e.stale, e.reconnecting), (2_000, 0, 0));
+}
+
+#[test]
+fn resume_replays_exactly_the_missed_updates() {
+    let s = run("silent-disconnect-heartbeat", 30);
+    let e = edge(&s);
+    assert!(e.missed > 50, "{e:?}");
+    assert_eq!(e.replayed, e.missed);
+    assert_eq!(e.lost, 0);
+    assert_eq!(s.ledger().dropped.get("disconnected"), None);
+    // The same run without resume loses exactly those updates instead.
+    let mut scenario = presets::load("silent-disconnect-heartbeat").unwrap();
+    if let Transport::Push(p) = &mut scenario.links[3].transport {
+        p.resume = false;
+    }
+    let mut off = Simulation::new(scenario).unwrap();
+    off.run_until(30 * SECOND).unwrap();
+    let o = edge(&off);
+    // (Not the same count: replays draw latencies, so later draws differ.)
+    assert!(o.missed > 50);
+    assert_eq!(o.lost, o.missed);
+    assert_eq!(o.replayed, 0);
+}
+
+#[test]
+fn a_small_replay_buffer_loses_the_oldest_missed_updates() {
+    let mut scenario = presets::load("silent-disconnect-heartbeat").unwrap();
+    if let NodeKind::Gateway(g) = &mut scenario.nodes[3].kind {
+        g.replay_buffer = 100;
+    }
+    let mut s = Simulation::new(scenario).unwrap();
+    s.run_until(30 * SECOND).unwrap();
+    let e = edge(&s);
+    assert!(e.lost > 0 && e.replayed > 0, "{e:?}");
+    assert_eq!(e.lost + e.replayed, e.missed);
+}
+
+#[test]
+fn every_update_ends_in_one_fate() {
+    for name in ["reconnect-storm", "reconnect-storm-jitter", "silent-disconnect", "silent-disconnect-heartbeat"] {
+        let s = run(name, 60);
+        let l = s.ledger();
+        assert!(l.balances(s.live_messages()), "{name}: {l:?}");
+        assert!(l.in_flight() < 100, "{name}: {l:?}");
+    }
+}
+
+#[test]
+fn heartbeats_switched_on_while_running_find_the_stale_connections() {
+    let mut s = run("silent-disconnect", 10);
+    assert_eq!(edge(&s).stale, 600);
+    let mut t = s.scenario().links[3].transport.clone();
+    if let Transport::Push(p) = &mut t {
+        p.heartbeat_ms = Some(1_000.0);
+        p.missed_pongs = 3;
+    }
+    s.apply(&Edit::SetTransport { link: "push".into(), transport: t.clone() }).expect("applies");
+    // Rounds at 11, 12 and 13 s: the third missed pong is the limit.
+    s.run_until(13 * SECOND - 1).unwrap();
+    assert_eq!(edge(&s).heartbeat_deaths, 0);
+    s.run_until(13 * SECOND).unwrap();
+    assert_eq!(edge(&s).heartbeat_deaths, 600);
+    // A crowd's size cannot change while running.
+    if let Transport::Push(p) = &mut t {
+        p.clients = 10;
+    }
+    let err = s.apply(&Edit::SetTransport { link: "push".into(), transport: t }).expect_err("refused");
+    assert!(format!("{err:?}").contains("clients"), "{err:?}");
+}
+
+#[test]
+fn the_faults_are_edits_too() {
+    let mut s = run("silent-disconnect", 2);
+    let restart = Fault { target: "notify".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::GatewayRestart };
+    s.apply(&Edit::ApplyFault { fault: restart }).expect("applies");
+    s.run_until(2 * SECOND + 1).unwrap();
+    assert_eq!(edge(&s).closed, 2_000);
+    let wrong = Fault { target: "order-api".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::GatewayRestart };
+    assert!(s.apply(&Edit::ApplyFault { fault: wrong }).is_err());
+    let wrong = Fault {
+        target: "push".into(),
+        at_ms: 0.0,
+        until_ms: None,
+        effect: FaultEffect::SilentDisconnect { share: 1.5 },
+    };
+    assert!(s.apply(&Edit::ApplyFault { fault: wrong }).is_err());
+}
+
+#[test]
+fn bad_settings_are_refused_with_field_and_reason() {
+    let base = presets::load("reconnect-storm").unwrap();
+    let problems = |change: &dyn Fn(&mut Scenario)| {
+        let mut s = base.clone();
+        change(&mut s);
+        patchbay::engine::validate::validate(&s).expect_err("invalid").into_iter().map(|e| e.path).collect::<Vec<_>>()
+    };
+    fn push(f: fn(&mut PushPolicy)) -> impl Fn(&mut Scenario) {
+        move |s: &mut Scenario| {
+            if let Transport::Push(p) = &mut s.links[3].transport {
+                f(p);
+            }
+        }
+    }
+    assert_eq!(problems(&push(|p| p.clients = 0)), ["$.links[3].transport.clients"]);
+    assert_eq!(problems(&push(|p| p.clients = 10_001)), ["$.links[3].transport.clients"]);
+    assert_eq!(problems(&push(|p| p.resume = true)), ["$.links[3].transport.resume"]);
+    assert_eq!(
+        problems(&push(|p| {
+            p.heartbeat_ms = Some(0.0);
+            p.missed_pongs = 0;
+        })),
+        ["$.links[3].transport.heartbeat_ms", "$.links[3].transport.missed_pongs"]
+    );
+    assert_eq!(
+        problems(&push(|p| {
+            p.jitter = true;
+            p.base_ms = 10.0;
+            p.max_ms = 1.0;
+        })),
+        ["$.links[3].transport.max_ms"]
+    );
+    assert_eq!(problems(&|s: &mut Scenario| s.links[3].from = "order-api".into()), ["$.links[3].from"]);
+    assert_eq!(
+        problems(&|s: &mut Scenario| {
+            if let NodeKind::Gateway(g) = &mut s.nodes[3].kind {
+                g.accept_per_100ms = Some(0);
+            }
+        }),
+        ["$.nodes[3].kind.accept_per_100ms"]
+    );
+    assert_eq!(problems(&|s: &mut Scenario| s.faults[0].target = "order-api".into()), ["$.faults[0].target"]);
+}
+
+#[test]
+fn ten_thousand_clients_are_cheap() {
+    let mut scenario = presets::load("silent-disconnect-heartbeat").unwrap();
+    if let Transport::Push(p) = &mut scenario.links[3].transport {
+        p.clients = 10_000;
+        p.heartbeat_ms = Some(1_000.0);
+    }
+    scenario.faults.push(Fault {
+        target: "notify".into(),
+        at_ms: 20_000.0,
+        until_ms: None,
+        effect: FaultEffect::GatewayRestart,
+    });
+    let mut s = Simulation::new(scenario).unwrap();
+    s.run_until(60 * SECOND).unwrap();
+    // Heartbeats are one sweep per interval, reconnects one timer per instant:
+    // the engine's work stays near that of the order traffic itself.
+    assert!(s.timers_fired() < 200_000, "{}", s.timers_fired());
+    assert_eq!(edge(&s).connected, 10_000);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Any crowd settings and any mix of the two faults: every update ends in
+    /// one fate (or is still moving or held), the crowd's counts add up, and
+    /// the same seed gives the same trace.
+    #[test]
+    fn any_crowd_balances_and_replays_exactly(
+        clients in 1u32..3_000,
+        sse in proptest::bool::ANY,
+        resume in proptest::bool::ANY,
+        heartbeat in proptest::option::of(100.0f64..5_000.0),
+        jitter in proptest::bool::ANY,
+        base in 1.0f64..3_000.0,
+        accept in proptest::option::of(1u32..500),
+        buffer in 0u32..300,
+        share in 0.0f64..=1.0,
+        restart_at in 0.0f64..10_000.0,
+        silent_at in 0.0f64..10_000.0,
+        seed in 0u64..1_000,
+    ) {
+        let mut scenario = presets::load("silent-disconnect-heartbeat").unwrap();
+        if let Transport::Push(p) = &mut scenario.links[3].transport {
+            *p = PushPolicy { sse, clients, heartbeat_ms: heartbeat, missed_pongs: 2, jitter, base_ms: base, max_ms: base * 8.0, resume: resume && sse };
+        }
+        if let NodeKind::Gateway(g) = &mut scenario.nodes[3].kind {
+            g.accept_per_100ms = accept;
+            g.replay_buffer = buffer;
+        }
+        scenario.faults = vec![
+            Fault { target: "push".into(), at_ms: silent_at, until_ms: None, effect: FaultEffect::SilentDisconnect { share } },
+            Fault { target: "notify".into(), at_ms: restart_at, until_ms: None, effect: FaultEffect::GatewayRestart },
+        ];
+        let hash = |seed| {
+            let mut s = Simulation::with_seed(scenario.clone(), seed).unwrap();
+            s.enable_trace_hash();
+            s.run_until(20 * SECOND).unwrap();
+            let e = edge(&s);
+            assert!(s.ledger().balances(s.live_messages()));
+            assert_eq!(e.connected + e.stale + e.reconnecting, clients);
+            assert_eq!(s.crowd_counts(3), (e.connected, e.stale, e.reconnecting));
+            assert!(e.replayed + e.lost <= e.missed);
+            s.trace_hash()
+        };
+        proptest::prop_assert_eq!(hash(seed), hash(seed));
+    }
+}
