@@ -88,3 +88,14 @@ pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
 /// Distinct writer schemas one topic may see in a run (its own, schema
 /// changes, `set_topic` edits); each event names its schema by index.
 pub const MAX_SCHEMAS_PER_TOPIC: usize = 1_000;
+/// Steps (saga_step links) of one orchestrator.
+pub const MAX_SAGA_STEPS: usize = 16;
+/// Sagas one orchestrator runs at once; an order arriving when it is full
+/// is refused (`overloaded`), so the saga table stays bounded.
+pub const MAX_LIVE_SAGAS: usize = 10_000;
+/// Retries of a failing compensation before the saga needs a person.
+pub const MAX_COMPENSATION_RETRIES: u32 = 100;
+/// Finished sagas the metrics keep for the page (a ring, newest last).
+pub const RECENT_SAGAS: usize = 16;
+/// Saga ids the manual-intervention queue lists (the count is exact beyond).
+pub const MANUAL_QUEUE_IDS: usize = 32;

@@ -17,6 +17,7 @@ pub mod client;
 pub mod pubsub;
 pub mod queue;
 pub mod request_response;
+pub mod saga;
 pub mod schema;
 pub mod stream;
 
@@ -50,6 +51,9 @@ pub enum FlightShape {
     Triangle,
     /// A record appended to a log, or polled from one: a small square.
     Square,
+    /// A saga's step command: a chevron pointing forward (its compensation
+    /// is drawn as the same chevron reversed, in the failure colour).
+    Chevron,
 }
 
 /// The look of each node kind.
@@ -73,6 +77,7 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::Subscribe(_) => SUBSCRIBE,
         Transport::Append(_) => APPEND,
         Transport::Read(_) => READ,
+        Transport::SagaStep(_) => SAGA_STEP,
     }
 }
 
@@ -94,6 +99,9 @@ const ENQUEUE: Look =
     Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
+
+const SAGA_STEP: Look =
+    Look { key: "saga_step", word: "saga step", glyph: "⇢", css: "saga-step", flight: FlightShape::Chevron };
 
 const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
 const PUBLISH: Look =
@@ -130,6 +138,7 @@ mod tests {
             Transport::Subscribe(SubscribePolicy::default()),
             Transport::Append(AppendPolicy::default()),
             Transport::Read(ReadPolicy::default()),
+            Transport::SagaStep(crate::engine::scenario::StepPolicy::default()),
         ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {

@@ -24,6 +24,8 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("stream-replay", include_str!("presets/stream-replay.json")),
     ("dual-write", include_str!("presets/dual-write.json")),
     ("dual-write-outbox", include_str!("presets/dual-write-outbox.json")),
+    ("saga", include_str!("presets/saga.json")),
+    ("saga-choreography", include_str!("presets/saga-choreography.json")),
     ("mmc", include_str!("presets/mmc.json")),
     ("stress-2000", include_str!("presets/stress-2000.json")),
 ];

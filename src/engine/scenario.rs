@@ -13,6 +13,7 @@ pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, Topic
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
 pub use super::patterns::schema::{CompatMode, Field, Schema};
+pub use super::patterns::saga::{SagaMode, SagaSpec, StepKind, StepPolicy};
 pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 
 /// The scenario format version this engine reads and writes.
@@ -110,6 +111,9 @@ pub struct ServiceSpec {
     /// How long a crashed instance takes to come back, in ms.
     #[serde(default = "default_restart_ms")]
     pub restart_ms: f64,
+    /// Type 5: makes the service a saga orchestrator (see `patterns/saga.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saga: Option<SagaSpec>,
 }
 
 impl Default for ServiceSpec {
@@ -121,6 +125,7 @@ impl Default for ServiceSpec {
             processing: default_processing(),
             error_rate: 0.0,
             restart_ms: default_restart_ms(),
+            saga: None,
         }
     }
 }
@@ -161,6 +166,8 @@ pub enum Transport {
     Append(AppendPolicy),
     /// Type 4, consumer side: a consumer group reading a log; its members are the target's instances.
     Read(ReadPolicy),
+    /// Type 5: a saga step from an orchestrator to the service that does it.
+    SagaStep(StepPolicy),
 }
 
 /// A traffic source: work entering the system at a node.
@@ -278,6 +285,15 @@ pub enum FaultEffect {
         /// The new writer schema.
         schema: Schema,
     },
+    /// Service: its saga compensation handler fails (the forward steps still work).
+    CompensationFails {
+        /// Share of compensations that fail, 0 to 1.
+        #[serde(default = "one_f64")]
+        probability: f64,
+        /// At most this many failures. `null`: no limit.
+        #[serde(default)]
+        count: Option<u32>,
+    },
 }
 
 impl FaultEffect {
@@ -304,6 +320,7 @@ impl FaultEffect {
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
             FaultEffect::SchemaChange { .. } => "schema_change",
+            FaultEffect::CompensationFails { .. } => "compensation_fails",
         }
     }
 }
@@ -347,7 +364,7 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) | Transport::SagaStep(_) => None,
         }
     }
 
@@ -355,7 +372,7 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) | Transport::SagaStep(_) => None,
         }
     }
 
@@ -363,7 +380,7 @@ impl Transport {
     pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
         match self {
             Transport::Subscribe(p) => Some(p),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) | Transport::SagaStep(_) => None,
         }
     }
 
@@ -371,7 +388,7 @@ impl Transport {
     pub fn append_policy(&self) -> Option<&AppendPolicy> {
         match self {
             Transport::Append(a) => Some(a),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) | Transport::SagaStep(_) => None,
         }
     }
 
@@ -379,7 +396,23 @@ impl Transport {
     pub fn read_policy(&self) -> Option<&ReadPolicy> {
         match self {
             Transport::Read(r) => Some(r),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) | Transport::SagaStep(_) => None,
+        }
+    }
+}
+
+impl Transport {
+    /// A saga step link's settings.
+    pub fn step_policy(&self) -> Option<&StepPolicy> {
+        match self {
+            Transport::SagaStep(p) => Some(p),
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Append(_) => None,
         }
     }
 }

@@ -46,6 +46,8 @@ pub(super) struct Topology {
     pub groups_of: Vec<Vec<u32>>,
     /// Per service node: the read links whose group it is a member of.
     pub reads_into: Vec<Vec<u32>>,
+    /// Per orchestrator node: its saga_step links in saga order (empty for others).
+    pub saga_steps: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -84,6 +86,7 @@ impl Topology {
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
             reads_into: vec![Vec::new(); n],
+            saga_steps: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -122,6 +125,14 @@ impl Topology {
                     t.groups_of[from as usize].push(i);
                     t.reads_into[to as usize].push(i);
                 }
+                // In saga order, below.
+                Transport::SagaStep(_) => {}
+            }
+        }
+        for (i, node) in s.nodes.iter().enumerate() {
+            if node.kind.service().is_some_and(|sv| sv.saga.is_some()) {
+                let steps = crate::engine::patterns::saga::steps_of(s, &node.id);
+                t.saga_steps[i] = steps.into_iter().map(|(l, _)| l).collect();
             }
         }
         t
@@ -243,6 +254,31 @@ pub(super) enum Action {
         msg: MsgId,
         topic: u32,
     },
+    /// A saga's step command or compensation reaches the service that does it (type 5).
+    StepArrive {
+        msg: MsgId,
+        corr: CorrId,
+        node: u32,
+        saga: u64,
+        token: u32,
+    },
+    /// The outcome of a saga's step or compensation reaches whoever decides
+    /// what comes next (type 5; ignored if the saga moved on).
+    StepOutcome {
+        saga: u64,
+        token: u32,
+        ok: bool,
+        timed_out: bool,
+    },
+    /// A saga's retry wait is over: send its current step or compensation again.
+    SagaResend {
+        saga: u64,
+        token: u32,
+    },
+    /// A saga's deadline (stuck detection).
+    SagaDeadline {
+        saga: u64,
+    },
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
@@ -311,6 +347,8 @@ pub(super) enum Job {
     Delivery { queue: u32, link: u32 },
     /// A record polled by a consumer group's member (the read `link`).
     Record { link: u32, partition: u32, offset: u64, event: MsgId },
+    /// A saga's step command or compensation (`token` names the attempt).
+    Step { saga: u64, token: u32, link: u32, comp: bool },
 }
 
 #[derive(Clone, Copy)]
@@ -400,6 +438,7 @@ impl ServiceState {
                     processing: crate::engine::dist::Dist::Constant { ms: 0.0 },
                     error_rate: 0.0,
                     restart_ms: 0.0,
+                    saga: None,
                 },
             ),
         };
@@ -459,7 +498,13 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => (None, None),
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::SagaStep(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
