@@ -34,6 +34,8 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("stream-replay", "032608469d22c229"),
     ("dual-write", "846a2cd2d966d605"),
     ("dual-write-outbox", "965cbda12c499d8f"),
+    ("saga", "5e427ea8c7ddc1b5"),
+    ("saga-choreography", "ebb90f609142f940"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
