@@ -51,9 +51,8 @@ pub enum FlightShape {
     Triangle,
     /// A record appended to a log, or polled from one: a small square.
     Square,
-    /// A saga's step command: a chevron pointing forward (its compensation
-    /// is drawn as the same chevron reversed, in the failure colour).
-    Chevron,
+    /// A saga's step command: a plus (its compensation, undoing it, an ×).
+    Plus,
 }
 
 /// The look of each node kind.
@@ -101,7 +100,7 @@ const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
 
 const SAGA_STEP: Look =
-    Look { key: "saga_step", word: "saga step", glyph: "⇢", css: "saga-step", flight: FlightShape::Chevron };
+    Look { key: "saga_step", word: "saga step", glyph: "⇢", css: "saga-step", flight: FlightShape::Plus };
 
 const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
 const PUBLISH: Look =
