@@ -222,3 +222,37 @@ fn bad_saga_settings_are_errors_naming_the_field() {
     v["faults"][0]["effect"]["probability"] = json!(2.0);
     check(v, "$.faults[0].effect.probability");
 }
+
+#[test]
+fn the_page_reads_the_saga_state_in_words_and_draws_choreography_hops() {
+    use patchbay::view_model::describe_events::{saga_label, saga_words};
+    use patchbay::view_model::flights::{FlightKind, Flights};
+    use patchbay::view_model::frame::Frame;
+
+    let mut sim = Simulation::new(presets::load("saga-choreography").unwrap()).expect("valid");
+    sim.set_recording(true);
+    let mut flights = Flights::default();
+    flights.shape_links(sim.scenario());
+    sim.run_until(20 * SECOND).expect("runs");
+    let mut hops = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in sim.drain_events() {
+        flights.observe(&e);
+        for f in flights.moving(e.t) {
+            if f.start == e.t && matches!(f.kind, FlightKind::Step | FlightKind::Compensation) {
+                kinds.insert(format!("{:?}", f.kind));
+                hops += usize::from(f.hop.is_some());
+            }
+        }
+    }
+    assert!(hops > 0, "service-to-service messages are drawn between the services");
+    assert_eq!(kinds.len(), 2, "steps and compensations have their own shapes");
+    let frame = Frame::capture(&sim, vec![0; sim.scenario().links.len()]);
+    let g = frame.sagas[2].clone().expect("the orchestrator's frame");
+    let names = vec!["Inventory".to_string(), "Payment".to_string(), "Shipping".to_string()];
+    let words = saga_words(&g, &names);
+    assert!(words.starts_with(", saga choreography: "), "{words}");
+    assert!(words.contains(", alert: 1 waiting for manual intervention (saga 16)"), "{words}");
+    assert!(saga_label(&g, &names).contains("running"));
+    assert!(frame.sagas[0].is_none());
+}
