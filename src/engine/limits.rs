@@ -95,7 +95,5 @@ pub const MAX_SAGA_STEPS: usize = 16;
 pub const MAX_LIVE_SAGAS: usize = 10_000;
 /// Retries of a failing compensation before the saga needs a person.
 pub const MAX_COMPENSATION_RETRIES: u32 = 100;
-/// Finished sagas the metrics keep for the page (a ring, newest last).
-pub const RECENT_SAGAS: usize = 16;
 /// Saga ids the manual-intervention queue lists (the count is exact beyond).
 pub const MANUAL_QUEUE_IDS: usize = 32;

@@ -19,7 +19,7 @@ mod stream;
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
-pub use saga::{SagaMetrics, SagaRecord};
+pub use saga::SagaMetrics;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
 
 use std::collections::VecDeque;

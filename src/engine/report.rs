@@ -96,7 +96,7 @@ pub struct SagaReport {
     /// Orchestration or choreography.
     pub mode: super::scenario::SagaMode,
     /// Started, running, ended by outcome, failed steps and compensations,
-    /// the manual queue, recent sagas.
+    /// the manual queue.
     #[serde(flatten)]
     pub metrics: super::metrics::SagaMetrics,
 }

@@ -94,7 +94,7 @@ pub struct Simulation {
     /// Set when a guard stopped the run; every later step returns it.
     halted: Option<SimError>,
     /// Running sagas by id (type 5; see `sim/saga.rs`).
-    sagas: std::collections::BTreeMap<u64, saga::Saga>,
+    sagas: Slab<saga::Saga>,
     next_saga: u64,
     /// Per node: sagas running, and sagas in the manual-intervention queue.
     sagas_running: Vec<u32>,
@@ -152,7 +152,7 @@ impl Simulation {
             this_second: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
-            sagas: std::collections::BTreeMap::new(),
+            sagas: Slab::default(),
             next_saga: 1,
             sagas_running: vec![0; scenario.nodes.len()],
             manual: vec![0; scenario.nodes.len()],

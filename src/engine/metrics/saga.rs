@@ -1,34 +1,14 @@
 //! Metrics of type 5, sagas: per orchestrator the sagas started and how
 //! they ended, steps and compensations that failed, the manual-intervention
-//! queue (its count, and the ids of its first sagas), and a ring of the
-//! most recently finished sagas for the page.
-
-use std::collections::VecDeque;
+//! queue (its count, and the ids of its first sagas).
 
 use serde::Serialize;
 
 use super::Metrics;
 use crate::engine::event::{EventKind, SagaOutcome};
 use crate::engine::histogram::Histogram;
-use crate::engine::limits::{MANUAL_QUEUE_IDS, RECENT_SAGAS};
+use crate::engine::limits::MANUAL_QUEUE_IDS;
 use crate::engine::time::Micros;
-
-/// One finished saga, as the page lists it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct SagaRecord {
-    /// The saga's id.
-    pub saga: u64,
-    /// How it ended.
-    pub outcome: SagaOutcome,
-    /// Steps that succeeded.
-    pub steps_done: u32,
-    /// Compensations that ran.
-    pub compensated: u32,
-    /// When it started and ended.
-    pub started: Micros,
-    /// When it ended.
-    pub ended: Micros,
-}
 
 /// One orchestrator's sagas.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -57,8 +37,6 @@ pub struct SagaMetrics {
     pub alerts: u64,
     /// Ids of the first sagas in the manual-intervention queue.
     pub manual_queue: Vec<u64>,
-    /// The most recently finished sagas, newest last.
-    pub recent: VecDeque<SagaRecord>,
     /// Start to end of completed sagas.
     pub duration: Histogram,
 }
@@ -88,7 +66,7 @@ impl Metrics {
                 }
                 m.step_timeouts += u64::from(timed_out);
             }
-            EventKind::SagaEnded { saga, node, outcome, steps_done, compensated, started } => {
+            EventKind::SagaEnded { saga, node, outcome, started, .. } => {
                 let m = &mut self.sagas[node as usize];
                 m.running = m.running.saturating_sub(1);
                 match outcome {
@@ -105,10 +83,6 @@ impl Metrics {
                     }
                     SagaOutcome::Stuck => m.stuck += 1,
                 }
-                if m.recent.len() == RECENT_SAGAS {
-                    m.recent.pop_front();
-                }
-                m.recent.push_back(SagaRecord { saga, outcome, steps_done, compensated, started, ended: t });
             }
             EventKind::SagaAlert { node, .. } => self.sagas[node as usize].alerts += 1,
             _ => {}

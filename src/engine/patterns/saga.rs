@@ -114,14 +114,14 @@ pub(crate) fn step_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'
 
 /// The step links of the node at `node`, in saga order.
 pub(crate) fn steps_of(s: &Scenario, node: &str) -> Vec<(u32, StepPolicy)> {
-    let mut steps: Vec<(u32, StepPolicy)> = s
-        .links
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.from == node)
-        .filter_map(|(i, l)| l.transport.step_policy().map(|p| (i as u32, p.clone())))
-        .collect();
-    steps.sort_by_key(|(i, p)| (p.order, *i));
+    // Inserted in place rather than sorted: a handful of steps, and no
+    // stable sort instantiated for this type in the wasm.
+    let mut steps: Vec<(u32, StepPolicy)> = Vec::new();
+    for (i, l) in s.links.iter().enumerate() {
+        let Some(p) = l.transport.step_policy().filter(|_| l.from == node) else { continue };
+        let at = steps.iter().position(|(_, q)| q.order > p.order).unwrap_or(steps.len());
+        steps.insert(at, (i as u32, p.clone()));
+    }
     steps
 }
 

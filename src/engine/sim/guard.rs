@@ -104,7 +104,7 @@ impl Simulation {
             Action::PublishArrive { topic, .. } => (Some(*topic), None),
             Action::StepArrive { node, .. } => (Some(*node), None),
             Action::StepOutcome { saga, .. } | Action::SagaResend { saga, .. } | Action::SagaDeadline { saga } => {
-                (self.sagas.get(saga).map(|s| s.node), None)
+                (self.sagas.get(*saga).map(|s| s.node), None)
             }
         }
     }

@@ -27,6 +27,8 @@ use crate::engine::time::{ms_to_micros, Micros};
 
 /// One running saga.
 pub(super) struct Saga {
+    /// Its id in events (saga slots are reused; ids never are).
+    pub id: u64,
     /// The orchestrator.
     pub node: u32,
     pub corr: u64,
@@ -66,12 +68,11 @@ impl Simulation {
             return false;
         }
         self.sagas_running[node as usize] += 1;
-        let saga = self.next_saga;
+        let id = self.next_saga;
         self.next_saga += 1;
         let steps = self.topo.saga_steps[node as usize].len() as u32;
-        self.sagas.insert(
-            saga,
-            Saga {
+        let saga = self.sagas.insert(Saga {
+                id,
                 node,
                 corr,
                 started: self.now,
@@ -82,9 +83,8 @@ impl Simulation {
                 attempt: 0,
                 token: 0,
                 at: node,
-            },
-        );
-        self.emit(EventKind::SagaStarted { saga, node, msg, corr, steps });
+            });
+        self.emit(EventKind::SagaStarted { saga: id, node, msg, corr, steps });
         let deadline = ms_to_micros(self.saga_spec(node).deadline_ms);
         self.schedule(self.now.saturating_add(deadline), Action::SagaDeadline { saga });
         self.send_saga_msg(saga);
@@ -92,10 +92,11 @@ impl Simulation {
     }
 
     /// Sends the saga's current step command or compensation.
-    fn send_saga_msg(&mut self, saga: u64) {
-        let Some(s) = self.sagas.get_mut(&saga) else { return };
+    fn send_saga_msg(&mut self, saga: Key) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
         s.token = s.token.wrapping_add(1);
-        let (node, step, comp, token, corr, attempt, at) = (s.node, s.step, s.compensating, s.token, s.corr, s.attempt, s.at);
+        let (id, node, step, comp, token, corr, attempt, at) =
+            (s.id, s.node, s.step, s.compensating, s.token, s.corr, s.attempt, s.at);
         let Some(&link) = self.topo.saga_steps[node as usize].get(step as usize) else { return };
         let spec = self.saga_spec(node);
         let from = match spec.mode {
@@ -108,9 +109,9 @@ impl Simulation {
         // A service retrying its own work does not cross a link.
         let arrives = if from == to { Some(self.now) } else { self.cross(link) };
         let kind = if comp {
-            EventKind::CompensationSent { msg, corr, saga, step, from, to, link, attempt, arrives }
+            EventKind::CompensationSent { msg, corr, saga: id, step, from, to, link, attempt, arrives }
         } else {
-            EventKind::StepSent { msg, corr, saga, step, from, to, link, attempt, arrives }
+            EventKind::StepSent { msg, corr, saga: id, step, from, to, link, attempt, arrives }
         };
         self.emit(kind);
         match arrives {
@@ -127,9 +128,9 @@ impl Simulation {
     }
 
     /// A command or compensation reaches its service: it is work like any request.
-    pub(super) fn step_arrive(&mut self, msg: MsgId, corr: u64, node: u32, saga: u64, token: u32) {
-        let comp = self.sagas.get(&saga).is_some_and(|s| s.token == token && s.compensating);
-        let link = self.sagas.get(&saga).and_then(|s| self.topo.saga_steps[s.node as usize].get(s.step as usize));
+    pub(super) fn step_arrive(&mut self, msg: MsgId, corr: u64, node: u32, saga: Key, token: u32) {
+        let comp = self.sagas.get(saga).is_some_and(|s| s.token == token && s.compensating);
+        let link = self.sagas.get(saga).and_then(|s| self.topo.saga_steps[s.node as usize].get(s.step as usize));
         let link = link.copied().unwrap_or(u32::MAX);
         self.dispatch_request(node, msg, corr, Job::Step { saga, token, link, comp }, false);
     }
@@ -137,9 +138,9 @@ impl Simulation {
     /// The service finished a command or compensation (or lost it in a crash).
     pub(super) fn step_answered(&mut self, node: u32, msg: MsgId, job: Job, ok: bool) {
         let Job::Step { saga, token, link, .. } = job else { return };
-        let orchestration = self.sagas.get(&saga).is_none_or(|s| self.saga_spec(s.node).mode == SagaMode::Orchestration);
+        let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_spec(s.node).mode == SagaMode::Orchestration);
         if !orchestration {
-            if let Some(s) = self.sagas.get_mut(&saga) {
+            if let Some(s) = self.sagas.get_mut(saga) {
                 if s.token == token {
                     s.at = node;
                 }
@@ -160,20 +161,20 @@ impl Simulation {
     }
 
     /// Decides what the saga does after its current step or compensation ended.
-    pub(super) fn step_outcome(&mut self, saga: u64, token: u32, ok: bool, timed_out: bool) {
-        let Some(s) = self.sagas.get_mut(&saga) else { return };
+    pub(super) fn step_outcome(&mut self, saga: Key, token: u32, ok: bool, timed_out: bool) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
         if s.token != token {
             return;
         }
         // Whatever else comes for this attempt is stale now.
         s.token = s.token.wrapping_add(1);
-        let (node, step, comp) = (s.node, s.step, s.compensating);
-        self.emit(EventKind::StepDone { saga, node, step, compensation: comp, ok, timed_out });
+        let (id, node, step, comp) = (s.id, s.node, s.step, s.compensating);
+        self.emit(EventKind::StepDone { saga: id, node, step, compensation: comp, ok, timed_out });
         let steps = &self.topo.saga_steps[node as usize];
         let n = steps.len() as u32;
         let (kind, _) = steps.get(step as usize).map_or((StepKind::Compensatable, false), |&l| self.step_kind(l));
         let retries = self.saga_spec(node).compensation_retries;
-        let Some(s) = self.sagas.get_mut(&saga) else { return };
+        let Some(s) = self.sagas.get_mut(saga) else { return };
         match (comp, ok) {
             (false, true) => {
                 s.done = step + 1;
@@ -203,19 +204,19 @@ impl Simulation {
                 self.end_saga(saga, SagaOutcome::Manual);
                 self.manual[node as usize] += 1;
                 let waiting = self.manual[node as usize];
-                self.emit(EventKind::SagaAlert { saga, node, step, waiting });
+                self.emit(EventKind::SagaAlert { saga: id, node, step, waiting });
             }
         }
     }
 
     /// Compensates the nearest step before `before` that has a compensation, or ends the saga.
-    fn next_compensation(&mut self, saga: u64, before: u32) {
-        let Some(s) = self.sagas.get(&saga) else { return };
+    fn next_compensation(&mut self, saga: Key, before: u32) {
+        let Some(s) = self.sagas.get(saga) else { return };
         let steps = &self.topo.saga_steps[s.node as usize];
         let next = (0..before.min(steps.len() as u32)).rev().find(|&j| self.step_kind(steps[j as usize]).1);
         match next {
             Some(j) => {
-                if let Some(s) = self.sagas.get_mut(&saga) {
+                if let Some(s) = self.sagas.get_mut(saga) {
                     s.step = j;
                 }
                 self.send_saga_msg(saga);
@@ -225,8 +226,8 @@ impl Simulation {
     }
 
     /// Sends the current step or compensation again after a backoff that doubles each time.
-    fn retry_later(&mut self, saga: u64) {
-        let Some(s) = self.sagas.get_mut(&saga) else { return };
+    fn retry_later(&mut self, saga: Key) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
         s.attempt += 1;
         let (node, attempt, token) = (s.node, s.attempt, s.token);
         let base = ms_to_micros(self.saga_spec(node).retry_backoff_ms);
@@ -235,25 +236,25 @@ impl Simulation {
     }
 
     /// A retry's wait is over.
-    pub(super) fn saga_resend(&mut self, saga: u64, token: u32) {
-        if self.sagas.get(&saga).is_some_and(|s| s.token == token) {
+    pub(super) fn saga_resend(&mut self, saga: Key, token: u32) {
+        if self.sagas.get(saga).is_some_and(|s| s.token == token) {
             self.send_saga_msg(saga);
         }
     }
 
     /// The deadline passed: a saga still running is stuck.
-    pub(super) fn saga_deadline(&mut self, saga: u64) {
-        if self.sagas.contains_key(&saga) {
+    pub(super) fn saga_deadline(&mut self, saga: Key) {
+        if self.sagas.get(saga).is_some() {
             self.end_saga(saga, SagaOutcome::Stuck);
         }
     }
 
-    fn end_saga(&mut self, saga: u64, outcome: SagaOutcome) {
-        let Some(s) = self.sagas.remove(&saga) else { return };
+    fn end_saga(&mut self, saga: Key, outcome: SagaOutcome) {
+        let Some(s) = self.sagas.remove(saga) else { return };
         let running = &mut self.sagas_running[s.node as usize];
         *running = running.saturating_sub(1);
         self.emit(EventKind::SagaEnded {
-            saga,
+            saga: s.id,
             node: s.node,
             outcome,
             steps_done: s.done,
@@ -270,13 +271,13 @@ impl Simulation {
         })
     }
 
-    /// Running sagas of an orchestrator, oldest first, at most `max`: (id, step, compensating, steps done).
+    /// Up to `max` running sagas of an orchestrator: (id, step, compensating, steps done).
     pub fn running_sagas(&self, node: u32, max: usize) -> Vec<(u64, u32, bool, u32)> {
         self.sagas
             .iter()
             .filter(|(_, s)| s.node == node)
             .take(max)
-            .map(|(id, s)| (*id, s.step, s.compensating, s.done))
+            .map(|(_, s)| (s.id, s.step, s.compensating, s.done))
             .collect()
     }
 }

@@ -259,25 +259,25 @@ pub(super) enum Action {
         msg: MsgId,
         corr: CorrId,
         node: u32,
-        saga: u64,
+        saga: Key,
         token: u32,
     },
     /// The outcome of a saga's step or compensation reaches whoever decides
     /// what comes next (type 5; ignored if the saga moved on).
     StepOutcome {
-        saga: u64,
+        saga: Key,
         token: u32,
         ok: bool,
         timed_out: bool,
     },
     /// A saga's retry wait is over: send its current step or compensation again.
     SagaResend {
-        saga: u64,
+        saga: Key,
         token: u32,
     },
     /// A saga's deadline (stuck detection).
     SagaDeadline {
-        saga: u64,
+        saga: Key,
     },
 }
 
@@ -348,7 +348,7 @@ pub(super) enum Job {
     /// A record polled by a consumer group's member (the read `link`).
     Record { link: u32, partition: u32, offset: u64, event: MsgId },
     /// A saga's step command or compensation (`token` names the attempt).
-    Step { saga: u64, token: u32, link: u32, comp: bool },
+    Step { saga: Key, token: u32, link: u32, comp: bool },
 }
 
 #[derive(Clone, Copy)]
