@@ -268,6 +268,8 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let manual = move || saga().map_or(0, |g| g.manual);
     let saga_text = move || saga().map(|g| saga_label(&g, &step_names)).unwrap_or_default();
     let orchestrator_testid = format!("saga-{}", node.id);
+    // The saga label sits above the node, left-aligned, clear of the manual
+    // badge on the top-right corner (where a queue's DLQ badge would be).
     view! {
         <g
             class=move || {
@@ -316,13 +318,13 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             </Show>
             <Show when=move || is_orchestrator>
                 <g class="node__saga" data-testid=orchestrator_testid.clone()>
-                    <text class="node__saga-label" x="0" y=-NODE_HALF_H - 8.0 text-anchor="middle">{saga_text.clone()}</text>
+                    <text class="node__saga-label" x=-NODE_HALF_W + 2.0 y=-NODE_HALF_H - 8.0>{saga_text.clone()}</text>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
-                        transform=format!("translate({} {})", -NODE_HALF_W + 4.0, NODE_HALF_H - 2.0)
+                        transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)
                     >
-                        <rect x="0" y="-9" width="70" height="17" rx="8"></rect>
-                        <text x="35" y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
+                        <rect x="-27" y="-9" width="54" height="17" rx="8"></rect>
+                        <text x="0" y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
                     </g>
                 </g>
             </Show>
