@@ -268,8 +268,8 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let manual = move || saga().map_or(0, |g| g.manual);
     let saga_text = move || saga().map(|g| saga_label(&g, &step_names)).unwrap_or_default();
     let orchestrator_testid = format!("saga-{}", node.id);
-    // The saga label sits above the node, left-aligned, clear of the manual
-    // badge on the top-right corner (where a queue's DLQ badge would be).
+    // The saga label sits under the node (below its state badges), the
+    // manual badge on the top-right corner (where a queue's DLQ badge would be).
     view! {
         <g
             class=move || {
@@ -318,7 +318,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             </Show>
             <Show when=move || is_orchestrator>
                 <g class="node__saga" data-testid=orchestrator_testid.clone()>
-                    <text class="node__saga-label" x=-NODE_HALF_W + 2.0 y=-NODE_HALF_H - 8.0>{saga_text.clone()}</text>
+                    <text class="node__saga-label" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle">{saga_text.clone()}</text>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
                         transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)
