@@ -50,10 +50,8 @@ impl Default for SagaSpec {
 }
 
 /// Who drives a saga's steps.
-// Read through a string: a derived `Deserialize` for a unit enum costs
-// about 1.5 KB of wasm; `String`'s is there already.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum SagaMode {
     /// The orchestrator sends each command and waits for its reply.
     #[default]
@@ -65,7 +63,7 @@ pub enum SagaMode {
 
 /// What a step may do when a later one fails.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Undone by its compensation when a later step fails.
     #[default]
@@ -74,29 +72,6 @@ pub enum StepKind {
     Pivot,
     /// After the pivot: retried until it succeeds, never compensated.
     Retriable,
-}
-
-impl TryFrom<String> for SagaMode {
-    type Error = &'static str;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "orchestration" => Ok(SagaMode::Orchestration),
-            "choreography" => Ok(SagaMode::Choreography),
-            _ => Err("expected orchestration or choreography"),
-        }
-    }
-}
-
-impl TryFrom<String> for StepKind {
-    type Error = &'static str;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        match s.as_str() {
-            "compensatable" => Ok(StepKind::Compensatable),
-            "pivot" => Ok(StepKind::Pivot),
-            "retriable" => Ok(StepKind::Retriable),
-            _ => Err("expected compensatable, pivot or retriable"),
-        }
-    }
 }
 
 /// Settings of an orchestrator → service step link.
