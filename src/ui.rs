@@ -10,6 +10,7 @@ mod flights_canvas;
 mod inspector;
 mod inspector_edge;
 mod inspector_events;
+mod inspector_saga;
 mod metrics_panel;
 mod shell;
 mod sim_loop;

@@ -28,6 +28,7 @@ fn service(id: &str, replicas: u32, concurrency: u32, backlog: u32, mean_ms: f64
             processing: Dist::Exponential { mean_ms },
             error_rate,
             restart_ms: 300.0,
+            saga: None,
         }),
     }
 }
@@ -131,8 +132,22 @@ prop_compose! {
         links.push(plain_link("sub-w", "t", "worker", Transport::Subscribe(sub_policy(vec![], false))));
         let reads = vec![Field { name: "total".into(), required: true }];
         links.push(plain_link("sub-r", "t", "reader", Transport::Subscribe(sub_policy(reads, idempotent))));
-        let services: Vec<String> =
-            (0..chain).map(|i| format!("s{i}")).chain(["worker".to_string(), "reader".to_string()]).collect();
+        // Type 5: an orchestrator competes for the queue's messages and runs
+        // a saga over the worker (compensatable) and the reader (pivot or compensatable).
+        let mut orch = service("orch", 1, 4, 10, 2.0, 0.0);
+        if let NodeKind::Service(spec) = &mut orch.kind {
+            let mode = if seed % 2 == 0 { SagaMode::Orchestration } else { SagaMode::Choreography };
+            spec.saga = Some(SagaSpec { mode, compensation_retries: prefetch - 1, retry_backoff_ms: 50.0, step_timeout_ms: 300.0, deadline_ms: 2_000.0 });
+        }
+        nodes.push(orch);
+        links.push(plain_link("con-o", "q", "orch", Transport::Consume(ConsumePolicy { prefetch, idempotent })));
+        links.push(plain_link("step-w", "orch", "worker", Transport::SagaStep(StepPolicy { order: 1, compensation: true, kind: StepKind::Compensatable })));
+        let last = if idempotent { StepKind::Pivot } else { StepKind::Compensatable };
+        links.push(plain_link("step-r", "orch", "reader", Transport::SagaStep(StepPolicy { order: 2, compensation: true, kind: last })));
+        let services: Vec<String> = (0..chain)
+            .map(|i| format!("s{i}"))
+            .chain(["worker".to_string(), "reader".to_string(), "orch".to_string()])
+            .collect();
         let faults = faults.into_iter().map(|(kind, target, at, len, x)| {
             let link_ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
             let (target, effect) = match kind {
@@ -143,6 +158,7 @@ prop_compose! {
                 4 => ("s0".to_string(), FaultEffect::Poison { probability: x, count: Some(3) }),
                 5 => (link_ids[target % link_ids.len()].clone(), FaultEffect::Partition),
                 6 => (link_ids[target % link_ids.len()].clone(), FaultEffect::LinkLatency { ms: 300.0 * x }),
+                7 => (["worker", "reader"][target % 2].to_string(), FaultEffect::CompensationFails { probability: x, count: None }),
                 8 => ("t".to_string(), FaultEffect::SchemaChange { schema: schema_v(2, target % 2 == 0) }),
                 _ => (services[target % services.len()].clone(), FaultEffect::ExtraLatency { ms: 200.0 * x }),
             };
@@ -219,6 +235,8 @@ fn live_from_events(s: &Scenario, seconds: u64) -> (u64, Option<String>) {
                 | EventKind::Sent { msg, .. }
                 | EventKind::Copied { msg, .. }
                 | EventKind::PublishRejected { msg, .. }
+                | EventKind::StepSent { msg, .. }
+                | EventKind::CompensationSent { msg, .. }
                     if !live.insert(msg) =>
                 {
                     problem.get_or_insert(format!("message {msg} created twice at {t}"));
@@ -254,6 +272,7 @@ prop_compose! {
                     processing: if i % 2 == 0 { Dist::Constant { ms: 0.0 } } else { Dist::Exponential { mean_ms: 4.0 } },
                     error_rate: 0.05,
                     restart_ms: 50.0,
+                    saga: None,
                 }),
                 2 => NodeKind::Queue(QueueSpec { visibility_timeout_ms: 40.0, max_receive_count: if i % 2 == 0 { Some(3) } else { None } }),
                 _ => NodeKind::Topic(TopicSpec { event_type: "e".into(), schema: schema_v(1, i % 2 == 0), registry: None }),

@@ -343,6 +343,7 @@ fn print_summary(r: &Report) {
     }
     print_streams(r);
     print_edges(r);
+    print_sagas(r);
     println!(
         "engine: {} events in {:.3} s wall ({:.0} events/s) · trace {}",
         r.engine.events,
@@ -377,6 +378,29 @@ fn print_edges(r: &Report) {
             m.heartbeat_deaths,
             e.recovery_ms.map_or("-".to_string(), |ms| format!("{ms:.0} ms"))
         );
+    }
+}
+
+/// Orchestrators (type 5), when the scenario has any.
+fn print_sagas(r: &Report) {
+    if r.sagas.is_empty() {
+        return;
+    }
+    println!("sagas:");
+    for g in &r.sagas {
+        let m = &g.metrics;
+        let mode = match g.mode {
+            patchbay::engine::scenario::SagaMode::Orchestration => "orchestration",
+            patchbay::engine::scenario::SagaMode::Choreography => "choreography",
+        };
+        println!(
+            "  {:<20} {mode} · started {} · running {} · completed {} · compensated {} · manual {} · stuck {} · steps failed {} · compensations {} done, {} failed · alerts {}",
+            g.id, m.started, m.running, m.completed, m.compensated, m.manual, m.stuck, m.steps_failed, m.compensations_done, m.compensations_failed, m.alerts
+        );
+        if !m.manual_queue.is_empty() {
+            let ids: Vec<String> = m.manual_queue.iter().map(|id| format!("#{id}")).collect();
+            println!("  {:<20} manual-intervention queue: {}", "", ids.join(", "));
+        }
     }
 }
 

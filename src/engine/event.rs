@@ -357,4 +357,72 @@ pub enum EventKind {
     UpdateReplayed { msg: MsgId, link: LinkIx, client: u32, arrives: Option<Micros> },
     /// A held update left the replay buffer before its client came back: lost.
     UpdateExpired { msg: MsgId, link: LinkIx },
+    /// Orchestrator `node` handled message `msg` of order `corr` and started
+    /// saga `saga` over `steps` steps.
+    SagaStarted { saga: u64, node: NodeIx, msg: MsgId, corr: CorrId, steps: u32 },
+    /// A new message: saga `saga`'s command for step `step` (from 0), sent
+    /// from `from` to `to` over the wire of step link `link` (in
+    /// choreography `from` is the previous step's service; `from == to` is
+    /// a local retry). Arrives at `arrives`, or is lost (`None`).
+    StepSent {
+        msg: MsgId,
+        corr: CorrId,
+        saga: u64,
+        step: u32,
+        from: NodeIx,
+        to: NodeIx,
+        link: LinkIx,
+        attempt: u32,
+        arrives: Option<Micros>,
+    },
+    /// A new message: the compensation of step `step`, undoing it (fields as in `StepSent`).
+    CompensationSent {
+        msg: MsgId,
+        corr: CorrId,
+        saga: u64,
+        step: u32,
+        from: NodeIx,
+        to: NodeIx,
+        link: LinkIx,
+        attempt: u32,
+        arrives: Option<Micros>,
+    },
+    /// The outcome of a step (or of a compensation, `compensation`) counted
+    /// for saga `saga` of orchestrator `node`; `timed_out`: no reply came in time.
+    StepDone { saga: u64, node: NodeIx, step: u32, compensation: bool, ok: bool, timed_out: bool },
+    /// A saga ended after `steps_done` steps and `compensated` compensations.
+    SagaEnded { saga: u64, node: NodeIx, outcome: SagaOutcome, steps_done: u32, compensated: u32, started: Micros },
+    /// Alert: a compensation failed for good; saga `saga` waits for a person
+    /// in `node`'s manual-intervention queue, which now holds `waiting`.
+    SagaAlert { saga: u64, node: NodeIx, step: u32, waiting: u32 },
+}
+
+/// How a saga ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SagaOutcome {
+    /// Every step succeeded.
+    Completed,
+    /// A step failed and every compensation it called for ran.
+    Compensated,
+    /// A compensation kept failing: the saga needs a person.
+    Manual,
+    /// The saga did not end before its deadline.
+    Stuck,
+}
+
+impl SagaOutcome {
+    /// Every outcome, in report order.
+    pub const ALL: [SagaOutcome; 4] =
+        [SagaOutcome::Completed, SagaOutcome::Compensated, SagaOutcome::Manual, SagaOutcome::Stuck];
+
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SagaOutcome::Completed => "completed",
+            SagaOutcome::Compensated => "compensated",
+            SagaOutcome::Manual => "manual",
+            SagaOutcome::Stuck => "stuck",
+        }
+    }
 }

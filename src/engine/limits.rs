@@ -95,3 +95,12 @@ pub const MAX_CROWD: u32 = 10_000;
 pub const MAX_REPLAY_BUFFER: u32 = 100_000;
 /// Unanswered pings before a client gives up on its connection.
 pub const MAX_MISSED_PONGS: u32 = 100;
+/// Steps (saga_step links) of one orchestrator.
+pub const MAX_SAGA_STEPS: usize = 16;
+/// Sagas one orchestrator runs at once; an order arriving when it is full
+/// is refused (`overloaded`), so the saga table stays bounded.
+pub const MAX_LIVE_SAGAS: usize = 10_000;
+/// Retries of a failing compensation before the saga needs a person.
+pub const MAX_COMPENSATION_RETRIES: u32 = 100;
+/// Saga ids the manual-intervention queue lists (the count is exact beyond).
+pub const MANUAL_QUEUE_IDS: usize = 32;

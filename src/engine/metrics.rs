@@ -6,19 +6,22 @@
 //! `metrics/request_response.rs` (calls, retries, breakers) and
 //! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
 //! `metrics/pubsub.rs` (per topic and per subscription), `metrics/stream.rs`
-//! (offsets, lag, duplicates and losses, outbox). Metrics
+//! (offsets, lag, duplicates and losses, outbox), `metrics/saga.rs` (sagas
+//! by outcome, the manual-intervention queue). Metrics
 //! serialise (serde), and the run report is built from them.
 
 mod edge;
 mod pubsub;
 mod queue;
 mod request_response;
+mod saga;
 mod stream;
 
 pub use edge::EdgeMetrics;
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
+pub use saga::SagaMetrics;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
 
 use std::collections::VecDeque;
@@ -160,6 +163,8 @@ pub struct Metrics {
     pub publishes: Vec<PublishMetrics>,
     /// Per link (only push links, the crowds, count anything).
     pub edges: Vec<EdgeMetrics>,
+    /// Per node (only orchestrators count anything).
+    pub sagas: Vec<SagaMetrics>,
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
@@ -200,6 +205,7 @@ impl Metrics {
                 })
                 .collect(),
             subscriptions: s.links.iter().map(|_| SubscriptionMetrics::default()).collect(),
+            sagas: s.nodes.iter().map(|_| SagaMetrics::default()).collect(),
             orders: OrderMetrics::default(),
             series: VecDeque::new(),
             events: 0,
@@ -350,6 +356,15 @@ impl Metrics {
             | EventKind::UpdateMissed { .. }
             | EventKind::UpdateReplayed { .. }
             | EventKind::UpdateExpired { .. } => self.observe_edge(t, kind),
+            EventKind::SagaStarted { .. }
+            | EventKind::StepDone { .. }
+            | EventKind::SagaEnded { .. }
+            | EventKind::SagaAlert { .. } => self.observe_saga(t, kind),
+            EventKind::StepSent { link, attempt, .. } | EventKind::CompensationSent { link, attempt, .. } => {
+                let l = &mut self.links[link as usize];
+                l.sent += 1;
+                l.retries += u64::from(attempt > 0);
+            }
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
             | EventKind::ReplicaRestarted { .. }

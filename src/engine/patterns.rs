@@ -18,6 +18,7 @@ pub mod edge;
 pub mod pubsub;
 pub mod queue;
 pub mod request_response;
+pub mod saga;
 pub mod schema;
 pub mod stream;
 
@@ -53,6 +54,8 @@ pub enum FlightShape {
     Square,
     /// An update pushed to a client over a live connection: a small dot.
     Dot,
+    /// A saga's step command: a plus (its compensation, undoing it, an ×).
+    Plus,
 }
 
 /// The look of each node kind.
@@ -78,6 +81,7 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::Append(_) => APPEND,
         Transport::Read(_) => READ,
         Transport::Push(_) => PUSH,
+        Transport::SagaStep(_) => SAGA_STEP,
     }
 }
 
@@ -99,6 +103,9 @@ const ENQUEUE: Look =
     Look { key: "enqueue", word: "enqueue", glyph: "↦", css: "enqueue", flight: FlightShape::Diamond };
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
+
+const SAGA_STEP: Look =
+    Look { key: "saga_step", word: "saga step", glyph: "⇢", css: "saga-step", flight: FlightShape::Plus };
 
 const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
 const PUBLISH: Look =
@@ -141,6 +148,7 @@ mod tests {
             Transport::Append(AppendPolicy::default()),
             Transport::Read(ReadPolicy::default()),
             Transport::Push(crate::engine::scenario::PushPolicy::default()),
+            Transport::SagaStep(crate::engine::scenario::StepPolicy::default()),
         ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {

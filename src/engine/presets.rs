@@ -28,6 +28,8 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("reconnect-storm-jitter", include_str!("presets/reconnect-storm-jitter.json")),
     ("silent-disconnect", include_str!("presets/silent-disconnect.json")),
     ("silent-disconnect-heartbeat", include_str!("presets/silent-disconnect-heartbeat.json")),
+    ("saga", include_str!("presets/saga.json")),
+    ("saga-choreography", include_str!("presets/saga-choreography.json")),
     ("mmc", include_str!("presets/mmc.json")),
     ("stress-2000", include_str!("presets/stress-2000.json")),
 ];

@@ -88,6 +88,19 @@ pub struct SubscriptionReport {
     pub detached: bool,
 }
 
+/// One orchestrator: its sagas by outcome and its manual-intervention queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct SagaReport {
+    /// Node id.
+    pub id: String,
+    /// Orchestration or choreography.
+    pub mode: super::scenario::SagaMode,
+    /// Started, running, ended by outcome, failed steps and compensations,
+    /// the manual queue.
+    #[serde(flatten)]
+    pub metrics: super::metrics::SagaMetrics,
+}
+
 /// One log: its offsets and counters.
 #[derive(Clone, Debug, Serialize)]
 pub struct LogReport {
@@ -205,6 +218,8 @@ pub struct Report {
     pub publishes: Vec<PublishReport>,
     /// Push links (type 6) in scenario order.
     pub edges: Vec<EdgeReport>,
+    /// Orchestrators (services with a saga block) in scenario order.
+    pub sagas: Vec<SagaReport>,
     /// Engine counters.
     pub engine: EngineReport,
     /// Trace hash, when it was enabled.
@@ -233,6 +248,15 @@ impl Report {
             groups: groups(sim),
             publishes: publishes(s, m),
             edges: edges(s, m),
+            sagas: s
+                .nodes
+                .iter()
+                .zip(&m.sagas)
+                .filter_map(|(n, g)| {
+                    let saga = n.kind.service()?.saga.as_ref()?;
+                    Some(SagaReport { id: n.id.clone(), mode: saga.mode, metrics: g.clone() })
+                })
+                .collect(),
             engine: EngineReport {
                 simulated_s: now as f64 / 1e6,
                 timers: sim.timers_fired(),

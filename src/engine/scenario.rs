@@ -14,6 +14,7 @@ pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, Topic
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
 pub use super::patterns::schema::{CompatMode, Field, Schema};
+pub use super::patterns::saga::{SagaMode, SagaSpec, StepKind, StepPolicy};
 pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 
 /// The scenario format version this engine reads and writes.
@@ -114,6 +115,9 @@ pub struct ServiceSpec {
     /// How long a crashed instance takes to come back, in ms.
     #[serde(default = "default_restart_ms")]
     pub restart_ms: f64,
+    /// Type 5: makes the service a saga orchestrator (see `patterns/saga.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saga: Option<SagaSpec>,
 }
 
 impl Default for ServiceSpec {
@@ -125,6 +129,7 @@ impl Default for ServiceSpec {
             processing: default_processing(),
             error_rate: 0.0,
             restart_ms: default_restart_ms(),
+            saga: None,
         }
     }
 }
@@ -167,6 +172,8 @@ pub enum Transport {
     Read(ReadPolicy),
     /// Type 6: a gateway's connections to a crowd of clients, over which it pushes updates.
     Push(PushPolicy),
+    /// Type 5: a saga step from an orchestrator to the service that does it.
+    SagaStep(StepPolicy),
 }
 
 /// A traffic source: work entering the system at a node.
@@ -293,6 +300,15 @@ pub enum FaultEffect {
         /// Share of the connected clients hit, 0 to 1.
         share: f64,
     },
+    /// Service: its saga compensation handler fails (the forward steps still work).
+    CompensationFails {
+        /// Share of compensations that fail, 0 to 1.
+        #[serde(default = "one_f64")]
+        probability: f64,
+        /// At most this many failures. `null`: no limit.
+        #[serde(default)]
+        count: Option<u32>,
+    },
 }
 
 impl FaultEffect {
@@ -326,6 +342,7 @@ impl FaultEffect {
             FaultEffect::SchemaChange { .. } => "schema_change",
             FaultEffect::GatewayRestart => "gateway_restart",
             FaultEffect::SilentDisconnect { .. } => "silent_disconnect",
+            FaultEffect::CompensationFails { .. } => "compensation_fails",
         }
     }
 }
@@ -399,7 +416,8 @@ impl Transport {
             | Transport::Read(_)
             | Transport::Publish
             | Transport::Subscribe(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => None,
         }
     }
 
@@ -413,7 +431,8 @@ impl Transport {
             | Transport::Subscribe(_)
             | Transport::Append(_)
             | Transport::Read(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => None,
         }
     }
 
@@ -427,7 +446,8 @@ impl Transport {
             | Transport::Publish
             | Transport::Append(_)
             | Transport::Read(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => None,
         }
     }
 
@@ -441,7 +461,8 @@ impl Transport {
             | Transport::Read(_)
             | Transport::Publish
             | Transport::Subscribe(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => None,
         }
     }
 
@@ -455,7 +476,8 @@ impl Transport {
             | Transport::Append(_)
             | Transport::Publish
             | Transport::Subscribe(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => None,
         }
     }
 }
@@ -471,7 +493,23 @@ impl Transport {
             | Transport::Append(_)
             | Transport::Read(_)
             | Transport::Publish
-            | Transport::Subscribe(_) => None,
+            | Transport::Subscribe(_)
+            | Transport::SagaStep(_) => None,
+        }
+    }
+
+    /// A saga step link's settings.
+    pub fn step_policy(&self) -> Option<&StepPolicy> {
+        match self {
+            Transport::SagaStep(p) => Some(p),
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Append(_)
+            | Transport::Push(_) => None,
         }
     }
 }

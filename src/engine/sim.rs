@@ -15,6 +15,7 @@ mod faults;
 mod guard;
 mod pubsub;
 mod queue;
+mod saga;
 mod service;
 mod state;
 mod status;
@@ -97,6 +98,12 @@ pub struct Simulation {
     guard_rate: u64,
     /// Set when a guard stopped the run; every later step returns it.
     halted: Option<SimError>,
+    /// Running sagas by id (type 5; see `sim/saga.rs`).
+    sagas: Slab<saga::Saga>,
+    next_saga: u64,
+    /// Per node: sagas running, and sagas in the manual-intervention queue.
+    sagas_running: Vec<u32>,
+    manual: Vec<u32>,
 }
 
 impl Simulation {
@@ -154,6 +161,10 @@ impl Simulation {
             this_second: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
+            sagas: Slab::default(),
+            next_saga: 1,
+            sagas_running: vec![0; scenario.nodes.len()],
+            manual: vec![0; scenario.nodes.len()],
             guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             guard_rate: crate::engine::limits::MAX_EVENTS_PER_SIMULATED_SECOND,
@@ -371,6 +382,10 @@ impl Simulation {
             Action::Heartbeat { link, epoch } => self.heartbeat(link, epoch),
             Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
             Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
+            Action::StepArrive { msg, corr, node, saga, token } => self.step_arrive(msg, corr, node, saga, token),
+            Action::StepOutcome { saga, token, ok, timed_out } => self.step_outcome(saga, token, ok, timed_out),
+            Action::SagaResend { saga, token } => self.saga_resend(saga, token),
+            Action::SagaDeadline { saga } => self.saga_deadline(saga),
         }
     }
 

@@ -98,6 +98,17 @@ fn sub_link(sub: Option<u32>, out: &mut impl FnMut(u64)) {
     }
 }
 
+/// A saga message's fields (steps and compensations share the shape).
+fn saga_msg(msg: u64, corr: u64, saga: u64, f: [u32; 5], arrives: Option<Micros>, out: &mut impl FnMut(u64)) {
+    out(msg);
+    out(corr);
+    out(saga);
+    out(pair(f[0], f[1]));
+    out(pair(f[2], f[3]));
+    out(u64::from(f[4]));
+    opt(arrives, out);
+}
+
 /// Two 32-bit fields in one word.
 fn pair(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
@@ -406,6 +417,40 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
         E::SubscriptionAdded { topic, sub } => {
             out(50);
             out(pair(topic, sub));
+        }
+        E::SagaStarted { saga, node, msg, corr, steps } => {
+            out(52);
+            out(saga);
+            out(pair(node, steps));
+            out(msg);
+            out(corr);
+        }
+        E::StepSent { msg, corr, saga, step, from, to, link, attempt, arrives } => {
+            out(53);
+            saga_msg(msg, corr, saga, [step, from, to, link, attempt], arrives, out);
+        }
+        E::CompensationSent { msg, corr, saga, step, from, to, link, attempt, arrives } => {
+            out(54);
+            saga_msg(msg, corr, saga, [step, from, to, link, attempt], arrives, out);
+        }
+        E::StepDone { saga, node, step, compensation, ok, timed_out } => {
+            out(55);
+            out(saga);
+            out(pair(node, step));
+            out(u64::from(compensation) | u64::from(ok) << 1 | u64::from(timed_out) << 2);
+        }
+        E::SagaEnded { saga, node, outcome, steps_done, compensated, started } => {
+            out(56);
+            out(saga);
+            out(pair(node, outcome as u32));
+            out(pair(steps_done, compensated));
+            out(started);
+        }
+        E::SagaAlert { saga, node, step, waiting } => {
+            out(57);
+            out(saga);
+            out(pair(node, step));
+            out(u64::from(waiting));
         }
         E::SubscriptionRemoved { topic, sub, dropped } => {
             out(51);

@@ -40,6 +40,7 @@ pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
     }
     let nodes = check_nodes(s, &mut v);
     let links = check_links(s, &nodes, &mut v);
+    patterns::saga::check_steps(s, &mut v);
     if check_sync_cycles(s, &nodes, &mut v) {
         check_sync_fan_out(s, &nodes, &mut v);
     }
@@ -185,6 +186,9 @@ fn check_service(spec: &ServiceSpec, p: &str, v: &mut Problems) {
         v.add(format!("{p}.error_rate"), "must be between 0 and 1");
     }
     check_duration(spec.restart_ms, format!("{p}.restart_ms"), true, v);
+    if let Some(saga) = &spec.saga {
+        patterns::saga::check_saga(saga, &format!("{p}.saga"), v);
+    }
 }
 
 fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> BTreeSet<&'a str> {
@@ -266,6 +270,7 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
                 patterns::edge::check_push(c, &tp, v);
                 patterns::edge::push_ends(&from.kind, &to.kind)
             }
+            Transport::SagaStep(_) => patterns::saga::step_ends(&from.kind, &to.kind),
         };
         for (end, reason) in ends {
             v.add(format!("{p}.{end}"), reason);
@@ -492,7 +497,7 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
                 v.add(format!("{e}.rate"), "must be between 0 and 1");
             }
         }
-        FaultEffect::Poison { probability, .. } => {
+        FaultEffect::Poison { probability, .. } | FaultEffect::CompensationFails { probability, .. } => {
             if !(0.0..=1.0).contains(probability) {
                 v.add(format!("{e}.probability"), "must be between 0 and 1");
             }

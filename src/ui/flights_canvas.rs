@@ -31,6 +31,8 @@ enum Shape {
     Triangle,
     Bar,
     HollowBar,
+    Plus,
+    Cross,
 }
 
 fn style(kind: FlightKind) -> (Shape, &'static str) {
@@ -46,10 +48,12 @@ fn style(kind: FlightKind) -> (Shape, &'static str) {
         FlightKind::Replay => (Shape::HollowBar, "#ca8a04"),
         FlightKind::Update => (Shape::Dot, "#16a34a"),
         FlightKind::ReplayedUpdate => (Shape::Ring, "#16a34a"),
+        FlightKind::Step => (Shape::Plus, "#0d9488"),
+        FlightKind::Compensation => (Shape::Cross, "#dc2626"),
     }
 }
 
-const KINDS: [FlightKind; 12] = [
+const KINDS: [FlightKind; 14] = [
     FlightKind::Request,
     FlightKind::Retry,
     FlightKind::Reply,
@@ -62,6 +66,8 @@ const KINDS: [FlightKind; 12] = [
     FlightKind::Replay,
     FlightKind::Update,
     FlightKind::ReplayedUpdate,
+    FlightKind::Step,
+    FlightKind::Compensation,
 ];
 
 fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<Ctx> {
@@ -108,6 +114,12 @@ impl Stamp {
                         cover((4.5 * dpr - dy).min((dy + 4.5 * dpr - 2.0 * dx.abs()) / 5.0_f64.sqrt()))
                     }
                     Shape::Bar => cover((5.0 * dpr - dx.abs()).min(2.5 * dpr - dy.abs())),
+                    Shape::Plus => cover((5.0 * dpr - dx.abs().max(dy.abs())).min(1.6 * dpr - dx.abs().min(dy.abs()))),
+                    // A plus turned by 45°: undoing.
+                    Shape::Cross => {
+                        let (u, v) = ((dx + dy) / std::f64::consts::SQRT_2, (dx - dy) / std::f64::consts::SQRT_2);
+                        cover((5.0 * dpr - u.abs().max(v.abs())).min(1.6 * dpr - u.abs().min(v.abs())))
+                    }
                     Shape::HollowBar => {
                         let outer = (5.0 * dpr - dx.abs()).min(2.8 * dpr - dy.abs());
                         let inner = (5.0 * dpr - line - dx.abs()).min(2.8 * dpr - line - dy.abs());
@@ -234,7 +246,15 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
                 let items: Vec<(FlightKind, f64, f64)> = flights
                     .moving(now)
                     .filter_map(|f| {
-                        let &(a, b) = ends.get(f.link as usize)?;
+                        let (a, b) = match f.hop {
+                            // A saga message between two services the links do not join (choreography).
+                            Some((from, to)) => {
+                                let (a, b) = (s.nodes.get(from as usize)?, s.nodes.get(to as usize)?);
+                                let (p, q) = link_ends(a.position, b.position);
+                                (fit.to_px(p.0, p.1), fit.to_px(q.0, q.1))
+                            }
+                            None => *ends.get(f.link as usize)?,
+                        };
                         let p = f.progress(now);
                         let (x, y) = if f.reverse { lerp(b, a, p) } else { lerp(a, b, p) };
                         Some((f.kind, x * dpr, y * dpr))

@@ -128,6 +128,13 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let appends = store
                     .sim
                     .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
+                let saga_step = store
+                    .sim
+                    .with_value(|s| s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some()));
+                let saga_panel = spec
+                    .saga
+                    .is_some()
+                    .then(|| view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> });
                 let spec_now = spec.clone();
                 let (id2, spec2) = (id.clone(), spec.clone());
                 let more = move |_| {
@@ -153,7 +160,11 @@ fn NodeInspector(index: usize) -> impl IntoView {
                             <FaultButton target=t.clone() label="Poison messages" effect=FaultEffect::Poison { probability: 1.0, count: Some(3) } />
                         })}
                         {appends.then(|| view! { <DualWriteFault target=t.clone() /> })}
+                        {saga_step.then(|| view! {
+                            <FaultButton target=t.clone() label="Compensation fails" effect=FaultEffect::CompensationFails { probability: 1.0, count: None } />
+                        })}
                     </div>
+                    {saga_panel}
                     <h3 class="inspector__heading">"Instances"</h3>
                     <div class="inspector__row">
                         <button class="btn" on:click=fewer data-testid="replicas-fewer" aria-label="One instance fewer">"−"</button>
@@ -315,6 +326,15 @@ fn LinkInspector(index: usize) -> impl IntoView {
             Transport::Subscribe(p) => view! { <SubscriptionPanel id=id.clone() policy=p.clone() /> }.into_any(),
             Transport::Push(p) => view! { <PushPanel id=id.clone() policy=p.clone() /> }.into_any(),
             Transport::Enqueue | Transport::Publish => ().into_any(),
+            Transport::SagaStep(p) => {
+                let kind = match p.kind {
+                    crate::engine::scenario::StepKind::Compensatable if p.compensation => "compensatable: undone when a later step fails",
+                    crate::engine::scenario::StepKind::Compensatable => "compensatable, but without a compensation",
+                    crate::engine::scenario::StepKind::Pivot => "the pivot: once it succeeds the saga only goes forward",
+                    crate::engine::scenario::StepKind::Retriable => "retriable: tried again until it succeeds",
+                };
+                view! { <p class="inspector__detail">{format!("Saga step (order {}), {kind}.", p.order)}</p> }.into_any()
+            }
         };
         let push = l.transport.push_policy().is_some();
         let t = l.id.clone();

@@ -46,6 +46,8 @@ pub fn MetricsPanel() -> impl IntoView {
             <span class="legend__item"><span class="legend__record"></span>"record"</span>
             <span class="legend__item"><span class="legend__replay"></span>"replayed record"</span>
             <span class="legend__item"><span class="legend__dot legend__dot--update"></span>"pushed update"</span>
+            <span class="legend__item"><span class="legend__step">"+"</span>"saga step"</span>
+            <span class="legend__item"><span class="legend__compensation">"×"</span>"compensation"</span>
             <span class="legend__item">"✕ failure · △ timeout · ⊠ dead letter · ✳ crash · ⊘ unreadable · ✓ commit"</span>
         </p>
     }

@@ -7,7 +7,8 @@ use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Link, Node, NodeKind};
 use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
 use crate::view_model::describe_events::{
-    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label, topic_warning, topic_words,
+    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, saga_label, saga_words, topic_label,
+    topic_warning, topic_words,
 };
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
@@ -111,10 +112,24 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             .map(|l| sc.node(&l.to).map_or(l.to.clone(), |n| n.label.clone()))
             .collect::<Vec<_>>()
     });
+    // An orchestrator's step names, in saga order (for its label and name).
+    let step_names: Vec<String> = store.sim.with_value(|s| {
+        let sc = s.scenario();
+        crate::engine::patterns::saga::steps_of(sc, &node.id)
+            .iter()
+            .filter_map(|(l, _)| sc.links.get(*l as usize))
+            .map(|l| sc.node(&l.to).map_or(l.to.clone(), |n| n.label.clone()))
+            .collect()
+    });
+    let saga = move || store.frame.with(|f| f.sagas.get(index).cloned().flatten());
     let name = {
         let node = node.clone();
+        let step_names = step_names.clone();
         move || {
             let mut text = node_name(&node, &status());
+            if let Some(g) = saga() {
+                text.push_str(&saga_words(&g, &step_names));
+            }
             store.frame.with(|f| {
                 if let Some(Some(t)) = f.topics.get(index) {
                     text.push_str(&topic_words(t));
@@ -259,9 +274,21 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
         .into_any(),
     };
     let dlq = move || status().dead_lettered;
+    let is_orchestrator = node.kind.service().is_some_and(|s| s.saga.is_some());
+    let manual = move || saga().map_or(0, |g| g.manual);
+    let saga_text = move || saga().map(|g| saga_label(&g, &step_names)).unwrap_or_default();
+    let orchestrator_testid = format!("saga-{}", node.id);
+    // The saga label sits under the node (below its state badges), the
+    // manual badge on the top-right corner (where a queue's DLQ badge would be).
     view! {
         <g
-            class=move || format!("node node--{kind}{}", if selected() { " node--selected" } else { "" })
+            class=move || {
+                format!(
+                    "node node--{kind}{}{}",
+                    if is_orchestrator { " node--orchestrator" } else { "" },
+                    if selected() { " node--selected" } else { "" }
+                )
+            }
             transform=format!("translate({x} {y})")
             tabindex="0"
             role="button"
@@ -298,6 +325,18 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <text class="node__warn" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle" data-testid=lost_testid.clone()>
                     {move || format!("{} events never published", outbox().1)}
                 </text>
+            </Show>
+            <Show when=move || is_orchestrator>
+                <g class="node__saga" data-testid=orchestrator_testid.clone()>
+                    <text class="node__saga-label" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle">{saga_text.clone()}</text>
+                    <g
+                        class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
+                        transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)
+                    >
+                        <rect x="-27" y="-9" width="54" height="17" rx="8"></rect>
+                        <text x="0" y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
+                    </g>
+                </g>
             </Show>
             <Show when=move || { dlq() > 0 }>
                 <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - 18.0, -NODE_HALF_H - 8.0)>

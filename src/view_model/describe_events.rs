@@ -6,7 +6,40 @@
 use crate::engine::time::micros_to_ms;
 use crate::engine::{LogStatus, SubscriptionStatus};
 
-use super::frame::{GroupFrame, TopicFrame};
+use super::frame::{GroupFrame, SagaFrame, TopicFrame};
+
+/// The short label above an orchestrator: "2 running · Payment" (the
+/// oldest running saga's step, "↩ Inventory" while it compensates).
+pub fn saga_label(g: &SagaFrame, step_names: &[String]) -> String {
+    let name = |i: u32| step_names.get(i as usize).map_or("?", String::as_str);
+    let mut out = format!("{} running", g.running);
+    if let Some(&(_, step, comp)) = g.current.first() {
+        out.push_str(if comp { " · ↩ " } else { " · " });
+        out.push_str(name(step));
+    }
+    out
+}
+
+/// An orchestrator's part of its accessible name: its running sagas with
+/// their steps, and how the others ended, the manual queue last.
+pub fn saga_words(g: &SagaFrame, step_names: &[String]) -> String {
+    let name = |i: u32| step_names.get(i as usize).map_or("?", String::as_str);
+    let mode = if g.choreography { "choreography" } else { "orchestration" };
+    let mut out = format!(", saga {mode}: {} running", g.running);
+    for &(id, step, comp) in &g.current {
+        let doing = if comp { "undoing step" } else { "at step" };
+        out.push_str(&format!(", saga {id} {doing} {} of {}, {}", step + 1, g.steps, name(step)));
+    }
+    out.push_str(&format!(", {} completed, {} compensated", g.completed, g.compensated));
+    if g.stuck > 0 {
+        out.push_str(&format!(", {} stuck", g.stuck));
+    }
+    if g.manual > 0 {
+        let ids: Vec<String> = g.manual_ids.iter().map(u64::to_string).collect();
+        out.push_str(&format!(", alert: {} waiting for manual intervention (saga {})", g.manual, ids.join(", ")));
+    }
+    out
+}
 
 /// The short label of a subscription's lane: "lag 3 · 0.4 s · DLQ 2".
 pub fn lane_label(s: &SubscriptionStatus) -> String {

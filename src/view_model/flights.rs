@@ -37,6 +37,10 @@ pub enum FlightKind {
     Update,
     /// A missed update replayed to a client that resumed (ring).
     ReplayedUpdate,
+    /// A saga's step command (plus).
+    Step,
+    /// A saga's compensation, undoing a step (×).
+    Compensation,
 }
 
 /// Short-lived marks of things that happened somewhere.
@@ -80,6 +84,9 @@ pub struct Flight {
     pub link: u32,
     /// True when it travels from the link's `to` back to its `from` (replies).
     pub reverse: bool,
+    /// A saga message between two nodes the link does not join
+    /// (choreography: service to service): (from node, to node).
+    pub hop: Option<(u32, u32)>,
     /// When it left.
     pub start: Micros,
     /// When it arrives.
@@ -115,6 +122,9 @@ pub struct Flights {
     marks: VecDeque<Mark>,
     /// Per link, the shape its first sends travel in (from the look table).
     link_shapes: Vec<FlightShape>,
+    /// Per link, the indices of the nodes it joins (saga messages between
+    /// other nodes are drawn as hops).
+    link_nodes: Vec<(u32, u32)>,
     /// Per (read link, partition): the highest offset the group has finished,
     /// so records polled again below it are drawn as replays.
     finished: std::collections::BTreeMap<(u32, u32), u64>,
@@ -140,7 +150,7 @@ impl Flights {
     /// arrive before `flights_from` and marks made before `marks_from`
     /// (after a fast-forward or a frame that covered a long stretch).
     pub fn observe_after(&mut self, e: &Event, flights_from: Micros, marks_from: Micros) {
-        let flight = |kind, link, reverse, end| Flight { kind, link, reverse, start: e.t, end };
+        let flight = |kind, link, reverse, end| Flight { kind, link, reverse, hop: None, start: e.t, end };
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
             EventKind::Sent { msg, link, attempt, arrives: Some(end), .. } => {
@@ -210,6 +220,14 @@ impl Flights {
             }
             EventKind::ReplicaCrashed { node, .. } => (None, Some(mark(MarkKind::Crash, Place::Node(node)))),
             EventKind::Lost { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
+            EventKind::StepSent { link, from, to, arrives: Some(end), .. } => {
+                (self.saga_flight(FlightKind::Step, link, from, to, e.t, end), None)
+            }
+            EventKind::CompensationSent { link, from, to, arrives: Some(end), .. } => {
+                (self.saga_flight(FlightKind::Compensation, link, from, to, e.t, end), None)
+            }
+            // The saga goes to the manual-intervention queue: a dead letter of sorts, at the orchestrator.
+            EventKind::SagaAlert { node, .. } => (None, Some(mark(MarkKind::DeadLetter, Place::Node(node)))),
             _ => (None, None),
         };
         if let Some(f) = f.filter(|f| f.end >= flights_from) {
@@ -224,6 +242,18 @@ impl Flights {
             }
             self.marks.push_back(m);
         }
+    }
+
+    /// A saga message: along its step link when it goes that way, between
+    /// the two services otherwise (choreography); none for a local retry.
+    fn saga_flight(&self, kind: FlightKind, link: u32, from: u32, to: u32, start: Micros, end: Micros) -> Option<Flight> {
+        let ends = self.link_nodes.get(link as usize).copied();
+        let hop = match ends {
+            _ if from == to => return None,
+            Some((a, b)) if a == from && b == to => None,
+            _ => Some((from, to)),
+        };
+        Some(Flight { kind, link, reverse: false, hop, start, end })
     }
 
     /// Drops flights that have arrived and marks older than `mark_ttl` at `now`.
@@ -260,6 +290,8 @@ impl Flights {
     /// message sent to a queue travels as a diamond and a call as a circle.
     pub fn shape_links(&mut self, s: &Scenario) {
         self.link_shapes = s.links.iter().map(|l| transport_look(&l.transport).flight).collect();
+        let ix = |id: &str| s.nodes.iter().position(|n| n.id == id).map_or(u32::MAX, |i| i as u32);
+        self.link_nodes = s.links.iter().map(|l| (ix(&l.from), ix(&l.to))).collect();
     }
 
     /// Forgets every flight and mark (the link shapes stay).
@@ -366,7 +398,7 @@ mod tests {
 
     #[test]
     fn progress_is_clamped() {
-        let f = Flight { kind: FlightKind::Request, link: 0, reverse: false, start: 100, end: 200 };
+        let f = Flight { kind: FlightKind::Request, link: 0, reverse: false, hop: None, start: 100, end: 200 };
         assert_eq!(f.progress(50), 0.0);
         assert_eq!(f.progress(150), 0.5);
         assert_eq!(f.progress(500), 1.0);

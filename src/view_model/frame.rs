@@ -35,7 +35,35 @@ pub struct Frame {
     pub logs: Vec<Option<LogStatus>>,
     /// Per node: rows waiting in its outboxes, and events its dual writes lost.
     pub outboxes: Vec<(u32, u64)>,
+    /// Per node: an orchestrator's sagas (`None` unless it has a saga block).
+    pub sagas: Vec<Option<SagaFrame>>,
 }
+
+/// What an orchestrator shows: its sagas now and how they ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SagaFrame {
+    /// Choreography rather than orchestration.
+    pub choreography: bool,
+    /// Steps of each saga.
+    pub steps: u32,
+    /// Running now.
+    pub running: u64,
+    /// Ended well.
+    pub completed: u64,
+    /// Undone by their compensations.
+    pub compensated: u64,
+    /// Waiting for a person (the manual-intervention queue).
+    pub manual: u64,
+    /// Past their deadline.
+    pub stuck: u64,
+    /// The oldest running sagas: (id, step from 0, compensating).
+    pub current: Vec<(u64, u32, bool)>,
+    /// The first saga ids in the manual queue.
+    pub manual_ids: Vec<u64>,
+}
+
+/// Running sagas the frame names.
+const SAGAS_SHOWN: usize = 3;
 
 /// What a consumer group's read link shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,6 +140,23 @@ impl Frame {
                 .collect(),
             logs: (0..s.nodes.len()).map(|i| sim.log_status(i)).collect(),
             outboxes: outboxes(sim),
+            sagas: (0..s.nodes.len())
+                .map(|i| {
+                    let spec = s.nodes[i].kind.service()?.saga.as_ref()?;
+                    let g = m.sagas.get(i)?;
+                    Some(SagaFrame {
+                        choreography: spec.mode == crate::engine::scenario::SagaMode::Choreography,
+                        steps: s.links.iter().filter(|l| l.from == s.nodes[i].id && l.transport.step_policy().is_some()).count() as u32,
+                        running: g.running,
+                        completed: g.completed,
+                        compensated: g.compensated,
+                        manual: g.manual,
+                        stuck: g.stuck,
+                        current: sim.running_sagas(i as u32, SAGAS_SHOWN).into_iter().map(|(id, step, c, _)| (id, step, c)).collect(),
+                        manual_ids: g.manual_queue.iter().take(5).copied().collect(),
+                    })
+                })
+                .collect(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! reader can follow: at most one announcement per interval, the rest
 //! summed up ("and 4 more").
 
-use crate::engine::event::{EventKind, Fate, StreamCause};
+use crate::engine::event::{EventKind, Fate, SagaOutcome, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -28,6 +28,9 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::GatewayRestarted { .. }
             | EventKind::ConnectionsDropped { .. }
             | EventKind::HeartbeatsMissed { dead: 1.., .. }
+            | EventKind::SagaAlert { .. }
+            | EventKind::SagaEnded { outcome: SagaOutcome::Stuck, .. }
+            | EventKind::StepDone { compensation: false, ok: false, .. }
     ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
 }
 
@@ -131,6 +134,19 @@ impl Narrator {
             EventKind::HeartbeatsMissed { link, dead: dead @ 1.., .. } => Some(format!(
                 "Heartbeats found {dead} dead connections on {}: those clients reconnect.",
                 link_label(s, link)
+            )),
+            EventKind::SagaAlert { saga, node, step, waiting } => Some(format!(
+                "Alert: saga {saga} needs manual intervention. Undoing step {} failed after every retry; \
+                 the steps before it stay done. {waiting} in the manual queue of {}.",
+                step + 1,
+                node_label(s, node)
+            )),
+            EventKind::SagaEnded { saga, node, outcome: SagaOutcome::Stuck, .. } => {
+                Some(format!("Saga {saga} of {} passed its deadline: stuck.", node_label(s, node)))
+            }
+            EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => Some(format!(
+                "Saga {saga}: step {} failed; undoing the steps before it in reverse.",
+                step + 1
             )),
             EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
             EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),

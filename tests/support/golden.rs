@@ -38,6 +38,8 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("reconnect-storm-jitter", "9307aca0ab67dd3f"),
     ("silent-disconnect", "59c2534092c0c0cc"),
     ("silent-disconnect-heartbeat", "b325f5d01f632b34"),
+    ("saga", "5e427ea8c7ddc1b5"),
+    ("saga-choreography", "ebb90f609142f940"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

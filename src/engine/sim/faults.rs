@@ -17,7 +17,7 @@ impl Simulation {
         let start = ms_to_micros(fault.at_ms).max(self.now);
         let end = fault.until_ms.map(ms_to_micros);
         let poison_left = match fault.effect {
-            FaultEffect::Poison { count, .. } => count,
+            FaultEffect::Poison { count, .. } | FaultEffect::CompensationFails { count, .. } => count,
             _ => None,
         };
         // Validated: a link fault names a link, a node fault a node.
@@ -144,11 +144,21 @@ impl Simulation {
 
     /// Whether the next message `node` sends to a queue is poison.
     pub(super) fn take_poison(&mut self, node: u32) -> bool {
+        self.take_counted(node, |e| match e {
+            FaultEffect::Poison { probability, .. } => Some(*probability),
+            _ => None,
+        })
+    }
+
+    /// Whether the first active fault on `node` that `pick` recognises (and
+    /// gives a probability) hits this time; counts it against the fault's
+    /// `count` (poison messages, failed compensations).
+    pub(super) fn take_counted(&mut self, node: u32, pick: fn(&FaultEffect) -> Option<f64>) -> bool {
         let mut hit = None;
         for &i in &self.faults_on_node[node as usize] {
             let s = &self.faults[i as usize];
             if s.active && s.poison_left != Some(0) {
-                if let FaultEffect::Poison { probability, .. } = s.fault.effect {
+                if let Some(probability) = pick(&s.fault.effect) {
                     hit = Some((i as usize, probability));
                     break;
                 }

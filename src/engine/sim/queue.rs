@@ -26,7 +26,8 @@ impl Simulation {
             | Transport::Publish
             | Transport::Append(_)
             | Transport::Read(_)
-            | Transport::Push(_) => false,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => false,
         }
     }
 
@@ -39,7 +40,8 @@ impl Simulation {
             | Transport::Publish
             | Transport::Append(_)
             | Transport::Read(_)
-            | Transport::Push(_) => 1,
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => 1,
         }
     }
 

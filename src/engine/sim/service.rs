@@ -118,7 +118,8 @@ impl Simulation {
         w.stage = Stage::Processing;
         let svc = &self.services[node];
         let p_error = (svc.spec.error_rate + svc.error_extra).min(1.0);
-        if self.rng.chance(p_error) {
+        let comp = matches!(self.works.get(key).map(|w| w.job), Some(Job::Step { comp: true, .. }));
+        if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
             self.finish_work(key, Err(Reason::Error));
             return;
         }
@@ -131,6 +132,10 @@ impl Simulation {
         let node = w.node as usize;
         if let Some(&link) = self.topo.sync_out[node].get(idx) {
             self.start_call(key, idx, link);
+            return;
+        }
+        if !self.topo.saga_steps[node].is_empty() && !self.start_saga(key) {
+            self.finish_work(key, Err(Reason::Overloaded));
             return;
         }
         self.finish_work(key, Ok(()));
@@ -227,6 +232,10 @@ impl Simulation {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
                 self.record_done(w.msg, link, w.replica, partition, offset, outcome.is_ok());
             }
+            Job::Step { .. } => {
+                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+                self.step_answered(w.node, w.msg, w.job, outcome.is_ok());
+            }
         }
     }
 
@@ -247,7 +256,7 @@ impl Simulation {
         match job {
             // Never refused (admitted unbounded), and a queue redelivers anyway.
             Job::Delivery { .. } | Job::Record { .. } => {}
-            Job::Order(_) | Job::Request { .. } => self.answer(&w, Err(reason)),
+            Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(&w, Err(reason)),
         }
     }
 
@@ -284,7 +293,7 @@ impl Simulation {
                 // depends on the group's last commit (see sim/stream/group.rs).
                 Job::Record { .. } => self.settle(w.msg, Fate::Failed(why)),
                 // The connection drops, so the caller learns at once.
-                Job::Order(_) | Job::Request { .. } => self.answer(&w, Err(why)),
+                Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(&w, Err(why)),
             }
         }
         self.member_down(node, replica);

@@ -48,6 +48,8 @@ pub(super) struct Topology {
     pub reads_into: Vec<Vec<u32>>,
     /// Per gateway node: its push links (type 6).
     pub push_out: Vec<Vec<u32>>,
+    /// Per orchestrator node: its saga_step links in saga order (empty for others).
+    pub saga_steps: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -87,6 +89,7 @@ impl Topology {
             groups_of: vec![Vec::new(); n],
             reads_into: vec![Vec::new(); n],
             push_out: vec![Vec::new(); n],
+            saga_steps: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -126,6 +129,14 @@ impl Topology {
                     t.reads_into[to as usize].push(i);
                 }
                 Transport::Push(_) => t.push_out[from as usize].push(i),
+                // In saga order, below.
+                Transport::SagaStep(_) => {}
+            }
+        }
+        for (i, node) in s.nodes.iter().enumerate() {
+            if node.kind.service().is_some_and(|sv| sv.saga.is_some()) {
+                let steps = crate::engine::patterns::saga::steps_of(s, &node.id);
+                t.saga_steps[i] = steps.into_iter().map(|(l, _)| l).collect();
             }
         }
         t
@@ -268,6 +279,31 @@ pub(super) enum Action {
         client: u32,
         conn: u32,
     },
+    /// A saga's step command or compensation reaches the service that does it (type 5).
+    StepArrive {
+        msg: MsgId,
+        corr: CorrId,
+        node: u32,
+        saga: Key,
+        token: u32,
+    },
+    /// The outcome of a saga's step or compensation reaches whoever decides
+    /// what comes next (type 5; ignored if the saga moved on).
+    StepOutcome {
+        saga: Key,
+        token: u32,
+        ok: bool,
+        timed_out: bool,
+    },
+    /// A saga's retry wait is over: send its current step or compensation again.
+    SagaResend {
+        saga: Key,
+        token: u32,
+    },
+    /// A saga's deadline (stuck detection).
+    SagaDeadline {
+        saga: Key,
+    },
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
@@ -336,6 +372,8 @@ pub(super) enum Job {
     Delivery { queue: u32, link: u32 },
     /// A record polled by a consumer group's member (the read `link`).
     Record { link: u32, partition: u32, offset: u64, event: MsgId },
+    /// A saga's step command or compensation (`token` names the attempt).
+    Step { saga: Key, token: u32, link: u32, comp: bool },
 }
 
 #[derive(Clone, Copy)]
@@ -429,6 +467,7 @@ impl ServiceState {
                     processing: crate::engine::dist::Dist::Constant { ms: 1.0 },
                     error_rate: 0.0,
                     restart_ms: 0.0,
+                    saga: None,
                 },
             ),
             NodeKind::Client(_) => (
@@ -440,6 +479,7 @@ impl ServiceState {
                     processing: crate::engine::dist::Dist::Constant { ms: 0.0 },
                     error_rate: 0.0,
                     restart_ms: 0.0,
+                    saga: None,
                 },
             ),
         };
@@ -505,7 +545,8 @@ impl LinkState {
             | Transport::Read(_)
             | Transport::Publish
             | Transport::Subscribe(_)
-            | Transport::Push(_) => (None, None),
+            | Transport::Push(_)
+            | Transport::SagaStep(_) => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }

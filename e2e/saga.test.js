@@ -1,0 +1,84 @@
+// Type 5 on the page: each saga preset's outcome shows in words the engine
+// derived (running sagas, compensations, the manual-intervention queue and
+// its alert), the inspector's settings are edits, and screenshots of the
+// orchestrator are written in light, dark, 700 px and phone widths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { useApp, screenshot } from './support.js';
+
+const app = useApp();
+const SHOTS = '/tmp/shots-saga';
+
+/** Opens the app and waits until an `at=` fast-forward has reached its time. */
+async function openAt(query, options = {}) {
+  const opened = await app.open(query, options);
+  const at = Number(new URLSearchParams(query).get('at') ?? 0);
+  await opened.page.waitForFunction(
+    (t) => !document.querySelector('[data-testid=fast-forward]') && parseFloat(document.querySelector('[data-testid=clock]').textContent) >= t,
+    at,
+    { timeout: 30000 },
+  );
+  return opened;
+}
+
+const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const count = (s, re) => Number((s.match(re) ?? [0, 0])[1]);
+
+async function shoot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  return screenshot(page, name);
+}
+
+for (const [name, mode] of [['saga', 'orchestration'], ['saga-choreography', 'choreography']]) {
+  test(`${name}: shipping fails, compensations undo the order, then one saga needs a person`, async () => {
+    const { context, page, problems } = await openAt(`?scenario=${name}&at=20&paused=1`);
+    const words = await label(page, 'node-orchestrator');
+    assert.match(words, new RegExp(`saga ${mode}`), words);
+    assert.ok(count(words, /(\d+) compensated/) > 5, words);
+    assert.ok(count(words, /(\d+) completed/) > 5, words);
+    assert.match(words, /alert: 1 waiting for manual intervention \(saga 16\)/, words);
+    const badge = page.locator('[data-testid=node-orchestrator] .node__manual');
+    assert.equal((await badge.textContent()).trim(), 'manual 1');
+    assert.match(await badge.getAttribute('class'), /node__manual--alert/);
+    // The compensating services are the ones that failed: shipping's steps, payment's refunds.
+    assert.match(await label(page, 'node-shipping'), /Shipping, service/);
+    await page.getByTestId('node-orchestrator').click();
+    assert.match(await page.getByTestId('manual-queue').textContent(), /^1 waiting: saga 16$/);
+    console.log(`screenshot: ${await shoot(page, `type5-${name}`)}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('inspector: the orchestrator switches to choreography and retries more; the refund fault is a button', async () => {
+  const { context, page, problems } = await openAt('?scenario=saga&at=2&paused=1');
+  await page.getByTestId('node-orchestrator').click();
+  const sw = page.getByTestId('switch-choreography');
+  assert.equal(await sw.isChecked(), false);
+  await sw.check();
+  await page.waitForFunction(() => /saga choreography/.test(document.querySelector('[data-testid=node-orchestrator]').getAttribute('aria-label')));
+  assert.match(await page.getByTestId('comp-retries').textContent(), /^2 compensation retries$/);
+  await page.getByTestId('comp-retries-more').click();
+  await page.waitForFunction(() => /^3 compensation retries$/.test(document.querySelector('[data-testid=comp-retries]').textContent));
+  await page.getByTestId('node-inventory').click();
+  await page.getByTestId('fault-compensation-fails').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=inspector]').textContent.includes('compensation fails on inventory'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const [name, options] of [
+  ['dark', { colorScheme: 'dark' }],
+  ['700', { viewport: { width: 700, height: 900 } }],
+  ['phone', { viewport: { width: 390, height: 844 }, isMobile: true }],
+]) {
+  test(`the saga preset reads at ${name}`, async () => {
+    const { context, page, problems } = await openAt('?scenario=saga&at=9&paused=1', { colorScheme: 'light', ...options });
+    assert.match(await label(page, 'node-orchestrator'), /saga orchestration/);
+    console.log(`screenshot: ${await shoot(page, `type5-saga-${name}`)}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

@@ -1,0 +1,283 @@
+//! Type 5, sagas: an orchestrator (a service with a `saga` block) starts a
+//! saga for every message or call it handles; each step is a command
+//! carried over a `saga_step` link and worked on by the target service's
+//! workers like any request (so its error rate, crashes, hangs and link
+//! faults decide the step), and compensations run in reverse on failure.
+//!
+//! Orchestration: the orchestrator sends each command and compensation,
+//! the reply crosses the link back, and a step whose reply is late fails
+//! by the step timeout. Choreography: no coordinator; a service that
+//! finishes a step sends the next command itself, and a failure travels
+//! back service to service, each compensating its own step. The decisions
+//! are the same function in both modes, so the same faults give the same
+//! business outcome; only who sends what to whom (and when) differs.
+//!
+//! Ledger: the message the orchestrator handles settles when the saga
+//! starts (accepted); every command and compensation is a new message of
+//! the same order (`corr`), child of that one, settled by the service that
+//! does it. A saga's business outcome is counted in the saga metrics.
+
+use super::state::*;
+use super::Simulation;
+use crate::engine::event::{EventKind, Fate, MsgId, Reason, SagaOutcome};
+use crate::engine::limits::MAX_LIVE_SAGAS;
+use crate::engine::scenario::{FaultEffect, SagaMode, SagaSpec, StepKind};
+use crate::engine::slab::Key;
+use crate::engine::time::{ms_to_micros, Micros};
+
+/// One running saga.
+pub(super) struct Saga {
+    /// Its id in events (saga slots are reused; ids never are).
+    pub id: u64,
+    /// The orchestrator.
+    pub node: u32,
+    pub corr: u64,
+    pub started: Micros,
+    /// The step being done, or being compensated.
+    pub step: u32,
+    /// Steps that succeeded.
+    pub done: u32,
+    pub compensating: bool,
+    /// Compensations that succeeded.
+    pub comps: u32,
+    /// Retries of the current step or compensation so far.
+    pub attempt: u32,
+    /// Names the current attempt: replies, timeouts and resends of older ones are ignored.
+    pub token: u32,
+    /// Choreography: the service that holds the saga now (sends the next message).
+    pub at: u32,
+}
+
+impl Simulation {
+    fn saga_spec(&self, node: u32) -> SagaSpec {
+        self.scenario.nodes[node as usize].kind.service().and_then(|s| s.saga.clone()).unwrap_or_default()
+    }
+
+    fn step_kind(&self, link: u32) -> (StepKind, bool) {
+        self.scenario.links[link as usize].transport.step_policy().map_or((StepKind::Compensatable, false), |p| {
+            (p.kind, p.compensation && p.kind == StepKind::Compensatable)
+        })
+    }
+
+    /// The orchestrator's work is done: start its saga. False when the
+    /// orchestrator already runs as many sagas as it may (the work is refused).
+    pub(super) fn start_saga(&mut self, work: Key) -> bool {
+        let Some(w) = self.works.get(work) else { return false };
+        let (node, msg, corr) = (w.node, w.msg, w.corr);
+        if self.sagas_running[node as usize] as usize >= MAX_LIVE_SAGAS {
+            return false;
+        }
+        self.sagas_running[node as usize] += 1;
+        let id = self.next_saga;
+        self.next_saga += 1;
+        let steps = self.topo.saga_steps[node as usize].len() as u32;
+        let saga = self.sagas.insert(Saga {
+                id,
+                node,
+                corr,
+                started: self.now,
+                step: 0,
+                done: 0,
+                compensating: false,
+                comps: 0,
+                attempt: 0,
+                token: 0,
+                at: node,
+            });
+        self.emit(EventKind::SagaStarted { saga: id, node, msg, corr, steps });
+        let deadline = ms_to_micros(self.saga_spec(node).deadline_ms);
+        self.schedule(self.now.saturating_add(deadline), Action::SagaDeadline { saga });
+        self.send_saga_msg(saga);
+        true
+    }
+
+    /// Sends the saga's current step command or compensation.
+    fn send_saga_msg(&mut self, saga: Key) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
+        s.token = s.token.wrapping_add(1);
+        let (id, node, step, comp, token, corr, attempt, at) =
+            (s.id, s.node, s.step, s.compensating, s.token, s.corr, s.attempt, s.at);
+        let Some(&link) = self.topo.saga_steps[node as usize].get(step as usize) else { return };
+        let spec = self.saga_spec(node);
+        let from = match spec.mode {
+            SagaMode::Orchestration => node,
+            SagaMode::Choreography => at,
+        };
+        let to = self.topo.link_to[link as usize];
+        let msg = self.new_msg_id();
+        self.msgs.insert(msg, Msg::new(corr));
+        // A service retrying its own work does not cross a link.
+        let arrives = if from == to { Some(self.now) } else { self.cross(link) };
+        let kind = if comp {
+            EventKind::CompensationSent { msg, corr, saga: id, step, from, to, link, attempt, arrives }
+        } else {
+            EventKind::StepSent { msg, corr, saga: id, step, from, to, link, attempt, arrives }
+        };
+        self.emit(kind);
+        match arrives {
+            Some(t) => self.schedule(t, Action::StepArrive { msg, corr, node: to, saga, token }),
+            None => {
+                self.emit(EventKind::Lost { msg, link });
+                self.settle(msg, Fate::Dropped(Reason::Partition));
+            }
+        }
+        if spec.mode == SagaMode::Orchestration {
+            let at = self.now.saturating_add(ms_to_micros(spec.step_timeout_ms));
+            self.schedule(at, Action::StepOutcome { saga, token, ok: false, timed_out: true });
+        }
+    }
+
+    /// A command or compensation reaches its service: it is work like any request.
+    pub(super) fn step_arrive(&mut self, msg: MsgId, corr: u64, node: u32, saga: Key, token: u32) {
+        let comp = self.sagas.get(saga).is_some_and(|s| s.token == token && s.compensating);
+        let link = self.sagas.get(saga).and_then(|s| self.topo.saga_steps[s.node as usize].get(s.step as usize));
+        let link = link.copied().unwrap_or(u32::MAX);
+        self.dispatch_request(node, msg, corr, Job::Step { saga, token, link, comp }, false);
+    }
+
+    /// The service finished a command or compensation (or lost it in a crash).
+    pub(super) fn step_answered(&mut self, node: u32, msg: MsgId, job: Job, ok: bool) {
+        let Job::Step { saga, token, link, .. } = job else { return };
+        let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_spec(s.node).mode == SagaMode::Orchestration);
+        if !orchestration {
+            if let Some(s) = self.sagas.get_mut(saga) {
+                if s.token == token {
+                    s.at = node;
+                }
+            }
+            self.step_outcome(saga, token, ok, false);
+            return;
+        }
+        if link == u32::MAX {
+            return;
+        }
+        let Some(at) = self.cross(link) else {
+            self.emit(EventKind::Replied { msg, link, ok, arrives: None });
+            self.emit(EventKind::Lost { msg, link });
+            return;
+        };
+        self.emit(EventKind::Replied { msg, link, ok, arrives: Some(at) });
+        self.schedule(at, Action::StepOutcome { saga, token, ok, timed_out: false });
+    }
+
+    /// Decides what the saga does after its current step or compensation ended.
+    pub(super) fn step_outcome(&mut self, saga: Key, token: u32, ok: bool, timed_out: bool) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
+        if s.token != token {
+            return;
+        }
+        // Whatever else comes for this attempt is stale now.
+        s.token = s.token.wrapping_add(1);
+        let (id, node, step, comp) = (s.id, s.node, s.step, s.compensating);
+        self.emit(EventKind::StepDone { saga: id, node, step, compensation: comp, ok, timed_out });
+        let steps = &self.topo.saga_steps[node as usize];
+        let n = steps.len() as u32;
+        let (kind, _) = steps.get(step as usize).map_or((StepKind::Compensatable, false), |&l| self.step_kind(l));
+        let retries = self.saga_spec(node).compensation_retries;
+        let Some(s) = self.sagas.get_mut(saga) else { return };
+        match (comp, ok) {
+            (false, true) => {
+                s.done = step + 1;
+                s.attempt = 0;
+                if s.done >= n {
+                    self.end_saga(saga, SagaOutcome::Completed);
+                } else {
+                    s.step += 1;
+                    self.send_saga_msg(saga);
+                }
+            }
+            // After the pivot there is no way back: try again until it works.
+            (false, false) if kind == StepKind::Retriable => self.retry_later(saga),
+            (false, false) => {
+                s.compensating = true;
+                s.attempt = 0;
+                self.next_compensation(saga, step);
+            }
+            (true, true) => {
+                s.comps += 1;
+                s.attempt = 0;
+                self.next_compensation(saga, step);
+            }
+            (true, false) if s.attempt < retries => self.retry_later(saga),
+            (true, false) => {
+                // The compensations before this one do not run: a person must look.
+                self.end_saga(saga, SagaOutcome::Manual);
+                self.manual[node as usize] += 1;
+                let waiting = self.manual[node as usize];
+                self.emit(EventKind::SagaAlert { saga: id, node, step, waiting });
+            }
+        }
+    }
+
+    /// Compensates the nearest step before `before` that has a compensation, or ends the saga.
+    fn next_compensation(&mut self, saga: Key, before: u32) {
+        let Some(s) = self.sagas.get(saga) else { return };
+        let steps = &self.topo.saga_steps[s.node as usize];
+        let next = (0..before.min(steps.len() as u32)).rev().find(|&j| self.step_kind(steps[j as usize]).1);
+        match next {
+            Some(j) => {
+                if let Some(s) = self.sagas.get_mut(saga) {
+                    s.step = j;
+                }
+                self.send_saga_msg(saga);
+            }
+            None => self.end_saga(saga, SagaOutcome::Compensated),
+        }
+    }
+
+    /// Sends the current step or compensation again after a backoff that doubles each time.
+    fn retry_later(&mut self, saga: Key) {
+        let Some(s) = self.sagas.get_mut(saga) else { return };
+        s.attempt += 1;
+        let (node, attempt, token) = (s.node, s.attempt, s.token);
+        let base = ms_to_micros(self.saga_spec(node).retry_backoff_ms);
+        let delay = base.saturating_mul(1 << (attempt - 1).min(10));
+        self.schedule(self.now.saturating_add(delay), Action::SagaResend { saga, token });
+    }
+
+    /// A retry's wait is over.
+    pub(super) fn saga_resend(&mut self, saga: Key, token: u32) {
+        if self.sagas.get(saga).is_some_and(|s| s.token == token) {
+            self.send_saga_msg(saga);
+        }
+    }
+
+    /// The deadline passed: a saga still running is stuck.
+    pub(super) fn saga_deadline(&mut self, saga: Key) {
+        if self.sagas.get(saga).is_some() {
+            self.end_saga(saga, SagaOutcome::Stuck);
+        }
+    }
+
+    fn end_saga(&mut self, saga: Key, outcome: SagaOutcome) {
+        let Some(s) = self.sagas.remove(saga) else { return };
+        let running = &mut self.sagas_running[s.node as usize];
+        *running = running.saturating_sub(1);
+        self.emit(EventKind::SagaEnded {
+            saga: s.id,
+            node: s.node,
+            outcome,
+            steps_done: s.done,
+            compensated: s.comps,
+            started: s.started,
+        });
+    }
+
+    /// Whether a compensation worked on by `node` fails by a `compensation_fails` fault.
+    pub(super) fn compensation_fails(&mut self, node: u32) -> bool {
+        self.take_counted(node, |e| match e {
+            FaultEffect::CompensationFails { probability, .. } => Some(*probability),
+            _ => None,
+        })
+    }
+
+    /// Up to `max` running sagas of an orchestrator: (id, step, compensating, steps done).
+    pub fn running_sagas(&self, node: u32, max: usize) -> Vec<(u64, u32, bool, u32)> {
+        self.sagas
+            .iter()
+            .filter(|(_, s)| s.node == node)
+            .take(max)
+            .map(|(_, s)| (s.id, s.step, s.compensating, s.done))
+            .collect()
+    }
+}

@@ -1,0 +1,272 @@
+//! Type 5, sagas: compensation order, the manual-intervention queue, pivots,
+//! stuck detection, orchestration against choreography, the presets and
+//! validation of the new fields.
+
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patchbay::engine::event::{EventKind, SagaOutcome};
+use patchbay::engine::scenario::Scenario;
+use patchbay::engine::{presets, Simulation, SECOND};
+use serde_json::{json, Value};
+
+/// One order (a burst of one at 0) into an orchestrator with steps to
+/// services s1…s4; `kinds` gives each step's kind; `faults` as in the format.
+fn scenario(mode: &str, kinds: &[&str], faults: Value, retries: u32) -> Scenario {
+    let mut nodes = vec![json!({
+        "id": "orch", "label": "Orchestrator",
+        "kind": {"type": "service", "processing": {"type": "constant", "ms": 1},
+                 "saga": {"mode": mode, "compensation_retries": retries, "retry_backoff_ms": 100,
+                          "step_timeout_ms": 500, "deadline_ms": 10000}}
+    })];
+    let mut links = Vec::new();
+    for (i, kind) in kinds.iter().enumerate() {
+        let id = format!("s{}", i + 1);
+        nodes.push(json!({"id": id, "label": id, "kind": {"type": "service", "processing": {"type": "constant", "ms": 5}}}));
+        links.push(json!({"id": format!("step{}", i + 1), "from": "orch", "to": id,
+            "latency": {"type": "constant", "ms": 2},
+            "transport": {"type": "saga_step", "order": i + 1, "kind": kind, "compensation": *kind == "compensatable"}}));
+    }
+    serde_json::from_value(json!({
+        "version": 1, "name": "saga-test", "seed": 3, "nodes": nodes, "links": links,
+        "sources": [{"id": "one", "target": "orch", "arrival": {"type": "burst", "at_ms": 0, "count": 1}}],
+        "faults": faults,
+    }))
+    .expect("scenario")
+}
+
+fn four(mode: &str, faults: Value, retries: u32) -> Scenario {
+    scenario(mode, &["compensatable"; 4], faults, retries)
+}
+
+/// Runs to `secs` and returns every event.
+fn run(s: Scenario, secs: u64) -> (Simulation, Vec<EventKind>) {
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(secs * SECOND).expect("runs");
+    let events = sim.drain_events().into_iter().map(|e| e.kind).collect();
+    assert!(sim.ledger().balances(sim.live_messages()));
+    (sim, events)
+}
+
+/// The steps whose compensation was sent, in order.
+fn compensations(events: &[EventKind]) -> Vec<u32> {
+    events.iter().filter_map(|e| if let EventKind::CompensationSent { step, .. } = e { Some(*step) } else { None }).collect()
+}
+
+fn outcomes(events: &[EventKind]) -> Vec<(u64, SagaOutcome, u32, u32)> {
+    events
+        .iter()
+        .filter_map(|e| match *e {
+            EventKind::SagaEnded { saga, outcome, steps_done, compensated, .. } => {
+                Some((saga, outcome, steps_done, compensated))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn fails(target: &str) -> Value {
+    json!({"target": target, "effect": {"type": "error_rate", "rate": 1.0}})
+}
+
+fn comp_fails(target: &str) -> Value {
+    json!({"target": target, "effect": {"type": "compensation_fails", "probability": 1.0}})
+}
+
+#[test]
+fn t4_failing_runs_c3_c2_c1_in_that_order() {
+    for mode in ["orchestration", "choreography"] {
+        let (sim, events) = run(four(mode, json!([fails("s4")]), 3), 5);
+        assert_eq!(compensations(&events), vec![2, 1, 0], "{mode}");
+        assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 3, 3)], "{mode}");
+        let m = &sim.metrics().sagas[0];
+        assert_eq!((m.started, m.compensated, m.steps_failed, m.compensations_done, m.manual), (1, 1, 1, 3, 0));
+        assert_eq!(sim.ledger().in_flight(), 0);
+    }
+}
+
+#[test]
+fn c2_failing_for_good_leaves_c1_unrun_and_the_saga_in_the_manual_queue() {
+    for mode in ["orchestration", "choreography"] {
+        let (sim, events) = run(four(mode, json!([fails("s4"), comp_fails("s2")]), 2), 5);
+        // C3, then C2 and its two retries; C1 never runs.
+        assert_eq!(compensations(&events), vec![2, 1, 1, 1], "{mode}");
+        assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Manual, 3, 1)], "{mode}");
+        let alerts = events.iter().filter(|e| matches!(e, EventKind::SagaAlert { .. })).count();
+        assert_eq!(alerts, 1, "{mode}");
+        let m = &sim.metrics().sagas[0];
+        assert_eq!((m.manual, m.alerts, m.compensations_failed, m.compensations_done), (1, 1, 3, 1));
+        assert_eq!(m.manual_queue, vec![1]);
+    }
+}
+
+#[test]
+fn steps_after_the_pivot_are_retried_until_they_succeed_never_compensated() {
+    let kinds = ["compensatable", "pivot", "retriable", "retriable"];
+    // s3 fails for its first 700 ms: retries at 100, 200, 400 ms back-off.
+    let fault = json!([{"target": "s3", "until_ms": 700, "effect": {"type": "error_rate", "rate": 1.0}}]);
+    for mode in ["orchestration", "choreography"] {
+        let (_, events) = run(scenario(mode, &kinds, fault.clone(), 3), 5);
+        assert!(compensations(&events).is_empty(), "{mode}");
+        assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Completed, 4, 0)], "{mode}");
+        let tries = events.iter().filter(|e| matches!(e, EventKind::StepSent { step: 2, .. })).count();
+        assert!(tries >= 3, "{mode}: step 3 sent {tries} times");
+    }
+    // A failing pivot is not compensated itself; the step before it is.
+    let (_, events) = run(scenario("orchestration", &kinds, json!([fails("s2")]), 3), 5);
+    assert_eq!(compensations(&events), vec![0]);
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 1, 1)]);
+}
+
+#[test]
+fn a_hang_is_a_timeout_for_the_orchestrator_and_stuck_in_choreography() {
+    let hang = json!([{"target": "s3", "effect": {"type": "hang"}}]);
+    let (_, events) = run(four("orchestration", hang.clone(), 3), 20);
+    assert!(events.iter().any(|e| matches!(e, EventKind::StepDone { timed_out: true, .. })));
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 2, 2)]);
+    // Without a coordinator nobody waits for the reply: only the deadline notices.
+    let (sim, events) = run(four("choreography", hang, 3), 20);
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Stuck, 2, 0)]);
+    assert_eq!(sim.metrics().sagas[0].stuck, 1);
+}
+
+#[test]
+fn orchestration_and_choreography_reach_the_same_outcomes() {
+    let cases = [
+        json!([]),
+        json!([fails("s4")]),
+        json!([fails("s1")]),
+        json!([fails("s3"), comp_fails("s1")]),
+        json!([fails("s4"), comp_fails("s2")]),
+    ];
+    for faults in cases {
+        let (_, a) = run(four("orchestration", faults.clone(), 2), 5);
+        let (_, b) = run(four("choreography", faults.clone(), 2), 5);
+        assert_eq!(outcomes(&a), outcomes(&b), "{faults}");
+        assert_eq!(compensations(&a), compensations(&b), "{faults}");
+    }
+    let (_, a) = run(presets::load("saga").unwrap(), 30);
+    let (_, b) = run(presets::load("saga-choreography").unwrap(), 30);
+    assert_eq!(outcomes(&a), outcomes(&b));
+}
+
+#[test]
+fn choreography_spreads_the_flow_over_the_services() {
+    let (_, events) = run(four("choreography", json!([fails("s4")]), 2), 5);
+    let hops: Vec<(u32, u32)> = events
+        .iter()
+        .filter_map(|e| match *e {
+            EventKind::StepSent { from, to, .. } | EventKind::CompensationSent { from, to, .. } => Some((from, to)),
+            _ => None,
+        })
+        .collect();
+    // orch → s1 → s2 → s3 → s4, then s4 → s3 → s2 → s1 (node indices).
+    assert_eq!(hops, vec![(0, 1), (1, 2), (2, 3), (3, 4), (4, 3), (3, 2), (2, 1)]);
+}
+
+#[test]
+fn the_saga_preset_compensates_then_sends_one_saga_to_the_manual_queue_within_20_s() {
+    for name in ["saga", "saga-choreography"] {
+        let (sim, events) = run(presets::load(name).unwrap(), 20);
+        let m = &sim.metrics().sagas[2];
+        assert!(m.compensated > 0, "{name}");
+        assert_eq!((m.manual, m.alerts, m.stuck), (1, 1, 0), "{name}");
+        assert_eq!(m.manual_queue.len(), 1);
+        // The manual saga's stock is never released: its only compensations are the refund's three tries.
+        let id = m.manual_queue[0];
+        let its: Vec<u32> = events
+            .iter()
+            .filter_map(|e| match *e {
+                EventKind::CompensationSent { saga, step, .. } if saga == id => Some(step),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(its, vec![1, 1, 1], "{name}");
+    }
+}
+
+#[test]
+fn every_saga_message_settles_once_faults_end() {
+    let mut s = presets::load("saga").unwrap();
+    s.sources[0].stop_ms = Some(20_000.0);
+    s.faults[1].until_ms = Some(20_000.0);
+    let (sim, _) = run(s, 90);
+    assert_eq!(sim.ledger().in_flight(), 0);
+    assert_eq!(sim.metrics().sagas[2].running, 0);
+}
+
+#[test]
+fn bad_saga_settings_are_errors_naming_the_field() {
+    let check = |s: Value, path: &str| {
+        let s: Scenario = serde_json::from_value(s).expect("parses");
+        let errs = Simulation::new(s).err().expect("invalid");
+        assert!(errs.iter().any(|e| e.path.starts_with(path)), "{path}: {errs:?}");
+    };
+    let mut v = serde_json::to_value(scenario("orchestration", &["retriable", "compensatable"], json!([]), 2)).unwrap();
+    check(v.clone(), "$.links[1].transport.kind");
+    v["nodes"][0]["kind"]["saga"]["compensation_retries"] = json!(1000);
+    check(v.clone(), "$.nodes[0].kind.saga.compensation_retries");
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["nodes"][0]["kind"]["saga"]["deadline_ms"] = json!(0);
+    check(v.clone(), "$.nodes[0].kind.saga.deadline_ms");
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["links"][0]["from"] = json!("s2");
+    check(v.clone(), "$.links[0].from");
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["links"] = json!([]);
+    check(v, "$.nodes[0].kind.saga");
+    let pivots = scenario("orchestration", &["pivot", "pivot"], json!([]), 2);
+    check(serde_json::to_value(pivots).unwrap(), "$.links[1].transport.kind");
+    let mut v = serde_json::to_value(four("orchestration", json!([comp_fails("s1")]), 2)).unwrap();
+    v["faults"][0]["effect"]["probability"] = json!(2.0);
+    check(v, "$.faults[0].effect.probability");
+}
+
+#[test]
+fn the_page_reads_the_saga_state_in_words_and_draws_choreography_hops() {
+    use patchbay::view_model::describe_events::{saga_label, saga_words};
+    use patchbay::view_model::flights::{FlightKind, Flights};
+    use patchbay::view_model::frame::Frame;
+
+    let mut sim = Simulation::new(presets::load("saga-choreography").unwrap()).expect("valid");
+    sim.set_recording(true);
+    let mut flights = Flights::default();
+    flights.shape_links(sim.scenario());
+    sim.run_until(20 * SECOND).expect("runs");
+    let mut hops = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in sim.drain_events() {
+        flights.observe(&e);
+        for f in flights.moving(e.t) {
+            if f.start == e.t && matches!(f.kind, FlightKind::Step | FlightKind::Compensation) {
+                kinds.insert(format!("{:?}", f.kind));
+                hops += usize::from(f.hop.is_some());
+            }
+        }
+    }
+    assert!(hops > 0, "service-to-service messages are drawn between the services");
+    assert_eq!(kinds.len(), 2, "steps and compensations have their own shapes");
+    let frame = Frame::capture(&sim, vec![0; sim.scenario().links.len()]);
+    let g = frame.sagas[2].clone().expect("the orchestrator's frame");
+    let names = vec!["Inventory".to_string(), "Payment".to_string(), "Shipping".to_string()];
+    let words = saga_words(&g, &names);
+    assert!(words.starts_with(", saga choreography: "), "{words}");
+    assert!(words.contains(", alert: 1 waiting for manual intervention (saga 16)"), "{words}");
+    assert!(saga_label(&g, &names).contains("running"));
+    assert!(frame.sagas[0].is_none());
+}
+
+#[test]
+fn unknown_mode_or_step_kind_is_an_error_naming_the_field() {
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["nodes"][0]["kind"]["saga"]["mode"] = json!("chaos");
+    let err = patchbay::engine::parse_scenario(&v.to_string()).expect_err("refused");
+    let text = format!("{err:?}");
+    assert!(text.contains("kind.saga.mode") && text.contains("chaos"), "{text}");
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["links"][1]["transport"]["kind"] = json!("maybe");
+    let err = patchbay::engine::parse_scenario(&v.to_string()).expect_err("refused");
+    let text = format!("{err:?}");
+    assert!(text.contains("links[1].transport") && text.contains("maybe"), "{text}");
+}
