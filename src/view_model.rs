@@ -6,6 +6,7 @@
 
 pub mod describe;
 pub mod describe_events;
+pub mod describe_job;
 pub mod flights;
 pub mod frame;
 pub mod geometry;

@@ -11,7 +11,8 @@ use super::event::{EventKind, Fate};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     /// Messages created (orders' first messages, call attempts, enqueued and
-    /// published messages, subscriptions' copies, publishes the registry refused).
+    /// published messages, subscriptions' copies, publishes the registry refused,
+    /// jobs' runs).
     pub created: u64,
     /// Handled successfully.
     pub processed: u64,
@@ -31,7 +32,8 @@ impl Ledger {
             EventKind::OrderPlaced { .. }
             | EventKind::Sent { .. }
             | EventKind::Copied { .. }
-            | EventKind::PublishRejected { .. } => self.created += 1,
+            | EventKind::PublishRejected { .. }
+            | EventKind::JobRunStarted { .. } => self.created += 1,
             EventKind::Settled { fate, .. } => match fate {
                 Fate::Processed => self.processed += 1,
                 Fate::Failed(r) => *self.failed.entry(r.name()).or_default() += 1,

@@ -6,14 +6,17 @@
 //! `metrics/request_response.rs` (calls, retries, breakers) and
 //! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
 //! `metrics/pubsub.rs` (per topic and per subscription), `metrics/stream.rs`
-//! (offsets, lag, duplicates and losses, outbox). Metrics
+//! (offsets, lag, duplicates and losses, outbox), `metrics/job.rs` (runs,
+//! rows, freshness, drift, alerts). Metrics
 //! serialise (serde), and the run report is built from them.
 
+mod job;
 mod pubsub;
 mod queue;
 mod request_response;
 mod stream;
 
+pub use job::{JobMetrics, RunOutcome, RunRecord};
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
@@ -156,6 +159,8 @@ pub struct Metrics {
     pub groups: Vec<GroupMetrics>,
     /// Per link (only append links count anything).
     pub publishes: Vec<PublishMetrics>,
+    /// Per node (only job nodes count anything).
+    pub jobs: Vec<JobMetrics>,
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
@@ -195,6 +200,7 @@ impl Metrics {
                 })
                 .collect(),
             subscriptions: s.links.iter().map(|_| SubscriptionMetrics::default()).collect(),
+            jobs: s.nodes.iter().map(|_| JobMetrics::default()).collect(),
             orders: OrderMetrics::default(),
             series: VecDeque::new(),
             events: 0,
@@ -336,6 +342,11 @@ impl Metrics {
             | EventKind::RebalanceStarted { .. }
             | EventKind::RebalanceDone { .. }
             | EventKind::PositionMoved { .. } => self.observe_stream(t, kind),
+            EventKind::JobRunStarted { .. }
+            | EventKind::JobRunEnded { .. }
+            | EventKind::JobRunSkipped { .. }
+            | EventKind::JobRunQueued { .. }
+            | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
             | EventKind::ReplicaRestarted { .. }

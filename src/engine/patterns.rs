@@ -14,6 +14,7 @@
 //! its row exists.
 
 pub mod client;
+pub mod job;
 pub mod pubsub;
 pub mod queue;
 pub mod request_response;
@@ -60,6 +61,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Queue(_) => QUEUE,
         NodeKind::Topic(_) => TOPIC,
         NodeKind::Log(_) => LOG,
+        NodeKind::Job(_) => JOB,
     }
 }
 
@@ -73,6 +75,7 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::Subscribe(_) => SUBSCRIBE,
         Transport::Append(_) => APPEND,
         Transport::Read(_) => READ,
+        Transport::ScheduledRead => SCHEDULED_READ,
     }
 }
 
@@ -95,6 +98,15 @@ const ENQUEUE: Look =
 const CONSUME: Look =
     Look { key: "consume", word: "queue consumer", glyph: "⇉", css: "consume", flight: FlightShape::Diamond };
 
+const JOB: Look = Look { key: "job", word: "scheduled job", glyph: "⏲", css: "job", flight: FlightShape::None };
+const SCHEDULED_READ: Look = Look {
+    key: "scheduled_read",
+    word: "scheduled read",
+    glyph: "⇠",
+    css: "scheduled-read",
+    flight: FlightShape::Square,
+};
+
 const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
 const PUBLISH: Look =
     Look { key: "publish", word: "publish", glyph: "↗", css: "publish", flight: FlightShape::Triangle };
@@ -105,8 +117,8 @@ const SUBSCRIBE: Look =
 mod tests {
     use super::*;
     use crate::engine::scenario::{
-        AppendPolicy, ClientSpec, ConsumePolicy, LogSpec, QueueSpec, ReadPolicy, Schema, ServiceSpec, SubscribePolicy,
-        SyncPolicy, TopicSpec,
+        AppendPolicy, ClientSpec, ConsumePolicy, JobSpec, LogSpec, QueueSpec, ReadPolicy, Schema, ServiceSpec,
+        SubscribePolicy, SyncPolicy, TopicSpec,
     };
 
     #[test]
@@ -121,6 +133,7 @@ mod tests {
                 registry: None,
             }),
             NodeKind::Log(LogSpec::default()),
+            NodeKind::Job(JobSpec::default()),
         ];
         let transports = [
             Transport::RequestResponse(SyncPolicy::default()),
@@ -130,6 +143,7 @@ mod tests {
             Transport::Subscribe(SubscribePolicy::default()),
             Transport::Append(AppendPolicy::default()),
             Transport::Read(ReadPolicy::default()),
+            Transport::ScheduledRead,
         ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
+pub use super::patterns::job::{Cron, JobSpec, MonitorOn, Monitoring, OverlapPolicy, Schedule};
 pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
@@ -86,6 +87,9 @@ pub enum NodeKind {
     Topic(TopicSpec),
     /// An append-only log split into partitions (Kafka-style), read by consumer groups.
     Log(LogSpec),
+    /// A scheduled batch job: runs on a schedule, reads what its inputs (logs)
+    /// got since its last good run, and writes a report.
+    Job(JobSpec),
 }
 
 /// Settings of a service.
@@ -161,6 +165,9 @@ pub enum Transport {
     Append(AppendPolicy),
     /// Type 4, consumer side: a consumer group reading a log; its members are the target's instances.
     Read(ReadPolicy),
+    /// Type 7: a job's input; each run reads the log's records appended since
+    /// the job's last successful run.
+    ScheduledRead,
 }
 
 /// A traffic source: work entering the system at a node.
@@ -278,12 +285,31 @@ pub enum FaultEffect {
         /// The new writer schema.
         schema: Schema,
     },
+    /// Job: runs exit 0 but write only this share of their rows, 0 to 1.
+    SilentFailure {
+        /// Share of the rows written.
+        #[serde(default)]
+        share_written: f64,
+    },
+    /// Job: every run gets this share of its rows' values wrong, and the
+    /// error adds up run after run (row counts stay right).
+    WrongOutput {
+        /// Share of each run's rows that are wrong, 0 to 1.
+        drift_per_run: f64,
+    },
+    /// Job: its inputs are empty or unavailable: runs read nothing and exit 0.
+    MissingInput,
 }
 
 impl FaultEffect {
     /// True for effects that hit a topic rather than a service.
     pub fn is_topic_fault(&self) -> bool {
         matches!(self, FaultEffect::SchemaChange { .. })
+    }
+
+    /// True for effects that hit only a job.
+    pub fn is_job_fault(&self) -> bool {
+        matches!(self, FaultEffect::SilentFailure { .. } | FaultEffect::WrongOutput { .. } | FaultEffect::MissingInput)
     }
 
     /// True for effects that hit a link rather than a node.
@@ -304,6 +330,9 @@ impl FaultEffect {
             FaultEffect::Partition => "partition",
             FaultEffect::LinkLatency { .. } => "link_latency",
             FaultEffect::SchemaChange { .. } => "schema_change",
+            FaultEffect::SilentFailure { .. } => "silent_failure",
+            FaultEffect::WrongOutput { .. } => "wrong_output",
+            FaultEffect::MissingInput => "missing_input",
         }
     }
 }
@@ -313,7 +342,7 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => None,
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Job(_) => None,
         }
     }
 
@@ -321,7 +350,9 @@ impl NodeKind {
     pub fn queue(&self) -> Option<&QueueSpec> {
         match self {
             NodeKind::Queue(q) => Some(q),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Job(_) => {
+                None
+            }
         }
     }
 
@@ -329,7 +360,9 @@ impl NodeKind {
     pub fn topic(&self) -> Option<&TopicSpec> {
         match self {
             NodeKind::Topic(t) => Some(t),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Job(_) => {
+                None
+            }
         }
     }
 
@@ -337,7 +370,19 @@ impl NodeKind {
     pub fn log(&self) -> Option<&LogSpec> {
         match self {
             NodeKind::Log(l) => Some(l),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => None,
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
+                None
+            }
+        }
+    }
+
+    /// A job's settings.
+    pub fn job(&self) -> Option<&JobSpec> {
+        match self {
+            NodeKind::Job(j) => Some(j),
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+                None
+            }
         }
     }
 }
@@ -347,7 +392,13 @@ impl Transport {
     pub fn sync_policy(&self) -> Option<&SyncPolicy> {
         match self {
             Transport::RequestResponse(p) => Some(p),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -355,7 +406,13 @@ impl Transport {
     pub fn consume_policy(&self) -> Option<&ConsumePolicy> {
         match self {
             Transport::Consume(c) => Some(c),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Publish | Transport::Subscribe(_) | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -363,7 +420,13 @@ impl Transport {
     pub fn subscribe_policy(&self) -> Option<&SubscribePolicy> {
         match self {
             Transport::Subscribe(p) => Some(p),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Publish | Transport::Append(_) | Transport::Read(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Publish
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -371,7 +434,13 @@ impl Transport {
     pub fn append_policy(&self) -> Option<&AppendPolicy> {
         match self {
             Transport::Append(a) => Some(a),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -379,7 +448,13 @@ impl Transport {
     pub fn read_policy(&self) -> Option<&ReadPolicy> {
         match self {
             Transport::Read(r) => Some(r),
-            Transport::RequestResponse(_) | Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Publish | Transport::Subscribe(_) => None,
+            Transport::RequestResponse(_)
+            | Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::ScheduledRead => None,
         }
     }
 }

@@ -6,12 +6,13 @@
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
 //! `sim/stream.rs` and `sim/stream/group.rs` (logs, the outbox, consumer
-//! groups), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edit;
 mod faults;
 mod guard;
+mod job;
 mod pubsub;
 mod queue;
 mod service;
@@ -64,6 +65,8 @@ pub struct Simulation {
     groups: Vec<stream::GroupState>,
     /// Per link: an append link's outbox (empty unless it has one).
     outboxes: Vec<stream::Outbox>,
+    /// Per node: a job's scheduler and runs (empty for other kinds).
+    jobs: Vec<job::JobState>,
     msgs: MsgTable<Msg>,
     works: Slab<Work>,
     calls: Slab<Call>,
@@ -113,7 +116,9 @@ impl Simulation {
         let logs = (0..scenario.nodes.len()).map(|i| stream::LogState::for_node(&scenario, i)).collect();
         let groups = scenario.links.iter().map(|_| stream::GroupState::default()).collect();
         let outboxes = scenario.links.iter().map(|_| stream::Outbox::default()).collect();
+        let jobs = scenario.nodes.iter().map(|_| job::JobState::default()).collect();
         let mut sim = Simulation {
+            jobs,
             logs,
             groups,
             outboxes,
@@ -160,6 +165,7 @@ impl Simulation {
             sim.add_fault(f);
         }
         sim.schedule_group_joins();
+        sim.schedule_jobs();
         Ok(sim)
     }
 
@@ -357,6 +363,9 @@ impl Simulation {
             Action::PollRetry { link, replica, generation } => self.poll_retry(link, replica, generation),
             Action::RelayTick { link } => self.relay_tick(link),
             Action::PublishArrive { msg, topic } => self.publish_arrive(msg, topic),
+            Action::JobFire { node } => self.job_fire(node),
+            Action::JobRunEnd { node, run } => self.job_run_end(node, run),
+            Action::JobFreshness { node, epoch } => self.job_freshness(node, epoch),
         }
     }
 

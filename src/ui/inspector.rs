@@ -50,8 +50,9 @@ pub(super) fn FaultButton(
 ) -> impl IntoView {
     let store = use_store();
     // ASCII case mapping: the same text for these labels, without Unicode case tables in the wasm.
-    let testid = testid
-        .unwrap_or_else(|| format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+', '\'', '(', ')'], "-")));
+    let testid = testid.unwrap_or_else(|| {
+        format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+', '\'', '(', ')'], "-"))
+    });
     let acting = Signal::derive({
         let (target, effect) = (target.clone(), effect.clone());
         move || store.frame.with(|f| f.faults.iter().any(|s| s.fault.target == target && s.fault.effect == effect))
@@ -124,9 +125,9 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
                 });
-                let appends = store
-                    .sim
-                    .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
+                let appends = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some())
+                });
                 let spec_now = spec.clone();
                 let (id2, spec2) = (id.clone(), spec.clone());
                 let more = move |_| {

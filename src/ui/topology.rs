@@ -7,10 +7,11 @@ use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Link, Node, NodeKind};
 use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
 use crate::view_model::describe_events::{
-    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label, topic_warning, topic_words,
+    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label,
+    topic_warning, topic_words,
 };
-use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 
 use super::store::{use_store, Selection};
 
@@ -135,7 +136,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let outbox = move || store.frame.with(|f| f.outboxes.get(index).copied().unwrap_or_default());
     let lost_testid = format!("lost-{}", node.id);
     let has_outbox = store.sim.with_value(|s| {
-        s.scenario().links.iter().any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
+        s.scenario()
+            .links
+            .iter()
+            .any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
     });
     let badges = move || node_badges(&status()).join(" · ");
     let warn = move || !node_badges(&status()).is_empty();
@@ -390,7 +394,13 @@ fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
         (nx, ny) = (-nx, -ny);
     }
     let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
-    let anchor = if nx > 0.6 { "start" } else if nx < -0.6 { "end" } else { "middle" };
+    let anchor = if nx > 0.6 {
+        "start"
+    } else if nx < -0.6 {
+        "end"
+    } else {
+        "middle"
+    };
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));

@@ -78,6 +78,9 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
         NodeKind::Topic(ref t) => {
             out.push_str(&format!(": {} events, schema {} version {}", t.event_type, t.schema.name, t.schema.version));
         }
+        // The runs, last success and freshness come from the job's metrics
+        // (`describe_job.rs`); here only its schedule.
+        NodeKind::Job(ref j) => out.push_str(&super::describe_job::schedule_words(j)),
     }
     for badge in node_badges(s) {
         out.push_str(", ");

@@ -186,13 +186,13 @@ pub(crate) fn append_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, 
     let mut out = Vec::new();
     match from {
         NodeKind::Client(_) | NodeKind::Service(_) => {}
-        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Job(_) => {
             out.push(("from", "an append link starts at a client or service"))
         }
     }
     match to {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => {
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
             out.push(("to", "an append link must end at a log"))
         }
     }
@@ -204,13 +204,13 @@ pub(crate) fn read_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'
     let mut out = Vec::new();
     match from {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) => {
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
             out.push(("from", "a read link starts at a log"))
         }
     }
     match to {
         NodeKind::Service(_) => {}
-        NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+        NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Job(_) => {
             out.push(("to", "a read link must end at a service (its instances are the group's members)"))
         }
     }

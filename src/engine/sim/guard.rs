@@ -102,6 +102,9 @@ impl Simulation {
             | Action::PollRetry { link, .. }
             | Action::RelayTick { link } => (None, Some(*link)),
             Action::PublishArrive { topic, .. } => (Some(*topic), None),
+            Action::JobFire { node } | Action::JobRunEnd { node, .. } | Action::JobFreshness { node, .. } => {
+                (Some(*node), None)
+            }
         }
     }
 

@@ -25,7 +25,8 @@ impl Simulation {
             | Transport::Enqueue
             | Transport::Publish
             | Transport::Append(_)
-            | Transport::Read(_) => false,
+            | Transport::Read(_)
+            | Transport::ScheduledRead => false,
         }
     }
 
@@ -37,7 +38,8 @@ impl Simulation {
             | Transport::Enqueue
             | Transport::Publish
             | Transport::Append(_)
-            | Transport::Read(_) => 1,
+            | Transport::Read(_)
+            | Transport::ScheduledRead => 1,
         }
     }
 

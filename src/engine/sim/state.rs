@@ -46,6 +46,8 @@ pub(super) struct Topology {
     pub groups_of: Vec<Vec<u32>>,
     /// Per service node: the read links whose group it is a member of.
     pub reads_into: Vec<Vec<u32>>,
+    /// Per job node: its scheduled-read links (inputs), in scenario order.
+    pub job_inputs: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -84,6 +86,7 @@ impl Topology {
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
             reads_into: vec![Vec::new(); n],
+            job_inputs: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -118,6 +121,7 @@ impl Topology {
                     t.subscriptions[from as usize].push(i);
                 }
                 Transport::Append(_) => t.append_out[from as usize].push(i),
+                Transport::ScheduledRead => t.job_inputs[from as usize].push(i),
                 Transport::Read(_) => {
                     t.groups_of[from as usize].push(i);
                     t.reads_into[to as usize].push(i);
@@ -242,6 +246,20 @@ pub(super) enum Action {
     PublishArrive {
         msg: MsgId,
         topic: u32,
+    },
+    /// A job's schedule fires (type 7).
+    JobFire {
+        node: u32,
+    },
+    /// A job's run finishes its work (void if a crash killed it first).
+    JobRunEnd {
+        node: u32,
+        run: u32,
+    },
+    /// A job's dead man's switch (void if the job wrote output since it was armed).
+    JobFreshness {
+        node: u32,
+        epoch: u32,
     },
 }
 
@@ -388,8 +406,11 @@ impl ServiceState {
     pub fn for_node(n: &Node) -> Self {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
-            // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() }),
+            // A queue, topic, log or job has no workers: an empty pool that is
+            // never used (a job's runs live in `sim/job.rs`).
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
+                (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
+            }
             // A client: every user is their own worker, with no processing of its own.
             NodeKind::Client(_) => (
                 true,
@@ -459,7 +480,13 @@ impl LinkState {
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue | Transport::Consume(_) | Transport::Append(_) | Transport::Read(_) | Transport::Publish | Transport::Subscribe(_) => (None, None),
+            Transport::Enqueue
+            | Transport::Consume(_)
+            | Transport::Append(_)
+            | Transport::Read(_)
+            | Transport::Publish
+            | Transport::Subscribe(_)
+            | Transport::ScheduledRead => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
