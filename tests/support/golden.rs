@@ -34,6 +34,9 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("stream-replay", "032608469d22c229"),
     ("dual-write", "846a2cd2d966d605"),
     ("dual-write-outbox", "965cbda12c499d8f"),
+    // Type 7: the same runs; the monitored one adds its row-count alerts.
+    ("silent-batch", "63969ba4ef6cca55"),
+    ("silent-batch-monitored", "9679d705c3ca3c74"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.
