@@ -9,6 +9,7 @@ mod debug_overlay;
 mod flights_canvas;
 mod inspector;
 mod inspector_events;
+mod inspector_job;
 mod metrics_panel;
 mod shell;
 mod sim_loop;

@@ -10,6 +10,7 @@ pub mod describe_job;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
+pub mod job_view;
 pub mod log_view;
 pub mod narration;
 pub mod number;

@@ -10,6 +10,7 @@ use crate::engine::scenario::{
 use crate::view_model::describe::{link_name, node_name, transport_word};
 
 use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
+use super::inspector_job::JobPanel;
 use super::store::{use_store, Selection};
 
 /// The inspector panel.
@@ -186,6 +187,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 .into_any()
             }
             NodeKind::Topic(t) => view! { <TopicPanel id=id.clone() spec=t.clone() /> }.into_any(),
+            NodeKind::Job(j) => view! { <JobPanel id=id.clone() spec=j.clone() /> }.into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -312,6 +314,10 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 .into_any()
             }
             Transport::Subscribe(p) => view! { <SubscriptionPanel id=id.clone() policy=p.clone() /> }.into_any(),
+            Transport::ScheduledRead => view! {
+                <p class="region__hint">"Each run of the job reads the records this log got since the job's last successful run."</p>
+            }
+            .into_any(),
             Transport::Enqueue | Transport::Publish => ().into_any(),
         };
         let t = l.id.clone();

@@ -10,7 +10,9 @@ use crate::view_model::describe_events::{
     group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, topic_label,
     topic_warning, topic_words,
 };
+use crate::view_model::describe_job::{job_label, job_state_words};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::job_view::run_bars;
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 
 use super::store::{use_store, Selection};
@@ -123,6 +125,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 if let Some(Some(l)) = f.logs.get(index) {
                     text.push_str(&log_words(l, &group_names));
                 }
+                if let Some(Some(j)) = f.jobs.get(index) {
+                    text.push_str("; ");
+                    text.push_str(&job_state_words(j, f.now));
+                }
                 if let Some(&(backlog, lost)) = f.outboxes.get(index) {
                     if let Some(o) = outbox_label(backlog, lost) {
                         text.push_str(", ");
@@ -194,6 +200,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
         NodeKind::Log(_) => view! { <LogRows index=index node_id=node.id.clone() /> }.into_any(),
+        NodeKind::Job(_) => view! { <JobRuns index=index node_id=node.id.clone() /> }.into_any(),
         NodeKind::Topic(_) => {
             let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
             let warning = move || topic_warning(&topic());
@@ -239,6 +246,15 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <rect x="-64" y="-22" width="4" height="6"></rect>
                 <rect x="-59" y="-22" width="4" height="6"></rect>
                 <rect x="-54" y="-22" width="4" height="6" opacity="0.5"></rect>
+            </g>
+        }
+        .into_any(),
+        // A job: a clock face.
+        NodeKind::Job(_) => view! {
+            <g class="node__icon node__icon--clock">
+                <circle cx="-61" cy="-19" r="6"></circle>
+                <line x1="-61" y1="-19" x2="-61" y2="-23"></line>
+                <line x1="-61" y1="-19" x2="-58" y2="-19"></line>
             </g>
         }
         .into_any(),
@@ -300,6 +316,44 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 </g>
             </Show>
         </g>
+    }
+}
+
+/// A job's recent runs on a small timeline inside its node, newest on the
+/// right: a bar per run filled to the share of rows it wrote (green: all,
+/// amber: a silent shortfall, red outline: a crash, grey: running), a red
+/// dot above a run monitoring alerted about, and the last success in words.
+#[component]
+fn JobRuns(index: usize, node_id: String) -> impl IntoView {
+    const SLOT: f64 = 10.0;
+    const LEFT: f64 = -60.0;
+    const TOP: f64 = -3.0;
+    const HEIGHT: f64 = 14.0;
+    let store = use_store();
+    let job = move || store.frame.with(|f| f.jobs.get(index).cloned().flatten().unwrap_or_default());
+    let bars = move || {
+        run_bars(&job().recent)
+            .into_iter()
+            .map(|b| {
+                let x = LEFT + b.slot as f64 * SLOT;
+                let filled = HEIGHT * b.written;
+                view! {
+                    <rect class="job__slot" x=x y=TOP width=SLOT - 2.0 height=HEIGHT></rect>
+                    <rect class=format!("job__run job__run--{}", b.css) x=x y=TOP + HEIGHT - filled width=SLOT - 2.0 height=filled></rect>
+                    {(b.css == "crashed").then(|| view! {
+                        <line class="job__cross" x1=x y1=TOP x2=x + SLOT - 2.0 y2=TOP + HEIGHT></line>
+                    })}
+                    {b.alerted.then(|| view! { <circle class="job__alert" cx=x + SLOT / 2.0 - 1.0 cy=TOP - 4.0 r="2.5"></circle> })}
+                }
+            })
+            .collect_view()
+    };
+    let label = move || {
+        store.frame.with(|f| f.jobs.get(index).cloned().flatten().map(|j| job_label(&j, f.now)).unwrap_or_default())
+    };
+    view! {
+        <g class="job__timeline" data-testid=format!("job-runs-{node_id}") aria-hidden="true">{bars}</g>
+        <text class="node__meta" x="0" y="24" text-anchor="middle" data-testid=format!("job-{node_id}")>{label}</text>
     }
 }
 

@@ -1,11 +1,12 @@
 //! The words of type 7, scheduled jobs: the schedule, the runs, the last
 //! success and the output's freshness, for accessible names and the page.
 
-use crate::engine::metrics::{JobMetrics, RunOutcome};
+use super::job_view::JobFrame;
+use crate::engine::metrics::RunOutcome;
 use crate::engine::scenario::{JobSpec, MonitorOn, OverlapPolicy};
 use crate::engine::time::{micros_to_ms, Micros};
 
-/// "every 5 s" or "cron 30 2 *", with the overlap policy and what is monitored.
+/// ": runs every 5 s, skips a run while one is going, exit code monitored only".
 pub fn schedule_words(j: &JobSpec) -> String {
     let when = match (&j.schedule.every_ms, &j.schedule.cron) {
         (Some(ms), _) => format!("runs every {}", seconds(*ms)),
@@ -32,37 +33,43 @@ fn seconds(ms: f64) -> String {
     }
 }
 
-/// The job's state in words: "12 runs, 1 going; last success 2.1 s ago;
-/// output 2.1 s old; last run wrote 50 of 100 rows; 3 alerts".
-pub fn job_state_words(m: &JobMetrics, now: Micros) -> String {
-    let mut out = format!("{} runs", m.runs);
-    if m.running > 0 {
-        out.push_str(&format!(", {} going", m.running));
+fn ago(now: Micros, t: Micros) -> String {
+    format!("{:.1} s", micros_to_ms(now.saturating_sub(t)) / 1_000.0)
+}
+
+/// The job's state in words: "4 runs, 1 going; last success 2.1 s ago;
+/// output 2.1 s old; run 3 wrote 100 of 200 rows; no alerts".
+pub fn job_state_words(j: &JobFrame, now: Micros) -> String {
+    let mut out = format!("{} runs", j.runs);
+    if j.running > 0 {
+        out.push_str(&format!(", {} going", j.running));
     }
-    match m.last_success {
+    if j.queued > 0 {
+        out.push_str(&format!(", {} waiting", j.queued));
+    }
+    match j.last_success {
         Some(t) => out.push_str(&format!("; last success {} ago", ago(now, t))),
         None => out.push_str("; no success yet"),
     }
-    match m.output_age(now) {
-        Some(age) => out.push_str(&format!("; output {:.1} s old", micros_to_ms(age) / 1_000.0)),
+    match j.last_output {
+        Some(t) => out.push_str(&format!("; output {} old", ago(now, t))),
         None => out.push_str("; no output yet"),
     }
-    if let Some(r) = m.history.iter().rev().find(|r| r.outcome != RunOutcome::Running) {
+    if let Some(r) = j.recent.iter().rev().find(|r| r.outcome != RunOutcome::Running) {
         match r.outcome {
             RunOutcome::Crashed => out.push_str(&format!("; run {} crashed", r.run)),
             RunOutcome::Ok | RunOutcome::Short | RunOutcome::Running => {
-                out.push_str(&format!("; run {} wrote {} of {} rows", r.run, r.rows_out, r.rows_in))
+                out.push_str(&format!("; run {} exited 0 and wrote {} of {} rows", r.run, r.rows_out, r.rows_in))
             }
         }
     }
-    if m.drift > 0 {
-        out.push_str(&format!("; {} wrong rows so far", m.drift));
+    if j.drift > 0 {
+        out.push_str(&format!("; {} wrong rows so far", j.drift));
     }
-    if m.skipped > 0 {
-        out.push_str(&format!("; {} skipped", m.skipped));
+    if j.skipped > 0 {
+        out.push_str(&format!("; {} runs skipped", j.skipped));
     }
-    let alerts = m.alerts_total();
-    out.push_str(&match alerts {
+    out.push_str(&match j.alerts {
         0 => "; no alerts".to_string(),
         1 => "; 1 alert".to_string(),
         n => format!("; {n} alerts"),
@@ -70,6 +77,36 @@ pub fn job_state_words(m: &JobMetrics, now: Micros) -> String {
     out
 }
 
-fn ago(now: Micros, t: Micros) -> String {
-    format!("{:.1} s", micros_to_ms(now.saturating_sub(t)) / 1_000.0)
+/// The short line under the timeline: "last ok 2.1 s ago · 3 alerts".
+pub fn job_label(j: &JobFrame, now: Micros) -> String {
+    let ok = j.last_success.map_or("no success yet".to_string(), |t| format!("last ok {} ago", ago(now, t)));
+    match j.alerts {
+        0 => format!("{ok} · no alerts"),
+        1 => format!("{ok} · 1 alert"),
+        n => format!("{ok} · {n} alerts"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{presets, Simulation, SECOND};
+
+    #[test]
+    fn the_silent_batch_in_words() {
+        let s = presets::load("silent-batch").expect("preset");
+        let j = s.nodes.iter().position(|n| n.kind.job().is_some()).expect("job");
+        assert_eq!(
+            schedule_words(s.nodes[j].kind.job().expect("job")),
+            ": runs every 5 s, skips a run while one is going, exit code monitored only"
+        );
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.run_until(17 * SECOND).expect("runs");
+        let f = JobFrame::of(&sim.metrics().jobs[j], sim.job_queued(j));
+        assert_eq!(
+            job_state_words(&f, sim.now()),
+            "3 runs; last success 1.4 s ago; output 1.4 s old; run 3 exited 0 and wrote 100 of 200 rows; no alerts"
+        );
+        assert_eq!(job_label(&f, sim.now()), "last ok 1.4 s ago · no alerts");
+    }
 }

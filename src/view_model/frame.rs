@@ -35,6 +35,8 @@ pub struct Frame {
     pub logs: Vec<Option<LogStatus>>,
     /// Per node: rows waiting in its outboxes, and events its dual writes lost.
     pub outboxes: Vec<(u32, u64)>,
+    /// Per node: a job's runs (`None` unless a job).
+    pub jobs: Vec<Option<super::job_view::JobFrame>>,
 }
 
 /// What a consumer group's read link shows.
@@ -112,6 +114,15 @@ impl Frame {
                 .collect(),
             logs: (0..s.nodes.len()).map(|i| sim.log_status(i)).collect(),
             outboxes: outboxes(sim),
+            jobs: s
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.kind.job()?;
+                    Some(super::job_view::JobFrame::of(m.jobs.get(i)?, sim.job_queued(i)))
+                })
+                .collect(),
         }
     }
 }

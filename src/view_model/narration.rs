@@ -2,7 +2,7 @@
 //! reader can follow: at most one announcement per interval, the rest
 //! summed up ("and 4 more").
 
-use crate::engine::event::{EventKind, Fate, StreamCause};
+use crate::engine::event::{EventKind, Fate, JobAlertKind, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -25,6 +25,8 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::RebalanceStarted { .. }
             | EventKind::RecordsLost { .. }
             | EventKind::PublishFailed { outbox: false, stored: false, .. }
+            | EventKind::JobAlert { .. }
+            | EventKind::JobRunEnded { exit_ok: false, .. }
     ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
 }
 
@@ -111,6 +113,20 @@ impl Narrator {
                 "A publish on {} failed after the database commit: downstream never hears of that order.",
                 link_label(s, link)
             )),
+            EventKind::JobAlert { node, run, alert } => Some(format!(
+                "Alert from {}: {}.",
+                node_label(s, node),
+                match alert {
+                    JobAlertKind::ExitCode => format!("run {run} exited with an error"),
+                    JobAlertKind::RowCount => format!("run {run} wrote fewer rows than it read"),
+                    JobAlertKind::Stale => "no fresh output within the freshness limit".to_string(),
+                    JobAlertKind::DurationGrowth => format!("run {run} took much longer than the recent runs"),
+                }
+            )),
+            // Said whatever the monitoring: the page shows what the job's owner would not see.
+            EventKind::JobRunEnded { node, run, exit_ok: true, rows_in, rows_out, .. } if rows_out < rows_in => {
+                Some(format!("{} run {run} exited 0 but wrote only {rows_out} of {rows_in} rows.", node_label(s, node)))
+            }
             EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
             EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),
             EventKind::OrderFinished { ok: false, source, .. } if !self.orders_failing => {
