@@ -80,7 +80,7 @@ fn the_first_runs_are_whole_and_the_rows_skipped_are_never_read_again() {
 fn overlapping(policy: OverlapPolicy) -> Scenario {
     let json = format!(
         r#"{{"version":1,"name":"overlap","nodes":[{{"id":"job","label":"Job","kind":{{"type":"job",
-        "schedule":{{"every_ms":1000}},"startup_ms":2500,"overlap":"{}"}}}}]}}"#,
+        "every_ms":1000,"startup_ms":2500,"overlap":"{}"}}}}]}}"#,
         serde_json::to_value(policy).unwrap().as_str().unwrap()
     );
     parse_scenario(&json).expect("valid")
@@ -221,7 +221,7 @@ fn the_monitoring_switch_is_an_edit() {
     sim.run_until(30 * SECOND).expect("runs");
     assert_eq!(sim.metrics().jobs[j].alerts_total(), 0);
     let mut spec = sim.scenario().nodes[j].kind.job().unwrap().clone();
-    spec.monitoring.on = MonitorOn::Output;
+    spec.monitor = MonitorOn::Output;
     sim.apply(&Edit::SetJob { node: "reconciliation".into(), spec: spec.clone() }).expect("applies");
     sim.run_until(60 * SECOND).expect("runs");
     // Runs 6 to 11 end after the switch (run 12 is still going at 60 s), all short.
@@ -236,13 +236,12 @@ fn the_monitoring_switch_is_an_edit() {
 fn bad_job_settings_are_refused_with_the_field_and_the_reason() {
     let base = serde_json::to_value(preset("silent-batch")).unwrap();
     let cases: Vec<(&str, serde_json::Value, &str)> = vec![
-        ("/nodes/4/kind/schedule", serde_json::json!({"cron": "61 * *"}), "minute"),
-        ("/nodes/4/kind/schedule", serde_json::json!({"every_ms": 5, "cron": "* * *"}), "exactly one"),
-        ("/nodes/4/kind/schedule", serde_json::json!({}), "exactly one"),
-        ("/nodes/4/kind/schedule", serde_json::json!({"every_ms": 0.5}), "at least 1 ms"),
+        ("/nodes/4/kind/cron", serde_json::json!("61 * *"), "exactly one"),
+        ("/nodes/4/kind/every_ms", serde_json::json!(null), "exactly one"),
+        ("/nodes/4/kind/every_ms", serde_json::json!(0.5), "at least 1 ms"),
         ("/nodes/4/kind/records_per_s", serde_json::json!(0), "above 0"),
-        ("/nodes/4/kind/monitoring/row_tolerance", serde_json::json!(2), "between 0 and 1"),
-        ("/nodes/4/kind/monitoring/duration_growth", serde_json::json!(0.5), "between 1 and 1000"),
+        ("/nodes/4/kind/row_tolerance", serde_json::json!(2), "between 0 and 1"),
+        ("/nodes/4/kind/duration_growth", serde_json::json!(0.5), "between 1 and 1000"),
         ("/links/3/from", serde_json::json!("order-api"), "starts at a job"),
         ("/faults/0/target", serde_json::json!("order-api"), "is not a job"),
         ("/faults/0/effect", serde_json::json!({"type": "silent_failure", "share_written": 1.5}), "between 0 and 1"),
@@ -254,6 +253,14 @@ fn bad_job_settings_are_refused_with_the_field_and_the_reason() {
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert!(text.iter().any(|t| t.contains(why)), "{path}: {text:?}");
     }
+    // A cron expression in place of the interval is parsed, and refused with the field.
+    let mut v = base.clone();
+    *v.pointer_mut("/nodes/4/kind/every_ms").unwrap() = serde_json::Value::Null;
+    *v.pointer_mut("/nodes/4/kind/cron").unwrap() = serde_json::json!("61 * *");
+    let errs = parse_scenario(&v.to_string()).expect_err("cron");
+    assert_eq!(errs[0].to_string(), "$.nodes[4].kind.cron: minute: '61' must lie within 0-59, low to high");
+    *v.pointer_mut("/nodes/4/kind/cron").unwrap() = serde_json::json!("*/2 * *");
+    assert!(parse_scenario(&v.to_string()).is_ok());
     // A crash and a slow run are job faults too; a hang is not.
     let mut v = base.clone();
     *v.pointer_mut("/faults/0/effect").unwrap() = serde_json::json!({"type": "hang"});
@@ -295,11 +302,11 @@ mod random {
             s.seed = seed;
             let j = job_ix(&s);
             if let NodeKind::Job(spec) = &mut s.nodes[j].kind {
-                spec.schedule.every_ms = Some(every);
+                spec.every_ms = Some(every);
                 spec.records_per_s = rate;
                 spec.startup_ms = startup;
                 spec.overlap = [OverlapPolicy::Skip, OverlapPolicy::Queue, OverlapPolicy::Concurrent][overlap as usize];
-                spec.monitoring.on = if output { MonitorOn::Output } else { MonitorOn::ExitCode };
+                spec.monitor = if output { MonitorOn::Output } else { MonitorOn::ExitCode };
             }
             s.faults = faults
                 .iter()

@@ -350,7 +350,7 @@ fn jobs(s: &Scenario, m: &Metrics, now: Micros) -> Vec<JobReport> {
             let spec = n.kind.job()?;
             Some(JobReport {
                 id: n.id.clone(),
-                monitoring: match spec.monitoring.on {
+                monitoring: match spec.monitor {
                     MonitorOn::ExitCode => "exit_code",
                     MonitorOn::Output => "output",
                 },

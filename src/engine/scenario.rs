@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
-pub use super::patterns::job::{Cron, JobSpec, MonitorOn, Monitoring, OverlapPolicy, Schedule};
+pub use super::patterns::job::{Cron, JobSpec, MonitorOn, OverlapPolicy};
 pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};

@@ -25,15 +25,15 @@ fn job_faults() -> [(&'static str, &'static str, FaultEffect); 5] {
 #[component]
 pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
     let store = use_store();
-    let output = spec.monitoring.on == MonitorOn::Output;
+    let output = spec.monitor == MonitorOn::Output;
     let on_monitor = {
         let (id, spec) = (id.clone(), spec.clone());
         Callback::new(move |on: bool| {
             let mut next = spec.clone();
-            next.monitoring.on = if on { MonitorOn::Output } else { MonitorOn::ExitCode };
+            next.monitor = if on { MonitorOn::Output } else { MonitorOn::ExitCode };
             // A dead man's switch needs a limit: one schedule period plus a grace of 40 %.
-            if on && next.monitoring.freshness_ms.is_none() {
-                next.monitoring.freshness_ms = next.schedule.every_ms.map(|ms| ms * 1.4);
+            if on && next.freshness_ms.is_none() {
+                next.freshness_ms = next.every_ms.map(|ms| ms * 1.4);
             }
             store.edit(Edit::SetJob { node: id.clone(), spec: next });
         })

@@ -12,7 +12,7 @@ use crate::view_model::describe_events::{
 };
 use crate::view_model::describe_job::{job_label, job_state_words};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
-use crate::view_model::job_view::run_bars;
+use crate::view_model::job_view::{run_bars, timeline_paths};
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 
 use super::store::{use_store, Selection};
@@ -325,34 +325,28 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
 /// dot above a run monitoring alerted about, and the last success in words.
 #[component]
 fn JobRuns(index: usize, node_id: String) -> impl IntoView {
-    const SLOT: f64 = 10.0;
-    const LEFT: f64 = -60.0;
-    const TOP: f64 = -3.0;
-    const HEIGHT: f64 = 14.0;
     let store = use_store();
-    let job = move || store.frame.with(|f| f.jobs.get(index).cloned().flatten().unwrap_or_default());
-    let bars = move || {
-        run_bars(&job().recent)
-            .into_iter()
-            .map(|b| {
-                let x = LEFT + b.slot as f64 * SLOT;
-                let filled = HEIGHT * b.written;
-                view! {
-                    <rect class="job__slot" x=x y=TOP width=SLOT - 2.0 height=HEIGHT></rect>
-                    <rect class=format!("job__run job__run--{}", b.css) x=x y=TOP + HEIGHT - filled width=SLOT - 2.0 height=filled></rect>
-                    {(b.css == "crashed").then(|| view! {
-                        <line class="job__cross" x1=x y1=TOP x2=x + SLOT - 2.0 y2=TOP + HEIGHT></line>
-                    })}
-                    {b.alerted.then(|| view! { <circle class="job__alert" cx=x + SLOT / 2.0 - 1.0 cy=TOP - 4.0 r="2.5"></circle> })}
-                }
-            })
-            .collect_view()
-    };
+    let paths = Memo::new(move |_| {
+        store.frame.with(|f| {
+            let recent = f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| j.recent.as_slice()).unwrap_or_default();
+            timeline_paths(&run_bars(recent), -60.0, -3.0, 10.0, 14.0)
+        })
+    });
+    let d = move |i: usize| move || paths.with(|p| p[i].clone());
     let label = move || {
-        store.frame.with(|f| f.jobs.get(index).cloned().flatten().map(|j| job_label(&j, f.now)).unwrap_or_default())
+        store
+            .frame
+            .with(|f| f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| job_label(j, f.now)).unwrap_or_default())
     };
     view! {
-        <g class="job__timeline" data-testid=format!("job-runs-{node_id}") aria-hidden="true">{bars}</g>
+        <g class="job__timeline" data-testid=format!("job-runs-{node_id}") aria-hidden="true">
+            <path class="job__slot" d=d(0)></path>
+            <path class="job__run--ok" d=d(1)></path>
+            <path class="job__run--short" d=d(2)></path>
+            <path class="job__run--running" d=d(3)></path>
+            <path class="job__cross" d=d(4)></path>
+            <path class="job__alert" d=d(5)></path>
+        </g>
         <text class="node__meta" x="0" y="24" text-anchor="middle" data-testid=format!("job-{node_id}")>{label}</text>
     }
 }

@@ -8,7 +8,7 @@ use crate::engine::time::{micros_to_ms, Micros};
 
 /// ": runs every 5 s, skips a run while one is going, exit code monitored only".
 pub fn schedule_words(j: &JobSpec) -> String {
-    let when = match (&j.schedule.every_ms, &j.schedule.cron) {
+    let when = match (&j.every_ms, &j.cron) {
         (Some(ms), _) => format!("runs every {}", seconds(*ms)),
         (None, Some(c)) => format!("runs on cron \"{c}\""),
         (None, None) => "never runs".to_string(),
@@ -18,7 +18,7 @@ pub fn schedule_words(j: &JobSpec) -> String {
         OverlapPolicy::Skip => "skips a run while one is going",
         OverlapPolicy::Queue => "queues a run while one is going",
     };
-    let watch = match j.monitoring.on {
+    let watch = match j.monitor {
         MonitorOn::ExitCode => "exit code monitored only",
         MonitorOn::Output => "output monitored",
     };

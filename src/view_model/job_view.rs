@@ -82,6 +82,35 @@ pub fn run_bars(recent: &[RunRecord]) -> Vec<RunBar> {
         .collect()
 }
 
+/// The timeline as SVG path data, one path per look, so the page draws a
+/// fixed handful of elements whatever the runs: `[slots, ok, short,
+/// running, crashed (crosses), alerts (dots)]`. Bars are `slot` units wide
+/// (1 unit of gap) and `height` tall, from (`left`, `top`).
+pub fn timeline_paths(bars: &[RunBar], left: f64, top: f64, slot: f64, height: f64) -> [String; 6] {
+    let mut out: [String; 6] = Default::default();
+    let w = slot - 2.0;
+    for b in bars {
+        let x = left + b.slot as f64 * slot;
+        out[0].push_str(&format!("M{x} {top}h{w}v{height}h-{w}z"));
+        let filled = height * b.written;
+        let i = match b.css {
+            "ok" => 1,
+            "short" => 2,
+            "running" => 3,
+            _ => 4,
+        };
+        if i == 4 {
+            out[4].push_str(&format!("M{x} {top}l{w} {height}"));
+        } else if filled > 0.0 {
+            out[i].push_str(&format!("M{x} {}h{w}v{filled}h-{w}z", top + height - filled));
+        }
+        if b.alerted {
+            out[5].push_str(&format!("M{} {}h4v4h-4z", x + w / 2.0 - 2.0, top - 7.0));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +135,12 @@ mod tests {
         assert_eq!(bars[1], RunBar { slot: 9, written: 0.5, css: "short", alerted: true });
         assert_eq!((bars[2].written, bars[2].css), (0.0, "crashed"));
         assert_eq!(bars[3].css, "running");
+        let [slots, ok, short, running, crossed, alerts] = timeline_paths(&bars, -60.0, 0.0, 10.0, 10.0);
+        assert_eq!(slots.matches('M').count(), 4);
+        assert_eq!(ok, "M20 0h8v10h-8z");
+        assert_eq!(short, "M30 5h8v5h-8z", "half of its rows: half a bar");
+        assert_eq!(running, "M50 0h8v10h-8z");
+        assert_eq!(crossed, "M40 0l8 10");
+        assert_eq!(alerts, "M32 -7h4v4h-4zM42 -7h4v4h-4z");
     }
 }

@@ -11,12 +11,18 @@ use crate::engine::scenario::NodeKind;
 use crate::engine::time::{Micros, SECOND};
 use crate::engine::validate::{check_duration, ProblemSink};
 
-/// Settings of a scheduled batch job.
+/// Settings of a scheduled batch job. Flat on purpose: each nested struct
+/// would cost the wasm its own `Deserialize` visitor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JobSpec {
-    /// When runs start.
-    pub schedule: Schedule,
+    /// A run every this many ms of simulated time, the first at `every_ms`
+    /// (exactly one of `every_ms` and `cron`).
+    #[serde(default)]
+    pub every_ms: Option<f64>,
+    /// Cron subset: "minute hour day-of-month" (see [`Cron`]).
+    #[serde(default)]
+    pub cron: Option<String>,
     /// Records one run processes per second.
     #[serde(default = "default_rate")]
     pub records_per_s: f64,
@@ -26,33 +32,37 @@ pub struct JobSpec {
     /// What happens when a run is due while the last one still runs.
     #[serde(default)]
     pub overlap: OverlapPolicy,
-    /// What is watched.
+    /// What the alerts watch: the exit code only, or the output too.
     #[serde(default)]
-    pub monitoring: Monitoring,
+    pub monitor: MonitorOn,
+    /// Output monitoring: share of rows out that may differ from rows in
+    /// before an alert, 0 to 1.
+    #[serde(default)]
+    pub row_tolerance: f64,
+    /// Output monitoring, a dead man's switch: alert when no run wrote rows
+    /// for this long (ms); `null`: no freshness check.
+    #[serde(default)]
+    pub freshness_ms: Option<f64>,
+    /// Output monitoring: alert when a run takes more than this many times
+    /// the mean of the last good runs (≥ 1).
+    #[serde(default = "default_growth")]
+    pub duration_growth: f64,
 }
 
 impl Default for JobSpec {
     fn default() -> Self {
         JobSpec {
-            schedule: Schedule { every_ms: Some(60_000.0), cron: None },
+            every_ms: Some(60_000.0),
+            cron: None,
             records_per_s: default_rate(),
             startup_ms: default_startup_ms(),
             overlap: OverlapPolicy::default(),
-            monitoring: Monitoring::default(),
+            monitor: MonitorOn::default(),
+            row_tolerance: 0.0,
+            freshness_ms: None,
+            duration_growth: default_growth(),
         }
     }
-}
-
-/// A schedule: exactly one of `every_ms` and `cron`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schedule {
-    /// A run every this many ms of simulated time, the first at `every_ms`.
-    #[serde(default)]
-    pub every_ms: Option<f64>,
-    /// Cron subset: "minute hour day-of-month" (see [`Cron`]).
-    #[serde(default)]
-    pub cron: Option<String>,
 }
 
 /// Kubernetes CronJob's `concurrencyPolicy`, plus a queue.
@@ -79,37 +89,6 @@ pub enum MonitorOn {
     ExitCode,
     /// The exit code and the output: row counts, freshness, duration trend.
     Output,
-}
-
-/// Monitoring settings.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Monitoring {
-    /// Exit code only, or the output too.
-    #[serde(default)]
-    pub on: MonitorOn,
-    /// Share of rows out may differ from rows in before an alert, 0 to 1.
-    #[serde(default)]
-    pub row_tolerance: f64,
-    /// Dead man's switch: alert when no run wrote rows for this long (ms);
-    /// `null`: no freshness check.
-    #[serde(default)]
-    pub freshness_ms: Option<f64>,
-    /// Alert when a run takes more than this many times the mean of the
-    /// last good runs (≥ 1).
-    #[serde(default = "default_growth")]
-    pub duration_growth: f64,
-}
-
-impl Default for Monitoring {
-    fn default() -> Self {
-        Monitoring {
-            on: MonitorOn::ExitCode,
-            row_tolerance: 0.0,
-            freshness_ms: None,
-            duration_growth: default_growth(),
-        }
-    }
 }
 
 /// Minutes in the simulated month: 31 days of 24 hours, starting at 00:00
@@ -196,7 +175,7 @@ fn number(s: &str, name: &str) -> Result<u64, String> {
     s.parse().map_err(|_| format!("{name}: '{s}' is not a number"))
 }
 
-impl Schedule {
+impl JobSpec {
     /// The first fire time strictly after `t`. Validated schedules only;
     /// an invalid one never fires.
     pub fn next_after(&self, t: Micros) -> Micros {
@@ -213,36 +192,33 @@ impl Schedule {
 
 /// Checks a job's settings at `p` (the node's `kind`).
 pub(crate) fn check_job(j: &JobSpec, p: &str, v: &mut impl ProblemSink) {
-    match (&j.schedule.every_ms, &j.schedule.cron) {
+    match (&j.every_ms, &j.cron) {
         (Some(ms), None) => {
             if ms.is_finite() && *ms < 1.0 {
-                v.problem(format!("{p}.schedule.every_ms"), "must be at least 1 ms");
+                v.problem(format!("{p}.every_ms"), "must be at least 1 ms");
             } else {
-                check_duration(*ms, format!("{p}.schedule.every_ms"), false, v);
+                check_duration(*ms, format!("{p}.every_ms"), false, v);
             }
         }
         (None, Some(c)) => {
             if let Err(reason) = Cron::parse(c) {
-                v.problem(format!("{p}.schedule.cron"), &reason);
+                v.problem(format!("{p}.cron"), &reason);
             }
         }
-        (Some(_), Some(_)) | (None, None) => {
-            v.problem(format!("{p}.schedule"), "needs exactly one of every_ms and cron")
-        }
+        (Some(_), Some(_)) | (None, None) => v.problem(p.to_string(), "needs exactly one of every_ms and cron"),
     }
     if !(j.records_per_s.is_finite() && j.records_per_s > 0.0 && j.records_per_s <= MAX_JOB_RATE_PER_S) {
         v.problem(format!("{p}.records_per_s"), &format!("must be above 0 and at most {MAX_JOB_RATE_PER_S}"));
     }
     check_duration(j.startup_ms, format!("{p}.startup_ms"), true, v);
-    let m = &j.monitoring;
-    if !(0.0..=1.0).contains(&m.row_tolerance) {
-        v.problem(format!("{p}.monitoring.row_tolerance"), "must be between 0 and 1");
+    if !(0.0..=1.0).contains(&j.row_tolerance) {
+        v.problem(format!("{p}.row_tolerance"), "must be between 0 and 1");
     }
-    if let Some(ms) = m.freshness_ms {
-        check_duration(ms, format!("{p}.monitoring.freshness_ms"), false, v);
+    if let Some(ms) = j.freshness_ms {
+        check_duration(ms, format!("{p}.freshness_ms"), false, v);
     }
-    if !(m.duration_growth.is_finite() && (1.0..=1000.0).contains(&m.duration_growth)) {
-        v.problem(format!("{p}.monitoring.duration_growth"), "must be between 1 and 1000");
+    if !(j.duration_growth.is_finite() && (1.0..=1000.0).contains(&j.duration_growth)) {
+        v.problem(format!("{p}.duration_growth"), "must be between 1 and 1000");
     }
 }
 
@@ -313,7 +289,7 @@ mod tests {
 
     #[test]
     fn every_ms_fires_on_multiples() {
-        let s = Schedule { every_ms: Some(5_000.0), cron: None };
+        let s = JobSpec { every_ms: Some(5_000.0), ..JobSpec::default() };
         assert_eq!(s.next_after(0), 5 * SECOND);
         assert_eq!(s.next_after(5 * SECOND), 10 * SECOND);
         assert_eq!(s.next_after(7 * SECOND), 10 * SECOND);

@@ -59,8 +59,8 @@ impl Simulation {
     pub(super) fn schedule_jobs(&mut self) {
         for node in 0..self.scenario.nodes.len() {
             let Some(spec) = self.scenario.nodes[node].kind.job() else { continue };
-            let first = spec.schedule.next_after(0);
-            let fresh = spec.monitoring.freshness_ms.map(ms_to_micros);
+            let first = spec.next_after(0);
+            let fresh = spec.freshness_ms.map(ms_to_micros);
             let node = node as u32;
             if first != Micros::MAX {
                 self.schedule(first, Action::JobFire { node });
@@ -78,7 +78,7 @@ impl Simulation {
     /// The schedule fires: start a run, or let the overlap policy decide.
     pub(super) fn job_fire(&mut self, node: u32) {
         let Some(spec) = self.job_spec(node) else { return };
-        let next = spec.schedule.next_after(self.now);
+        let next = spec.next_after(self.now);
         if next != Micros::MAX {
             self.schedule(next, Action::JobFire { node });
         }
@@ -216,8 +216,8 @@ impl Simulation {
         j.recent.push_back(duration);
         self.emit(EventKind::JobRunEnded { node, run, msg, exit_ok: true, rows_in, rows_out, duration, drift });
         self.settle(msg, Fate::Processed);
-        let m = spec.monitoring;
-        if m.on == MonitorOn::Output {
+        let m = &spec;
+        if m.monitor == MonitorOn::Output {
             if rows_in.abs_diff(rows_out) as f64 > m.row_tolerance * rows_in as f64 {
                 self.emit(EventKind::JobAlert { node, run, alert: JobAlertKind::RowCount });
             }
@@ -247,14 +247,14 @@ impl Simulation {
         if self.jobs[node as usize].fresh_epoch != epoch {
             return;
         }
-        if spec.monitoring.freshness_ms.is_none() {
+        if spec.freshness_ms.is_none() {
             return;
         }
-        if spec.monitoring.on == MonitorOn::Output {
+        if spec.monitor == MonitorOn::Output {
             let run = self.jobs[node as usize].runs;
             self.emit(EventKind::JobAlert { node, run, alert: JobAlertKind::Stale });
         }
-        self.arm_freshness(node, spec.monitoring.freshness_ms);
+        self.arm_freshness(node, spec.freshness_ms);
     }
 
     /// (Re)arms the dead man's switch one limit from now; earlier checks are void.
@@ -271,7 +271,7 @@ impl Simulation {
     /// with the new limit, from now.
     pub(super) fn job_settings_changed(&mut self, node: u32) {
         let Some(spec) = self.job_spec(node) else { return };
-        self.arm_freshness(node, spec.monitoring.freshness_ms);
+        self.arm_freshness(node, spec.freshness_ms);
     }
 
     /// Runs of a job going now (for drawing).
