@@ -77,9 +77,9 @@ pub fn job_state_words(j: &JobFrame, now: Micros) -> String {
     out
 }
 
-/// The short line under the timeline: "last ok 2.1 s ago · 3 alerts".
+/// The short line under the timeline: "ok 2.1 s ago · 3 alerts".
 pub fn job_label(j: &JobFrame, now: Micros) -> String {
-    let ok = j.last_success.map_or("no success yet".to_string(), |t| format!("last ok {} ago", ago(now, t)));
+    let ok = j.last_success.map_or("no success yet".to_string(), |t| format!("ok {} ago", ago(now, t)));
     match j.alerts {
         0 => format!("{ok} · no alerts"),
         1 => format!("{ok} · 1 alert"),
@@ -107,6 +107,6 @@ mod tests {
             job_state_words(&f, sim.now()),
             "3 runs; last success 1.4 s ago; output 1.4 s old; run 3 exited 0 and wrote 100 of 200 rows; no alerts"
         );
-        assert_eq!(job_label(&f, sim.now()), "last ok 1.4 s ago · no alerts");
+        assert_eq!(job_label(&f, sim.now()), "ok 1.4 s ago · no alerts");
     }
 }

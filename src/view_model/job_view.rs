@@ -89,9 +89,11 @@ pub fn run_bars(recent: &[RunRecord]) -> Vec<RunBar> {
 pub fn timeline_paths(bars: &[RunBar], left: f64, top: f64, slot: f64, height: f64) -> [String; 6] {
     let mut out: [String; 6] = Default::default();
     let w = slot - 2.0;
+    // Every slot's track, so an empty timeline reads as one.
+    out[0] =
+        format!("M{left} {top}h{}v{height}h-{}z", slot * TIMELINE_RUNS as f64 - 2.0, slot * TIMELINE_RUNS as f64 - 2.0);
     for b in bars {
         let x = left + b.slot as f64 * slot;
-        out[0].push_str(&format!("M{x} {top}h{w}v{height}h-{w}z"));
         let filled = height * b.written;
         let i = match b.css {
             "ok" => 1,
@@ -136,7 +138,7 @@ mod tests {
         assert_eq!((bars[2].written, bars[2].css), (0.0, "crashed"));
         assert_eq!(bars[3].css, "running");
         let [slots, ok, short, running, crossed, alerts] = timeline_paths(&bars, -60.0, 0.0, 10.0, 10.0);
-        assert_eq!(slots.matches('M').count(), 4);
+        assert_eq!(slots, "M-60 0h118v10h-118z");
         assert_eq!(ok, "M20 0h8v10h-8z");
         assert_eq!(short, "M30 5h8v5h-8z", "half of its rows: half a bar");
         assert_eq!(running, "M50 0h8v10h-8z");
