@@ -11,6 +11,7 @@ mod inspector;
 mod inspector_edge;
 mod inspector_events;
 mod inspector_saga;
+mod inspector_job;
 mod metrics_panel;
 mod shell;
 mod sim_loop;

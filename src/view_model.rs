@@ -6,9 +6,11 @@
 
 pub mod describe;
 pub mod describe_events;
+pub mod describe_job;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
+pub mod job_view;
 pub mod log_view;
 pub mod narration;
 pub mod number;

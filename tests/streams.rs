@@ -339,7 +339,10 @@ fn stream_limits_are_errors_and_a_log_keeps_at_most_its_cap() {
     let errs = Simulation::new(s.clone()).err().expect("invalid");
     assert!(errs.iter().any(|e| e.path == "$.nodes[2].kind.partitions"), "{errs:?}");
     for i in 0..(MAX_TOTAL_PARTITIONS / MAX_LOG_PARTITIONS) {
-        s.nodes.push(node(&format!("log{i}"), NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS, ..LogSpec::default() })));
+        s.nodes.push(node(
+            &format!("log{i}"),
+            NodeKind::Log(LogSpec { partitions: MAX_LOG_PARTITIONS, ..LogSpec::default() }),
+        ));
     }
     let errs = Simulation::new(s).err().expect("invalid");
     assert!(errs.iter().any(|e| e.path == "$.nodes" && e.reason.contains("partitions in all")), "{errs:?}");

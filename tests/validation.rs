@@ -191,7 +191,8 @@ fn subscription_defaults_follow_pub_sub() {
     assert_eq!((p.ack_deadline_ms, p.max_delivery_attempts, p.prefetch), (10_000.0, Some(5), 1));
     assert_eq!(p.on_unreadable, patchbay::engine::scenario::OnUnreadable::Drop);
     let none: patchbay::engine::scenario::Transport =
-        serde_json::from_value(serde_json::json!({ "type": "subscribe", "max_delivery_attempts": null })).expect("parses");
+        serde_json::from_value(serde_json::json!({ "type": "subscribe", "max_delivery_attempts": null }))
+            .expect("parses");
     assert_eq!(none.subscribe_policy().map(|p| p.max_delivery_attempts), Some(None), "null: no DLQ");
     let r: patchbay::engine::scenario::Registry = serde_json::from_value(serde_json::json!({})).expect("parses");
     assert_eq!(r.mode, patchbay::engine::scenario::CompatMode::Backward, "Confluent's default");

@@ -467,4 +467,29 @@ fn print_streams(r: &Report) {
             );
         }
     }
+    if !r.jobs.is_empty() {
+        println!("jobs:");
+        for j in &r.jobs {
+            let m = &j.metrics;
+            let ago = |v: Option<f64>| v.map_or("never".to_string(), |ms| format!("{:.1} s ago", ms / 1_000.0));
+            println!(
+                "  {:<20} runs {} · exit 0 {} (short {}) · crashed {} · skipped {} · queued {} · overlapping {} · rows in {} · rows out {} · drift {} · last success {} · output written {} · alerts {} (monitoring {})",
+                j.id,
+                m.runs,
+                m.exit_ok,
+                m.short,
+                m.crashed,
+                m.skipped,
+                m.queued,
+                m.overlapping,
+                m.rows_in,
+                m.rows_out,
+                m.drift,
+                ago(j.last_success_ago_ms),
+                ago(j.output_age_ms),
+                m.alerts_total(),
+                j.monitoring
+            );
+        }
+    }
 }

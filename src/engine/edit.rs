@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ScenarioError;
-use super::scenario::{Fault, Link, Position, QueueSpec, ServiceSpec, TopicSpec, Transport};
+use super::scenario::{Fault, JobSpec, Link, Position, QueueSpec, ServiceSpec, TopicSpec, Transport};
 
 /// One change to a simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,6 +91,14 @@ pub enum Edit {
         link: String,
         /// Where to.
         to: ResetTo,
+    },
+    /// Replaces a job's settings: monitoring, overlap policy, rate. A new
+    /// schedule takes effect after the next fire time already planned.
+    SetJob {
+        /// The job's id.
+        node: String,
+        /// The new settings.
+        spec: JobSpec,
     },
 }
 

@@ -395,6 +395,32 @@ pub enum EventKind {
     /// Alert: a compensation failed for good; saga `saga` waits for a person
     /// in `node`'s manual-intervention queue, which now holds `waiting`.
     SagaAlert { saga: u64, node: NodeIx, step: u32, waiting: u32 },
+    /// A job's run `run` started: a new message `msg` (the run, settled when
+    /// it ends). It reads `rows_in` records appended to its inputs since the
+    /// last successful run; `alongside` other runs of the job are going
+    /// (overlap), and it waited `waited` in the job's queue.
+    JobRunStarted { node: NodeIx, run: u32, msg: MsgId, rows_in: u64, alongside: u32, waited: Micros },
+    /// A run ended after `duration`: exit code 0 (`exit_ok`) or not, with
+    /// `rows_out` rows written and the job's accumulated `drift` (wrong
+    /// rows over all runs so far).
+    JobRunEnded {
+        node: NodeIx,
+        run: u32,
+        msg: MsgId,
+        exit_ok: bool,
+        rows_in: u64,
+        rows_out: u64,
+        duration: Micros,
+        drift: u64,
+    },
+    /// A run was due while `running` runs were going and was not started
+    /// (the `skip` policy, or a full queue or run cap).
+    JobRunSkipped { node: NodeIx, running: u32 },
+    /// A run was due while another was going and waits (`queue` policy), `queued` now.
+    JobRunQueued { node: NodeIx, queued: u32 },
+    /// The job's monitoring raised an alert about run `run` (for `stale`:
+    /// the last run started, 0 if none).
+    JobAlert { node: NodeIx, run: u32, alert: JobAlertKind },
 }
 
 /// How a saga ended.
@@ -423,6 +449,36 @@ impl SagaOutcome {
             SagaOutcome::Compensated => "compensated",
             SagaOutcome::Manual => "manual",
             SagaOutcome::Stuck => "stuck",
+        }
+    }
+}
+
+/// What a job's monitoring noticed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobAlertKind {
+    /// The run exited non-zero (watched by both monitoring settings).
+    ExitCode,
+    /// Rows out differ from rows in beyond the tolerance (output monitoring).
+    RowCount,
+    /// No run wrote rows within the freshness limit (output monitoring: a dead man's switch).
+    Stale,
+    /// The run took much longer than the recent good runs (output monitoring).
+    DurationGrowth,
+}
+
+impl JobAlertKind {
+    /// Every alert kind, in report order.
+    pub const ALL: [JobAlertKind; 4] =
+        [JobAlertKind::ExitCode, JobAlertKind::RowCount, JobAlertKind::Stale, JobAlertKind::DurationGrowth];
+
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            JobAlertKind::ExitCode => "exit_code",
+            JobAlertKind::RowCount => "row_count",
+            JobAlertKind::Stale => "stale",
+            JobAlertKind::DurationGrowth => "duration_growth",
         }
     }
 }

@@ -12,7 +12,7 @@ use super::event::{EventKind, Fate};
 pub struct Ledger {
     /// Messages created (orders' first messages, call attempts, enqueued and
     /// published messages, subscriptions' copies, publishes the registry refused,
-    /// saga steps and compensations).
+    /// saga steps and compensations, jobs' runs).
     pub created: u64,
     /// Handled successfully.
     pub processed: u64,
@@ -34,7 +34,8 @@ impl Ledger {
             | EventKind::Copied { .. }
             | EventKind::PublishRejected { .. }
             | EventKind::StepSent { .. }
-            | EventKind::CompensationSent { .. } => self.created += 1,
+            | EventKind::CompensationSent { .. }
+            | EventKind::JobRunStarted { .. } => self.created += 1,
             EventKind::Settled { fate, .. } => match fate {
                 Fate::Processed => self.processed += 1,
                 Fate::Failed(r) => *self.failed.entry(r.name()).or_default() += 1,

@@ -104,3 +104,13 @@ pub const MAX_LIVE_SAGAS: usize = 10_000;
 pub const MAX_COMPENSATION_RETRIES: u32 = 100;
 /// Saga ids the manual-intervention queue lists (the count is exact beyond).
 pub const MANUAL_QUEUE_IDS: usize = 32;
+/// Characters of a job's cron expression.
+pub const MAX_CRON_CHARS: usize = 100;
+/// Records a job processes per second at most.
+pub const MAX_JOB_RATE_PER_S: f64 = 10_000_000.0;
+/// Runs a job with the `queue` overlap policy keeps waiting; more are skipped.
+pub const MAX_QUEUED_RUNS: u32 = 100;
+/// Runs of one job going at once (the `concurrent` overlap policy); more are skipped.
+pub const MAX_CONCURRENT_RUNS: usize = 100;
+/// Runs each job keeps in its history (a ring).
+pub const MAX_RUN_HISTORY: usize = 32;

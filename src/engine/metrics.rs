@@ -7,10 +7,13 @@
 //! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
 //! `metrics/pubsub.rs` (per topic and per subscription), `metrics/stream.rs`
 //! (offsets, lag, duplicates and losses, outbox), `metrics/saga.rs` (sagas
-//! by outcome, the manual-intervention queue). Metrics
-//! serialise (serde), and the run report is built from them.
+//! by outcome, the manual-intervention queue), `metrics/edge.rs` (crowds,
+//! connections, reconnect storms), `metrics/job.rs` (runs, rows,
+//! freshness, drift, alerts). Metrics serialise (serde), and the run
+//! report is built from them.
 
 mod edge;
+mod job;
 mod pubsub;
 mod queue;
 mod request_response;
@@ -18,6 +21,7 @@ mod saga;
 mod stream;
 
 pub use edge::EdgeMetrics;
+pub use job::{JobMetrics, RunOutcome, RunRecord};
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
@@ -165,6 +169,8 @@ pub struct Metrics {
     pub edges: Vec<EdgeMetrics>,
     /// Per node (only orchestrators count anything).
     pub sagas: Vec<SagaMetrics>,
+    /// Per node (only job nodes count anything).
+    pub jobs: Vec<JobMetrics>,
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
@@ -206,6 +212,7 @@ impl Metrics {
                 .collect(),
             subscriptions: s.links.iter().map(|_| SubscriptionMetrics::default()).collect(),
             sagas: s.nodes.iter().map(|_| SagaMetrics::default()).collect(),
+            jobs: s.nodes.iter().map(|_| JobMetrics::default()).collect(),
             orders: OrderMetrics::default(),
             series: VecDeque::new(),
             events: 0,
@@ -365,6 +372,11 @@ impl Metrics {
                 l.sent += 1;
                 l.retries += u64::from(attempt > 0);
             }
+            EventKind::JobRunStarted { .. }
+            | EventKind::JobRunEnded { .. }
+            | EventKind::JobRunSkipped { .. }
+            | EventKind::JobRunQueued { .. }
+            | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
             | EventKind::ReplicaRestarted { .. }

@@ -15,6 +15,7 @@
 
 pub mod client;
 pub mod edge;
+pub mod job;
 pub mod pubsub;
 pub mod queue;
 pub mod request_response;
@@ -67,6 +68,7 @@ pub fn node_look(kind: &NodeKind) -> Look {
         NodeKind::Topic(_) => TOPIC,
         NodeKind::Log(_) => LOG,
         NodeKind::Gateway(_) => GATEWAY,
+        NodeKind::Job(_) => JOB,
     }
 }
 
@@ -82,6 +84,7 @@ pub fn transport_look(t: &Transport) -> Look {
         Transport::Read(_) => READ,
         Transport::Push(_) => PUSH,
         Transport::SagaStep(_) => SAGA_STEP,
+        Transport::ScheduledRead => SCHEDULED_READ,
     }
 }
 
@@ -106,6 +109,14 @@ const CONSUME: Look =
 
 const SAGA_STEP: Look =
     Look { key: "saga_step", word: "saga step", glyph: "⇢", css: "saga-step", flight: FlightShape::Plus };
+const JOB: Look = Look { key: "job", word: "scheduled job", glyph: "⏲", css: "job", flight: FlightShape::None };
+const SCHEDULED_READ: Look = Look {
+    key: "scheduled_read",
+    word: "scheduled read",
+    glyph: "⇠",
+    css: "scheduled-read",
+    flight: FlightShape::Square,
+};
 
 const TOPIC: Look = Look { key: "topic", word: "topic", glyph: "✣", css: "topic", flight: FlightShape::None };
 const PUBLISH: Look =
@@ -121,8 +132,8 @@ const PUSH: Look = Look { key: "push", word: "push connection", glyph: "⇢", cs
 mod tests {
     use super::*;
     use crate::engine::scenario::{
-        AppendPolicy, ClientSpec, ConsumePolicy, LogSpec, QueueSpec, ReadPolicy, Schema, ServiceSpec, SubscribePolicy,
-        SyncPolicy, TopicSpec,
+        AppendPolicy, ClientSpec, ConsumePolicy, JobSpec, LogSpec, QueueSpec, ReadPolicy, Schema, ServiceSpec,
+        SubscribePolicy, SyncPolicy, TopicSpec,
     };
 
     #[test]
@@ -138,6 +149,7 @@ mod tests {
             }),
             NodeKind::Log(LogSpec::default()),
             NodeKind::Gateway(crate::engine::scenario::GatewaySpec::default()),
+            NodeKind::Job(JobSpec::default()),
         ];
         let transports = [
             Transport::RequestResponse(SyncPolicy::default()),
@@ -149,6 +161,7 @@ mod tests {
             Transport::Read(ReadPolicy::default()),
             Transport::Push(crate::engine::scenario::PushPolicy::default()),
             Transport::SagaStep(crate::engine::scenario::StepPolicy::default()),
+            Transport::ScheduledRead,
         ];
         let mut looks: Vec<(Look, String)> = Vec::new();
         for k in &kinds {

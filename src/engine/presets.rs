@@ -32,6 +32,8 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("saga-choreography", include_str!("presets/saga-choreography.json")),
     ("mmc", include_str!("presets/mmc.json")),
     ("stress-2000", include_str!("presets/stress-2000.json")),
+    ("silent-batch", include_str!("presets/silent-batch.json")),
+    ("silent-batch-monitored", include_str!("presets/silent-batch-monitored.json")),
 ];
 
 /// The default scenario's name: the richest order flow.

@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use super::ledger::Ledger;
 use super::metrics::{
-    EdgeMetrics, GroupMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics,
+    EdgeMetrics, GroupMetrics, JobMetrics, LinkMetrics, LogMetrics, Metrics, NodeMetrics, OrderMetrics, PublishMetrics,
     QueueMetrics, SubscriptionMetrics, TopicMetrics,
 };
 use super::patterns::transport_look;
-use super::scenario::{NodeKind, Scenario, Transport};
+use super::scenario::{MonitorOn, NodeKind, Scenario, Transport};
 use super::sim::Simulation;
 use super::time::{micros_to_ms, Micros};
 
@@ -220,6 +220,8 @@ pub struct Report {
     pub edges: Vec<EdgeReport>,
     /// Orchestrators (services with a saga block) in scenario order.
     pub sagas: Vec<SagaReport>,
+    /// Scheduled jobs in scenario order.
+    pub jobs: Vec<JobReport>,
     /// Engine counters.
     pub engine: EngineReport,
     /// Trace hash, when it was enabled.
@@ -257,6 +259,7 @@ impl Report {
                     Some(SagaReport { id: n.id.clone(), mode: saga.mode, metrics: g.clone() })
                 })
                 .collect(),
+            jobs: jobs(s, m, now),
             engine: EngineReport {
                 simulated_s: now as f64 / 1e6,
                 timers: sim.timers_fired(),
@@ -363,6 +366,43 @@ fn groups(sim: &Simulation) -> Vec<GroupReport> {
                 lag_records: lag.iter().map(|(n, _)| *n).collect(),
                 lag_ms: lag.iter().map(|(_, t)| micros_to_ms(*t)).collect(),
             }
+        })
+        .collect()
+}
+
+/// One scheduled job: its runs, rows, drift and alerts, and how old its
+/// last success and its output are at the end.
+#[derive(Clone, Debug, Serialize)]
+pub struct JobReport {
+    /// Node id.
+    pub id: String,
+    /// What its alerts watch (`exit_code` or `output`).
+    pub monitoring: &'static str,
+    /// The job's metrics (runs by outcome, rows, drift, alerts, the last runs).
+    #[serde(flatten)]
+    pub metrics: JobMetrics,
+    /// Time since the last run that exited 0 (ms), if any did.
+    pub last_success_ago_ms: Option<f64>,
+    /// Age of the output: time since the last run that wrote rows (ms), if any did.
+    pub output_age_ms: Option<f64>,
+}
+
+fn jobs(s: &Scenario, m: &Metrics, now: Micros) -> Vec<JobReport> {
+    s.nodes
+        .iter()
+        .zip(&m.jobs)
+        .filter_map(|(n, j)| {
+            let spec = n.kind.job()?;
+            Some(JobReport {
+                id: n.id.clone(),
+                monitoring: match spec.monitor {
+                    MonitorOn::ExitCode => "exit_code",
+                    MonitorOn::Output => "output",
+                },
+                metrics: j.clone(),
+                last_success_ago_ms: j.last_success.map(|t| micros_to_ms(now.saturating_sub(t))),
+                output_age_ms: j.output_age(now).map(micros_to_ms),
+            })
         })
         .collect()
 }

@@ -10,6 +10,7 @@ use super::dist::Dist;
 
 pub use super::patterns::client::ClientSpec;
 pub use super::patterns::edge::{GatewaySpec, PushPolicy};
+pub use super::patterns::job::{Cron, JobSpec, MonitorOn, OverlapPolicy};
 pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
@@ -91,6 +92,9 @@ pub enum NodeKind {
     /// A real-time gateway (WebSocket/SSE server) holding client connections
     /// and pushing order updates to them over its push links (type 6).
     Gateway(GatewaySpec),
+    /// A scheduled batch job: runs on a schedule, reads what its inputs (logs)
+    /// got since its last good run, and writes a report.
+    Job(JobSpec),
 }
 
 /// Settings of a service.
@@ -174,6 +178,9 @@ pub enum Transport {
     Push(PushPolicy),
     /// Type 5: a saga step from an orchestrator to the service that does it.
     SagaStep(StepPolicy),
+    /// Type 7: a job's input; each run reads the log's records appended since
+    /// the job's last successful run.
+    ScheduledRead,
 }
 
 /// A traffic source: work entering the system at a node.
@@ -309,12 +316,31 @@ pub enum FaultEffect {
         #[serde(default)]
         count: Option<u32>,
     },
+    /// Job: runs exit 0 but write only this share of their rows, 0 to 1.
+    SilentFailure {
+        /// Share of the rows written.
+        #[serde(default)]
+        share_written: f64,
+    },
+    /// Job: every run gets this share of its rows' values wrong, and the
+    /// error adds up run after run (row counts stay right).
+    WrongOutput {
+        /// Share of each run's rows that are wrong, 0 to 1.
+        drift_per_run: f64,
+    },
+    /// Job: its inputs are empty or unavailable: runs read nothing and exit 0.
+    MissingInput,
 }
 
 impl FaultEffect {
     /// True for effects that hit a topic rather than a service.
     pub fn is_topic_fault(&self) -> bool {
         matches!(self, FaultEffect::SchemaChange { .. })
+    }
+
+    /// True for effects that hit only a job.
+    pub fn is_job_fault(&self) -> bool {
+        matches!(self, FaultEffect::SilentFailure { .. } | FaultEffect::WrongOutput { .. } | FaultEffect::MissingInput)
     }
 
     /// True for effects that hit a link rather than a node.
@@ -343,6 +369,9 @@ impl FaultEffect {
             FaultEffect::GatewayRestart => "gateway_restart",
             FaultEffect::SilentDisconnect { .. } => "silent_disconnect",
             FaultEffect::CompensationFails { .. } => "compensation_fails",
+            FaultEffect::SilentFailure { .. } => "silent_failure",
+            FaultEffect::WrongOutput { .. } => "wrong_output",
+            FaultEffect::MissingInput => "missing_input",
         }
     }
 }
@@ -352,7 +381,8 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
+            | NodeKind::Job(_) => {
                 None
             }
         }
@@ -366,7 +396,8 @@ impl NodeKind {
             | NodeKind::Service(_)
             | NodeKind::Topic(_)
             | NodeKind::Log(_)
-            | NodeKind::Gateway(_) => None,
+            | NodeKind::Gateway(_)
+            | NodeKind::Job(_) => None,
         }
     }
 
@@ -378,7 +409,8 @@ impl NodeKind {
             | NodeKind::Service(_)
             | NodeKind::Queue(_)
             | NodeKind::Log(_)
-            | NodeKind::Gateway(_) => None,
+            | NodeKind::Gateway(_)
+            | NodeKind::Job(_) => None,
         }
     }
 
@@ -386,7 +418,8 @@ impl NodeKind {
     pub fn gateway(&self) -> Option<&GatewaySpec> {
         match self {
             NodeKind::Gateway(g) => Some(g),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_)
+            | NodeKind::Job(_) => {
                 None
             }
         }
@@ -400,6 +433,20 @@ impl NodeKind {
             | NodeKind::Service(_)
             | NodeKind::Queue(_)
             | NodeKind::Topic(_)
+            | NodeKind::Gateway(_)
+            | NodeKind::Job(_) => None,
+        }
+    }
+
+    /// A job's settings.
+    pub fn job(&self) -> Option<&JobSpec> {
+        match self {
+            NodeKind::Job(j) => Some(j),
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Log(_)
             | NodeKind::Gateway(_) => None,
         }
     }
@@ -417,7 +464,8 @@ impl Transport {
             | Transport::Publish
             | Transport::Subscribe(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -432,7 +480,8 @@ impl Transport {
             | Transport::Append(_)
             | Transport::Read(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -447,7 +496,8 @@ impl Transport {
             | Transport::Append(_)
             | Transport::Read(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -462,7 +512,8 @@ impl Transport {
             | Transport::Publish
             | Transport::Subscribe(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -477,7 +528,8 @@ impl Transport {
             | Transport::Publish
             | Transport::Subscribe(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 }
@@ -494,7 +546,8 @@ impl Transport {
             | Transport::Read(_)
             | Transport::Publish
             | Transport::Subscribe(_)
-            | Transport::SagaStep(_) => None,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => None,
         }
     }
 
@@ -509,7 +562,8 @@ impl Transport {
             | Transport::Publish
             | Transport::Subscribe(_)
             | Transport::Append(_)
-            | Transport::Push(_) => None,
+            | Transport::Push(_)
+            | Transport::ScheduledRead => None,
         }
     }
 }

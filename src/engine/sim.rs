@@ -6,13 +6,14 @@
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
 //! `sim/stream.rs` and `sim/stream/group.rs` (logs, the outbox, consumer
-//! groups), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edge;
 mod edit;
 mod faults;
 mod guard;
+mod job;
 mod pubsub;
 mod queue;
 mod saga;
@@ -70,6 +71,8 @@ pub struct Simulation {
     crowds: Vec<edge::Crowd>,
     /// Per node: a gateway's state (unused for other kinds).
     gateways: Vec<edge::GatewayState>,
+    /// Per node: a job's scheduler and runs (empty for other kinds).
+    jobs: Vec<job::JobState>,
     msgs: MsgTable<Msg>,
     works: Slab<Work>,
     calls: Slab<Call>,
@@ -127,9 +130,11 @@ impl Simulation {
         let outboxes = scenario.links.iter().map(|_| stream::Outbox::default()).collect();
         let crowds = (0..scenario.links.len()).map(|i| edge::Crowd::for_link(&scenario, i)).collect();
         let gateways = (0..scenario.nodes.len()).map(|i| edge::GatewayState::for_node(&scenario, i)).collect();
+        let jobs = scenario.nodes.iter().map(|_| job::JobState::default()).collect();
         let mut sim = Simulation {
             crowds,
             gateways,
+            jobs,
             logs,
             groups,
             outboxes,
@@ -181,6 +186,7 @@ impl Simulation {
         }
         sim.schedule_group_joins();
         sim.start_heartbeats();
+        sim.schedule_jobs();
         Ok(sim)
     }
 
@@ -386,6 +392,9 @@ impl Simulation {
             Action::StepOutcome { saga, token, ok, timed_out } => self.step_outcome(saga, token, ok, timed_out),
             Action::SagaResend { saga, token } => self.saga_resend(saga, token),
             Action::SagaDeadline { saga } => self.saga_deadline(saga),
+            Action::JobFire { node } => self.job_fire(node),
+            Action::JobRunEnd { node, run } => self.job_run_end(node, run),
+            Action::JobFreshness { node, epoch } => self.job_freshness(node, epoch),
         }
     }
 

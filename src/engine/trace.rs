@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::breaker::BreakerState;
-use super::event::{Event, EventKind, Fate, Reason, StreamCause};
+use super::event::{Event, EventKind, Fate, JobAlertKind, Reason, StreamCause};
 use super::scenario::Scenario;
 use super::time::Micros;
 
@@ -498,6 +498,38 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(77);
             out(msg);
             out(u64::from(link));
+        }
+        // Type 7 (jobs): tags 90-109 are reserved for it.
+        E::JobRunStarted { node, run, msg, rows_in, alongside, waited } => {
+            out(90);
+            out(pair(node, run));
+            out(msg);
+            out(rows_in);
+            out(u64::from(alongside));
+            out(waited);
+        }
+        E::JobRunEnded { node, run, msg, exit_ok, rows_in, rows_out, duration, drift } => {
+            out(91);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(exit_ok));
+            out(rows_in);
+            out(rows_out);
+            out(duration);
+            out(drift);
+        }
+        E::JobRunSkipped { node, running } => {
+            out(92);
+            out(pair(node, running));
+        }
+        E::JobRunQueued { node, queued } => {
+            out(93);
+            out(pair(node, queued));
+        }
+        E::JobAlert { node, run, alert } => {
+            out(94);
+            out(pair(node, run));
+            out(JobAlertKind::ALL.iter().position(|x| *x == alert).unwrap_or(usize::MAX) as u64);
         }
     }
 }

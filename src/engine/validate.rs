@@ -159,6 +159,7 @@ fn check_nodes<'a>(s: &'a Scenario, v: &mut Problems) -> BTreeMap<&'a str, &'a N
             NodeKind::Topic(t) => patterns::pubsub::check_topic(t, &format!("{p}.kind"), v),
             NodeKind::Log(l) => patterns::stream::check_log(l, &format!("{p}.kind"), v),
             NodeKind::Gateway(g) => patterns::edge::check_gateway(g, &format!("{p}.kind"), v),
+            NodeKind::Job(j) => patterns::job::check_job(j, &format!("{p}.kind"), v),
         }
     }
     let partitions: u64 = s.nodes.iter().filter_map(|n| n.kind.log()).map(|l| u64::from(l.partitions)).sum();
@@ -271,6 +272,7 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
                 patterns::edge::push_ends(&from.kind, &to.kind)
             }
             Transport::SagaStep(_) => patterns::saga::step_ends(&from.kind, &to.kind),
+            Transport::ScheduledRead => patterns::job::scheduled_read_ends(&from.kind, &to.kind),
         };
         for (end, reason) in ends {
             v.add(format!("{p}.{end}"), reason);
@@ -472,6 +474,17 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
             }
             Some(_) => {}
         }
+    } else if f.effect.is_job_fault()
+        || matches!(f.effect, FaultEffect::Crash | FaultEffect::Slow { .. })
+            && nodes.get(f.target.as_str()).is_some_and(|n| n.kind.job().is_some())
+    {
+        match nodes.get(f.target.as_str()) {
+            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
+            Some(n) if n.kind.job().is_none() => {
+                v.add(format!("{p}.target"), format!("'{}' is not a job; {} hits jobs", f.target, f.effect.name()))
+            }
+            Some(_) => {}
+        }
     } else {
         match nodes.get(f.target.as_str()) {
             None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
@@ -516,6 +529,20 @@ fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeS
                 v.add(format!("{e}.share"), "must be between 0 and 1");
             }
         }
-        FaultEffect::Crash | FaultEffect::Hang | FaultEffect::Partition | FaultEffect::GatewayRestart => {}
+        FaultEffect::SilentFailure { share_written } => {
+            if !(0.0..=1.0).contains(share_written) {
+                v.add(format!("{e}.share_written"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::WrongOutput { drift_per_run } => {
+            if !(0.0..=1.0).contains(drift_per_run) {
+                v.add(format!("{e}.drift_per_run"), "must be between 0 and 1");
+            }
+        }
+        FaultEffect::Crash
+        | FaultEffect::Hang
+        | FaultEffect::Partition
+        | FaultEffect::GatewayRestart
+        | FaultEffect::MissingInput => {}
     }
 }

@@ -110,9 +110,7 @@ impl Stamp {
                         cover(line / 2.0 - ((dx.abs() + dy.abs()) / std::f64::consts::SQRT_2 - 3.2 * dpr).abs())
                     }
                     // Pointing up: below the top edges and above the base.
-                    Shape::Triangle => {
-                        cover((4.5 * dpr - dy).min((dy + 4.5 * dpr - 2.0 * dx.abs()) / 5.0_f64.sqrt()))
-                    }
+                    Shape::Triangle => cover((4.5 * dpr - dy).min((dy + 4.5 * dpr - 2.0 * dx.abs()) / 5.0_f64.sqrt())),
                     Shape::Bar => cover((5.0 * dpr - dx.abs()).min(2.5 * dpr - dy.abs())),
                     Shape::Plus => cover((5.0 * dpr - dx.abs().max(dy.abs())).min(1.6 * dpr - dx.abs().min(dy.abs()))),
                     // A plus turned by 45°: undoing.

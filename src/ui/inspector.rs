@@ -11,6 +11,7 @@ use crate::view_model::describe::{link_name, node_name, transport_word};
 
 use super::inspector_edge::{GatewayPanel, PushPanel};
 use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
+use super::inspector_job::JobPanel;
 use super::store::{use_store, Selection};
 
 /// The inspector panel.
@@ -51,8 +52,9 @@ pub(super) fn FaultButton(
 ) -> impl IntoView {
     let store = use_store();
     // ASCII case mapping: the same text for these labels, without Unicode case tables in the wasm.
-    let testid = testid
-        .unwrap_or_else(|| format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+', '\'', '(', ')'], "-")));
+    let testid = testid.unwrap_or_else(|| {
+        format!("fault-{}", label.to_ascii_lowercase().replace([' ', '×', '%', '+', '\'', '(', ')'], "-"))
+    });
     let acting = Signal::derive({
         let (target, effect) = (target.clone(), effect.clone());
         move || store.frame.with(|f| f.faults.iter().any(|s| s.fault.target == target && s.fault.effect == effect))
@@ -198,6 +200,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
             }
             NodeKind::Topic(t) => view! { <TopicPanel id=id.clone() spec=t.clone() /> }.into_any(),
             NodeKind::Gateway(_) => view! { <GatewayPanel id=id.clone() /> }.into_any(),
+            NodeKind::Job(j) => view! { <JobPanel id=id.clone() spec=j.clone() /> }.into_any(),
         };
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
@@ -325,6 +328,10 @@ fn LinkInspector(index: usize) -> impl IntoView {
             }
             Transport::Subscribe(p) => view! { <SubscriptionPanel id=id.clone() policy=p.clone() /> }.into_any(),
             Transport::Push(p) => view! { <PushPanel id=id.clone() policy=p.clone() /> }.into_any(),
+            Transport::ScheduledRead => view! {
+                <p class="region__hint">"Each run of the job reads the records this log got since the job's last successful run."</p>
+            }
+            .into_any(),
             Transport::Enqueue | Transport::Publish => ().into_any(),
             Transport::SagaStep(p) => {
                 let kind = match p.kind {

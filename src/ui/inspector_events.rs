@@ -62,10 +62,7 @@ pub fn TopicPanel(id: String, spec: TopicSpec) -> impl IntoView {
         })
         .collect_view();
     let added = with_optional_field(&spec.schema);
-    let current = REGISTRY_CHOICES
-        .iter()
-        .position(|(_, m)| *m == spec.registry.as_ref().map(|r| r.mode))
-        .unwrap_or(0);
+    let current = REGISTRY_CHOICES.iter().position(|(_, m)| *m == spec.registry.as_ref().map(|r| r.mode)).unwrap_or(0);
     let options = REGISTRY_CHOICES
         .iter()
         .enumerate()

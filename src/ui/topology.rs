@@ -10,8 +10,10 @@ use crate::view_model::describe_events::{
     group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, saga_label, saga_words, topic_label,
     topic_warning, topic_words,
 };
-use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
+use crate::view_model::describe_job::{job_label, job_state_words};
 use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::job_view::{run_bars, timeline_paths};
+use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 
 use super::store::{use_store, Selection};
 
@@ -137,6 +139,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 if let Some(Some(l)) = f.logs.get(index) {
                     text.push_str(&log_words(l, &group_names));
                 }
+                if let Some(Some(j)) = f.jobs.get(index) {
+                    text.push_str("; ");
+                    text.push_str(&job_state_words(j, f.now));
+                }
                 if let Some(&(backlog, lost)) = f.outboxes.get(index) {
                     if let Some(o) = outbox_label(backlog, lost) {
                         text.push_str(", ");
@@ -150,7 +156,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let outbox = move || store.frame.with(|f| f.outboxes.get(index).copied().unwrap_or_default());
     let lost_testid = format!("lost-{}", node.id);
     let has_outbox = store.sim.with_value(|s| {
-        s.scenario().links.iter().any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
+        s.scenario()
+            .links
+            .iter()
+            .any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
     });
     let badges = move || node_badges(&status()).join(" · ");
     let warn = move || !node_badges(&status()).is_empty();
@@ -206,6 +215,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
         }
         NodeKind::Log(_) => view! { <LogRows index=index node_id=node.id.clone() /> }.into_any(),
         NodeKind::Gateway(_) => view! { <CrowdMeter index=index /> }.into_any(),
+        NodeKind::Job(_) => view! { <JobRuns index=index node_id=node.id.clone() /> }.into_any(),
         NodeKind::Topic(_) => {
             let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
             let warning = move || topic_warning(&topic());
@@ -260,6 +270,15 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 <rect x="-67" y="-22" width="3" height="10"></rect>
                 <path d="M -61 -24 a 6 6 0 0 1 0 10"></path>
                 <path d="M -57 -27 a 10 10 0 0 1 0 16"></path>
+            </g>
+        }
+        .into_any(),
+        // A job: a clock face.
+        NodeKind::Job(_) => view! {
+            <g class="node__icon node__icon--clock">
+                <circle cx="-61" cy="-19" r="6"></circle>
+                <line x1="-61" y1="-19" x2="-61" y2="-23"></line>
+                <line x1="-61" y1="-19" x2="-58" y2="-19"></line>
             </g>
         }
         .into_any(),
@@ -345,6 +364,38 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                 </g>
             </Show>
         </g>
+    }
+}
+
+/// A job's recent runs on a small timeline inside its node, newest on the
+/// right: a bar per run filled to the share of rows it wrote (green: all,
+/// amber: a silent shortfall, red outline: a crash, grey: running), a red
+/// dot above a run monitoring alerted about, and the last success in words.
+#[component]
+fn JobRuns(index: usize, node_id: String) -> impl IntoView {
+    let store = use_store();
+    let paths = Memo::new(move |_| {
+        store.frame.with(|f| {
+            let recent = f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| j.recent.as_slice()).unwrap_or_default();
+            timeline_paths(&run_bars(recent), -60.0, -3.0, 10.0, 14.0)
+        })
+    });
+    let d = move |i: usize| move || paths.with(|p| p[i].clone());
+    let label = move || {
+        store
+            .frame
+            .with(|f| f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| job_label(j, f.now)).unwrap_or_default())
+    };
+    view! {
+        <g class="job__timeline" data-testid=format!("job-runs-{node_id}") aria-hidden="true">
+            <path class="job__slot" d=d(0)></path>
+            <path class="job__run--ok" d=d(1)></path>
+            <path class="job__run--short" d=d(2)></path>
+            <path class="job__run--running" d=d(3)></path>
+            <path class="job__cross" d=d(4)></path>
+            <path class="job__alert" d=d(5)></path>
+        </g>
+        <text class="node__meta" x="0" y="24" text-anchor="middle" data-testid=format!("job-{node_id}")>{label}</text>
     }
 }
 
@@ -439,7 +490,13 @@ fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
         (nx, ny) = (-nx, -ny);
     }
     let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
-    let anchor = if nx > 0.6 { "start" } else if nx < -0.6 { "end" } else { "middle" };
+    let anchor = if nx > 0.6 {
+        "start"
+    } else if nx < -0.6 {
+        "end"
+    } else {
+        "middle"
+    };
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));

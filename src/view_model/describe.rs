@@ -84,6 +84,9 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
         NodeKind::Gateway(_) => {
             out.push_str(if s.gateway_down { ": down, accepting no connections" } else { ": accepting connections" });
         }
+        // The runs, last success and freshness come from the job's metrics
+        // (`describe_job.rs`); here only its schedule.
+        NodeKind::Job(ref j) => out.push_str(&super::describe_job::schedule_words(j)),
     }
     for badge in node_badges(s) {
         out.push_str(", ");

@@ -130,7 +130,12 @@ pub struct Flights {
     finished: std::collections::BTreeMap<(u32, u32), u64>,
     /// Message ids of the latest polls that re-read finished records: (first, end).
     replays: VecDeque<(u64, u64)>,
+    /// Scheduled-read links as (job node, link): a run's reads travel on them.
+    job_reads: Vec<(u32, u32)>,
 }
+
+/// How long a job run's read is drawn travelling from the log to the job.
+const JOB_READ: Micros = 250_000;
 
 /// Poll ranges remembered for drawing replays (a poll's sends follow it at once).
 const MAX_REPLAY_RANGES: usize = 64;
@@ -228,6 +233,21 @@ impl Flights {
             }
             // The saga goes to the manual-intervention queue: a dead letter of sorts, at the orchestrator.
             EventKind::SagaAlert { node, .. } => (None, Some(mark(MarkKind::DeadLetter, Place::Node(node)))),
+            // A run's reads: records travel from each input log to the job.
+            EventKind::JobRunStarted { node, rows_in: 1.., .. } => {
+                for &(_, link) in self.job_reads.iter().filter(|(n, _)| *n == node) {
+                    let f = flight(FlightKind::Record, link, true, e.t.saturating_add(JOB_READ));
+                    if self.flights.len() >= MAX_FLIGHTS {
+                        self.flights.pop_front();
+                    }
+                    self.flights.push_back(f);
+                }
+                (None, None)
+            }
+            // A non-zero exit is a crash; a silent failure leaves no mark (that is the point).
+            EventKind::JobRunEnded { node, exit_ok: false, .. } => {
+                (None, Some(mark(MarkKind::Crash, Place::Node(node))))
+            }
             _ => (None, None),
         };
         if let Some(f) = f.filter(|f| f.end >= flights_from) {
@@ -292,6 +312,13 @@ impl Flights {
         self.link_shapes = s.links.iter().map(|l| transport_look(&l.transport).flight).collect();
         let ix = |id: &str| s.nodes.iter().position(|n| n.id == id).map_or(u32::MAX, |i| i as u32);
         self.link_nodes = s.links.iter().map(|l| (ix(&l.from), ix(&l.to))).collect();
+        self.job_reads = s
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l.transport, crate::engine::scenario::Transport::ScheduledRead))
+            .filter_map(|(i, l)| Some((s.nodes.iter().position(|n| n.id == l.from)? as u32, i as u32)))
+            .collect();
     }
 
     /// Forgets every flight and mark (the link shapes stay).

@@ -37,6 +37,8 @@ pub struct Frame {
     pub outboxes: Vec<(u32, u64)>,
     /// Per node: an orchestrator's sagas (`None` unless it has a saga block).
     pub sagas: Vec<Option<SagaFrame>>,
+    /// Per node: a job's runs (`None` unless a job).
+    pub jobs: Vec<Option<super::job_view::JobFrame>>,
 }
 
 /// What an orchestrator shows: its sagas now and how they ended.
@@ -155,6 +157,15 @@ impl Frame {
                         current: sim.running_sagas(i as u32, SAGAS_SHOWN).into_iter().map(|(id, step, c, _)| (id, step, c)).collect(),
                         manual_ids: g.manual_queue.iter().take(5).copied().collect(),
                     })
+                })
+                .collect(),
+            jobs: s
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    n.kind.job()?;
+                    Some(super::job_view::JobFrame::of(m.jobs.get(i)?, sim.job_queued(i)))
                 })
                 .collect(),
         }

@@ -2,7 +2,7 @@
 //! reader can follow: at most one announcement per interval, the rest
 //! summed up ("and 4 more").
 
-use crate::engine::event::{EventKind, Fate, SagaOutcome, StreamCause};
+use crate::engine::event::{EventKind, Fate, JobAlertKind, SagaOutcome, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -31,6 +31,8 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::SagaAlert { .. }
             | EventKind::SagaEnded { outcome: SagaOutcome::Stuck, .. }
             | EventKind::StepDone { compensation: false, ok: false, .. }
+            | EventKind::JobAlert { .. }
+            | EventKind::JobRunEnded { exit_ok: false, .. }
     ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
 }
 
@@ -148,6 +150,20 @@ impl Narrator {
                 "Saga {saga}: step {} failed; undoing the steps before it in reverse.",
                 step + 1
             )),
+            EventKind::JobAlert { node, run, alert } => Some(format!(
+                "Alert from {}: {}.",
+                node_label(s, node),
+                match alert {
+                    JobAlertKind::ExitCode => format!("run {run} exited with an error"),
+                    JobAlertKind::RowCount => format!("run {run} wrote fewer rows than it read"),
+                    JobAlertKind::Stale => "no fresh output within the freshness limit".to_string(),
+                    JobAlertKind::DurationGrowth => format!("run {run} took much longer than the recent runs"),
+                }
+            )),
+            // Said whatever the monitoring: the page shows what the job's owner would not see.
+            EventKind::JobRunEnded { node, run, exit_ok: true, rows_in, rows_out, .. } if rows_out < rows_in => {
+                Some(format!("{} run {run} exited 0 but wrote only {rows_out} of {rows_in} rows.", node_label(s, node)))
+            }
             EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
             EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),
             EventKind::OrderFinished { ok: false, source, .. } if !self.orders_failing => {

@@ -40,6 +40,9 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("silent-disconnect-heartbeat", "b325f5d01f632b34"),
     ("saga", "5e427ea8c7ddc1b5"),
     ("saga-choreography", "ebb90f609142f940"),
+    // Type 7: the same runs; the monitored one adds its row-count alerts.
+    ("silent-batch", "63969ba4ef6cca55"),
+    ("silent-batch-monitored", "9679d705c3ca3c74"),
 ];
 
 /// Runs a preset for the golden duration and returns its trace hash as hex.

@@ -186,13 +186,15 @@ pub(crate) fn append_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, 
     let mut out = Vec::new();
     match from {
         NodeKind::Client(_) | NodeKind::Service(_) => {}
-        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) => {
+        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => {
             out.push(("from", "an append link starts at a client or service"))
         }
     }
     match to {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => {
             out.push(("to", "an append link must end at a log"))
         }
     }
@@ -204,13 +206,14 @@ pub(crate) fn read_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'
     let mut out = Vec::new();
     match from {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) => {
+        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => {
             out.push(("from", "a read link starts at a log"))
         }
     }
     match to {
         NodeKind::Service(_) | NodeKind::Gateway(_) => {}
-        NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) => {
+        NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Job(_) => {
             out.push(("to", "a read link must end at a service (its instances are the group's members)"))
         }
     }

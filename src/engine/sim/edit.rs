@@ -58,6 +58,11 @@ impl Simulation {
             }
             Edit::AddLink { link } => self.add_link(link.clone()).map(|()| Applied::Done),
             Edit::RemoveSubscription { link } => self.remove_subscription(link).map(|()| Applied::Done),
+            Edit::SetJob { node, spec } => {
+                let node = self.replace_node_kind(node, NodeKind::Job(spec.clone()), "a job")?;
+                self.job_settings_changed(node);
+                Ok(Applied::Done)
+            }
         }
     }
 

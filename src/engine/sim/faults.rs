@@ -44,9 +44,16 @@ impl Simulation {
             return;
         }
         slot.active = true;
+        let job_crash = match (slot.target, &slot.fault.effect) {
+            (FaultTarget::Node(n), FaultEffect::Crash) => self.jobs.get(n as usize).map(|_| n),
+            _ => None,
+        };
         self.emit(EventKind::FaultApplied { fault: i });
         self.refresh_target(i);
         self.edge_fault(i);
+        if let Some(n) = job_crash.filter(|&n| self.scenario.nodes[n as usize].kind.job().is_some()) {
+            self.job_crashed(n);
+        }
     }
 
     pub(super) fn fault_end(&mut self, i: u32) {

@@ -110,6 +110,9 @@ impl Simulation {
             Action::StepOutcome { saga, .. } | Action::SagaResend { saga, .. } | Action::SagaDeadline { saga } => {
                 (self.sagas.get(*saga).map(|s| s.node), None)
             }
+            Action::JobFire { node } | Action::JobRunEnd { node, .. } | Action::JobFreshness { node, .. } => {
+                (Some(*node), None)
+            }
         }
     }
 

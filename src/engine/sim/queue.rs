@@ -27,7 +27,8 @@ impl Simulation {
             | Transport::Append(_)
             | Transport::Read(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => false,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => false,
         }
     }
 
@@ -41,7 +42,8 @@ impl Simulation {
             | Transport::Append(_)
             | Transport::Read(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => 1,
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => 1,
         }
     }
 

@@ -50,6 +50,8 @@ pub(super) struct Topology {
     pub push_out: Vec<Vec<u32>>,
     /// Per orchestrator node: its saga_step links in saga order (empty for others).
     pub saga_steps: Vec<Vec<u32>>,
+    /// Per job node: its scheduled-read links (inputs), in scenario order.
+    pub job_inputs: Vec<Vec<u32>>,
 }
 
 impl Topology {
@@ -90,6 +92,7 @@ impl Topology {
             reads_into: vec![Vec::new(); n],
             push_out: vec![Vec::new(); n],
             saga_steps: vec![Vec::new(); n],
+            job_inputs: vec![Vec::new(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -124,6 +127,7 @@ impl Topology {
                     t.subscriptions[from as usize].push(i);
                 }
                 Transport::Append(_) => t.append_out[from as usize].push(i),
+                Transport::ScheduledRead => t.job_inputs[from as usize].push(i),
                 Transport::Read(_) => {
                     t.groups_of[from as usize].push(i);
                     t.reads_into[to as usize].push(i);
@@ -304,6 +308,20 @@ pub(super) enum Action {
     SagaDeadline {
         saga: Key,
     },
+    /// A job's schedule fires (type 7).
+    JobFire {
+        node: u32,
+    },
+    /// A job's run finishes its work (void if a crash killed it first).
+    JobRunEnd {
+        node: u32,
+        run: u32,
+    },
+    /// A job's dead man's switch (void if the job wrote output since it was armed).
+    JobFreshness {
+        node: u32,
+        epoch: u32,
+    },
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
@@ -452,7 +470,8 @@ impl ServiceState {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
             // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) => {
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_)
+            | NodeKind::Job(_) => {
                 (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
             }
             // A client: every user is their own worker, with no processing of its own.
@@ -546,7 +565,8 @@ impl LinkState {
             | Transport::Publish
             | Transport::Subscribe(_)
             | Transport::Push(_)
-            | Transport::SagaStep(_) => (None, None),
+            | Transport::SagaStep(_)
+            | Transport::ScheduledRead => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }

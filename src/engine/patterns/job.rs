@@ -1,0 +1,297 @@
+//! Type 7, batch and scheduled jobs: a job's schedule (a fixed interval or
+//! a small cron subset), its processing rate, what it does when a run is
+//! still going at the next fire time, and how it is monitored. Defaults
+//! follow Kubernetes CronJob where it has one. The cron subset is parsed
+//! and evaluated here (pure, unit-tested).
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::limits::{MAX_CRON_CHARS, MAX_JOB_RATE_PER_S};
+use crate::engine::scenario::NodeKind;
+use crate::engine::time::{Micros, SECOND};
+use crate::engine::validate::{check_duration, ProblemSink};
+
+/// Settings of a scheduled batch job. Flat on purpose: each nested struct
+/// would cost the wasm its own `Deserialize` visitor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSpec {
+    /// A run every this many ms of simulated time, the first at `every_ms`
+    /// (exactly one of `every_ms` and `cron`).
+    #[serde(default)]
+    pub every_ms: Option<f64>,
+    /// Cron subset: "minute hour day-of-month" (see [`Cron`]).
+    #[serde(default)]
+    pub cron: Option<String>,
+    /// Records one run processes per second.
+    #[serde(default = "default_rate")]
+    pub records_per_s: f64,
+    /// Fixed time a run takes before its first record (start-up, ms).
+    #[serde(default = "default_startup_ms")]
+    pub startup_ms: f64,
+    /// What happens when a run is due while the last one still runs.
+    #[serde(default)]
+    pub overlap: OverlapPolicy,
+    /// What the alerts watch: the exit code only, or the output too.
+    #[serde(default)]
+    pub monitor: MonitorOn,
+    /// Output monitoring: share of rows out that may differ from rows in
+    /// before an alert, 0 to 1.
+    #[serde(default)]
+    pub row_tolerance: f64,
+    /// Output monitoring, a dead man's switch: alert when no run wrote rows
+    /// for this long (ms); `null`: no freshness check.
+    #[serde(default)]
+    pub freshness_ms: Option<f64>,
+    /// Output monitoring: alert when a run takes more than this many times
+    /// the mean of the last good runs (≥ 1).
+    #[serde(default = "default_growth")]
+    pub duration_growth: f64,
+}
+
+impl Default for JobSpec {
+    fn default() -> Self {
+        JobSpec {
+            every_ms: Some(60_000.0),
+            cron: None,
+            records_per_s: default_rate(),
+            startup_ms: default_startup_ms(),
+            overlap: OverlapPolicy::default(),
+            monitor: MonitorOn::default(),
+            row_tolerance: 0.0,
+            freshness_ms: None,
+            duration_growth: default_growth(),
+        }
+    }
+}
+
+/// Kubernetes CronJob's `concurrencyPolicy`, plus a queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverlapPolicy {
+    /// Start the new run beside the old one (Kubernetes `Allow`, its default):
+    /// both read the same unprocessed records.
+    #[default]
+    Concurrent,
+    /// Skip the new run (Kubernetes `Forbid`).
+    Skip,
+    /// Start it as soon as the running one ends (at most
+    /// [`crate::engine::limits::MAX_QUEUED_RUNS`] wait; more are skipped).
+    Queue,
+}
+
+/// What the job's alerts watch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitorOn {
+    /// Only the exit code: a crash alerts, an exit 0 with bad output does not.
+    #[default]
+    ExitCode,
+    /// The exit code and the output: row counts, freshness, duration trend.
+    Output,
+}
+
+/// Minutes in the simulated month: 31 days of 24 hours, starting at 00:00
+/// on day 1 at t = 0, then again from day 1.
+const MONTH_MINUTES: u64 = 31 * 24 * 60;
+const MINUTE: Micros = 60 * SECOND;
+
+/// The cron subset: minute (0–59), hour (0–23) and day of month (1–31),
+/// each `*`, `n`, `a-b`, `*/s`, `a-b/s` or a comma list of those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cron {
+    minutes: u64,
+    hours: u64,
+    days: u64,
+}
+
+impl Cron {
+    /// Parses "minute hour day"; the error says which field and why.
+    pub fn parse(text: &str) -> Result<Cron, String> {
+        if text.len() > MAX_CRON_CHARS {
+            return Err(format!("at most {MAX_CRON_CHARS} characters"));
+        }
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        if fields.len() != 3 {
+            return Err(format!("needs 3 fields (minute hour day-of-month), found {}", fields.len()));
+        }
+        Ok(Cron {
+            minutes: field(fields[0], 0, 59, "minute")?,
+            hours: field(fields[1], 0, 23, "hour")?,
+            days: field(fields[2], 1, 31, "day-of-month")?,
+        })
+    }
+
+    /// The first fire time strictly after `t` (whole minutes of simulated time).
+    pub fn next_after(&self, t: Micros) -> Micros {
+        let start = t / MINUTE + 1;
+        // Every field has at least one value, so a match comes within a month.
+        for m in start..start + MONTH_MINUTES {
+            let in_month = m % MONTH_MINUTES;
+            let (day, hour, minute) = (in_month / 1440 + 1, in_month / 60 % 24, in_month % 60);
+            if self.days >> day & 1 == 1 && self.hours >> hour & 1 == 1 && self.minutes >> minute & 1 == 1 {
+                return m.saturating_mul(MINUTE);
+            }
+        }
+        Micros::MAX
+    }
+}
+
+/// One cron field as a bit set of its values.
+fn field(text: &str, lo: u64, hi: u64, name: &str) -> Result<u64, String> {
+    let mut bits = 0u64;
+    for part in text.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, number(s, name)?),
+            None => (part, 1),
+        };
+        if step == 0 || step > hi {
+            return Err(format!("{name}: step '{step}' must be between 1 and {hi}"));
+        }
+        let (a, b) = match (range, range.split_once('-')) {
+            ("*", _) => (lo, hi),
+            (_, Some((a, b))) => (number(a, name)?, number(b, name)?),
+            (n, None) => {
+                let n = number(n, name)?;
+                (n, if part.contains('/') { hi } else { n })
+            }
+        };
+        if a < lo || b > hi || a > b {
+            return Err(format!("{name}: '{part}' must lie within {lo}-{hi}, low to high"));
+        }
+        let mut v = a;
+        while v <= b {
+            bits |= 1 << v;
+            v += step;
+        }
+    }
+    Ok(bits)
+}
+
+fn number(s: &str, name: &str) -> Result<u64, String> {
+    if s.is_empty() || s.len() > 2 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(format!("{name}: '{s}' is not a number from 0 to 99"));
+    }
+    s.parse().map_err(|_| format!("{name}: '{s}' is not a number"))
+}
+
+impl JobSpec {
+    /// The first fire time strictly after `t`. Validated schedules only;
+    /// an invalid one never fires.
+    pub fn next_after(&self, t: Micros) -> Micros {
+        if let Some(ms) = self.every_ms {
+            let every = crate::engine::time::ms_to_micros(ms).max(1);
+            return (t / every + 1).saturating_mul(every);
+        }
+        match self.cron.as_deref().map(Cron::parse) {
+            Some(Ok(c)) => c.next_after(t),
+            Some(Err(_)) | None => Micros::MAX,
+        }
+    }
+}
+
+/// Checks a job's settings at `p` (the node's `kind`).
+pub(crate) fn check_job(j: &JobSpec, p: &str, v: &mut impl ProblemSink) {
+    match (&j.every_ms, &j.cron) {
+        (Some(ms), None) => {
+            if ms.is_finite() && *ms < 1.0 {
+                v.problem(format!("{p}.every_ms"), "must be at least 1 ms");
+            } else {
+                check_duration(*ms, format!("{p}.every_ms"), false, v);
+            }
+        }
+        (None, Some(c)) => {
+            if let Err(reason) = Cron::parse(c) {
+                v.problem(format!("{p}.cron"), &reason);
+            }
+        }
+        (Some(_), Some(_)) | (None, None) => v.problem(p.to_string(), "needs exactly one of every_ms and cron"),
+    }
+    if !(j.records_per_s.is_finite() && j.records_per_s > 0.0 && j.records_per_s <= MAX_JOB_RATE_PER_S) {
+        v.problem(format!("{p}.records_per_s"), &format!("must be above 0 and at most {MAX_JOB_RATE_PER_S}"));
+    }
+    check_duration(j.startup_ms, format!("{p}.startup_ms"), true, v);
+    if !(0.0..=1.0).contains(&j.row_tolerance) {
+        v.problem(format!("{p}.row_tolerance"), "must be between 0 and 1");
+    }
+    if let Some(ms) = j.freshness_ms {
+        check_duration(ms, format!("{p}.freshness_ms"), false, v);
+    }
+    if !(j.duration_growth.is_finite() && (1.0..=1000.0).contains(&j.duration_growth)) {
+        v.problem(format!("{p}.duration_growth"), "must be between 1 and 1000");
+    }
+}
+
+/// Why a scheduled-read link cannot join these two kinds: (`"from"` or `"to"`, reason).
+pub(crate) fn scheduled_read_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if from.job().is_none() {
+        out.push(("from", "a scheduled read starts at a job"));
+    }
+    if to.log().is_none() {
+        out.push(("to", "a scheduled read must end at a log (the job's input)"));
+    }
+    out
+}
+
+fn default_rate() -> f64 {
+    1_000.0
+}
+fn default_startup_ms() -> f64 {
+    100.0
+}
+fn default_growth() -> f64 {
+    2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron_fields_parse_and_fire_on_simulated_time() {
+        let c = Cron::parse("*/15 * *").unwrap();
+        assert_eq!(c.next_after(0), 15 * MINUTE);
+        assert_eq!(c.next_after(15 * MINUTE), 30 * MINUTE);
+        let nightly = Cron::parse("30 2 *").unwrap();
+        assert_eq!(nightly.next_after(0), (2 * 60 + 30) * MINUTE);
+        assert_eq!(nightly.next_after((2 * 60 + 30) * MINUTE), (24 * 60 + 2 * 60 + 30) * MINUTE);
+        let monthly = Cron::parse("0 0 1").unwrap();
+        // Day 1 at 00:00 is t = 0 itself, so the next is a month later.
+        assert_eq!(monthly.next_after(0), MONTH_MINUTES * MINUTE);
+        let list = Cron::parse("5,10-12 1 2-3/1").unwrap();
+        assert_eq!(list.next_after(0), (1440 + 60 + 5) * MINUTE);
+        assert_eq!(list.next_after((1440 + 60 + 5) * MINUTE), (1440 + 60 + 10) * MINUTE);
+        assert_eq!(Cron::parse("7/20 * *").unwrap().next_after(0), 7 * MINUTE);
+    }
+
+    #[test]
+    fn hostile_cron_strings_are_refused_with_a_reason() {
+        for (text, why) in [
+            ("", "needs 3 fields"),
+            ("* * * * *", "needs 3 fields"),
+            ("60 * *", "minute"),
+            ("* 24 *", "hour"),
+            ("* * 0", "day-of-month"),
+            ("*/0 * *", "step"),
+            ("5-1 * *", "low to high"),
+            ("a * *", "not a number"),
+            ("-1 * *", "not a number"),
+            ("99999999999999999999 * *", "not a number"),
+            ("1,,2 * *", "not a number"),
+            ("*/ * *", "not a number"),
+        ] {
+            let err = Cron::parse(text).expect_err(text);
+            assert!(err.contains(why), "{text}: {err}");
+        }
+        assert!(Cron::parse(&"1,".repeat(200)).is_err());
+    }
+
+    #[test]
+    fn every_ms_fires_on_multiples() {
+        let s = JobSpec { every_ms: Some(5_000.0), ..JobSpec::default() };
+        assert_eq!(s.next_after(0), 5 * SECOND);
+        assert_eq!(s.next_after(5 * SECOND), 10 * SECOND);
+        assert_eq!(s.next_after(7 * SECOND), 10 * SECOND);
+    }
+}
