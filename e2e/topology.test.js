@@ -35,7 +35,7 @@ async function setSwitch(page, testid, on) {
 
 test('the default scenario plays and messages appear on the canvas within a second', async () => {
   const { context, page, problems } = await open();
-  assert.equal(await page.getByTestId('preset').inputValue(), 'order-flow');
+  assert.equal(await page.getByTestId('preset').inputValue(), 'seven');
   // Poll the canvas itself: some pixel must be painted within a second.
   await page.waitForFunction(
     () => {
@@ -75,7 +75,7 @@ test('pause stops the clock and step advances it by exactly one event', async ()
 });
 
 test('slow ×100 on Pricing reaches the browser without protection', async () => {
-  const { context, page, problems } = await open('?speed=10');
+  const { context, page, problems } = await open('?scenario=order-flow&speed=10');
   await select(page, 'link-inventory-pricing');
   for (const s of ['switch-timeout', 'switch-breaker', 'switch-fallback']) await setSwitch(page, s, false);
   await select(page, 'link-api-inventory');
@@ -96,7 +96,7 @@ test('slow ×100 on Pricing reaches the browser without protection', async () =>
 });
 
 test('with timeouts, breakers and a fallback the slowdown stays at Pricing', async () => {
-  const { context, page } = await open('?speed=10');
+  const { context, page } = await open('?scenario=order-flow&speed=10');
   await select(page, 'node-pricing');
   await page.getByTestId('fault-slow--100').click();
   await page.waitForFunction(
@@ -113,7 +113,7 @@ test('with timeouts, breakers and a fallback the slowdown stays at Pricing', asy
 });
 
 test('faults are listed and removable; a crash shows on the node', async () => {
-  const { context, page } = await open('?paused=1');
+  const { context, page } = await open('?scenario=order-flow&paused=1');
   await select(page, 'node-inventory');
   await page.getByTestId('fault-crash').click();
   assert.match(await page.getByTestId('node-inventory').getAttribute('aria-label'), /crashed/);
@@ -132,7 +132,7 @@ test('reduced motion replaces moving dots with counters', async () => {
 });
 
 test('nodes and links are reachable by keyboard with their state in their names', async () => {
-  const { context, page } = await open('?paused=1');
+  const { context, page } = await open('?scenario=order-flow&paused=1');
   const names = await page.locator('[role=button][tabindex="0"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.ok(names.some((n) => /^Payment workers, service: \d+ of \d+ busy/.test(n)), names.join('\n'));
   assert.ok(names.some((n) => /^request-response call from Inventory to Pricing, breaker closed/.test(n)));

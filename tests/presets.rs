@@ -144,6 +144,13 @@ fn golden_trace_hashes() {
 }
 
 #[test]
+fn every_preset_has_a_golden_hash() {
+    for name in presets::names() {
+        assert!(golden::GOLDEN.iter().any(|(n, _)| *n == name), "{name} has no golden hash in tests/support/golden.rs");
+    }
+}
+
+#[test]
 #[ignore = "prints the table for tests/support/golden.rs"]
 fn print_golden_hashes() {
     for name in presets::names() {

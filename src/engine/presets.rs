@@ -6,6 +6,7 @@ use super::scenario::Scenario;
 
 /// Names and JSON texts of the built-in scenarios; the first is the default.
 pub const PRESETS: &[(&str, &str)] = &[
+    ("seven", include_str!("presets/seven.json")),
     ("order-flow", include_str!("presets/order-flow.json")),
     ("cascade", include_str!("presets/cascade.json")),
     ("cascade-retries", include_str!("presets/cascade-retries.json")),
@@ -36,8 +37,8 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("silent-batch-monitored", include_str!("presets/silent-batch-monitored.json")),
 ];
 
-/// The default scenario's name: the richest order flow.
-pub const DEFAULT: &str = "order-flow";
+/// The default scenario's name: one order flow with all seven types.
+pub const DEFAULT: &str = "seven";
 
 /// The names of every built-in scenario.
 pub fn names() -> impl Iterator<Item = &'static str> {

@@ -13,6 +13,7 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
+    ("seven", "170cbe89efab48b3"),
     ("order-flow", "69cc29c737f100f6"),
     ("cascade", "ea79fe3b111aff0c"),
     ("cascade-retries", "98c11fb7e54bc065"),
