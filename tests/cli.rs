@@ -84,7 +84,7 @@ fn validate_accepts_a_good_file() {
     let path = temp_file("good.json", text);
     let o = sim(&["validate", path.to_str().unwrap_or_default()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("valid scenario 'order-flow'"));
+    assert!(stdout(&o).contains("valid scenario 'seven'"));
 }
 
 #[test]
