@@ -199,6 +199,20 @@ fn bad_settings_are_refused_with_field_and_reason() {
     assert_eq!(problems(&push(|p| p.clients = 0)), ["$.links[3].transport.clients"]);
     assert_eq!(problems(&push(|p| p.clients = 10_001)), ["$.links[3].transport.clients"]);
     assert_eq!(problems(&push(|p| p.resume = true)), ["$.links[3].transport.resume"]);
+    // Found in review: a 1 µs heartbeat swept 10,000 clients a million times
+    // a simulated second (the page froze); a zero fixed delay froze the crowd.
+    assert_eq!(problems(&push(|p| p.heartbeat_ms = Some(0.001))), ["$.links[3].transport.heartbeat_ms"]);
+    assert_eq!(problems(&push(|p| p.heartbeat_ms = Some(99.0))), ["$.links[3].transport.heartbeat_ms"]);
+    let mut ok = base.clone();
+    push(|p| p.heartbeat_ms = Some(100.0))(&mut ok);
+    assert!(patchbay::engine::validate::validate(&ok).is_ok(), "100 ms is allowed");
+    assert_eq!(
+        problems(&push(|p| {
+            p.jitter = false;
+            p.base_ms = 0.0;
+        })),
+        ["$.links[3].transport.base_ms"]
+    );
     assert_eq!(
         problems(&push(|p| {
             p.heartbeat_ms = Some(0.0);

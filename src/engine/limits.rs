@@ -95,6 +95,8 @@ pub const MAX_CROWD: u32 = 10_000;
 pub const MAX_REPLAY_BUFFER: u32 = 100_000;
 /// Unanswered pings before a client gives up on its connection.
 pub const MAX_MISSED_PONGS: u32 = 100;
+/// Shortest heartbeat interval (ms): each round sweeps the whole crowd.
+pub const MIN_HEARTBEAT_MS: f64 = 100.0;
 /// Steps (saga_step links) of one orchestrator.
 pub const MAX_SAGA_STEPS: usize = 16;
 /// Sagas one orchestrator runs at once; an order arriving when it is full

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::limits::{MAX_CROWD, MAX_MISSED_PONGS, MAX_REPLAY_BUFFER};
+use crate::engine::limits::{MAX_CROWD, MAX_MISSED_PONGS, MAX_REPLAY_BUFFER, MIN_HEARTBEAT_MS};
 use crate::engine::scenario::NodeKind;
 use crate::engine::validate::{check_duration, ProblemSink};
 
@@ -114,12 +114,19 @@ pub(crate) fn check_push(c: &PushPolicy, p: &str, v: &mut impl ProblemSink) {
         v.problem(format!("{p}.clients"), "must be between 1 and 10000");
     }
     if let Some(ms) = c.heartbeat_ms {
-        check_duration(ms, format!("{p}.heartbeat_ms"), false, v);
+        // Each round sweeps the whole crowd: a floor keeps the work per
+        // simulated second bounded (real pings are seconds apart).
+        if !(ms >= MIN_HEARTBEAT_MS) {
+            v.problem(format!("{p}.heartbeat_ms"), "must be at least 100 ms (or null for no heartbeat)");
+        } else {
+            check_duration(ms, format!("{p}.heartbeat_ms"), false, v);
+        }
     }
     if c.missed_pongs == 0 || c.missed_pongs > MAX_MISSED_PONGS {
         v.problem(format!("{p}.missed_pongs"), "must be between 1 and 100");
     }
-    check_duration(c.base_ms, format!("{p}.base_ms"), !c.jitter, v);
+    // A zero delay would make a refused crowd retry in a loop at one instant.
+    check_duration(c.base_ms, format!("{p}.base_ms"), false, v);
     check_duration(c.max_ms, format!("{p}.max_ms"), false, v);
     if c.jitter && c.max_ms < c.base_ms {
         v.problem(format!("{p}.max_ms"), "must be ≥ base_ms");

@@ -206,7 +206,10 @@ impl Simulation {
         } else {
             ms_to_micros(p.base_ms)
         };
-        let at = self.now.saturating_add(delay);
+        // At least 1 µs: a client planned for this very instant would wait
+        // for a timer that has already fired (a draw of 0 is possible with
+        // full jitter) and never come back.
+        let at = self.now.saturating_add(delay.max(1));
         let c = &mut self.crowds[link as usize];
         c.conn[client as usize] = Conn::Away;
         c.due.insert((at, u64::from(client)));
