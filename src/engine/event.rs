@@ -395,6 +395,10 @@ pub enum EventKind {
     /// Alert: a compensation failed for good; saga `saga` waits for a person
     /// in `node`'s manual-intervention queue, which now holds `waiting`.
     SagaAlert { saga: u64, node: NodeIx, step: u32, waiting: u32 },
+    /// Alert: saga `saga` of `node` passed its deadline while still at step
+    /// `step` (`compensating`: undoing it). It is marked stuck and keeps
+    /// running: a deadline is a detector, not a cancellation.
+    SagaStuck { saga: u64, node: NodeIx, step: u32, compensating: bool },
     /// A job's run `run` started: a new message `msg` (the run, settled when
     /// it ends). It reads `rows_in` records appended to its inputs since the
     /// last successful run; `alongside` other runs of the job are going
@@ -433,14 +437,11 @@ pub enum SagaOutcome {
     Compensated,
     /// A compensation kept failing: the saga needs a person.
     Manual,
-    /// The saga did not end before its deadline.
-    Stuck,
 }
 
 impl SagaOutcome {
     /// Every outcome, in report order.
-    pub const ALL: [SagaOutcome; 4] =
-        [SagaOutcome::Completed, SagaOutcome::Compensated, SagaOutcome::Manual, SagaOutcome::Stuck];
+    pub const ALL: [SagaOutcome; 3] = [SagaOutcome::Completed, SagaOutcome::Compensated, SagaOutcome::Manual];
 
     /// Lower-case name for reports.
     pub fn name(self) -> &'static str {
@@ -448,7 +449,6 @@ impl SagaOutcome {
             SagaOutcome::Completed => "completed",
             SagaOutcome::Compensated => "compensated",
             SagaOutcome::Manual => "manual",
-            SagaOutcome::Stuck => "stuck",
         }
     }
 }

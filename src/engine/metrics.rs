@@ -366,6 +366,7 @@ impl Metrics {
             EventKind::SagaStarted { .. }
             | EventKind::StepDone { .. }
             | EventKind::SagaEnded { .. }
+            | EventKind::SagaStuck { .. }
             | EventKind::SagaAlert { .. } => self.observe_saga(t, kind),
             EventKind::StepSent { link, attempt, .. } | EventKind::CompensationSent { link, attempt, .. } => {
                 let l = &mut self.links[link as usize];

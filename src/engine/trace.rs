@@ -452,6 +452,12 @@ fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, step));
             out(u64::from(waiting));
         }
+        E::SagaStuck { saga, node, step, compensating } => {
+            out(58);
+            out(saga);
+            out(pair(node, step));
+            out(u64::from(compensating));
+        }
         E::SubscriptionRemoved { topic, sub, dropped } => {
             out(51);
             out(pair(topic, sub));

@@ -2,7 +2,7 @@
 //! reader can follow: at most one announcement per interval, the rest
 //! summed up ("and 4 more").
 
-use crate::engine::event::{EventKind, Fate, JobAlertKind, SagaOutcome, StreamCause};
+use crate::engine::event::{EventKind, Fate, JobAlertKind, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -29,7 +29,7 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::ConnectionsDropped { .. }
             | EventKind::HeartbeatsMissed { dead: 1.., .. }
             | EventKind::SagaAlert { .. }
-            | EventKind::SagaEnded { outcome: SagaOutcome::Stuck, .. }
+            | EventKind::SagaStuck { .. }
             | EventKind::StepDone { compensation: false, ok: false, .. }
             | EventKind::JobAlert { .. }
             | EventKind::JobRunEnded { exit_ok: false, .. }
@@ -143,9 +143,12 @@ impl Narrator {
                 step + 1,
                 node_label(s, node)
             )),
-            EventKind::SagaEnded { saga, node, outcome: SagaOutcome::Stuck, .. } => {
-                Some(format!("Saga {saga} of {} passed its deadline: stuck.", node_label(s, node)))
-            }
+            EventKind::SagaStuck { saga, node, step, compensating } => Some(format!(
+                "Alert: saga {saga} of {} passed its deadline while {} step {}: stuck, still waiting.",
+                node_label(s, node),
+                if compensating { "undoing" } else { "on" },
+                step + 1
+            )),
             EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => Some(format!(
                 "Saga {saga}: step {} failed; undoing the steps before it in reverse.",
                 step + 1

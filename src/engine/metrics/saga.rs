@@ -23,7 +23,8 @@ pub struct SagaMetrics {
     pub compensated: u64,
     /// Ended needing a person (the manual-intervention queue's count).
     pub manual: u64,
-    /// Marked stuck by the deadline.
+    /// Sagas that passed their deadline before ending (each also raised an
+    /// alert; they carry on and end in one of the other outcomes).
     pub stuck: u64,
     /// Steps that failed (timeouts included).
     pub steps_failed: u64,
@@ -44,7 +45,7 @@ pub struct SagaMetrics {
 impl SagaMetrics {
     /// Finished sagas of every outcome.
     pub fn ended(&self) -> u64 {
-        self.completed + self.compensated + self.manual + self.stuck
+        self.completed + self.compensated + self.manual
     }
 }
 
@@ -81,10 +82,14 @@ impl Metrics {
                             m.manual_queue.push(saga);
                         }
                     }
-                    SagaOutcome::Stuck => m.stuck += 1,
                 }
             }
             EventKind::SagaAlert { node, .. } => self.sagas[node as usize].alerts += 1,
+            EventKind::SagaStuck { node, .. } => {
+                let m = &mut self.sagas[node as usize];
+                m.stuck += 1;
+                m.alerts += 1;
+            }
             _ => {}
         }
     }

@@ -116,7 +116,7 @@ pub(crate) fn check_push(c: &PushPolicy, p: &str, v: &mut impl ProblemSink) {
     if let Some(ms) = c.heartbeat_ms {
         // Each round sweeps the whole crowd: a floor keeps the work per
         // simulated second bounded (real pings are seconds apart).
-        if !(ms >= MIN_HEARTBEAT_MS) {
+        if ms.is_nan() || ms < MIN_HEARTBEAT_MS {
             v.problem(format!("{p}.heartbeat_ms"), "must be at least 100 ms (or null for no heartbeat)");
         } else {
             check_duration(ms, format!("{p}.heartbeat_ms"), false, v);

@@ -46,6 +46,8 @@ pub(super) struct Saga {
     pub token: u32,
     /// Choreography: the service that holds the saga now (sends the next message).
     pub at: u32,
+    /// Passed its deadline (marked once; the saga carries on).
+    pub stuck: bool,
 }
 
 impl Simulation {
@@ -83,6 +85,7 @@ impl Simulation {
                 attempt: 0,
                 token: 0,
                 at: node,
+                stuck: false,
             });
         self.emit(EventKind::SagaStarted { saga: id, node, msg, corr, steps });
         let deadline = ms_to_micros(self.saga_spec(node).deadline_ms);
@@ -242,11 +245,18 @@ impl Simulation {
         }
     }
 
-    /// The deadline passed: a saga still running is stuck.
+    /// The deadline passed: a saga still running is marked stuck and an
+    /// alert raised. It is not abandoned: its steps, retries and
+    /// compensations carry on to a real outcome, because stopping the
+    /// bookkeeping would leave a half-done business transaction unseen.
     pub(super) fn saga_deadline(&mut self, saga: Key) {
-        if self.sagas.get(saga).is_some() {
-            self.end_saga(saga, SagaOutcome::Stuck);
+        let Some(s) = self.sagas.get_mut(saga) else { return };
+        if s.stuck {
+            return;
         }
+        s.stuck = true;
+        let (id, node, step, compensating) = (s.id, s.node, s.step, s.compensating);
+        self.emit(EventKind::SagaStuck { saga: id, node, step, compensating });
     }
 
     fn end_saga(&mut self, saga: Key, outcome: SagaOutcome) {
