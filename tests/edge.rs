@@ -81,12 +81,14 @@ fn without_heartbeats_a_silent_drop_is_never_noticed() {
 
 #[test]
 fn heartbeats_find_the_silent_drop_after_the_missed_pongs() {
-    // Rounds every 3 s: the drop at 5 s is missed at 6 s and 9 s; at the
-    // second miss (the limit) all 600 close and reconnect.
+    // Rounds every 3 s: the drop at 5 s is just after the round at 3 s. The
+    // ping at 6 s is outstanding, found missed at 9 s; the second miss (the
+    // limit) comes at 12 s, 7 s after the drop, and all 600 reconnect.
     let before = edge(&run("silent-disconnect-heartbeat", 8));
     assert_eq!(before.stale, 600);
-    assert_eq!(before.heartbeat_misses, 600);
-    assert_eq!(before.heartbeat_deaths, 0);
+    assert_eq!(before.heartbeat_misses, 0, "a ping is not missed the instant it leaves");
+    let mid = edge(&run("silent-disconnect-heartbeat", 11));
+    assert_eq!((mid.heartbeat_misses, mid.heartbeat_deaths), (600, 0));
     let s = run("silent-disconnect-heartbeat", 30);
     let e = edge(&s);
     assert_eq!(e.heartbeat_misses, 1_200);
@@ -150,10 +152,11 @@ fn heartbeats_switched_on_while_running_find_the_stale_connections() {
         p.missed_pongs = 3;
     }
     s.apply(&Edit::SetTransport { link: "push".into(), transport: t.clone() }).expect("applies");
-    // Rounds at 11, 12 and 13 s: the third missed pong is the limit.
-    s.run_until(13 * SECOND - 1).unwrap();
+    // Rounds at 11, 12, 13 and 14 s: the ping of 11 s is found missed at
+    // 12 s, and the third miss, the limit, comes at 14 s.
+    s.run_until(14 * SECOND - 1).unwrap();
     assert_eq!(edge(&s).heartbeat_deaths, 0);
-    s.run_until(13 * SECOND).unwrap();
+    s.run_until(14 * SECOND).unwrap();
     assert_eq!(edge(&s).heartbeat_deaths, 600);
     // A crowd's size cannot change while running.
     if let Transport::Push(p) = &mut t {

@@ -38,7 +38,7 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("reconnect-storm", "df29f15a8c306d3a"),
     ("reconnect-storm-jitter", "9307aca0ab67dd3f"),
     ("silent-disconnect", "59c2534092c0c0cc"),
-    ("silent-disconnect-heartbeat", "b325f5d01f632b34"),
+    ("silent-disconnect-heartbeat", "59d471442c1cd4a4"),
     ("saga", "5e427ea8c7ddc1b5"),
     ("saga-choreography", "ebb90f609142f940"),
     // Type 7: the same runs; the monitored one adds its row-count alerts.

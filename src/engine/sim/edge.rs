@@ -326,10 +326,19 @@ impl Simulation {
             match c.conn[i] {
                 Conn::Up => c.missed[i] = 0,
                 Conn::Away => {}
+                // `missed[i]` counts pings sent with no pong since: this
+                // round's ping is only outstanding, and the one before it
+                // is the first known miss. So a connection that goes silent
+                // just after a ping is found dead `missed_pongs` whole
+                // intervals after the next ping, as with the `ws` library's
+                // isAlive check (no miss is counted the instant a ping leaves).
                 Conn::Stale => {
-                    missed += 1;
                     c.missed[i] = c.missed[i].saturating_add(1);
-                    if u32::from(c.missed[i]) >= limit {
+                    let confirmed = u32::from(c.missed[i]) - 1;
+                    if confirmed > 0 {
+                        missed += 1;
+                    }
+                    if confirmed >= limit {
                         dead.push(i as u32);
                     }
                 }
