@@ -242,6 +242,7 @@ fn bad_job_settings_are_refused_with_the_field_and_the_reason() {
         ("/nodes/4/kind/records_per_s", serde_json::json!(0), "above 0"),
         ("/nodes/4/kind/row_tolerance", serde_json::json!(2), "between 0 and 1"),
         ("/nodes/4/kind/duration_growth", serde_json::json!(0.5), "between 1 and 1000"),
+        ("/nodes/4/kind/freshness_ms", serde_json::json!(0.001), "at least 100 ms"),
         ("/links/3/from", serde_json::json!("order-api"), "starts at a job"),
         ("/faults/0/target", serde_json::json!("order-api"), "is not a job"),
         ("/faults/0/effect", serde_json::json!({"type": "silent_failure", "share_written": 1.5}), "between 0 and 1"),
@@ -338,4 +339,24 @@ mod random {
             prop_assert_eq!(a, b);
         }
     }
+}
+
+/// Found in review: runs that raised the duration alert joined the baseline,
+/// so a lasting slowdown stopped alerting after two runs. Now every slow run
+/// alerts for as long as the slowdown lasts.
+#[test]
+fn a_lasting_slowdown_keeps_raising_the_duration_alert() {
+    let mut s = preset("silent-batch-monitored");
+    let j = job_ix(&s);
+    let target = s.nodes[j].id.clone();
+    s.faults = vec![Fault { target, at_ms: 30_000.0, until_ms: None, effect: FaultEffect::Slow { factor: 3.0 } }];
+    let (events, _, _) = run(s, 90);
+    let slow_runs = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::JobRunStarted { .. }) && e.t >= 30 * SECOND)
+        .count();
+    let growth = alerts(&events).iter().filter(|a| **a == JobAlertKind::DurationGrowth).count();
+    assert!(slow_runs > 8, "{slow_runs}");
+    // Every slow run that finished alerted (the last may still be going).
+    assert!(growth + 1 >= slow_runs, "{growth} alerts for {slow_runs} slow runs");
 }

@@ -215,7 +215,13 @@ pub(crate) fn check_job(j: &JobSpec, p: &str, v: &mut impl ProblemSink) {
         v.problem(format!("{p}.row_tolerance"), "must be between 0 and 1");
     }
     if let Some(ms) = j.freshness_ms {
-        check_duration(ms, format!("{p}.freshness_ms"), false, v);
+        // The switch re-alerts every period while output is stale: a floor
+        // keeps that bounded (0.001 ms raised 60 million alerts in review).
+        if ms.is_nan() || ms < 100.0 {
+            v.problem(format!("{p}.freshness_ms"), "must be at least 100 ms (or null for no freshness check)");
+        } else {
+            check_duration(ms, format!("{p}.freshness_ms"), false, v);
+        }
     }
     if !(j.duration_growth.is_finite() && (1.0..=1000.0).contains(&j.duration_growth)) {
         v.problem(format!("{p}.duration_growth"), "must be between 1 and 1000");

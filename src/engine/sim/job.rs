@@ -210,10 +210,16 @@ impl Simulation {
         let duration = self.now.saturating_sub(r.started);
         let (msg, rows_in, drift) = (r.msg, r.rows_in, j.drift);
         let baseline = (j.recent.len() >= TREND_MIN).then(|| j.recent.iter().sum::<Micros>() / j.recent.len() as u64);
-        if j.recent.len() == TREND_RUNS {
-            j.recent.pop_front();
+        let grown = baseline.is_some_and(|b| duration as f64 > spec.duration_growth * b as f64);
+        // A run that grew past the threshold stays out of the baseline, so a
+        // lasting slowdown keeps alerting instead of becoming the new normal
+        // after a few runs (found in review).
+        if !grown {
+            if j.recent.len() == TREND_RUNS {
+                j.recent.pop_front();
+            }
+            j.recent.push_back(duration);
         }
-        j.recent.push_back(duration);
         self.emit(EventKind::JobRunEnded { node, run, msg, exit_ok: true, rows_in, rows_out, duration, drift });
         self.settle(msg, Fate::Processed);
         let m = &spec;
@@ -221,7 +227,7 @@ impl Simulation {
             if rows_in.abs_diff(rows_out) as f64 > m.row_tolerance * rows_in as f64 {
                 self.emit(EventKind::JobAlert { node, run, alert: JobAlertKind::RowCount });
             }
-            if baseline.is_some_and(|b| duration as f64 > m.duration_growth * b as f64) {
+            if grown {
                 self.emit(EventKind::JobAlert { node, run, alert: JobAlertKind::DurationGrowth });
             }
         }
