@@ -124,7 +124,11 @@ fn a_hang_is_a_timeout_for_the_orchestrator_and_stuck_in_choreography() {
     let hang = json!([{"target": "s3", "effect": {"type": "hang"}}]);
     let (_, events) = run(four("orchestration", hang.clone(), 3), 20);
     assert!(events.iter().any(|e| matches!(e, EventKind::StepDone { timed_out: true, .. })));
-    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 2, 2)]);
+    // A timed-out step may have happened, so the orchestrator undoes it
+    // first; s3 is still hung, so that undo times out too, and after its
+    // retries the saga needs a person (steps 1 and 2 are not undone).
+    assert_eq!(compensations(&events), vec![2, 2, 2, 2]);
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Manual, 2, 0)]);
     // Without a coordinator nobody waits for the reply: only the deadline notices.
     let (sim, events) = run(four("choreography", hang, 3), 20);
     assert_eq!(outcomes(&events), vec![], "a stuck saga is not abandoned");
@@ -287,4 +291,19 @@ fn unknown_mode_or_step_kind_is_an_error_naming_the_field() {
     let err = patchbay::engine::parse_scenario(&v.to_string()).expect_err("refused");
     let text = format!("{err:?}");
     assert!(text.contains("links[1].transport") && text.contains("maybe"), "{text}");
+}
+
+/// Found in review: a step that timed out but then succeeded at the service
+/// was left done while the earlier steps were undone. A timed-out step's
+/// outcome is unknown, so its own compensation runs first.
+#[test]
+fn a_timed_out_step_is_compensated_too_because_it_may_have_happened() {
+    // s3 is slow (its processing beyond the 500 ms step timeout) for a while.
+    let slow = json!([{"target": "s3", "until_ms": 600, "effect": {"type": "extra_latency", "ms": 800}}]);
+    let (_, events) = run(four("orchestration", slow, 3), 20);
+    assert!(events.iter().any(|e| matches!(e, EventKind::StepDone { step: 2, timed_out: true, .. })));
+    let comps = compensations(&events);
+    assert_eq!(comps.first(), Some(&2), "the timed-out step is undone first: {comps:?}");
+    assert!(comps.ends_with(&[2, 1, 0]), "then the rest in reverse: {comps:?}");
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 2, 3)]);
 }

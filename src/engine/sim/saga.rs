@@ -194,7 +194,13 @@ impl Simulation {
             (false, false) => {
                 s.compensating = true;
                 s.attempt = 0;
-                self.next_compensation(saga, step);
+                // A step that failed is not compensated. A step that timed
+                // out may still have happened (or happen later): its outcome
+                // is unknown, so its own compensation runs first, as
+                // orchestrators do by registering a compensation before the
+                // call (found in review: it was silently left in place).
+                let from = if timed_out { step + 1 } else { step };
+                self.next_compensation(saga, from);
             }
             (true, true) => {
                 s.comps += 1;
