@@ -243,6 +243,11 @@ fn bad_saga_settings_are_errors_naming_the_field() {
     let mut v = serde_json::to_value(four("orchestration", json!([comp_fails("s1")]), 2)).unwrap();
     v["faults"][0]["effect"]["probability"] = json!(2.0);
     check(v, "$.faults[0].effect.probability");
+    // Found in review: a step into another orchestrator (here a cycle back to
+    // itself) multiplied sagas; nested sagas are refused.
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["links"][0]["to"] = json!("orch");
+    check(v, "$.links[0].to");
 }
 
 #[test]

@@ -106,8 +106,15 @@ pub(crate) fn step_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'
     if from.service().is_none_or(|s| s.saga.is_none()) {
         out.push(("from", "a saga_step link starts at a service with a saga block (an orchestrator)"));
     }
-    if to.service().is_none() {
-        out.push(("to", "a saga_step link must end at a service"));
+    match to.service() {
+        None => out.push(("to", "a saga_step link must end at a service")),
+        // Nested sagas are not modelled: an orchestrator would answer a step
+        // as soon as its own saga starts, and a cycle of them multiplies
+        // sagas without end (found in review).
+        Some(s) if s.saga.is_some() => {
+            out.push(("to", "a saga_step link cannot end at another orchestrator (nested sagas are not modelled)"))
+        }
+        Some(_) => {}
     }
     out
 }
