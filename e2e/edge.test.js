@@ -8,17 +8,7 @@ import { useApp, screenshot } from './support.js';
 
 const app = useApp();
 
-/** Opens the app and waits until an `at=` fast-forward has reached its time. */
-async function openAt(query, options = {}) {
-  const opened = await app.open(query, options);
-  const at = Number(new URLSearchParams(query).get('at') ?? 0);
-  await opened.page.waitForFunction(
-    (t) => !document.querySelector('[data-testid=fast-forward]') && parseFloat(document.querySelector('[data-testid=clock]').textContent) >= t,
-    at,
-    { timeout: 30000 },
-  );
-  return opened;
-}
+const openAt = app.openAt;
 
 const crowd = (page) => page.getByTestId('link-push').getAttribute('aria-label');
 const counts = (label) => {

@@ -105,5 +105,18 @@ export function useApp() {
     await app.server?.close();
   });
   app.open = (query = '', options = {}) => openApp(app.browser, app.server.url, query, options);
+  /** Opens the app and waits until an `at=` fast-forward has reached its time. */
+  app.openAt = async (query, options = {}) => {
+    const opened = await app.open(query, options);
+    const at = Number(new URLSearchParams(query).get('at') ?? 0);
+    await opened.page.waitForFunction(
+      (t) =>
+        !document.querySelector('[data-testid=fast-forward]') &&
+        parseFloat(document.querySelector('[data-testid=clock]').textContent) >= t,
+      at,
+      { timeout: 60000 },
+    );
+    return opened;
+  };
   return app;
 }
