@@ -286,10 +286,19 @@ fn print_summary(r: &Report) {
     println!("links:");
     for k in &r.links {
         let m = &k.metrics;
-        println!(
-            "  {:<20} {:<16} sent {:>7} · retries {:>6} · timeouts {:>6} · short-circuits {:>6} · p99 {:.1} ms · breaker {}",
-            k.id, k.transport, m.sent, m.retries, m.timeouts, m.short_circuits, m.rtt.summary().p99_ms, m.breaker.name()
-        );
+        // Round trips, timeouts and breakers belong to request-response
+        // calls; other links only send (a "p99 0.0 ms" there was not a
+        // measurement).
+        if k.transport == "request_response" {
+            println!(
+                "  {:<20} {:<16} sent {:>7} · retries {:>6} · timeouts {:>6} · short-circuits {:>6} · p99 {:.1} ms · breaker {}",
+                k.id, k.transport, m.sent, m.retries, m.timeouts, m.short_circuits, m.rtt.summary().p99_ms, m.breaker.name()
+            );
+        } else if m.retries > 0 {
+            println!("  {:<20} {:<16} sent {:>7} · retries {:>6}", k.id, k.transport, m.sent, m.retries);
+        } else {
+            println!("  {:<20} {:<16} sent {:>7}", k.id, k.transport, m.sent);
+        }
     }
     if !r.queues.is_empty() {
         println!("queues:");
