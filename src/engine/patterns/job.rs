@@ -92,45 +92,87 @@ pub enum MonitorOn {
 }
 
 /// Minutes in the simulated month: 31 days of 24 hours, starting at 00:00
-/// on day 1 at t = 0, then again from day 1.
+/// on day 1 at t = 0. Twelve such months make a simulated year.
+#[cfg(test)]
 const MONTH_MINUTES: u64 = 31 * 24 * 60;
+const DAY_MINUTES: u64 = 24 * 60;
+/// Days looked at for the next fire: a simulated year and a week, within
+/// which every valid combination of month, day of month and weekday comes.
+const SCAN_DAYS: u64 = 12 * 31 + 7;
 const MINUTE: Micros = 60 * SECOND;
 
-/// The cron subset: minute (0–59), hour (0–23) and day of month (1–31),
-/// each `*`, `n`, `a-b`, `*/s`, `a-b/s` or a comma list of those.
+/// The cron subset, on simulated time: either three fields, minute (0–59),
+/// hour (0–23) and day of month (1–31), or cron's five, adding month (1–12)
+/// and day of week (0–7, 0 and 7 Sunday). Each field is `*`, `n`, `a-b`,
+/// `*/s`, `a-b/s` or a comma list of those. Simulated months have 31 days
+/// and t = 0 is 00:00 on Monday, day 1 of month 1. As in Vixie cron, when
+/// both day of month and day of week are restricted, either one matching
+/// is enough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cron {
     minutes: u64,
     hours: u64,
     days: u64,
+    months: u64,
+    weekdays: u64,
+    /// Day of month and day of week both restricted: either one matches.
+    either_day: bool,
 }
 
 impl Cron {
-    /// Parses "minute hour day"; the error says which field and why.
+    /// Parses "minute hour day" or "minute hour day month weekday"; the
+    /// error says which field and why.
     pub fn parse(text: &str) -> Result<Cron, String> {
         if text.len() > MAX_CRON_CHARS {
             return Err(format!("at most {MAX_CRON_CHARS} characters"));
         }
         let fields: Vec<&str> = text.split_whitespace().collect();
-        if fields.len() != 3 {
-            return Err(format!("needs 3 fields (minute hour day-of-month), found {}", fields.len()));
-        }
+        let (months, weekdays, either_day) = match fields.len() {
+            3 => (field("*", 1, 12, "month")?, 0x7f, false),
+            5 => {
+                let weekdays = field(fields[4], 0, 7, "day-of-week")?;
+                // 7 is another name for Sunday.
+                let weekdays = (weekdays | (weekdays >> 7 & 1)) & 0x7f;
+                (field(fields[3], 1, 12, "month")?, weekdays, fields[2] != "*" && fields[4] != "*")
+            }
+            n => {
+                return Err(format!(
+                    "needs 3 fields (minute hour day-of-month) or 5 (and month day-of-week), found {n}"
+                ))
+            }
+        };
         Ok(Cron {
             minutes: field(fields[0], 0, 59, "minute")?,
             hours: field(fields[1], 0, 23, "hour")?,
             days: field(fields[2], 1, 31, "day-of-month")?,
+            months,
+            weekdays,
+            either_day,
         })
+    }
+
+    /// Whether the schedule runs at all on simulated day `d` (0 is t = 0's day).
+    fn runs_on(&self, d: u64) -> bool {
+        let (dom, month, weekday) = (d % 31 + 1, d / 31 % 12 + 1, (d + 1) % 7);
+        let by_dom = self.days >> dom & 1 == 1;
+        let by_weekday = self.weekdays >> weekday & 1 == 1;
+        let by_day = if self.either_day { by_dom || by_weekday } else { by_dom && by_weekday };
+        self.months >> month & 1 == 1 && by_day
     }
 
     /// The first fire time strictly after `t` (whole minutes of simulated time).
     pub fn next_after(&self, t: Micros) -> Micros {
         let start = t / MINUTE + 1;
-        // Every field has at least one value, so a match comes within a month.
-        for m in start..start + MONTH_MINUTES {
-            let in_month = m % MONTH_MINUTES;
-            let (day, hour, minute) = (in_month / 1440 + 1, in_month / 60 % 24, in_month % 60);
-            if self.days >> day & 1 == 1 && self.hours >> hour & 1 == 1 && self.minutes >> minute & 1 == 1 {
-                return m.saturating_mul(MINUTE);
+        let first_day = start / DAY_MINUTES;
+        for d in first_day..first_day + SCAN_DAYS {
+            if !self.runs_on(d) {
+                continue;
+            }
+            let from = if d == first_day { start % DAY_MINUTES } else { 0 };
+            for m in from..DAY_MINUTES {
+                if self.hours >> (m / 60) & 1 == 1 && self.minutes >> (m % 60) & 1 == 1 {
+                    return (d * DAY_MINUTES + m).saturating_mul(MINUTE);
+                }
             }
         }
         Micros::MAX
@@ -272,10 +314,36 @@ mod tests {
     }
 
     #[test]
+    fn five_fields_add_month_and_weekday() {
+        const DAY: Micros = DAY_MINUTES * MINUTE;
+        // The three-field form is the five-field one with * for both.
+        assert_eq!(Cron::parse("30 2 * * *").unwrap(), Cron::parse("30 2 *").unwrap());
+        // t = 0 is a Monday: Wednesday 03:00 is day 2.
+        let wednesday = Cron::parse("0 3 * * 3").unwrap();
+        assert_eq!(wednesday.next_after(0), 2 * DAY + 3 * 60 * MINUTE);
+        assert_eq!(wednesday.next_after(2 * DAY + 3 * 60 * MINUTE), 9 * DAY + 3 * 60 * MINUTE);
+        // Sunday is 0 and 7 alike: day 6.
+        assert_eq!(Cron::parse("0 0 * * 7").unwrap().next_after(0), 6 * DAY);
+        assert_eq!(Cron::parse("0 0 * * 0").unwrap().next_after(0), 6 * DAY);
+        // Month 2 starts on day 31.
+        assert_eq!(Cron::parse("0 0 1 2 *").unwrap().next_after(0), 31 * DAY);
+        // Both day fields restricted: either matches (day 5 of the month, or a Sunday).
+        let either = Cron::parse("0 0 5 * 0").unwrap();
+        assert_eq!(either.next_after(0), 4 * DAY);
+        assert_eq!(either.next_after(4 * DAY), 6 * DAY);
+        // A yearly schedule is found (month 12, day 31), after the first year's first instant.
+        let yearly = Cron::parse("59 23 31 12 *").unwrap();
+        assert_eq!(yearly.next_after(0), (12 * 31 - 1) * DAY + (23 * 60 + 59) * MINUTE);
+    }
+
+    #[test]
     fn hostile_cron_strings_are_refused_with_a_reason() {
         for (text, why) in [
             ("", "needs 3 fields"),
-            ("* * * * *", "needs 3 fields"),
+            ("* * * *", "needs 3 fields"),
+            ("* * * * * *", "needs 3 fields"),
+            ("* * * 13 *", "month"),
+            ("* * * * 8", "day-of-week"),
             ("60 * *", "minute"),
             ("* 24 *", "hour"),
             ("* * 0", "day-of-month"),
