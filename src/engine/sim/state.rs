@@ -553,20 +553,13 @@ pub(super) struct LinkState {
 
 impl LinkState {
     pub fn for_link(l: &Link) -> Self {
-        let (breaker, budget) = match &l.transport {
-            Transport::RequestResponse(p) => (
+        // Breakers and budgets belong to synchronous calls only.
+        let (breaker, budget) = match l.transport.sync_policy() {
+            Some(p) => (
                 p.breaker.as_ref().map(Breaker::new),
                 p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new),
             ),
-            Transport::Enqueue
-            | Transport::Consume(_)
-            | Transport::Append(_)
-            | Transport::Read(_)
-            | Transport::Publish
-            | Transport::Subscribe(_)
-            | Transport::Push(_)
-            | Transport::SagaStep(_)
-            | Transport::ScheduledRead => (None, None),
+            None => (None, None),
         };
         LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
