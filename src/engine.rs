@@ -22,6 +22,7 @@
 
 pub mod bench;
 pub mod breaker;
+pub mod design;
 pub mod dist;
 pub mod edit;
 pub mod error;
@@ -45,7 +46,7 @@ pub mod trace;
 pub mod validate;
 mod ziggurat;
 
-pub use edit::{Applied, Edit, ResetTo, TimedEdit};
+pub use edit::{Applied, Edit, Placed, ResetTo, TimedEdit};
 pub use error::{ScenarioError, SimError};
 pub use event::{Event, EventKind, Fate, Reason, StreamCause};
 pub use parse::{parse_scenario, parse_scenario_quietly};

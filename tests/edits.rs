@@ -102,8 +102,9 @@ fn bad_edits_are_errors_naming_the_problem() {
     assert!(reason(e).contains("unknown link id 'nope'"));
     let e = s
         .apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::Enqueue })
-        .expect_err("type change");
-    assert!(reason(e).contains("transport type cannot change"));
+        .expect_err("a client cannot enqueue onto a service");
+    let e = reason(e);
+    assert!(e.contains("$.links["), "the validator names the link: {e}");
     let bad = SyncPolicy { timeout_ms: Some(-1.0), ..SyncPolicy::default() };
     let e = s
         .apply(&Edit::SetTransport { link: "browser-api".into(), transport: Transport::RequestResponse(bad) })

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ScenarioError;
-use super::scenario::{Fault, JobSpec, Link, Position, QueueSpec, ServiceSpec, TopicSpec, Transport};
+use super::scenario::{Fault, JobSpec, Link, Node, Position, QueueSpec, ServiceSpec, Source, TopicSpec, Transport};
 
 /// One change to a simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +100,84 @@ pub enum Edit {
         /// The new settings.
         spec: JobSpec,
     },
+    /// Adds a node at the end of the node list. Like every structural edit
+    /// (see [`Edit::is_structural`]), a running simulation takes it by
+    /// running the scenario as it now stands again from time zero to now,
+    /// with the same seed.
+    AddNode {
+        /// The new node (its id must be new).
+        node: Node,
+    },
+    /// Removes a node with every link that touches it, the sources aimed at
+    /// it and the faults on it or on those links. Refused if something else
+    /// would be left naming it.
+    RemoveNode {
+        /// The node's id.
+        node: String,
+    },
+    /// Removes a link and the faults on it.
+    RemoveLink {
+        /// The link's id.
+        link: String,
+    },
+    /// Puts removed parts back at their old places: the undo of
+    /// [`Edit::RemoveNode`] and [`Edit::RemoveLink`]. Each list is in
+    /// ascending index order; indices are those after insertion.
+    Restore {
+        /// Nodes and their indices.
+        #[serde(default)]
+        nodes: Vec<Placed<Node>>,
+        /// Links and their indices.
+        #[serde(default)]
+        links: Vec<Placed<Link>>,
+        /// Sources and their indices.
+        #[serde(default)]
+        sources: Vec<Placed<Source>>,
+        /// Faults of the scenario and their indices.
+        #[serde(default)]
+        faults: Vec<Placed<Fault>>,
+    },
+}
+
+/// A part of a scenario with its index in its list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placed<T> {
+    /// Where it goes in its list.
+    pub index: u32,
+    /// The part.
+    pub item: T,
+}
+
+impl Edit {
+    /// True for edits that change the topology's shape (nodes, links, a
+    /// link's transport type). A running simulation cannot grow or lose
+    /// parts in place without half-made state, so it takes these by running
+    /// the changed scenario again from time zero to the current time.
+    pub fn is_structural(&self, scenario: &super::Scenario) -> bool {
+        match self {
+            Edit::AddNode { .. } | Edit::RemoveNode { .. } | Edit::RemoveLink { .. } | Edit::Restore { .. } => true,
+            Edit::SetTransport { link, transport } => scenario
+                .link(link)
+                .is_some_and(|l| std::mem::discriminant(&l.transport) != std::mem::discriminant(transport)),
+            // Append, read and push links carry state made at the start (groups, outboxes, crowds).
+            Edit::AddLink { link } => {
+                link.transport.append_policy().is_some()
+                    || link.transport.read_policy().is_some()
+                    || link.transport.push_policy().is_some()
+            }
+            Edit::ApplyFault { .. }
+            | Edit::ClearFault { .. }
+            | Edit::SetService { .. }
+            | Edit::SetQueue { .. }
+            | Edit::MoveNode { .. }
+            | Edit::RenameNode { .. }
+            | Edit::SetTopic { .. }
+            | Edit::RemoveSubscription { .. }
+            | Edit::ResetGroup { .. }
+            | Edit::SetJob { .. } => false,
+        }
+    }
 }
 
 /// Where [`Edit::ResetGroup`] moves a group, in every partition.

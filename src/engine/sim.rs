@@ -107,6 +107,8 @@ pub struct Simulation {
     /// Per node: sagas running, and sagas in the manual-intervention queue.
     sagas_running: Vec<u32>,
     manual: Vec<u32>,
+    /// The seed the run started with (a structural edit runs again with it).
+    seed: u64,
 }
 
 impl Simulation {
@@ -173,6 +175,7 @@ impl Simulation {
             guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             guard_rate: crate::engine::limits::MAX_EVENTS_PER_SIMULATED_SECOND,
+            seed,
             scenario,
         };
         for node in 0..sim.services.len() as u32 {
@@ -193,6 +196,11 @@ impl Simulation {
     /// The scenario as it stands, edits included.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// The seed of this run.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The simulated clock.

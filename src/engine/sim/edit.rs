@@ -32,6 +32,9 @@ impl Simulation {
     /// Applies one edit now. On error nothing has changed, and the error
     /// names the field and the reason.
     pub fn apply(&mut self, edit: &Edit) -> Result<Applied, SimError> {
+        if edit.is_structural(&self.scenario) {
+            return self.run_again_with(edit);
+        }
         match edit {
             Edit::ApplyFault { fault } => self.apply_fault(fault.clone()).map(Applied::Fault),
             Edit::ClearFault { index } => self.clear_fault(*index).map(|()| Applied::Done),
@@ -63,7 +66,47 @@ impl Simulation {
                 self.job_settings_changed(node);
                 Ok(Applied::Done)
             }
+            Edit::AddNode { .. } | Edit::RemoveNode { .. } | Edit::RemoveLink { .. } | Edit::Restore { .. } => {
+                self.run_again_with(edit)
+            }
         }
+    }
+
+    /// A structural edit: the changed scenario runs again from time zero to
+    /// now. Nothing changes unless that whole run succeeds.
+    fn run_again_with(&mut self, edit: &Edit) -> Result<Applied, SimError> {
+        let mut next = self.rebuilt_with(std::slice::from_ref(edit))?;
+        next.run_until(self.now)?;
+        *self = next;
+        Ok(Applied::Done)
+    }
+
+    /// The scenario as it now stands, for running again: the edited
+    /// scenario, with every fault this run has known in the order it knew
+    /// them (those added while running from when they started, those
+    /// cleared ending when they were cleared), so fault indices keep their
+    /// meaning in the new run.
+    pub fn design(&self) -> Scenario {
+        let mut s = self.scenario.clone();
+        s.faults = self.faults.iter().map(|slot| slot.fault.clone()).collect();
+        s
+    }
+
+    /// A new simulation at time zero of [`Simulation::design`] changed by
+    /// `edits` (validated once, after all of them), with this run's seed,
+    /// guards, recording and hashing. The caller runs it to the current time:
+    /// at once ([`Simulation::apply`]) or in slices (the page).
+    pub fn rebuilt_with(&self, edits: &[Edit]) -> Result<Simulation, SimError> {
+        let scenario = crate::engine::design::edit_scenario(&self.design(), edits)?;
+        let mut next = Simulation::with_seed(scenario, self.seed).map_err(|mut e| SimError::from(e.remove(0)))?;
+        next.guard_events = self.guard_events;
+        next.guard_rate = self.guard_rate;
+        next.guard_live = self.guard_live;
+        next.set_recording(self.recorder.is_some());
+        if self.hasher.is_some() {
+            next.enable_trace_hash();
+        }
+        Ok(next)
     }
 
     /// Appends a link; every per-link table grows by one and the topology
@@ -174,6 +217,15 @@ impl Simulation {
     fn clear_fault(&mut self, index: u32) -> Result<(), SimError> {
         if index as usize >= self.faults.len() {
             return Err(ScenarioError::new("$.fault", format!("no fault with index {index}")).into());
+        }
+        // Remember when it was cleared, so running the scenario again ends it then too.
+        let slot = &mut self.faults[index as usize];
+        if !slot.ended {
+            let now = micros_to_ms(self.now).max(slot.fault.at_ms);
+            if slot.fault.until_ms.is_none_or(|u| u > now) {
+                // A fault cleared before it started ends the instant it starts.
+                slot.fault.until_ms = Some(if now > slot.fault.at_ms { now } else { slot.fault.at_ms + 0.001 });
+            }
         }
         self.fault_end(index);
         Ok(())
