@@ -4,9 +4,12 @@
 //! snapshot, the layout of a log's partitions, bounded slices of simulation
 //! work and the speed a run actually reaches.
 
+pub mod connect;
 pub mod describe;
 pub mod describe_events;
 pub mod describe_job;
+pub mod dimensions;
+pub mod edit_words;
 pub mod flights;
 pub mod frame;
 pub mod geometry;

@@ -33,7 +33,16 @@ fn the_menu_offers_only_what_the_validator_accepts_for_each_pair() {
         let node = starter_node(key, id, id, Position::default()).expect("a kind");
         *s = edit_scenario(s, &[Edit::AddNode { node }]).expect("a new node is valid");
     };
-    for (key, id) in [("service", "a"), ("service", "b"), ("queue", "q"), ("topic", "t"), ("log", "l"), ("gateway", "g"), ("job", "j"), ("client", "c")] {
+    for (key, id) in [
+        ("service", "a"),
+        ("service", "b"),
+        ("queue", "q"),
+        ("topic", "t"),
+        ("log", "l"),
+        ("gateway", "g"),
+        ("job", "j"),
+        ("client", "c"),
+    ] {
         add(&mut s, key, id);
     }
     assert_eq!(keys(&s, "a", "b"), ["request_response"]);
@@ -52,8 +61,11 @@ fn the_menu_offers_only_what_the_validator_accepts_for_each_pair() {
     let gw = s.nodes.iter().find(|n| n.kind.gateway().is_some()).expect("a gateway").id.clone();
     assert!(keys(&s, &gw, "c").contains(&"push"), "{:?}", keys(&s, &gw, "c"));
     // A synchronous cycle is refused like any other invalid scenario.
-    let s = edit_scenario(&s, &[Edit::AddLink { link: link("ab", "a", "b", Transport::RequestResponse(SyncPolicy::default())) }])
-        .expect("a call");
+    let s = edit_scenario(
+        &s,
+        &[Edit::AddLink { link: link("ab", "a", "b", Transport::RequestResponse(SyncPolicy::default())) }],
+    )
+    .expect("a call");
     assert!(keys(&s, "b", "a").is_empty(), "b calling a back would be a synchronous cycle");
 }
 
@@ -83,7 +95,12 @@ fn a_node_that_something_else_still_names_cannot_be_removed() {
     }
     let e = edit_scenario(&s, &[Edit::RemoveNode { node: "nope".into() }]).expect_err("unknown");
     assert!(e.reason.contains("unknown node id 'nope'"), "{e}");
-    let far = Edit::Restore { nodes: vec![], links: vec![Placed { index: 999, item: s.links[0].clone() }], sources: vec![], faults: vec![] };
+    let far = Edit::Restore {
+        nodes: vec![],
+        links: vec![Placed { index: 999, item: s.links[0].clone() }],
+        sources: vec![],
+        faults: vec![],
+    };
     let e = edit_scenario(&s, &[far]).expect_err("past the end");
     assert!(e.reason.contains("past the end"), "{e}");
 }
@@ -91,14 +108,28 @@ fn a_node_that_something_else_still_names_cannot_be_removed() {
 #[test]
 fn putting_a_queue_into_a_call_is_one_change_and_undoes_exactly() {
     let before = preset("cascade");
-    let call = before.links.iter().find(|l| l.transport.sync_policy().is_some() && before.node(&l.from).is_some_and(|n| n.kind.service().is_some())).expect("a service-to-service call").clone();
+    let call = before
+        .links
+        .iter()
+        .find(|l| {
+            l.transport.sync_policy().is_some() && before.node(&l.from).is_some_and(|n| n.kind.service().is_some())
+        })
+        .expect("a service-to-service call")
+        .clone();
     let q = fresh_node_id(&before, "queue");
     let node = starter_node("queue", &q, "Queue", Position::default()).expect("queue");
     let forward = vec![
         Edit::RemoveLink { link: call.id.clone() },
         Edit::AddNode { node },
         Edit::AddLink { link: link(&fresh_link_id(&before, &call.from, &q), &call.from, &q, Transport::Enqueue) },
-        Edit::AddLink { link: link(&fresh_link_id(&before, &q, &call.to), &q, &call.to, Transport::Consume(ConsumePolicy::default())) },
+        Edit::AddLink {
+            link: link(
+                &fresh_link_id(&before, &q, &call.to),
+                &q,
+                &call.to,
+                Transport::Consume(ConsumePolicy::default()),
+            ),
+        },
     ];
     let mut s = before.clone();
     let mut undo = Vec::new();
@@ -117,7 +148,7 @@ fn a_structural_edit_runs_the_changed_scenario_again_to_now() {
     let base = preset("cascade");
     let node = starter_node("service", "audit", "Audit", Position { x: 900.0, y: 300.0 }).expect("service");
     let from = base.links.iter().find(|l| l.transport.sync_policy().is_some()).expect("a call").to.clone();
-    let edits = vec![
+    let edits = [
         Edit::AddNode { node },
         Edit::AddLink { link: link("to-audit", &from, "audit", Transport::RequestResponse(SyncPolicy::default())) },
     ];
@@ -173,7 +204,10 @@ fn random_edit(s: &Scenario, pick: &[u32; 4]) -> Option<Edit> {
     let l = s.links.len() as u32;
     let node = &s.nodes[(pick[1] % n.max(1)) as usize];
     Some(match pick[0] % 7 {
-        0 => Edit::MoveNode { node: node.id.clone(), position: Position { x: f64::from(pick[2] % 2000), y: f64::from(pick[3] % 900) } },
+        0 => Edit::MoveNode {
+            node: node.id.clone(),
+            position: Position { x: f64::from(pick[2] % 2000), y: f64::from(pick[3] % 900) },
+        },
         1 => Edit::RenameNode { node: node.id.clone(), label: format!("renamed {}", pick[2]) },
         2 => Edit::RemoveNode { node: node.id.clone() },
         3 if l > 0 => Edit::RemoveLink { link: s.links[(pick[2] % l) as usize].id.clone() },
@@ -191,7 +225,10 @@ fn random_edit(s: &Scenario, pick: &[u32; 4]) -> Option<Edit> {
         _ if l > 0 => {
             let li = &s.links[(pick[2] % l) as usize];
             let choices = transports_between(s, &li.from, &li.to);
-            Edit::SetTransport { link: li.id.clone(), transport: choices.get((pick[3] as usize) % choices.len().max(1))?.clone() }
+            Edit::SetTransport {
+                link: li.id.clone(),
+                transport: choices.get((pick[3] as usize) % choices.len().max(1))?.clone(),
+            }
         }
         _ => return None,
     })

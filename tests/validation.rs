@@ -3,6 +3,7 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use patchbay::engine::parse::parse_scenario_placed;
 use patchbay::engine::{parse_scenario, parse_scenario_quietly, presets, ScenarioError};
 use proptest::prelude::*;
 
@@ -106,6 +107,12 @@ proptest! {
         let at = text.char_indices().map(|(i, _)| i).nth(cut % text.len()).unwrap_or(0);
         let mutated = format!("{}{}{}", &text[..at], insert, &text[at..]);
         prop_assert_eq!(parse_scenario_quietly(&mutated), parse_scenario(&mutated).ok());
+        let placed = parse_scenario_placed(&mutated);
+        let pathed = parse_scenario(&mutated);
+        prop_assert_eq!(placed.is_ok(), pathed.is_ok());
+        if let (Err(placed), Err(_)) = (&placed, &pathed) {
+            prop_assert!(!placed.is_empty() && !placed[0].reason.is_empty());
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`transports_between`] lists what may connect two nodes, by asking the
 //! validator rather than keeping a second copy of its rules.
 
+use super::dist::Dist;
 use super::edit::{Edit, Placed};
 use super::error::ScenarioError;
 use super::patterns::transport_look;
@@ -14,7 +15,6 @@ use super::scenario::{
     QueueSpec, ReadPolicy, Scenario, Schema, ServiceSpec, StepPolicy, SubscribePolicy, SyncPolicy, TopicSpec,
     Transport,
 };
-use super::dist::Dist;
 use super::validate::validate;
 
 /// Applies `edits` in order to a copy of `scenario` and validates the
@@ -30,17 +30,26 @@ pub fn edit_scenario(scenario: &Scenario, edits: &[Edit]) -> Result<Scenario, Sc
 }
 
 fn node_at(s: &Scenario, id: &str) -> Result<usize, ScenarioError> {
-    s.nodes.iter().position(|n| n.id == id).ok_or_else(|| ScenarioError::new("$.node", format!("unknown node id '{id}'")))
+    s.nodes
+        .iter()
+        .position(|n| n.id == id)
+        .ok_or_else(|| ScenarioError::new("$.node", format!("unknown node id '{id}'")))
 }
 
 fn link_at(s: &Scenario, id: &str) -> Result<usize, ScenarioError> {
-    s.links.iter().position(|l| l.id == id).ok_or_else(|| ScenarioError::new("$.link", format!("unknown link id '{id}'")))
+    s.links
+        .iter()
+        .position(|l| l.id == id)
+        .ok_or_else(|| ScenarioError::new("$.link", format!("unknown link id '{id}'")))
 }
 
 fn set_kind(s: &mut Scenario, id: &str, kind: NodeKind) -> Result<(), ScenarioError> {
     let i = node_at(s, id)?;
     if std::mem::discriminant(&s.nodes[i].kind) != std::mem::discriminant(&kind) {
-        return Err(ScenarioError::new("$.node", format!("'{id}' is not a {}", super::patterns::node_look(&kind).word)));
+        return Err(ScenarioError::new(
+            "$.node",
+            format!("'{id}' is not a {}", super::patterns::node_look(&kind).word),
+        ));
     }
     s.nodes[i].kind = kind;
     Ok(())
@@ -51,7 +60,10 @@ fn insert_placed<T: Clone>(list: &mut Vec<T>, placed: &[Placed<T>], what: &str) 
     for p in placed {
         let at = p.index as usize;
         if at > list.len() {
-            return Err(ScenarioError::new(format!("$.{what}"), format!("index {at} is past the end ({})", list.len())));
+            return Err(ScenarioError::new(
+                format!("$.{what}"),
+                format!("index {at} is past the end ({})", list.len()),
+            ));
         }
         list.insert(at, p.item.clone());
     }
@@ -101,10 +113,10 @@ fn change(s: &mut Scenario, edit: &Edit) -> Result<(), ScenarioError> {
         }
         Edit::RemoveSubscription { link } => {
             let i = link_at(s, link)?;
-            match &mut s.links[i].transport {
-                Transport::Subscribe(p) => p.detached = true,
-                _ => return Err(ScenarioError::new("$.link", format!("'{link}' is not a subscription"))),
-            }
+            let Transport::Subscribe(p) = &mut s.links[i].transport else {
+                return Err(ScenarioError::new("$.link", format!("'{link}' is not a subscription")));
+            };
+            p.detached = true;
         }
         Edit::ClearFault { .. } | Edit::ResetGroup { .. } => {
             return Err(ScenarioError::new("$.type", "this edit acts on a running simulation, not on a scenario"))
@@ -136,8 +148,12 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
         Edit::SetTopic { node, .. } => {
             one(Edit::SetTopic { node: node.clone(), spec: before.node(node)?.kind.topic()?.clone() })
         }
-        Edit::SetJob { node, .. } => one(Edit::SetJob { node: node.clone(), spec: before.node(node)?.kind.job()?.clone() }),
-        Edit::MoveNode { node, .. } => one(Edit::MoveNode { node: node.clone(), position: before.node(node)?.position }),
+        Edit::SetJob { node, .. } => {
+            one(Edit::SetJob { node: node.clone(), spec: before.node(node)?.kind.job()?.clone() })
+        }
+        Edit::MoveNode { node, .. } => {
+            one(Edit::MoveNode { node: node.clone(), position: before.node(node)?.position })
+        }
         Edit::RenameNode { node, .. } => {
             one(Edit::RenameNode { node: node.clone(), label: before.node(node)?.label.clone() })
         }
@@ -188,7 +204,8 @@ pub fn starter_node(key: &str, id: &str, label: &str, position: Position) -> Opt
         "log" => NodeKind::Log(LogSpec::default()),
         "gateway" => NodeKind::Gateway(GatewaySpec::default()),
         "job" => NodeKind::Job(JobSpec::default()),
-        _ => return None,
+        // A match over text from the page, not over kinds: anything else is no kind.
+        _unknown => return None,
     };
     Some(Node { id: id.into(), label: label.into(), position, kind })
 }
@@ -233,7 +250,8 @@ fn fresh_id(stem: &str, taken: impl Fn(&str) -> bool) -> String {
 /// tried with the next free one.
 pub fn transports_between(s: &Scenario, from: &str, to: &str) -> Vec<Transport> {
     let id = fresh_link_id(s, from, to);
-    let next_order = s.links.iter().filter(|l| l.from == from).filter_map(|l| l.transport.step_policy()).count() as u32 + 1;
+    let next_order =
+        s.links.iter().filter(|l| l.from == from).filter_map(|l| l.transport.step_policy()).count() as u32 + 1;
     starter_transports()
         .into_iter()
         .map(|t| match t {
@@ -241,7 +259,13 @@ pub fn transports_between(s: &Scenario, from: &str, to: &str) -> Vec<Transport> 
             t => t,
         })
         .filter(|t| {
-            let link = Link { id: id.clone(), from: from.into(), to: to.into(), latency: Dist::Constant { ms: 1.0 }, transport: t.clone() };
+            let link = Link {
+                id: id.clone(),
+                from: from.into(),
+                to: to.into(),
+                latency: Dist::Constant { ms: 1.0 },
+                transport: t.clone(),
+            };
             edit_scenario(s, &[Edit::AddLink { link }]).is_ok()
         })
         .collect()

@@ -60,6 +60,24 @@ pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
     Some(scenario)
 }
 
+/// Parses and validates a scenario like [`parse_scenario`], accepting and
+/// rejecting exactly the same texts; a syntax or type error is placed by
+/// line and column rather than by JSON path, and the validator's problems
+/// are named by path as always. For the web app's import: path tracking
+/// would add a second copy of every `Deserialize` impl to the download
+/// (about 64 KB raw, docs/performance.md).
+pub fn parse_scenario_placed(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    if json.len() > MAX_SCENARIO_BYTES {
+        return Err(vec![ScenarioError::new(
+            "$",
+            format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
+        )]);
+    }
+    let scenario: Scenario = serde_json::from_str(json).map_err(|e| vec![ScenarioError::new("$", e.to_string())])?;
+    validate(&scenario)?;
+    Ok(scenario)
+}
+
 /// serde reports errors inside internally tagged enums (`"type": ...`) at the
 /// enum itself; this re-reads that part as the variant's own struct to name
 /// the exact field.

@@ -6,10 +6,12 @@ use crate::engine::presets;
 use crate::view_model::run::at_from_seconds;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
-use super::browser::{now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
+use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
+use super::editor_bar::{delete_selection, EditorBar};
 use super::inspector::Inspector;
+use super::link_menu::{ConnectPanel, LinkMenu};
 use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
 use super::sim_loop;
@@ -34,6 +36,10 @@ pub fn App() -> impl IntoView {
         if ev.key() == "Escape" && store.is_jumping() {
             ev.prevent_default();
             store.cancel_jump();
+            return;
+        }
+        if !editing_text(&ev) && edit_shortcut(store, &ev) {
+            ev.prevent_default();
             return;
         }
         if typing_into_control(&ev) {
@@ -63,11 +69,14 @@ pub fn App() -> impl IntoView {
                     <Controls />
                     <Story />
                     <RunStatus />
+                    <EditorBar />
                     <Topology canvas=canvas />
+                    <LinkMenu />
                 </section>
                 <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
                     <h2 id="inspector-title" class="region__title">"Inspector"</h2>
                     <Inspector />
+                    <ConnectPanel />
                 </aside>
                 <section class="region region--timeline" aria-labelledby="timeline-title" data-testid="region-timeline">
                     <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>
@@ -82,6 +91,21 @@ pub fn App() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Undo (Ctrl/Cmd+Z), redo (Shift+Ctrl/Cmd+Z, Ctrl/Cmd+Y) and Delete of the
+/// selection. True if the key was one of them.
+fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
+    let command = ev.ctrl_key() || ev.meta_key();
+    let key = ev.key().to_ascii_lowercase();
+    match key.as_str() {
+        "z" if command && ev.shift_key() => store.redo(),
+        "z" if command => store.undo(),
+        "y" if command => store.redo(),
+        "delete" | "backspace" if !command && store.selected.get_untracked().is_some() => delete_selection(store),
+        _ => return false,
+    }
+    true
 }
 
 /// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,

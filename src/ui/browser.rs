@@ -37,3 +37,17 @@ pub fn typing_into_control(ev: &web_sys::KeyboardEvent) -> bool {
     matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "select" | "textarea" | "button")
         || el.get_attribute("role").as_deref() == Some("button")
 }
+
+/// True when a key press edits text (a text field or a list): undo, redo
+/// and Delete then belong to the field, not to the topology.
+pub fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    match el.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" | "select" => true,
+        "input" => !matches!(
+            el.get_attribute("type").unwrap_or_default().to_ascii_lowercase().as_str(),
+            "checkbox" | "radio" | "range" | "button" | "file"
+        ),
+        _ => false,
+    }
+}

@@ -7,6 +7,9 @@ use std::collections::VecDeque;
 use leptos::prelude::*;
 
 mod edits;
+mod history;
+
+pub use history::History;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
@@ -70,6 +73,14 @@ pub struct Store {
     /// The fast-forward under way, for the progress indicator (set when it starts and ends).
     pub jumping: RwSignal<Option<Jump>>,
     jump: StoredValue<Option<Jump>, LocalStorage>,
+    /// Changes that Undo and Redo step through.
+    pub history: StoredValue<History, LocalStorage>,
+    /// The words of the change Undo would undo and of the one Redo would redo.
+    pub undo_labels: RwSignal<(Option<String>, Option<String>)>,
+    /// A connection asked for (from node id, to node id): the transport menu is open for it.
+    pub pending_link: RwSignal<Option<(String, String)>>,
+    /// A link whose transport the menu is changing (by id), instead of adding one.
+    pub relinking: RwSignal<Option<String>>,
     /// App work per frame in ms, newest last (for the debug overlay).
     pub frame_work: StoredValue<VecDeque<f64>, LocalStorage>,
     /// Of which drawing the canvas, in ms.
@@ -130,6 +141,10 @@ impl Store {
             reached: RwSignal::new(None),
             jumping: RwSignal::new(None),
             jump: StoredValue::new_local(None),
+            history: StoredValue::new_local(History::default()),
+            undo_labels: RwSignal::new((None, None)),
+            pending_link: RwSignal::new(None),
+            relinking: RwSignal::new(None),
             frame_work: StoredValue::new_local(VecDeque::new()),
             draw_work: StoredValue::new_local(VecDeque::new()),
         };
@@ -149,6 +164,17 @@ impl Store {
         self.original.set_value(scenario.clone());
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
+        self.forget_history();
+        self.restart(scenario, seed);
+    }
+
+    /// Loads a scenario from a file (already parsed and validated).
+    pub fn load_scenario(&self, scenario: Scenario) {
+        let seed = scenario.seed;
+        self.original.set_value(scenario.clone());
+        self.preset.set(scenario.name.clone());
+        self.seed.set(seed);
+        self.forget_history();
         self.restart(scenario, seed);
     }
 

@@ -112,19 +112,8 @@ impl Simulation {
     /// Appends a link; every per-link table grows by one and the topology
     /// is resolved again (existing links keep their indices and places).
     fn add_link(&mut self, link: Link) -> Result<(), SimError> {
-        // A group or an append path carries state built when the run starts
-        // (members, positions, outbox, their metrics): refused while running
-        // rather than half made.
-        if link.transport.append_policy().is_some()
-            || link.transport.read_policy().is_some()
-            || link.transport.push_policy().is_some()
-        {
-            return Err(ScenarioError::new(
-                "$.link.transport",
-                "append, read and push links cannot be added while running: add them to the scenario and start again",
-            )
-            .into());
-        }
+        // Append, read and push links never come here: they carry state made
+        // at the start, so `Edit::is_structural` sends them to `run_again_with`.
         let at = self.scenario.links.len();
         if let Err(first) = self.probe(|s| s.links.push(link.clone())) {
             let prefix = format!("$.links[{at}]");

@@ -22,10 +22,15 @@ impl Store {
         }
     }
 
-    /// Applies one edit through the engine's single edit path. A rejected
-    /// edit changes nothing and its reason is shown; an accepted one is
-    /// kept in [`Store::edits`] with the time it was made.
+    /// Makes one edit, kept for undo (see [`Store::change`]).
     pub fn edit(&self, edit: Edit) {
+        self.change(vec![edit]);
+    }
+
+    /// Applies one edit now through the engine's single edit path. A
+    /// rejected edit changes nothing and its reason is shown; an accepted
+    /// one is kept in [`Store::edits`] with the time it was made.
+    pub(super) fn apply_live(&self, edit: Edit) -> bool {
         let Some((applied, run, at)) = self.sim.try_update_value(|s| {
             let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
@@ -33,9 +38,10 @@ impl Store {
             let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
             (applied, run, now)
         }) else {
-            return;
+            return false;
         };
-        if applied.is_ok() {
+        let ok = applied.is_ok();
+        if ok {
             self.edits.update_value(|list| {
                 if list.len() < MAX_KEPT_EDITS {
                     list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
@@ -51,6 +57,7 @@ impl Store {
                 self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
             }
         }
+        ok
     }
 
     /// Starts a fault on a node or link now, until cleared.

@@ -1,0 +1,63 @@
+//! A few words naming a change, for the undo and redo buttons and the
+//! announcement after an edit ("Undone: remove Payment").
+
+use crate::engine::patterns::{node_look, transport_look};
+use crate::engine::scenario::Scenario;
+use crate::engine::Edit;
+
+/// What `edit` does to `s` (the scenario before it), in a few words.
+pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
+    let node = |id: &str| s.node(id).map_or_else(|| id.to_string(), |n| n.label.clone());
+    let link = |id: &str| s.link(id).map_or_else(|| id.to_string(), |l| format!("{} → {}", node(&l.from), node(&l.to)));
+    match edit {
+        Edit::ApplyFault { fault } => {
+            format!("{} on {}", fault.effect.name().replace('_', " "), target(s, &fault.target))
+        }
+        Edit::ClearFault { .. } => "clear a fault".into(),
+        Edit::SetTransport { link: id, transport } => match s.link(id) {
+            Some(l) if std::mem::discriminant(&l.transport) != std::mem::discriminant(transport) => {
+                format!("{} as {}", link(id), transport_look(transport).word)
+            }
+            _ => format!("settings of {}", link(id)),
+        },
+        Edit::SetService { node: id, .. }
+        | Edit::SetQueue { node: id, .. }
+        | Edit::SetTopic { node: id, .. }
+        | Edit::SetJob { node: id, .. } => format!("settings of {}", node(id)),
+        Edit::MoveNode { node: id, .. } => format!("move {}", node(id)),
+        Edit::RenameNode { node: id, label } => format!("rename {} to {label}", node(id)),
+        Edit::AddLink { link: l } => format!("connect {} → {}", node(&l.from), node(&l.to)),
+        Edit::RemoveSubscription { link: id } => format!("unsubscribe {}", link(id)),
+        Edit::ResetGroup { link: id, .. } => format!("reset {}", link(id)),
+        Edit::AddNode { node: n } => format!("add {} {}", node_look(&n.kind).word, n.label),
+        Edit::RemoveNode { node: id } => format!("remove {}", node(id)),
+        Edit::RemoveLink { link: id } => format!("remove {}", link(id)),
+        Edit::Restore { nodes, .. } => match nodes.first() {
+            Some(n) => format!("restore {}", n.item.label),
+            None => "restore a link".into(),
+        },
+    }
+}
+
+fn target(s: &Scenario, id: &str) -> String {
+    s.node(id)
+        .map(|n| n.label.clone())
+        .or_else(|| s.link(id).map(|l| format!("{} → {}", l.from, l.to)))
+        .unwrap_or_else(|| id.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::presets;
+
+    #[test]
+    fn names_use_labels_not_ids() {
+        let s = presets::load("seven").expect("preset");
+        let n = &s.nodes[1];
+        assert_eq!(edit_words(&s, &Edit::RemoveNode { node: n.id.clone() }), format!("remove {}", n.label));
+        let l = &s.links[0];
+        let w = edit_words(&s, &Edit::RemoveLink { link: l.id.clone() });
+        assert!(w.contains('→') && !w.contains(&l.id), "{w}");
+    }
+}
