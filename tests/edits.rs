@@ -154,6 +154,40 @@ fn every_kind_of_edit() -> Vec<Edit> {
         },
         Edit::MoveNode { node: "pricing".into(), position: Position { x: 12.5, y: -3.0 } },
         Edit::RenameNode { node: "pricing".into(), label: "Prices".into() },
+        // Structural edits: each runs the changed scenario again to now.
+        Edit::AddNode {
+            node: Node {
+                id: "audit".into(),
+                label: "Audit".into(),
+                position: Position { x: 900.0, y: 40.0 },
+                kind: NodeKind::Service(ServiceSpec::default()),
+            },
+        },
+        Edit::AddLink {
+            link: Link {
+                id: "pricing-audit".into(),
+                from: "pricing".into(),
+                to: "audit".into(),
+                latency: patchbay::engine::dist::Dist::Constant { ms: 1.0 },
+                transport: Transport::RequestResponse(SyncPolicy::default()),
+            },
+        },
+        Edit::RemoveLink { link: "pricing-audit".into() },
+        Edit::RemoveNode { node: "audit".into() },
+        Edit::Restore {
+            nodes: vec![patchbay::engine::Placed {
+                index: 0,
+                item: Node {
+                    id: "spare".into(),
+                    label: "Spare".into(),
+                    position: Position::default(),
+                    kind: NodeKind::Service(ServiceSpec::default()),
+                },
+            }],
+            links: vec![],
+            sources: vec![],
+            faults: vec![],
+        },
     ]
 }
 
