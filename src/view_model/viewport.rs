@@ -14,6 +14,9 @@ pub const MAX_ZOOM: f64 = 4.0;
 pub const FIT_MARGIN: f64 = 8.0;
 /// The smallest text size on screen, in pixels.
 pub const MIN_TEXT_PX: f64 = 11.0;
+/// Below this zoom nodes turn compact (their label only); above it, stage
+/// text grows in world units to stay at [`MIN_TEXT_PX`] on screen.
+pub const COMPACT_BELOW: f64 = 0.7;
 /// Screen pixels of a topology kept inside the stage when panning, so it cannot be lost.
 const KEEP_PX: f64 = 40.0;
 
@@ -120,10 +123,10 @@ pub fn contains(v: Bounds, b: Bounds) -> bool {
 }
 
 /// How many characters of a node's label fit in a node `node_w` world
-/// units wide at `zoom` with text at [`MIN_TEXT_PX`], or `None` at zoom 1
-/// or more, where the whole node (all its text at 11 px or more) is drawn.
+/// units wide at `zoom` with text at [`MIN_TEXT_PX`], or `None` from
+/// [`COMPACT_BELOW`] up, where the whole node is drawn.
 pub fn compact_chars(zoom: f64, node_w: f64) -> Option<usize> {
-    if zoom >= 1.0 {
+    if zoom >= COMPACT_BELOW {
         return None;
     }
     // About 0.6 em per character of the UI font, semi-bold; 6 px of padding.
@@ -231,6 +234,7 @@ mod tests {
     #[test]
     fn compact_labels_fit_their_node() {
         assert_eq!(compact_chars(1.0, 150.0), None);
+        assert_eq!(compact_chars(COMPACT_BELOW, 150.0), None);
         assert_eq!(compact_chars(2.0, 150.0), None);
         let at_half = compact_chars(0.5, 150.0).unwrap_or_default();
         assert!((9..=11).contains(&at_half), "{at_half}");
