@@ -4,7 +4,9 @@
 // whole topology in view, the inspector over the stage, no text under 11 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, collectProblems, screenshot } from './support.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useApp, collectProblems, SCREENSHOT_DIR } from './support.js';
 
 const app = useApp();
 
@@ -119,7 +121,7 @@ test('a link is drawn by dragging from a node’s handle onto another node', asy
 
 test('zoom buttons, the minimap and fit', async () => {
   const { context, page } = await app.open('?scenario=seven&paused=1');
-  assert.equal(await page.getByTestId('minimap').count(), 0, 'everything fits: no minimap');
+  assert.equal(await page.getByTestId('minimap').isVisible(), false, 'everything fits: no minimap');
   for (let i = 0; i < 4; i++) await page.getByTestId('zoom-in').click();
   await page.getByTestId('minimap').waitFor();
   const t0 = await page.locator('.stage__world').getAttribute('transform');
@@ -127,7 +129,7 @@ test('zoom buttons, the minimap and fit', async () => {
   await page.mouse.click(map.x + 8, map.y + 8);
   assert.notEqual(await page.locator('.stage__world').getAttribute('transform'), t0, 'the view moved');
   await page.getByTestId('zoom-fit').click();
-  assert.equal(await page.getByTestId('minimap').count(), 0);
+  assert.equal(await page.getByTestId('minimap').isVisible(), false);
   await context.close();
 });
 
@@ -177,6 +179,7 @@ for (const [w, h] of [[700, 560], [390, 640]]) {
       assert.deepEqual(small, [], `${w}×${h}: text under 11 px`);
       // Select a node and switch a fault on from the sheet, with no scrolling anywhere.
       const hostY = await page.evaluate(() => scrollY);
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
       await frame.getByTestId('node-pricing').click();
       const sheet = await inner.evaluate(() => {
         const r = document.querySelector('[data-testid=region-inspector]').getBoundingClientRect();
@@ -188,7 +191,7 @@ for (const [w, h] of [[700, 560], [390, 640]]) {
       await inner.waitForFunction(() => /crashed/.test(document.querySelector('[data-testid=node-pricing]').getAttribute('aria-label')));
       assert.equal(await page.evaluate(() => scrollY), hostY, 'the host page did not scroll');
       assert.equal(await inner.evaluate(() => scrollY), 0, 'nor did the app');
-      await screenshot(page, `stage-iframe-${w}-${scheme}`);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `stage-iframe-${w}-${scheme}.png`) });
       // Escape closes the sheet.
       await frame.getByTestId('node-pricing').focus();
       await page.keyboard.press('Escape');

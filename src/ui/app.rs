@@ -78,16 +78,15 @@ pub fn App() -> impl IntoView {
                 <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
                     <div class="inspector__top">
                         <h2 id="inspector-title" class="region__title">"Inspector"</h2>
-                        <Show when=move || store.selected.get().is_some()>
-                            <button
-                                class="btn btn--small inspector__close"
-                                aria-label="Close the inspector"
-                                data-testid="inspector-close"
-                                on:click=move |_| store.selected.set(None)
-                            >
-                                "×"
-                            </button>
-                        </Show>
+                        // Shown by CSS only while something is selected.
+                        <button
+                            class="btn btn--small inspector__close"
+                            aria-label="Close the inspector"
+                            data-testid="inspector-close"
+                            on:click=move |_| store.selected.set(None)
+                        >
+                            "×"
+                        </button>
                     </div>
                     <Inspector />
                 </aside>

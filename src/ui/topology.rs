@@ -670,21 +670,14 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
             on:click=move |_| select()
             on:keydown=on_activate(select)
         >
-            <line
-                class="link__hit"
-                x1=move || line.get().0 .0
-                y1=move || line.get().0 .1
-                x2=move || line.get().1 .0
-                y2=move || line.get().1 .1
-            ></line>
-            <line
-                class="link__line"
-                x1=move || line.get().0 .0
-                y1=move || line.get().0 .1
-                x2=move || line.get().1 .0
-                y2=move || line.get().1 .1
-                marker-end="url(#arrow)"
-            ></line>
+            // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
+            {move || {
+                let ((x1, y1), (x2, y2)) = line.get();
+                view! {
+                    <line class="link__hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
+                    <line class="link__line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"></line>
+                }
+            }}
             <g class="link__glyph" transform=glyph_at>
                 <circle r="9"></circle>
                 <text y="4" text-anchor="middle">{glyph}</text>
