@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::view_model::geometry::{scenario_bounds, NODE_HALF_W};
 use crate::view_model::gesture::{Out, Pt, State};
-use crate::view_model::viewport::{compact_chars, Viewport};
+use crate::view_model::viewport::{compact_chars, Viewport, TOOLBAR_ROOM};
 
 use super::store::{Selection, Store};
 
@@ -95,7 +95,7 @@ impl Stage {
         let (w, h) = self.store.stage_size.get_untracked();
         let bounds = self.store.sim.with_value(|s| scenario_bounds(s.scenario()));
         self.auto_fit.set(true);
-        self.store.viewport.set(Viewport::fit(bounds, w, h));
+        self.store.viewport.set(Viewport::fit(bounds, w, h, TOOLBAR_ROOM));
     }
 
     /// Zooms by `factor` about the stage's centre.

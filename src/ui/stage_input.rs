@@ -196,3 +196,24 @@ pub fn on_node_key(stage: Stage, index: usize) -> impl Fn(KeyboardEvent) + 'stat
         }
     }
 }
+
+/// `focusin` on the stage's SVG: a node reached with Tab outside the view is brought into it.
+pub fn on_focus(stage: Stage) -> impl Fn(leptos::ev::FocusEvent) + 'static {
+    move |ev: leptos::ev::FocusEvent| {
+        let Some(index) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-node"))
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            return;
+        };
+        let Some(&(x, y)) = stage.positions().get(index) else { return };
+        let view = stage.store.viewport.get_untracked();
+        let (w, h) = stage.store.stage_size.get_untracked();
+        let seen = view.visible(w, h);
+        if x < seen.x || x > seen.x + seen.w || y < seen.y || y > seen.y + seen.h {
+            stage.set_view(view.centred_on(x, y, w, h));
+        }
+    }
+}

@@ -18,7 +18,7 @@ use crate::view_model::viewport::short_label;
 
 use super::stage::{use_stage, Stage};
 use super::stage_controls::{Minimap, StageToolbar};
-use super::stage_input::{on_down, on_move, on_node_key, on_stage_key, on_up, on_wheel};
+use super::stage_input::{on_down, on_focus, on_move, on_node_key, on_stage_key, on_up, on_wheel};
 use super::store::{use_store, Selection};
 
 /// The stage: SVG topology plus the flights canvas, both drawn through the
@@ -108,6 +108,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 on:pointerup=on_up(stage)
                 on:pointercancel=on_up(stage)
                 on:wheel=on_wheel(stage)
+                on:focusin=on_focus(stage)
             >
                 <defs>
                     <marker

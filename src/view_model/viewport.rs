@@ -12,6 +12,8 @@ pub const MIN_ZOOM: f64 = 0.1;
 pub const MAX_ZOOM: f64 = 4.0;
 /// Empty space kept around a fitted topology, in screen pixels.
 pub const FIT_MARGIN: f64 = 8.0;
+/// Room kept free at the top of the stage for its toolbar, in screen pixels.
+pub const TOOLBAR_ROOM: f64 = 36.0;
 /// The smallest text size on screen, in pixels.
 pub const MIN_TEXT_PX: f64 = 11.0;
 /// Below this zoom nodes turn compact (their label only); above it, stage
@@ -71,14 +73,16 @@ impl Viewport {
     }
 
     /// The viewport that shows all of `b` centred in a `w × h` stage with
-    /// [`FIT_MARGIN`] around it, at most at zoom 1 (a small topology is not
-    /// blown up). A stage with no room left gets the smallest zoom.
-    pub fn fit(b: Bounds, w: f64, h: f64) -> Viewport {
-        let (w, h) = (w.max(0.0), h.max(0.0));
+    /// [`FIT_MARGIN`] around it, below a band of `top` pixels kept free, at
+    /// most at zoom 1 (a small topology is not blown up). A stage with no
+    /// room left gets the smallest zoom.
+    pub fn fit(b: Bounds, w: f64, h: f64, top: f64) -> Viewport {
+        let (w, top) = (w.max(0.0), top.clamp(0.0, h.max(0.0) / 2.0));
+        let h = (h - top).max(0.0);
         let room = |s: f64| (s - 2.0 * FIT_MARGIN).max(1.0);
         let zoom = clamp_zoom((room(w) / b.w.max(1.0)).min(room(h) / b.h.max(1.0)).min(1.0));
         let (cx, cy) = (b.x + b.w / 2.0, b.y + b.h / 2.0);
-        Viewport { zoom, x: w / 2.0 - cx * zoom, y: h / 2.0 - cy * zoom }
+        Viewport { zoom, x: w / 2.0 - cx * zoom, y: top + h / 2.0 - cy * zoom }
     }
 
     /// Centred on world point `(wx, wy)` in a `w × h` stage (the minimap's jump).
@@ -198,7 +202,7 @@ mod tests {
         ];
         for b in boxes {
             for (w, h) in [(1280.0, 860.0), (390.0, 400.0), (700.0, 300.0), (30.0, 20.0), (0.0, 0.0), (-5.0, 10.0)] {
-                let v = Viewport::fit(b, w, h);
+                let v = Viewport::fit(b, w, h, 0.0);
                 assert!(v.zoom.is_finite() && v.x.is_finite() && v.y.is_finite());
                 assert!(v.zoom <= 1.0 && v.zoom >= MIN_ZOOM);
                 // Centred.
@@ -214,13 +218,19 @@ mod tests {
             }
         }
         // A small topology is not blown up.
-        assert_eq!(Viewport::fit(Bounds { x: 0.0, y: 0.0, w: 100.0, h: 100.0 }, 1000.0, 1000.0).zoom, 1.0);
+        assert_eq!(Viewport::fit(Bounds { x: 0.0, y: 0.0, w: 100.0, h: 100.0 }, 1000.0, 1000.0, 0.0).zoom, 1.0);
+        // A band kept free at the top: the topology sits wholly below it.
+        let b = Bounds { x: 0.0, y: 0.0, w: 400.0, h: 400.0 };
+        let v = Viewport::fit(b, 400.0, 300.0, 36.0);
+        assert!(v.to_screen(0.0, 0.0).1 >= 36.0 + FIT_MARGIN - 1e-9);
+        assert!(v.to_screen(400.0, 400.0).1 <= 300.0 - FIT_MARGIN + 1e-9);
+        assert!(Viewport::fit(b, 10.0, 10.0, 500.0).zoom.is_finite());
     }
 
     #[test]
     fn panning_is_clamped_so_the_topology_stays_in_reach() {
         let b = Bounds { x: 0.0, y: 0.0, w: 500.0, h: 300.0 };
-        let v = Viewport::fit(b, 400.0, 300.0);
+        let v = Viewport::fit(b, 400.0, 300.0, 0.0);
         assert_eq!(v.clamped(b, 400.0, 300.0), v, "a fitted view needs no clamp");
         let far = v.pan_by(-10_000.0, 10_000.0).clamped(b, 400.0, 300.0);
         let (x1, _) = far.to_screen(b.x + b.w, 0.0);
