@@ -11,7 +11,7 @@ use crate::view_model::geometry::{scenario_bounds, NODE_HALF_W};
 use crate::view_model::gesture::{Out, Pt, State};
 use crate::view_model::viewport::{compact_chars, Viewport, TOOLBAR_ROOM};
 
-use super::store::{Selection, Store};
+use super::store::Store;
 
 /// World units a node moves per arrow key press (Shift: five times more).
 pub const KEY_STEP: f64 = 10.0;
@@ -128,12 +128,12 @@ impl Stage {
         }
     }
 
-    /// Moves node `index` to world `at` with one edit, selects it and keeps its focus.
+    /// Moves node `index` to world `at` with one edit and keeps its focus
+    /// (not its selection: on a phone that would open the inspector over the stage).
     pub fn move_node(&self, index: usize, at: Pt) {
         let Some((id, label)) = self.node_names(index) else { return };
         self.store.move_node(&id, at);
         self.preview.set(None);
-        self.store.selected.set(Some(Selection::Node(index)));
         self.say(format!("Moved {label} to {:.0}, {:.0}.", at.0, at.1));
         focus_later(format!("node-{id}"));
     }

@@ -65,6 +65,19 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             })
             .collect_view()
     };
+    let badges = move || {
+        let s = scenario.get();
+        let index_of = |id: &str| s.nodes.iter().position(|n| n.id == id);
+        s.links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let (from, to) = (s.node(&l.from)?.clone(), s.node(&l.to)?.clone());
+                let ends = (index_of(&l.from)?, index_of(&l.to)?);
+                Some(view! { <LinkBadges index=i from=from to=to ends=ends /> })
+            })
+            .collect_view()
+    };
     let labels = move || {
         let s = scenario.get();
         s.links
@@ -126,6 +139,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 <g class="stage__world" transform=move || store.viewport.get().transform()>
                     <g class="stage__links">{links}</g>
                     <g class="stage__nodes">{nodes}</g>
+                    <g class="stage__badges">{badges}</g>
                     <g class="stage__labels">{labels}</g>
                     {rubber}
                 </g>
@@ -607,30 +621,63 @@ fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     }
 }
 
+/// A link's drawn ends, following either node while it is dragged.
+fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<((f64, f64), (f64, f64))> {
+    let (a, b) = ((from.position.x, from.position.y), (to.position.x, to.position.y));
+    Memo::new(move |_| {
+        let ((ax, ay), (bx, by)) = (stage.position(ends.0, a), stage.position(ends.1, b));
+        link_ends(Position { x: ax, y: ay }, Position { x: bx, y: by })
+    })
+}
+
+/// A link's breaker state as a badge (the dots pass under it) and, with
+/// reduced motion, its count of messages moving, drawn above the nodes so
+/// a short link's badges are not hidden under them.
+#[component]
+fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+    let store = use_store();
+    let line = line_of(use_stage(), &from, &to, ends);
+    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
+    // Beside the middle, on the side away from lane labels; clear of the
+    // nodes' boxes when the link is too short to hold the text between them.
+    let note = move || {
+        let (a, b) = line.get();
+        let ((mx, my), (nx, ny)) = (lerp(a, b, 0.5), down_normal(a, b));
+        let away = if (b.0 - a.0).hypot(b.1 - a.1) < 90.0 { NODE_HALF_H + 12.0 } else { 12.0 };
+        (mx - nx * away, my - ny * away + 4.0, anchor_for(-nx))
+    };
+    let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
+    let place = move || {
+        let (a, b) = line.get();
+        let (x, y) = lerp(a, b, 0.3);
+        format!("translate({x} {y})")
+    };
+    view! {
+        <Show when=move || breaker().is_some()>
+            <g class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name())) transform=place>
+                <rect x="-34" y="-10" width="68" height="20" rx="4"></rect>
+                <text y="4" text-anchor="middle">{move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}</text>
+            </g>
+        </Show>
+        <Show when=move || store.reduced_motion.get()>
+            <text class="link__note link__count" x=move || note().0 y=move || note().1 text-anchor=move || note().2>
+                {move || moving().to_string()}
+                <tspan class="link__count-unit">" moving"</tspan>
+            </text>
+        </Show>
+    }
+}
+
 #[component]
 fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
-    // The ends follow a node while it is dragged.
-    let line = Memo::new({
-        let (a, b) = ((from.position.x, from.position.y), (to.position.x, to.position.y));
-        move |_| {
-            let ((ax, ay), (bx, by)) = (stage.position(ends.0, a), stage.position(ends.1, b));
-            link_ends(Position { x: ax, y: ay }, Position { x: bx, y: by })
-        }
-    });
+    let line = line_of(stage, &from, &to, ends);
     let at = move |f: f64| {
         let (a, b) = line.get();
         lerp(a, b, f)
     };
     let glyph_at = move || format!("translate({} {})", at(0.7).0, at(0.7).1);
-    let breaker_at = move || format!("translate({} {})", at(0.3).0, at(0.3).1);
-    // The reduced-motion counter: beside the middle, on the side away from lane labels.
-    let note = move || {
-        let (a, b) = line.get();
-        let ((mx, my), (nx, ny)) = (lerp(a, b, 0.5), down_normal(a, b));
-        (mx - nx * 14.0, my - ny * 14.0, anchor_for(-nx))
-    };
     let look = transport_look(&link.transport);
     let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
@@ -651,8 +698,6 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
             text
         }
     };
-    let breaker = move || status().breaker;
-    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     view! {
         <g
             class=move || {
@@ -683,25 +728,9 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
                 <circle r="9"></circle>
                 <text y="4" text-anchor="middle">{glyph}</text>
             </g>
-            <Show when=move || breaker().is_some()>
-                <g
-                    class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name()))
-                    transform=breaker_at
-                >
-                    <rect x="-34" y="-10" width="68" height="20" rx="4"></rect>
-                    <text y="4" text-anchor="middle">
-                        {move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}
-                    </text>
-                </g>
-            </Show>
             <Show when=move || status().partitioned>
                 <text class="link__note" x=move || at(0.7).0 y=move || at(0.7).1 - 14.0 text-anchor="middle">
                     "✂ partitioned"
-                </text>
-            </Show>
-            <Show when=move || store.reduced_motion.get()>
-                <text class="link__note" x=move || note().0 y=move || note().1 + 4.0 text-anchor=move || note().2>
-                    {move || format!("{} moving", moving())}
                 </text>
             </Show>
         </g>
