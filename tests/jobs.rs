@@ -351,10 +351,8 @@ fn a_lasting_slowdown_keeps_raising_the_duration_alert() {
     let target = s.nodes[j].id.clone();
     s.faults = vec![Fault { target, at_ms: 30_000.0, until_ms: None, effect: FaultEffect::Slow { factor: 3.0 } }];
     let (events, _, _) = run(s, 90);
-    let slow_runs = events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::JobRunStarted { .. }) && e.t >= 30 * SECOND)
-        .count();
+    let slow_runs =
+        events.iter().filter(|e| matches!(e.kind, EventKind::JobRunStarted { .. }) && e.t >= 30 * SECOND).count();
     let growth = alerts(&events).iter().filter(|a| **a == JobAlertKind::DurationGrowth).count();
     assert!(slow_runs > 8, "{slow_runs}");
     // Every slow run that finished alerted (the last may still be going).

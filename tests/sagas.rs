@@ -22,7 +22,9 @@ fn scenario(mode: &str, kinds: &[&str], faults: Value, retries: u32) -> Scenario
     let mut links = Vec::new();
     for (i, kind) in kinds.iter().enumerate() {
         let id = format!("s{}", i + 1);
-        nodes.push(json!({"id": id, "label": id, "kind": {"type": "service", "processing": {"type": "constant", "ms": 5}}}));
+        nodes.push(
+            json!({"id": id, "label": id, "kind": {"type": "service", "processing": {"type": "constant", "ms": 5}}}),
+        );
         links.push(json!({"id": format!("step{}", i + 1), "from": "orch", "to": id,
             "latency": {"type": "constant", "ms": 2},
             "transport": {"type": "saga_step", "order": i + 1, "kind": kind, "compensation": *kind == "compensatable"}}));
@@ -51,7 +53,10 @@ fn run(s: Scenario, secs: u64) -> (Simulation, Vec<EventKind>) {
 
 /// The steps whose compensation was sent, in order.
 fn compensations(events: &[EventKind]) -> Vec<u32> {
-    events.iter().filter_map(|e| if let EventKind::CompensationSent { step, .. } = e { Some(*step) } else { None }).collect()
+    events
+        .iter()
+        .filter_map(|e| if let EventKind::CompensationSent { step, .. } = e { Some(*step) } else { None })
+        .collect()
 }
 
 fn outcomes(events: &[EventKind]) -> Vec<(u64, SagaOutcome, u32, u32)> {

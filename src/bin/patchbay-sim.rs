@@ -436,7 +436,11 @@ fn print_streams(r: &Report) {
             // " (cause n, …)" after a count, or nothing when no cause has any.
             let by_cause = |map: &std::collections::BTreeMap<&str, u64>| {
                 let parts: Vec<String> = map.iter().filter(|(_, v)| **v > 0).map(|(k, v)| format!("{k} {v}")).collect();
-                if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+                if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", parts.join(", "))
+                }
             };
             let suppressed = if m.duplicates_suppressed > 0 {
                 format!(" · {} duplicates suppressed", m.duplicates_suppressed)

@@ -14,8 +14,8 @@ pub use super::patterns::job::{Cron, JobSpec, MonitorOn, OverlapPolicy};
 pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
-pub use super::patterns::schema::{CompatMode, Field, Schema};
 pub use super::patterns::saga::{SagaMode, SagaSpec, StepKind, StepPolicy};
+pub use super::patterns::schema::{CompatMode, Field, Schema};
 pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 
 /// The scenario format version this engine reads and writes.
@@ -381,10 +381,12 @@ impl NodeKind {
     pub fn service(&self) -> Option<&ServiceSpec> {
         match self {
             NodeKind::Service(spec) => Some(spec),
-            NodeKind::Client(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-            | NodeKind::Job(_) => {
-                None
-            }
+            NodeKind::Client(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Log(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Gateway(_)
+            | NodeKind::Job(_) => None,
         }
     }
 
@@ -418,10 +420,12 @@ impl NodeKind {
     pub fn gateway(&self) -> Option<&GatewaySpec> {
         match self {
             NodeKind::Gateway(g) => Some(g),
-            NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_)
-            | NodeKind::Job(_) => {
-                None
-            }
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Log(_)
+            | NodeKind::Job(_) => None,
         }
     }
 

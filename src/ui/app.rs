@@ -63,7 +63,17 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app" data-testid="app">
             <Header />
-            <main class="regions">
+            // Below 900 px the inspector opens over the stage while something is
+            // selected (a bottom sheet), closed with its button or Escape.
+            <main
+                class="regions"
+                class:regions--inspecting=move || store.selected.get().is_some()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" && !ev.default_prevented() && store.selected.get_untracked().is_some() {
+                        store.selected.set(None);
+                    }
+                }
+            >
                 <section class="region region--topology" aria-labelledby="topology-title" data-testid="region-topology">
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     <Controls />
@@ -74,7 +84,18 @@ pub fn App() -> impl IntoView {
                     <LinkMenu />
                 </section>
                 <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
-                    <h2 id="inspector-title" class="region__title">"Inspector"</h2>
+                    <div class="inspector__top">
+                        <h2 id="inspector-title" class="region__title">"Inspector"</h2>
+                        // Shown by CSS only while something is selected.
+                        <button
+                            class="btn btn--small inspector__close"
+                            aria-label="Close the inspector"
+                            data-testid="inspector-close"
+                            on:click=move |_| store.selected.set(None)
+                        >
+                            "×"
+                        </button>
+                    </div>
                     <Inspector />
                     <ConnectPanel />
                 </aside>

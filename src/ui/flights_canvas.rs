@@ -16,7 +16,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::engine::Simulation;
 use crate::view_model::flights::{FlightKind, MarkKind, Place};
-use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, Fit, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H, NODE_HALF_W};
 
 use super::store::Store;
 
@@ -201,6 +201,9 @@ thread_local! {
 pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) {
     let Some(el) = canvas.get_untracked() else { return };
     let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+    if store.stage_size.get_untracked() != (w, h) {
+        store.stage_size.set((w, h));
+    }
     if w < 1.0 || h < 1.0 {
         return;
     }
@@ -218,24 +221,21 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
     }
     store.sim.with_value(|sim: &Simulation| {
         let s = sim.scenario();
-        let fit = Fit::meet(scenario_bounds(s), w, h);
-        let ends: Vec<((f64, f64), (f64, f64))> = s
+        // The same transform as the SVG's, so dots stay on their links at any zoom and pan.
+        let view = store.viewport.get_untracked();
+        let px = |(x, y): (f64, f64)| view.to_screen(x, y);
+        let world_ends: Vec<((f64, f64), (f64, f64))> = s
             .links
             .iter()
             .map(|l| match (s.node(&l.from), s.node(&l.to)) {
-                (Some(a), Some(b)) => {
-                    let (p, q) = link_ends(a.position, b.position);
-                    (fit.to_px(p.0, p.1), fit.to_px(q.0, q.1))
-                }
+                (Some(a), Some(b)) => link_ends(a.position, b.position),
                 _ => ((0.0, 0.0), (0.0, 0.0)),
             })
             .collect();
+        let ends: Vec<_> = world_ends.iter().map(|&(p, q)| (px(p), px(q))).collect();
         // Node marks sit on the node's top-right corner, clear of its label.
-        let corners: Vec<(f64, f64)> = s
-            .nodes
-            .iter()
-            .map(|n| fit.to_px(n.position.x + NODE_HALF_W - 10.0, n.position.y - NODE_HALF_H + 2.0))
-            .collect();
+        let corners: Vec<(f64, f64)> =
+            s.nodes.iter().map(|n| px((n.position.x + NODE_HALF_W - 10.0, n.position.y - NODE_HALF_H + 2.0))).collect();
         let now = sim.now();
         store.flights.with_value(|flights| {
             let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -249,7 +249,7 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
                             Some((from, to)) => {
                                 let (a, b) = (s.nodes.get(from as usize)?, s.nodes.get(to as usize)?);
                                 let (p, q) = link_ends(a.position, b.position);
-                                (fit.to_px(p.0, p.1), fit.to_px(q.0, q.1))
+                                (px(p), px(q))
                             }
                             None => *ends.get(f.link as usize)?,
                         };
@@ -265,6 +265,15 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
                         let _ = ctx.put_image_data(&img, f64::from(x0), f64::from(y0));
                     }
                 }
+                // Dots pass under the breaker badges, so their state stays readable.
+                store.frame.with_untracked(|f| {
+                    for (i, l) in f.links.iter().enumerate() {
+                        let (Some(_), Some(&(a, b))) = (l.breaker, world_ends.get(i)) else { continue };
+                        let (x, y) = px(lerp(a, b, 0.3));
+                        let (hw, hh) = (25.0 * view.zoom * dpr, 10.0 * view.zoom * dpr);
+                        ctx.clear_rect(x * dpr - hw, y * dpr - hh, 2.0 * hw, 2.0 * hh);
+                    }
+                });
             });
             let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
             for m in flights.marks() {

@@ -127,16 +127,15 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
                 });
-                let appends = store
-                    .sim
-                    .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
-                let saga_step = store
-                    .sim
-                    .with_value(|s| s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some()));
-                let saga_panel = spec
-                    .saga
-                    .is_some()
-                    .then(|| view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> });
+                let appends = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some())
+                });
+                let saga_step = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some())
+                });
+                let saga_panel = spec.saga.is_some().then(
+                    || view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> },
+                );
                 let spec_now = spec.clone();
                 let (id2, spec2) = (id.clone(), spec.clone());
                 let more = move |_| {

@@ -19,6 +19,7 @@ use crate::view_model::flights::Flights;
 use crate::view_model::frame::{clock_text, Frame};
 use crate::view_model::narration::Narrator;
 use crate::view_model::run::{gave_up_text, run_toward, Jump, JumpState};
+use crate::view_model::viewport::Viewport;
 
 use super::browser::now_ms;
 
@@ -85,6 +86,10 @@ pub struct Store {
     pub frame_work: StoredValue<VecDeque<f64>, LocalStorage>,
     /// Of which drawing the canvas, in ms.
     pub draw_work: StoredValue<VecDeque<f64>, LocalStorage>,
+    /// The stage's zoom and pan, shared by the SVG and the flights canvas.
+    pub viewport: RwSignal<Viewport>,
+    /// The stage's size in CSS pixels (measured by the animation loop).
+    pub stage_size: RwSignal<(f64, f64)>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -147,6 +152,8 @@ impl Store {
             relinking: RwSignal::new(None),
             frame_work: StoredValue::new_local(VecDeque::new()),
             draw_work: StoredValue::new_local(VecDeque::new()),
+            viewport: RwSignal::new(Viewport::default()),
+            stage_size: RwSignal::new((0.0, 0.0)),
         };
         store.refresh();
         Some(store)

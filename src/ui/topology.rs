@@ -4,37 +4,77 @@
 use leptos::prelude::*;
 
 use crate::engine::patterns::{node_look, transport_look};
-use crate::engine::scenario::{Link, Node, NodeKind};
+use crate::engine::scenario::{Link, Node, NodeKind, Position};
 use crate::view_model::describe::{breaker_word, link_name, node_badges, node_name};
 use crate::view_model::describe_events::{
-    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, saga_label, saga_words, topic_label,
-    topic_warning, topic_words,
+    group_label, group_words, lane_label, lane_warning, lane_words, log_words, outbox_label, saga_label, saga_words,
+    topic_label, topic_warning, topic_words,
 };
 use crate::view_model::describe_job::{job_label, job_state_words};
-use crate::view_model::geometry::{lerp, link_ends, scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H, NODE_HALF_W};
 use crate::view_model::job_view::{run_bars, timeline_paths};
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
+use crate::view_model::viewport::short_label;
 
+use super::stage::{use_stage, Stage};
+use super::stage_controls::{Minimap, StageToolbar};
+use super::stage_input::{on_down, on_focus, on_move, on_node_key, on_stage_key, on_up, on_wheel};
 use super::store::{use_store, Selection};
 
-/// The stage: SVG topology plus the flights canvas.
+/// The stage: SVG topology plus the flights canvas, both drawn through the
+/// store's viewport (pan and zoom), with the view's controls and minimap.
 #[component]
 pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
     let store = use_store();
+    let stage = Stage::new(store);
+    provide_context(stage);
     let scenario = Memo::new(move |_| {
         store.revision.get();
         store.scenario()
     });
-    let view_box = move || scenario_bounds(&scenario.get()).view_box();
+    // The view fits the topology until the person pans or zooms: on the
+    // first measured size, on every resize, and for a newly picked preset.
+    Effect::new(move |prev: Option<String>| {
+        store.stage_size.track();
+        let preset = store.preset.get();
+        if prev.as_ref().is_some_and(|p| *p != preset) {
+            stage.auto_fit.set(true);
+        }
+        if stage.auto_fit.get_untracked() {
+            stage.fit();
+        }
+        preset
+    });
+    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        // Escape ends a drag wherever the focus is (a touch drag focuses nothing).
+        if ev.key() == "Escape" && stage.cancel() {
+            ev.prevent_default();
+        }
+    });
     let links = move || {
         let s = scenario.get();
+        let index_of = |id: &str| s.nodes.iter().position(|n| n.id == id);
         s.links
             .iter()
             .enumerate()
             .filter_map(|(i, l)| {
                 let from = s.node(&l.from)?.clone();
                 let to = s.node(&l.to)?.clone();
-                Some(view! { <LinkView index=i link=l.clone() from=from to=to /> })
+                let ends = (index_of(&l.from)?, index_of(&l.to)?);
+                Some(view! { <LinkView index=i link=l.clone() from=from to=to ends=ends /> })
+            })
+            .collect_view()
+    };
+    let badges = move || {
+        let s = scenario.get();
+        let index_of = |id: &str| s.nodes.iter().position(|n| n.id == id);
+        s.links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let (from, to) = (s.node(&l.from)?.clone(), s.node(&l.to)?.clone());
+                let ends = (index_of(&l.from)?, index_of(&l.to)?);
+                Some(view! { <LinkBadges index=i from=from to=to ends=ends /> })
             })
             .collect_view()
     };
@@ -55,15 +95,33 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         let s = scenario.get();
         s.nodes.iter().enumerate().map(|(i, n)| view! { <NodeView index=i node=n.clone() /> }).collect_view()
     };
+    let rubber = move || {
+        stage.rubber.get().map(|((x1, y1), (x2, y2))| {
+            view! { <line class="stage__rubber" x1=x1 y1=y1 x2=x2 y2=y2 data-testid="rubber-band"></line> }
+        })
+    };
     view! {
-        <div class="stage-scroll">
-        <div class="stage" data-testid="stage">
+        <div
+            class="stage"
+            class:stage--compact=move || stage.compact.get().is_some()
+            style=move || format!("--k:{}", 1.0 / store.viewport.get().zoom)
+            data-testid="stage"
+            data-zoom=move || store.viewport.get().zoom.to_string()
+            tabindex="0"
+            role="group"
+            aria-label="Stage: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, 1 for actual size. On a node: arrows move it, C starts a link."
+            on:keydown=on_stage_key(stage)
+        >
             <svg
                 class="stage__svg"
-                viewBox=view_box
-                preserveAspectRatio="xMidYMid meet"
                 role="group"
                 aria-label="Topology: services, queues and the links between them"
+                on:pointerdown=on_down(stage)
+                on:pointermove=on_move(stage)
+                on:pointerup=on_up(stage)
+                on:pointercancel=on_up(stage)
+                on:wheel=on_wheel(stage)
+                on:focusin=on_focus(stage)
             >
                 <defs>
                     <marker
@@ -78,12 +136,17 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                         <path d="M0,0 L10,5 L0,10 z" class="link__arrow"></path>
                     </marker>
                 </defs>
-                <g class="stage__links">{links}</g>
-                <g class="stage__nodes">{nodes}</g>
-                <g class="stage__labels">{labels}</g>
+                <g class="stage__world" transform=move || store.viewport.get().transform()>
+                    <g class="stage__links">{links}</g>
+                    <g class="stage__nodes">{nodes}</g>
+                    <g class="stage__badges">{badges}</g>
+                    <g class="stage__labels">{labels}</g>
+                    {rubber}
+                </g>
             </svg>
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
-        </div>
+            <StageToolbar />
+            <Minimap />
         </div>
     }
 }
@@ -101,7 +164,12 @@ fn on_activate(select: impl Fn() + Clone + 'static) -> impl Fn(leptos::ev::Keybo
 #[component]
 fn NodeView(index: usize, node: Node) -> impl IntoView {
     let store = use_store();
-    let (x, y) = (node.position.x, node.position.y);
+    let stage = use_stage();
+    let at = (node.position.x, node.position.y);
+    let place = move || {
+        let (x, y) = stage.position(index, at);
+        format!("translate({x} {y})")
+    };
     let kind = node_look(&node.kind).css;
     let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
     let selected = move || store.selected.get() == Some(Selection::Node(index));
@@ -161,7 +229,18 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             .iter()
             .any(|l| l.from == node.id && l.transport.append_policy().is_some_and(|a| a.outbox.is_some()))
     });
-    let badges = move || node_badges(&status()).join(" · ");
+    // Two badges a line, so stacked faults are not cut off by the neighbours.
+    let badges = move || {
+        node_badges(&status())
+            .chunks(2)
+            .enumerate()
+            .map(|(i, pair)| view! { <tspan x="0" dy=if i == 0 { 0.0 } else { 14.0 }>{pair.join(" · ")}</tspan> })
+            .collect_view()
+    };
+    let label = {
+        let label = node.label.clone();
+        move || stage.compact.get().map_or_else(|| label.clone(), |n| short_label(&label, n))
+    };
     let warn = move || !node_badges(&status()).is_empty();
     let (w, h) = (NODE_HALF_W * 2.0, NODE_HALF_H * 2.0);
     let meter = match node.kind {
@@ -308,14 +387,15 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                     if selected() { " node--selected" } else { "" }
                 )
             }
-            transform=format!("translate({x} {y})")
+            transform=place
             tabindex="0"
             role="button"
             aria-label=name
             aria-pressed=move || selected().to_string()
             data-testid=format!("node-{}", node.id)
+            data-node=index
             on:click=move |_| select()
-            on:keydown=on_activate(select)
+            on:keydown=on_node_key(stage, index)
         >
             <rect
                 class="node__halo"
@@ -328,7 +408,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
             ></rect>
             <rect class="node__body" x=-NODE_HALF_W y=-NODE_HALF_H width=w height=h rx="9"></rect>
             {icon}
-            <text class="node__label" x="8" y="-12" text-anchor="middle">{node.label.clone()}</text>
+            <text class="node__label" x="8" y="-12" text-anchor="middle">{label}</text>
             {meter}
             <text class="node__badges" x="0" y=NODE_HALF_H + 16.0 text-anchor="middle">{badges}</text>
             <Show when=move || has_outbox>
@@ -352,17 +432,19 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
                         transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)
                     >
-                        <rect x="-27" y="-9" width="54" height="17" rx="8"></rect>
+                        <rect x="-31" y="-9" width="62" height="17" rx="8"></rect>
                         <text x="0" y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
                     </g>
                 </g>
             </Show>
             <Show when=move || { dlq() > 0 }>
                 <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - 18.0, -NODE_HALF_H - 8.0)>
-                    <rect x="-22" y="-9" width="44" height="17" rx="8"></rect>
+                    <rect x="-25" y="-9" width="50" height="17" rx="8"></rect>
                     <text x="0" y="4" text-anchor="middle">{move || format!("DLQ {}", dlq())}</text>
                 </g>
             </Show>
+            // Drag from here onto another node to link them (keyboard: C).
+            <circle class="node__handle" cx=NODE_HALF_W cy="0" r="7" data-handle=index aria-hidden="true"></circle>
         </g>
     }
 }
@@ -473,6 +555,29 @@ fn LogRows(index: usize, node_id: String) -> impl IntoView {
     }
 }
 
+/// The unit normal of the line from `a` to `b` pointing down (or right, for a vertical line).
+fn down_normal(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (nx, ny) = (-dy / len, dx / len);
+    if ny < 0.0 || (ny == 0.0 && nx < 0.0) {
+        (-nx, -ny)
+    } else {
+        (nx, ny)
+    }
+}
+
+/// How text beside a line is anchored when it is offset by normal x `nx`.
+fn anchor_for(nx: f64) -> &'static str {
+    if nx > 0.6 {
+        "start"
+    } else if nx < -0.6 {
+        "end"
+    } else {
+        "middle"
+    }
+}
+
 /// The live label of a subscription's lane or a consumer group's read link,
 /// drawn above the nodes (a short link would hide it) beside the link's
 /// middle, on the side away from the link, with a halo so the line does not
@@ -482,21 +587,9 @@ fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let store = use_store();
     let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
     let (mx, my) = lerp((x1, y1), (x2, y2), 0.5);
-    let (dx, dy) = (x2 - x1, y2 - y1);
-    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-    // The normal pointing down (or right, for a vertical link).
-    let (mut nx, mut ny) = (-dy / len, dx / len);
-    if ny < 0.0 || (ny == 0.0 && nx < 0.0) {
-        (nx, ny) = (-nx, -ny);
-    }
+    let (nx, ny) = down_normal((x1, y1), (x2, y2));
     let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
-    let anchor = if nx > 0.6 {
-        "start"
-    } else if nx < -0.6 {
-        "end"
-    } else {
-        "middle"
-    };
+    let anchor = anchor_for(nx);
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));
@@ -528,12 +621,63 @@ fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     }
 }
 
+/// A link's drawn ends, following either node while it is dragged.
+fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<((f64, f64), (f64, f64))> {
+    let (a, b) = ((from.position.x, from.position.y), (to.position.x, to.position.y));
+    Memo::new(move |_| {
+        let ((ax, ay), (bx, by)) = (stage.position(ends.0, a), stage.position(ends.1, b));
+        link_ends(Position { x: ax, y: ay }, Position { x: bx, y: by })
+    })
+}
+
+/// A link's breaker state as a badge (the dots pass under it) and, with
+/// reduced motion, its count of messages moving, drawn above the nodes so
+/// a short link's badges are not hidden under them.
 #[component]
-fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
+fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
     let store = use_store();
-    let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
-    let (mx, my) = lerp((x1, y1), (x2, y2), 0.7);
-    let (bx, by) = lerp((x1, y1), (x2, y2), 0.3);
+    let line = line_of(use_stage(), &from, &to, ends);
+    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
+    // Beside the middle, on the side away from lane labels; clear of the
+    // nodes' boxes when the link is too short to hold the text between them.
+    let note = move || {
+        let (a, b) = line.get();
+        let ((mx, my), (nx, ny)) = (lerp(a, b, 0.5), down_normal(a, b));
+        let away = if (b.0 - a.0).hypot(b.1 - a.1) < 90.0 { NODE_HALF_H + 12.0 } else { 12.0 };
+        (mx - nx * away, my - ny * away + 4.0, anchor_for(-nx))
+    };
+    let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
+    let place = move || {
+        let (a, b) = line.get();
+        let (x, y) = lerp(a, b, 0.3);
+        format!("translate({x} {y})")
+    };
+    view! {
+        <Show when=move || breaker().is_some()>
+            <g class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name())) transform=place>
+                <rect x="-34" y="-10" width="68" height="20" rx="4"></rect>
+                <text y="4" text-anchor="middle">{move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}</text>
+            </g>
+        </Show>
+        <Show when=move || store.reduced_motion.get()>
+            <text class="link__note link__count" x=move || note().0 y=move || note().1 text-anchor=move || note().2>
+                {move || moving().to_string()}
+                <tspan class="link__count-unit">" moving"</tspan>
+            </text>
+        </Show>
+    }
+}
+
+#[component]
+fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+    let store = use_store();
+    let stage = use_stage();
+    let line = line_of(stage, &from, &to, ends);
+    let at = move |f: f64| {
+        let (a, b) = line.get();
+        lerp(a, b, f)
+    };
+    let glyph_at = move || format!("translate({} {})", at(0.7).0, at(0.7).1);
     let look = transport_look(&link.transport);
     let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
@@ -554,8 +698,6 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
             text
         }
     };
-    let breaker = move || status().breaker;
-    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     view! {
         <g
             class=move || {
@@ -574,29 +716,21 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
             on:click=move |_| select()
             on:keydown=on_activate(select)
         >
-            <line class="link__hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
-            <line class="link__line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"></line>
-            <g class="link__glyph" transform=format!("translate({mx} {my})")>
+            // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
+            {move || {
+                let ((x1, y1), (x2, y2)) = line.get();
+                view! {
+                    <line class="link__hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
+                    <line class="link__line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"></line>
+                }
+            }}
+            <g class="link__glyph" transform=glyph_at>
                 <circle r="9"></circle>
                 <text y="4" text-anchor="middle">{glyph}</text>
             </g>
-            <Show when=move || breaker().is_some()>
-                <g
-                    class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name()))
-                    transform=format!("translate({bx} {by})")
-                >
-                    <rect x="-24" y="-9" width="48" height="18" rx="4"></rect>
-                    <text y="4" text-anchor="middle">
-                        {move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}
-                    </text>
-                </g>
-            </Show>
             <Show when=move || status().partitioned>
-                <text class="link__note" x=mx y=my - 14.0 text-anchor="middle">"✂ partitioned"</text>
-            </Show>
-            <Show when=move || store.reduced_motion.get()>
-                <text class="link__note" x=mx y=my + 22.0 text-anchor="middle">
-                    {move || format!("{} moving", moving())}
+                <text class="link__note" x=move || at(0.7).0 y=move || at(0.7).1 - 14.0 text-anchor="middle">
+                    "✂ partitioned"
                 </text>
             </Show>
         </g>

@@ -266,7 +266,15 @@ impl Flights {
 
     /// A saga message: along its step link when it goes that way, between
     /// the two services otherwise (choreography); none for a local retry.
-    fn saga_flight(&self, kind: FlightKind, link: u32, from: u32, to: u32, start: Micros, end: Micros) -> Option<Flight> {
+    fn saga_flight(
+        &self,
+        kind: FlightKind,
+        link: u32,
+        from: u32,
+        to: u32,
+        start: Micros,
+        end: Micros,
+    ) -> Option<Flight> {
         let ends = self.link_nodes.get(link as usize).copied();
         let hop = match ends {
             _ if from == to => return None,

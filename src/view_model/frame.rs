@@ -148,13 +148,21 @@ impl Frame {
                     let g = m.sagas.get(i)?;
                     Some(SagaFrame {
                         choreography: spec.mode == crate::engine::scenario::SagaMode::Choreography,
-                        steps: s.links.iter().filter(|l| l.from == s.nodes[i].id && l.transport.step_policy().is_some()).count() as u32,
+                        steps: s
+                            .links
+                            .iter()
+                            .filter(|l| l.from == s.nodes[i].id && l.transport.step_policy().is_some())
+                            .count() as u32,
                         running: g.running,
                         completed: g.completed,
                         compensated: g.compensated,
                         manual: g.manual,
                         stuck: g.stuck,
-                        current: sim.running_sagas(i as u32, SAGAS_SHOWN).into_iter().map(|(id, step, c, _)| (id, step, c)).collect(),
+                        current: sim
+                            .running_sagas(i as u32, SAGAS_SHOWN)
+                            .into_iter()
+                            .map(|(id, step, c, _)| (id, step, c))
+                            .collect(),
                         manual_ids: g.manual_queue.iter().take(5).copied().collect(),
                     })
                 })

@@ -149,10 +149,9 @@ impl Narrator {
                 if compensating { "undoing" } else { "on" },
                 step + 1
             )),
-            EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => Some(format!(
-                "Saga {saga}: step {} failed; undoing the steps before it in reverse.",
-                step + 1
-            )),
+            EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => {
+                Some(format!("Saga {saga}: step {} failed; undoing the steps before it in reverse.", step + 1))
+            }
             EventKind::JobAlert { node, run, alert } => Some(format!(
                 "Alert from {}: {}.",
                 node_label(s, node),

@@ -162,17 +162,18 @@ pub(crate) fn publish_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str,
     let mut out = Vec::new();
     match from {
         NodeKind::Client(_) | NodeKind::Service(_) => {}
-        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
+        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             out.push(("from", "a publish link starts at a client or service"))
         }
     }
     match to {
         NodeKind::Topic(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("to", "a publish link must end at a topic"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Queue(_)
+        | NodeKind::Log(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("to", "a publish link must end at a topic")),
     }
     out
 }
@@ -182,10 +183,12 @@ pub(crate) fn subscribe_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static st
     let mut out = Vec::new();
     match from {
         NodeKind::Topic(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("from", "a subscribe link starts at a topic"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Queue(_)
+        | NodeKind::Log(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("from", "a subscribe link starts at a topic")),
     }
     match to {
         NodeKind::Service(_) | NodeKind::Gateway(_) => {}

@@ -63,18 +63,19 @@ pub(crate) fn check_consume(c: &ConsumePolicy, tp: &str, v: &mut impl ProblemSin
 pub(crate) fn enqueue_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     match from {
-        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
+        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             out.push(("from", "an enqueue link starts at a client or service"))
         }
         NodeKind::Client(_) | NodeKind::Service(_) => {}
     }
     match to {
         NodeKind::Queue(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("to", "an enqueue link must end at a queue"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Log(_)
+        | NodeKind::Topic(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("to", "an enqueue link must end at a queue")),
     }
     out
 }
@@ -84,10 +85,12 @@ pub(crate) fn consume_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str,
     let mut out = Vec::new();
     match from {
         NodeKind::Queue(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("from", "a consume link starts at a queue"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Log(_)
+        | NodeKind::Topic(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("from", "a consume link starts at a queue")),
     }
     match to {
         NodeKind::Service(_) | NodeKind::Gateway(_) => {}

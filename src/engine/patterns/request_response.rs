@@ -174,8 +174,7 @@ pub(crate) fn check(policy: &SyncPolicy, tp: &str, v: &mut impl ProblemSink) {
 pub(crate) fn ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     match from {
-        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
+        NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             out.push(("from", "a request-response link starts at a client or service, not a queue, topic or log"))
         }
         NodeKind::Client(_) | NodeKind::Service(_) => {}

@@ -186,17 +186,18 @@ pub(crate) fn append_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, 
     let mut out = Vec::new();
     match from {
         NodeKind::Client(_) | NodeKind::Service(_) => {}
-        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
+        NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             out.push(("from", "an append link starts at a client or service"))
         }
     }
     match to {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("to", "an append link must end at a log"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Queue(_)
+        | NodeKind::Topic(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("to", "an append link must end at a log")),
     }
     out
 }
@@ -206,10 +207,12 @@ pub(crate) fn read_ends(from: &NodeKind, to: &NodeKind) -> Vec<(&'static str, &'
     let mut out = Vec::new();
     match from {
         NodeKind::Log(_) => {}
-        NodeKind::Client(_) | NodeKind::Service(_) | NodeKind::Queue(_) | NodeKind::Topic(_) | NodeKind::Gateway(_)
-        | NodeKind::Job(_) => {
-            out.push(("from", "a read link starts at a log"))
-        }
+        NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Queue(_)
+        | NodeKind::Topic(_)
+        | NodeKind::Gateway(_)
+        | NodeKind::Job(_) => out.push(("from", "a read link starts at a log")),
     }
     match to {
         NodeKind::Service(_) | NodeKind::Gateway(_) => {}

@@ -56,9 +56,10 @@ impl Simulation {
     }
 
     fn step_kind(&self, link: u32) -> (StepKind, bool) {
-        self.scenario.links[link as usize].transport.step_policy().map_or((StepKind::Compensatable, false), |p| {
-            (p.kind, p.compensation && p.kind == StepKind::Compensatable)
-        })
+        self.scenario.links[link as usize]
+            .transport
+            .step_policy()
+            .map_or((StepKind::Compensatable, false), |p| (p.kind, p.compensation && p.kind == StepKind::Compensatable))
     }
 
     /// The orchestrator's work is done: start its saga. False when the
@@ -74,19 +75,19 @@ impl Simulation {
         self.next_saga += 1;
         let steps = self.topo.saga_steps[node as usize].len() as u32;
         let saga = self.sagas.insert(Saga {
-                id,
-                node,
-                corr,
-                started: self.now,
-                step: 0,
-                done: 0,
-                compensating: false,
-                comps: 0,
-                attempt: 0,
-                token: 0,
-                at: node,
-                stuck: false,
-            });
+            id,
+            node,
+            corr,
+            started: self.now,
+            step: 0,
+            done: 0,
+            compensating: false,
+            comps: 0,
+            attempt: 0,
+            token: 0,
+            at: node,
+            stuck: false,
+        });
         self.emit(EventKind::SagaStarted { saga: id, node, msg, corr, steps });
         let deadline = ms_to_micros(self.saga_spec(node).deadline_ms);
         self.schedule(self.now.saturating_add(deadline), Action::SagaDeadline { saga });

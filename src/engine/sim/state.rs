@@ -470,8 +470,7 @@ impl ServiceState {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
             // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_)
-            | NodeKind::Job(_) => {
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
                 (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
             }
             // A client: every user is their own worker, with no processing of its own.

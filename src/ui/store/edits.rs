@@ -2,7 +2,7 @@
 //! makes is an [`Edit`] applied through [`Store::edit`], kept in the run's
 //! edit list, and its failure shown where the action happened.
 
-use crate::engine::scenario::{Fault, FaultEffect, QueueSpec, ServiceSpec, Transport};
+use crate::engine::scenario::{Fault, FaultEffect, Position, QueueSpec, ServiceSpec, Transport};
 use crate::engine::time::micros_to_ms;
 use leptos::prelude::*;
 
@@ -79,6 +79,11 @@ impl Store {
     /// Replaces a queue's settings.
     pub fn set_queue(&self, node_id: &str, spec: QueueSpec) {
         self.edit(Edit::SetQueue { node: node_id.to_string(), spec });
+    }
+
+    /// Moves a node to world position `(x, y)` (positions are part of the scenario).
+    pub fn move_node(&self, node_id: &str, (x, y): (f64, f64)) {
+        self.edit(Edit::MoveNode { node: node_id.to_string(), position: Position { x, y } });
     }
 
     /// Replaces a service's settings.

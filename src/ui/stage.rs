@@ -1,0 +1,188 @@
+//! The stage's interaction state, shared by the topology's views through
+//! context: the gesture under way (`view_model::gesture`), where a dragged
+//! node is drawn before it is dropped, the rubber band of a new link, snap
+//! to grid, and the view's fit. Changes to the scenario still go through
+//! the store as edits.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::view_model::geometry::{scenario_bounds, NODE_HALF_W};
+use crate::view_model::gesture::{Out, Pt, State};
+use crate::view_model::viewport::{compact_chars, Viewport, TOOLBAR_ROOM};
+
+use super::store::Store;
+
+/// World units a node moves per arrow key press (Shift: five times more).
+pub const KEY_STEP: f64 = 10.0;
+/// Screen pixels the view pans per arrow key press on the stage.
+pub const PAN_STEP: f64 = 40.0;
+/// The zoom buttons' and keys' factor: two steps double or halve the zoom.
+pub const ZOOM_STEP: f64 = std::f64::consts::SQRT_2;
+/// The snap grid, in world units.
+pub const GRID: f64 = 20.0;
+
+/// Handles to the stage's state. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Stage {
+    /// The store.
+    pub store: Store,
+    /// The gesture under way.
+    pub gesture: StoredValue<State, LocalStorage>,
+    /// A node drawn away from its position while dragged: (index, world position).
+    pub preview: RwSignal<Option<(usize, Pt)>>,
+    /// The rubber band of a link being drawn: (from, to) in world units.
+    pub rubber: RwSignal<Option<(Pt, Pt)>>,
+    /// Dropped nodes snap to a grid.
+    pub snap: RwSignal<bool>,
+    /// The view follows the stage's size and the scenario until the person pans or zooms.
+    pub auto_fit: RwSignal<bool>,
+    /// Characters of a node label shown at this zoom (`None`: the whole node is drawn).
+    pub compact: Memo<Option<usize>>,
+}
+
+impl Stage {
+    /// The stage's state for `store`.
+    pub fn new(store: Store) -> Stage {
+        Stage {
+            store,
+            gesture: StoredValue::new_local(State::Idle),
+            preview: RwSignal::new(None),
+            rubber: RwSignal::new(None),
+            snap: RwSignal::new(false),
+            auto_fit: RwSignal::new(true),
+            compact: Memo::new(move |_| compact_chars(store.viewport.get().zoom, NODE_HALF_W * 2.0)),
+        }
+    }
+
+    /// Where node `index` is drawn: its preview while dragged, else `at`.
+    pub fn position(&self, index: usize, at: Pt) -> Pt {
+        match self.preview.get() {
+            Some((i, p)) if i == index => p,
+            _ => at,
+        }
+    }
+
+    /// Every node's position (world units), in scenario order.
+    pub fn positions(&self) -> Vec<Pt> {
+        self.store.sim.with_value(|s| s.scenario().nodes.iter().map(|n| (n.position.x, n.position.y)).collect())
+    }
+
+    /// Node `index`'s id and label.
+    pub fn node_names(&self, index: usize) -> Option<(String, String)> {
+        self.store.sim.with_value(|s| s.scenario().nodes.get(index).map(|n| (n.id.clone(), n.label.clone())))
+    }
+
+    /// The snap grid now (0: no snapping).
+    pub fn grid(&self) -> f64 {
+        if self.snap.get_untracked() {
+            GRID
+        } else {
+            0.0
+        }
+    }
+
+    /// Shows `v` (kept within reach of the topology) after a pan or zoom by the person.
+    pub fn set_view(&self, v: Viewport) {
+        let (w, h) = self.store.stage_size.get_untracked();
+        let bounds = self.store.sim.with_value(|s| scenario_bounds(s.scenario()));
+        self.auto_fit.set(false);
+        self.store.viewport.set(v.clamped(bounds, w, h));
+    }
+
+    /// Fits the whole topology into the stage, and keeps fitting it as the stage resizes.
+    pub fn fit(&self) {
+        let (w, h) = self.store.stage_size.get_untracked();
+        let bounds = self.store.sim.with_value(|s| scenario_bounds(s.scenario()));
+        self.auto_fit.set(true);
+        self.store.viewport.set(Viewport::fit(bounds, w, h, TOOLBAR_ROOM));
+    }
+
+    /// Zooms by `factor` about the stage's centre.
+    pub fn zoom_by(&self, factor: f64) {
+        let (w, h) = self.store.stage_size.get_untracked();
+        self.set_view(self.store.viewport.get_untracked().zoom_about(factor, w / 2.0, h / 2.0));
+    }
+
+    /// Carries out what the gesture machine asked for.
+    pub fn apply(&self, out: Out) {
+        match out {
+            Out::Nothing => {}
+            Out::View(v) => self.set_view(v),
+            Out::Preview(i, p) => self.preview.set(Some((i, p))),
+            Out::Restore(i, _) => {
+                self.preview.set(None);
+                if let Some((_, label)) = self.node_names(i) {
+                    self.say(format!("Move cancelled: {label} is back where it was."));
+                }
+            }
+            Out::Drop(i, p) => self.move_node(i, p),
+            Out::Rubber => self.rubber.set(self.rubber_band()),
+            Out::Connect(from, to) => {
+                self.rubber.set(None);
+                if let (Some((a, a_label)), Some((b, b_label))) = (self.node_names(from), self.node_names(to)) {
+                    self.store.pending_link.set(Some((a, b)));
+                    self.say(format!("New link from {a_label} to {b_label}: choose how they talk."));
+                }
+            }
+        }
+    }
+
+    /// Moves node `index` to world `at` with one edit and keeps its focus
+    /// (not its selection: on a phone that would open the inspector over the stage).
+    pub fn move_node(&self, index: usize, at: Pt) {
+        let Some((id, label)) = self.node_names(index) else { return };
+        self.store.move_node(&id, at);
+        self.preview.set(None);
+        self.say(format!("Moved {label} to {:.0}, {:.0}.", at.0, at.1));
+        focus_later(format!("node-{id}"));
+    }
+
+    /// The rubber band for the gesture under way.
+    fn rubber_band(&self) -> Option<(Pt, Pt)> {
+        let positions = self.positions();
+        self.gesture.with_value(|g| match g {
+            State::Connecting { from, at, over, .. } => {
+                let start = *positions.get(*from)?;
+                Some((start, over.and_then(|o| positions.get(o).copied()).unwrap_or(*at)))
+            }
+            _ => None,
+        })
+    }
+
+    /// Escape: cancels the gesture under way; false when there was none.
+    pub fn cancel(&self) -> bool {
+        let Some(out) = self.gesture.try_update_value(State::cancel).flatten() else { return false };
+        self.apply(out);
+        self.rubber.set(None);
+        true
+    }
+
+    /// Announces `text` in the page's live region.
+    pub fn say(&self, text: String) {
+        self.store.announcement.set(text);
+    }
+}
+
+/// Focuses the element with test id `testid` after the next render (an
+/// edit redraws the topology, which would otherwise drop the focus).
+pub fn focus_later(testid: String) {
+    request_animation_frame(move || {
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten());
+        if let Some(el) = el {
+            // SVG elements have focus() too; call it without the SvgElement binding.
+            if let Some(f) =
+                js_sys::Reflect::get(&el, &"focus".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            {
+                let _ = f.call0(&el);
+            }
+        }
+    });
+}
+
+/// The stage from context.
+pub fn use_stage() -> Stage {
+    expect_context::<Stage>()
+}
