@@ -317,3 +317,79 @@ fn a_timed_out_step_is_compensated_too_because_it_may_have_happened() {
     assert!(comps.ends_with(&[2, 1, 0]), "then the rest in reverse: {comps:?}");
     assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 2, 3)]);
 }
+
+/// Found by the liveness property in tests/properties.rs (its shrunk case,
+/// with the property's end of traffic at 3 s, of faults at 5 s and its
+/// 150 ms call timeout): a saga step started on `worker` under two stacked
+/// slow-downs (×49 and ×31.6) kept the speed it started at, so it and the
+/// compensation queued behind it were still in flight at 65 s. The
+/// slow-downs end at 5 s and so does what is left of the step's work.
+#[test]
+fn a_step_started_under_a_slowdown_settles_once_the_slowdown_ends() {
+    let svc = |replicas: u32, concurrency: u32, mean_ms: f64, error_rate: f64| {
+        json!({"type": "service", "replicas": replicas, "concurrency": concurrency, "backlog": 10,
+               "processing": {"type": "exponential", "mean_ms": mean_ms}, "error_rate": error_rate})
+    };
+    let mut s0 = svc(1, 2, 36.27523314281832, 0.12456520541739258);
+    s0["backlog"] = json!(13);
+    let mut orch = svc(1, 4, 2.0, 0.0);
+    orch["saga"] = json!({"mode": "orchestration", "compensation_retries": 0, "retry_backoff_ms": 50,
+                          "step_timeout_ms": 300, "deadline_ms": 2000});
+    let visibility = 785.8712208856796;
+    let link = |id: &str, from: &str, to: &str, transport: Value| json!({"id": id, "from": from, "to": to, "latency": {"type": "constant", "ms": 1}, "transport": transport});
+    let sub = |reads: Value| json!({"type": "subscribe", "ack_deadline_ms": visibility, "prefetch": 1, "reads": reads, "on_unreadable": "drop"});
+    let step = |order: u32| json!({"type": "saga_step", "order": order, "compensation": true, "kind": "compensatable"});
+    let slow = |at_ms: f64, factor: f64| json!({"target": "worker", "at_ms": at_ms, "until_ms": 5000, "effect": {"type": "slow", "factor": factor}});
+    let scenario: Scenario = serde_json::from_value(json!({
+        "version": 1, "name": "random", "seed": 9_944_480_762_298_698_620_u64,
+        "nodes": [
+            {"id": "browser", "label": "Browser", "kind": {"type": "client"}},
+            {"id": "s0", "label": "s0", "kind": s0},
+            {"id": "q", "label": "q", "kind": {"type": "queue", "visibility_timeout_ms": visibility}},
+            {"id": "worker", "label": "worker", "kind": svc(2, 1, 15.0, 0.05)},
+            {"id": "t", "label": "t", "kind": {"type": "topic", "event_type": "order.placed",
+                "schema": {"name": "OrderPlaced", "version": 1,
+                           "fields": [{"name": "id", "required": true}, {"name": "total", "required": true}]}}},
+            {"id": "reader", "label": "reader", "kind": svc(1, 2, 10.0, 0.05)},
+            {"id": "orch", "label": "orch", "kind": orch},
+        ],
+        "links": [
+            {"id": "l0", "from": "browser", "to": "s0", "latency": {"type": "uniform", "min_ms": 0.5, "max_ms": 3},
+             "transport": {"type": "request_response", "timeout_ms": 150}},
+            link("enq", "s0", "q", json!({"type": "enqueue"})),
+            link("con", "q", "worker", json!({"type": "consume", "prefetch": 1})),
+            link("pub", "s0", "t", json!({"type": "publish"})),
+            link("sub-w", "t", "worker", sub(json!([]))),
+            link("sub-r", "t", "reader", sub(json!([{"name": "total", "required": true}]))),
+            link("con-o", "q", "orch", json!({"type": "consume", "prefetch": 1})),
+            link("step-w", "orch", "worker", step(1)),
+            link("step-r", "orch", "reader", step(2)),
+        ],
+        "sources": [{"id": "users", "target": "browser", "arrival": {"type": "poisson", "rate_per_s": 5},
+                     "stop_ms": 3000, "budget_ms": 200}],
+        "faults": [
+            slow(2225.6107024186927, 49.14059052652489),
+            slow(2521.6245192247784, 31.568461648316603),
+            {"target": "enq", "at_ms": 2012.8526503956725, "until_ms": 5000,
+             "effect": {"type": "link_latency", "ms": 103.96665897705242}},
+        ],
+    }))
+    .expect("scenario");
+    let (sim, events) = run(scenario, 65);
+    assert_eq!(sim.live_messages(), 0, "{:?}", sim.ledger());
+    assert_eq!((sim.ledger().created, sim.ledger().processed), (60, 60));
+    // The third saga's step timed out on the slowed worker, its compensation
+    // timed out behind it, and the saga waits for a person.
+    assert_eq!(outcomes(&events)[2], (3, SagaOutcome::Manual, 0, 0));
+    let sent: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match *e {
+            EventKind::StepSent { msg, saga: 3, .. } | EventKind::CompensationSent { msg, saga: 3, .. } => Some(msg),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for msg in sent {
+        assert!(events.iter().any(|e| matches!(*e, EventKind::Completed { msg: m, .. } if m == msg)), "{msg}");
+    }
+}

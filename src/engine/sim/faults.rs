@@ -120,6 +120,7 @@ impl Simulation {
         }
         let was_crashed = svc.crashed;
         let was_hung = svc.hung;
+        let was_slow = svc.slow_factor;
         svc.slow_factor = slow;
         svc.extra = extra;
         svc.hung = hung;
@@ -144,8 +145,14 @@ impl Simulation {
         if was_hung && !hung {
             let parked = std::mem::take(&mut self.services[node as usize].parked);
             for work in parked {
+                if let Some(w) = self.works.get_mut(work) {
+                    w.due = self.now;
+                }
                 self.schedule(self.now, Action::WorkStep { work });
             }
+        }
+        if slow != was_slow {
+            self.speed_changed(node);
         }
     }
 

@@ -72,6 +72,9 @@ impl Simulation {
             started: self.now,
             stage: Stage::Waiting,
             downstream: 0,
+            due: 0,
+            extra: 0,
+            factor: 1.0,
         });
         let r = &mut self.services[node as usize].replicas[replica as usize];
         if free {
@@ -98,20 +101,56 @@ impl Simulation {
         let own = svc.spec.processing.sample(&mut self.rng);
         // Unslowed (the usual case), skip the round trip through a float:
         // the same value whenever the float holds `own` exactly.
-        let slowed = if svc.slow_factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, svc.slow_factor) };
-        let duration = slowed.saturating_add(svc.extra);
-        self.schedule(self.now.saturating_add(duration), Action::WorkStep { work: key });
+        let (factor, extra) = (svc.slow_factor, svc.extra);
+        let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
+        let due = self.now.saturating_add(slowed.saturating_add(extra));
+        if let Some(w) = self.works.get_mut(key) {
+            (w.due, w.extra, w.factor) = (due, extra, factor);
+        }
+        self.schedule(due, Action::WorkStep { work: key });
+    }
+
+    /// A slow-down on `node` began or ended: work in the middle of its own
+    /// processing does what is left of it at the new speed, as a throttled
+    /// machine's requests speed up again when the throttling stops (found by
+    /// the liveness property: a 40 ms request started under ×1551 still held
+    /// its worker a minute after the slow-downs had ended). The extra
+    /// latency a fault added stays: it is a delay injected per request.
+    pub(super) fn speed_changed(&mut self, node: u32) {
+        let factor = self.services[node as usize].slow_factor;
+        let now = self.now;
+        // Faults change rarely: a scan keeps the hot path free of bookkeeping.
+        let moved: Vec<Key> = self
+            .works
+            .iter()
+            .filter(|(_, w)| w.node == node && w.stage == Stage::Processing && w.due > now && w.factor != factor)
+            .map(|(k, _)| k)
+            .collect();
+        for key in moved {
+            let Some(w) = self.works.get_mut(key) else { continue };
+            // Processing runs after the injected delay, from `begin` to `due`.
+            let begin = w.started.saturating_add(w.extra).max(now);
+            let left = w.due.saturating_sub(begin);
+            let due = begin.saturating_add(rescaled(left, w.factor, factor));
+            w.factor = factor;
+            if due != w.due {
+                w.due = due;
+                self.schedule(due, Action::WorkStep { work: key });
+            }
+        }
     }
 
     /// Own processing finished (or a parked worker resumed).
     pub(super) fn work_step(&mut self, key: Key) {
         let Some(w) = self.works.get_mut(key) else { return };
-        if w.stage != Stage::Processing && w.stage != Stage::Parked {
+        // A stale timer: the work's speed changed since it was set.
+        if (w.stage != Stage::Processing && w.stage != Stage::Parked) || w.due != self.now {
             return;
         }
         let node = w.node as usize;
         if self.services[node].hung {
             w.stage = Stage::Parked;
+            w.due = Micros::MAX;
             self.services[node].parked.push(key);
             return;
         }
@@ -252,6 +291,9 @@ impl Simulation {
             started: self.now,
             stage: Stage::Waiting,
             downstream: 0,
+            due: 0,
+            extra: 0,
+            factor: 1.0,
         };
         match job {
             // Never refused (admitted unbounded), and a queue redelivers anyway.
@@ -367,4 +409,11 @@ impl Simulation {
 #[inline(never)]
 fn slowed_by(own: Micros, factor: f64) -> Micros {
     (own as f64 * factor) as u64
+}
+
+/// Processing time `left` at slow-down `from`, done at `to` instead.
+#[cold]
+#[inline(never)]
+fn rescaled(left: Micros, from: f64, to: f64) -> Micros {
+    (left as f64 / from * to) as u64
 }

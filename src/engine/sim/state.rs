@@ -421,6 +421,15 @@ pub(super) struct Work {
     pub started: Micros,
     pub stage: Stage,
     pub downstream: Micros,
+    /// When its own processing ends: the one `WorkStep` timer that counts
+    /// (others are stale, from before its service's speed changed).
+    /// `Micros::MAX` while parked by a hang.
+    pub due: Micros,
+    /// Extra latency from faults, fixed when it started: a delay injected
+    /// before its processing, which a change of speed leaves alone.
+    pub extra: Micros,
+    /// The slow-down factor its processing runs at now.
+    pub factor: f64,
 }
 
 /// A synchronous call in progress, across its attempts.
