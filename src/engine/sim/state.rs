@@ -52,6 +52,9 @@ pub(super) struct Topology {
     pub saga_steps: Vec<Vec<u32>>,
     /// Per job node: its scheduled-read links (inputs), in scenario order.
     pub job_inputs: Vec<Vec<u32>>,
+    /// Per node: whether finished work sends anything on (an enqueue,
+    /// publish, append or push link), so the rest need not look.
+    pub sends_on: Vec<bool>,
 }
 
 impl Topology {
@@ -93,6 +96,7 @@ impl Topology {
             push_out: vec![Vec::new(); n],
             saga_steps: vec![Vec::new(); n],
             job_inputs: vec![Vec::new(); n],
+            sends_on: vec![false; n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -142,6 +146,12 @@ impl Topology {
                 let steps = crate::engine::patterns::saga::steps_of(s, &node.id);
                 t.saga_steps[i] = steps.into_iter().map(|(l, _)| l).collect();
             }
+        }
+        for i in 0..n {
+            t.sends_on[i] = !(t.enqueue_out[i].is_empty()
+                && t.publish_out[i].is_empty()
+                && t.append_out[i].is_empty()
+                && t.push_out[i].is_empty());
         }
         t
     }
@@ -470,8 +480,7 @@ impl ServiceState {
         let (is_client, spec) = match &n.kind {
             NodeKind::Service(spec) => (false, spec.clone()),
             // A queue, topic or log has no workers: an empty pool that is never used.
-            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_)
-            | NodeKind::Job(_) => {
+            NodeKind::Queue(_) | NodeKind::Log(_) | NodeKind::Topic(_) | NodeKind::Job(_) => {
                 (false, ServiceSpec { replicas: 0, ..ServiceSpec::default() })
             }
             // A client: every user is their own worker, with no processing of its own.
