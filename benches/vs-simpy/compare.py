@@ -18,9 +18,17 @@ MODELS = [
 
 
 def timed(cmd):
+    """Wall time, CPU time (user + system) and standard output of one run.
+    CPU time is the steadier figure when other work shares the machine."""
     start = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return time.perf_counter() - start, out
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as p:
+        out = p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if p.returncode != 0:
+        raise subprocess.CalledProcessError(p.returncode, cmd)
+    return wall, usage.ru_utime + usage.ru_stime, out
 
 
 def main():
@@ -41,22 +49,26 @@ def main():
         timed(simpy_cmd)
         for _ in range(runs):
             for label, cmd in cmds.items():
-                t, out = timed(cmd)
-                times[label].append(t)
+                wall, cpu, out = timed(cmd)
+                times[label].append((wall, cpu))
                 served[label] = json.loads(out)["services"][0]["completed"]
-            t, out = timed(simpy_cmd)
-            theirs.append(t)
+            wall, cpu, out = timed(simpy_cmd)
+            theirs.append((wall, cpu))
             served_simpy = json.loads(out)["served"]
-        b = statistics.median(theirs)
-        print(f"{name}: SimPy {served_simpy / b / 1e6:.3f} M customers/s (median {b * 1e3:.0f} ms, {served_simpy} served)")
-        for label, ours in times.items():
-            a = statistics.median(ours)
-            ratios = sorted(y / x for x, y in zip(ours, theirs))
+        for k, what in ((0, "wall"), (1, "CPU")):
+            b = statistics.median(t[k] for t in theirs)
             print(
-                f"  {label}: {served[label] / a / 1e6:.2f} M customers/s (median {a * 1e3:.1f} ms, "
-                f"{served[label]} served) · ratio {served[label] / a / (served_simpy / b):.0f}× "
-                f"(pairwise time ratios {ratios[0]:.0f}–{ratios[-1]:.0f}×)"
+                f"{name}, {what} time: SimPy {served_simpy / b / 1e6:.3f} M customers/s "
+                f"(median {b * 1e3:.0f} ms, {served_simpy} served)"
             )
+            for label, ours in times.items():
+                a = statistics.median(t[k] for t in ours)
+                ratios = sorted(y[k] / x[k] for x, y in zip(ours, theirs))
+                print(
+                    f"  {label}: {served[label] / a / 1e6:.2f} M customers/s (median {a * 1e3:.1f} ms, "
+                    f"{served[label]} served) · ratio {served[label] / a / (served_simpy / b):.0f}× "
+                    f"(pairwise time ratios {ratios[0]:.0f}–{ratios[-1]:.0f}×)"
+                )
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 
