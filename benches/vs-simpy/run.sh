@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Patchbay's CLI against SimPy on M/M/1 and M/M/4, whole process, in one run
-# on this machine: builds patchbay-sim (optimised for speed), puts a pinned
-# SimPy in a local virtual environment, then times both alternately
-# (A B A B …) and prints medians and the ratio of medians.
+# on this machine: builds patchbay-sim (optimised for speed, and a second
+# time with profile-guided optimisation when llvm-profdata is there; see
+# build-pgo.sh), puts a pinned SimPy in a local virtual environment, then
+# times them alternately (A B C A B C …) and prints medians and the ratios
+# of medians.
 #
 #   benches/vs-simpy/run.sh [RUNS]     (default 7 runs of each command)
 #
@@ -18,6 +20,10 @@ cd "$ROOT"
 # tuned for the size of the wasm download).
 cargo build --quiet --profile bench --bin patchbay-sim
 CLI="$ROOT/target/release/patchbay-sim"
+CLIS=("plain=$CLI")
+if PGO="$("$HERE/build-pgo.sh" | tail -n 1)" && [ -x "$PGO" ]; then
+  CLIS+=("pgo=$PGO")
+fi
 
 VENV="$HERE/.venv"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -27,4 +33,4 @@ if ! "$VENV/bin/python" -c "import simpy, sys; sys.exit(simpy.__version__ != '$S
   "$VENV/bin/pip" install --quiet "simpy==$SIMPY_VERSION"
 fi
 
-exec "$VENV/bin/python" "$HERE/compare.py" "$CLI" "$VENV/bin/python" "$RUNS"
+exec "$VENV/bin/python" "$HERE/compare.py" "$VENV/bin/python" "$RUNS" "${CLIS[@]}"

@@ -18,6 +18,7 @@ mod pubsub;
 mod queue;
 mod request_response;
 mod saga;
+mod series;
 mod stream;
 
 pub use edge::EdgeMetrics;
@@ -26,9 +27,8 @@ pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
 pub use saga::SagaMetrics;
+pub use series::Series;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
-
-use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -174,7 +174,7 @@ pub struct Metrics {
     /// Orders from sources.
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
-    pub series: VecDeque<Bucket>,
+    pub series: Series,
     /// Events observed.
     pub events: u64,
     /// Where the newest bucket's second ends: most events need no division to find their bucket.
@@ -214,7 +214,7 @@ impl Metrics {
             sagas: s.nodes.iter().map(|_| SagaMetrics::default()).collect(),
             jobs: s.nodes.iter().map(|_| JobMetrics::default()).collect(),
             orders: OrderMetrics::default(),
-            series: VecDeque::new(),
+            series: Series::default(),
             events: 0,
             bucket_end: 0,
         }
@@ -243,21 +243,16 @@ impl Metrics {
         if t >= self.bucket_end || self.series.is_empty() {
             self.open_bucket(t);
         }
-        // The series is never empty here.
-        let last = self.series.len() - 1;
-        &mut self.series[last]
+        self.series.newest_mut()
     }
 
     #[cold]
     fn open_bucket(&mut self, t: Micros) {
         let start = t - t % SECOND;
-        if self.series.back().is_none_or(|b| b.start < start) {
-            if self.series.len() == SERIES_BUCKETS {
-                self.series.pop_front();
-            }
-            self.series.push_back(Bucket { start, ..Bucket::default() });
+        if self.series.newest().is_none_or(|b| b.start < start) {
+            self.series.push(Bucket { start, ..Bucket::default() });
         }
-        self.bucket_end = self.series.back().map_or(0, |b| b.start.saturating_add(SECOND));
+        self.bucket_end = self.series.newest().map_or(0, |b| b.start.saturating_add(SECOND));
     }
 
     /// Folds one event in.

@@ -106,7 +106,7 @@ impl Simulation {
             | Action::PollRetry { link, .. }
             | Action::RelayTick { link } => (None, Some(*link)),
             Action::PublishArrive { topic, .. } => (Some(*topic), None),
-            Action::StepArrive { node, .. } => (Some(*node), None),
+            Action::StepArrive(s) => (Some(s.node), None),
             Action::StepOutcome { saga, .. } | Action::SagaResend { saga, .. } | Action::SagaDeadline { saga } => {
                 (self.sagas.get(*saga).map(|s| s.node), None)
             }

@@ -119,7 +119,7 @@ impl Simulation {
         };
         self.emit(kind);
         match arrives {
-            Some(t) => self.schedule(t, Action::StepArrive { msg, corr, node: to, saga, token }),
+            Some(t) => self.schedule(t, Action::StepArrive(Box::new(StepArrival { msg, corr, node: to, saga, token }))),
             None => {
                 self.emit(EventKind::Lost { msg, link });
                 self.settle(msg, Fate::Dropped(Reason::Partition));

@@ -155,9 +155,9 @@ impl Simulation {
             return;
         }
         w.stage = Stage::Processing;
+        let comp = matches!(w.job, Job::Step { comp: true, .. });
         let svc = &self.services[node];
         let p_error = (svc.spec.error_rate + svc.error_extra).min(1.0);
-        let comp = matches!(self.works.get(key).map(|w| w.job), Some(Job::Step { comp: true, .. }));
         if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
             self.finish_work(key, Err(Reason::Error));
             return;
@@ -189,7 +189,8 @@ impl Simulation {
             Ok(()) => {
                 let busy = self.now - w.started;
                 let self_time = busy.saturating_sub(w.downstream);
-                if self.apply_side_effects(&w) {
+                // One flag instead of four list lengths: most services send nothing on.
+                if self.apply_side_effects(&w) && self.topo.sends_on[node as usize] {
                     // By index: cloning the list cost an allocation check per finished work.
                     for i in 0..self.topo.enqueue_out[node as usize].len() {
                         let link = self.topo.enqueue_out[node as usize][i];

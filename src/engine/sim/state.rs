@@ -52,6 +52,9 @@ pub(super) struct Topology {
     pub saga_steps: Vec<Vec<u32>>,
     /// Per job node: its scheduled-read links (inputs), in scenario order.
     pub job_inputs: Vec<Vec<u32>>,
+    /// Per node: whether finished work sends anything on (an enqueue,
+    /// publish, append or push link), so the rest need not look.
+    pub sends_on: Vec<bool>,
 }
 
 impl Topology {
@@ -93,6 +96,7 @@ impl Topology {
             push_out: vec![Vec::new(); n],
             saga_steps: vec![Vec::new(); n],
             job_inputs: vec![Vec::new(); n],
+            sends_on: vec![false; n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -142,6 +146,12 @@ impl Topology {
                 let steps = crate::engine::patterns::saga::steps_of(s, &node.id);
                 t.saga_steps[i] = steps.into_iter().map(|(l, _)| l).collect();
             }
+        }
+        for i in 0..n {
+            t.sends_on[i] = !(t.enqueue_out[i].is_empty()
+                && t.publish_out[i].is_empty()
+                && t.append_out[i].is_empty()
+                && t.push_out[i].is_empty());
         }
         t
     }
@@ -283,14 +293,10 @@ pub(super) enum Action {
         client: u32,
         conn: u32,
     },
-    /// A saga's step command or compensation reaches the service that does it (type 5).
-    StepArrive {
-        msg: MsgId,
-        corr: CorrId,
-        node: u32,
-        saga: Key,
-        token: u32,
-    },
+    /// A saga's step command or compensation reaches the service that does it
+    /// (type 5). Boxed: inline it was the one 40-byte action, and every
+    /// timer of every scenario is as large as the largest action.
+    StepArrive(Box<StepArrival>),
     /// The outcome of a saga's step or compensation reaches whoever decides
     /// what comes next (type 5; ignored if the saga moved on).
     StepOutcome {
@@ -322,6 +328,15 @@ pub(super) enum Action {
         node: u32,
         epoch: u32,
     },
+}
+
+/// A saga's step command or compensation on its way to the service that does it.
+pub(super) struct StepArrival {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub node: u32,
+    pub saga: Key,
+    pub token: u32,
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
