@@ -4,9 +4,9 @@
 //! ranges `validate.rs` and `patterns/*.rs` enforce.
 
 use crate::engine::dist::{Dist, WeightedPoint};
-use crate::engine::scenario::{GatewaySpec, JobSpec, LogSpec, QueueSpec, SagaMode, SagaSpec, ServiceSpec};
+use crate::engine::scenario::{GatewaySpec, JobSpec, LogSpec, QueueSpec, SagaMode, ServiceSpec};
 
-use super::settings::{Choice, Group, Item, Meta, Num, MAX_MS, MIN_MS};
+use super::settings::{Choice, Group, Item, Meta, Num, MIN_MS};
 
 /// The distributions offered for processing time, in [`Dist`]'s order.
 pub const DIST_WORDS: &[&str] = &["constant", "uniform", "exponential", "log-normal", "bimodal", "empirical"];
@@ -272,16 +272,16 @@ pub const JOB: &[Group<JobSpec>] = &[
     },
 ];
 
-/// The default saga block, for tests of orchestrators.
-#[cfg(test)]
-fn orchestrator() -> ServiceSpec {
-    ServiceSpec { saga: Some(SagaSpec::default()), ..ServiceSpec::default() }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::settings::MAX_MS;
     use super::*;
-    use crate::engine::scenario::Scenario;
+    use crate::engine::scenario::{SagaSpec, Scenario};
+
+    /// A service with the default saga block.
+    fn orchestrator() -> ServiceSpec {
+        ServiceSpec { saga: Some(SagaSpec::default()), ..ServiceSpec::default() }
+    }
 
     fn nums<T>(groups: &[Group<T>]) -> impl Iterator<Item = &Num<T>> {
         groups.iter().flat_map(|g| g.items).filter_map(|i| match i {

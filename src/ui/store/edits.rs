@@ -11,21 +11,19 @@ use crate::engine::{Edit, SimError, TimedEdit};
 use super::{Store, MAX_KEPT_EDITS};
 
 impl Store {
-    fn report<T>(&self, result: Result<T, SimError>) {
-        match result {
-            Ok(_) => {
-                self.error.set(None);
-                self.revision.update(|r| *r += 1);
-                self.refresh();
-            }
-            Err(e) => self.error.set(Some(e.to_string())),
+    /// Applies one edit through the engine's single edit path. A rejected
+    /// edit changes nothing and its reason is shown in the inspector; an
+    /// accepted one is kept in [`Store::edits`] with the time it was made.
+    pub fn edit(&self, edit: Edit) {
+        if let Err(reason) = self.try_edit(edit) {
+            self.error.set(Some(reason));
         }
     }
 
-    /// Applies one edit through the engine's single edit path. A rejected
-    /// edit changes nothing and its reason is shown; an accepted one is
-    /// kept in [`Store::edits`] with the time it was made.
-    pub fn edit(&self, edit: Edit) {
+    /// [`Store::edit`] for a settings field, which shows the reason beside
+    /// itself: returns why the edit was refused (the engine's reason,
+    /// without its JSON path) instead of showing it in the inspector.
+    pub fn try_edit(&self, edit: Edit) -> Result<(), String> {
         let Some((applied, run, at)) = self.sim.try_update_value(|s| {
             let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
@@ -33,24 +31,28 @@ impl Store {
             let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
             (applied, run, now)
         }) else {
-            return;
+            return Ok(());
         };
-        if applied.is_ok() {
-            self.edits.update_value(|list| {
-                if list.len() < MAX_KEPT_EDITS {
-                    list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
-                }
+        if let Err(e) = applied {
+            return Err(match e {
+                SimError::Invalid(e) => e.reason,
+                other => other.to_string(),
             });
         }
-        match run {
-            Ok(()) => self.report(applied),
-            Err(e) => {
-                // The edit is in; the run could not take it in. Say so where the edit was made.
-                self.run_failed(&e);
-                self.revision.update(|r| *r += 1);
-                self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
+        self.edits.update_value(|list| {
+            if list.len() < MAX_KEPT_EDITS {
+                list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
             }
+        });
+        self.revision.update(|r| *r += 1);
+        if let Err(e) = run {
+            // The edit is in; the run could not take it in. Say so where the edit was made.
+            self.run_failed(&e);
+            return Err(format!("The change was made, but the run stopped: {e}"));
         }
+        self.error.set(None);
+        self.refresh();
+        Ok(())
     }
 
     /// Starts a fault on a node or link now, until cleared.
