@@ -6,6 +6,8 @@
 //! Drawn once per selection, outside the inspector part that is rebuilt on
 //! every change, so a field keeps its focus and its message across edits.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::engine::scenario::{Link, Node, NodeKind, Transport};
@@ -13,7 +15,7 @@ use crate::engine::Edit;
 use crate::view_model::settings_links as links;
 use crate::view_model::settings_nodes as nodes;
 
-use super::field::settings_view;
+use super::field::{settings_view, text_field, Shown};
 use super::store::{use_store, Store};
 
 /// The node at `index` now (tracked: re-read after every change).
@@ -49,29 +51,33 @@ pub fn NodeSettings(index: usize) -> impl IntoView {
     match kind {
         NodeKind::Service(_) => settings_view(
             nodes::SERVICE,
-            move || get().and_then(|k| k.service().cloned()),
-            Some(move |spec| set_node(store, index, |node| Edit::SetService { node, spec })),
-        )
-        .into_any(),
+            Arc::new(move || get().and_then(|k| k.service().cloned())),
+            Some(Arc::new(move |spec| set_node(store, index, |node| Edit::SetService { node, spec }))),
+        ),
         NodeKind::Queue(_) => settings_view(
             nodes::QUEUE,
-            move || get().and_then(|k| k.queue().cloned()),
-            Some(move |spec| set_node(store, index, |node| Edit::SetQueue { node, spec })),
-        )
-        .into_any(),
-        NodeKind::Job(_) => settings_view(
-            nodes::JOB,
-            move || get().and_then(|k| k.job().cloned()),
-            Some(move |spec| set_node(store, index, |node| Edit::SetJob { node, spec })),
-        )
+            Arc::new(move || get().and_then(|k| k.queue().cloned())),
+            Some(Arc::new(move |spec| set_node(store, index, |node| Edit::SetQueue { node, spec }))),
+        ),
+        NodeKind::Job(_) => view! {
+            <details class="settings" open>
+                <summary class="settings__title">"Schedule"</summary>
+                {cron_field(store, index)}
+            </details>
+            {settings_view(
+                nodes::JOB,
+                Arc::new(move || get().and_then(|k| k.job().cloned())),
+                Some(Arc::new(move |spec| set_node(store, index, |node| Edit::SetJob { node, spec }))),
+            )}
+        }
         .into_any(),
         NodeKind::Log(_) => view! {
-            {settings_view(nodes::LOG, move || get().and_then(|k| k.log().cloned()), None::<fn(_) -> Result<(), String>>)}
+            {settings_view(nodes::LOG, Arc::new(move || get().and_then(|k| k.log().cloned())), None)}
             <p class="region__hint">"A log's partitions and retention are set when the run starts."</p>
         }
         .into_any(),
         NodeKind::Gateway(_) => view! {
-            {settings_view(nodes::GATEWAY, move || get().and_then(|k| k.gateway().cloned()), None::<fn(_) -> Result<(), String>>)}
+            {settings_view(nodes::GATEWAY, Arc::new(move || get().and_then(|k| k.gateway().cloned())), None)}
             <p class="region__hint">"A gateway's limits are set when the run starts."</p>
         }
         .into_any(),
@@ -90,13 +96,12 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
         ($table:expr, $variant:ident) => {
             settings_view(
                 $table,
-                move || match get() {
+                Arc::new(move || match get() {
                     Some(Transport::$variant(p)) => Some(p),
                     _ => None,
-                },
-                Some(move |p| set_link(store, index, Transport::$variant(p))),
+                }),
+                Some(Arc::new(move |p| set_link(store, index, Transport::$variant(p)))),
             )
-            .into_any()
         };
     }
     match transport {
@@ -111,4 +116,28 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
             view! { <p class="region__hint">"This link has no settings of its own."</p> }.into_any()
         }
     }
+}
+
+/// A job's cron schedule as text; a cron schedule replaces the period. The
+/// engine's parser gives the reason a schedule is refused.
+fn cron_field(store: Store, index: usize) -> AnyView {
+    let job = move || node(store, index).and_then(|n| n.kind.job().cloned());
+    let shown = Shown {
+        key: "cron",
+        label: "Cron schedule",
+        unit: "",
+        empty: "none (the period)",
+        describe: "minute hour day-of-month, optionally month and day of week, on simulated time; replaces the period"
+            .into(),
+    };
+    let apply = Arc::new(move |typed: &str| {
+        let mut spec = untrack(job).ok_or("gone")?;
+        let typed = typed.trim();
+        if !typed.is_empty() {
+            spec.every_ms = None;
+        }
+        spec.cron = (!typed.is_empty()).then(|| typed.to_string());
+        set_node(store, index, |node| Edit::SetJob { node, spec })
+    });
+    text_field(shown, Arc::new(move || job().map(|j| j.cron.unwrap_or_default())), Some(apply))
 }

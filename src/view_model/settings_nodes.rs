@@ -221,7 +221,7 @@ pub const GATEWAY: &[Group<GatewaySpec>] = &[Group {
 /// A job: schedule, pace and what its monitoring checks.
 pub const JOB: &[Group<JobSpec>] = &[
     Group {
-        title: "Schedule and pace",
+        title: "Period and pace",
         items: &[
             Item::Num(Num {
                 meta: Meta::ms("every", "A run every", 1.0).or_empty("the cron schedule"),
