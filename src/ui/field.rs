@@ -134,7 +134,7 @@ fn choice_field(
         if result.is_err() {
             // Refused: the select shows the choice in force again.
             if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                el.set_selected_index(untrack(|| n()).map_or(-1, |v| v as i32));
+                el.set_selected_index(untrack(&n).map_or(-1, |v| v as i32));
             }
         }
         error.set(result.err());
@@ -181,6 +181,11 @@ enum RowKind {
     Choice(&'static str, &'static str, &'static [&'static str]),
 }
 
+/// Reads the settings of type `T` in force (tracked).
+pub type Read<T> = Arc<dyn Fn() -> Option<T> + Send + Sync>;
+/// Applies changed settings of type `T`, or says why not.
+pub type Write<T> = Arc<dyn Fn(T) -> Result<(), String> + Send + Sync>;
+
 /// Reads (`None`) or writes (`Some(value)`) row `(group, item)` of a table.
 type Access = Arc<dyn Fn(usize, usize, Option<Option<f64>>) -> Result<Option<Option<f64>>, String> + Send + Sync>;
 
@@ -188,11 +193,7 @@ type Access = Arc<dyn Fn(usize, usize, Option<Option<f64>>) -> Result<Option<Opt
 /// in force (tracked, so the fields follow every change), `write` applies
 /// changed settings (`None`: read-only). The only code compiled per type is
 /// the one closure below that reads or writes a row by its place.
-pub fn settings_view<T: 'static>(
-    groups: &'static [Group<T>],
-    read: Arc<dyn Fn() -> Option<T> + Send + Sync>,
-    write: Option<Arc<dyn Fn(T) -> Result<(), String> + Send + Sync>>,
-) -> AnyView {
+pub fn settings_view<T: 'static>(groups: &'static [Group<T>], read: Read<T>, write: Option<Write<T>>) -> AnyView {
     let writable = write.is_some();
     let layout = groups.iter().map(|g| (g.title, g.items.iter().map(kind_of).collect())).collect();
     let access: Access = Arc::new(move |g, i, to| {
@@ -263,7 +264,8 @@ fn row_view(row: Row) -> AnyView {
                 describe: meta.range_text(),
             };
             let value: TextGet = Arc::new(move || get().map(value_text));
-            let apply = set.map(|s| Arc::new(move |typed: &str| meta.check(typed, parse_finite).and_then(|v| s(v))) as TextSet);
+            let apply =
+                set.map(|s| Arc::new(move |typed: &str| meta.check(typed, parse_finite).and_then(|v| s(v))) as TextSet);
             text_field(shown, value, apply)
         }
         RowKind::Choice(key, label, options) => choice_field((key, label, options), get, set),

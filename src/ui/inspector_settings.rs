@@ -126,7 +126,7 @@ fn cron_field(store: Store, index: usize) -> AnyView {
         key: "cron",
         label: "Cron schedule",
         unit: "",
-        empty: "none (the period)",
+        empty: "none",
         describe: "minute hour day-of-month, optionally month and day of week, on simulated time; replaces the period"
             .into(),
     };

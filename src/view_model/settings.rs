@@ -185,7 +185,10 @@ mod tests {
             TIMEOUT.check("-5", parse),
             Err("must be 0.001 to 10000000000 milliseconds; empty for no timeout".into())
         );
-        assert_eq!(Meta::percent("f", "Failure rate", 0.0, true).check("0", parse).unwrap_err(), "must be above 0 to 100 percent");
+        assert_eq!(
+            Meta::percent("f", "Failure rate", 0.0, true).check("0", parse).unwrap_err(),
+            "must be above 0 to 100 percent"
+        );
         assert!(RATIO.check("0", parse).is_err());
         assert_eq!(RATIO.check("1", parse), Ok(Some(1.0)));
     }

@@ -7,8 +7,8 @@
 //! idempotency, commit policy) are not repeated here.
 
 use crate::engine::scenario::{
-    AppendPolicy, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBudget,
-    RetryPolicy, StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
+    AppendPolicy, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBudget, RetryPolicy,
+    StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
 };
 
 use super::settings::{Choice, Group, Item, Meta, Num, MIN_MS};
@@ -59,7 +59,8 @@ pub const REQUEST_RESPONSE: &[Group<SyncPolicy>] = &[
                 set: |p, v| p.timeout_ms = v,
             }),
             Item::Num(Num {
-                meta: Meta::count("attempts", "Attempts (first included)", "attempts", 1.0, 10.0).or_empty("no retries"),
+                meta: Meta::count("attempts", "Attempts (first included)", "attempts", 1.0, 10.0)
+                    .or_empty("no retries"),
                 get: |p| Some(p.retry.as_ref().map(|r| r.max_attempts as f64)),
                 set: |p, v| match v {
                     None => p.retry = None,
@@ -92,7 +93,11 @@ pub const REQUEST_RESPONSE: &[Group<SyncPolicy>] = &[
                 },
             }),
             Item::Num(Num {
-                meta: Meta { above: true, whole: false, ..Meta::count("budget-ratio", "Tokens back per success", "tokens", 0.0, 1.0) },
+                meta: Meta {
+                    above: true,
+                    whole: false,
+                    ..Meta::count("budget-ratio", "Tokens back per success", "tokens", 0.0, 1.0)
+                },
                 get: |p| p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(|b| Some(b.token_ratio)),
                 set: |p, v| {
                     if let Some(b) = p.retry.as_mut().and_then(|r| r.budget.as_mut()) {
@@ -116,8 +121,14 @@ pub const REQUEST_RESPONSE: &[Group<SyncPolicy>] = &[
             breaker_num!(Meta::percent("slow-rate", "Open at slow calls of", 0.0, true), slow_call_rate_threshold),
             breaker_num!(Meta::ms("slow-call", "A call is slow after", MIN_MS), slow_call_duration_ms),
             breaker_num!(Meta::ms("open-wait", "Stay open for", MIN_MS), wait_duration_in_open_ms),
-            breaker_num!(Meta::count("half-open", "Trial calls when half-open", "calls", 1.0, 10_000.0), permitted_calls_in_half_open),
-            breaker_num!(Meta::count("min-calls", "Calls before rates count", "calls", 1.0, 10_000.0), minimum_number_of_calls),
+            breaker_num!(
+                Meta::count("half-open", "Trial calls when half-open", "calls", 1.0, 10_000.0),
+                permitted_calls_in_half_open
+            ),
+            breaker_num!(
+                Meta::count("min-calls", "Calls before rates count", "calls", 1.0, 10_000.0),
+                minimum_number_of_calls
+            ),
             breaker_num!(Meta::count("window", "Window", "calls", 1.0, 10_000.0), sliding_window_size),
         ],
     },
@@ -143,7 +154,8 @@ pub const SUBSCRIBE: &[Group<SubscribePolicy>] = &[Group {
             set: |c, v| c.ack_deadline_ms = v.unwrap_or_default(),
         }),
         Item::Num(Num {
-            meta: Meta::count("delivery-attempts", "Dead-letter after", "attempts", 5.0, 100.0).or_empty("no dead-letter queue"),
+            meta: Meta::count("delivery-attempts", "Dead-letter after", "attempts", 5.0, 100.0)
+                .or_empty("no dead-letter queue"),
             get: |c| Some(c.max_delivery_attempts.map(f64::from)),
             set: |c, v| c.max_delivery_attempts = v.map(|x| x as u32),
         }),

@@ -162,7 +162,8 @@ pub const QUEUE: &[Group<QueueSpec>] = &[Group {
             set: |q, v| q.visibility_timeout_ms = v.unwrap_or_default(),
         }),
         Item::Num(Num {
-            meta: Meta::count("max-receives", "Dead-letter after", "receives", 1.0, u32::MAX as f64).or_empty("no dead-letter queue"),
+            meta: Meta::count("max-receives", "Dead-letter after", "receives", 1.0, u32::MAX as f64)
+                .or_empty("no dead-letter queue"),
             get: |q| Some(q.max_receive_count.map(f64::from)),
             set: |q, v| q.max_receive_count = v.map(|x| x as u32),
         }),
@@ -184,7 +185,8 @@ pub const LOG: &[Group<LogSpec>] = &[Group {
             set: |l, v| l.retention_ms = v,
         }),
         Item::Num(Num {
-            meta: Meta::count("retention-records", "Keep per partition", "records", 1.0, 10_000.0).or_empty("no count limit"),
+            meta: Meta::count("retention-records", "Keep per partition", "records", 1.0, 10_000.0)
+                .or_empty("no count limit"),
             get: |l| Some(l.retention_records.map(f64::from)),
             set: |l, v| l.retention_records = v.map(|x| x as u32),
         }),
@@ -201,7 +203,8 @@ pub const GATEWAY: &[Group<GatewaySpec>] = &[Group {
             set: |g, v| g.accept_per_100ms = v.map(|x| x as u32),
         }),
         Item::Num(Num {
-            meta: Meta::count("max-connections", "Connections at most", "connections", 1.0, 100_000.0).or_empty("no limit"),
+            meta: Meta::count("max-connections", "Connections at most", "connections", 1.0, 100_000.0)
+                .or_empty("no limit"),
             get: |g| Some(g.max_connections.map(f64::from)),
             set: |g, v| g.max_connections = v.map(|x| x as u32),
         }),
@@ -264,7 +267,7 @@ pub const JOB: &[Group<JobSpec>] = &[
                 set: |j, v| j.freshness_ms = v,
             }),
             Item::Num(Num {
-                meta: Meta { whole: false, ..Meta::count("growth", "Alert when a run takes", "× the usual", 1.0, 1000.0) },
+                meta: Meta { whole: false, ..Meta::count("growth", "Alert when a run takes", "× usual", 1.0, 1000.0) },
                 get: |j| Some(Some(j.duration_growth)),
                 set: |j, v| j.duration_growth = v.unwrap_or_default(),
             }),
