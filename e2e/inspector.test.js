@@ -25,7 +25,7 @@ test('a negative timeout is refused beside its field and the old timeout stays i
   await field.fill('-5');
   await field.press('Enter');
   const error = page.locator('#set-timeout-error');
-  assert.match(await error.textContent(), /must be 0\.001 to 10000000000 milliseconds; empty for no timeout; still \d+ ms/);
+  assert.match(await error.textContent(), /must be 0\.001 to 10,000,000,000 milliseconds; empty for no timeout; still \d+ ms/);
   assert.equal(await error.getAttribute('role'), 'alert');
   assert.equal(await field.getAttribute('aria-invalid'), 'true');
   assert.match(await field.getAttribute('aria-describedby'), /set-timeout-error/);
@@ -88,7 +88,7 @@ test('workers 0 is refused; more instances drain the backlog', async () => {
   assert.equal(await workers.inputValue(), '1');
   await workers.fill('0');
   await workers.press('Tab');
-  assert.match(await page.locator('#set-concurrency-error').textContent(), /must be 1 to 10000 workers, whole numbers; still 1 workers/);
+  assert.match(await page.locator('#set-concurrency-error').textContent(), /must be 1 to 10,000 workers, whole numbers; still 1 workers/);
   assert.equal(await workers.inputValue(), '1', 'the value in force is shown again');
   assert.match(await page.getByTestId('inspector-state').textContent(), /0 of 1 busy|1 of 1 busy/);
   // Each instance holds one delivery at a time (prefetch 1): instances, not workers, add consumers.

@@ -111,8 +111,8 @@ impl Meta {
     /// The range in words, with the unit: the field's accessible description.
     pub fn range_text(&self) -> String {
         let unit = self.spoken_unit();
-        let low = if self.above { format!("above {}", number_text(self.min)) } else { number_text(self.min) };
-        let mut text = format!("{low} to {} {unit}", number_text(self.max));
+        let low = if self.above { format!("above {}", grouped(self.min)) } else { grouped(self.min) };
+        let mut text = format!("{low} to {} {unit}", grouped(self.max));
         if self.whole {
             text.push_str(", whole numbers");
         }
@@ -153,6 +153,22 @@ pub fn number_text(x: f64) -> String {
     format!("{rounded}")
 }
 
+/// A limit in words: thousands grouped ("10,000,000,000"), so a range
+/// reads at a glance; fields themselves take plain numbers.
+fn grouped(x: f64) -> String {
+    let text = number_text(x);
+    let (whole, rest) = text.split_at(text.find('.').unwrap_or(text.len()));
+    let digits = whole.len();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out + rest
+}
+
 /// What a field shows for a value (empty for `null`).
 pub fn value_text(v: Option<f64>) -> String {
     v.map(number_text).unwrap_or_default()
@@ -180,10 +196,10 @@ mod tests {
 
     #[test]
     fn out_of_range_names_the_range_and_unit() {
-        assert_eq!(WORKERS.check("0", parse), Err("must be 1 to 10000 workers, whole numbers".into()));
+        assert_eq!(WORKERS.check("0", parse), Err("must be 1 to 10,000 workers, whole numbers".into()));
         assert_eq!(
             TIMEOUT.check("-5", parse),
-            Err("must be 0.001 to 10000000000 milliseconds; empty for no timeout".into())
+            Err("must be 0.001 to 10,000,000,000 milliseconds; empty for no timeout".into())
         );
         assert_eq!(
             Meta::percent("f", "Failure rate", 0.0, true).check("0", parse).unwrap_err(),
@@ -204,6 +220,14 @@ mod tests {
     fn empty_is_null_only_where_allowed() {
         assert_eq!(TIMEOUT.check("", parse), Ok(None));
         assert_eq!(WORKERS.check("  ", parse), Err("enter a number".into()));
+    }
+
+    #[test]
+    fn limits_group_thousands() {
+        assert_eq!(grouped(100.0), "100");
+        assert_eq!(grouped(1_000.0), "1,000");
+        assert_eq!(grouped(4_294_967_295.0), "4,294,967,295");
+        assert_eq!(grouped(0.001), "0.001");
     }
 
     #[test]
