@@ -96,10 +96,7 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
         ($table:expr, $variant:ident) => {
             settings_view(
                 $table,
-                Arc::new(move || match get() {
-                    Some(Transport::$variant(p)) => Some(p),
-                    _ => None,
-                }),
+                Arc::new(move || if let Some(Transport::$variant(p)) = get() { Some(p) } else { None }),
                 Some(Arc::new(move |p| set_link(store, index, Transport::$variant(p)))),
             )
         };
