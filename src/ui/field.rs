@@ -1,8 +1,11 @@
-//! One settings field for the inspector, drawn from its description in
-//! `view_model::settings`: a labelled number with its unit and range, or a
-//! choice. A value is checked, then applied as an `Edit`; a refusal (not a
-//! number, out of range, or the engine's own reason) shows beside the field
-//! as an alert, and the value in force stays and comes back on blur or Escape.
+//! The inspector's settings fields, drawn from their descriptions in
+//! `view_model::settings`: a labelled text field (numbers with their unit
+//! and range, and a job's cron schedule) and a choice, in collapsible
+//! sections. A value is checked, then applied as an `Edit`; a refusal (not
+//! a number, out of range, or the engine's own reason) shows beside the
+//! field as an alert, and the value in force stays and comes back on blur
+//! or Escape. Every row goes through the same two functions whatever the
+//! settings' type, so the view code is compiled once.
 
 use std::sync::Arc;
 
