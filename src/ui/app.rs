@@ -11,7 +11,7 @@ use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
 use super::inspector::Inspector;
-use super::link_menu::{ConnectPanel, LinkMenu};
+use super::link_menu::LinkMenu;
 use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
 use super::sim_loop;
@@ -97,7 +97,6 @@ pub fn App() -> impl IntoView {
                         </button>
                     </div>
                     <Inspector />
-                    <ConnectPanel />
                 </aside>
                 <section class="region region--timeline" aria-labelledby="timeline-title" data-testid="region-timeline">
                     <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::frame::clock_text;
+use crate::view_model::preset_titles::preset_title;
 use crate::view_model::run::Jump;
 use crate::view_model::speed::{label, position_of, speed_at, SLIDER_STEPS};
 
@@ -32,16 +33,21 @@ pub fn Controls() -> impl IntoView {
             store.speed.set(speed_at(pos));
         }
     };
+    // The seed's own message, beside it; a valid seed clears it.
+    let seed_error = RwSignal::new(None::<&'static str>);
     let on_seed = move |ev| match event_target_value(&ev).trim().parse::<u64>() {
-        Ok(seed) => store.reset(seed),
-        Err(_) => store.run_error.set(Some("The seed must be a whole number from 0 up.".into())),
+        Ok(seed) => {
+            seed_error.set(None);
+            store.reset(seed);
+        }
+        Err(_) => seed_error.set(Some("The seed must be a whole number from 0 up; the run keeps its seed.")),
     };
     let on_preset = move |ev| store.load(&event_target_value(&ev));
     let options = presets::names()
         .map(|name| {
             view! {
                 <option value=name prop:selected=move || store.preset.get() == name>
-                    {name}
+                    {preset_title(name)}
                 </option>
             }
         })
@@ -86,17 +92,31 @@ pub fn Controls() -> impl IntoView {
                     {move || store.reached.get().unwrap_or_default()}
                 </span>
             </label>
-            <label class="controls__field">
-                <span>"Seed"</span>
+            <span class="controls__field controls__field--seed">
+                <label for="seed">"Seed"</label>
                 <input
                     class="controls__seed"
+                    id="seed"
                     type="number"
                     min="0"
                     prop:value=move || store.seed.get().to_string()
+                    aria-invalid=move || seed_error.with(Option::is_some).to_string()
+                    aria-describedby="seed-error"
                     on:change=on_seed
+                    on:blur=move |ev| {
+                        // A refused seed shows the one in force again once the field is left.
+                        if seed_error.with_untracked(Option::is_some) {
+                            if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                                el.set_value(&store.seed.get_untracked().to_string());
+                            }
+                        }
+                    }
                     data-testid="seed"
                 />
-            </label>
+                <span class="controls__seed-error" id="seed-error" role="alert" data-testid="seed-error">
+                    {move || seed_error.get()}
+                </span>
+            </span>
             <label class="controls__field">
                 <span>"Scenario"</span>
                 <select on:change=on_preset data-testid="preset">{options}</select>

@@ -38,7 +38,10 @@ fn add_node(store: Store, key: &str) {
     let (right, top) = if s.nodes.is_empty() { (0.0, 100.0) } else { (right, top) };
     let position = Position { x: right + 200.0, y: top + (s.nodes.len() % 4) as f64 * 90.0 };
     let Some(node) = starter_node(key, &id, &label, position) else { return };
-    store.change(vec![Edit::AddNode { node }]);
+    if let Err(reason) = store.change(vec![Edit::AddNode { node }]) {
+        store.error.set(Some(reason));
+        return;
+    }
     let added = store.sim.with_value(|sim| sim.scenario().nodes.iter().position(|n| n.id == id));
     if let Some(i) = added {
         store.selected.set(Some(Selection::Node(i)));
@@ -60,10 +63,15 @@ pub fn delete_selection(store: Store) {
         },
         None => return,
     };
-    store.change(vec![edit]);
-    if store.error.with_untracked(Option::is_none) {
-        store.selected.set(None);
-        store.announcement.set(format!("Removed {label}. Undo with Ctrl+Z."));
+    match store.change(vec![edit]) {
+        Ok(()) => {
+            store.selected.set(None);
+            store.announcement.set(format!("Removed {label}. Undo with Ctrl+Z."));
+        }
+        Err(reason) => {
+            store.announcement.set(format!("{label} was not removed: {reason}"));
+            store.error.set(Some(reason));
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::view_model::describe::{link_name, node_name, transport_word};
 use super::inspector_edge::{GatewayPanel, PushPanel};
 use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
 use super::inspector_job::JobPanel;
+use super::inspector_settings::{LinkSettings, NodeSettings};
 use super::store::{use_store, Selection};
 
 /// The inspector panel.
@@ -26,8 +27,8 @@ pub fn Inspector() -> impl IntoView {
             </p>
         }
         .into_any(),
-        Some(Selection::Node(i)) => view! { <NodeInspector index=i /> }.into_any(),
-        Some(Selection::Link(i)) => view! { <LinkInspector index=i /> }.into_any(),
+        Some(Selection::Node(i)) => view! { <NodeInspector index=i /> <NodeSettings index=i /> }.into_any(),
+        Some(Selection::Link(i)) => view! { <LinkInspector index=i /> <LinkSettings index=i /> }.into_any(),
     }
     };
     view! {
@@ -41,8 +42,9 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-/// A button that starts a fault on `target` now; pressed while the same
-/// fault is acting, it does nothing more (no pile of identical faults).
+/// A fault as a toggle: the first press starts it on `target` now, the
+/// next clears it (both `Edit`s), so presses never pile up identical
+/// faults; `aria-pressed` says whether it is acting.
 #[component]
 pub(super) fn FaultButton(
     target: String,
@@ -57,17 +59,20 @@ pub(super) fn FaultButton(
     });
     let acting = Signal::derive({
         let (target, effect) = (target.clone(), effect.clone());
-        move || store.frame.with(|f| f.faults.iter().any(|s| s.fault.target == target && s.fault.effect == effect))
+        move || {
+            store.frame.with(|f| {
+                f.faults.iter().find(|s| s.fault.target == target && s.fault.effect == effect).map(|s| s.index)
+            })
+        }
     });
     view! {
         <button
             class="btn btn--fault"
             data-testid=testid
-            aria-pressed=move || acting.get().to_string()
-            on:click=move |_| {
-                if !acting.get_untracked() {
-                    store.apply_fault(&target, effect.clone())
-                }
+            aria-pressed=move || acting.get().is_some().to_string()
+            on:click=move |_| match acting.get_untracked() {
+                Some(index) => store.clear_fault(index),
+                None => store.apply_fault(&target, effect.clone()),
             }
         >
             {label}
@@ -127,27 +132,16 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
                 });
-                let appends = store.sim.with_value(|s| {
-                    s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some())
-                });
-                let saga_step = store.sim.with_value(|s| {
-                    s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some())
-                });
-                let saga_panel = spec.saga.is_some().then(
-                    || view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> },
-                );
-                let spec_now = spec.clone();
-                let (id2, spec2) = (id.clone(), spec.clone());
-                let more = move |_| {
-                    let mut s = spec_now.clone();
-                    s.replicas = (s.replicas + 1).min(64);
-                    store.set_service(&id, s);
-                };
-                let fewer = move |_| {
-                    let mut s = spec2.clone();
-                    s.replicas = s.replicas.saturating_sub(1).max(1);
-                    store.set_service(&id2, s);
-                };
+                let appends = store
+                    .sim
+                    .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
+                let saga_step = store
+                    .sim
+                    .with_value(|s| s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some()));
+                let saga_panel = spec
+                    .saga
+                    .is_some()
+                    .then(|| view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> });
                 let t = n.id.clone();
                 view! {
                     <h3 class="inspector__heading">"Inject a fault"</h3>
@@ -166,12 +160,6 @@ fn NodeInspector(index: usize) -> impl IntoView {
                         })}
                     </div>
                     {saga_panel}
-                    <h3 class="inspector__heading">"Instances"</h3>
-                    <div class="inspector__row">
-                        <button class="btn" on:click=fewer data-testid="replicas-fewer" aria-label="One instance fewer">"−"</button>
-                        <span data-testid="replicas">{format!("{} × {} workers", spec.replicas, spec.concurrency)}</span>
-                        <button class="btn" on:click=more data-testid="replicas-more" aria-label="One instance more">"+"</button>
-                    </div>
                 }
                 .into_any()
             }
@@ -204,6 +192,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
         view! {
             <h2 class="inspector__title">{n.label.clone()}</h2>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
+            <super::link_menu::ConnectPanel />
             {body}
         }
         .into_any()
@@ -348,6 +337,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
             <h2 class="inspector__title">{format!("{from} → {to}")}</h2>
             <p class="inspector__kind">{transport_word(&l.transport)}</p>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
+            <super::link_menu::ConnectPanel />
             {mitigations}
             <h3 class="inspector__heading">"Inject a fault"</h3>
             <div class="inspector__buttons">

@@ -1,5 +1,5 @@
 //! Inspector panel for type 7, scheduled jobs: the monitoring switch, the
-//! overlap policy and the job's faults as toggles. Every change is an
+//! overlap policy and the job's faults (toggles). Every change is an
 //! `Edit` through the store (`set_job`, `apply_fault`, `clear_fault`).
 
 use leptos::prelude::*;
@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::engine::scenario::{FaultEffect, JobSpec, MonitorOn, OverlapPolicy};
 use crate::engine::Edit;
 
-use super::inspector::Switch;
+use super::inspector::{FaultButton, Switch};
 use super::store::use_store;
 
 /// The faults a job panel offers: label, test id, effect.
@@ -57,7 +57,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
     };
     let toggles = job_faults()
         .into_iter()
-        .map(|(label, testid, effect)| view! { <FaultToggle target=id.clone() label=label testid=testid effect=effect /> })
+        .map(|(label, testid, effect)| view! { <FaultButton target=id.clone() label=label testid=testid effect=effect /> })
         .collect_view();
     view! {
         <h3 class="inspector__heading">"Monitoring"</h3>
@@ -80,33 +80,5 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
         </label>
         <h3 class="inspector__heading">"Inject a fault"</h3>
         <div class="inspector__buttons">{toggles}</div>
-    }
-}
-
-/// A fault that is on while pressed: the first press starts it, the next
-/// clears it (both `Edit`s).
-#[component]
-fn FaultToggle(target: String, label: &'static str, testid: &'static str, effect: FaultEffect) -> impl IntoView {
-    let store = use_store();
-    let acting = Signal::derive({
-        let (target, effect) = (target.clone(), effect.clone());
-        move || {
-            store.frame.with(|f| {
-                f.faults.iter().find(|s| s.fault.target == target && s.fault.effect == effect).map(|s| s.index)
-            })
-        }
-    });
-    view! {
-        <button
-            class="btn btn--fault"
-            data-testid=testid
-            aria-pressed=move || acting.get().is_some().to_string()
-            on:click=move |_| match acting.get_untracked() {
-                Some(index) => store.clear_fault(index),
-                None => store.apply_fault(&target, effect.clone()),
-            }
-        >
-            {label}
-        </button>
     }
 }

@@ -198,9 +198,9 @@ fn outboxes(sim: &Simulation) -> Vec<(u32, u64)> {
     out
 }
 
-/// Simulated time as "12.345678 s" (microsecond precision, so a single step shows).
+/// Simulated time as "12.345 s": milliseconds, the unit of every setting (a single step that moves less shows in the step count).
 pub fn clock_text(now: u64) -> String {
-    format!("{}.{:06} s", now / 1_000_000, now % 1_000_000)
+    format!("{}.{:03} s", now / 1_000_000, now % 1_000_000 / 1_000)
 }
 
 #[cfg(test)]
@@ -219,7 +219,8 @@ mod tests {
         assert!(f.nodes[2].hung);
         assert_eq!(f.faults.len(), 1);
         assert!(f.orders.0 > 0 && f.orders.2 == 0);
-        assert_eq!(clock_text(12_345_678), "12.345678 s");
-        assert_eq!(clock_text(5), "0.000005 s");
+        assert_eq!(clock_text(12_345_678), "12.345 s");
+        assert_eq!(clock_text(5), "0.000 s");
+        assert_eq!(clock_text(3_600_000_999), "3600.000 s");
     }
 }

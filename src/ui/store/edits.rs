@@ -11,26 +11,25 @@ use crate::engine::{Edit, SimError, TimedEdit};
 use super::{Store, MAX_KEPT_EDITS};
 
 impl Store {
-    fn report<T>(&self, result: Result<T, SimError>) {
-        match result {
-            Ok(_) => {
-                self.error.set(None);
-                self.revision.update(|r| *r += 1);
-                self.refresh();
-            }
-            Err(e) => self.error.set(Some(e.to_string())),
+    /// Makes one edit, kept for undo (see [`Store::change`]). A rejected
+    /// edit changes nothing and its reason is shown in the inspector.
+    pub fn edit(&self, edit: Edit) {
+        if let Err(reason) = self.change(vec![edit]) {
+            self.error.set(Some(reason));
         }
     }
 
-    /// Makes one edit, kept for undo (see [`Store::change`]).
-    pub fn edit(&self, edit: Edit) {
-        self.change(vec![edit]);
+    /// [`Store::edit`] for a settings field, which shows the reason beside
+    /// itself: returns why the edit was refused (the engine's reason,
+    /// without its JSON path) instead of showing it in the inspector.
+    pub fn try_edit(&self, edit: Edit) -> Result<(), String> {
+        self.change(vec![edit])
     }
 
-    /// Applies one edit now through the engine's single edit path. A
-    /// rejected edit changes nothing and its reason is shown; an accepted
-    /// one is kept in [`Store::edits`] with the time it was made.
-    pub(super) fn apply_live(&self, edit: Edit) -> bool {
+    /// Applies one edit now through the engine's single edit path, not kept
+    /// for undo (the history does that). An accepted edit is kept in
+    /// [`Store::edits`] with the time it was made.
+    pub(super) fn apply_live(&self, edit: Edit) -> Result<(), String> {
         let Some((applied, run, at)) = self.sim.try_update_value(|s| {
             let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
@@ -38,26 +37,28 @@ impl Store {
             let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
             (applied, run, now)
         }) else {
-            return false;
+            return Ok(());
         };
-        let ok = applied.is_ok();
-        if ok {
-            self.edits.update_value(|list| {
-                if list.len() < MAX_KEPT_EDITS {
-                    list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
-                }
+        if let Err(e) = applied {
+            return Err(match e {
+                SimError::Invalid(e) => e.reason,
+                other => other.to_string(),
             });
         }
-        match run {
-            Ok(()) => self.report(applied),
-            Err(e) => {
-                // The edit is in; the run could not take it in. Say so where the edit was made.
-                self.run_failed(&e);
-                self.revision.update(|r| *r += 1);
-                self.error.set(Some(format!("The change was made, but the run stopped: {e}")));
+        self.edits.update_value(|list| {
+            if list.len() < MAX_KEPT_EDITS {
+                list.push(TimedEdit { at_ms: micros_to_ms(at), edit });
             }
+        });
+        self.revision.update(|r| *r += 1);
+        if let Err(e) = run {
+            // The edit is in; the run could not take it in. Say so where the edit was made.
+            self.run_failed(&e);
+            return Err(format!("The change was made, but the run stopped: {e}"));
         }
-        ok
+        self.error.set(None);
+        self.refresh();
+        Ok(())
     }
 
     /// Starts a fault on a node or link now, until cleared.

@@ -68,15 +68,17 @@ fn backward(sim: &Simulation, edits: &[Edit]) -> Option<Vec<Edit>> {
 
 impl Store {
     /// Makes one change (one or more edits), kept for undo. A refused
-    /// change leaves everything as it was and says why where it was made.
-    pub fn change(&self, edits: Vec<Edit>) {
+    /// change leaves everything as it was; the reason comes back for the
+    /// caller to show where the change was made.
+    pub fn change(&self, edits: Vec<Edit>) -> Result<(), String> {
         let Some((words, back)) = self.sim.try_with_value(|s| {
             let words = edits.first().map(|e| edit_words(s.scenario(), e)).unwrap_or_default();
             (words, backward(s, &edits))
         }) else {
-            return;
+            return Ok(());
         };
-        if self.apply_all(&edits) {
+        self.apply_all(&edits)?;
+        {
             self.history.update_value(|h| {
                 h.redo.clear();
                 if let Some(backward) = back {
@@ -91,16 +93,21 @@ impl Store {
             });
             self.history_changed();
         }
+        Ok(())
     }
 
     /// Undoes the last change, if any.
     pub fn undo(&self) {
         let Some(change) = self.history.try_update_value(|h| h.undo.pop()).flatten() else { return };
-        if self.apply_all(&change.backward) {
-            self.announcement.set(format!("Undone: {}.", change.words));
-            self.history.update_value(|h| h.redo.push(change));
-        } else {
-            self.history.update_value(|h| h.undo.push(change));
+        match self.apply_all(&change.backward) {
+            Ok(()) => {
+                self.announcement.set(format!("Undone: {}.", change.words));
+                self.history.update_value(|h| h.redo.push(change));
+            }
+            Err(reason) => {
+                self.error.set(Some(format!("Could not undo {}: {reason}", change.words)));
+                self.history.update_value(|h| h.undo.push(change));
+            }
         }
         self.history_changed();
     }
@@ -108,11 +115,15 @@ impl Store {
     /// Redoes the last undone change, if any.
     pub fn redo(&self) {
         let Some(change) = self.history.try_update_value(|h| h.redo.pop()).flatten() else { return };
-        if self.apply_all(&change.forward) {
-            self.announcement.set(format!("Redone: {}.", change.words));
-            self.history.update_value(|h| h.undo.push(change));
-        } else {
-            self.history.update_value(|h| h.redo.push(change));
+        match self.apply_all(&change.forward) {
+            Ok(()) => {
+                self.announcement.set(format!("Redone: {}.", change.words));
+                self.history.update_value(|h| h.undo.push(change));
+            }
+            Err(reason) => {
+                self.error.set(Some(format!("Could not redo {}: {reason}", change.words)));
+                self.history.update_value(|h| h.redo.push(change));
+            }
         }
         self.history_changed();
     }
@@ -129,26 +140,20 @@ impl Store {
     }
 
     /// Applies edits: live if none changes the topology's shape, otherwise
-    /// by running the changed scenario again to now. True if all took.
-    fn apply_all(&self, edits: &[Edit]) -> bool {
+    /// by running the changed scenario again to now. Stops at the first refusal.
+    fn apply_all(&self, edits: &[Edit]) -> Result<(), String> {
         let structural = self.sim.with_value(|s| edits.iter().any(|e| e.is_structural(s.scenario())));
         if structural {
             return self.run_again(edits);
         }
-        edits.iter().all(|e| self.apply_live(e.clone()))
+        edits.iter().try_for_each(|e| self.apply_live(e.clone()))
     }
 
     /// The changed scenario from time zero, then a fast-forward to where the
     /// run was, keeping play or pause.
-    fn run_again(&self, edits: &[Edit]) -> bool {
-        let Some((next, now)) = self.sim.try_with_value(|s| (s.rebuilt_with(edits), s.now())) else { return false };
-        let mut next = match next {
-            Ok(next) => next,
-            Err(e) => {
-                self.error.set(Some(e.to_string()));
-                return false;
-            }
-        };
+    fn run_again(&self, edits: &[Edit]) -> Result<(), String> {
+        let Some((next, now)) = self.sim.try_with_value(|s| (s.rebuilt_with(edits), s.now())) else { return Ok(()) };
+        let mut next = next.map_err(|e| e.to_string())?;
         next.set_recording(true);
         self.drop_jump();
         self.flights.update_value(|f| {
@@ -172,6 +177,6 @@ impl Store {
         if now > 0 {
             self.jump_to(now);
         }
-        true
+        Ok(())
     }
 }
