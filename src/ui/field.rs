@@ -90,6 +90,8 @@ pub fn text_field(shown: Shown, value: TextGet, apply: Option<TextSet>) -> AnyVi
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
                         "Enter" => c1(),
                         "Escape" => {
+                            // Taken here: it must not also close the inspector sheet around the field.
+                            ev.prevent_default();
                             r1();
                             error.set(None);
                         }
