@@ -46,6 +46,10 @@ fn add_node(store: Store, key: &str) {
     if let Some(i) = added {
         store.selected.set(Some(Selection::Node(i)));
         store.announcement.set(format!("Added {label}. Connect it by dragging from its handle, or press C."));
+        // On a phone the toolbar sits below the stage: bring the new node's stage back into view.
+        if let Ok(Some(stage)) = document().query_selector("[data-testid=stage]") {
+            stage.scroll_into_view();
+        }
     }
 }
 

@@ -110,7 +110,13 @@ pub fn evidence(s: &Scenario, m: &Metrics, link: usize) -> Option<String> {
                     lm.timeouts, lm.short_circuits
                 ))
             } else if lm.ok > 0 {
-                Some(format!("In this run: {} calls from {from} answered, none lost.", lm.ok))
+                // "None lost" alone would hide a slow callee: say how slow the slowest were.
+                let p99 = crate::engine::time::micros_to_ms(lm.rtt.quantile(0.99));
+                Some(format!(
+                    "In this run: {} calls from {from} answered, none lost; the slowest 1 % took {}.",
+                    lm.ok,
+                    duration_words(p99)
+                ))
             } else {
                 None
             }
@@ -138,6 +144,15 @@ pub fn evidence(s: &Scenario, m: &Metrics, link: usize) -> Option<String> {
                 format!("In this run: {to} took {} messages, finished {}, failed {failed}.", nm.arrived, nm.completed)
             })
         }
+    }
+}
+
+/// A duration in ms as words with a sensible unit: "12 ms", "4.2 s".
+fn duration_words(ms: f64) -> String {
+    if ms < 1_000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.1} s", ms / 1_000.0)
     }
 }
 
@@ -172,5 +187,18 @@ mod tests {
             .expect("cascade loses calls somewhere");
         let text = evidence(s, sim.metrics(), i).expect("evidence");
         assert!(text.contains("failing cost"), "{text}");
+    }
+
+    #[test]
+    fn a_slow_callee_shows_in_the_slowest_calls() {
+        let mut scenario = presets::load("cascade").expect("preset");
+        // Pricing slow from 10 s, no timeouts: nothing is lost, everything waits.
+        scenario.faults.retain(|f| f.target == "pricing");
+        let mut sim = Simulation::new(scenario).expect("valid");
+        sim.run_until(30 * SECOND).expect("runs");
+        let s = sim.scenario();
+        let i = s.links.iter().position(|l| l.id == "inventory-pricing").expect("link");
+        let text = evidence(s, sim.metrics(), i).expect("evidence");
+        assert!(text.contains("slowest 1 % took") && text.ends_with(" s."), "{text}");
     }
 }
