@@ -36,6 +36,7 @@ fn the_menu_offers_only_what_the_validator_accepts_for_each_pair() {
     for (key, id) in [
         ("service", "a"),
         ("service", "b"),
+        ("orchestrator", "o"),
         ("queue", "q"),
         ("topic", "t"),
         ("log", "l"),
@@ -55,6 +56,9 @@ fn the_menu_offers_only_what_the_validator_accepts_for_each_pair() {
     assert_eq!(keys(&s, "c", "a"), ["request_response"]);
     assert_eq!(keys(&s, "j", "l"), ["scheduled_read"]);
     assert!(keys(&s, "q", "t").is_empty(), "a queue cannot feed a topic directly");
+    // A new orchestrator from the palette takes saga steps; a plain service does not.
+    assert_eq!(keys(&s, "o", "b"), ["request_response", "saga_step"]);
+    assert_eq!(keys(&s, "q", "o"), ["consume"]);
     assert!(keys(&s, "a", "a").is_empty(), "no link to itself");
     // The seven scenario's orchestrator can take another step; its gateway pushes to browsers.
     assert!(keys(&s, "saga", "b").contains(&"saga_step"), "{:?}", keys(&s, "saga", "b"));
@@ -67,6 +71,25 @@ fn the_menu_offers_only_what_the_validator_accepts_for_each_pair() {
     )
     .expect("a call");
     assert!(keys(&s, "b", "a").is_empty(), "b calling a back would be a synchronous cycle");
+}
+
+#[test]
+fn an_orchestrator_without_steps_runs_as_a_service_until_it_gets_one() {
+    let mut s = Simulation::new(preset("cascade")).expect("valid");
+    s.run_until(2 * SECOND).expect("runs");
+    let node = starter_node("orchestrator", "orders", "Orders", Position::default()).expect("kind");
+    s.apply(&Edit::AddNode { node }).expect("an orchestrator on its own is valid");
+    let call = Transport::RequestResponse(SyncPolicy::default());
+    s.apply(&Edit::AddLink { link: link("api-orders", "order-api", "orders", call) }).expect("a call into it");
+    s.run_until(4 * SECOND).expect("runs");
+    let i = s.scenario().nodes.iter().position(|n| n.id == "orders").expect("there");
+    assert!(s.metrics().nodes[i].completed > 0, "its work is done");
+    assert_eq!(s.metrics().sagas[i].started, 0, "no steps, no sagas");
+    let step = Transport::SagaStep(StepPolicy { order: 1, ..StepPolicy::default() });
+    s.apply(&Edit::AddLink { link: link("orders-pricing", "orders", "pricing", step) }).expect("a first step");
+    s.run_until(6 * SECOND).expect("runs");
+    assert!(s.metrics().sagas[i].started > 0, "now each order starts a saga");
+    assert!(s.ledger().balances(s.live_messages()));
 }
 
 #[test]

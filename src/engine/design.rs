@@ -12,7 +12,7 @@ use super::error::ScenarioError;
 use super::patterns::transport_look;
 use super::scenario::{
     AppendPolicy, ClientSpec, ConsumePolicy, GatewaySpec, JobSpec, Link, LogSpec, Node, NodeKind, Position, PushPolicy,
-    QueueSpec, ReadPolicy, Scenario, Schema, ServiceSpec, StepPolicy, SubscribePolicy, SyncPolicy, TopicSpec,
+    QueueSpec, ReadPolicy, SagaSpec, Scenario, Schema, ServiceSpec, StepPolicy, SubscribePolicy, SyncPolicy, TopicSpec,
     Transport,
 };
 use super::validate::validate;
@@ -187,14 +187,16 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
     }
 }
 
-/// The kinds of node the palette offers, by their scenario key.
-pub const NODE_KINDS: [&str; 7] = ["client", "service", "queue", "topic", "log", "gateway", "job"];
+/// The kinds of node the palette offers: the scenario's kind keys, plus
+/// "orchestrator" (a service with a `saga` block, type 5).
+pub const NODE_KINDS: [&str; 8] = ["client", "service", "orchestrator", "queue", "topic", "log", "gateway", "job"];
 
 /// A new node of kind `key` with the engine's defaults, or `None` for an unknown key.
 pub fn starter_node(key: &str, id: &str, label: &str, position: Position) -> Option<Node> {
     let kind = match key {
         "client" => NodeKind::Client(ClientSpec::default()),
         "service" => NodeKind::Service(ServiceSpec::default()),
+        "orchestrator" => NodeKind::Service(ServiceSpec { saga: Some(SagaSpec::default()), ..ServiceSpec::default() }),
         "queue" => NodeKind::Queue(QueueSpec::default()),
         "topic" => NodeKind::Topic(TopicSpec {
             event_type: "order.placed".into(),

@@ -17,6 +17,7 @@ fn kind_name(key: &str) -> &'static str {
     match key {
         "client" => "Clients",
         "service" => "Service",
+        "orchestrator" => "Saga orchestrator",
         "queue" => "Queue",
         "topic" => "Topic",
         "log" => "Event log",
@@ -29,7 +30,7 @@ fn kind_name(key: &str) -> &'static str {
 fn add_node(store: Store, key: &str) {
     let s = store.scenario();
     let id = fresh_node_id(&s, key);
-    let same_kind = s.nodes.iter().filter(|n| node_look(&n.kind).key == key).count();
+    let same_kind = s.nodes.iter().filter(|n| n.id == key || n.id.starts_with(&format!("{key}-"))).count();
     let label =
         if same_kind == 0 { kind_name(key).to_string() } else { format!("{} {}", kind_name(key), same_kind + 1) };
     // To the right of what is there, stacked so that several new nodes do not overlap.

@@ -141,9 +141,8 @@ pub(crate) fn check_steps(s: &Scenario, v: &mut impl ProblemSink) {
         }
         let steps = steps_of(s, &n.id);
         let p = format!("$.nodes[{i}]");
-        if steps.is_empty() {
-            v.problem(format!("{p}.kind.saga"), "an orchestrator needs at least one saga_step link");
-        }
+        // An orchestrator without steps yet (just added in the editor) starts
+        // no sagas: its work is done as a plain service's (`start_work`).
         if steps.len() > MAX_SAGA_STEPS {
             v.problem(format!("{p}.kind.saga"), "an orchestrator has at most 16 saga_step links");
         }
