@@ -154,7 +154,7 @@ test('the picker shows titles and the clock milliseconds', async () => {
   await context.close();
 });
 
-test('settings of every kind show with units, and read-only where the engine has no edit', async () => {
+test('settings of every kind show with units and ranges', async () => {
   const { context, page, problems } = await app.open('?paused=1');
   const ids = await page.locator('[data-testid^=node-], [data-testid^=link-]').evaluateAll((els) =>
     els.map((e) => e.getAttribute('data-testid')).filter((id) => /^(node|link)-/.test(id)),
@@ -179,4 +179,50 @@ test('settings of every kind show with units, and read-only where the engine has
   }
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("a link's latency, a log's partitions and a gateway's limits are edited like any setting", async () => {
+  const { context, page, problems } = await app.open('?scenario=stream-replay&paused=1');
+  await select(page, 'link-api-orders');
+  // The preset gives this hop a log-normal delay with a 2 ms median.
+  const delay = page.getByTestId('set-latency-median');
+  assert.equal(await delay.inputValue(), '2');
+  await delay.fill('250');
+  await delay.press('Enter');
+  assert.equal(await page.getByTestId('undo').getAttribute('title'), 'Undo: latency of Order API → orders log');
+  assert.equal(await delay.inputValue(), '250');
+  await delay.fill('-1');
+  await delay.press('Enter');
+  assert.match(await page.locator('#set-latency-median-error').textContent(), /still 250 ms/);
+  await delay.press('Escape');
+  // Another shape keeps the mean: a log-normal's is above its median.
+  await page.getByTestId('set-latency').selectOption({ label: 'constant' });
+  const constant = Number(await page.getByTestId('set-latency-ms').inputValue());
+  assert.ok(constant > 250 && constant < 270, `mean of the log-normal: ${constant}`);
+
+  await select(page, 'node-orders');
+  const partitions = page.getByTestId('set-partitions');
+  assert.equal(await partitions.inputValue(), '3');
+  await partitions.fill('5');
+  await partitions.press('Enter');
+  await page.waitForFunction(() =>
+    /5 partitions/.test(document.querySelector('[data-testid=node-orders]')?.getAttribute('aria-label') ?? ''),
+  );
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(() =>
+    /3 partitions/.test(document.querySelector('[data-testid=node-orders]')?.getAttribute('aria-label') ?? ''),
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const second = await app.open('?scenario=reconnect-storm&paused=1');
+  await select(second.page, 'node-notify');
+  const cap = second.page.getByTestId('set-max-connections');
+  assert.equal(await cap.inputValue(), '', 'no cap at first');
+  await cap.fill('500');
+  await cap.press('Enter');
+  assert.equal(await second.page.getByTestId('undo').getAttribute('title'), 'Undo: settings of Gateway');
+  assert.equal(await cap.inputValue(), '500');
+  assert.deepEqual(second.problems, []);
+  await second.context.close();
 });

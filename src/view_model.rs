@@ -22,6 +22,7 @@ pub mod pace;
 pub mod preset_titles;
 pub mod run;
 pub mod settings;
+pub mod settings_dist;
 pub mod settings_links;
 pub mod settings_nodes;
 pub mod speed;

@@ -81,6 +81,12 @@ fn change(s: &mut Scenario, edit: &Edit) -> Result<(), ScenarioError> {
         Edit::SetQueue { node, spec } => set_kind(s, node, NodeKind::Queue(spec.clone()))?,
         Edit::SetTopic { node, spec } => set_kind(s, node, NodeKind::Topic(spec.clone()))?,
         Edit::SetJob { node, spec } => set_kind(s, node, NodeKind::Job(spec.clone()))?,
+        Edit::SetLog { node, spec } => set_kind(s, node, NodeKind::Log(spec.clone()))?,
+        Edit::SetGateway { node, spec } => set_kind(s, node, NodeKind::Gateway(spec.clone()))?,
+        Edit::SetLatency { link, latency } => {
+            let i = link_at(s, link)?;
+            s.links[i].latency = latency.clone();
+        }
         Edit::MoveNode { node, position } => {
             let i = node_at(s, node)?;
             s.nodes[i].position = *position;
@@ -150,6 +156,15 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
         }
         Edit::SetJob { node, .. } => {
             one(Edit::SetJob { node: node.clone(), spec: before.node(node)?.kind.job()?.clone() })
+        }
+        Edit::SetLog { node, .. } => {
+            one(Edit::SetLog { node: node.clone(), spec: before.node(node)?.kind.log()?.clone() })
+        }
+        Edit::SetGateway { node, .. } => {
+            one(Edit::SetGateway { node: node.clone(), spec: before.node(node)?.kind.gateway()?.clone() })
+        }
+        Edit::SetLatency { link, .. } => {
+            one(Edit::SetLatency { link: link.clone(), latency: before.link(link)?.latency.clone() })
         }
         Edit::MoveNode { node, .. } => {
             one(Edit::MoveNode { node: node.clone(), position: before.node(node)?.position })

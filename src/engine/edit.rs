@@ -7,8 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::dist::Dist;
 use super::error::ScenarioError;
-use super::scenario::{Fault, JobSpec, Link, Node, Position, QueueSpec, ServiceSpec, Source, TopicSpec, Transport};
+use super::scenario::{
+    Fault, GatewaySpec, JobSpec, Link, LogSpec, Node, Position, QueueSpec, ServiceSpec, Source, TopicSpec, Transport,
+};
 
 /// One change to a simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +103,33 @@ pub enum Edit {
         /// The new settings.
         spec: JobSpec,
     },
+    /// Replaces a log's settings. New retention limits delete what they no
+    /// longer keep when a partition is next touched (Kafka applies them at
+    /// its next periodic check). A new partition count is structural: the
+    /// run starts again with it (see [`Edit::is_structural`]).
+    SetLog {
+        /// The log's id.
+        node: String,
+        /// The new settings.
+        spec: LogSpec,
+    },
+    /// Replaces a gateway's settings. Admission limits apply to the next
+    /// connection attempts (connections already open stay), a new restart
+    /// time to the next restart, a new replay buffer to the next update kept.
+    SetGateway {
+        /// The gateway's id.
+        node: String,
+        /// The new settings.
+        spec: GatewaySpec,
+    },
+    /// Replaces a link's one-way network latency. Messages already on the
+    /// wire keep the delay they were given; the next ones draw from the new one.
+    SetLatency {
+        /// The link's id.
+        link: String,
+        /// The new latency distribution.
+        latency: Dist,
+    },
     /// Adds a node at the end of the node list. Like every structural edit
     /// (see [`Edit::is_structural`]), a running simulation takes it by
     /// running the scenario as it now stands again from time zero to now,
@@ -166,8 +196,15 @@ impl Edit {
                     || link.transport.read_policy().is_some()
                     || link.transport.push_policy().is_some()
             }
+            // Partitions are state made at the start, like an append link's outbox.
+            Edit::SetLog { node, spec } => scenario
+                .node(node)
+                .and_then(|n| n.kind.log())
+                .is_some_and(|before| before.partitions != spec.partitions),
             Edit::ApplyFault { .. }
             | Edit::ClearFault { .. }
+            | Edit::SetGateway { .. }
+            | Edit::SetLatency { .. }
             | Edit::SetService { .. }
             | Edit::SetQueue { .. }
             | Edit::MoveNode { .. }

@@ -1,7 +1,7 @@
 //! Every engine setting of the selected node or link, as fields grouped in
 //! collapsible sections (the tables are `view_model::settings_nodes` and
-//! `settings_links`). Each change is one `Edit` through `Store::try_edit`;
-//! a log's and a gateway's settings have no edit and show read-only.
+//! `settings_links`). Each change is one `Edit` through `Store::try_edit`
+//! (a link's latency, whatever its transport, included).
 //!
 //! Drawn once per selection, outside the inspector part that is rebuilt on
 //! every change, so a field keeps its focus and its message across edits.
@@ -72,13 +72,23 @@ pub fn NodeSettings(index: usize) -> impl IntoView {
         }
         .into_any(),
         NodeKind::Log(_) => view! {
-            {settings_view(nodes::LOG, Arc::new(move || get().and_then(|k| k.log().cloned())), None)}
-            <p class="region__hint">"A log's partitions and retention are set when the run starts."</p>
+            {settings_view(
+                nodes::LOG,
+                Arc::new(move || get().and_then(|k| k.log().cloned())),
+                Some(Arc::new(move |spec| set_node(store, index, |node| Edit::SetLog { node, spec }))),
+            )}
+            <p class="region__hint">
+                "Retention applies as each partition is next written or read. A new partition count runs the scenario again from the start with it."
+            </p>
         }
         .into_any(),
         NodeKind::Gateway(_) => view! {
-            {settings_view(nodes::GATEWAY, Arc::new(move || get().and_then(|k| k.gateway().cloned())), None)}
-            <p class="region__hint">"A gateway's limits are set when the run starts."</p>
+            {settings_view(
+                nodes::GATEWAY,
+                Arc::new(move || get().and_then(|k| k.gateway().cloned())),
+                Some(Arc::new(move |spec| set_node(store, index, |node| Edit::SetGateway { node, spec }))),
+            )}
+            <p class="region__hint">"New limits apply to the next connection attempts; open connections stay."</p>
         }
         .into_any(),
         // A client has no settings; a topic's schema and registry have their own panel.
@@ -92,6 +102,17 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
     let store = use_store();
     let Some(transport) = untrack(|| link(store, index)).map(|l| l.transport) else { return ().into_any() };
     let get = move || link(store, index).map(|l| l.transport);
+    // A scheduled read is the job reading a log in place: nothing crosses the network.
+    let latency = (!matches!(transport, Transport::ScheduledRead)).then(|| {
+        settings_view(
+            links::LATENCY,
+            Arc::new(move || link(store, index).map(|l| l.latency)),
+            Some(Arc::new(move |latency| {
+                let link = untrack(|| self::link(store, index)).map(|l| l.id).ok_or("gone")?;
+                store.try_edit(Edit::SetLatency { link, latency })
+            })),
+        )
+    });
     macro_rules! transport_view {
         ($table:expr, $variant:ident) => {
             settings_view(
@@ -101,7 +122,7 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
             )
         };
     }
-    match transport {
+    let own = match transport {
         Transport::RequestResponse(_) => transport_view!(links::REQUEST_RESPONSE, RequestResponse),
         Transport::Consume(_) => transport_view!(links::CONSUME, Consume),
         Transport::Subscribe(_) => transport_view!(links::SUBSCRIBE, Subscribe),
@@ -109,10 +130,9 @@ pub fn LinkSettings(index: usize) -> impl IntoView {
         Transport::Read(_) => transport_view!(links::READ, Read),
         Transport::Push(_) => transport_view!(links::PUSH, Push),
         Transport::SagaStep(_) => transport_view!(links::SAGA_STEP, SagaStep),
-        Transport::Enqueue | Transport::Publish | Transport::ScheduledRead => {
-            view! { <p class="region__hint">"This link has no settings of its own."</p> }.into_any()
-        }
-    }
+        Transport::Enqueue | Transport::Publish | Transport::ScheduledRead => ().into_any(),
+    };
+    view! { {own} {latency} }.into_any()
 }
 
 /// A job's cron schedule as text; a cron schedule replaces the period. The

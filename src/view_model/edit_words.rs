@@ -23,7 +23,10 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
         Edit::SetService { node: id, .. }
         | Edit::SetQueue { node: id, .. }
         | Edit::SetTopic { node: id, .. }
-        | Edit::SetJob { node: id, .. } => format!("settings of {}", node(id)),
+        | Edit::SetJob { node: id, .. }
+        | Edit::SetLog { node: id, .. }
+        | Edit::SetGateway { node: id, .. } => format!("settings of {}", node(id)),
+        Edit::SetLatency { link: id, .. } => format!("latency of {}", link(id)),
         Edit::MoveNode { node: id, .. } => format!("move {}", node(id)),
         Edit::RenameNode { node: id, label } => format!("rename {} to {label}", node(id)),
         Edit::AddLink { link: l } => format!("connect {} → {}", node(&l.from), node(&l.to)),

@@ -11,7 +11,44 @@ use crate::engine::scenario::{
     StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
 };
 
+use crate::engine::dist::Dist;
+
 use super::settings::{Choice, Group, Item, Meta, Num, MIN_MS};
+use super::settings_dist::{dist_kind, dist_num, reshape, DIST_WORDS};
+
+/// A link's one-way network latency, whatever its transport.
+pub const LATENCY: &[Group<Dist>] = &[Group {
+    title: "Network",
+    items: &[
+        Item::Choice(Choice {
+            key: "latency",
+            label: "One-way latency",
+            options: DIST_WORDS,
+            get: |d| Some(dist_kind(d)),
+            set: |d, k| *d = reshape(d, k),
+        }),
+        dist_num!(Dist, d => *d; Meta::ms("latency-ms", "Delay", 0.0), Constant, ms),
+        dist_num!(Dist, d => *d; Meta::ms("latency-min", "Shortest", 0.0), Uniform, min_ms),
+        dist_num!(Dist, d => *d; Meta::ms("latency-max", "Longest", 0.0), Uniform, max_ms),
+        dist_num!(Dist, d => *d; Meta::ms("latency-mean", "Mean", 0.0), Exponential, mean_ms),
+        dist_num!(Dist, d => *d; Meta::ms("latency-median", "Median", 0.0), LogNormal, median_ms),
+        dist_num!(
+            Dist, d => *d;
+            Meta { whole: false, ..Meta::count("latency-sigma", "Spread (sigma)", "σ", 0.0, 5.0) },
+            LogNormal,
+            sigma
+        ),
+        dist_num!(Dist, d => *d; Meta::ms("latency-fast", "Usual delay", 0.0), Bimodal, fast_ms),
+        dist_num!(Dist, d => *d; Meta::ms("latency-slow", "Slow delay", 0.0), Bimodal, slow_ms),
+        dist_num!(
+            Dist, d => *d;
+            Meta::percent("latency-slow-share", "Slow share", 0.0, false),
+            Bimodal,
+            slow_probability,
+            100.0
+        ),
+    ],
+}];
 
 /// Retries as the inspector's switch turns them on.
 pub fn default_retry() -> RetryPolicy {
@@ -294,6 +331,22 @@ mod tests {
                 _ => None,
             })
             .expect("field")
+    }
+
+    #[test]
+    fn latency_shows_the_chosen_shape_and_keeps_its_mean_across_shapes() {
+        let mut d = Dist::Constant { ms: 20.0 };
+        assert_eq!((num(LATENCY, "latency-ms").get)(&d), Some(Some(20.0)));
+        assert_eq!((num(LATENCY, "latency-mean").get)(&d), None, "not an exponential");
+        let Item::Choice(shape) = &LATENCY[0].items[0] else { panic!("the shape comes first") };
+        (shape.set)(&mut d, 2);
+        assert_eq!(d, Dist::Exponential { mean_ms: 20.0 });
+        (num(LATENCY, "latency-mean").set)(&mut d, Some(35.0));
+        assert_eq!(d, Dist::Exponential { mean_ms: 35.0 });
+        (shape.set)(&mut d, 4);
+        (num(LATENCY, "latency-slow-share").set)(&mut d, Some(5.0));
+        let Dist::Bimodal { slow_probability, .. } = d else { panic!("bimodal") };
+        assert!((slow_probability - 0.05).abs() < 1e-12, "shown in percent");
     }
 
     #[test]

@@ -3,60 +3,10 @@
 //! block), `QueueSpec`, `LogSpec`, `GatewaySpec` and `JobSpec`, with the
 //! ranges `validate.rs` and `patterns/*.rs` enforce.
 
-use crate::engine::dist::{Dist, WeightedPoint};
 use crate::engine::scenario::{GatewaySpec, JobSpec, LogSpec, QueueSpec, SagaMode, ServiceSpec};
 
 use super::settings::{Choice, Group, Item, Meta, Num, MIN_MS};
-
-/// The distributions offered for processing time, in [`Dist`]'s order.
-pub const DIST_WORDS: &[&str] = &["constant", "uniform", "exponential", "log-normal", "bimodal", "empirical"];
-
-fn dist_kind(d: &Dist) -> usize {
-    match d {
-        Dist::Constant { .. } => 0,
-        Dist::Uniform { .. } => 1,
-        Dist::Exponential { .. } => 2,
-        Dist::LogNormal { .. } => 3,
-        Dist::Bimodal { .. } => 4,
-        Dist::Empirical { .. } => 5,
-    }
-}
-
-/// `d` as another kind of distribution with about the same mean, so a
-/// switch of shape does not also change the load.
-pub fn reshape(d: &Dist, kind: usize) -> Dist {
-    let m = d.mean_ms();
-    match kind {
-        0 => Dist::Constant { ms: m },
-        1 => Dist::Uniform { min_ms: m / 2.0, max_ms: m * 1.5 },
-        2 => Dist::Exponential { mean_ms: m },
-        3 => Dist::LogNormal { median_ms: m / libm::exp(0.125), sigma: 0.5 },
-        // One call in a hundred takes a hundred times as long: 0.99 f + 0.01 × 100 f = m.
-        4 => Dist::Bimodal { fast_ms: m / 1.99, slow_ms: m / 1.99 * 100.0, slow_probability: 0.01 },
-        _ => Dist::empirical(vec![WeightedPoint { ms: m, weight: 1.0 }]),
-    }
-}
-
-/// A distribution parameter of a service's processing time.
-macro_rules! dist_num {
-    ($meta:expr, $variant:ident, $field:ident) => {
-        dist_num!($meta, $variant, $field, 1.0)
-    };
-    ($meta:expr, $variant:ident, $field:ident, $scale:expr) => {
-        Item::Num(Num {
-            meta: $meta,
-            get: |s: &ServiceSpec| match &s.processing {
-                Dist::$variant { $field, .. } => Some(Some(*$field * $scale)),
-                _ => None,
-            },
-            set: |s: &mut ServiceSpec, v| {
-                if let Dist::$variant { $field, .. } = &mut s.processing {
-                    *$field = v.unwrap_or_default() / $scale;
-                }
-            },
-        })
-    };
-}
+use super::settings_dist::{dist_kind, dist_num, reshape, DIST_WORDS};
 
 /// A saga setting of an orchestrator (absent on other services).
 macro_rules! saga_num {
@@ -110,19 +60,19 @@ pub const SERVICE: &[Group<ServiceSpec>] = &[
                 get: |s| Some(dist_kind(&s.processing)),
                 set: |s, k| s.processing = reshape(&s.processing, k),
             }),
-            dist_num!(Meta::ms("dist-ms", "Time", 0.0), Constant, ms),
-            dist_num!(Meta::ms("dist-min", "Shortest", 0.0), Uniform, min_ms),
-            dist_num!(Meta::ms("dist-max", "Longest", 0.0), Uniform, max_ms),
-            dist_num!(Meta::ms("dist-mean", "Mean", 0.0), Exponential, mean_ms),
-            dist_num!(Meta::ms("dist-median", "Median", 0.0), LogNormal, median_ms),
-            dist_num!(
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-ms", "Time", 0.0), Constant, ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-min", "Shortest", 0.0), Uniform, min_ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-max", "Longest", 0.0), Uniform, max_ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-mean", "Mean", 0.0), Exponential, mean_ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-median", "Median", 0.0), LogNormal, median_ms),
+            dist_num!(ServiceSpec, s => s.processing;
                 Meta { whole: false, ..Meta::count("dist-sigma", "Spread (sigma)", "σ", 0.0, 5.0) },
                 LogNormal,
                 sigma
             ),
-            dist_num!(Meta::ms("dist-fast", "Usual time", 0.0), Bimodal, fast_ms),
-            dist_num!(Meta::ms("dist-slow", "Slow time", 0.0), Bimodal, slow_ms),
-            dist_num!(Meta::percent("dist-slow-share", "Slow share", 0.0, false), Bimodal, slow_probability, 100.0),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-fast", "Usual time", 0.0), Bimodal, fast_ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::ms("dist-slow", "Slow time", 0.0), Bimodal, slow_ms),
+            dist_num!(ServiceSpec, s => s.processing; Meta::percent("dist-slow-share", "Slow share", 0.0, false), Bimodal, slow_probability, 100.0),
             Item::Num(Num {
                 meta: Meta::percent("error-rate", "Errors of its own", 0.0, false),
                 get: |s| Some(Some(s.error_rate * 100.0)),
@@ -170,7 +120,7 @@ pub const QUEUE: &[Group<QueueSpec>] = &[Group {
     ],
 }];
 
-/// A log: partitions and retention (fixed once the run starts).
+/// A log: partitions and retention (a new partition count runs the scenario again).
 pub const LOG: &[Group<LogSpec>] = &[Group {
     title: "Partitions and retention",
     items: &[
@@ -193,7 +143,7 @@ pub const LOG: &[Group<LogSpec>] = &[Group {
     ],
 }];
 
-/// A gateway: admission and replay (fixed once the run starts).
+/// A gateway: admission, restarts and replay.
 pub const GATEWAY: &[Group<GatewaySpec>] = &[Group {
     title: "Connections",
     items: &[
@@ -279,6 +229,7 @@ pub const JOB: &[Group<JobSpec>] = &[
 mod tests {
     use super::super::settings::MAX_MS;
     use super::*;
+    use crate::engine::dist::Dist;
     use crate::engine::scenario::{SagaSpec, Scenario};
 
     /// A service with the default saga block.
@@ -325,17 +276,6 @@ mod tests {
         assert!(shown.contains(&"dist-median") && shown.contains(&"dist-sigma"));
         assert!(!shown.contains(&"dist-ms") && !shown.contains(&"dist-fast"));
         assert!(!shown.contains(&"comp-retries"), "no saga block, no saga fields");
-    }
-
-    #[test]
-    fn reshaping_keeps_the_mean() {
-        let d = Dist::Constant { ms: 40.0 };
-        for k in 0..DIST_WORDS.len() {
-            let r = reshape(&d, k);
-            assert_eq!(dist_kind(&r), k);
-            assert!((r.mean_ms() - 40.0).abs() < 1e-9, "{k}: {}", r.mean_ms());
-            assert!(r.problem().is_none(), "{k}");
-        }
     }
 
     #[test]

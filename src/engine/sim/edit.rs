@@ -66,6 +66,20 @@ impl Simulation {
                 self.job_settings_changed(node);
                 Ok(Applied::Done)
             }
+            // Read where they are used (retention when a partition is next
+            // touched, admission at the next attempt), so writing them is enough.
+            Edit::SetLog { node, spec } => {
+                self.replace_node_kind(node, NodeKind::Log(spec.clone()), "a log").map(|_| Applied::Done)
+            }
+            Edit::SetGateway { node, spec } => {
+                self.replace_node_kind(node, NodeKind::Gateway(spec.clone()), "a gateway").map(|_| Applied::Done)
+            }
+            // The wire draws each message's delay from the scenario's link when it is sent.
+            Edit::SetLatency { link, latency } => {
+                let i = self.link_index(link)?;
+                self.checked(|s| s.links[i].latency = latency.clone())?;
+                Ok(Applied::Done)
+            }
             Edit::AddNode { .. } | Edit::RemoveNode { .. } | Edit::RemoveLink { .. } | Edit::Restore { .. } => {
                 self.run_again_with(edit)
             }
@@ -163,6 +177,13 @@ impl Simulation {
         Ok(())
     }
 
+    fn link_index(&self, link_id: &str) -> Result<usize, SimError> {
+        match self.topo.link_ix.get(link_id) {
+            Some(&i) => Ok(i as usize),
+            None => Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into()),
+        }
+    }
+
     fn node_index(&self, node_id: &str) -> Result<usize, SimError> {
         match self.topo.node_ix.get(node_id) {
             Some(&i) => Ok(i as usize),
@@ -231,9 +252,7 @@ impl Simulation {
 
     /// Replaces a link's transport settings (the transport type cannot change).
     fn set_transport(&mut self, link_id: &str, transport: Transport) -> Result<(), SimError> {
-        let Some(&link) = self.topo.link_ix.get(link_id) else {
-            return Err(ScenarioError::new("$.link", format!("unknown link id '{link_id}'")).into());
-        };
+        let link = self.link_index(link_id)? as u32;
         let old = &self.scenario.links[link as usize].transport;
         if std::mem::discriminant(old) != std::mem::discriminant(&transport) {
             return Err(
