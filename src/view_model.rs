@@ -13,6 +13,8 @@ pub mod edit_words;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
+pub mod journey;
+pub mod journey_words;
 pub mod gesture;
 pub mod job_view;
 pub mod log_view;

@@ -11,6 +11,7 @@ use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
 use super::inspector::Inspector;
+use super::journey_panel::JourneyPanel;
 use super::link_menu::LinkMenu;
 use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>
                     <MetricsPanel />
                 </section>
+                <JourneyPanel />
             </main>
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
                 {move || store.announcement.get()}

@@ -90,6 +90,8 @@ pub struct Store {
     pub viewport: RwSignal<Viewport>,
     /// The stage's size in CSS pixels (measured by the animation loop).
     pub stage_size: RwSignal<(f64, f64)>,
+    /// Orders followed for the journey panel, and the one shown.
+    pub journeys: super::journey_panel::Journeys,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -154,6 +156,7 @@ impl Store {
             draw_work: StoredValue::new_local(VecDeque::new()),
             viewport: RwSignal::new(Viewport::default()),
             stage_size: RwSignal::new((0.0, 0.0)),
+            journeys: super::journey_panel::Journeys::new(),
         };
         store.refresh();
         Some(store)
@@ -205,6 +208,7 @@ impl Store {
             None => self.run_error.set(Some("This scenario cannot run.".into())),
         }
         self.narrator.update_value(Narrator::reset);
+        self.journeys.clear();
         self.edits.update_value(Vec::clear);
         self.selected.set(None);
         self.revision.update(|r| *r += 1);
@@ -364,6 +368,7 @@ impl Store {
         let wall = now_ms();
         let mut spoken = None;
         self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
+        self.journeys.observe(events);
         self.sim.with_value(|sim| {
             let scenario = sim.scenario();
             self.narrator.update_value(|n| {

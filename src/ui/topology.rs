@@ -387,6 +387,7 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
                     if selected() { " node--selected" } else { "" }
                 )
             }
+            class:node--journey=move || store.journeys.has_node(index)
             transform=place
             tabindex="0"
             role="button"
@@ -708,6 +709,7 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
                     if s.partitioned { " link--partitioned" } else { "" },
                 )
             }
+            class:link--journey=move || store.journeys.has_link(index)
             tabindex="0"
             role="button"
             aria-label=name
