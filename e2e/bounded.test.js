@@ -162,7 +162,7 @@ test('Next notable gives up after a simulated minute with a message', async () =
   );
   assert.match(
     await page.getByTestId('run-notice').textContent(),
-    /^Nothing notable in the next 60 simulated seconds; stopped at 65 s\.$/,
+    /^Nothing notable in the next 60 simulated seconds; stopped at 65 s\. The run is calm/,
   );
   assert.equal(await seconds(page), 65);
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');

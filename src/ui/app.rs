@@ -10,6 +10,7 @@ use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion,
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
+use super::event_log::EventsPanel;
 use super::inspector::Inspector;
 use super::link_menu::LinkMenu;
 use super::metrics_panel::MetricsPanel;
@@ -98,6 +99,10 @@ pub fn App() -> impl IntoView {
                     </div>
                     <Inspector />
                 </aside>
+                <section class="region region--events" aria-labelledby="events-title" data-testid="region-events">
+                    <h2 id="events-title" class="region__title">"Events and alerts"</h2>
+                    <EventsPanel />
+                </section>
                 <section class="region region--timeline" aria-labelledby="timeline-title" data-testid="region-timeline">
                     <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>
                     <MetricsPanel />

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 mod edits;
 mod history;
+mod story;
 
 pub use history::History;
+pub use story::StoryState;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
@@ -90,6 +92,8 @@ pub struct Store {
     pub viewport: RwSignal<Viewport>,
     /// The stage's size in CSS pixels (measured by the animation loop).
     pub stage_size: RwSignal<(f64, f64)>,
+    /// The event log, alerts, monitors and mitigation explanations.
+    pub story: StoryState,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -154,6 +158,7 @@ impl Store {
             draw_work: StoredValue::new_local(VecDeque::new()),
             viewport: RwSignal::new(Viewport::default()),
             stage_size: RwSignal::new((0.0, 0.0)),
+            story: StoryState::new(),
         };
         store.refresh();
         Some(store)
@@ -205,6 +210,7 @@ impl Store {
             None => self.run_error.set(Some("This scenario cannot run.".into())),
         }
         self.narrator.update_value(Narrator::reset);
+        self.story_reset();
         self.edits.update_value(Vec::clear);
         self.selected.set(None);
         self.revision.update(|r| *r += 1);
@@ -257,6 +263,7 @@ impl Store {
             self.run_failed(&e);
         }
         self.refresh();
+        self.story_stepped(&events);
     }
 
     /// Starts running to an event worth attention (breaker change, dead
@@ -304,10 +311,16 @@ impl Store {
         self.take_events(&events, now);
         match result {
             Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
-            Ok(JumpState::Arrived | JumpState::Found) => self.drop_jump(),
+            Ok(JumpState::Arrived) => self.drop_jump(),
+            Ok(JumpState::Found) => {
+                self.drop_jump();
+                self.refresh();
+                self.story_found(&events);
+            }
             Ok(JumpState::GaveUp) => {
                 self.drop_jump();
                 self.notice.set(Some(gave_up_text(now)));
+                self.story.highlight.set(None);
             }
             Err(e) => {
                 self.jump.set_value(Some(jump));
@@ -364,14 +377,15 @@ impl Store {
         let wall = now_ms();
         let mut spoken = None;
         self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
+        self.story_take(events);
         self.sim.with_value(|sim| {
             let scenario = sim.scenario();
+            let orders = &sim.metrics().orders;
             self.narrator.update_value(|n| {
+                n.set_orders(orders.ok, orders.failed);
                 for e in events {
-                    if let Some(sentence) = n.sentence(&e.kind, scenario) {
-                        if let Some(say) = n.offer(sentence, wall) {
-                            spoken = Some(say);
-                        }
+                    if let Some(say) = n.hear(&e.kind, scenario, wall) {
+                        spoken = Some(say);
                     }
                 }
                 if spoken.is_none() {
@@ -392,6 +406,7 @@ impl Store {
         if let Some(frame) = self.sim.try_with_value(|s| Frame::capture(s, per_link)) {
             self.frame.set(frame);
         }
+        self.story_frame(false);
     }
 
     /// Drops flights that have arrived and old marks.

@@ -163,6 +163,7 @@ impl Store {
         let (nodes, links) = (next.scenario().nodes.len(), next.scenario().links.len());
         self.sim.set_value(next);
         self.narrator.update_value(super::Narrator::reset);
+        self.story_reset();
         self.error.set(None);
         self.run_error.set(None);
         let still_there = |sel: &Selection| match *sel {
