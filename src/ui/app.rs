@@ -17,7 +17,7 @@ use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
 use super::sim_loop;
 use super::store::Store;
-use super::story::Story;
+use super::story::{MitigationNote, Story};
 use super::topology::Topology;
 
 /// The whole app. `?scenario=NAME` picks a preset; `?debug=1` shows frame timings.
@@ -97,6 +97,9 @@ pub fn App() -> impl IntoView {
                             "×"
                         </button>
                     </div>
+                    <Show when=move || store.selected.with(Option::is_some)>
+                        <MitigationNote />
+                    </Show>
                     <Inspector />
                 </aside>
                 <section class="region region--events" aria-labelledby="events-title" data-testid="region-events">

@@ -224,6 +224,8 @@ impl Store {
         if self.playing.get_untracked() {
             self.run_error.set(None);
             self.notice.set(None);
+        } else {
+            self.story_frame(true);
         }
     }
 

@@ -45,23 +45,36 @@ pub fn Story() -> impl IntoView {
             .into_any()
         }
     };
-    let explanation = store.story.explanation;
+    // While the inspector is open the explanation shows there, beside the switch.
+    let here = move || store.selected.with(Option::is_none);
     view! {
         <div class="story" data-testid="story">
             <h3 class="story__title" data-testid="story-title">{title}</h3>
             {body}
-            <Show when=move || explanation.with(Option::is_some)>
-                <p class="story__explain" data-testid="mitigation-explanation">
-                    <span class="story__explain-text">{move || explanation.get().unwrap_or_default()}</span>
-                    <button
-                        class="btn btn--small story__explain-close"
-                        aria-label="Dismiss the explanation"
-                        on:click=move |_| explanation.set(None)
-                    >
-                        "×"
-                    </button>
-                </p>
+            <Show when=here>
+                <MitigationNote />
             </Show>
         </div>
+    }
+}
+
+/// What the last mitigation switched does (in the story area, or in the
+/// inspector while it is open), with a button to dismiss it.
+#[component]
+pub fn MitigationNote() -> impl IntoView {
+    let explanation = use_store().story.explanation;
+    view! {
+        <Show when=move || explanation.with(Option::is_some)>
+            <p class="story__explain" data-testid="mitigation-explanation">
+                <span class="story__explain-text">{move || explanation.get().unwrap_or_default()}</span>
+                <button
+                    class="btn btn--small story__explain-close"
+                    aria-label="Dismiss the explanation"
+                    on:click=move |_| explanation.set(None)
+                >
+                    "×"
+                </button>
+            </p>
+        </Show>
     }
 }

@@ -95,6 +95,8 @@ impl Store {
     /// switched-on monitors over the frame, announcing new alerts.
     pub(super) fn story_frame(&self, force: bool) {
         let wall = now_ms();
+        // Paused, every refresh follows an action (a step, a pause, an edit): draw it now.
+        let force = force || !self.playing.get_untracked();
         if force || wall - self.story.last_draw_ms.get_value() >= LOG_REDRAW_MS {
             self.story.last_draw_ms.set_value(wall);
             self.story.log_tick.update(|t| *t += 1);
