@@ -166,6 +166,13 @@ impl Store {
         }
     }
 
+    /// Says what the narrator held back, once its gap has passed (called while paused).
+    pub fn flush_narration(&self) {
+        if let Some(say) = self.narrator.try_update_value(|n| n.flush(now_ms())).flatten() {
+            self.announcement.set(say);
+        }
+    }
+
     /// Switches the monitoring of node or link `id`.
     pub fn set_monitor(&self, id: &str, on: bool) {
         self.story.monitors.update(|m| {
