@@ -158,7 +158,7 @@ impl Store {
             draw_work: StoredValue::new_local(VecDeque::new()),
             viewport: RwSignal::new(Viewport::default()),
             stage_size: RwSignal::new((0.0, 0.0)),
-            story: StoryState::new(),
+            story: StoryState::default(),
         };
         store.refresh();
         Some(store)

@@ -211,10 +211,7 @@ mod tests {
         let (id, spec) = s
             .nodes
             .iter()
-            .find_map(|n| match &n.kind {
-                NodeKind::Queue(q) => Some((n.id.clone(), q.clone())),
-                _ => None,
-            })
+            .find_map(|n| n.kind.queue().map(|q| (n.id.clone(), q.clone())))
             .expect("a queue");
         let mut on = spec.clone();
         on.max_receive_count = Some(3);

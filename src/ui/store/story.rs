@@ -39,9 +39,9 @@ pub struct StoryState {
     pub alerts_tick: RwSignal<u64>,
 }
 
-impl StoryState {
+impl Default for StoryState {
     /// Empty state for a new store.
-    pub fn new() -> StoryState {
+    fn default() -> StoryState {
         StoryState {
             log: StoredValue::new_local(EventLog::default()),
             log_tick: RwSignal::new(0),
