@@ -156,11 +156,6 @@ impl Narrator {
     /// are failing so that only the change is announced, not every failure.
     pub fn sentence(&mut self, kind: &EventKind, s: &Scenario) -> Option<String> {
         match *kind {
-            EventKind::BreakerChanged { link, to, .. } => Some(format!(
-                "Circuit breaker on {} is now {}.",
-                link_label(s, link),
-                super::describe::breaker_word(to)
-            )),
             EventKind::DeadLettered { queue, .. } => {
                 Some(format!("A message was moved to the dead-letter queue of {}.", node_label(s, queue)))
             }
@@ -194,11 +189,6 @@ impl Narrator {
             EventKind::RebalanceStarted { link, .. } => {
                 Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
             }
-            EventKind::RecordsLost { link, count, cause, .. } => Some(format!(
-                "Consumer group {} will never process {count} records: {}.",
-                link_label(s, link),
-                cause_words(cause)
-            )),
             EventKind::PositionMoved { link, from, to, .. } if to < from => {
                 Some(format!("Consumer group {} moved back to offset {to}: replaying.", link_label(s, link)))
             }
@@ -206,19 +196,6 @@ impl Narrator {
                 "A publish on {} failed after the database commit: downstream never hears of that order.",
                 link_label(s, link)
             )),
-            EventKind::GatewayRestarted { node, up: false } => {
-                Some(format!("{} is restarting: every connection closed.", node_label(s, node)))
-            }
-            EventKind::GatewayRestarted { node, up: true } => {
-                Some(format!("{} accepts connections again.", node_label(s, node)))
-            }
-            EventKind::ConnectionsDropped { link, count, silent: true } => Some(format!(
-                "{count} connections on {} dropped silently: they look open and receive nothing.",
-                link_label(s, link)
-            )),
-            EventKind::ConnectionsDropped { link, count, silent: false } => {
-                Some(format!("{count} clients on {} lost their connection and will reconnect.", link_label(s, link)))
-            }
             EventKind::HeartbeatsMissed { link, dead: dead @ 1.., .. } => Some(format!(
                 "Heartbeats found {dead} dead connections on {}: those clients reconnect.",
                 link_label(s, link)
@@ -243,7 +220,13 @@ impl Narrator {
             EventKind::JobRunEnded { node, run, exit_ok: true, rows_in, rows_out, .. } if rows_out < rows_in => {
                 Some(format!("{} run {run} exited 0 but wrote only {rows_out} of {rows_in} rows.", node_label(s, node)))
             }
-            EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. } => {
+            // The log's words serve where they are the same sentence.
+            EventKind::BreakerChanged { .. }
+            | EventKind::RecordsLost { .. }
+            | EventKind::GatewayRestarted { .. }
+            | EventKind::ConnectionsDropped { .. }
+            | EventKind::FaultApplied { .. }
+            | EventKind::FaultCleared { .. } => {
                 Some(super::event_words::event_words(kind, s))
             }
             EventKind::OrderFinished { ok: false, .. } => {
