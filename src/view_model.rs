@@ -4,12 +4,15 @@
 //! snapshot, the layout of a log's partitions, bounded slices of simulation
 //! work and the speed a run actually reaches.
 
+pub mod alerts;
 pub mod connect;
 pub mod describe;
 pub mod describe_events;
 pub mod describe_job;
 pub mod dimensions;
 pub mod edit_words;
+pub mod event_log;
+pub mod event_words;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
@@ -18,6 +21,7 @@ pub mod journey_words;
 pub mod gesture;
 pub mod job_view;
 pub mod log_view;
+pub mod mitigations;
 pub mod narration;
 pub mod number;
 pub mod pace;

@@ -56,6 +56,8 @@ pub struct NodeMetrics {
     pub rejected: u64,
     /// Instance crashes.
     pub crashes: u64,
+    /// Instances back after a crash.
+    pub restarts: u64,
     /// Workers busy now.
     pub busy: u32,
     /// Worker pool size (replicas × concurrency).
@@ -320,6 +322,7 @@ impl Metrics {
             EventKind::DuplicateSuppressed { node, .. } => self.nodes[node as usize].duplicates_suppressed += 1,
             EventKind::DuplicateProcessed { node, .. } => self.nodes[node as usize].duplicates_processed += 1,
             EventKind::ReplicaCrashed { node, .. } => self.nodes[node as usize].crashes += 1,
+            EventKind::ReplicaRestarted { node, .. } => self.nodes[node as usize].restarts += 1,
             EventKind::OrderFinished { ok, e2e, budget, .. } => {
                 let o = &mut self.orders;
                 o.budget = budget;
@@ -375,7 +378,6 @@ impl Metrics {
             | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }
             | EventKind::RetryScheduled { .. }
-            | EventKind::ReplicaRestarted { .. }
             | EventKind::FaultApplied { .. }
             | EventKind::FaultCleared { .. }
             | EventKind::SubscriptionAdded { .. }

@@ -10,6 +10,7 @@ use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion,
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
+use super::event_log::EventsPanel;
 use super::inspector::Inspector;
 use super::journey_panel::JourneyPanel;
 use super::link_menu::LinkMenu;
@@ -17,7 +18,7 @@ use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
 use super::sim_loop;
 use super::store::Store;
-use super::story::Story;
+use super::story::{MitigationNote, Story};
 use super::topology::Topology;
 
 /// The whole app. `?scenario=NAME` picks a preset; `?debug=1` shows frame timings.
@@ -97,8 +98,15 @@ pub fn App() -> impl IntoView {
                             "×"
                         </button>
                     </div>
+                    <Show when=move || store.selected.with(Option::is_some)>
+                        <MitigationNote />
+                    </Show>
                     <Inspector />
                 </aside>
+                <section class="region region--events" aria-labelledby="events-title" data-testid="region-events">
+                    <h2 id="events-title" class="region__title">"Events and alerts"</h2>
+                    <EventsPanel />
+                </section>
                 <section class="region region--timeline" aria-labelledby="timeline-title" data-testid="region-timeline">
                     <h2 id="timeline-title" class="region__title">"Timeline and metrics"</h2>
                     <MetricsPanel />

@@ -63,6 +63,8 @@ pub fn start(store: Store, canvas: NodeRef<leptos::html::Canvas>) {
             store.refresh();
         } else {
             st.pace.clear();
+            // Paused: what the narrator held back is still said once its gap has passed.
+            store.flush_narration();
         }
         let running = playing && !jumping;
         if !running || started - st.reached_at >= REACHED_EVERY_MS {

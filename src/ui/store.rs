@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 mod edits;
 mod history;
+mod story;
 
 pub use history::History;
+pub use story::StoryState;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
@@ -92,6 +94,8 @@ pub struct Store {
     pub stage_size: RwSignal<(f64, f64)>,
     /// Orders followed for the journey panel, and the one shown.
     pub journeys: super::journey_panel::Journeys,
+    /// The event log, alerts, monitors and mitigation explanations.
+    pub story: StoryState,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -157,6 +161,7 @@ impl Store {
             viewport: RwSignal::new(Viewport::default()),
             stage_size: RwSignal::new((0.0, 0.0)),
             journeys: super::journey_panel::Journeys::new(),
+            story: StoryState::default(),
         };
         store.refresh();
         Some(store)
@@ -209,6 +214,7 @@ impl Store {
         }
         self.narrator.update_value(Narrator::reset);
         self.journeys.clear();
+        self.story_reset();
         self.edits.update_value(Vec::clear);
         self.selected.set(None);
         self.revision.update(|r| *r += 1);
@@ -222,6 +228,8 @@ impl Store {
         if self.playing.get_untracked() {
             self.run_error.set(None);
             self.notice.set(None);
+        } else {
+            self.story_frame(true);
         }
     }
 
@@ -261,6 +269,7 @@ impl Store {
             self.run_failed(&e);
         }
         self.refresh();
+        self.story_stepped(&events);
     }
 
     /// Starts running to an event worth attention (breaker change, dead
@@ -308,10 +317,16 @@ impl Store {
         self.take_events(&events, now);
         match result {
             Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
-            Ok(JumpState::Arrived | JumpState::Found) => self.drop_jump(),
+            Ok(JumpState::Arrived) => self.drop_jump(),
+            Ok(JumpState::Found) => {
+                self.drop_jump();
+                self.refresh();
+                self.story_found(&events);
+            }
             Ok(JumpState::GaveUp) => {
                 self.drop_jump();
                 self.notice.set(Some(gave_up_text(now)));
+                self.story.highlight.set(None);
             }
             Err(e) => {
                 self.jump.set_value(Some(jump));
@@ -369,14 +384,15 @@ impl Store {
         let mut spoken = None;
         self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
         self.journeys.observe(events);
+        self.story_take(events);
         self.sim.with_value(|sim| {
             let scenario = sim.scenario();
+            let orders = &sim.metrics().orders;
             self.narrator.update_value(|n| {
+                n.set_orders(orders.ok, orders.failed);
                 for e in events {
-                    if let Some(sentence) = n.sentence(&e.kind, scenario) {
-                        if let Some(say) = n.offer(sentence, wall) {
-                            spoken = Some(say);
-                        }
+                    if let Some(say) = n.hear(&e.kind, scenario, wall) {
+                        spoken = Some(say);
                     }
                 }
                 if spoken.is_none() {
@@ -397,6 +413,7 @@ impl Store {
         if let Some(frame) = self.sim.try_with_value(|s| Frame::capture(s, per_link)) {
             self.frame.set(frame);
         }
+        self.story_frame(false);
     }
 
     /// Drops flights that have arrived and old marks.

@@ -1,8 +1,10 @@
-//! The scenario's story above the stage: its description's first sentence,
-//! and the rest behind a disclosure so the stage keeps its room.
+//! The scenario's story above the stage: its title, its description's
+//! first sentence with the rest behind a disclosure (so the stage keeps its
+//! room), and what the last mitigation switched does.
 
 use leptos::prelude::*;
 
+use crate::view_model::preset_titles::preset_title;
 use crate::view_model::story::split_story;
 
 use super::store::use_store;
@@ -16,7 +18,12 @@ pub fn Story() -> impl IntoView {
         store.preset.track();
         store.original.with_value(|s| s.description.clone())
     };
-    move || {
+    let title = move || {
+        let name = store.preset.get();
+        let title = preset_title(&name);
+        if title.is_empty() { name } else { title.to_string() }
+    };
+    let body = move || {
         let text = description();
         let (lead, rest) = split_story(&text);
         if lead.is_empty() {
@@ -24,10 +31,10 @@ pub fn Story() -> impl IntoView {
         }
         let (lead, rest) = (lead.to_string(), rest.to_string());
         if rest.is_empty() {
-            view! { <p class="story" data-testid="story"><span class="story__lead">{lead}</span></p> }.into_any()
+            view! { <p class="story__text"><span class="story__lead">{lead}</span></p> }.into_any()
         } else {
             view! {
-                <details class="story" data-testid="story">
+                <details class="story__text">
                     <summary>
                         <span class="story__lead">{lead}</span>
                         <span class="story__more" aria-hidden="true">" More"</span>
@@ -37,5 +44,37 @@ pub fn Story() -> impl IntoView {
             }
             .into_any()
         }
+    };
+    // While the inspector is open the explanation shows there, beside the switch.
+    let here = move || store.selected.with(Option::is_none);
+    view! {
+        <div class="story" data-testid="story">
+            <h3 class="story__title" data-testid="story-title">{title}</h3>
+            {body}
+            <Show when=here>
+                <MitigationNote />
+            </Show>
+        </div>
+    }
+}
+
+/// What the last mitigation switched does (in the story area, or in the
+/// inspector while it is open), with a button to dismiss it.
+#[component]
+pub fn MitigationNote() -> impl IntoView {
+    let explanation = use_store().story.explanation;
+    view! {
+        <Show when=move || explanation.with(Option::is_some)>
+            <p class="story__explain" data-testid="mitigation-explanation">
+                <span class="story__explain-text">{move || explanation.get().unwrap_or_default()}</span>
+                <button
+                    class="btn btn--small story__explain-close"
+                    aria-label="Dismiss the explanation"
+                    on:click=move |_| explanation.set(None)
+                >
+                    "×"
+                </button>
+            </p>
+        </Show>
     }
 }

@@ -1,8 +1,9 @@
 //! Notable events in words, for the aria-live region, at a pace a screen
 //! reader can follow: at most one announcement per interval, the rest
-//! summed up ("and 4 more").
+//! summed up by what they were about ("Also: 3 crashes and 1 dead letter").
+//! Sentences that quote counts take them from the run's metrics.
 
-use crate::engine::event::{EventKind, Fate, JobAlertKind, StreamCause};
+use crate::engine::event::{EventKind, Fate, StreamCause};
 use crate::engine::scenario::Scenario;
 
 /// True for events worth stopping at ("step to the next notable event").
@@ -37,7 +38,7 @@ pub fn is_notable(kind: &EventKind) -> bool {
 }
 
 /// Words for why a group lost or repeated records.
-fn cause_words(c: StreamCause) -> &'static str {
+pub(crate) fn cause_words(c: StreamCause) -> &'static str {
     match c {
         StreamCause::CrashReplay => "a crash after processing, before the commit",
         StreamCause::AtMostOnceCrash => "a crash after the commit, before processing",
@@ -48,11 +49,11 @@ fn cause_words(c: StreamCause) -> &'static str {
     }
 }
 
-fn node_label(s: &Scenario, i: u32) -> &str {
+pub(crate) fn node_label(s: &Scenario, i: u32) -> &str {
     s.nodes.get(i as usize).map_or("?", |n| n.label.as_str())
 }
 
-fn link_label(s: &Scenario, i: u32) -> String {
+pub(crate) fn link_label(s: &Scenario, i: u32) -> String {
     s.links.get(i as usize).map_or_else(
         || "?".to_string(),
         |l| {
@@ -63,33 +64,113 @@ fn link_label(s: &Scenario, i: u32) -> String {
     )
 }
 
+/// What a sentence is about, as a countable noun (singular, plural), so a
+/// summary of the sentences not spoken says what they were.
+pub type Noun = (&'static str, &'static str);
+
+/// The noun of a notable event's sentence.
+pub fn noun(kind: &EventKind) -> Noun {
+    match kind {
+        EventKind::BreakerChanged { .. } => ("breaker change", "breaker changes"),
+        EventKind::DeadLettered { .. } => ("dead letter", "dead letters"),
+        EventKind::ReplicaCrashed { .. } => ("crash", "crashes"),
+        EventKind::Unreadable { .. } => ("unreadable event", "unreadable events"),
+        EventKind::PublishRejected { .. } => ("refused publish", "refused publishes"),
+        EventKind::SchemaChanged { .. } => ("schema change", "schema changes"),
+        EventKind::RebalanceStarted { .. } => ("rebalance", "rebalances"),
+        EventKind::RecordsLost { .. } => ("loss of records", "losses of records"),
+        EventKind::PositionMoved { .. } => ("replay", "replays"),
+        EventKind::PublishFailed { .. } => ("lost publish", "lost publishes"),
+        EventKind::GatewayRestarted { .. } => ("gateway restart", "gateway restarts"),
+        EventKind::ConnectionsDropped { .. } => ("dropped connections", "drops of connections"),
+        EventKind::HeartbeatsMissed { .. } => ("dead connections found", "finds of dead connections"),
+        EventKind::SagaAlert { .. } | EventKind::SagaStuck { .. } => ("saga alert", "saga alerts"),
+        EventKind::StepDone { .. } => ("failed saga step", "failed saga steps"),
+        EventKind::JobAlert { .. } => ("job alert", "job alerts"),
+        EventKind::JobRunEnded { .. } => ("short job run", "short job runs"),
+        EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. } => ("fault change", "fault changes"),
+        EventKind::OrderFinished { .. } => ORDERS_NOUN,
+        _ => ("other event", "other events"),
+    }
+}
+
+/// The noun of the orders' state sentences ("orders are failing", "succeeding again").
+const ORDERS_NOUN: Noun = ("change in the orders' outcome", "changes in the orders' outcome");
+
+/// Successes in a row before "succeeding again" is said: one lucky order
+/// among failures is not a recovery.
+pub const RECOVERY_STREAK: u32 = 5;
+
+/// "3 crashes", "1 crash".
+fn count_noun(n: u32, (one, many): Noun) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Turns events into announcements, rate limited.
 #[derive(Clone, Debug, Default)]
 pub struct Narrator {
     last_spoken_ms: Option<f64>,
-    held: Option<String>,
-    held_extra: u32,
+    /// The newest sentence not yet spoken (the state now), with its noun.
+    held: Option<(String, Noun)>,
+    /// Sentences replaced by a newer one before they were spoken, by noun.
+    skipped: Vec<(Noun, u32)>,
     orders_failing: bool,
+    ok_streak: u32,
+    /// Orders answered well and failed so far (the run's metrics, set by the page).
+    orders: (u64, u64),
+    crashes: u64,
 }
 
 /// Shortest gap between two announcements, in wall milliseconds.
 pub const MIN_GAP_MS: f64 = 2_000.0;
 
 impl Narrator {
+    /// Tells the narrator the run's order counts (ok, failed) so its
+    /// sentences about orders quote the numbers the page shows.
+    pub fn set_orders(&mut self, ok: u64, failed: u64) {
+        self.orders = (ok, failed);
+    }
+
+    fn orders_text(&self) -> String {
+        let (ok, failed) = self.orders;
+        if self.orders_failing {
+            format!("Failures have reached the users: orders are failing ({failed} of {} failed so far).", ok + failed)
+        } else {
+            format!(
+                "Orders are succeeding again: the last {RECOVERY_STREAK} succeeded ({failed} of {} failed so far).",
+                ok + failed
+            )
+        }
+    }
+
     /// The sentence for an event, if it deserves one. Tracks whether orders
     /// are failing so that only the change is announced, not every failure.
     pub fn sentence(&mut self, kind: &EventKind, s: &Scenario) -> Option<String> {
         match *kind {
-            EventKind::BreakerChanged { link, to, .. } => Some(format!(
-                "Circuit breaker on {} is now {}.",
-                link_label(s, link),
-                super::describe::breaker_word(to)
-            )),
             EventKind::DeadLettered { queue, .. } => {
                 Some(format!("A message was moved to the dead-letter queue of {}.", node_label(s, queue)))
             }
-            EventKind::ReplicaCrashed { node, replica, .. } => {
-                Some(format!("{} instance {} crashed.", node_label(s, node), replica + 1))
+            EventKind::ReplicaCrashed { node, replica, reason } => {
+                self.crashes += 1;
+                let so_far = format!("{} so far", count_noun(self.crashes as u32, ("crash", "crashes")));
+                Some(if reason == crate::engine::event::Reason::Poison {
+                    format!(
+                        "{} instance {} crashed on a poison message ({so_far}); it restarts, and the message is not counted as failed: it comes back after the visibility timeout.",
+                        node_label(s, node),
+                        replica + 1
+                    )
+                } else {
+                    format!("{} instance {} crashed ({so_far}).", node_label(s, node), replica + 1)
+                })
             }
             EventKind::Unreadable { node, topic, dead_lettered: true, .. } => Some(format!(
                 "Alert: {} could not read an event from {}; it went to the dead-letter queue.",
@@ -108,11 +189,6 @@ impl Narrator {
             EventKind::RebalanceStarted { link, .. } => {
                 Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
             }
-            EventKind::RecordsLost { link, count, cause, .. } => Some(format!(
-                "Consumer group {} will never process {count} records: {}.",
-                link_label(s, link),
-                cause_words(cause)
-            )),
             EventKind::PositionMoved { link, from, to, .. } if to < from => {
                 Some(format!("Consumer group {} moved back to offset {to}: replaying.", link_label(s, link)))
             }
@@ -120,19 +196,6 @@ impl Narrator {
                 "A publish on {} failed after the database commit: downstream never hears of that order.",
                 link_label(s, link)
             )),
-            EventKind::GatewayRestarted { node, up: false } => {
-                Some(format!("{} is restarting: every connection closed.", node_label(s, node)))
-            }
-            EventKind::GatewayRestarted { node, up: true } => {
-                Some(format!("{} accepts connections again.", node_label(s, node)))
-            }
-            EventKind::ConnectionsDropped { link, count, silent: true } => Some(format!(
-                "{count} connections on {} dropped silently: they look open and receive nothing.",
-                link_label(s, link)
-            )),
-            EventKind::ConnectionsDropped { link, count, silent: false } => {
-                Some(format!("{count} clients on {} lost their connection and will reconnect.", link_label(s, link)))
-            }
             EventKind::HeartbeatsMissed { link, dead: dead @ 1.., .. } => Some(format!(
                 "Heartbeats found {dead} dead connections on {}: those clients reconnect.",
                 link_label(s, link)
@@ -152,62 +215,88 @@ impl Narrator {
             EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => {
                 Some(format!("Saga {saga}: step {} failed; undoing the steps before it in reverse.", step + 1))
             }
-            EventKind::JobAlert { node, run, alert } => Some(format!(
-                "Alert from {}: {}.",
-                node_label(s, node),
-                match alert {
-                    JobAlertKind::ExitCode => format!("run {run} exited with an error"),
-                    JobAlertKind::RowCount => format!("run {run} wrote fewer rows than it read"),
-                    JobAlertKind::Stale => "no fresh output within the freshness limit".to_string(),
-                    JobAlertKind::DurationGrowth => format!("run {run} took much longer than the recent runs"),
-                }
-            )),
+            EventKind::JobAlert { .. } => Some(super::event_words::event_words(kind, s)),
             // Said whatever the monitoring: the page shows what the job's owner would not see.
             EventKind::JobRunEnded { node, run, exit_ok: true, rows_in, rows_out, .. } if rows_out < rows_in => {
                 Some(format!("{} run {run} exited 0 but wrote only {rows_out} of {rows_in} rows.", node_label(s, node)))
             }
-            EventKind::FaultApplied { .. } => Some("A fault started.".to_string()),
-            EventKind::FaultCleared { .. } => Some("A fault ended.".to_string()),
-            EventKind::OrderFinished { ok: false, source, .. } if !self.orders_failing => {
+            // The log's words serve where they are the same sentence.
+            EventKind::BreakerChanged { .. }
+            | EventKind::RecordsLost { .. }
+            | EventKind::GatewayRestarted { .. }
+            | EventKind::ConnectionsDropped { .. }
+            | EventKind::FaultApplied { .. }
+            | EventKind::FaultCleared { .. } => {
+                Some(super::event_words::event_words(kind, s))
+            }
+            EventKind::OrderFinished { ok: false, .. } => {
+                self.ok_streak = 0;
+                if self.orders_failing {
+                    return None;
+                }
                 self.orders_failing = true;
-                let at = s
-                    .sources
-                    .get(source as usize)
-                    .and_then(|src| s.node(&src.target))
-                    .map_or("?", |n| n.label.as_str());
-                Some(format!("Failures have reached the users: orders at {at} are failing."))
+                Some(self.orders_text())
             }
             EventKind::OrderFinished { ok: true, .. } if self.orders_failing => {
+                self.ok_streak += 1;
+                if self.ok_streak < RECOVERY_STREAK {
+                    return None;
+                }
                 self.orders_failing = false;
-                Some("Orders are succeeding again.".to_string())
+                Some(self.orders_text())
             }
             _ => None,
         }
     }
 
+    /// The sentence for an event offered for announcement at wall time
+    /// `now_ms`; returns what to announce now, if anything.
+    pub fn hear(&mut self, kind: &EventKind, s: &Scenario, now_ms: f64) -> Option<String> {
+        let sentence = self.sentence(kind, s)?;
+        self.offer_about(sentence, noun(kind), now_ms)
+    }
+
     /// Offers a sentence at wall time `now_ms`; returns what to announce now, if anything.
     pub fn offer(&mut self, sentence: String, now_ms: f64) -> Option<String> {
+        self.offer_about(sentence, ("announcement", "announcements"), now_ms)
+    }
+
+    /// [`Narrator::offer`] for a sentence about `noun`. Within the gap the
+    /// newest sentence is held (it tells the state now) and the ones it
+    /// replaces are counted by what they were about.
+    pub fn offer_about(&mut self, sentence: String, noun: Noun, now_ms: f64) -> Option<String> {
         if self.last_spoken_ms.is_none_or(|t| now_ms - t >= MIN_GAP_MS) && self.held.is_none() {
             self.last_spoken_ms = Some(now_ms);
             return Some(sentence);
         }
-        if self.held.is_some() {
-            self.held_extra += 1;
-        } else {
-            self.held = Some(sentence);
+        if let Some((_, older)) = self.held.replace((sentence, noun)) {
+            match self.skipped.iter_mut().find(|(n, _)| *n == older) {
+                Some((_, c)) => *c += 1,
+                None => self.skipped.push((older, 1)),
+            }
         }
         None
     }
 
-    /// Releases a held announcement once the gap has passed.
+    /// Releases a held announcement once the gap has passed: the newest
+    /// sentence, then what the ones not spoken were about ("Also: 12
+    /// crashes and 7 dead letters."). A held sentence about the orders is
+    /// said with the counts of now.
     pub fn flush(&mut self, now_ms: f64) -> Option<String> {
         if self.last_spoken_ms.is_some_and(|t| now_ms - t < MIN_GAP_MS) {
             return None;
         }
-        let held = self.held.take()?;
-        let extra = std::mem::take(&mut self.held_extra);
+        let (mut held, noun) = self.held.take()?;
+        if noun == ORDERS_NOUN {
+            held = self.orders_text();
+        }
+        let skipped = std::mem::take(&mut self.skipped);
         self.last_spoken_ms = Some(now_ms);
-        Some(if extra > 0 { format!("{held} And {extra} more.") } else { held })
+        if skipped.is_empty() {
+            return Some(held);
+        }
+        let parts: Vec<String> = skipped.into_iter().map(|(n, c)| count_noun(c, n)).collect();
+        Some(format!("{held} Also since the last announcement: {}.", and_list(&parts)))
     }
 
     /// Forgets state (after a reset).
@@ -229,7 +318,7 @@ mod tests {
         assert_eq!(n.offer("two".into(), 100.0), None);
         assert_eq!(n.offer("three".into(), 200.0), None);
         assert_eq!(n.flush(1_000.0), None);
-        assert_eq!(n.flush(2_100.0).as_deref(), Some("two And 1 more."));
+        assert_eq!(n.flush(2_100.0).as_deref(), Some("three Also since the last announcement: 1 announcement."));
         assert_eq!(n.flush(5_000.0), None);
         assert_eq!(n.offer("four".into(), 5_000.0).as_deref(), Some("four"));
     }
@@ -241,9 +330,12 @@ mod tests {
         let open = EventKind::BreakerChanged { link: 2, from: BreakerState::Closed, to: BreakerState::Open };
         assert_eq!(n.sentence(&open, &s).as_deref(), Some("Circuit breaker on Inventory → Pricing is now open."));
         let failed = EventKind::OrderFinished { corr: 1, source: 0, ok: false, e2e: 1, budget: 1 };
-        assert!(n.sentence(&failed, &s).is_some_and(|t| t.contains("Browser")));
+        assert!(n.sentence(&failed, &s).is_some_and(|t| t.contains("orders are failing")));
         assert_eq!(n.sentence(&failed, &s), None, "only the change is announced");
         let ok = EventKind::OrderFinished { corr: 2, source: 0, ok: true, e2e: 1, budget: 1 };
+        for _ in 1..RECOVERY_STREAK {
+            assert_eq!(n.sentence(&ok, &s), None, "one success among failures is not a recovery");
+        }
         assert!(n.sentence(&ok, &s).is_some());
         assert!(is_notable(&open) && is_notable(&failed) && !is_notable(&ok));
     }
@@ -261,5 +353,70 @@ mod tests {
         assert!(is_notable(&back) && !is_notable(&forward));
         assert!(n.sentence(&back, &s).expect("a sentence").contains("replaying"));
         assert_eq!(n.sentence(&forward, &s), None);
+    }
+
+    #[test]
+    fn the_summary_says_what_was_not_spoken() {
+        let s = presets::load("poison").expect("preset");
+        let mut n = Narrator::default();
+        let crash = EventKind::ReplicaCrashed { node: 2, replica: 0, reason: crate::engine::event::Reason::Poison };
+        let dead = EventKind::DeadLettered { msg: 1, queue: 1, receive_count: 3, depth: 0, oldest: None, sub: None };
+        assert!(n.hear(&crash, &s, 0.0).is_some_and(|t| t.contains("1 crash so far")));
+        assert_eq!(n.hear(&crash, &s, 10.0), None);
+        assert_eq!(n.hear(&crash, &s, 20.0), None);
+        assert_eq!(n.hear(&dead, &s, 30.0), None);
+        let said = n.flush(2_500.0).expect("flushed");
+        assert!(said.starts_with("A message was moved to the dead-letter queue"), "{said}");
+        assert!(said.ends_with("Also since the last announcement: 2 crashes."), "{said}");
+    }
+
+    /// Runs a preset second by second as the page does, and checks every
+    /// announcement about orders quotes the metrics of that moment.
+    #[test]
+    fn order_announcements_quote_the_ledger() {
+        use crate::engine::{Simulation, SECOND};
+        let s = presets::load("cascade").expect("preset");
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        let mut n = Narrator::default();
+        let mut said_orders = 0;
+        for t in 1..=60 {
+            sim.run_until(t * SECOND).expect("runs");
+            let events = sim.drain_events();
+            let o = &sim.metrics().orders;
+            n.set_orders(o.ok, o.failed);
+            let wall = t as f64 * 1_000.0;
+            let mut spoken: Vec<String> = events.iter().filter_map(|e| n.hear(&e.kind, &s, wall)).collect();
+            spoken.extend(n.flush(wall));
+            for line in spoken.iter().filter(|l| l.contains("orders")) {
+                said_orders += 1;
+                let quoted = format!("{} of {} failed so far", o.failed, o.ok + o.failed);
+                assert!(line.contains(&quoted), "{line} / {quoted}");
+                assert!(!line.contains("more."), "no bare count: {line}");
+            }
+        }
+        assert!(said_orders > 0, "cascade makes orders fail");
+    }
+
+    #[test]
+    fn poison_crashes_are_counted_and_explained() {
+        use crate::engine::{Simulation, SECOND};
+        let s = presets::load("poison").expect("preset");
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        sim.run_until(30 * SECOND).expect("runs");
+        let mut n = Narrator::default();
+        let mut last = String::new();
+        for e in sim.drain_events() {
+            if let Some(t) = n.sentence(&e.kind, &s) {
+                if matches!(e.kind, EventKind::ReplicaCrashed { .. }) {
+                    last = t;
+                }
+            }
+        }
+        let crashes: u64 = sim.metrics().nodes.iter().map(|m| m.crashes).sum();
+        assert!(crashes >= 3);
+        assert!(last.contains(&format!("{crashes} crashes so far")), "{last}");
+        assert!(last.contains("not counted as failed"), "{last}");
     }
 }

@@ -242,7 +242,7 @@ impl Jump {
 /// The sentence shown when "Next notable" gives up.
 pub fn gave_up_text(now: Micros) -> String {
     format!(
-        "Nothing notable in the next {} simulated seconds; stopped at {} s.",
+        "Nothing notable in the next {} simulated seconds; stopped at {} s. The run is calm: nothing crashed, failed or changed state. Select a node and start a fault to see what breaks, or press Play.",
         NOTABLE_HORIZON / SECOND,
         whole_seconds(now)
     )
@@ -395,7 +395,7 @@ mod tests {
         };
         assert_eq!(state, JumpState::GaveUp);
         assert_eq!(s.now(), 5 * SECOND + NOTABLE_HORIZON);
-        assert_eq!(gave_up_text(s.now()), "Nothing notable in the next 60 simulated seconds; stopped at 65 s.");
+        assert!(gave_up_text(s.now()).starts_with("Nothing notable in the next 60 simulated seconds; stopped at 65 s. The run is calm"));
     }
 
     #[test]

@@ -30,6 +30,7 @@ impl Store {
     /// for undo (the history does that). An accepted edit is kept in
     /// [`Store::edits`] with the time it was made.
     pub(super) fn apply_live(&self, edit: Edit) -> Result<(), String> {
+        let explanation = self.story_explain(&edit);
         let Some((applied, run, at)) = self.sim.try_update_value(|s| {
             let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
@@ -58,6 +59,7 @@ impl Store {
         }
         self.error.set(None);
         self.refresh();
+        self.story_explained(explanation);
         Ok(())
     }
 

@@ -164,6 +164,7 @@ impl Store {
         self.sim.set_value(next);
         self.narrator.update_value(super::Narrator::reset);
         self.journeys.clear();
+        self.story_reset();
         self.error.set(None);
         self.run_error.set(None);
         let still_there = |sel: &Selection| match *sel {

@@ -1,0 +1,430 @@
+//! The visible event log: a bounded ring of the run's events with their
+//! time, classified by communication type and severity, filtered by node,
+//! type and severity, newest first. Events are kept raw (they are `Copy`)
+//! and put into words only for the few rows drawn, so a long run at 100×
+//! costs a ring push per event and nothing more.
+
+use std::collections::VecDeque;
+
+use crate::engine::event::{Event, EventKind, Fate};
+use crate::engine::scenario::Scenario;
+
+use super::narration::is_notable;
+
+/// Events kept in each ring (all events; notable ones).
+pub const KEPT: usize = 2_000;
+
+/// Rows drawn at most: the DOM stays small however long the run.
+pub const SHOWN: usize = 60;
+
+/// How bad an event is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Ordinary traffic.
+    Info,
+    /// Something went wrong and was handled (a timeout, a retry, a fault starting).
+    Warning,
+    /// Something the users or the data will feel (a failed order, a crash, a dead letter, a loss).
+    Problem,
+}
+
+impl Severity {
+    /// Every severity, mildest first.
+    pub const ALL: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Problem];
+
+    /// Its word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Problem => "problem",
+        }
+    }
+}
+
+/// Which part of the order flow an event belongs to (the type filter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// Orders placed and finished.
+    Orders,
+    /// Type 1: calls, retries, breakers.
+    Calls,
+    /// Type 2: queues.
+    Queues,
+    /// Type 3: topics and subscriptions.
+    PubSub,
+    /// Type 4: logs and consumer groups.
+    Streams,
+    /// Type 5: sagas.
+    Sagas,
+    /// Type 6: pushed updates.
+    Push,
+    /// Type 7: jobs.
+    Jobs,
+    /// Instances, faults and work on services.
+    Services,
+}
+
+impl Topic {
+    /// Every topic, in filter order.
+    pub const ALL: [Topic; 9] = [
+        Topic::Orders,
+        Topic::Calls,
+        Topic::Queues,
+        Topic::PubSub,
+        Topic::Streams,
+        Topic::Sagas,
+        Topic::Push,
+        Topic::Jobs,
+        Topic::Services,
+    ];
+
+    /// Its label in the filter.
+    pub fn word(self) -> &'static str {
+        match self {
+            Topic::Orders => "Orders",
+            Topic::Calls => "Calls (type 1)",
+            Topic::Queues => "Queues (type 2)",
+            Topic::PubSub => "Topics (type 3)",
+            Topic::Streams => "Logs (type 4)",
+            Topic::Sagas => "Sagas (type 5)",
+            Topic::Push => "Push (type 6)",
+            Topic::Jobs => "Jobs (type 7)",
+            Topic::Services => "Services and faults",
+        }
+    }
+}
+
+/// The severity and topic of an event.
+pub fn classify(kind: &EventKind) -> (Severity, Topic) {
+    use EventKind as K;
+    use Severity::{Info, Problem, Warning};
+    match *kind {
+        K::OrderPlaced { .. } => (Info, Topic::Orders),
+        K::OrderFinished { ok, .. } => (if ok { Info } else { Problem }, Topic::Orders),
+        K::Sent { arrives, .. } => (if arrives.is_some() { Info } else { Warning }, Topic::Calls),
+        K::Replied { ok, .. } | K::CallReturned { ok, .. } => (if ok { Info } else { Warning }, Topic::Calls),
+        K::Lost { .. } | K::TimedOut { .. } | K::LateReply { .. } | K::RetryScheduled { .. } => (Warning, Topic::Calls),
+        K::RetryDenied { .. } | K::ShortCircuited { .. } | K::FallbackUsed { .. } => (Warning, Topic::Calls),
+        K::BreakerChanged { to, .. } => (
+            if to == crate::engine::breaker::BreakerState::Open { Problem } else { Warning },
+            Topic::Calls,
+        ),
+        K::Enqueued { .. } | K::Delivered { .. } | K::Acked { .. } => (Info, Topic::Queues),
+        K::VisibilityExpired { .. } => (Warning, Topic::Queues),
+        K::DeadLettered { sub, .. } => (Problem, if sub.is_some() { Topic::PubSub } else { Topic::Queues }),
+        K::DuplicateSuppressed { .. } => (Info, Topic::Queues),
+        K::DuplicateProcessed { .. } => (Problem, Topic::Queues),
+        K::Arrived { .. } | K::Started { .. } | K::Completed { .. } => (Info, Topic::Services),
+        K::Rejected { .. } | K::Failed { .. } => (Warning, Topic::Services),
+        K::ReplicaCrashed { .. } => (Problem, Topic::Services),
+        K::ReplicaRestarted { .. } | K::FaultApplied { .. } | K::FaultCleared { .. } => (Warning, Topic::Services),
+        K::Settled { fate, .. } => match fate {
+            Fate::Processed => (Info, Topic::Services),
+            Fate::Failed(_) => (Warning, Topic::Services),
+            Fate::DeadLettered | Fate::Dropped(_) => (Problem, Topic::Services),
+        },
+        K::Appended { .. } | K::OutboxWritten { .. } | K::OutboxRelayed { .. } => (Info, Topic::Streams),
+        K::Polled { .. } | K::OffsetCommitted { .. } | K::RebalanceDone { .. } => (Info, Topic::Streams),
+        K::RecordProcessed { ok, .. } => (if ok { Info } else { Warning }, Topic::Streams),
+        K::PublishFailed { outbox, stored, .. } => (if outbox || stored { Warning } else { Problem }, Topic::Streams),
+        K::OutboxOverflow { .. } | K::RecordsLost { .. } => (Problem, Topic::Streams),
+        K::RecordDuplicate { suppressed, .. } => (if suppressed { Info } else { Problem }, Topic::Streams),
+        K::RecordsExpired { .. } | K::RebalanceStarted { .. } => (Warning, Topic::Streams),
+        K::PositionMoved { from, to, .. } => (if to < from { Warning } else { Info }, Topic::Streams),
+        K::Published { .. } | K::Copied { .. } | K::SubscriptionAdded { .. } => (Info, Topic::PubSub),
+        K::SchemaChanged { accepted, .. } => (if accepted { Warning } else { Problem }, Topic::PubSub),
+        K::PublishRejected { .. } | K::Unreadable { .. } => (Problem, Topic::PubSub),
+        K::SubscriptionRemoved { .. } => (Warning, Topic::PubSub),
+        K::GatewayRestarted { up, .. } => (if up { Info } else { Problem }, Topic::Push),
+        K::ConnectionsDropped { silent, .. } => (if silent { Problem } else { Warning }, Topic::Push),
+        K::Reconnects { rejected, refused, .. } => (if rejected + refused > 0 { Warning } else { Info }, Topic::Push),
+        K::HeartbeatsMissed { dead, .. } => (if dead > 0 { Warning } else { Info }, Topic::Push),
+        K::UpdateReceived { .. } | K::UpdateReplayed { .. } => (Info, Topic::Push),
+        K::UpdateMissed { held, .. } => (if held { Warning } else { Problem }, Topic::Push),
+        K::UpdateExpired { .. } => (Problem, Topic::Push),
+        K::SagaStarted { .. } | K::StepSent { .. } | K::CompensationSent { .. } => (Info, Topic::Sagas),
+        K::StepDone { ok, .. } => (if ok { Info } else { Warning }, Topic::Sagas),
+        K::SagaEnded { outcome, .. } => (
+            match outcome {
+                crate::engine::event::SagaOutcome::Completed => Info,
+                crate::engine::event::SagaOutcome::Compensated => Warning,
+                crate::engine::event::SagaOutcome::Manual => Problem,
+            },
+            Topic::Sagas,
+        ),
+        K::SagaAlert { .. } | K::SagaStuck { .. } => (Problem, Topic::Sagas),
+        K::JobRunStarted { .. } | K::JobRunQueued { .. } => (Info, Topic::Jobs),
+        K::JobRunEnded { exit_ok, rows_in, rows_out, .. } => {
+            (if exit_ok && rows_out >= rows_in { Info } else { Problem }, Topic::Jobs)
+        }
+        K::JobRunSkipped { .. } => (Warning, Topic::Jobs),
+        K::JobAlert { .. } => (Problem, Topic::Jobs),
+    }
+}
+
+/// The node indices an event is about (directly, or through its link's two ends).
+pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
+    use EventKind as K;
+    let link = |i: u32| -> [Option<u32>; 2] {
+        s.links.get(i as usize).map_or([None, None], |l| {
+            let ix = |id: &str| s.nodes.iter().position(|n| n.id == id).map(|i| i as u32);
+            [ix(&l.from), ix(&l.to)]
+        })
+    };
+    match *kind {
+        K::OrderPlaced { node, .. }
+        | K::Arrived { node, .. }
+        | K::Rejected { node, .. }
+        | K::Started { node, .. }
+        | K::Completed { node, .. }
+        | K::Failed { node, .. }
+        | K::DuplicateSuppressed { node, .. }
+        | K::DuplicateProcessed { node, .. }
+        | K::ReplicaCrashed { node, .. }
+        | K::ReplicaRestarted { node, .. }
+        | K::OutboxWritten { node, .. }
+        | K::OutboxRelayed { node, .. }
+        | K::OutboxOverflow { node, .. }
+        | K::GatewayRestarted { node, .. }
+        | K::SagaStarted { node, .. }
+        | K::StepDone { node, .. }
+        | K::SagaEnded { node, .. }
+        | K::SagaAlert { node, .. }
+        | K::SagaStuck { node, .. }
+        | K::JobRunStarted { node, .. }
+        | K::JobRunEnded { node, .. }
+        | K::JobRunSkipped { node, .. }
+        | K::JobRunQueued { node, .. }
+        | K::JobAlert { node, .. } => [Some(node), None],
+        K::Unreadable { node, topic, .. } => [Some(node), Some(topic)],
+        K::Delivered { queue, node, .. } => [Some(queue), Some(node)],
+        K::Enqueued { queue, .. }
+        | K::Acked { queue, .. }
+        | K::VisibilityExpired { queue, .. }
+        | K::DeadLettered { queue, .. } => [Some(queue), None],
+        K::Appended { log, .. } | K::RecordsExpired { log, .. } => [Some(log), None],
+        K::Published { topic, .. }
+        | K::Copied { topic, .. }
+        | K::PublishRejected { topic, .. }
+        | K::SchemaChanged { topic, .. }
+        | K::SubscriptionAdded { topic, .. }
+        | K::SubscriptionRemoved { topic, .. } => [Some(topic), None],
+        K::StepSent { from, to, .. } | K::CompensationSent { from, to, .. } => [Some(from), Some(to)],
+        K::Sent { link: l, .. }
+        | K::Replied { link: l, .. }
+        | K::CallReturned { link: l, .. }
+        | K::Lost { link: l, .. }
+        | K::TimedOut { link: l, .. }
+        | K::LateReply { link: l, .. }
+        | K::RetryScheduled { link: l, .. }
+        | K::RetryDenied { link: l, .. }
+        | K::ShortCircuited { link: l, .. }
+        | K::BreakerChanged { link: l, .. }
+        | K::FallbackUsed { link: l, .. }
+        | K::PublishFailed { link: l, .. }
+        | K::Polled { link: l, .. }
+        | K::RecordProcessed { link: l, .. }
+        | K::RecordDuplicate { link: l, .. }
+        | K::RecordsLost { link: l, .. }
+        | K::OffsetCommitted { link: l, .. }
+        | K::RebalanceStarted { link: l, .. }
+        | K::RebalanceDone { link: l, .. }
+        | K::PositionMoved { link: l, .. }
+        | K::ConnectionsDropped { link: l, .. }
+        | K::Reconnects { link: l, .. }
+        | K::HeartbeatsMissed { link: l, .. }
+        | K::UpdateReceived { link: l, .. }
+        | K::UpdateMissed { link: l, .. }
+        | K::UpdateReplayed { link: l, .. }
+        | K::UpdateExpired { link: l, .. } => link(l),
+        K::FaultApplied { fault } | K::FaultCleared { fault } => s
+            .faults
+            .get(fault as usize)
+            .and_then(|f| s.nodes.iter().position(|n| n.id == f.target))
+            .map_or([None, None], |i| [Some(i as u32), None]),
+        K::OrderFinished { source, .. } => s
+            .sources
+            .get(source as usize)
+            .and_then(|src| s.nodes.iter().position(|n| n.id == src.target))
+            .map_or([None, None], |i| [Some(i as u32), None]),
+        K::Settled { .. } => [None, None],
+    }
+}
+
+/// True for events too routine to keep even in the "all" ring: a message
+/// done, a pushed update received, an offset committed. They outnumber the
+/// rest by far and each has a more telling neighbour (acked, completed…).
+fn is_noise(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Settled { fate: Fate::Processed | Fate::Failed(_), .. }
+            | EventKind::UpdateReceived { .. }
+            | EventKind::OffsetCommitted { .. }
+    )
+}
+
+/// One kept event: its number in the run (for highlighting) and the event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Entry {
+    /// Counts every event taken since the run started, from 1.
+    pub seq: u64,
+    /// The event.
+    pub event: Event,
+}
+
+/// What the log shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only events about this node (index), or all.
+    pub node: Option<u32>,
+    /// Only this part of the flow, or all.
+    pub topic: Option<Topic>,
+    /// At least this severity (Info: all).
+    pub min_severity: Option<Severity>,
+    /// Every event, not only the notable ones.
+    pub all: bool,
+}
+
+/// The two rings: every event (but noise) and the notable ones, each the last [`KEPT`].
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    seq: u64,
+    all: VecDeque<Entry>,
+    notable: VecDeque<Entry>,
+}
+
+impl EventLog {
+    /// Takes in events in order; returns the sequence numbers given to the first and last.
+    pub fn take(&mut self, events: &[Event]) -> Option<(u64, u64)> {
+        let first = self.seq + 1;
+        for e in events {
+            self.seq += 1;
+            let entry = Entry { seq: self.seq, event: *e };
+            if is_notable(&e.kind) {
+                push(&mut self.notable, entry);
+            }
+            if !is_noise(&e.kind) {
+                push(&mut self.all, entry);
+            }
+        }
+        (!events.is_empty()).then_some((first, self.seq))
+    }
+
+    /// Events taken so far.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Forgets everything (a new run).
+    pub fn clear(&mut self) {
+        *self = EventLog::default();
+    }
+
+    /// The newest entries passing `filter`, at most `limit`, newest first, and
+    /// how many entries of the ring pass it in all.
+    pub fn view(&self, filter: Filter, s: &Scenario, limit: usize) -> (Vec<Entry>, usize) {
+        let ring = if filter.all { &self.all } else { &self.notable };
+        let mut shown = Vec::with_capacity(limit.min(ring.len()));
+        let mut total = 0;
+        for e in ring.iter().rev() {
+            if passes(&e.event.kind, filter, s) {
+                total += 1;
+                if shown.len() < limit {
+                    shown.push(*e);
+                }
+            }
+        }
+        (shown, total)
+    }
+
+    /// The entry with sequence number `seq`, if still kept.
+    pub fn find(&self, seq: u64) -> Option<Entry> {
+        let pick = |r: &VecDeque<Entry>| r.iter().rev().find(|e| e.seq == seq).copied();
+        pick(&self.all).or_else(|| pick(&self.notable))
+    }
+}
+
+fn push(ring: &mut VecDeque<Entry>, e: Entry) {
+    if ring.len() == KEPT {
+        ring.pop_front();
+    }
+    ring.push_back(e);
+}
+
+/// True if an event passes the filter.
+pub fn passes(kind: &EventKind, f: Filter, s: &Scenario) -> bool {
+    let (sev, topic) = classify(kind);
+    f.min_severity.is_none_or(|m| sev >= m)
+        && f.topic.is_none_or(|t| t == topic)
+        && f.node.is_none_or(|n| nodes_of(kind, s).contains(&Some(n)))
+}
+
+/// The event of a step worth naming: the first notable one, else the first
+/// that is not noise, else the first.
+pub fn telling(events: &[Event]) -> Option<&Event> {
+    events
+        .iter()
+        .find(|e| is_notable(&e.kind))
+        .or_else(|| events.iter().find(|e| !is_noise(&e.kind)))
+        .or_else(|| events.first())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{presets, Simulation, SECOND};
+
+    fn run(name: &str, secs: u64) -> (Scenario, EventLog) {
+        let s = presets::load(name).expect("preset");
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        let mut log = EventLog::default();
+        for t in 1..=secs {
+            sim.run_until(t * SECOND).expect("runs");
+            log.take(&sim.drain_events());
+        }
+        (s, log)
+    }
+
+    #[test]
+    fn the_rings_are_bounded_and_newest_first() {
+        let (s, log) = run("seven", 30);
+        assert!(log.seq() > KEPT as u64 * 2, "a long run: {} events", log.seq());
+        let (rows, total) = log.view(Filter { all: true, ..Filter::default() }, &s, SHOWN);
+        assert_eq!(rows.len(), SHOWN);
+        assert!(total <= KEPT);
+        assert!(rows.windows(2).all(|w| w[0].seq > w[1].seq && w[0].event.t >= w[1].event.t));
+    }
+
+    #[test]
+    fn filters_by_node_type_and_severity() {
+        let (s, log) = run("poison", 20);
+        let workers = s.nodes.iter().position(|n| n.id == "payment-workers").expect("node") as u32;
+        let f = Filter { node: Some(workers), all: true, ..Filter::default() };
+        let (rows, _) = log.view(f, &s, 1_000);
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|e| nodes_of(&e.event.kind, &s).contains(&Some(workers))));
+        let problems = Filter { min_severity: Some(Severity::Problem), all: true, ..Filter::default() };
+        let (rows, _) = log.view(problems, &s, 1_000);
+        assert!(rows.iter().any(|e| matches!(e.event.kind, EventKind::ReplicaCrashed { .. })));
+        assert!(rows.iter().all(|e| classify(&e.event.kind).0 == Severity::Problem));
+        let queues = Filter { topic: Some(Topic::Queues), all: true, ..Filter::default() };
+        let (rows, _) = log.view(queues, &s, 1_000);
+        assert!(!rows.is_empty() && rows.iter().all(|e| classify(&e.event.kind).1 == Topic::Queues));
+        // The default view is the notable ring.
+        let (rows, _) = log.view(Filter::default(), &s, 1_000);
+        assert!(rows.iter().all(|e| is_notable(&e.event.kind)));
+    }
+
+    #[test]
+    fn a_step_names_its_telling_event() {
+        let ev = |kind| Event { t: 0, kind };
+        let events = [
+            ev(EventKind::Settled { msg: 1, fate: Fate::Processed }),
+            ev(EventKind::Acked { msg: 1, queue: 1, depth: 0, oldest: None, sub: None }),
+        ];
+        assert!(matches!(telling(&events).map(|e| e.kind), Some(EventKind::Acked { .. })));
+        assert!(telling(&[]).is_none());
+    }
+}
