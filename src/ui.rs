@@ -15,6 +15,7 @@ mod inspector_events;
 mod inspector_job;
 mod inspector_saga;
 mod inspector_settings;
+mod lesson_card;
 mod link_menu;
 mod metrics_panel;
 mod shell;

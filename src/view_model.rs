@@ -15,6 +15,7 @@ pub mod frame;
 pub mod geometry;
 pub mod gesture;
 pub mod job_view;
+pub mod lesson;
 pub mod log_view;
 pub mod narration;
 pub mod number;

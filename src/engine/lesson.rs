@@ -108,7 +108,7 @@ pub struct Plan {
 impl Lesson {
     /// The time step `k` (from 0) reaches, in seconds: the latest `until_s` of steps 0..=k.
     pub fn time_of(&self, k: usize) -> f64 {
-        self.steps.iter().take(k + 1).filter_map(|s| s.until_s).last().unwrap_or(0.0)
+        self.steps.iter().take(k + 1).filter_map(|s| s.until_s).next_back().unwrap_or(0.0)
     }
 
     /// When step `k`'s edits apply, in seconds.

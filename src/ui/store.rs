@@ -90,6 +90,8 @@ pub struct Store {
     pub viewport: RwSignal<Viewport>,
     /// The stage's size in CSS pixels (measured by the animation loop).
     pub stage_size: RwSignal<(f64, f64)>,
+    /// The node or link id a lesson step points at, drawn highlighted on the stage.
+    pub highlight: RwSignal<Option<String>>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -154,6 +156,7 @@ impl Store {
             draw_work: StoredValue::new_local(VecDeque::new()),
             viewport: RwSignal::new(Viewport::default()),
             stage_size: RwSignal::new((0.0, 0.0)),
+            highlight: RwSignal::new(None),
         };
         store.refresh();
         Some(store)

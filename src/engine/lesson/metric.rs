@@ -15,8 +15,11 @@ enum Scope {
     Link,
 }
 
+/// One key's name, scope and words for the card.
+type Key = (&'static str, Scope, &'static str);
+
 /// Every key: (name, scope, words for the card). Targets are node or link ids after a colon.
-const KEYS: &[(&str, Scope, &str)] = &[
+const KEYS: &[Key] = &[
     ("orders_placed", Scope::Run, "Orders placed"),
     ("orders_ok", Scope::Run, "Orders ok"),
     ("orders_failed", Scope::Run, "Orders failed"),
@@ -48,7 +51,7 @@ const KEYS: &[(&str, Scope, &str)] = &[
 ];
 
 /// A key split into its name's entry and target, or why it is not one.
-fn split(key: &str) -> Result<(&'static (&'static str, Scope, &'static str), Option<&str>), String> {
+fn split(key: &str) -> Result<(&'static Key, Option<&str>), String> {
     let (name, target) = match key.split_once(':') {
         Some((n, t)) => (n, Some(t)),
         None => (key, None),
