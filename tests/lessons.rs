@@ -18,7 +18,7 @@ fn every_builtin_lesson_parses_validates_and_is_true() {
             }
         };
         assert_eq!(&lesson.name, name, "a lesson's name is its file's");
-        assert!(lesson::builtin(name).is_some(), "{name} loads quietly too");
+        assert_eq!(lesson::builtin(name).as_ref(), Some(&lesson), "{name} loads quietly too");
         for k in 0..lesson.steps.len() {
             let sim = match run_to_step(&lesson, k) {
                 Ok(s) => s,

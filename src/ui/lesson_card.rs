@@ -153,13 +153,15 @@ pub fn LessonCard() -> impl IntoView {
     };
     let options = lesson::names()
         .map(|name| {
-            let title = lesson::title(name).unwrap_or_else(|| name.to_string());
+            let title = lesson::builtin(name).map_or_else(|| name.to_string(), |l| l.title);
             let selected = move || t.lesson.with(|l| l.as_ref().is_some_and(|l| l.name == name));
             view! { <option value=name prop:selected=selected>{title}</option> }
         })
         .collect_view();
     let open = move || t.lesson.with(Option::is_some);
     let count = move || t.lesson.with(|l| l.as_ref().map_or(0, |l| l.steps.len()));
+    // Named outside the view: a `>` inside an attribute's closure would end the tag.
+    let at_last = move || t.step.get() + 1 >= count();
     let deviated = move || {
         store.revision.track();
         store.seed.track();
@@ -219,7 +221,7 @@ pub fn LessonCard() -> impl IntoView {
                         <button
                             class="btn btn--primary"
                             data-testid="lesson-next"
-                            prop:disabled=move || t.step.get() + 1 >= count()
+                            prop:disabled=at_last
                             on:click=move |_| t.go(t.step.get_untracked() + 1, false)
                         >
                             "Next"
