@@ -78,8 +78,10 @@ fn the_same_step_reached_twice_is_the_same_run() {
 }
 
 fn bad(json: &str) -> (String, String) {
-    let e = parse_lesson(json).expect_err("refused");
-    (e.path, e.reason)
+    match parse_lesson(json) {
+        Err(e) => (e.path, e.reason),
+        Ok(_) => (String::from("accepted"), String::new()),
+    }
 }
 
 const GOOD: &str =

@@ -250,7 +250,10 @@ pub fn validate(lesson: &Lesson) -> Result<Scenario, ScenarioError> {
         for (j, edit) in step.edits.iter().enumerate() {
             let edit = edit.edit();
             if edit.is_structural(sim.scenario()) {
-                return err(format!("$.steps[{i}].edits[{j}]"), "a lesson cannot change a link's transport type".into());
+                return err(
+                    format!("$.steps[{i}].edits[{j}]"),
+                    "a lesson cannot change a link's transport type".into(),
+                );
             }
             if let Err(e) = sim.apply(&edit) {
                 return err(format!("$.steps[{i}].edits[{j}]"), e.to_string());
