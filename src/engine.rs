@@ -29,6 +29,7 @@ pub mod error;
 pub mod event;
 pub mod histogram;
 pub mod ledger;
+pub mod lesson;
 pub mod limits;
 pub mod metrics;
 mod msg_table;

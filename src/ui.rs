@@ -17,6 +17,7 @@ mod inspector_job;
 mod inspector_saga;
 mod inspector_settings;
 mod journey_panel;
+mod lesson_card;
 mod link_menu;
 mod metrics_panel;
 mod shell;

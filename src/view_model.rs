@@ -20,6 +20,7 @@ pub mod journey;
 pub mod journey_words;
 pub mod gesture;
 pub mod job_view;
+pub mod lesson;
 pub mod log_view;
 pub mod mitigations;
 pub mod narration;

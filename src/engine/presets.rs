@@ -5,7 +5,7 @@ use super::parse::parse_scenario_quietly;
 use super::scenario::Scenario;
 
 /// The length of `json` without its whitespace outside strings.
-const fn minified_len(json: &str) -> usize {
+pub(crate) const fn minified_len(json: &str) -> usize {
     let b = json.as_bytes();
     let (mut i, mut n, mut in_string) = (0, 0, false);
     while i < b.len() {
@@ -30,7 +30,7 @@ const fn minified_len(json: &str) -> usize {
 /// `json` without its whitespace outside strings (JSON's whitespace is
 /// exactly space, tab, line feed and carriage return), at compile time:
 /// the same scenario in fewer bytes of the wasm.
-const fn minify<const N: usize>(json: &str) -> [u8; N] {
+pub(crate) const fn minify<const N: usize>(json: &str) -> [u8; N] {
     let b = json.as_bytes();
     let mut out = [0u8; N];
     let (mut i, mut n, mut in_string) = (0, 0, false);

@@ -13,6 +13,7 @@ use super::editor_bar::{delete_selection, EditorBar};
 use super::event_log::EventsPanel;
 use super::inspector::Inspector;
 use super::journey_panel::JourneyPanel;
+use super::lesson_card::LessonCard;
 use super::link_menu::LinkMenu;
 use super::metrics_panel::MetricsPanel;
 use super::shell::Header;
@@ -21,7 +22,8 @@ use super::store::Store;
 use super::story::{MitigationNote, Story};
 use super::topology::Topology;
 
-/// The whole app. `?scenario=NAME` picks a preset; `?debug=1` shows frame timings.
+/// The whole app. `?scenario=NAME` picks a preset, `?lesson=NAME&step=N`
+/// opens a guided lesson; `?debug=1` shows frame timings.
 #[component]
 pub fn App() -> impl IntoView {
     let preset = query_param("scenario").unwrap_or_else(|| presets::DEFAULT.to_string());
@@ -80,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     <Controls />
                     <Story />
+                    <LessonCard />
                     <RunStatus />
                     <EditorBar />
                     <Topology canvas=canvas />

@@ -96,6 +96,8 @@ pub struct Store {
     pub journeys: super::journey_panel::Journeys,
     /// The event log, alerts, monitors and mitigation explanations.
     pub story: StoryState,
+    /// The node or link id a lesson step points at, drawn highlighted on the stage.
+    pub highlight: RwSignal<Option<String>>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -162,6 +164,7 @@ impl Store {
             stage_size: RwSignal::new((0.0, 0.0)),
             journeys: super::journey_panel::Journeys::new(),
             story: StoryState::default(),
+            highlight: RwSignal::new(None),
         };
         store.refresh();
         Some(store)

@@ -173,6 +173,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
     let kind = node_look(&node.kind).css;
     let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
     let selected = move || store.selected.get() == Some(Selection::Node(index));
+    let lesson_focus = {
+        let id = node.id.clone();
+        move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
+    };
     let select = move || store.selected.set(Some(Selection::Node(index)));
     let group_names = store.sim.with_value(|s| {
         let sc = s.scenario();
@@ -382,9 +386,10 @@ fn NodeView(index: usize, node: Node) -> impl IntoView {
         <g
             class=move || {
                 format!(
-                    "node node--{kind}{}{}",
+                    "node node--{kind}{}{}{}",
                     if is_orchestrator { " node--orchestrator" } else { "" },
-                    if selected() { " node--selected" } else { "" }
+                    if selected() { " node--selected" } else { "" },
+                    if lesson_focus() { " node--lesson" } else { "" }
                 )
             }
             class:node--journey=move || store.journeys.has_node(index)
@@ -685,6 +690,10 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let selected = move || store.selected.get() == Some(Selection::Link(index));
+    let lesson_focus = {
+        let id = link.id.clone();
+        move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
+    };
     let select = move || store.selected.set(Some(Selection::Link(index)));
     let name = {
         let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
@@ -704,9 +713,10 @@ fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)
             class=move || {
                 let s = status();
                 format!(
-                    "link link--{transport}{}{}",
+                    "link link--{transport}{}{}{}",
                     if selected() { " link--selected" } else { "" },
                     if s.partitioned { " link--partitioned" } else { "" },
+                    if lesson_focus() { " link--lesson" } else { "" },
                 )
             }
             class:link--journey=move || store.journeys.has_link(index)

@@ -1,0 +1,275 @@
+//! The guided lesson: a picker, and for the open lesson a card with the
+//! step's text, the numbers it points at (live), Previous/Next and "Back to
+//! the lesson". The step's node or link is highlighted on the stage through
+//! `Store::highlight`. Reaching a step makes the lesson's edits through the
+//! store's edit path and fast-forwards in the store's budgeted slices, so
+//! the page shows exactly the state `engine::lesson::run_to_step` computes
+//! (`view_model::lesson::route` decides whether to go on or start again).
+//! `?lesson=NAME&step=N` opens a lesson at a step.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::lesson::{self, metric, Lesson};
+use crate::engine::time::Micros;
+use crate::engine::{Edit, Simulation};
+use crate::view_model::lesson::{route, step_from_query};
+
+use super::browser::query_param;
+use super::store::{use_store, Store};
+
+/// Edits still to make, each at its time (µs), and where the run stops (µs).
+type Pending = (VecDeque<(Micros, Edit)>, Micros);
+
+/// The card's state: the lesson open, its step, and the edits still to make on the way there.
+#[derive(Clone, Copy)]
+struct Tutor {
+    store: Store,
+    lesson: RwSignal<Option<Arc<Lesson>>>,
+    step: RwSignal<usize>,
+    /// Edits due at their times, and where the run stops; `None` once there.
+    pending: StoredValue<Option<Pending>, LocalStorage>,
+    /// The store's (revision, seed) when the lesson last put its state in place.
+    mark: RwSignal<Option<(u64, u64)>>,
+    /// A bad `?lesson=` name, or an edit of the lesson the engine refused.
+    error: RwSignal<Option<String>>,
+    /// The card's body shown (it folds away to give the stage room).
+    expanded: RwSignal<bool>,
+}
+
+impl Tutor {
+    /// Opens lesson `name` at step `k`, from time zero.
+    fn open(&self, name: &str, k: usize) {
+        let Some(l) = lesson::builtin(name) else {
+            self.error.set(Some(format!("There is no lesson called “{name}”. Pick one from the Lesson list.")));
+            return;
+        };
+        self.error.set(None);
+        self.lesson.set(Some(Arc::new(l)));
+        self.expanded.set(true);
+        self.go(k, true);
+    }
+
+    /// Shows step `k`: from the run as it is when that gives the same state, else from time zero.
+    fn go(&self, k: usize, fresh: bool) {
+        let Some(l) = self.lesson.get_untracked() else { return };
+        let store = self.store;
+        let from = (!fresh).then(|| self.step.get_untracked());
+        let now = store.sim.with_value(Simulation::now);
+        let idle = self.pending.with_value(Option::is_none) && !store.is_jumping();
+        let r = route(&l, from, k, now, idle && self.in_sync());
+        let k = k.min(l.steps.len().saturating_sub(1));
+        self.step.set(k);
+        self.error.set(None);
+        store.playing.set(false);
+        if r.restart {
+            store.load(&l.scenario);
+        }
+        let step = &l.steps[k];
+        store.highlight.set(step.focus.clone());
+        let say = format!("Lesson step {} of {}: {}", k + 1, l.steps.len(), step.text);
+        self.mark.set(None);
+        self.pending.set_value(Some((r.edits, r.until)));
+        self.advance();
+        // After the step's own edits, so their explanations do not cut in (the step's text explains them).
+        store.announcement.set(say);
+    }
+
+    /// Makes the edits that are due, then fast-forwards to the next one or
+    /// to the step's time; called again when each fast-forward arrives.
+    fn advance(&self) {
+        let store = self.store;
+        let Some((mut edits, until)) = self.pending.with_value(Clone::clone) else { return };
+        let now = store.sim.with_value(Simulation::now);
+        while edits.front().is_some_and(|(at, _)| *at <= now) {
+            let Some((_, edit)) = edits.pop_front() else { break };
+            if let Err(reason) = store.try_edit(edit) {
+                self.pending.set_value(None);
+                self.error.set(Some(format!("This step's change could not be made: {reason}")));
+                return;
+            }
+        }
+        let next = edits.front().map_or(until, |(at, _)| *at);
+        if next > now {
+            self.pending.set_value(Some((edits, until)));
+            store.jump_to(next);
+        } else {
+            self.pending.set_value(None);
+            self.mark.set(Some((store.revision.get_untracked(), store.seed.get_untracked())));
+        }
+    }
+
+    /// True while the run is the lesson's (the learner changed nothing since).
+    fn in_sync(&self) -> bool {
+        self.mark.get_untracked() == Some((self.store.revision.get_untracked(), self.store.seed.get_untracked()))
+    }
+
+    fn close(&self) {
+        self.lesson.set(None);
+        self.pending.set_value(None);
+        self.mark.set(None);
+        self.store.highlight.set(None);
+    }
+}
+
+/// The lesson picker and the open lesson's card.
+#[component]
+pub fn LessonCard() -> impl IntoView {
+    let store = use_store();
+    let t = Tutor {
+        store,
+        lesson: RwSignal::new(None),
+        step: RwSignal::new(0),
+        pending: StoredValue::new_local(None),
+        mark: RwSignal::new(None),
+        error: RwSignal::new(None),
+        expanded: RwSignal::new(true),
+    };
+    // A fast-forward ended: go on with the plan if it arrived where the plan
+    // sent it; if it stopped short (cancelled) the learner has taken over.
+    Effect::new(move |_| {
+        if store.jumping.with(Option::is_some) || t.pending.with_value(Option::is_none) {
+            return;
+        }
+        let now = store.sim.with_value(Simulation::now);
+        let target = t.pending.with_value(|p| p.as_ref().map(|(e, until)| e.front().map_or(*until, |(at, _)| *at)));
+        if target.is_some_and(|target| now >= target) {
+            t.advance();
+        } else {
+            t.pending.set_value(None);
+        }
+    });
+    if let Some(name) = query_param("lesson") {
+        let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
+        t.open(&name, step_from_query(query_param("step").as_deref(), steps));
+    }
+    let on_pick = move |ev| {
+        let name = event_target_value(&ev);
+        if name.is_empty() {
+            t.close();
+        } else {
+            t.open(&name, 0);
+        }
+    };
+    let options = lesson::names()
+        .map(|name| {
+            let title = lesson::builtin(name).map_or_else(|| name.to_string(), |l| l.title);
+            let selected = move || t.lesson.with(|l| l.as_ref().is_some_and(|l| l.name == name));
+            view! { <option value=name prop:selected=selected>{title}</option> }
+        })
+        .collect_view();
+    let open = move || t.lesson.with(Option::is_some);
+    let count = move || t.lesson.with(|l| l.as_ref().map_or(0, |l| l.steps.len()));
+    // Named outside the view: a `>` inside an attribute's closure would end the tag.
+    let at_last = move || t.step.get() + 1 >= count();
+    let deviated = move || {
+        store.revision.track();
+        store.seed.track();
+        t.mark.with(Option::is_some) && !t.in_sync()
+    };
+    view! {
+        <section class="lesson" aria-label="Guided lesson" data-testid="lesson">
+            <div class="lesson__bar">
+                <label class="lesson__pick">
+                    <span>"Lesson"</span>
+                    <select on:change=on_pick data-testid="lesson-picker">
+                        <option value="" prop:selected=move || !open()>"None: explore freely"</option>
+                        {options}
+                    </select>
+                </label>
+                <Show when=open>
+                    <span class="lesson__count" data-testid="lesson-step">
+                        {move || format!("Step {} of {}", t.step.get() + 1, count())}
+                    </span>
+                    <button
+                        class="btn btn--small"
+                        aria-expanded=move || t.expanded.get().to_string()
+                        aria-controls="lesson-body"
+                        data-testid="lesson-toggle"
+                        on:click=move |_| t.expanded.update(|e| *e = !*e)
+                    >
+                        {move || if t.expanded.get() { "Hide" } else { "Show" }}
+                    </button>
+                    <button
+                        class="btn btn--small"
+                        aria-label="Close the lesson"
+                        title="Close the lesson"
+                        data-testid="lesson-close"
+                        on:click=move |_| t.close()
+                    >
+                        "×"
+                    </button>
+                </Show>
+            </div>
+            <p class="lesson__error" role="alert" data-testid="lesson-error">{move || t.error.get()}</p>
+            <Show when=move || open() && t.expanded.get()>
+                <div class="lesson__body" id="lesson-body">
+                    <h3 class="lesson__title">{move || t.lesson.with(|l| l.as_ref().map(|l| l.title.clone()))}</h3>
+                    <p class="lesson__text" tabindex="0" data-testid="lesson-text">
+                        {move || t.lesson.with(|l| l.as_ref().and_then(|l| l.steps.get(t.step.get())).map(|s| s.text.clone()))}
+                    </p>
+                    <Numbers lesson=t.lesson step=t.step />
+                    <div class="lesson__nav">
+                        <button
+                            class="btn"
+                            data-testid="lesson-prev"
+                            prop:disabled=move || t.step.get() == 0
+                            on:click=move |_| t.go(t.step.get_untracked().saturating_sub(1), false)
+                        >
+                            "Previous"
+                        </button>
+                        <button
+                            class="btn btn--primary"
+                            data-testid="lesson-next"
+                            prop:disabled=at_last
+                            on:click=move |_| t.go(t.step.get_untracked() + 1, false)
+                        >
+                            "Next"
+                        </button>
+                        <button
+                            class="btn"
+                            class:lesson__back--deviated=deviated
+                            data-testid="lesson-back"
+                            title="Start this step again as the lesson set it, on the same seed"
+                            on:click=move |_| t.go(t.step.get_untracked(), true)
+                        >
+                            "Back to the lesson"
+                        </button>
+                    </div>
+                    <p class="lesson__status" data-testid="lesson-status">
+                        {move || deviated().then_some("You have changed the run: the numbers are yours now. Back to the lesson puts the lesson's state back.")}
+                    </p>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// The numbers the step points at, live.
+#[component]
+fn Numbers(lesson: RwSignal<Option<Arc<Lesson>>>, step: RwSignal<usize>) -> impl IntoView {
+    let store = use_store();
+    let keys = move || lesson.with(|l| l.as_ref().map(|l| l.watch_of(step.get()).to_vec()).unwrap_or_default());
+    move || {
+        let items = keys()
+            .into_iter()
+            .map(|key| {
+                let label = store.sim.with_value(|s| metric::label(&key, s.scenario()));
+                let testid = format!("lesson-number-{key}");
+                let value = move || {
+                    store.frame.track();
+                    store.sim.with_value(|s| metric::value(&key, s)).map_or("–".to_string(), |v| v.to_string())
+                };
+                view! {
+                    <div class="lesson__number">
+                        <dt>{label}</dt>
+                        <dd data-testid=testid>{value}</dd>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! { <dl class="lesson__numbers" aria-label="Numbers to watch">{items}</dl> }
+    }
+}

@@ -1,0 +1,96 @@
+//! How the page reaches a lesson's step: by going on from where the run is
+//! (the step after the one shown, nothing changed by the learner, its edits
+//! still ahead in time), or by starting the scenario again from time zero
+//! with the same seed and every edit of the plan. Either way the state is
+//! the one [`crate::engine::lesson::run_to_step`] computes headless.
+
+use std::collections::VecDeque;
+
+use crate::engine::lesson::Lesson;
+use crate::engine::time::{ms_to_micros, Micros};
+use crate::engine::{Edit, TimedEdit};
+
+/// What to do to reach a step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// Load the scenario again first (time zero, its seed).
+    pub restart: bool,
+    /// Edits to make, each once the clock reaches its time (µs), in order.
+    pub edits: VecDeque<(Micros, Edit)>,
+    /// Where the run stops, paused (µs).
+    pub until: Micros,
+}
+
+/// The way to step `to` from step `from` (the step shown, if any), when
+/// the run is at `now` and `in_sync` says the learner changed nothing since
+/// the lesson last put its state in place.
+pub fn route(lesson: &Lesson, from: Option<usize>, to: usize, now: Micros, in_sync: bool) -> Route {
+    let to = to.min(lesson.steps.len().saturating_sub(1));
+    let until = ms_to_micros(lesson.time_of(to) * 1_000.0);
+    let at = ms_to_micros(lesson.edits_at(to) * 1_000.0);
+    let next = from.is_some_and(|f| f + 1 == to);
+    let has_edits = lesson.steps.get(to).is_some_and(|s| !s.edits.is_empty());
+    if in_sync && next && until >= now && (!has_edits || at >= now) {
+        let edits = lesson.steps.get(to).map(|s| s.edits.iter().map(|e| (at, e.edit())).collect()).unwrap_or_default();
+        return Route { restart: false, edits, until };
+    }
+    let plan = lesson.plan(to);
+    let edits = plan.edits.into_iter().map(|TimedEdit { at_ms, edit }| (ms_to_micros(at_ms), edit)).collect();
+    Route { restart: true, edits, until }
+}
+
+/// `?step=N` (from 1) as a step index within the lesson; 0 for anything else.
+pub fn step_from_query(value: Option<&str>, steps: usize) -> usize {
+    value.and_then(|v| v.trim().parse::<usize>().ok()).map_or(0, |n| n.clamp(1, steps.max(1)) - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::lesson::builtin;
+    use crate::engine::SECOND;
+
+    #[test]
+    fn the_next_step_goes_on_from_the_run_when_nothing_changed() {
+        let l = builtin("queue").expect("valid");
+        let r = route(&l, Some(0), 1, 4 * SECOND, true);
+        assert!(!r.restart);
+        assert!(r.edits.is_empty());
+        assert_eq!(r.until, 30 * SECOND);
+    }
+
+    #[test]
+    fn a_fix_from_time_zero_a_change_or_going_back_starts_again() {
+        let l = builtin("queue").expect("valid");
+        // The fix applies from 0 s, behind the clock.
+        let fix = route(&l, Some(1), 2, 30 * SECOND, true);
+        assert!(fix.restart);
+        assert_eq!(fix.edits.len(), 1);
+        assert_eq!(fix.edits[0].0, 0);
+        // The learner changed something.
+        assert!(route(&l, Some(0), 1, 4 * SECOND, false).restart);
+        // Previous.
+        assert!(route(&l, Some(2), 1, 30 * SECOND, true).restart);
+        // Played on past the step's time.
+        assert!(route(&l, Some(0), 1, 40 * SECOND, true).restart);
+    }
+
+    #[test]
+    fn an_edit_ahead_in_time_is_made_on_the_way() {
+        let l = builtin("latency-budget").expect("valid");
+        let r = route(&l, Some(0), 1, 8 * SECOND, true);
+        assert!(!r.restart);
+        assert_eq!(r.edits.len(), 1);
+        assert_eq!(r.edits[0].0, 8 * SECOND);
+        assert_eq!(r.until, ms_to_micros(9_900.0));
+    }
+
+    #[test]
+    fn step_numbers_from_links_are_clamped() {
+        assert_eq!(step_from_query(Some("3"), 4), 2);
+        assert_eq!(step_from_query(Some("99"), 4), 3);
+        assert_eq!(step_from_query(Some("0"), 4), 0);
+        assert_eq!(step_from_query(Some("x"), 4), 0);
+        assert_eq!(step_from_query(None, 4), 0);
+    }
+}
