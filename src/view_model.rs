@@ -19,6 +19,7 @@ pub mod log_view;
 pub mod narration;
 pub mod number;
 pub mod pace;
+pub mod queueing;
 pub mod preset_titles;
 pub mod run;
 pub mod settings;
