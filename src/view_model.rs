@@ -4,6 +4,8 @@
 //! snapshot, the layout of a log's partitions, bounded slices of simulation
 //! work and the speed a run actually reaches.
 
+pub mod chart;
+pub mod chart_series;
 pub mod connect;
 pub mod describe;
 pub mod describe_events;

@@ -53,7 +53,7 @@ pub fn rho(lambda: f64, mu: f64, c: u32) -> f64 {
 /// Computed through the Erlang B recursion, B(k) = a·B(k−1) / (k + a·B(k−1)),
 /// which never forms aᶜ or c! and so stays accurate for large `c`.
 pub fn erlang_c(c: u32, a: f64) -> Option<f64> {
-    if c == 0 || !(a >= 0.0) || a >= f64::from(c) {
+    if c == 0 || a.is_nan() || a < 0.0 || a >= f64::from(c) {
         return None;
     }
     let mut b = 1.0;
@@ -66,7 +66,7 @@ pub fn erlang_c(c: u32, a: f64) -> Option<f64> {
 
 /// The M/M/c prediction for arrival rate `lambda` and service rate `mu` (per second) on `c` servers.
 pub fn mmc(lambda: f64, mu: f64, c: u32) -> Prediction {
-    if !(lambda > 0.0) || !(mu > 0.0) || c == 0 {
+    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || c == 0 {
         return Prediction::Unknown;
     }
     match erlang_c(c, lambda / mu) {
@@ -78,7 +78,7 @@ pub fn mmc(lambda: f64, mu: f64, c: u32) -> Prediction {
 /// The M/D/1 prediction (Pollaczek–Khinchine with no service-time variance):
 /// Wq = ρ / (2 μ (1 − ρ)), half the M/M/1 wait at the same load.
 pub fn md1(lambda: f64, mu: f64) -> Prediction {
-    if !(lambda > 0.0) || !(mu > 0.0) {
+    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return Prediction::Unknown;
     }
     let rho = lambda / mu;
@@ -102,7 +102,7 @@ pub fn predict(model: Model, lambda: f64, mu: f64, c: u32) -> Prediction {
 /// Returns (λW, relative difference |L − λW| / λW), or `None` without data.
 pub fn little(l: f64, lambda: f64, w: f64) -> Option<(f64, f64)> {
     let lw = lambda * w;
-    if !(lw > 0.0) || !l.is_finite() {
+    if lw.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !l.is_finite() {
         return None;
     }
     Some((lw, (l - lw).abs() / lw))
