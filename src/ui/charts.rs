@@ -14,16 +14,25 @@ use crate::view_model::queueing::Prediction;
 
 use super::store::{use_store, Selection, Store};
 
-/// Changes when the tracks gain a sample or the run starts again, and only then.
-fn sample_clock(store: Store) -> Memo<(u64, Option<u64>, usize)> {
-    Memo::new(move |_| {
+/// Changes when the tracks gain a sample or the run starts again, and only
+/// then: an effect on the frame that writes the signal only when the
+/// sample count or time moved, so charts recompute once a sample.
+type Clock = ReadSignal<(u64, Option<u64>, usize)>;
+
+fn sample_clock(store: Store) -> Clock {
+    let (clock, set_clock) = signal((0u64, None::<u64>, 0usize));
+    Effect::new(move |_| {
         let rev = store.revision.get();
         store.frame.with(|f| f.now);
-        store.sim.with_value(|s: &Simulation| {
+        let now = store.sim.with_value(|s: &Simulation| {
             let t = &s.metrics().tracks;
             (rev, t.newest_time(), t.len())
-        })
-    })
+        });
+        if clock.get_untracked() != now {
+            set_clock.set(now);
+        }
+    });
+    clock
 }
 
 fn read<T>(store: Store, f: impl FnOnce(&Metrics, &Simulation) -> T) -> T {
@@ -32,7 +41,7 @@ fn read<T>(store: Store, f: impl FnOnce(&Metrics, &Simulation) -> T) -> T {
 
 /// One chart: title, legend with the newest values (its text summary), and the SVG.
 #[component]
-fn Chart(def: ChartDef, clock: Memo<(u64, Option<u64>, usize)>) -> impl IntoView {
+fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
     let store = use_store();
     let threshold = def.threshold.clone();
     let data = {
@@ -139,7 +148,7 @@ fn Chart(def: ChartDef, clock: Memo<(u64, Option<u64>, usize)>) -> impl IntoView
 
 /// A list of charts rebuilt only when `defs` changes (a new scenario or selection).
 #[component]
-fn ChartGrid(#[prop(into)] defs: Signal<Vec<ChartDef>>, clock: Memo<(u64, Option<u64>, usize)>) -> impl IntoView {
+fn ChartGrid(#[prop(into)] defs: Signal<Vec<ChartDef>>, clock: Clock) -> impl IntoView {
     view! {
         <div class="charts">
             {move || defs.get().into_iter().map(|def| view! { <Chart def=def clock=clock /> }).collect_view()}
@@ -149,7 +158,7 @@ fn ChartGrid(#[prop(into)] defs: Signal<Vec<ChartDef>>, clock: Memo<(u64, Option
 
 /// The measured wait beside what queueing theory predicts, and Little's law.
 #[component]
-fn TheoryCard(index: usize, clock: Memo<(u64, Option<u64>, usize)>) -> impl IntoView {
+fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
     let store = use_store();
     let theory = Memo::new(move |_| {
         clock.track();
