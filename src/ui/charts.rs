@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::engine::metrics::Metrics;
 use crate::engine::Simulation;
-use crate::view_model::chart::{self, layout, Geometry, Tick, Unit};
+use crate::view_model::chart::{self, grid_markup, layout, Unit};
 use crate::view_model::chart_series::{self, last_values, lines, ChartDef, Theory};
 use crate::view_model::queueing::Prediction;
 
@@ -54,9 +54,8 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
             })
         })
     };
-    let geom = move |f: fn(&Geometry) -> Vec<Tick>| Memo::new(move |_| data.with(|d| f(&d.0)));
-    let y_ticks = geom(|g| g.y_ticks.clone());
-    let x_ticks = geom(|g| g.x_ticks.clone());
+    // Rewritten only when the ticks move (a memo of the markup).
+    let grid = Memo::new(move |_| data.with(|d| grid_markup(&d.0)));
     let title_id = format!("chart-{}-title", def.id);
     let unit_word = match def.unit {
         Unit::Ms => "milliseconds",
@@ -98,7 +97,6 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
             <text class="chart__threshold-label" x=chart::WIDTH - chart::RIGHT - 2.0 y=move || y() - 3.0 text-anchor="end">{text}</text>
         }
     });
-    let plot_bottom = chart::HEIGHT - chart::BOTTOM;
     let testid = format!("chart-{}", def.id);
     let title = def.title.clone();
     let labelled_by = title_id.clone();
@@ -111,33 +109,7 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
                 role="img"
                 aria-label=label
             >
-                <g class="chart__grid">
-                    {move || {
-                        y_ticks
-                            .get()
-                            .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <line x1=chart::LEFT x2=chart::WIDTH - chart::RIGHT y1=t.at y2=t.at />
-                                    <text class="chart__tick" data-testid="chart-y-tick" x=chart::LEFT - 4.0 y=t.at + 3.5 text-anchor="end">{t.label}</text>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                    {move || {
-                        x_ticks
-                            .get()
-                            .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <line class="chart__xtick" x1=t.at x2=t.at y1=plot_bottom y2=plot_bottom + 3.0 />
-                                    <text class="chart__tick" data-testid="chart-x-tick" x=t.at y=chart::HEIGHT - 6.0 text-anchor="middle">{t.label}</text>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </g>
-                <line class="chart__axis" x1=chart::LEFT x2=chart::WIDTH - chart::RIGHT y1=plot_bottom y2=plot_bottom />
+                <g class="chart__grid" inner_html=move || grid.get()></g>
                 {threshold_view}
                 {paths}
             </svg>

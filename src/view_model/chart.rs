@@ -7,9 +7,9 @@ pub const WIDTH: f64 = 320.0;
 /// Height of the coordinate box.
 pub const HEIGHT: f64 = 132.0;
 /// Room for the y tick labels.
-pub const LEFT: f64 = 38.0;
+pub const LEFT: f64 = 44.0;
 /// Right margin.
-pub const RIGHT: f64 = 8.0;
+pub const RIGHT: f64 = 12.0;
 /// Top margin.
 pub const TOP: f64 = 8.0;
 /// Room for the x tick labels.
@@ -51,6 +51,9 @@ impl Unit {
         }
         if self == Unit::Breaker {
             return breaker_word(v).to_string();
+        }
+        if v > 0.0 && v < 0.005 {
+            return format!("< 0.01{}", self.suffix());
         }
         format!("{}{}", short_number(v), self.suffix())
     }
@@ -205,6 +208,41 @@ pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
     Geometry { paths, x_ticks, y_ticks, threshold: threshold.filter(|v| v.is_finite()).map(y) }
 }
 
+/// The grid, axis and tick labels as SVG markup (drawn as the chart
+/// group's inner HTML: one attribute write when the ticks move, and far
+/// less code in the wasm than a component per tick). Labels are escaped.
+pub fn grid_markup(g: &Geometry) -> String {
+    use std::fmt::Write;
+    let (l, r, b) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM);
+    let mut s = String::with_capacity(1024);
+    for t in &g.y_ticks {
+        let _ = write!(
+            s,
+            r#"<line x1="{l}" x2="{r}" y1="{y:.1}" y2="{y:.1}"/><text class="chart__tick" data-testid="chart-y-tick" x="{tx}" y="{ty:.1}" text-anchor="end">{label}</text>"#,
+            y = t.at,
+            tx = l - 4.0,
+            ty = t.at + 3.5,
+            label = escape(&t.label)
+        );
+    }
+    for t in &g.x_ticks {
+        let _ = write!(
+            s,
+            r#"<line class="chart__xtick" x1="{x:.1}" x2="{x:.1}" y1="{b}" y2="{b3}"/><text class="chart__tick" data-testid="chart-x-tick" x="{x:.1}" y="{ty}" text-anchor="middle">{label}</text>"#,
+            x = t.at,
+            b3 = b + 3.0,
+            ty = HEIGHT - 5.0,
+            label = escape(&t.label)
+        );
+    }
+    let _ = write!(s, r#"<line class="chart__axis" x1="{l}" x2="{r}" y1="{b}" y2="{b}"/>"#);
+    s
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// Time ticks at a nice interval of seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10 min…).
 pub fn time_ticks(t0: f64, t1: f64) -> Vec<f64> {
     const STEPS: [f64; 12] = [1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
@@ -335,7 +373,7 @@ mod tests {
         assert_eq!(g.y_ticks[0].at, HEIGHT - BOTTOM);
         assert_eq!(g.x_ticks.first().map(|t| t.label.as_str()), Some("0 s"));
         assert_eq!(g.x_ticks.last().map(|t| (t.label.as_str(), t.at)), Some(("60 s", WIDTH - RIGHT)));
-        assert!(g.paths[0].starts_with("M38.0 112.0L"), "{}", g.paths[0]);
+        assert!(g.paths[0].starts_with("M44.0 112.0L"), "{}", g.paths[0]);
         assert_eq!(g.paths[0].matches('L').count(), 60);
         let th = g.threshold.expect("in view");
         assert!(th > TOP && th < HEIGHT - BOTTOM);
@@ -350,6 +388,18 @@ mod tests {
         assert_eq!(labels, ["closed", "half-open", "open"]);
         assert_eq!(g.paths[0].matches('M').count(), 2, "a gap breaks the line: {}", g.paths[0]);
         assert!(g.paths[0].contains('H') && g.paths[0].contains('V'));
+    }
+
+    #[test]
+    fn grid_markup_has_every_tick_escaped() {
+        let line = Line { points: vec![(0.0, 0.001), (20.0, 3.0)], step: false };
+        let g = layout(&[line], Unit::Ms, None);
+        let m = grid_markup(&g);
+        assert_eq!(m.matches("chart-y-tick").count(), g.y_ticks.len());
+        assert_eq!(m.matches("chart-x-tick").count(), g.x_ticks.len());
+        assert!(m.contains(">0 ms</text>") && m.contains(">20 s</text>"), "{m}");
+        assert_eq!(escape("a<b>&"), "a&lt;b&gt;&amp;");
+        assert_eq!(Unit::Ms.format(0.001), "< 0.01 ms");
     }
 
     #[test]

@@ -505,18 +505,16 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
     })
 }
 
-/// The node whose theory the summary shows: the first queue with
-/// consumers, or in a scenario of services only, the first service.
+/// The node whose theory the summary shows, in scenarios small enough for
+/// the models to be the point: services only (the first service), or
+/// queues and their consumers only (the first queue with consumers).
 pub fn summary_theory_node(s: &Scenario) -> Option<usize> {
-    if let Some(i) = s.nodes.iter().position(|n| n.kind.queue().is_some()) {
-        if !consumers(s, i).is_empty() {
-            return Some(i);
-        }
-    }
     if s.links.is_empty() {
         return s.nodes.iter().position(|n| n.kind.service().is_some());
     }
-    None
+    let queues_only = s.links.iter().all(|l| matches!(l.transport, Transport::Enqueue | Transport::Consume(_)));
+    let i = s.nodes.iter().position(|n| n.kind.queue().is_some())?;
+    (queues_only && !consumers(s, i).is_empty()).then_some(i)
 }
 
 #[cfg(test)]
@@ -585,6 +583,8 @@ mod tests {
         let (l, lw) = th.little.expect("measured");
         assert!((l - lw).abs() / lw < 0.1, "Little: L {l} vs λW {lw}");
         assert!(th.predicted_text().ends_with(" ms"));
+        assert_eq!(summary_theory_node(&presets::load("poison-dlq").expect("preset")), Some(1));
+        assert_eq!(summary_theory_node(&presets::load("seven").expect("preset")), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::Metrics;
+use super::{GroupMetrics, Metrics};
 use crate::engine::breaker::BreakerState;
 use crate::engine::scenario::{NodeKind, Scenario, Transport};
 use crate::engine::time::{Micros, SECOND};
@@ -405,10 +405,18 @@ impl Metrics {
 
     fn node_reading(&self, i: usize, key: Key, at: Micros) -> Reading {
         use Reading::{Gauge, Total};
-        let n = &self.nodes[i];
-        let q = &self.queues[i];
-        let saga = &self.sagas[i];
-        let job = &self.jobs[i];
+        // Every per-node vector is shaped from the scenario's nodes; a
+        // missing entry reads as no data rather than a panic.
+        let (Some(n), Some(q), Some(saga), Some(job), Some(topic), Some(log)) = (
+            self.nodes.get(i),
+            self.queues.get(i),
+            self.sagas.get(i),
+            self.jobs.get(i),
+            self.topics.get(i),
+            self.logs.get(i),
+        ) else {
+            return Gauge(f64::NAN);
+        };
         let ms = |t: Micros| t as f64 / 1_000.0;
         match key {
             Key::Utilisation => {
@@ -431,9 +439,9 @@ impl Metrics {
             Key::QueueWaitMs => Gauge(window_mean(q.wait.count(), q.wait.sum(), q.window_mark)),
             Key::EnqueuedPerS => Total(q.enqueued as f64),
             Key::DeliveredPerS => Total(q.delivered as f64),
-            Key::PublishedPerS => Total(self.topics[i].published as f64),
-            Key::RegistryRejections => Gauge(self.topics[i].rejected as f64),
-            Key::AppendedPerS => Total(self.logs[i].appended as f64),
+            Key::PublishedPerS => Total(topic.published as f64),
+            Key::RegistryRejections => Gauge(topic.rejected as f64),
+            Key::AppendedPerS => Total(log.appended as f64),
             Key::SagasStarted => Gauge(saga.started as f64),
             Key::SagasCompleted => Gauge(saga.completed as f64),
             Key::SagasCompensated => Gauge(saga.compensated as f64),
@@ -451,10 +459,13 @@ impl Metrics {
 
     fn link_reading(&self, i: usize, from: usize, key: Key, at: Micros) -> Reading {
         use Reading::{Gauge, Total};
-        let l = &self.links[i];
-        let sub = &self.subscriptions[i];
-        let g = &self.groups[i];
-        let e = &self.edges[i];
+        // Links added while running extend some per-link vectors and not
+        // others (groups are made at the start): missing reads as no data.
+        let (Some(l), Some(sub), Some(e)) = (self.links.get(i), self.subscriptions.get(i), self.edges.get(i)) else {
+            return Gauge(f64::NAN);
+        };
+        let no_group = GroupMetrics::default();
+        let g = self.groups.get(i).unwrap_or(&no_group);
         let ms = |t: Micros| t as f64 / 1_000.0;
         let end = |p: usize| self.logs.get(from).and_then(|log| log.end.get(p)).copied().unwrap_or(0);
         match key {
