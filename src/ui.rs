@@ -4,6 +4,7 @@
 
 mod app;
 pub mod browser;
+mod charts;
 mod controls;
 mod debug_overlay;
 mod editor_bar;

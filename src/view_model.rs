@@ -5,6 +5,8 @@
 //! work and the speed a run actually reaches.
 
 pub mod alerts;
+pub mod chart;
+pub mod chart_series;
 pub mod connect;
 pub mod describe;
 pub mod describe_events;
@@ -26,6 +28,7 @@ pub mod mitigations;
 pub mod narration;
 pub mod number;
 pub mod pace;
+pub mod queueing;
 pub mod preset_titles;
 pub mod run;
 pub mod settings;

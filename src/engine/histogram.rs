@@ -61,6 +61,11 @@ impl Histogram {
         self.total
     }
 
+    /// The exact sum of every value recorded (for means over a window of time).
+    pub fn sum(&self) -> u128 {
+        self.sum
+    }
+
     /// The exact mean, or 0 when empty.
     pub fn mean(&self) -> f64 {
         if self.total == 0 {

@@ -20,6 +20,7 @@ mod request_response;
 mod saga;
 mod series;
 mod stream;
+mod tracks;
 
 pub use edge::EdgeMetrics;
 pub use job::{JobMetrics, RunOutcome, RunRecord};
@@ -29,6 +30,7 @@ pub use request_response::LinkMetrics;
 pub use saga::SagaMetrics;
 pub use series::Series;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
+pub use tracks::{Key, Owner, Tracks, Window, TRACK_SECONDS};
 
 use serde::Serialize;
 
@@ -78,6 +80,18 @@ pub struct NodeMetrics {
     pub duplicates_processed: u64,
     /// Repeats skipped by an idempotent consumer.
     pub duplicates_suppressed: u64,
+    /// Requests waiting for a worker now (arrived, not yet started, refused or failed).
+    pub waiting: u32,
+    #[serde(skip)]
+    waiting_area: u128,
+    #[serde(skip)]
+    waiting_change: Micros,
+    /// Counts and sums of `wait` and `self_time`, and the busy area, at the last track sample.
+    #[serde(skip)]
+    window_mark: (u64, u128, u64, u128, u128),
+    /// When the last track sample was taken.
+    #[serde(skip)]
+    window_at: Micros,
 }
 
 impl NodeMetrics {
@@ -100,6 +114,28 @@ impl NodeMetrics {
     /// Failures by reason name, only the reasons that occurred.
     pub fn failed_by_reason(&self) -> Vec<(&'static str, u64)> {
         Reason::ALL.iter().zip(self.failed).filter(|(_, c)| *c > 0).map(|(r, c)| (r.name(), c)).collect()
+    }
+
+    /// Mean number of requests waiting for a worker since the start (a time
+    /// average, for Little's law: Lq against λ·Wq).
+    pub fn mean_waiting(&self, now: Micros) -> f64 {
+        let area = self.waiting_area + u128::from(self.waiting) * u128::from(now.saturating_sub(self.waiting_change));
+        if now == 0 {
+            0.0
+        } else {
+            area as f64 / now as f64
+        }
+    }
+
+    /// Busy worker time since the start, in worker-microseconds.
+    fn busy_area_at(&self, now: Micros) -> u128 {
+        self.busy_area + u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change))
+    }
+
+    fn set_waiting(&mut self, now: Micros, waiting: u32) {
+        self.waiting_area += u128::from(self.waiting) * u128::from(now.saturating_sub(self.waiting_change));
+        self.waiting_change = now;
+        self.waiting = waiting;
     }
 
     fn set_busy(&mut self, now: Micros, busy: u32) {
@@ -177,6 +213,10 @@ pub struct Metrics {
     pub orders: OrderMetrics,
     /// The last [`SERIES_BUCKETS`] seconds.
     pub series: Series,
+    /// Each node's and link's channels, sampled once a second (the charts).
+    pub tracks: Tracks,
+    /// When the next track sample is due (the start of the next second).
+    sample_due: Micros,
     /// Events observed.
     pub events: u64,
     /// Where the newest bucket's second ends: most events need no division to find their bucket.
@@ -217,13 +257,16 @@ impl Metrics {
             jobs: s.nodes.iter().map(|_| JobMetrics::default()).collect(),
             orders: OrderMetrics::default(),
             series: Series::default(),
+            tracks: Tracks::new(s),
+            sample_due: 0,
             events: 0,
             bucket_end: 0,
         }
     }
 
-    /// Makes room for a link added while running.
-    pub fn add_link(&mut self) {
+    /// Makes room for a link added while running (the last of `s`'s links).
+    pub fn add_link(&mut self, s: &Scenario) {
+        self.add_link_track(s);
         self.links.push(LinkMetrics::default());
         self.subscriptions.push(SubscriptionMetrics::default());
         self.edges.push(EdgeMetrics::default());
@@ -261,6 +304,11 @@ impl Metrics {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn observe(&mut self, t: Micros, kind: &EventKind) {
         self.events += 1;
+        // One comparison per event; the sample itself runs once a simulated second.
+        if t >= self.sample_due {
+            self.sample_due = (t - t % SECOND).saturating_add(SECOND);
+            self.sample(t - t % SECOND);
+        }
         match *kind {
             EventKind::OrderPlaced { .. } => self.orders.placed += 1,
             EventKind::Sent { link, attempt, .. } => {
@@ -271,11 +319,26 @@ impl Metrics {
                     self.bucket(t).retries += 1;
                 }
             }
-            EventKind::Arrived { node, .. } => self.nodes[node as usize].arrived += 1,
-            EventKind::Rejected { node, .. } => self.nodes[node as usize].rejected += 1,
+            EventKind::Arrived { node, .. } => {
+                let n = &mut self.nodes[node as usize];
+                n.arrived += 1;
+                let w = n.waiting + 1;
+                n.set_waiting(t, w);
+            }
+            EventKind::Rejected { node, reason, .. } => {
+                let n = &mut self.nodes[node as usize];
+                n.rejected += 1;
+                // An overloaded refusal follows the arrival; a refusal for no live instance comes instead of one.
+                if reason == Reason::Overloaded {
+                    let w = n.waiting.saturating_sub(1);
+                    n.set_waiting(t, w);
+                }
+            }
             EventKind::Started { node, waited, .. } => {
                 let n = &mut self.nodes[node as usize];
                 n.started += 1;
+                let w = n.waiting.saturating_sub(1);
+                n.set_waiting(t, w);
                 n.wait.record(waited);
                 let busy = n.busy + 1;
                 n.set_busy(t, busy);
@@ -294,6 +357,9 @@ impl Metrics {
                 if running {
                     let b = n.busy.saturating_sub(1);
                     n.set_busy(t, b);
+                } else {
+                    let w = n.waiting.saturating_sub(1);
+                    n.set_waiting(t, w);
                 }
             }
             EventKind::CallReturned { .. }

@@ -34,6 +34,7 @@ pub fn Inspector() -> impl IntoView {
     view! {
         <div class="inspector" data-testid="inspector">
             {body}
+            <super::charts::SelectionCharts />
             <ActiveFaults />
             <Show when=move || store.error.get().is_some()>
                 <p class="inspector__error" role="alert">{move || store.error.get().unwrap_or_default()}</p>

@@ -1,4 +1,6 @@
-//! Headline numbers of the run: orders, message fates, messages moving.
+//! The run over time and in numbers: the scenario's summary charts (and
+//! queueing theory where it applies), then the headline counters: orders,
+//! message fates, messages moving.
 
 use leptos::prelude::*;
 
@@ -34,6 +36,7 @@ pub fn MetricsPanel() -> impl IntoView {
         })
         .collect_view();
     view! {
+        <super::charts::SummaryCharts />
         <dl class="metrics">{cells}</dl>
         <p class="legend" aria-hidden="true">
             <span class="legend__item"><span class="legend__dot"></span>"request"</span>

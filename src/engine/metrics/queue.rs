@@ -33,6 +33,9 @@ pub struct QueueMetrics {
     pub oldest: Option<Micros>,
     /// Time messages waited in the queue before a delivery (apart from processing).
     pub wait: Histogram,
+    /// `wait`'s count and sum at the last track sample.
+    #[serde(skip)]
+    pub(super) window_mark: (u64, u128),
 }
 
 impl QueueMetrics {

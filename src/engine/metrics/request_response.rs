@@ -34,6 +34,9 @@ pub struct LinkMetrics {
     pub dropped: u64,
     /// Round trip of attempts that returned.
     pub rtt: Histogram,
+    /// Round trips since the last track sample (per-second p50 and p99).
+    #[serde(skip)]
+    pub window: super::Window,
     /// Breaker state now.
     pub breaker: BreakerState,
     #[serde(skip)]
@@ -59,6 +62,7 @@ impl Default for LinkMetrics {
             fallbacks: 0,
             dropped: 0,
             rtt: Histogram::default(),
+            window: super::Window::default(),
             breaker: BreakerState::Closed,
             breaker_since: 0,
             time_in_state: [0; 3],
@@ -97,6 +101,7 @@ impl Metrics {
                     l.errors += 1;
                 }
                 l.rtt.record(rtt);
+                l.window.record(rtt);
             }
             EventKind::TimedOut { link, .. } => {
                 self.links[link as usize].timeouts += 1;

@@ -139,8 +139,8 @@ impl Simulation {
         self.faults_on_link.push(Vec::new());
         // A subscription's buffer is node count + link index: the next one.
         self.queues.push(QueueState::default());
-        self.metrics.add_link();
         self.scenario.links.push(link);
+        self.metrics.add_link(&self.scenario);
         self.topo = Topology::build(&self.scenario);
         let i = at as u32;
         let (from, to) = (self.topo.link_from[at], self.topo.link_to[at]);

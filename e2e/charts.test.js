@@ -1,0 +1,147 @@
+// Charts on the page: the metrics region's summary charts render with
+// paths and axis labels on presets of several types; selecting a node or
+// link shows its own charts in the inspector; the mmc preset shows the
+// Erlang C prediction beside the measured wait and they agree; charts fit
+// a 390 px phone without horizontal overflow. Screenshots at 1280, 700 and
+// 390 px, light and dark, are written to be looked at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, screenshot } from './support.js';
+
+const app = useApp();
+const openAt = app.openAt;
+
+/** Summary charts: their test ids, how many have a drawn path, and their axis labels. */
+async function summary(page) {
+  return page.evaluate(() => {
+    const charts = [...document.querySelectorAll('[data-testid=summary-charts] figure.chart')];
+    return charts.map((c) => ({
+      id: c.dataset.testid,
+      title: c.querySelector('figcaption').textContent,
+      label: c.querySelector('svg').getAttribute('aria-label'),
+      paths: [...c.querySelectorAll('path.chart__line')].map((p) => p.getAttribute('d') ?? ''),
+      y: [...c.querySelectorAll('[data-testid=chart-y-tick]')].map((t) => t.textContent),
+      x: [...c.querySelectorAll('[data-testid=chart-x-tick]')].map((t) => t.textContent),
+      last: [...c.querySelectorAll('[data-testid=chart-last]')].map((t) => t.textContent),
+    }));
+  });
+}
+
+for (const [preset, at, expect] of [
+  ['cascade', 20, /round trip/],
+  ['poison-dlq', 30, /depth and dead letters/],
+  ['schema-break', 20, /subscription: published, delivered, processed/],
+  ['commit-before', 20, /lag per partition/],
+  ['saga', 20, /sagas/],
+  ['reconnect-storm', 12, /connections/],
+  ['silent-batch', 31, /freshness/],
+  ['seven', 30, /round trip/],
+]) {
+  test(`${preset}: summary charts render with paths, axes and newest values`, async () => {
+    const { context, page, problems } = await openAt(`?scenario=${preset}&at=${at}&paused=1`);
+    await page.getByTestId('summary-charts').locator('figure.chart').first().waitFor();
+    const charts = await summary(page);
+    assert.ok(charts.length >= 2 && charts.length <= 6, `${charts.length} charts`);
+    assert.ok(charts.some((c) => expect.test(c.title)), charts.map((c) => c.title).join(' | '));
+    for (const c of charts) {
+      assert.ok(c.paths.some((d) => /^M[\d.]+ [\d.]+[LHV]/.test(d)), `${preset}: ${c.title} has a drawn line`);
+      assert.ok(c.y.length >= 2, `${c.title}: y ticks ${c.y}`);
+      assert.ok(c.x.length >= 2 && c.x.every((t) => /\d+ s|min|:\d\d| h/.test(t)), `${c.title}: x ticks ${c.x}`);
+      assert.match(c.label, /over simulated time$/);
+      assert.ok(c.last.length >= 1 && c.last.every((t) => /: /.test(t)), c.last.join(', '));
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('selecting a node or a link shows its charts in the inspector', async () => {
+  const { context, page, problems } = await openAt('?scenario=poison-dlq&at=30&paused=1');
+  await page.getByTestId('node-payments').click();
+  const panel = page.getByTestId('selection-charts');
+  await panel.waitFor();
+  const titles = await panel.locator('figcaption').allTextContents();
+  assert.ok(titles.some((t) => /depth and dead letters/.test(t)), titles.join(' | '));
+  assert.ok(titles.some((t) => /oldest message's age/.test(t)), titles.join(' | '));
+  assert.ok(titles.some((t) => /queue wait vs processing/.test(t)), titles.join(' | '));
+  const d = await panel.locator('path.chart__line').first().getAttribute('d');
+  assert.match(d, /^M/);
+  // The queue's theory card sits beside its measured wait.
+  await panel.getByTestId('theory').waitFor();
+  assert.match(await panel.getByTestId('theory-measured').textContent(), /ms$/);
+  console.log(`screenshot: ${await screenshot(page, 'charts-inspector-queue')}`);
+  await context.close();
+
+  const c2 = await openAt('?scenario=cascade&at=20&paused=1');
+  const link = c2.page.locator('[data-testid^=link-]').first();
+  await link.click();
+  const linkPanel = c2.page.getByTestId('selection-charts');
+  await linkPanel.waitFor();
+  const linkTitles = await linkPanel.locator('figcaption').allTextContents();
+  assert.ok(linkTitles.some((t) => /breaker state/.test(t)), linkTitles.join(' | '));
+  assert.ok(linkTitles.some((t) => /retries and failures/.test(t)), linkTitles.join(' | '));
+  const ticks = await linkPanel.locator('[data-testid=chart-y-tick]').allTextContents();
+  assert.ok(ticks.includes('closed') && ticks.includes('open'), ticks.join(','));
+  assert.deepEqual([...problems, ...c2.problems], []);
+  await c2.context.close();
+});
+
+test('mmc: the Erlang C prediction sits beside the measured wait and they agree', async () => {
+  const { context, page, problems } = await openAt('?scenario=mmc&at=600&paused=1');
+  const card = page.getByTestId('summary-charts').getByTestId('theory');
+  await card.waitFor();
+  const measured = Number(await card.getByTestId('theory-measured').getAttribute('data-ms'));
+  const predicted = Number(await card.getByTestId('theory-predicted').getAttribute('data-ms'));
+  assert.ok(measured > 0 && predicted > 0, `${measured} ${predicted}`);
+  // Erlang C for λ ≈ 90/s, μ ≈ 10/s, 10 servers is about 67 ms.
+  assert.ok(predicted > 45 && predicted < 95, `predicted ${predicted} ms`);
+  assert.ok(Math.abs(measured - predicted) / predicted < 0.3, `measured ${measured} ms vs Erlang C ${predicted} ms`);
+  assert.match(await card.textContent(), /Erlang C predicts/);
+  assert.match(await card.textContent(), /M\/M\/10 at the measured rates/);
+  assert.match(await card.getByTestId('theory-little').textContent(), /Little's law.*they agree/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('charts fit a 390 px phone without horizontal overflow; screenshots in both themes and three widths', async () => {
+  for (const [name, options] of [
+    ['charts-1280-light', {}],
+    ['charts-1280-dark', { colorScheme: 'dark' }],
+    ['charts-700-light', { viewport: { width: 700, height: 900 } }],
+    ['charts-700-dark', { viewport: { width: 700, height: 900 }, colorScheme: 'dark' }],
+    ['charts-390-light', { viewport: { width: 390, height: 844 }, isMobile: true }],
+    ['charts-390-dark', { viewport: { width: 390, height: 844 }, isMobile: true, colorScheme: 'dark' }],
+  ]) {
+    const { context, page, problems } = await openAt('?scenario=mmc&at=120&paused=1', options);
+    await page.getByTestId('summary-charts').locator('figure.chart').first().waitFor();
+    const width = options.viewport?.width ?? 1280;
+    const overflow = await page.evaluate(() => {
+      const wide = [...document.querySelectorAll('figure.chart, [data-testid=theory]')].filter(
+        (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+      );
+      return { scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth, wide: wide.length };
+    });
+    assert.ok(overflow.scroll <= width, `${name}: page ${overflow.scroll} px wide`);
+    assert.equal(overflow.wide, 0, `${name}: a chart sticks out`);
+    await page.getByTestId('summary-charts').scrollIntoViewIfNeeded();
+    console.log(`screenshot: ${await screenshot(page, name)}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+  // A busier scenario in dark, and a selected service at phone width.
+  const seven = await openAt('?scenario=seven&at=40&paused=1', { colorScheme: 'dark' });
+  await seven.page.getByTestId('summary-charts').locator('figure.chart').first().waitFor();
+  console.log(`screenshot: ${await screenshot(seven.page, 'charts-seven-dark')}`);
+  await seven.context.close();
+  const phone = await openAt('?scenario=cascade&at=20&paused=1', { viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.page.getByTestId('node-inventory').click();
+  await phone.page.getByTestId('selection-charts').waitFor();
+  const sticks = await phone.page.evaluate(
+    () => [...document.querySelectorAll('[data-testid=selection-charts] figure.chart')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5).length,
+  );
+  assert.equal(sticks, 0, 'inspector charts fit the phone');
+  await phone.page.getByTestId('selection-charts').scrollIntoViewIfNeeded();
+  await phone.page.screenshot({ path: 'test-results/screenshots/charts-390-inspector.png' });
+  assert.deepEqual(phone.problems, []);
+  await phone.context.close();
+});

@@ -1,0 +1,656 @@
+//! Tracks: each node's and link's gauges and rates sampled once a simulated
+//! second into a ring of [`TRACK_SECONDS`] samples, for the page's charts.
+//!
+//! Sampling costs nothing per event beyond one comparison in
+//! `Metrics::observe`: when the first event of a new second arrives, every
+//! channel reads what the metrics already hold (a gauge, or a running total
+//! turned into a rate over the time since the last sample). The only
+//! per-event addition is [`Window`], a coarse histogram of the round trips
+//! of calls returned since the last sample, for per-second p50 and p99.
+//! Which channels an entity has follows its kind, so a chart asks for a
+//! [`Key`] and gets its points, oldest first.
+
+use serde::Serialize;
+
+use super::{GroupMetrics, Metrics};
+use crate::engine::breaker::BreakerState;
+use crate::engine::scenario::{NodeKind, Scenario, Transport};
+use crate::engine::time::{Micros, SECOND};
+
+/// How many one-second samples each channel keeps (five minutes).
+pub const TRACK_SECONDS: usize = 300;
+
+/// What a channel measures. The page names and units them (`view_model::chart_series`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Key {
+    /// Service: share of workers busy over the last second, 0 to 1.
+    Utilisation,
+    /// Service: requests waiting for a worker now.
+    Waiting,
+    /// Service: mean wait for a worker over the last second, ms.
+    WaitMs,
+    /// Service: mean own processing over the last second, ms.
+    ProcessingMs,
+    /// Service: work finished well per second.
+    DonePerS,
+    /// Service: work failed per second.
+    FailedPerS,
+    /// Service: instance crashes (and so restarts) since the start.
+    Crashes,
+    /// Queue: visible messages now.
+    Depth,
+    /// Queue or subscription: age of the oldest visible message, ms.
+    OldestAgeMs,
+    /// Queue: messages in the dead-letter queue.
+    DeadLetters,
+    /// Queue: mean time messages waited before a delivery over the last second, ms.
+    QueueWaitMs,
+    /// Queue: messages in per second.
+    EnqueuedPerS,
+    /// Queue: deliveries per second.
+    DeliveredPerS,
+    /// Topic: events published per second.
+    PublishedPerS,
+    /// Topic: publishes the schema registry refused, since the start.
+    RegistryRejections,
+    /// Log: records appended per second.
+    AppendedPerS,
+    /// Orchestrator: sagas started since the start.
+    SagasStarted,
+    /// Orchestrator: sagas completed since the start.
+    SagasCompleted,
+    /// Orchestrator: sagas undone by their compensations since the start.
+    SagasCompensated,
+    /// Orchestrator: sagas past their deadline since the start.
+    SagasStuck,
+    /// Orchestrator: compensations that failed since the start.
+    CompensationsFailed,
+    /// Orchestrator: sagas waiting for a person now.
+    ManualQueue,
+    /// Job: time since the last run that exited 0, ms (0 before any).
+    SinceSuccessMs,
+    /// Job: age of the newest output row, ms (0 before any).
+    FreshnessMs,
+    /// Job: the last finished run's duration, ms.
+    LastRunMs,
+    /// Job: rows read since the start.
+    RowsIn,
+    /// Job: rows written since the start.
+    RowsOut,
+    /// Call: median round trip of attempts returned in the last second, ms.
+    P50Ms,
+    /// Call: 99th percentile round trip of attempts returned in the last second, ms.
+    P99Ms,
+    /// Call: retries sent per second.
+    RetriesPerS,
+    /// Call: the breaker's state (0 closed, 1 half-open, 2 open).
+    Breaker,
+    /// Any link: messages put on it per second.
+    SentPerS,
+    /// Call: attempts failed or timed out per second.
+    ErrorsPerS,
+    /// Subscription: events published to it since the start.
+    SubPublished,
+    /// Subscription: deliveries since the start.
+    SubDelivered,
+    /// Subscription: events processed since the start.
+    SubProcessed,
+    /// Subscription: events waiting in it now.
+    SubLag,
+    /// Subscription: events in its dead-letter queue.
+    SubDeadLetters,
+    /// Group: records from the committed offsets to the log's end, all partitions.
+    GroupLag,
+    /// Group: committed offsets, summed over partitions.
+    Committed,
+    /// Group: processed offsets, summed over partitions.
+    ProcessedOffset,
+    /// Group: records processed a second time since the start.
+    Duplicates,
+    /// Group: records the group will never process, since the start.
+    Losses,
+    /// Group: one partition's lag (the partition's number).
+    PartitionLag(u8),
+    /// Push link: clients connected now.
+    Connected,
+    /// Push link: updates received by clients per second.
+    ReceivedPerS,
+    /// Push link: connections ended by missed heartbeats since the start.
+    HeartbeatFailures,
+    /// Push link: reconnections per second.
+    ReconnectsPerS,
+}
+
+/// Partitions whose lag gets a channel of its own (more share the total).
+const PARTITION_CHANNELS: u32 = 8;
+
+/// One measure of one node or link over time.
+#[derive(Clone, Debug, Serialize)]
+pub struct Channel {
+    /// What it measures.
+    pub key: Key,
+    /// Samples in ring order (see [`Tracks::times`]); `NaN` before the channel existed.
+    values: Vec<f32>,
+    /// The running total at the last sample, for rates.
+    #[serde(skip)]
+    last: f64,
+}
+
+impl Channel {
+    fn new(key: Key, len: usize) -> Channel {
+        Channel { key, values: vec![f32::NAN; len], last: 0.0 }
+    }
+}
+
+/// Whose channel: a node or a link, by index in scenario order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// A node.
+    Node(usize),
+    /// A link.
+    Link(usize),
+}
+
+/// Every entity's channels, sampled together.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Tracks {
+    /// When each sample was taken (start of the second it opened), ring order.
+    times: Vec<Micros>,
+    /// Where the newest sample is, once the ring is full.
+    #[serde(skip)]
+    newest: usize,
+    /// Per node, its channels.
+    pub nodes: Vec<Vec<Channel>>,
+    /// Per link, its channels.
+    pub links: Vec<Vec<Channel>>,
+    /// Per link: the node it reads from (a log for groups), for lag.
+    #[serde(skip)]
+    from: Vec<usize>,
+    /// Time of the last sample.
+    #[serde(skip)]
+    last_at: Micros,
+}
+
+/// The channels of a node of kind `kind`.
+fn node_keys(kind: &NodeKind) -> Vec<Key> {
+    match kind {
+        NodeKind::Client(_) => vec![],
+        NodeKind::Service(spec) => {
+            let mut k = vec![
+                Key::Utilisation,
+                Key::Waiting,
+                Key::WaitMs,
+                Key::ProcessingMs,
+                Key::DonePerS,
+                Key::FailedPerS,
+                Key::Crashes,
+            ];
+            if spec.saga.is_some() {
+                k.extend([
+                    Key::SagasStarted,
+                    Key::SagasCompleted,
+                    Key::SagasCompensated,
+                    Key::SagasStuck,
+                    Key::CompensationsFailed,
+                    Key::ManualQueue,
+                ]);
+            }
+            k
+        }
+        NodeKind::Queue(_) => vec![
+            Key::Depth,
+            Key::OldestAgeMs,
+            Key::DeadLetters,
+            Key::QueueWaitMs,
+            Key::EnqueuedPerS,
+            Key::DeliveredPerS,
+        ],
+        NodeKind::Topic(_) => vec![Key::PublishedPerS, Key::RegistryRejections],
+        NodeKind::Log(_) => vec![Key::AppendedPerS],
+        NodeKind::Gateway(_) => vec![],
+        NodeKind::Job(_) => vec![Key::SinceSuccessMs, Key::FreshnessMs, Key::LastRunMs, Key::RowsIn, Key::RowsOut],
+    }
+}
+
+/// The channels of a link with `transport`; `partitions` of the log a group reads.
+fn link_keys(transport: &Transport, partitions: u32) -> Vec<Key> {
+    match transport {
+        Transport::RequestResponse(_) => {
+            vec![Key::P50Ms, Key::P99Ms, Key::RetriesPerS, Key::Breaker, Key::SentPerS, Key::ErrorsPerS]
+        }
+        Transport::Subscribe(_) => vec![
+            Key::SubPublished,
+            Key::SubDelivered,
+            Key::SubProcessed,
+            Key::SubLag,
+            Key::OldestAgeMs,
+            Key::SubDeadLetters,
+        ],
+        Transport::Read(_) => {
+            let mut k = vec![Key::GroupLag, Key::Committed, Key::ProcessedOffset, Key::Duplicates, Key::Losses];
+            k.extend((0..partitions.min(PARTITION_CHANNELS)).map(|p| Key::PartitionLag(p as u8)));
+            k
+        }
+        Transport::Push(_) => vec![Key::Connected, Key::ReceivedPerS, Key::HeartbeatFailures, Key::ReconnectsPerS],
+        Transport::Enqueue
+        | Transport::Consume(_)
+        | Transport::Publish
+        | Transport::Append(_)
+        | Transport::SagaStep(_)
+        | Transport::ScheduledRead => vec![Key::SentPerS],
+    }
+}
+
+/// A value read from the metrics: shown as it is, or a running total shown as a rate.
+enum Reading {
+    Gauge(f64),
+    Total(f64),
+}
+
+impl Tracks {
+    /// Channels shaped for `s`.
+    pub fn new(s: &Scenario) -> Tracks {
+        let mut t = Tracks {
+            nodes: s.nodes.iter().map(|n| node_keys(&n.kind).into_iter().map(|k| Channel::new(k, 0)).collect()).collect(),
+            ..Tracks::default()
+        };
+        for l in &s.links {
+            t.add_link_from(s, l);
+        }
+        t
+    }
+
+    fn add_link_from(&mut self, s: &Scenario, l: &crate::engine::scenario::Link) {
+        let from = s.nodes.iter().position(|n| n.id == l.from).unwrap_or(usize::MAX);
+        let partitions = s.nodes.get(from).and_then(|n| n.kind.log()).map_or(0, |g| g.partitions);
+        let len = self.times.len();
+        self.links.push(link_keys(&l.transport, partitions).into_iter().map(|k| Channel::new(k, len)).collect());
+        self.from.push(from);
+    }
+
+    /// Samples kept.
+    pub fn len(&self) -> usize {
+        self.times.len()
+    }
+
+    /// Whether no sample was taken yet.
+    pub fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    /// When the newest sample was taken.
+    pub fn newest_time(&self) -> Option<Micros> {
+        self.times.get(self.newest).copied()
+    }
+
+    /// Ring positions, oldest first.
+    fn order(&self) -> impl Iterator<Item = usize> {
+        let len = self.times.len();
+        let split = if len < TRACK_SECONDS { 0 } else { self.newest + 1 };
+        (split..len).chain(0..split)
+    }
+
+    /// The keys `owner` has, in its chart order.
+    pub fn keys(&self, owner: Owner) -> Vec<Key> {
+        self.channels(owner).map(|c| c.iter().map(|c| c.key).collect()).unwrap_or_default()
+    }
+
+    fn channels(&self, owner: Owner) -> Option<&Vec<Channel>> {
+        match owner {
+            Owner::Node(i) => self.nodes.get(i),
+            Owner::Link(i) => self.links.get(i),
+        }
+    }
+
+    /// `owner`'s `key` as (time, value) points, oldest first, skipping
+    /// samples from before the channel existed. Empty when it has no such channel.
+    pub fn points(&self, owner: Owner, key: Key) -> Vec<(Micros, f32)> {
+        let Some(c) = self.channels(owner).and_then(|cs| cs.iter().find(|c| c.key == key)) else {
+            return Vec::new();
+        };
+        self.order()
+            .filter_map(|i| Some((*self.times.get(i)?, *c.values.get(i)?)))
+            .filter(|(_, v)| !v.is_nan())
+            .collect()
+    }
+
+    /// The newest value of `owner`'s `key`.
+    pub fn last(&self, owner: Owner, key: Key) -> Option<f32> {
+        let c = self.channels(owner)?.iter().find(|c| c.key == key)?;
+        c.values.get(self.newest).copied().filter(|v| !v.is_nan())
+    }
+
+    /// Where the next sample goes, making room for it in every channel.
+    fn slot(&mut self, at: Micros) -> usize {
+        if self.times.len() < TRACK_SECONDS {
+            self.times.push(at);
+            for c in self.nodes.iter_mut().chain(self.links.iter_mut()).flatten() {
+                c.values.push(f32::NAN);
+            }
+            self.newest = self.times.len() - 1;
+        } else {
+            self.newest = if self.newest + 1 == TRACK_SECONDS { 0 } else { self.newest + 1 };
+            self.times[self.newest] = at;
+        }
+        self.newest
+    }
+}
+
+/// Records a value into `c` at `slot`; totals become rates over `dt` seconds.
+fn put(c: &mut Channel, slot: usize, reading: Reading, dt: f64) {
+    let v = match reading {
+        Reading::Gauge(v) => v,
+        Reading::Total(total) => {
+            let rate = if dt > 0.0 { (total - c.last).max(0.0) / dt } else { 0.0 };
+            c.last = total;
+            rate
+        }
+    };
+    if let Some(x) = c.values.get_mut(slot) {
+        *x = v as f32;
+    }
+}
+
+/// Mean over the values recorded since the last sample, from a histogram's
+/// running count and sum (no per-event cost): (mean in ms, new count, new sum).
+fn window_mean(count: u64, sum: u128, last: (u64, u128)) -> f64 {
+    let n = count.saturating_sub(last.0);
+    if n == 0 {
+        return f64::NAN;
+    }
+    (sum.saturating_sub(last.1)) as f64 / n as f64 / 1_000.0
+}
+
+impl Metrics {
+    /// Makes room in the tracks for a link added while running.
+    pub(super) fn add_link_track(&mut self, s: &Scenario) {
+        if let Some(l) = s.links.last() {
+            self.tracks.add_link_from(s, l);
+        }
+    }
+
+    /// Takes one sample of every channel, stamped `at`.
+    #[cold]
+    pub(super) fn sample(&mut self, at: Micros) {
+        let mut tracks = std::mem::take(&mut self.tracks);
+        let dt = at.saturating_sub(tracks.last_at) as f64 / SECOND as f64;
+        tracks.last_at = at;
+        let slot = tracks.slot(at);
+        for (i, chans) in tracks.nodes.iter_mut().enumerate() {
+            for c in chans.iter_mut() {
+                let r = self.node_reading(i, c.key, at);
+                put(c, slot, r, dt);
+            }
+            if let Some(n) = self.nodes.get_mut(i) {
+                n.window_mark = (n.wait.count(), n.wait.sum(), n.self_time.count(), n.self_time.sum(), n.busy_area_at(at));
+                n.window_at = at;
+            }
+            if let Some(q) = self.queues.get_mut(i) {
+                q.window_mark = (q.wait.count(), q.wait.sum());
+            }
+        }
+        for (i, chans) in tracks.links.iter_mut().enumerate() {
+            let from = tracks.from.get(i).copied().unwrap_or(usize::MAX);
+            for c in chans.iter_mut() {
+                let r = self.link_reading(i, from, c.key, at);
+                put(c, slot, r, dt);
+            }
+            if let Some(l) = self.links.get_mut(i) {
+                l.window.clear();
+            }
+        }
+        self.tracks = tracks;
+    }
+
+    fn node_reading(&self, i: usize, key: Key, at: Micros) -> Reading {
+        use Reading::{Gauge, Total};
+        // Every per-node vector is shaped from the scenario's nodes; a
+        // missing entry reads as no data rather than a panic.
+        let (Some(n), Some(q), Some(saga), Some(job), Some(topic), Some(log)) = (
+            self.nodes.get(i),
+            self.queues.get(i),
+            self.sagas.get(i),
+            self.jobs.get(i),
+            self.topics.get(i),
+            self.logs.get(i),
+        ) else {
+            return Gauge(f64::NAN);
+        };
+        let ms = |t: Micros| t as f64 / 1_000.0;
+        match key {
+            Key::Utilisation => {
+                let dt = at.saturating_sub(n.window_at);
+                let area = n.busy_area_at(at).saturating_sub(n.window_mark.4);
+                let total = u128::from(n.capacity) * u128::from(dt);
+                Gauge(if total == 0 { 0.0 } else { area as f64 / total as f64 })
+            }
+            Key::Waiting => Gauge(f64::from(n.waiting)),
+            Key::WaitMs => Gauge(window_mean(n.wait.count(), n.wait.sum(), (n.window_mark.0, n.window_mark.1))),
+            Key::ProcessingMs => {
+                Gauge(window_mean(n.self_time.count(), n.self_time.sum(), (n.window_mark.2, n.window_mark.3)))
+            }
+            Key::DonePerS => Total(n.completed as f64),
+            Key::FailedPerS => Total(n.failed_total() as f64),
+            Key::Crashes => Gauge(n.crashes as f64),
+            Key::Depth => Gauge(f64::from(q.depth)),
+            Key::OldestAgeMs => Gauge(ms(q.oldest_age(at))),
+            Key::DeadLetters => Gauge(q.dead_lettered as f64),
+            Key::QueueWaitMs => Gauge(window_mean(q.wait.count(), q.wait.sum(), q.window_mark)),
+            Key::EnqueuedPerS => Total(q.enqueued as f64),
+            Key::DeliveredPerS => Total(q.delivered as f64),
+            Key::PublishedPerS => Total(topic.published as f64),
+            Key::RegistryRejections => Gauge(topic.rejected as f64),
+            Key::AppendedPerS => Total(log.appended as f64),
+            Key::SagasStarted => Gauge(saga.started as f64),
+            Key::SagasCompleted => Gauge(saga.completed as f64),
+            Key::SagasCompensated => Gauge(saga.compensated as f64),
+            Key::SagasStuck => Gauge(saga.stuck as f64),
+            Key::CompensationsFailed => Gauge(saga.compensations_failed as f64),
+            Key::ManualQueue => Gauge(saga.manual_queue.len() as f64),
+            Key::SinceSuccessMs => Gauge(job.last_success.map_or(0.0, |t| ms(at.saturating_sub(t)))),
+            Key::FreshnessMs => Gauge(job.output_age(at).map_or(0.0, ms)),
+            Key::LastRunMs => Gauge(ms(job.last_duration)),
+            Key::RowsIn => Gauge(job.rows_in as f64),
+            Key::RowsOut => Gauge(job.rows_out as f64),
+            _ => Gauge(f64::NAN),
+        }
+    }
+
+    fn link_reading(&self, i: usize, from: usize, key: Key, at: Micros) -> Reading {
+        use Reading::{Gauge, Total};
+        // Links added while running extend some per-link vectors and not
+        // others (groups are made at the start): missing reads as no data.
+        let (Some(l), Some(sub), Some(e)) = (self.links.get(i), self.subscriptions.get(i), self.edges.get(i)) else {
+            return Gauge(f64::NAN);
+        };
+        let no_group = GroupMetrics::default();
+        let g = self.groups.get(i).unwrap_or(&no_group);
+        let ms = |t: Micros| t as f64 / 1_000.0;
+        let end = |p: usize| self.logs.get(from).and_then(|log| log.end.get(p)).copied().unwrap_or(0);
+        match key {
+            Key::P50Ms => Gauge(l.window.quantile(0.5).map_or(f64::NAN, ms)),
+            Key::P99Ms => Gauge(l.window.quantile(0.99).map_or(f64::NAN, ms)),
+            Key::RetriesPerS => Total(l.retries as f64),
+            Key::Breaker => Gauge(match l.breaker {
+                BreakerState::Closed => 0.0,
+                BreakerState::HalfOpen => 1.0,
+                BreakerState::Open => 2.0,
+            }),
+            Key::SentPerS => Total(l.sent as f64),
+            Key::ErrorsPerS => Total((l.errors + l.timeouts) as f64),
+            Key::SubPublished => Gauge(sub.published as f64),
+            Key::SubDelivered => Gauge(sub.delivered as f64),
+            Key::SubProcessed => Gauge(sub.processed as f64),
+            Key::SubLag => Gauge(f64::from(sub.backlog)),
+            Key::OldestAgeMs => Gauge(ms(sub.oldest_age(at))),
+            Key::SubDeadLetters => Gauge(sub.dead_lettered as f64),
+            Key::GroupLag => {
+                Gauge(g.committed.iter().enumerate().map(|(p, c)| end(p).saturating_sub(*c)).sum::<u64>() as f64)
+            }
+            Key::PartitionLag(p) => {
+                let p = usize::from(p);
+                Gauge(g.committed.get(p).map_or(0, |c| end(p).saturating_sub(*c)) as f64)
+            }
+            Key::Committed => Gauge(g.committed.iter().sum::<u64>() as f64),
+            Key::ProcessedOffset => Gauge(g.processed_offset.iter().sum::<u64>() as f64),
+            Key::Duplicates => Gauge(g.duplicates_total() as f64),
+            Key::Losses => Gauge(g.lost_total() as f64),
+            Key::Connected => Gauge(f64::from(e.connected)),
+            Key::ReceivedPerS => Total(e.received as f64),
+            Key::HeartbeatFailures => Gauge(e.heartbeat_deaths as f64),
+            Key::ReconnectsPerS => Total(e.reconnects as f64),
+            _ => Gauge(f64::NAN),
+        }
+    }
+}
+
+/// A coarse histogram of durations since the last sample: four buckets per
+/// doubling (within about 9 %), enough for a chart's p50 and p99.
+#[derive(Clone, Debug)]
+pub struct Window {
+    counts: [u32; WINDOW_BUCKETS],
+    total: u32,
+}
+
+const WINDOW_BUCKETS: usize = 4 * 40;
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { counts: [0; WINDOW_BUCKETS], total: 0 }
+    }
+}
+
+fn window_index(v: Micros) -> usize {
+    if v < 4 {
+        return v as usize;
+    }
+    let msb = 63 - v.leading_zeros();
+    let sub = (v >> (msb - 2)) & 3;
+    ((msb as usize - 1) * 4 + sub as usize).min(WINDOW_BUCKETS - 1)
+}
+
+/// The middle of bucket `i`.
+fn window_value(i: usize) -> Micros {
+    if i < 4 {
+        return i as Micros;
+    }
+    let msb = (i / 4 + 1) as u32;
+    let sub = (i % 4) as u64;
+    let lo = (4 + sub) << (msb - 2);
+    let width = 1u64 << (msb - 2);
+    lo + width / 2
+}
+
+impl Window {
+    /// Records one duration.
+    #[inline]
+    pub fn record(&mut self, v: Micros) {
+        self.counts[window_index(v)] += 1;
+        self.total += 1;
+    }
+
+    /// The value at quantile `q`, or `None` when nothing was recorded.
+    pub fn quantile(&self, q: f64) -> Option<Micros> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = libm::ceil(q.clamp(0.0, 1.0) * f64::from(self.total)).max(1.0) as u32;
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(window_value(i));
+            }
+        }
+        None
+    }
+
+    fn clear(&mut self) {
+        if self.total > 0 {
+            self.counts = [0; WINDOW_BUCKETS];
+            self.total = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{presets, Simulation};
+
+    #[test]
+    fn window_quantiles_are_within_a_bucket() {
+        let mut w = Window::default();
+        assert_eq!(w.quantile(0.5), None);
+        for v in 1..=1000u64 {
+            w.record(v * 1_000);
+        }
+        let p50 = w.quantile(0.5).expect("some") as f64;
+        let p99 = w.quantile(0.99).expect("some") as f64;
+        assert!((p50 - 500_000.0).abs() / 500_000.0 < 0.13, "p50 {p50}");
+        assert!((p99 - 990_000.0).abs() / 990_000.0 < 0.13, "p99 {p99}");
+        for v in [0u64, 1, 3, 4, 7, 8, 1_000, 123_456_789, u64::MAX] {
+            let i = window_index(v);
+            assert!(i < WINDOW_BUCKETS);
+            if v > 3 && v < 1 << 40 {
+                let mid = window_value(i) as f64;
+                assert!((mid - v as f64).abs() / v as f64 <= 0.13, "{v} → {mid}");
+            }
+        }
+        w.clear();
+        assert_eq!(w.quantile(0.99), None);
+    }
+
+    #[test]
+    fn samples_once_a_second_into_a_bounded_ring() {
+        let mut sim = Simulation::new(presets::load("mmc").expect("preset")).expect("valid");
+        sim.run_until(20 * SECOND).expect("runs");
+        let t = &sim.metrics().tracks;
+        assert!((19..=21).contains(&t.len()), "{} samples", t.len());
+        let util = t.points(Owner::Node(0), Key::Utilisation);
+        assert_eq!(util.len(), t.len());
+        assert!(util.windows(2).all(|w| w[1].0 == w[0].0 + SECOND), "one a second");
+        let late: Vec<f32> = util.iter().skip(5).map(|p| p.1).collect();
+        let mean = late.iter().sum::<f32>() / late.len() as f32;
+        assert!((0.75..1.0).contains(&mean), "ρ = 0.9, measured {mean}");
+        let done = t.points(Owner::Node(0), Key::DonePerS);
+        let rate = done.iter().skip(5).map(|p| p.1).sum::<f32>() / (done.len() - 5) as f32;
+        assert!((70.0..110.0).contains(&rate), "about 90 a second, got {rate}");
+        assert!(t.points(Owner::Node(0), Key::ProcessingMs).iter().skip(2).all(|p| p.1 > 40.0 && p.1 < 200.0));
+        assert!(t.points(Owner::Link(0), Key::P50Ms).is_empty(), "no such link");
+
+        sim.run_until(700 * SECOND).expect("runs");
+        let t = &sim.metrics().tracks;
+        assert_eq!(t.len(), TRACK_SECONDS, "bounded");
+        let times: Vec<Micros> = t.points(Owner::Node(0), Key::Waiting).iter().map(|p| p.0).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "oldest first");
+        assert_eq!(times.last().copied(), t.newest_time());
+        let json = serde_json::to_string(t).expect("serialises");
+        assert!(json.contains("\"utilisation\""));
+    }
+
+    #[test]
+    fn same_seed_same_tracks() {
+        let run = || {
+            let mut sim = Simulation::new(presets::load("cascade").expect("preset")).expect("valid");
+            sim.run_until(30 * SECOND).expect("runs");
+            serde_json::to_string(&sim.metrics().tracks).expect("serialises")
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn calls_get_latency_percentiles_and_breaker_state() {
+        let s = presets::load("cascade").expect("preset");
+        let call = s.links.iter().position(|l| l.transport.sync_policy().is_some()).expect("a call");
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.run_until(30 * SECOND).expect("runs");
+        let t = &sim.metrics().tracks;
+        let p50 = t.points(Owner::Link(call), Key::P50Ms);
+        let p99 = t.points(Owner::Link(call), Key::P99Ms);
+        assert!(!p50.is_empty() && p50.len() == p99.len());
+        assert!(p50.iter().zip(&p99).all(|(a, b)| a.1.is_nan() || a.1 <= b.1));
+        assert!(t.points(Owner::Link(call), Key::Breaker).iter().all(|p| [0.0, 1.0, 2.0].contains(&p.1)));
+    }
+}

@@ -1,0 +1,602 @@
+//! Which charts a node or link has (following each type's "what to
+//! monitor"), which few summarise a scenario, their words and units, and
+//! their lines read from the engine's tracks; plus the queueing theory
+//! shown beside a service's or queue's measured wait.
+
+use crate::engine::metrics::{Key, Metrics, Owner};
+use crate::engine::scenario::{NodeKind, Scenario, Transport};
+use crate::engine::time::{Micros, SECOND};
+
+use super::chart::{Line, Unit};
+use super::queueing::{self, Model, Prediction};
+
+/// Where a line's values come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// A track's channel, multiplied by a factor (ms → s, share → %).
+    Track(Owner, Key, f64),
+    /// Orders answered well per second (the run's series).
+    OrdersOk,
+    /// Orders failed per second (the run's series).
+    OrdersFailed,
+}
+
+/// One line of a chart: its data, legend words and colour (0–3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plot {
+    /// Where the values come from.
+    pub source: Source,
+    /// Legend text.
+    pub label: &'static str,
+    /// Colour slot (CSS `chart__line--N`).
+    pub color: u8,
+    /// Dashed (a second measure of the same thing).
+    pub dashed: bool,
+}
+
+/// A chart: title, unit, lines and an optional threshold line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartDef {
+    /// Stable id (test ids, keys).
+    pub id: String,
+    /// Title, with whose it is.
+    pub title: String,
+    /// The value axis's unit.
+    pub unit: Unit,
+    /// The lines.
+    pub plots: Vec<Plot>,
+    /// A threshold to draw across (label, value in the chart's unit).
+    pub threshold: Option<(String, f64)>,
+}
+
+fn plot(source: Source, label: &'static str, color: u8) -> Plot {
+    Plot { source, label, color, dashed: false }
+}
+
+fn track(owner: Owner, key: Key) -> Source {
+    Source::Track(owner, key, 1.0)
+}
+
+fn chart(id: String, title: String, unit: Unit, plots: Vec<Plot>) -> ChartDef {
+    ChartDef { id, title, unit, plots, threshold: None }
+}
+
+/// The orders' end-to-end budget (the first source's), in ms.
+fn budget_ms(s: &Scenario) -> Option<f64> {
+    s.sources.first().map(|src| src.budget_ms)
+}
+
+/// The charts of node `i`.
+pub fn node_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
+    let Some(n) = s.nodes.get(i) else { return vec![] };
+    let o = Owner::Node(i);
+    let id = |what: &str| format!("node-{i}-{what}");
+    let name = &n.label;
+    match &n.kind {
+        NodeKind::Client(_) | NodeKind::Gateway(_) => vec![],
+        NodeKind::Service(spec) => {
+            let mut v = vec![
+                chart(
+                    id("wait"),
+                    format!("{name}: wait for a worker vs processing"),
+                    Unit::Ms,
+                    vec![plot(track(o, Key::WaitMs), "wait", 0), plot(track(o, Key::ProcessingMs), "processing", 1)],
+                ),
+                chart(
+                    id("util"),
+                    format!("{name}: pool in use"),
+                    Unit::Percent,
+                    vec![plot(Source::Track(o, Key::Utilisation, 100.0), "busy workers", 0)],
+                ),
+                chart(
+                    id("rate"),
+                    format!("{name}: work done and failed"),
+                    Unit::PerSecond,
+                    vec![plot(track(o, Key::DonePerS), "done", 0), plot(track(o, Key::FailedPerS), "failed", 2)],
+                ),
+                chart(
+                    id("crashes"),
+                    format!("{name}: crashes (each one a restart)"),
+                    Unit::Count,
+                    vec![plot(track(o, Key::Crashes), "crashes", 2), plot(track(o, Key::Waiting), "waiting now", 1)],
+                ),
+            ];
+            if spec.saga.is_some() {
+                v.insert(0, saga_chart(s, i));
+                v.insert(
+                    1,
+                    chart(
+                        id("manual"),
+                        format!("{name}: manual queue and failed compensations"),
+                        Unit::Count,
+                        vec![
+                            plot(track(o, Key::ManualQueue), "manual queue", 2),
+                            plot(track(o, Key::CompensationsFailed), "failed compensations", 3),
+                        ],
+                    ),
+                );
+            }
+            v
+        }
+        NodeKind::Queue(_) => vec![
+            chart(
+                id("depth"),
+                format!("{name}: depth and dead letters"),
+                Unit::Count,
+                vec![plot(track(o, Key::Depth), "depth", 0), plot(track(o, Key::DeadLetters), "in the DLQ", 2)],
+            ),
+            chart(
+                id("age"),
+                format!("{name}: oldest message's age"),
+                Unit::Seconds,
+                vec![plot(Source::Track(o, Key::OldestAgeMs, 1e-3), "oldest age", 3)],
+            ),
+            queue_wait_chart(s, i),
+            chart(
+                id("flow"),
+                format!("{name}: in and out"),
+                Unit::PerSecond,
+                vec![
+                    plot(track(o, Key::EnqueuedPerS), "enqueued", 0),
+                    plot(track(o, Key::DeliveredPerS), "delivered", 1),
+                ],
+            ),
+        ],
+        NodeKind::Topic(_) => vec![
+            chart(id("published"), format!("{name}: published"), Unit::PerSecond, vec![plot(track(o, Key::PublishedPerS), "events", 0)]),
+            chart(
+                id("rejected"),
+                format!("{name}: refused by the schema registry"),
+                Unit::Count,
+                vec![plot(track(o, Key::RegistryRejections), "refused", 2)],
+            ),
+        ],
+        NodeKind::Log(_) => vec![chart(
+            id("appended"),
+            format!("{name}: appended"),
+            Unit::PerSecond,
+            vec![plot(track(o, Key::AppendedPerS), "records", 0)],
+        )],
+        NodeKind::Job(_) => vec![
+            chart(
+                id("fresh"),
+                format!("{name}: freshness and last success"),
+                Unit::Seconds,
+                vec![
+                    plot(Source::Track(o, Key::FreshnessMs, 1e-3), "output age", 3),
+                    Plot { dashed: true, ..plot(Source::Track(o, Key::SinceSuccessMs, 1e-3), "since exit 0", 1) },
+                ],
+            ),
+            chart(
+                id("rows"),
+                format!("{name}: rows in vs out"),
+                Unit::Count,
+                vec![plot(track(o, Key::RowsIn), "rows in", 0), plot(track(o, Key::RowsOut), "rows out", 1)],
+            ),
+            chart(
+                id("duration"),
+                format!("{name}: last run's duration"),
+                Unit::Seconds,
+                vec![plot(Source::Track(o, Key::LastRunMs, 1e-3), "duration", 0)],
+            ),
+        ],
+    }
+}
+
+fn saga_chart(s: &Scenario, i: usize) -> ChartDef {
+    let o = Owner::Node(i);
+    chart(
+        format!("node-{i}-sagas"),
+        format!("{}: sagas", s.nodes[i].label),
+        Unit::Count,
+        vec![
+            plot(track(o, Key::SagasStarted), "started", 0),
+            plot(track(o, Key::SagasCompleted), "completed", 1),
+            plot(track(o, Key::SagasCompensated), "compensated", 3),
+            plot(track(o, Key::SagasStuck), "stuck", 2),
+        ],
+    )
+}
+
+/// A queue's wait apart from its consumers' processing.
+fn queue_wait_chart(s: &Scenario, i: usize) -> ChartDef {
+    let mut plots = vec![plot(track(Owner::Node(i), Key::QueueWaitMs), "wait in queue", 0)];
+    if let Some(c) = consumers(s, i).first() {
+        plots.push(plot(track(Owner::Node(*c), Key::ProcessingMs), "processing", 1));
+    }
+    chart(format!("node-{i}-qwait"), format!("{}: queue wait vs processing", s.nodes[i].label), Unit::Ms, plots)
+}
+
+/// The services consuming queue `i`.
+fn consumers(s: &Scenario, i: usize) -> Vec<usize> {
+    let id = &s.nodes[i].id;
+    s.links
+        .iter()
+        .filter(|l| &l.from == id && l.transport.consume_policy().is_some())
+        .filter_map(|l| s.nodes.iter().position(|n| n.id == l.to))
+        .collect()
+}
+
+/// The charts of link `i`.
+pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
+    let Some(l) = s.links.get(i) else { return vec![] };
+    let o = Owner::Link(i);
+    let id = |what: &str| format!("link-{i}-{what}");
+    let to = s.node(&l.to).map_or(l.to.as_str(), |n| n.label.as_str());
+    let from = s.node(&l.from).map_or(l.from.as_str(), |n| n.label.as_str());
+    match &l.transport {
+        Transport::RequestResponse(_) => vec![
+            latency_chart(s, i),
+            chart(
+                id("breaker"),
+                format!("Calls to {to}: breaker state"),
+                Unit::Breaker,
+                vec![plot(track(o, Key::Breaker), "breaker", 2)],
+            ),
+            chart(
+                id("retries"),
+                format!("Calls to {to}: retries and failures"),
+                Unit::PerSecond,
+                vec![
+                    plot(track(o, Key::SentPerS), "attempts", 0),
+                    plot(track(o, Key::RetriesPerS), "retries", 3),
+                    plot(track(o, Key::ErrorsPerS), "failed or timed out", 2),
+                ],
+            ),
+        ],
+        Transport::Subscribe(_) => vec![
+            sub_chart(s, i),
+            chart(
+                id("lag"),
+                format!("{to}'s subscription: lag and dead letters"),
+                Unit::Count,
+                vec![plot(track(o, Key::SubLag), "waiting", 0), plot(track(o, Key::SubDeadLetters), "in the DLQ", 2)],
+            ),
+            chart(
+                id("age"),
+                format!("{to}'s subscription: oldest event's age"),
+                Unit::Seconds,
+                vec![plot(Source::Track(o, Key::OldestAgeMs, 1e-3), "oldest age", 3)],
+            ),
+        ],
+        Transport::Read(_) => {
+            let partitions = s.node(&l.from).and_then(|n| n.kind.log()).map_or(0, |g| g.partitions).min(8);
+            const PARTITION_LABELS: [&str; 8] = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"];
+            let mut lag = vec![plot(track(o, Key::GroupLag), "all partitions", 0)];
+            for p in 0..partitions.min(3) {
+                lag.push(Plot {
+                    dashed: true,
+                    ..plot(track(o, Key::PartitionLag(p as u8)), PARTITION_LABELS[p as usize], 1 + p as u8)
+                });
+            }
+            vec![
+                chart(id("lag"), format!("{to} reading {from}: lag per partition"), Unit::Count, lag),
+                chart(
+                    id("offsets"),
+                    format!("{to} reading {from}: committed vs processed"),
+                    Unit::Count,
+                    vec![
+                        plot(track(o, Key::ProcessedOffset), "processed offset", 0),
+                        Plot { dashed: true, ..plot(track(o, Key::Committed), "committed offset", 1) },
+                    ],
+                ),
+                chart(
+                    id("dups"),
+                    format!("{to} reading {from}: duplicates and losses"),
+                    Unit::Count,
+                    vec![plot(track(o, Key::Duplicates), "duplicates", 3), plot(track(o, Key::Losses), "lost", 2)],
+                ),
+            ]
+        }
+        Transport::Push(_) => vec![
+            chart(
+                id("conn"),
+                format!("{from} → {to}: connections"),
+                Unit::Count,
+                vec![plot(track(o, Key::Connected), "connected", 0), plot(track(o, Key::HeartbeatFailures), "heartbeat failures", 2)],
+            ),
+            chart(
+                id("msgs"),
+                format!("{from} → {to}: updates and reconnects"),
+                Unit::PerSecond,
+                vec![plot(track(o, Key::ReceivedPerS), "updates received", 1), plot(track(o, Key::ReconnectsPerS), "reconnects", 3)],
+            ),
+        ],
+        Transport::Enqueue
+        | Transport::Consume(_)
+        | Transport::Publish
+        | Transport::Append(_)
+        | Transport::SagaStep(_)
+        | Transport::ScheduledRead => vec![chart(
+            id("sent"),
+            format!("{from} → {to}: messages"),
+            Unit::PerSecond,
+            vec![plot(track(o, Key::SentPerS), "sent", 0)],
+        )],
+    }
+}
+
+fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
+    let o = Owner::Link(i);
+    let to = s.node(&s.links[i].to).map_or("?", |n| n.label.as_str());
+    ChartDef {
+        threshold: budget_ms(s).map(|b| ("budget".to_string(), b)),
+        ..chart(
+            format!("link-{i}-latency"),
+            format!("Calls to {to}: round trip"),
+            Unit::Ms,
+            vec![plot(track(o, Key::P50Ms), "p50", 0), Plot { dashed: true, ..plot(track(o, Key::P99Ms), "p99", 3) }],
+        )
+    }
+}
+
+fn sub_chart(s: &Scenario, i: usize) -> ChartDef {
+    let o = Owner::Link(i);
+    let to = s.node(&s.links[i].to).map_or("?", |n| n.label.as_str());
+    chart(
+        format!("link-{i}-fates"),
+        format!("{to}'s subscription: published, delivered, processed"),
+        Unit::Count,
+        vec![
+            plot(track(o, Key::SubPublished), "published", 0),
+            Plot { dashed: true, ..plot(track(o, Key::SubDelivered), "delivered", 1) },
+            plot(track(o, Key::SubProcessed), "processed", 3),
+        ],
+    )
+}
+
+/// The few charts that summarise `s`: orders, then the headline chart of
+/// each type it has (first entity of each), at most `max`.
+pub fn summary_charts(s: &Scenario, max: usize) -> Vec<ChartDef> {
+    let mut v = vec![];
+    if !s.sources.is_empty() {
+        v.push(chart(
+            "orders".into(),
+            "Orders answered".into(),
+            Unit::PerSecond,
+            vec![plot(Source::OrdersOk, "ok", 1), plot(Source::OrdersFailed, "failed", 2)],
+        ));
+    }
+    let link = |f: &dyn Fn(&Transport) -> bool| s.links.iter().position(|l| f(&l.transport));
+    let node = |f: &dyn Fn(&NodeKind) -> bool| s.nodes.iter().position(|n| f(&n.kind));
+    if let Some(i) = link(&|t| t.sync_policy().is_some()) {
+        v.push(latency_chart(s, i));
+    }
+    if let Some(i) = node(&|k| k.queue().is_some()) {
+        v.extend(node_charts(s, i).into_iter().take(1));
+    }
+    if let Some(i) = link(&|t| t.subscribe_policy().is_some()) {
+        v.push(sub_chart(s, i));
+    }
+    if let Some(i) = link(&|t| t.read_policy().is_some()) {
+        v.extend(link_charts(s, i).into_iter().take(1));
+    }
+    if let Some(i) = node(&|k| k.service().is_some_and(|sp| sp.saga.is_some())) {
+        v.push(saga_chart(s, i));
+    }
+    if let Some(i) = link(&|t| matches!(t, Transport::Push(_))) {
+        v.extend(link_charts(s, i).into_iter().take(2));
+    }
+    if let Some(i) = node(&|k| k.job().is_some()) {
+        v.extend(node_charts(s, i).into_iter().take(1));
+    }
+    if v.len() <= 1 {
+        // Nothing but services: their wait and load (the queueing models).
+        if let Some(i) = node(&|k| k.service().is_some()) {
+            v.extend(node_charts(s, i).into_iter().take(2));
+        }
+    }
+    v.truncate(max);
+    v
+}
+
+/// A chart's lines, read from the metrics, in seconds of simulated time.
+pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
+    def.plots
+        .iter()
+        .map(|p| {
+            let points = match p.source {
+                Source::Track(owner, key, factor) => m
+                    .tracks
+                    .points(owner, key)
+                    .into_iter()
+                    .map(|(t, v)| (secs(t), f64::from(v) * factor))
+                    .collect(),
+                Source::OrdersOk => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_ok))).collect(),
+                Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
+            };
+            Line { points, step: matches!(p.source, Source::Track(_, Key::Breaker, _)) }
+        })
+        .collect()
+}
+
+fn secs(t: Micros) -> f64 {
+    t as f64 / SECOND as f64
+}
+
+/// The newest value of each line, in words with its unit (the text summary).
+pub fn last_values(def: &ChartDef, lines: &[Line]) -> Vec<String> {
+    def.plots
+        .iter()
+        .zip(lines)
+        .map(|(p, l)| {
+            let v = l.points.iter().rev().find(|p| p.1.is_finite()).map(|p| p.1);
+            format!("{}: {}", p.label, v.map_or("no data yet".to_string(), |v| def.unit.format(v)))
+        })
+        .collect()
+}
+
+/// Queueing theory beside a measured wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theory {
+    /// The model's name (M/M/10, M/D/1).
+    pub model: String,
+    /// Servers.
+    pub servers: u32,
+    /// Measured arrival rate, per second.
+    pub lambda: f64,
+    /// Measured service rate per server, per second.
+    pub mu: f64,
+    /// Load per server.
+    pub rho: f64,
+    /// Measured mean wait, ms.
+    pub measured_ms: f64,
+    /// What the model predicts.
+    pub prediction: Prediction,
+    /// Little's law for the wait: (measured Lq, λ·Wq), when measured.
+    pub little: Option<(f64, f64)>,
+}
+
+impl Theory {
+    /// The prediction in words: "66.9 ms" or why there is none.
+    pub fn predicted_text(&self) -> String {
+        match self.prediction {
+            Prediction::Wait { wq, .. } => Unit::Ms.format(wq * 1_000.0),
+            Prediction::Unstable => format!("none: ρ = {:.2} ≥ 1, the queue grows without bound", self.rho),
+            Prediction::Unknown => "not enough data yet".to_string(),
+        }
+    }
+}
+
+/// Theory for service `i` (its own workers as servers, holding time as
+/// service time) or queue `i` (its consumers' workers), at the measured
+/// rates up to `now`. `None` for other kinds or before anything arrived.
+pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory> {
+    let n = s.nodes.get(i)?;
+    let t = secs(now);
+    if t <= 0.0 {
+        return None;
+    }
+    let (lambda, servers, hold, measured_ms, little, constant) = match &n.kind {
+        NodeKind::Service(spec) => {
+            let nm = m.nodes.get(i)?;
+            let lambda = nm.arrived as f64 / t;
+            let wq = nm.wait.mean() / 1e6;
+            let little = (nm.wait.count() > 0).then(|| (nm.mean_waiting(now), lambda * wq));
+            let constant = matches!(spec.processing, crate::engine::dist::Dist::Constant { .. });
+            (lambda, spec.replicas * spec.concurrency, nm.busy_time.mean() / 1e6, wq * 1e3, little, constant)
+        }
+        NodeKind::Queue(_) => {
+            let q = m.queues.get(i)?;
+            let cs = consumers(s, i);
+            let servers: u32 = cs.iter().filter_map(|c| s.nodes[*c].kind.service()).map(|sp| sp.replicas * sp.concurrency).sum();
+            let held: f64 = cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.busy_time.mean()).sum::<f64>()
+                / cs.len().max(1) as f64;
+            (q.enqueued as f64 / t, servers, held / 1e6, q.wait.mean() / 1e3, None, false)
+        }
+        NodeKind::Client(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
+            return None
+        }
+    };
+    if servers == 0 || lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return None;
+    }
+    let mu = if hold > 0.0 { 1.0 / hold } else { 0.0 };
+    let model = if constant && servers == 1 { Model::Md1 } else { Model::Mmc };
+    Some(Theory {
+        model: model.name(servers),
+        servers,
+        lambda,
+        mu,
+        rho: queueing::rho(lambda, mu, servers),
+        measured_ms,
+        prediction: queueing::predict(model, lambda, mu, servers),
+        little,
+    })
+}
+
+/// The node whose theory the summary shows, in scenarios small enough for
+/// the models to be the point: services only (the first service), or
+/// queues and their consumers only (the first queue with consumers).
+pub fn summary_theory_node(s: &Scenario) -> Option<usize> {
+    if s.links.is_empty() {
+        return s.nodes.iter().position(|n| n.kind.service().is_some());
+    }
+    let queues_only = s.links.iter().all(|l| matches!(l.transport, Transport::Enqueue | Transport::Consume(_)));
+    let i = s.nodes.iter().position(|n| n.kind.queue().is_some())?;
+    (queues_only && !consumers(s, i).is_empty()).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{presets, Simulation};
+    use crate::view_model::chart::layout;
+
+    fn run(name: &str, secs: u64) -> Simulation {
+        let mut sim = Simulation::new(presets::load(name).expect("preset")).expect("valid");
+        sim.run_until(secs * SECOND).expect("runs");
+        sim
+    }
+
+    #[test]
+    fn every_preset_has_summary_charts_with_data() {
+        for name in presets::names() {
+            let sim = run(name, 20);
+            let s = sim.scenario();
+            let charts = summary_charts(s, 6);
+            assert!(!charts.is_empty() && charts.len() <= 6, "{name}");
+            for c in &charts {
+                let ls = lines(c, sim.metrics());
+                assert_eq!(ls.len(), c.plots.len());
+                assert!(ls.iter().any(|l| !l.points.is_empty()), "{name}: {} has data", c.title);
+                let g = layout(&ls, c.unit, c.threshold.as_ref().map(|t| t.1));
+                assert!(g.paths.iter().any(|p| p.starts_with('M')), "{name}: {}", c.title);
+                assert!(ls.iter().all(|l| l.points.len() <= 600));
+            }
+            for i in 0..s.nodes.len() {
+                for c in node_charts(s, i) {
+                    assert_eq!(lines(&c, sim.metrics()).len(), c.plots.len());
+                }
+            }
+            for i in 0..s.links.len() {
+                assert!(!link_charts(s, i).is_empty(), "{name}: link {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_follow_the_types_present() {
+        let titles = |name: &str| -> Vec<String> {
+            summary_charts(&presets::load(name).expect("preset"), 6).into_iter().map(|c| c.title).collect()
+        };
+        assert!(titles("cascade").iter().any(|t| t.contains("round trip")));
+        assert!(titles("poison").iter().any(|t| t.contains("depth and dead letters")));
+        assert!(titles("saga").iter().any(|t| t.contains("sagas")));
+        assert!(titles("mmc").iter().any(|t| t.contains("wait for a worker")));
+        assert!(titles("reconnect-storm").iter().any(|t| t.contains("connections")));
+    }
+
+    #[test]
+    fn mmc_theory_is_erlang_c_at_the_measured_rates() {
+        let sim = run("mmc", 600);
+        let s = sim.scenario();
+        assert_eq!(summary_theory_node(s), Some(0));
+        let th = theory(s, sim.metrics(), 0, sim.now()).expect("a service");
+        assert_eq!(th.model, "M/M/10");
+        assert!((th.lambda - 90.0).abs() < 3.0, "λ {}", th.lambda);
+        assert!((th.mu - 10.0).abs() < 0.5, "μ {}", th.mu);
+        let Prediction::Wait { wq, .. } = th.prediction else { panic!("stable") };
+        // Erlang C at the measured rates equals the formula's own value.
+        assert_eq!(th.prediction, queueing::mmc(th.lambda, th.mu, 10));
+        assert!((wq * 1e3 - th.measured_ms).abs() / (wq * 1e3) < 0.3, "{} vs {}", wq * 1e3, th.measured_ms);
+        let (l, lw) = th.little.expect("measured");
+        assert!((l - lw).abs() / lw < 0.1, "Little: L {l} vs λW {lw}");
+        assert!(th.predicted_text().ends_with(" ms"));
+        assert_eq!(summary_theory_node(&presets::load("poison-dlq").expect("preset")), Some(1));
+        assert_eq!(summary_theory_node(&presets::load("seven").expect("preset")), None);
+    }
+
+    #[test]
+    fn an_overloaded_service_is_called_unstable() {
+        let mut s = presets::load("mmc").expect("preset");
+        if let NodeKind::Service(spec) = &mut s.nodes[0].kind {
+            spec.concurrency = 8;
+        }
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.run_until(60 * SECOND).expect("runs");
+        let th = theory(sim.scenario(), sim.metrics(), 0, sim.now()).expect("a service");
+        assert_eq!(th.prediction, Prediction::Unstable);
+        assert!(th.predicted_text().contains("grows without bound"));
+    }
+}
