@@ -17,6 +17,8 @@ mod inspector_saga;
 mod inspector_settings;
 mod link_menu;
 mod metrics_panel;
+mod persist;
+mod share_menu;
 mod shell;
 mod sim_loop;
 mod stage;

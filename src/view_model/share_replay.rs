@@ -10,7 +10,37 @@
 
 use super::share::{At, Op, ShareError, ShareState};
 use crate::engine::scenario::Scenario;
-use crate::engine::{presets, Simulation};
+use crate::engine::{presets, Event, Simulation};
+
+/// Events kept while playing back (for the trace download), at most `max`.
+#[derive(Debug, Default)]
+pub struct Tap {
+    /// The events, in order, from time zero.
+    pub events: Vec<Event>,
+    /// Most events kept.
+    pub max: usize,
+    /// True when events after the first `max` were left out.
+    pub truncated: bool,
+}
+
+impl Tap {
+    /// A tap keeping at most `max` events.
+    pub fn new(max: usize) -> Tap {
+        Tap { events: Vec::new(), max, truncated: false }
+    }
+
+    fn take(&mut self, sim: &mut Simulation) {
+        let events = sim.drain_events();
+        let room = self.max - self.events.len();
+        if events.len() > room {
+            self.truncated = true;
+        }
+        self.events.extend(events.into_iter().take(room));
+        if self.events.len() >= self.max {
+            sim.set_recording(false);
+        }
+    }
+}
 
 /// What playing a state back gives the page.
 pub struct Replayed {
@@ -43,29 +73,48 @@ fn fresh(scenario: Scenario, seed: u64) -> Result<Simulation, ShareError> {
 
 /// Runs `sim` to position `at`: events up to the count (none past the
 /// time), then the clock to the time.
-fn advance(sim: &mut Simulation, at: At, what: &str) -> Result<(), ShareError> {
+fn advance(sim: &mut Simulation, at: At, what: &str, tap: &mut Option<&mut Tap>) -> Result<(), ShareError> {
     let At(n, t) = at;
     if t < sim.now() {
         return Err(ShareError(format!("{what} goes back in simulated time")));
     }
     let failed = |e: crate::engine::SimError| ShareError(format!("the run stopped before {what}: {e}"));
+    let mut since_take = 0u32;
     while sim.timers_fired() < n && sim.next_event_time().is_some_and(|next| next <= t) {
         sim.step().map_err(failed)?;
+        since_take += 1;
+        if since_take == 4096 {
+            // The recorder holds a few thousand events at most.
+            since_take = 0;
+            if let Some(tap) = tap.as_deref_mut() {
+                tap.take(sim);
+            }
+        }
     }
     if sim.now() < t {
         sim.run_until(t).map_err(failed)?;
+    }
+    if let Some(tap) = tap.as_deref_mut() {
+        tap.take(sim);
     }
     Ok(())
 }
 
 /// Plays `state` back (see the module's description).
 pub fn replay(state: &ShareState) -> Result<Replayed, ShareError> {
+    replay_into(state, None)
+}
+
+/// [`replay`], keeping the run's first events in `tap` (the trace download).
+pub fn replay_into(state: &ShareState, mut tap: Option<&mut Tap>) -> Result<Replayed, ShareError> {
     state.check()?;
     let start = start_scenario(state)?;
     let mut sim = fresh(start.clone(), state.seed)?;
+    let recording = tap.as_ref().is_some_and(|t| t.max > 0);
+    sim.set_recording(recording);
     for (i, op) in state.ops.iter().enumerate() {
         let what = format!("change {}", i + 1);
-        advance(&mut sim, op.at(), &what)?;
+        advance(&mut sim, op.at(), &what, &mut tap)?;
         match op {
             Op::Edit { edit, .. } => {
                 sim.apply(edit).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
@@ -75,9 +124,20 @@ pub fn replay(state: &ShareState) -> Result<Replayed, ShareError> {
             Op::Rebuild { edits, .. } => {
                 sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
             }
-            Op::Reset { seed, .. } => sim = fresh(sim.scenario().clone(), *seed)?,
+            Op::Reset { seed, .. } => {
+                sim = fresh(sim.scenario().clone(), *seed)?;
+                sim.set_recording(recording);
+            }
+        }
+        if let Some(tap) = tap.as_deref_mut() {
+            // The trace is of the run as it now stands: a change that starts it again starts the trace again.
+            if matches!(op, Op::Rebuild { .. } | Op::Reset { .. }) {
+                tap.events.clear();
+                tap.truncated = false;
+                sim.set_recording(recording);
+            }
         }
     }
-    advance(&mut sim, state.at, "the link's time")?;
+    advance(&mut sim, state.at, "the link's time", &mut tap)?;
     Ok(Replayed { sim, start })
 }
