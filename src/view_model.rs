@@ -27,6 +27,7 @@ pub mod settings_nodes;
 pub mod share;
 pub mod share_pack;
 pub mod share_replay;
+pub mod share_wire;
 pub mod speed;
 pub mod story;
 pub mod viewport;

@@ -127,7 +127,8 @@ fn a_whole_scenario_round_trips() {
     let s = presets::load("cascade").unwrap();
     let mut page = Page::whole(s, 7);
     page.play(3 * SECOND, u32::MAX);
-    page.check_round_trip();
+    let n = page.check_round_trip();
+    eprintln!("link length: cascade as a whole scenario: {n} characters");
 }
 
 fn typical_edits(page: &mut Page) {
@@ -167,6 +168,12 @@ fn an_edited_run_round_trips_live_edits_structural_edits_and_resets() {
     page.play(SECOND, u32::MAX);
     let longer = page.check_round_trip();
     eprintln!("link length: seven with a fault, a move and a clear: {typical} characters; plus a new node and link and a reset: {longer}");
+    let json = serde_json::to_string(&page.state()).unwrap();
+    eprintln!(
+        "the same state: {} bytes of JSON, {} characters as plain base64url",
+        json.len(),
+        to_base64url(json.as_bytes()).len()
+    );
     let plain = Page::preset("seven").check_round_trip();
     eprintln!("link length: seven as it opens: {plain} characters");
     assert!(plain < 80, "the default scenario's link is short ({plain})");
@@ -210,19 +217,19 @@ fn limits_and_damage_are_named() {
     assert!(err(&packed("{\"p\":\"seven\",\"seed\":1,\"sp\":1000,\"at\":[0,0]}")).contains("speed 1000"));
     assert!(err(&packed("{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,99999999999]}")).contains("at most 3600 s"));
     assert!(err(&packed("{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"x\":1}")).contains("unknown field `x`"));
-    let ops: Vec<String> = (0..=MAX_OPS).map(|_| "{\"k\":\"s\",\"n\":0,\"t\":0,\"seed\":1}".to_string()).collect();
+    let ops: Vec<String> = (0..=MAX_OPS).map(|_| "{\"s\":{\"n\":0,\"t\":0,\"seed\":1}}".to_string()).collect();
     let many = format!("{{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"ops\":[{}]}}", ops.join(","));
     assert!(err(&packed(&many)).contains("at most 2000"));
     // Decoded but refused when played back: an unknown preset, an edit the engine refuses, time going back.
     let unknown = decode(&packed("{\"p\":\"doesnotexist\",\"seed\":1,\"sp\":1,\"at\":[0,0]}")).unwrap();
     assert!(replay(&unknown).err().unwrap().0.contains("\"doesnotexist\""));
     let bad_edit = decode(&packed(
-        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"ops\":[{\"k\":\"e\",\"n\":0,\"t\":0,\"edit\":{\"type\":\"move_node\",\"node\":\"nope\",\"position\":{\"x\":0,\"y\":0}}}]}",
+        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"ops\":[{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"move_node\":{\"node\":\"nope\",\"position\":{\"x\":0,\"y\":0}}}}}]}",
     ))
     .unwrap();
     assert!(replay(&bad_edit).err().unwrap().0.contains("change 1 was refused"));
     let back = decode(&packed(
-        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,5],\"ops\":[{\"k\":\"e\",\"n\":0,\"t\":9,\"edit\":{\"type\":\"move_node\",\"node\":\"browser\",\"position\":{\"x\":0,\"y\":0}}}]}",
+        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,5],\"ops\":[{\"e\":{\"n\":0,\"t\":9,\"edit\":{\"move_node\":{\"node\":\"browser\",\"position\":{\"x\":0,\"y\":0}}}}}]}",
     ))
     .unwrap();
     assert!(replay(&back).err().unwrap().0.contains("goes back in simulated time"));

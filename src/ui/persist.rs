@@ -76,7 +76,8 @@ pub fn clear_fragment() {
 /// Opens the page's state by the precedence above. `asked` is the
 /// `?scenario=` name, if any, and `known` whether such a preset exists.
 pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
-    let persist = Persist { notice: RwSignal::new(None), saving: RwSignal::new(storage_works()), link: RwSignal::new(None) };
+    let persist =
+        Persist { notice: RwSignal::new(None), saving: RwSignal::new(storage_works()), link: RwSignal::new(None) };
     let mut notes = Vec::new();
     if let (Some(name), false) = (asked, known) {
         notes.push(format!(
@@ -135,7 +136,10 @@ fn keep_current(store: Store, persist: Persist) {
             if let Some(s) = storage() {
                 if s.set_item(AUTOSAVE_KEY, &text).is_err() {
                     persist.saving.set(false);
-                    persist.notice.set(Some("This browser refused to save your work (storage is full or blocked); nothing more is saved.".into()));
+                    persist.notice.set(Some(
+                        "This browser refused to save your work (storage is full or blocked); nothing more is saved."
+                            .into(),
+                    ));
                 }
             }
         }

@@ -122,11 +122,16 @@ fn export_png(store: Store) {
     let name = format!("{}.png", file_stem(store));
     let drawn = img.clone();
     let onload = Closure::once_into_js(move || {
-        let canvas = document().create_element("canvas").ok().and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        let canvas =
+            document().create_element("canvas").ok().and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         let Some(canvas) = canvas else { return };
         canvas.set_width((w * 2.0) as u32);
         canvas.set_height((h * 2.0) as u32);
-        let ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+        let ctx = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
         let Some(ctx) = ctx else { return };
         let _scaled = ctx.scale(2.0, 2.0);
         let _drawn = ctx.draw_image_with_html_image_element(&drawn, 0.0, 0.0);
@@ -178,7 +183,9 @@ fn copy_to_clipboard(text: &str) -> bool {
     let navigator = js_sys::Reflect::get(&w, &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED);
     let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| c.is_object());
     let Some(clipboard) = clipboard else { return false };
-    let Some(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    let Some(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     else {
         return false;
     };

@@ -46,8 +46,12 @@ pub const MAX_TIME: Micros = MAX_AT_SECONDS as Micros * SECOND;
 pub struct At(pub u64, pub u64);
 
 /// One thing done to the run, in the order done.
+// Most changes are edits: boxing them would save little and add a
+// pointer chase to every one.
+#[allow(clippy::large_enum_variant)]
+// Externally tagged (`{"e":{…}}`), like the edits inside: see `share_wire`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "k", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub enum Op {
     /// An edit taken by the running simulation ([`crate::engine::Simulation::apply`]).
     #[serde(rename = "e")]
@@ -57,6 +61,7 @@ pub enum Op {
         /// Simulated time (µs) when it was made.
         t: u64,
         /// The edit.
+        #[serde(with = "super::share_wire::one")]
         edit: Edit,
     },
     /// Edits that changed the topology's shape: the run started again
@@ -68,6 +73,7 @@ pub enum Op {
         /// Simulated time (µs) when it was made.
         t: u64,
         /// The edits.
+        #[serde(with = "super::share_wire::many")]
         edits: Vec<Edit>,
     },
     /// Reset: the scenario as it stands, from time zero, with a seed.
