@@ -8,7 +8,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::presets;
-use crate::engine::trace::{write_events, TraceHeader};
+use crate::engine::trace::TraceHeader;
+use crate::view_model::share::compact_json;
 use crate::view_model::share_replay::{replay_into, Tap};
 
 use super::persist::{clear_fragment, Persist};
@@ -157,10 +158,13 @@ fn export_trace(store: Store) {
         }
     };
     let seed = store.seed.get_untracked();
-    let mut out = Vec::new();
-    let _h = serde_json::to_writer(&mut out, &TraceHeader::new(played.sim.scenario(), seed));
+    // Through `compact_json`: one serializer type in the wasm (see there).
+    let mut out = compact_json(&TraceHeader::new(played.sim.scenario(), seed)).unwrap_or_default().into_bytes();
     out.push(b'\n');
-    let _e = write_events(&mut out, &tap.events);
+    for e in &tap.events {
+        out.extend_from_slice(compact_json(e).unwrap_or_default().as_bytes());
+        out.push(b'\n');
+    }
     if tap.truncated {
         out.extend_from_slice(
             format!("{{\"truncated\":true,\"kept_events\":{MAX_TRACE_EVENTS},\"note\":\"the page keeps the first {MAX_TRACE_EVENTS} events; patchbay-sim writes whole traces\"}}\n")

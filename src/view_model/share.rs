@@ -199,11 +199,40 @@ impl ShareState {
     }
 }
 
+/// `value` as JSON without whitespace, written through the same serializer
+/// type as `serde_json::to_string_pretty` (the scenario export's), then
+/// minified: a compact serializer would be a second copy of every
+/// `Serialize` impl in the wasm.
+pub fn compact_json<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    let mut pretty = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut pretty, serde_json::ser::PrettyFormatter::new());
+    value.serialize(&mut ser).ok()?;
+    let mut out = Vec::with_capacity(pretty.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in &pretty {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            out.push(b);
+            in_string = b == b'"';
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// The state as link text: `v1.` then the packed JSON in base64url.
 /// Refuses a state over the limits (saying which), so every link made can be opened.
 pub fn encode(state: &ShareState) -> Result<String, ShareError> {
     state.check()?;
-    let json = serde_json::to_string(state).map_err(|e| ShareError(format!("the state could not be written: {e}")))?;
+    let json = compact_json(state).ok_or_else(|| ShareError("the state could not be written".into()))?;
     if json.len() > super::share_pack::MAX_UNPACKED {
         return err("this run holds too much to fit in a link; export the scenario as a file instead");
     }
