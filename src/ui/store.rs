@@ -190,6 +190,7 @@ impl Store {
         self.seed.set(seed);
         self.forget_history();
         self.start.set_value(Start::preset(&scenario.name, seed));
+        self.ops.set_value(Vec::new());
         self.restart(scenario, seed);
     }
 
@@ -197,6 +198,7 @@ impl Store {
     pub fn load_scenario(&self, scenario: Scenario) {
         let seed = scenario.seed;
         self.start.set_value(Start::whole(&scenario, seed));
+        self.ops.set_value(Vec::new());
         self.original.set_value(scenario.clone());
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
