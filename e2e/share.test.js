@@ -65,6 +65,26 @@ test('a copied link opens the same run in a fresh browser: same trace hash at th
   await context.close();
 });
 
+test('a link made after picking another scenario holds only what was done since', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.getByTestId('add-service').click();
+  await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('node-pricing').click();
+  await page.getByTestId('fault-crash').click();
+  const link = await copyLink(page);
+  const before = await trace(page);
+  const fresh = await app.browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await other.getByTestId('clock').waitFor();
+  assert.deepEqual(await nodeIds(other), ['node-browser', 'node-order-api', 'node-inventory', 'node-pricing']);
+  const after = await trace(other);
+  if (after.time === before.time) assert.equal(after.hash, before.hash);
+  assert.deepEqual(problems, []);
+  await fresh.close();
+  await context.close();
+});
+
 test('edits survive a reload and a visit without the link (autosave)', async () => {
   const { context, page, problems } = await app.open('?paused=1');
   // Without a scenario in the query, the autosave is what the next visit opens.
