@@ -123,6 +123,10 @@ fn restore_autosave(store: Store, notes: &mut Vec<String>) {
 fn keep_current(store: Store, persist: Persist) {
     let timer = StoredValue::new_local(None::<Timeout>);
     let write = move |save: bool| {
+        // The app may have been unmounted (the wasm tests mount and drop it) before the timer fired.
+        if store.sim.is_disposed() {
+            return;
+        }
         let text = match encode(&store.share_state()) {
             Ok(text) => text,
             Err(e) => {

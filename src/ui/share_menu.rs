@@ -299,7 +299,7 @@ pub fn ShareMenu() -> impl IntoView {
             </div>
         </details>
         <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm-reset">
-            <h2 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h2>
+            <h3 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h3>
             <p id="confirm-text">"Your changes to this run are cleared, here and in this browser's saved copy. Links you copied still work."</p>
             <div class="confirm__actions">
                 <button class="btn" data-testid="confirm-reset-cancel" autofocus on:click=move |_| close()>"Cancel"</button>
