@@ -5,6 +5,8 @@
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(patchbay::ui::App);
+    // The app is drawn: the static "loading" placeholder in index.html goes.
+    patchbay::ui::browser::remove_placeholder();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

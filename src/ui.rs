@@ -21,6 +21,8 @@ mod journey_panel;
 mod lesson_card;
 mod link_menu;
 mod metrics_panel;
+mod persist;
+mod share_menu;
 mod shell;
 mod sim_loop;
 mod stage;

@@ -16,6 +16,8 @@ use super::journey_panel::JourneyPanel;
 use super::lesson_card::LessonCard;
 use super::link_menu::LinkMenu;
 use super::metrics_panel::MetricsPanel;
+use super::persist;
+use super::share_menu::ShareNotice;
 use super::shell::Header;
 use super::sim_loop;
 use super::store::Store;
@@ -26,13 +28,17 @@ use super::topology::Topology;
 /// opens a guided lesson; `?debug=1` shows frame timings.
 #[component]
 pub fn App() -> impl IntoView {
-    let preset = query_param("scenario").unwrap_or_else(|| presets::DEFAULT.to_string());
+    let asked = query_param("scenario");
+    let known = asked.as_deref().is_some_and(|name| presets::names().any(|n| n == name));
+    let preset = asked.clone().filter(|_| known).unwrap_or_else(|| presets::DEFAULT.to_string());
     let Some(store) = Store::new(&preset) else {
         return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
     };
     store.reduced_motion.set(prefers_reduced_motion());
     apply_url_options(store);
     provide_context(store);
+    // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
+    provide_context(persist::open(store, asked.as_deref(), known));
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -84,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Story />
                     <LessonCard />
                     <RunStatus />
+                    <ShareNotice />
                     <EditorBar />
                     <Topology canvas=canvas />
                     <LinkMenu />
@@ -116,6 +123,9 @@ pub fn App() -> impl IntoView {
                 </section>
                 <JourneyPanel />
             </main>
+            // The run's trace hash and simulated time, for tests that a link restores the same run.
+            <span hidden data-testid="trace" data-hash=move || format!("{:016x}", store.trace.get().0)
+                data-time=move || store.trace.get().1.to_string()></span>
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
                 {move || store.announcement.get()}
             </div>

@@ -51,3 +51,10 @@ pub fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
         _ => false,
     }
 }
+
+/// Removes index.html's loading placeholder (once the app has mounted).
+pub fn remove_placeholder() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
+        el.remove();
+    }
+}

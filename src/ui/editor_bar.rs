@@ -1,5 +1,6 @@
 //! The editing toolbar: add a node of any kind, delete the selection,
-//! undo and redo, import a scenario file and export the current scenario.
+//! undo and redo, import a scenario file and export the current scenario,
+//! and the Share menu (links, SVG, PNG, trace).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,6 +11,7 @@ use crate::engine::patterns::node_look;
 use crate::engine::scenario::Position;
 use crate::engine::Edit;
 
+use super::share_menu::ShareMenu;
 use super::store::{use_store, Selection, Store};
 
 /// The palette's name of a node kind.
@@ -165,6 +167,7 @@ pub fn EditorBar() -> impl IntoView {
                     <input type="file" accept=".json,application/json" class="sr-only" data-testid="import" on:change=on_file />
                 </label>
                 <button class="btn btn--small" data-testid="export" on:click=move |_| export(store)>"Export"</button>
+                <ShareMenu />
             </div>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <div class="editor-bar__problems" role="alert" data-testid="import-problems">

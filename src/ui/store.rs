@@ -9,6 +9,9 @@ use leptos::prelude::*;
 mod edits;
 mod history;
 mod story;
+mod share;
+
+pub use share::Start;
 
 pub use history::History;
 pub use story::StoryState;
@@ -98,6 +101,14 @@ pub struct Store {
     pub story: StoryState,
     /// The node or link id a lesson step points at, drawn highlighted on the stage.
     pub highlight: RwSignal<Option<String>>,
+    /// Where the run started (preset or whole scenario, and seed), for share links.
+    pub start: StoredValue<Start, LocalStorage>,
+    /// Everything done to the run since its start, with the engine's position (share links).
+    pub ops: StoredValue<Vec<crate::view_model::share::Op>, LocalStorage>,
+    /// Bumped when something a share link holds changes (edits, seed, load, reset).
+    pub shared: RwSignal<u64>,
+    /// The run's trace hash and simulated time (µs), for checks that a link restores a run.
+    pub trace: RwSignal<(u64, u64)>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -119,6 +130,8 @@ fn load_preset(name: &str) -> Scenario {
 fn new_sim(s: Scenario, seed: u64) -> Option<Simulation> {
     let mut sim = Simulation::with_seed(s, seed).ok()?;
     sim.set_recording(true);
+    // A share link is checked by its hash: the same run gives the same one.
+    sim.enable_trace_hash();
     Some(sim)
 }
 
@@ -165,6 +178,10 @@ impl Store {
             journeys: super::journey_panel::Journeys::new(),
             story: StoryState::default(),
             highlight: RwSignal::new(None),
+            start: StoredValue::new_local(Start::preset(&scenario.name, seed)),
+            ops: StoredValue::new_local(Vec::new()),
+            shared: RwSignal::new(0),
+            trace: RwSignal::new((0, 0)),
         };
         store.refresh();
         Some(store)
@@ -183,12 +200,16 @@ impl Store {
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
         self.forget_history();
+        self.start.set_value(Start::preset(&scenario.name, seed));
+        self.ops.set_value(Vec::new());
         self.restart(scenario, seed);
     }
 
     /// Loads a scenario from a file (already parsed and validated).
     pub fn load_scenario(&self, scenario: Scenario) {
         let seed = scenario.seed;
+        self.start.set_value(Start::whole(&scenario, seed));
+        self.ops.set_value(Vec::new());
         self.original.set_value(scenario.clone());
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
@@ -200,6 +221,7 @@ impl Store {
     pub fn reset(&self, seed: u64) {
         let scenario = self.scenario();
         self.seed.set(seed);
+        self.record(|n, t| crate::view_model::share::Op::Reset { n, t, seed });
         self.restart(scenario, seed);
     }
 
@@ -221,6 +243,7 @@ impl Store {
         self.edits.update_value(Vec::clear);
         self.selected.set(None);
         self.revision.update(|r| *r += 1);
+        self.shared.update(|r| *r += 1);
         self.refresh();
     }
 
@@ -417,6 +440,10 @@ impl Store {
             self.frame.set(frame);
         }
         self.story_frame(false);
+        let trace = self.sim.with_value(|s| (s.trace_hash().unwrap_or(0), s.now()));
+        if self.trace.get_untracked() != trace {
+            self.trace.set(trace);
+        }
     }
 
     /// Drops flights that have arrived and old marks.

@@ -31,12 +31,13 @@ impl Store {
     /// [`Store::edits`] with the time it was made.
     pub(super) fn apply_live(&self, edit: Edit) -> Result<(), String> {
         let explanation = self.story_explain(&edit);
-        let Some((applied, run, at)) = self.sim.try_update_value(|s| {
+        let Some((applied, run, at, (n, t))) = self.sim.try_update_value(|s| {
+            let position = (s.timers_fired(), s.now());
             let applied = s.apply(&edit);
             // A fault starts at the current instant: process that now, so it shows within the frame.
             let now = s.now();
             let run = if applied.is_ok() { s.run_until(now).map(|_| ()) } else { Ok(()) };
-            (applied, run, now)
+            (applied, run, now, position)
         }) else {
             return Ok(());
         };
@@ -46,6 +47,8 @@ impl Store {
                 other => other.to_string(),
             });
         }
+        // Stamped with where the engine was before the edit: a link plays it back there.
+        self.push_op(crate::view_model::share::Op::Edit { n, t, edit: edit.clone() });
         self.edits.update_value(|list| {
             if list.len() < MAX_KEPT_EDITS {
                 list.push(TimedEdit { at_ms: micros_to_ms(at), edit });

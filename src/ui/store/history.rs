@@ -154,6 +154,7 @@ impl Store {
     fn run_again(&self, edits: &[Edit]) -> Result<(), String> {
         let Some((next, now)) = self.sim.try_with_value(|s| (s.rebuilt_with(edits), s.now())) else { return Ok(()) };
         let mut next = next.map_err(|e| e.to_string())?;
+        self.record(|n, t| crate::view_model::share::Op::Rebuild { n, t, edits: edits.to_vec() });
         next.set_recording(true);
         self.drop_jump();
         self.flights.update_value(|f| {

@@ -1,0 +1,245 @@
+// Share links, autosave and exports on the release build: a copied link
+// opens the same run in a fresh browser (same trace hash at the same
+// time); edits survive a reload; a damaged autosave is set aside with a
+// notice; storage that throws leaves the app working; an unknown scenario
+// name is named; labels with markup stay text; the loading placeholder is
+// in the served HTML and gone once the app is up; SVG, PNG and trace downloads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { useApp, screenshot, collectProblems } from './support.js';
+
+const app = useApp();
+
+const trace = (page) =>
+  page.getByTestId('trace').evaluate((el) => ({ hash: el.dataset.hash, time: Number(el.dataset.time) }));
+const nodeIds = (page) => page.locator('[data-testid^=node-]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+
+async function copyLink(page) {
+  await page.locator('[data-testid=share-menu] > summary').click();
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  assert.match(link, /#v1\.[A-Za-z0-9_-]+$/, link);
+  return link;
+}
+
+test('the placeholder is in the served page and goes once the app is up', async () => {
+  const html = await (await fetch(app.server.url)).text();
+  assert.match(html, /id="loading"/);
+  assert.match(html, /<noscript>/);
+  assert.match(html, /loading__spinner/);
+  const { context, page, problems } = await app.open('?paused=1');
+  assert.equal(await page.locator('#loading').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a copied link opens the same run in a fresh browser: same trace hash at the same time', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&speed=2');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 2);
+  await page.getByTestId('node-pricing').click();
+  await page.getByTestId('fault-crash').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 4);
+  await page.getByTestId('play').click(); // pause
+  await page.getByTestId('node-inventory').click();
+  await page.keyboard.press('ArrowRight'); // a node moved by key: a position in the link
+  await page.waitForTimeout(100);
+  const link = await copyLink(page);
+  const before = await trace(page);
+  assert.ok(before.time > 4_000_000, `paused after 4 s (${before.time} µs)`);
+  assert.match(await page.getByTestId('share-status').textContent(), /Link copied|Copy the link/);
+  await screenshot(page, 'share-menu-1280-light');
+  console.log(`link for cascade with a fault and a move: ${link.split('#')[1].length} characters`);
+
+  const fresh = await app.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const other = await fresh.newPage();
+  const otherProblems = collectProblems(other);
+  await other.goto(link);
+  await other.getByTestId('clock').waitFor();
+  const after = await trace(other);
+  assert.deepEqual(after, before, 'same hash at the same simulated time');
+  assert.equal(await other.getByTestId('play').getAttribute('aria-pressed'), await page.getByTestId('play').getAttribute('aria-pressed'));
+  assert.deepEqual(otherProblems, []);
+  assert.deepEqual(problems, []);
+  await fresh.close();
+  await context.close();
+});
+
+test('a link made after picking another scenario holds only what was done since', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.getByTestId('add-service').click();
+  await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('node-pricing').click();
+  await page.getByTestId('fault-crash').click();
+  const link = await copyLink(page);
+  const before = await trace(page);
+  const fresh = await app.browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await other.getByTestId('clock').waitFor();
+  assert.deepEqual(await nodeIds(other), ['node-browser', 'node-order-api', 'node-inventory', 'node-pricing']);
+  const after = await trace(other);
+  if (after.time === before.time) assert.equal(after.hash, before.hash);
+  assert.deepEqual(problems, []);
+  await fresh.close();
+  await context.close();
+});
+
+test('edits survive a reload and a visit without the link (autosave)', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  // Without a scenario in the query, the autosave is what the next visit opens.
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => /#v1\./.test(location.hash));
+  assert.ok((await nodeIds(page)).includes('node-service'));
+  await page.reload();
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the fragment brings it back
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v1.'));
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the autosave brings it back
+  assert.equal(await page.getByTestId('share-notice').count(), 0);
+  // Reset to default asks first, in our own dialog; Cancel keeps everything.
+  await page.locator('[data-testid=share-menu] > summary').click();
+  await page.getByTestId('reset-default').click();
+  const dialog = page.getByRole('dialog', { name: 'Reset to the default scenario?' });
+  await dialog.waitFor();
+  await screenshot(page, 'share-confirm-1280-light');
+  await page.getByTestId('confirm-reset-cancel').click();
+  assert.ok((await nodeIds(page)).includes('node-service'));
+  await page.getByTestId('reset-default').click();
+  await page.getByTestId('confirm-reset-ok').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=node-service]'));
+  assert.equal(await page.evaluate(() => location.hash), '', 'the fragment is dropped');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a damaged autosave is set aside with a notice; the app starts', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.evaluate(() => localStorage.setItem('patchbay.autosave', 'v1.%%not-a-state%%'));
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  const notice = await page.getByTestId('share-notice').textContent();
+  assert.match(notice, /saved work could not be read/);
+  assert.match(notice, /patchbay\.autosave\.unreadable/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('patchbay.autosave.unreadable')), 'v1.%%not-a-state%%');
+  assert.equal(await page.evaluate(() => localStorage.getItem('patchbay.autosave')), null);
+  await screenshot(page, 'share-notice-1280-light');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('where storage throws, the app works and says nothing is saved', async () => {
+  const context = await app.browser.newContext();
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+  });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  assert.match(await page.getByTestId('share-notice').textContent(), /nothing you change is saved/);
+  await page.getByTestId('add-queue').click();
+  await page.waitForFunction(() => /#v1\./.test(location.hash));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an unknown scenario name or a damaged link is named, and the default opens', async () => {
+  const { context, page, problems } = await app.open('?scenario=doesnotexist');
+  assert.match(await page.getByTestId('share-notice').textContent(), /no scenario called “doesnotexist”/);
+  assert.ok((await nodeIds(page)).length > 8, 'the default scenario is shown');
+  // A new page (the query changes), then a fragment pasted into the open page (hashchange).
+  await page.goto(app.server.url + '#v1.AAAA');
+  await page.getByTestId('clock').waitFor();
+  assert.match(await page.getByTestId('share-notice').textContent(), /This link could not be opened: /);
+  await page.goto(app.server.url + '#v9.AAAA');
+  await page.waitForFunction(() => /format 9/.test(document.querySelector('[data-testid=share-notice]')?.textContent));
+  assert.match(await page.getByTestId('share-notice').textContent(), /newer Patchbay \(format 9\).*What you had stays/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('labels with markup are shown as text, imported and through a link', async () => {
+  const scenario = JSON.parse(fs.readFileSync('src/engine/presets/cascade.json', 'utf8'));
+  scenario.nodes[1].label = '<img src=x onerror=alert(1)>';
+  const { context, page, problems } = await app.open('?paused=1');
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs += 1;
+    d.dismiss();
+  });
+  await page.getByTestId('import').setInputFiles({
+    name: 'markup.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(scenario)),
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid=node-order-api]'));
+  const check = async (p) => {
+    assert.equal(await p.locator('img').count(), 0, 'no image element was made');
+    assert.match(await p.getByTestId('node-order-api').textContent(), /<img src=x onerror=alert\(1\)>/);
+  };
+  await check(page);
+  const link = await copyLink(page);
+  const fresh = await app.browser.newContext();
+  const other = await fresh.newPage();
+  other.on('dialog', (d) => {
+    dialogs += 1;
+    d.dismiss();
+  });
+  await other.goto(link);
+  await other.getByTestId('clock').waitFor();
+  await check(other);
+  assert.equal(dialogs, 0, 'nothing ran');
+  assert.deepEqual(problems, []);
+  await fresh.close();
+  await context.close();
+});
+
+test('downloads: topology as SVG and PNG, trace as JSON lines', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&speed=5');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 1);
+  await page.locator('[data-testid=share-menu] > summary').click();
+  const take = async (id) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+    return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+  };
+  const svg = await take('export-svg');
+  assert.equal(svg.name, 'cascade.svg');
+  assert.match(svg.text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg.text, /Order API/);
+  assert.match(svg.text, /fill:/, 'computed styles inlined');
+  const png = await take('export-png');
+  assert.equal(png.name, 'cascade.png');
+  const jsonl = await take('export-trace');
+  assert.equal(jsonl.name, 'cascade-trace.jsonl');
+  const lines = jsonl.text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines[0].trace, 'patchbay-trace');
+  assert.ok(lines.length > 10, `${lines.length} lines`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the Share menu at 390, 700 and 1280 px, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    for (const width of [390, 700, 1280]) {
+      const { context, page } = await app.open('?scenario=doesnotexist&paused=1', {
+        viewport: { width, height: 860 },
+        colorScheme,
+      });
+      await page.locator('[data-testid=share-menu] > summary').click();
+      await page.getByTestId('copy-link').click();
+      const panel = await page.locator('.share-menu__panel').boundingBox();
+      assert.ok(panel.x >= 0 && panel.x + panel.width <= width + 1, `the menu fits at ${width} px: ${JSON.stringify(panel)}`);
+      await screenshot(page, `share-${width}-${colorScheme}`);
+      await context.close();
+    }
+  }
+});
