@@ -7,6 +7,7 @@ pub mod browser;
 mod controls;
 mod debug_overlay;
 mod editor_bar;
+mod embed;
 mod field;
 mod flights_canvas;
 mod inspector;

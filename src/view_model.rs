@@ -10,6 +10,7 @@ pub mod describe_events;
 pub mod describe_job;
 pub mod dimensions;
 pub mod edit_words;
+pub mod embed_api;
 pub mod flights;
 pub mod frame;
 pub mod geometry;
