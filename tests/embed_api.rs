@@ -19,16 +19,24 @@ fn refused(text: &str) -> Refusal {
 #[test]
 fn every_command_is_read() {
     assert_eq!(ok(r#"{"patchbay":1,"type":"play"}"#).command, Command::Play);
-    assert_eq!(ok(r#"{"patchbay":1,"type":"pause","id":7}"#), Request { id: Some(MessageId::Number(7)), command: Command::Pause });
+    assert_eq!(
+        ok(r#"{"patchbay":1,"type":"pause","id":7}"#),
+        Request { id: Some(MessageId::Number(7)), command: Command::Pause }
+    );
     assert_eq!(ok(r#"{"patchbay":1,"type":"step","id":"a"}"#).id, Some(MessageId::Text("a".into())));
     assert_eq!(ok(r#"{"patchbay":1,"type":"get_metrics"}"#).command, Command::GetMetrics);
     assert_eq!(ok(r#"{"patchbay":1,"type":"set_speed","speed":2.5}"#).command, Command::SetSpeed(2.5));
-    assert_eq!(ok(r#"{"patchbay":1,"type":"load_preset","name":"cascade"}"#).command, Command::LoadPreset("cascade".into()));
+    assert_eq!(
+        ok(r#"{"patchbay":1,"type":"load_preset","name":"cascade"}"#).command,
+        Command::LoadPreset("cascade".into())
+    );
     assert_eq!(
         ok(r#"{"patchbay":1,"type":"go_to_lesson_step","lesson":"retries","step":2}"#).command,
         Command::GoToLessonStep { lesson: "retries".into(), step: 2 }
     );
-    let edits = ok(r#"{"patchbay":1,"type":"apply_edits","edits":[{"type":"apply_fault","fault":{"target":"inventory","effect":{"type":"crash"}}}]}"#);
+    let edits = ok(
+        r#"{"patchbay":1,"type":"apply_edits","edits":[{"type":"apply_fault","fault":{"target":"inventory","effect":{"type":"crash"}}}]}"#,
+    );
     match edits.command {
         Command::ApplyEdits(list) => assert!(matches!(list.as_slice(), [Edit::ApplyFault { .. }])),
         other => panic!("{other:?}"),
@@ -117,7 +125,8 @@ fn a_lesson_that_does_not_exist_is_named_in_the_error() {
 
 #[test]
 fn events_carry_the_version_and_are_plain_json() {
-    let text = event_json(&Outgoing::Error { id: Some(MessageId::Number(1)), code: "malformed", message: "<b>x</b>".into() });
+    let text =
+        event_json(&Outgoing::Error { id: Some(MessageId::Number(1)), code: "malformed", message: "<b>x</b>".into() });
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["patchbay"], 1);
     assert_eq!(v["type"], "error");
@@ -154,7 +163,8 @@ fn the_origin_list_is_enforced() {
     let any = params(&[]);
     assert!(any.allows("https://anyone.example"));
     assert_eq!(any.targets(), vec!["*"]);
-    let o = params(&[("origin", "https://a.example, https://b.example:8443,*,javascript:alert(1),https://c.example/path")]);
+    let o =
+        params(&[("origin", "https://a.example, https://b.example:8443,*,javascript:alert(1),https://c.example/path")]);
     assert_eq!(o.origins, vec!["https://a.example", "https://b.example:8443"]);
     assert!(o.allows("https://a.example"));
     assert!(!o.allows("https://evil.example"));
@@ -174,7 +184,10 @@ fn the_snippet_is_a_sandboxed_iframe_with_the_choices() {
         autoplay: true,
         height: 480,
     };
-    assert_eq!(embed_url(&c), "https://x.example/patchbay/?embed=1&scenario=cascade&controls=play,speed&theme=dark&autoplay=1");
+    assert_eq!(
+        embed_url(&c),
+        "https://x.example/patchbay/?embed=1&scenario=cascade&controls=play,speed&theme=dark&autoplay=1"
+    );
     let s = snippet(&c);
     assert!(s.starts_with("<iframe src=\"https://x.example/patchbay/?embed=1&amp;scenario=cascade"), "{s}");
     assert!(s.contains("sandbox=\"allow-scripts\"") && s.contains("height=\"480\""), "{s}");

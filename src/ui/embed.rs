@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::engine::presets;
 use crate::view_model::embed_api::{
     check_lesson_step, embed_url, event_json, parse_message, snippet, Command, EmbedOptions, MessageId,
-    MetricsSnapshot, Outgoing, Refusal, SnippetChoice, Theme, CONTROL_NAMES, COMMANDS,
+    MetricsSnapshot, Outgoing, Refusal, SnippetChoice, Theme, COMMANDS, CONTROL_NAMES,
 };
 use crate::view_model::preset_titles::preset_title;
 
@@ -233,33 +233,38 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
             "This page cannot use the clipboard: select the text below and copy it.".into()
         });
     };
-    let options = presets::names()
+    // Built each time the dialog opens (the dialog's children are drawn anew).
+    let options = move || {
+        presets::names()
         .map(|name| view! { <option value=name prop:selected=move || scenario.get() == name>{preset_title(name)}</option> })
-        .collect_view();
-    let boxes = CONTROL_NAMES
-        .iter()
-        .map(|&name| {
-            view! {
-                <label class="embed-dialog__check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || controls.with(|c| c.contains(&name))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            controls.update(|c| {
-                                c.retain(|x| *x != name);
-                                if on {
-                                    c.push(name);
-                                    c.sort_by_key(|x| CONTROL_NAMES.iter().position(|y| y == x));
-                                }
-                            });
-                        }
-                    />
-                    {name}
-                </label>
-            }
-        })
-        .collect_view();
+        .collect_view()
+    };
+    let boxes = move || {
+        CONTROL_NAMES
+            .iter()
+            .map(|&name| {
+                view! {
+                    <label class="embed-dialog__check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || controls.with(|c| c.contains(&name))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                controls.update(|c| {
+                                    c.retain(|x| *x != name);
+                                    if on {
+                                        c.push(name);
+                                        c.sort_by_key(|x| CONTROL_NAMES.iter().position(|y| y == x));
+                                    }
+                                });
+                            }
+                        />
+                        {name}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <button class="btn btn--small app-header__embed" node_ref=opener on:click=show aria-haspopup="dialog" data-testid="embed-open">
             "Embed"
@@ -284,12 +289,12 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
                 <label class="embed-dialog__field">
                     "Scenario"
                     <select node_ref=first on:change=move |ev| scenario.set(event_target_value(&ev)) data-testid="embed-scenario">
-                        {options.clone()}
+                        {options()}
                     </select>
                 </label>
                 <fieldset class="embed-dialog__controls">
                     <legend>"Controls shown"</legend>
-                    {boxes.clone()}
+                    {boxes()}
                 </fieldset>
                 <label class="embed-dialog__field">
                     "Theme"

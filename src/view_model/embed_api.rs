@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::engine::scenario::Scenario;
-use crate::engine::{parse_scenario, Edit};
+use crate::engine::parse::parse_scenario_placed;
+use crate::engine::Edit;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
 /// The protocol version carried by every message as `patchbay`.
@@ -26,8 +27,17 @@ pub const MAX_NAME_CHARS: usize = 64;
 pub const MAX_ORIGINS: usize = 8;
 
 /// The command names, in the order the `ready` event lists them.
-pub const COMMANDS: [&str; 9] =
-    ["load_preset", "load_scenario", "apply_edits", "play", "pause", "step", "set_speed", "go_to_lesson_step", "get_metrics"];
+pub const COMMANDS: [&str; 9] = [
+    "load_preset",
+    "load_scenario",
+    "apply_edits",
+    "play",
+    "pause",
+    "step",
+    "set_speed",
+    "go_to_lesson_step",
+    "get_metrics",
+];
 
 /// The controls an embed may show (`controls=` lists them, comma-separated).
 pub const CONTROL_NAMES: [&str; 8] = ["play", "step", "speed", "reset", "scenario", "inspector", "editor", "metrics"];
@@ -126,12 +136,7 @@ impl EmbedOptions {
 /// Splits `origin=` into origins, keeping only well-formed `http(s)://host[:port]`
 /// ones (no path, no wildcard), at most [`MAX_ORIGINS`].
 pub fn parse_origins(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|o| is_origin(o))
-        .take(MAX_ORIGINS)
-        .map(str::to_string)
-        .collect()
+    list.split(',').map(str::trim).filter(|o| is_origin(o)).take(MAX_ORIGINS).map(str::to_string).collect()
 }
 
 fn is_origin(text: &str) -> bool {
@@ -227,15 +232,21 @@ pub fn parse_message(text: &str) -> Result<Request, Refusal> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(refuse(&None, "too_large", format!("The message is larger than {MAX_MESSAGE_BYTES} bytes.")));
     }
-    let value: Value = serde_json::from_str(text)
-        .map_err(|_| refuse(&None, "malformed", "The message is not JSON."))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|_| refuse(&None, "malformed", "The message is not JSON."))?;
     let Value::Object(obj) = value else {
         return Err(refuse(&None, "malformed", "The message must be a JSON object."));
     };
     let id = read_id(&obj)?;
     match obj.get("patchbay") {
         Some(Value::Number(n)) if n.as_u64() == Some(PROTOCOL) => {}
-        Some(_) => return Err(refuse(&id, "version", format!("This page speaks protocol version {PROTOCOL} (\"patchbay\": {PROTOCOL})."))),
+        Some(_) => {
+            return Err(refuse(
+                &id,
+                "version",
+                format!("This page speaks protocol version {PROTOCOL} (\"patchbay\": {PROTOCOL})."),
+            ))
+        }
         None => return Err(refuse(&id, "malformed", "The message has no \"patchbay\" version field.")),
     }
     let Some(Value::String(kind)) = obj.get("type") else {
@@ -253,7 +264,11 @@ fn read_id(obj: &Map<String, Value>) -> Result<Option<MessageId>, Refusal> {
             .map(|n| Some(MessageId::Number(n)))
             .ok_or_else(|| refuse(&None, "malformed", "\"id\" must be a whole number from 0 or a short text.")),
         Some(Value::String(s)) if s.chars().count() <= MAX_NAME_CHARS => Ok(Some(MessageId::Text(s.clone()))),
-        Some(_) => Err(refuse(&None, "malformed", format!("\"id\" must be a whole number from 0 or a text of at most {MAX_NAME_CHARS} characters."))),
+        Some(_) => Err(refuse(
+            &None,
+            "malformed",
+            format!("\"id\" must be a whole number from 0 or a text of at most {MAX_NAME_CHARS} characters."),
+        )),
     }
 }
 
@@ -267,10 +282,16 @@ fn read_command(kind: &str, obj: &Map<String, Value>, id: &Option<MessageId>) ->
         "play" | "pause" | "step" | "get_metrics" => &[],
         _ => {
             let shown: String = kind.chars().take(MAX_NAME_CHARS).collect();
-            return Err(refuse(id, "unknown_type", format!("Unknown message type \"{shown}\"; known: {}.", COMMANDS.join(", "))));
+            return Err(refuse(
+                id,
+                "unknown_type",
+                format!("Unknown message type \"{shown}\"; known: {}.", COMMANDS.join(", ")),
+            ));
         }
     };
-    if let Some(extra) = obj.keys().find(|k| !matches!(k.as_str(), "patchbay" | "type" | "id") && !fields.contains(&k.as_str())) {
+    if let Some(extra) =
+        obj.keys().find(|k| !matches!(k.as_str(), "patchbay" | "type" | "id") && !fields.contains(&k.as_str()))
+    {
         let shown: String = extra.chars().take(MAX_NAME_CHARS).collect();
         return Err(refuse(id, "invalid", format!("\"{kind}\" has no field \"{shown}\".")));
     }
@@ -280,9 +301,10 @@ fn read_command(kind: &str, obj: &Map<String, Value>, id: &Option<MessageId>) ->
             let Some(scenario) = obj.get("scenario").filter(|v| v.is_object()) else {
                 return Err(refuse(id, "invalid", "\"scenario\" must be a scenario object (the CLI's format)."));
             };
-            // Parsed from text like an imported file, so errors name their JSON path.
-            let text = serde_json::to_string(scenario).unwrap_or_default();
-            parse_scenario(&text).map(|s| Command::LoadScenario(Box::new(s))).map_err(|errors| {
+            // Parsed from text like an imported file (the same reader, so no
+            // second copy of the scenario's readers in the wasm).
+            let text = scenario.to_string();
+            parse_scenario_placed(&text).map(|s| Command::LoadScenario(Box::new(s))).map_err(|errors| {
                 let first = errors.first().map_or_else(String::new, |e| format!("{}: {}", e.path, e.reason));
                 refuse(id, "invalid", format!("The scenario is not valid: {first}"))
             })
@@ -297,7 +319,7 @@ fn read_command(kind: &str, obj: &Map<String, Value>, id: &Option<MessageId>) ->
             list.iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    serde_json::from_value::<Edit>(e.clone())
+                    serde_json::from_str::<Edit>(&e.to_string())
                         .map_err(|err| refuse(id, "invalid", format!("edits[{i}] is not an edit: {err}")))
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -430,11 +452,13 @@ impl From<Refusal> for Outgoing {
 
 /// An event as JSON text, with the protocol version.
 pub fn event_json(event: &Outgoing) -> String {
-    let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
-    if let Value::Object(obj) = &mut value {
-        obj.insert("patchbay".into(), Value::from(PROTOCOL));
+    // Every event serialises as an object: the version goes in front of its
+    // first field (cheaper in the wasm than building a `Value`).
+    let json = serde_json::to_string(event).unwrap_or_default();
+    match json.strip_prefix('{') {
+        Some(rest) => format!("{{\"patchbay\":{PROTOCOL},{rest}"),
+        None => format!("{{\"patchbay\":{PROTOCOL}}}"),
     }
-    value.to_string()
 }
 
 /// What the Embed dialog's snippet is made of.
@@ -482,7 +506,13 @@ pub fn snippet(c: &SnippetChoice) -> String {
 /// Keeps letters, digits and `-_.` (preset names are such words); escapes the rest.
 fn url_word(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
