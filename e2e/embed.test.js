@@ -51,14 +51,21 @@ async function demo(query = '', width = 1000) {
 }
 
 const events = (page) => page.evaluate(() => window.patchbayEvents.map((e) => ({ ...e })));
-async function waitForEvent(page, pred, timeout = 20000) {
-  await page.waitForFunction(`window.patchbayEvents.some(${pred})`, null, { timeout });
-  return (await events(page)).filter(eval(pred));
+// Waits for an event of `type` whose fields include `match` (a function
+// predicate: the demo page's CSP forbids evaluating strings).
+async function waitForEvent(page, type, match = {}, timeout = 20000) {
+  const fits = (e) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v);
+  await page.waitForFunction(
+    ([t, m]) => window.patchbayEvents.some((e) => e.type === t && Object.entries(m).every(([k, v]) => e[k] === v)),
+    [type, match],
+    { timeout },
+  );
+  return (await events(page)).filter(fits);
 }
 
 test('the demo page loads two sandboxed embeds and drives one by postMessage', async () => {
   const { context, page, problems } = await demo();
-  const ready = await waitForEvent(page, "(e) => e.type === 'ready'");
+  const ready = await waitForEvent(page, 'ready');
   assert.equal(ready[0].patchbay, 1);
   assert.equal(ready[0].scenario, 'cascade');
   const frames = page.frames().filter((f) => f !== page.mainFrame());
@@ -72,37 +79,37 @@ test('the demo page loads two sandboxed embeds and drives one by postMessage', a
   assert.equal(await cascade.getByTestId('region-inspector').isVisible(), false);
 
   await page.getByRole('button', { name: 'Speed ×10' }).click();
-  await waitForEvent(page, "(e) => e.type === 'ok' && e.command === 'set_speed'");
+  await waitForEvent(page, 'ok', { command: 'set_speed' });
   assert.equal(await cascade.getByTestId('speed-label').textContent(), '×10');
   await page.getByRole('button', { name: 'Play', exact: true }).click();
-  await waitForEvent(page, "(e) => e.type === 'ok' && e.command === 'play'");
+  await waitForEvent(page, 'ok', { command: 'play' });
   await cascade.getByTestId('play').getByText('Pause').waitFor();
   await page.waitForTimeout(800);
   await page.getByRole('button', { name: 'Pause' }).click();
-  await waitForEvent(page, "(e) => e.type === 'ok' && e.command === 'pause'");
+  await waitForEvent(page, 'ok', { command: 'pause' });
   await page.getByRole('button', { name: 'Get metrics' }).click();
-  const [m] = await waitForEvent(page, "(e) => e.type === 'metrics'");
+  const [m] = await waitForEvent(page, 'metrics');
   assert.equal(m.metrics.scenario, 'cascade');
   assert.equal(m.metrics.playing, false);
   assert.equal(m.metrics.speed, 10);
   assert.ok(m.metrics.now_ms > 0 && m.metrics.orders_started > 0, JSON.stringify(m));
   await page.getByRole('button', { name: 'Crash inventory' }).click();
-  await waitForEvent(page, "(e) => e.type === 'ok' && e.command === 'apply_edits'");
+  await waitForEvent(page, 'ok', { command: 'apply_edits' });
   await page.getByRole('button', { name: 'Go to lesson step' }).click();
-  const [lesson] = await waitForEvent(page, "(e) => e.type === 'error' && e.code === 'failed'");
+  const [lesson] = await waitForEvent(page, 'error', { code: 'failed' });
   assert.match(lesson.message, /"cascade-basics"/);
   // A malformed message is answered with an error and changes nothing.
   const before = await cascade.getByTestId('clock').textContent();
   await page.getByRole('button', { name: 'Send a malformed message' }).click();
-  const [bad] = await waitForEvent(page, "(e) => e.type === 'error' && e.code === 'unknown_type'");
+  const [bad] = await waitForEvent(page, 'error', { code: 'unknown_type' });
   assert.match(bad.message, /run_this/);
   await page.evaluate(() => window.patchbaySend('{not json'));
-  await waitForEvent(page, "(e) => e.type === 'error' && e.code === 'malformed'");
+  await waitForEvent(page, 'error', { code: 'malformed' });
   assert.equal(await cascade.getByTestId('clock').textContent(), before);
   assert.equal(await cascade.getByTestId('play').textContent(), 'Play');
   // Alerts come from the narration once the run has something notable.
   await page.evaluate(() => window.patchbaySend({ patchbay: 1, type: 'play' }));
-  await waitForEvent(page, "(e) => e.type === 'alert' && typeof e.text === 'string'", 30000);
+  await waitForEvent(page, 'alert', {}, 30000);
   // The log shows received data as text.
   assert.ok((await page.getByTestId('log').locator('li').count()) > 5);
   console.log('screenshot:', await screenshot(page, 'embed-demo-1000'));
@@ -193,7 +200,7 @@ test('no CSP violations, and after a first visit the app loads offline', async (
   await page.getByTestId('clock').waitFor({ timeout: 20000 });
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /'sha256-[A-Za-z0-9+/=]{44}'/);
-  assert.doesNotMatch(csp, /TRUNK_START_SCRIPT|unsafe-eval'/);
+  assert.doesNotMatch(csp, /TRUNK_START_SCRIPT|'unsafe-eval'/);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('patchbay-') && !k.includes('__')), null, { timeout: 20000 });
   assert.deepEqual(problems, []);
