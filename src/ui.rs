@@ -9,6 +9,7 @@ mod controls;
 mod debug_overlay;
 mod editor_bar;
 mod event_log;
+mod embed;
 mod field;
 mod flights_canvas;
 mod inspector;

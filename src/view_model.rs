@@ -15,6 +15,7 @@ pub mod dimensions;
 pub mod edit_words;
 pub mod event_log;
 pub mod event_words;
+pub mod embed_api;
 pub mod flights;
 pub mod frame;
 pub mod geometry;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::engine::presets;
+use crate::view_model::embed_api::EmbedOptions;
 use crate::view_model::run::at_from_seconds;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 
@@ -11,6 +12,7 @@ use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
 use super::event_log::EventsPanel;
+use super::embed::{self, EmbedDialog};
 use super::inspector::Inspector;
 use super::journey_panel::JourneyPanel;
 use super::lesson_card::LessonCard;
@@ -36,6 +38,9 @@ pub fn App() -> impl IntoView {
     };
     store.reduced_motion.set(prefers_reduced_motion());
     apply_url_options(store);
+    let embed = embed_options();
+    embed::start(store, &embed);
+    embed::register_service_worker();
     provide_context(store);
     // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
     provide_context(persist::open(store, asked.as_deref(), known));
@@ -71,8 +76,13 @@ pub fn App() -> impl IntoView {
     let debug = query_param("debug").as_deref() == Some("1");
     let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
     view! {
-        <div class="app" data-testid="app">
-            <Header />
+        <div
+            class="app"
+            class:app--embed=embed.embed
+            data-controls=embed.controls_attr()
+            data-testid="app"
+        >
+            {page_header(store, embed.embed)}
             // Below 900 px the inspector opens over the stage while something is
             // selected (a bottom sheet), closed with its button or Escape.
             <main
@@ -134,6 +144,23 @@ pub fn App() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// `?embed=1` and the options that go with it (see docs/embed.md).
+fn embed_options() -> EmbedOptions {
+    EmbedOptions::from_params(query_param)
+}
+
+/// The header with the Embed button, or nothing in embed mode (the stage comes first).
+fn page_header(store: Store, embedded: bool) -> impl IntoView {
+    (!embedded).then(|| {
+        view! {
+            <div class="app-top">
+                <Header />
+                <EmbedDialog store=store />
+            </div>
+        }
+    })
 }
 
 /// Undo (Ctrl/Cmd+Z), redo (Shift+Ctrl/Cmd+Z, Ctrl/Cmd+Y) and Delete of the

@@ -141,7 +141,14 @@ pub fn LessonCard() -> impl IntoView {
             t.pending.set_value(None);
         }
     });
-    if let Some(name) = query_param("lesson") {
+    // The embedding page's go_to_lesson_step.
+    Effect::new(move |_| {
+        if let Some((name, k)) = store.lesson_request.get() {
+            store.lesson_request.set(None);
+            t.open(&name, k);
+        }
+    });
+        if let Some(name) = query_param("lesson") {
         let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
         t.open(&name, step_from_query(query_param("step").as_deref(), steps));
     }

@@ -101,6 +101,8 @@ pub struct Store {
     pub story: StoryState,
     /// The node or link id a lesson step points at, drawn highlighted on the stage.
     pub highlight: RwSignal<Option<String>>,
+    /// A lesson and step (from 0) asked for from outside the card (the embedding page).
+    pub lesson_request: RwSignal<Option<(String, usize)>>,
     /// Where the run started (preset or whole scenario, and seed), for share links.
     pub start: StoredValue<Start, LocalStorage>,
     /// Everything done to the run since its start, with the engine's position (share links).
@@ -178,6 +180,7 @@ impl Store {
             journeys: super::journey_panel::Journeys::new(),
             story: StoryState::default(),
             highlight: RwSignal::new(None),
+            lesson_request: RwSignal::new(None),
             start: StoredValue::new_local(Start::preset(&scenario.name, seed)),
             ops: StoredValue::new_local(Vec::new()),
             shared: RwSignal::new(0),

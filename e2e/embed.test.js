@@ -1,0 +1,221 @@
+// Embed mode, the postMessage API, the demo course page, the CSP and the
+// offline copy (docs/embed.md). Served by its own small server: files carry
+// `Access-Control-Allow-Origin: *` (as GitHub Pages sends), which a sandboxed
+// iframe without allow-same-origin needs to load the app's module and wasm.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchChromium, collectProblems, screenshot } from './support.js';
+
+const BASE = '/courses/patterns/playground/';
+const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml' };
+let server;
+let browser;
+let port;
+
+before(async () => {
+  const root = path.resolve('dist');
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const rel = decodeURIComponent(url.pathname.slice(BASE.length)) || 'index.html';
+    const file = path.join(root, rel);
+    if (!url.pathname.startsWith(BASE) || !file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'access-control-allow-origin': '*' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  port = server.address().port;
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+const origin = () => `http://127.0.0.1:${port}`;
+const url = (rel) => `${origin()}${BASE}${rel}`;
+const cspProblems = (problems) => problems.filter((p) => /Content Security Policy|Content-Security-Policy/i.test(p));
+
+async function demo(query = '', width = 1000) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`); });
+  await page.goto(url(`course-demo.html${query}`));
+  return { context, page, problems };
+}
+
+const events = (page) => page.evaluate(() => window.patchbayEvents.map((e) => ({ ...e })));
+// Waits for an event of `type` whose fields include `match` (a function
+// predicate: the demo page's CSP forbids evaluating strings).
+async function waitForEvent(page, type, match = {}, timeout = 20000) {
+  const fits = (e) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v);
+  await page.waitForFunction(
+    ([t, m]) => window.patchbayEvents.some((e) => e.type === t && Object.entries(m).every(([k, v]) => e[k] === v)),
+    [type, match],
+    { timeout },
+  );
+  return (await events(page)).filter(fits);
+}
+
+test('the demo page loads two sandboxed embeds and drives one by postMessage', async () => {
+  const { context, page, problems } = await demo();
+  const ready = await waitForEvent(page, 'ready');
+  assert.equal(ready[0].patchbay, 1);
+  assert.equal(ready[0].scenario, 'cascade');
+  const frames = page.frames().filter((f) => f !== page.mainFrame());
+  assert.equal(frames.length, 2);
+  for (const f of frames) await f.getByTestId('clock').waitFor({ timeout: 20000 });
+  const cascade = page.frameLocator('#cascade');
+  // Embed chrome: no header, the controls asked for only.
+  assert.equal(await cascade.locator('.app-header').count(), 0);
+  assert.equal(await cascade.getByTestId('play').isVisible(), true);
+  assert.equal(await cascade.getByTestId('reset').isVisible(), false);
+  assert.equal(await cascade.getByTestId('region-inspector').isVisible(), false);
+
+  await page.getByRole('button', { name: 'Speed ×10' }).click();
+  await waitForEvent(page, 'ok', { command: 'set_speed' });
+  assert.equal(await cascade.getByTestId('speed-label').textContent(), '×10');
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await waitForEvent(page, 'ok', { command: 'play' });
+  await cascade.getByTestId('play').getByText('Pause').waitFor();
+  await page.waitForTimeout(800);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await waitForEvent(page, 'ok', { command: 'pause' });
+  await page.getByRole('button', { name: 'Get metrics' }).click();
+  const [m] = await waitForEvent(page, 'metrics');
+  assert.equal(m.metrics.scenario, 'cascade');
+  assert.equal(m.metrics.playing, false);
+  assert.equal(m.metrics.speed, 10);
+  assert.ok(m.metrics.now_ms > 0 && m.metrics.orders_started > 0, JSON.stringify(m));
+  await page.getByRole('button', { name: 'Crash inventory' }).click();
+  await waitForEvent(page, 'ok', { command: 'apply_edits' });
+  await page.getByRole('button', { name: 'Go to lesson step' }).click();
+  const [lesson] = await waitForEvent(page, 'lesson_step');
+  assert.deepEqual([lesson.lesson, lesson.step], ['request-response', 2]);
+  await cascade.getByTestId('lesson-step').getByText(/^Step 2 of \d+$/).waitFor();
+  // The second embed opened a lesson by its address.
+  await page.frameLocator('#queue').getByTestId('lesson-step').getByText(/^Step 2 of \d+$/).waitFor();
+  await page.evaluate(() =>
+    window.patchbaySend({ patchbay: 1, type: 'go_to_lesson_step', lesson: 'cascade-basics', step: 2, id: 99 }),
+  );
+  const [missing] = await waitForEvent(page, 'error', { code: 'failed' });
+  assert.match(missing.message, /"cascade-basics"/);
+  // A malformed message is answered with an error and changes nothing.
+  const before = await cascade.getByTestId('clock').textContent();
+  await page.getByRole('button', { name: 'Send a malformed message' }).click();
+  const [bad] = await waitForEvent(page, 'error', { code: 'unknown_type' });
+  assert.match(bad.message, /run_this/);
+  await page.evaluate(() => window.patchbaySend('{not json'));
+  await waitForEvent(page, 'error', { code: 'malformed' });
+  assert.equal(await cascade.getByTestId('clock').textContent(), before);
+  assert.equal(await cascade.getByTestId('play').textContent(), 'Play');
+  // Alerts come from the narration once the run has something notable.
+  await page.evaluate(() => window.patchbaySend({ patchbay: 1, type: 'play' }));
+  await waitForEvent(page, 'alert', {}, 30000);
+  // The log shows received data as text.
+  assert.ok((await page.getByTestId('log').locator('li').count()) > 5);
+  console.log('screenshot:', await screenshot(page, 'embed-demo-1000'));
+  assert.deepEqual(cspProblems(problems), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('messages from an origin not on the list change nothing and get no answer', async () => {
+  const { context, page, problems } = await demo(`?origin=${encodeURIComponent('https://course.example')}`);
+  const cascade = page.frameLocator('#cascade');
+  await cascade.getByTestId('clock').waitFor({ timeout: 20000 });
+  await page.getByRole('button', { name: 'Speed ×10' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await page.getByRole('button', { name: 'Send a malformed message' }).click();
+  await page.waitForTimeout(1000);
+  assert.equal(await cascade.getByTestId('play').textContent(), 'Play');
+  assert.notEqual(await cascade.getByTestId('speed-label').textContent(), '×10');
+  // Not even `ready`: events go only to the allowed origin.
+  assert.deepEqual(await events(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const [width, scheme] of [[360, 'light'], [700, 'dark']]) {
+  test(`embed mode at ${width} px (${scheme}) puts the stage first with few controls`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 640 }, colorScheme: scheme });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(url(`index.html?embed=1&scenario=cascade&controls=play,speed,metrics&autoplay=1&speed=2`));
+    await page.getByTestId('clock').waitFor({ timeout: 20000 });
+    await page.getByTestId('play').getByText('Pause').waitFor();
+    const stage = await page.locator('.stage').boundingBox();
+    const controls = await page.locator('.controls').boundingBox();
+    assert.ok(stage.y < controls.y, 'the stage is above the controls');
+    assert.ok(stage.width <= width && stage.width > width - 60, `stage width ${stage.width}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+    await page.waitForTimeout(600);
+    console.log('screenshot:', await screenshot(page, `embed-${width}-${scheme}`));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('theme=dark forces dark colours on a light system', async () => {
+  const context = await browser.newContext({ colorScheme: 'light' });
+  const page = await context.newPage();
+  await page.goto(url('index.html?embed=1&scenario=cascade&theme=dark'));
+  await page.getByTestId('clock').waitFor({ timeout: 20000 });
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(15, 20, 26)');
+  await context.close();
+});
+
+test('the Embed dialog makes a sandboxed iframe snippet, copies or offers the text, and gives focus back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(url('index.html?scenario=cascade'));
+  await page.getByTestId('clock').waitFor({ timeout: 20000 });
+  const opener = page.getByTestId('embed-open');
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name: 'Embed this playground' });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'embed-scenario');
+  await page.getByTestId('embed-theme').selectOption('dark');
+  await dialog.getByLabel('inspector').check();
+  const code = await page.getByTestId('embed-code').inputValue();
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/courses\/patterns\/playground\/index\.html\?embed=1&amp;scenario=cascade&amp;controls=play,step,speed,inspector&amp;theme=dark"/);
+  assert.match(code, /sandbox="allow-scripts"/);
+  await page.getByTestId('embed-copy').click();
+  await page.getByTestId('embed-copied').filter({ hasText: /./ }).waitFor();
+  console.log('screenshot:', await screenshot(page, 'embed-dialog'));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'embed-open');
+  assert.deepEqual(cspProblems(problems), []);
+  await context.close();
+});
+
+test('no CSP violations, and after a first visit the app loads offline', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`); });
+  await page.goto(url('index.html?scenario=cascade'));
+  await page.getByTestId('clock').waitFor({ timeout: 20000 });
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /'sha256-[A-Za-z0-9+/=]{44}'/);
+  assert.doesNotMatch(csp, /TRUNK_START_SCRIPT|'unsafe-eval'/);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('patchbay-') && !k.includes('__')), null, { timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('clock').waitFor({ timeout: 20000 });
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 0);
+  await context.close();
+});
