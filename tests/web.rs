@@ -37,13 +37,13 @@ async fn shell_shows_the_product_and_its_regions() {
     let handle = leptos::mount::mount_to(root.clone(), patchbay::ui::App);
     tick().await;
     assert_eq!(text_of(&root, "h1").trim(), "Patchbay");
-    for id in ["region-topology", "region-inspector", "region-timeline"] {
+    for id in ["region-topology", "region-inspector", "region-events", "region-timeline", "region-journey"] {
         let region = root.query_selector(&format!("[data-testid={id}]")).ok().flatten();
         assert!(region.is_some(), "region {id} is mounted");
     }
-    let headings: Vec<String> =
-        (0..3).filter_map(|i| root.query_selector_all("h2").ok()?.item(i)?.text_content()).collect();
-    assert_eq!(headings, ["Topology", "Inspector", "Timeline and metrics"]);
+    let all = root.query_selector_all("h2").expect("a selector");
+    let headings: Vec<String> = (0..all.length()).filter_map(|i| all.item(i)?.text_content()).collect();
+    assert_eq!(headings, ["Topology", "Inspector", "Events and alerts", "Timeline and metrics", "Journey of an order"]);
     drop(handle);
 }
 
