@@ -73,3 +73,19 @@ test('a failed order in the cascade shows its timeouts and failures; unknown num
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a retried call shows its retry as a new try on the time axis', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade-retries&speed=5');
+  await openPanel(page);
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 14, null, {
+    timeout: 30000,
+  });
+  await page.getByTestId('journey-failed').click();
+  await page.waitForFunction(() => /\d+ retr(y|ies)/.test(document.querySelector('[data-testid=journey-summary]').textContent));
+  const rows = await page.getByTestId('journey-row').allTextContents();
+  assert.ok(rows.some((r) => /, try \d/.test(r)), rows.join(' | '));
+  const titles = await page.locator('.journey__mark').evaluateAll((els) => els.map((e) => e.title));
+  assert.ok(titles.some((t) => /retry scheduled \(try \d\)/.test(t)), titles.join(' | '));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
