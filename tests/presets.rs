@@ -143,6 +143,31 @@ fn golden_trace_hashes() {
     }
 }
 
+/// The CLI turns the charts' samples off; that must change nothing else.
+#[test]
+fn turning_the_chart_samples_off_changes_no_event_and_no_count() {
+    for name in ["seven", "cascade", "poison-dlq", "stream-replay"] {
+        let scenario = presets::load(name).expect("preset");
+        let seed = scenario.seed;
+        let mut with = Simulation::with_seed(scenario.clone(), seed).expect("valid");
+        let mut without = Simulation::with_seed(scenario, seed).expect("valid");
+        without.set_tracks(false);
+        for sim in [&mut with, &mut without] {
+            sim.enable_trace_hash();
+            sim.run_until(30 * SECOND).expect("runs");
+        }
+        assert_eq!(with.trace_hash(), without.trace_hash(), "{name}");
+        let json = |s: &Simulation| serde_json::to_string(&report(s)).expect("serialises");
+        assert_eq!(json(&with), json(&without), "{name}");
+        assert!(with.metrics().tracks.len() >= 30, "{name} samples with them on");
+        assert!(without.metrics().tracks.is_empty(), "{name} takes no sample with them off");
+        // Turned on again, sampling resumes at the next event.
+        without.set_tracks(true);
+        without.run_until(40 * SECOND).expect("runs");
+        assert!(!without.metrics().tracks.is_empty(), "{name} samples again");
+    }
+}
+
 #[test]
 fn every_preset_has_a_golden_hash() {
     for name in presets::names() {

@@ -182,6 +182,8 @@ fn run_scenario(args: &[String]) -> Result<(), Failure> {
     let mut sim = Simulation::with_seed(scenario, seed)
         .map_err(|p| Failure::new(p.iter().map(|e| format!("{}: {e}", opts.target)).collect::<Vec<_>>().join("\n")))?;
     sim.enable_trace_hash();
+    // The CLI prints no charts, so it skips their per-second samples.
+    sim.set_tracks(false);
     let until = (opts.until_s * SECOND as f64) as u64;
     let mut edits = match &opts.edits {
         Some(path) => load_edits(path)?.into_iter().peekable(),

@@ -233,6 +233,12 @@ impl Simulation {
         self.msgs.len() as u64
     }
 
+    /// Turns the charts' per-second samples on (the default) or off; see
+    /// [`Metrics::set_tracks`].
+    pub fn set_tracks(&mut self, on: bool) {
+        self.metrics.set_tracks(on);
+    }
+
     /// Keeps every event from now on, to be taken with [`Simulation::drain_events`].
     pub fn set_recording(&mut self, on: bool) {
         self.recorder = if on { Some(Vec::new()) } else { None };
