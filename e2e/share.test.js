@@ -19,7 +19,7 @@ async function copyLink(page) {
   await page.locator('[data-testid=share-menu] > summary').click();
   await page.getByTestId('copy-link').click();
   const link = await page.getByTestId('share-link').inputValue();
-  assert.match(link, /#v1\.[A-Za-z0-9_-]+$/, link);
+  assert.match(link, /#v2\.[A-Za-z0-9_-]+$/, link);
   return link;
 }
 
@@ -91,12 +91,12 @@ test('edits survive a reload and a visit without the link (autosave)', async () 
   await page.goto(app.server.url);
   await page.getByTestId('clock').waitFor();
   await page.getByTestId('add-service').click();
-  await page.waitForFunction(() => /#v1\./.test(location.hash));
+  await page.waitForFunction(() => /#v2\./.test(location.hash));
   assert.ok((await nodeIds(page)).includes('node-service'));
   await page.reload();
   await page.getByTestId('clock').waitFor();
   await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the fragment brings it back
-  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v1.'));
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
   await page.goto(app.server.url);
   await page.getByTestId('clock').waitFor();
   await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the autosave brings it back
@@ -147,7 +147,7 @@ test('where storage throws, the app works and says nothing is saved', async () =
   await page.getByTestId('clock').waitFor();
   assert.match(await page.getByTestId('share-notice').textContent(), /nothing you change is saved/);
   await page.getByTestId('add-queue').click();
-  await page.waitForFunction(() => /#v1\./.test(location.hash));
+  await page.waitForFunction(() => /#v2\./.test(location.hash));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -14,7 +14,7 @@ use patchbay::engine::scenario::*;
 use patchbay::engine::{presets, Edit, Simulation, MILLI, SECOND};
 use patchbay::view_model::run::run_toward;
 use patchbay::view_model::share::{decode, encode, At, Op, ShareState, MAX_OPS, VERSION};
-use patchbay::view_model::share_pack::{pack, to_base64url};
+use patchbay::view_model::share_pack::{pack, pack_with, to_base64url, DICTIONARY_V1};
 use patchbay::view_model::share_replay::replay;
 
 /// What the page's store does, without the page: a run and the changes
@@ -189,6 +189,29 @@ fn labels_with_markup_survive_as_text() {
     assert_eq!(back.scenario.unwrap().nodes[0].label, "<img src=x onerror=alert(1)>");
 }
 
+/// A link made by the build before format 2 (edits externally tagged,
+/// packed against format 1's dictionary) still opens, to the same state.
+#[test]
+fn format_1_links_still_open() {
+    let v1 = concat!(
+        r#"{"p":"cascade","seed":7,"sp":2.0,"ops":["#,
+        r#"{"e":{"n":120,"t":3000000,"edit":{"apply_fault":{"fault":{"target":"pricing","at_ms":3000.0,"until_ms":null,"effect":{"type":"crash"}}}}}},"#,
+        r#"{"e":{"n":130,"t":3500000,"edit":{"move_node":{"node":"pricing","position":{"x":10.0,"y":20.0}}}}},"#,
+        r#"{"r":{"n":140,"t":4000000,"edits":[{"remove_link":{"link":"api-pricing"}}]}}"#,
+        r#"],"at":[150,4200000]}"#
+    );
+    let link = format!("v1.{}", to_base64url(&pack_with(v1.as_bytes(), DICTIONARY_V1)));
+    let state = decode(&link).unwrap();
+    assert_eq!(state.preset.as_deref(), Some("cascade"));
+    assert_eq!(state.ops.len(), 3);
+    assert!(matches!(&state.ops[1], Op::Edit { n: 130, edit: Edit::MoveNode { node, .. }, .. } if node == "pricing"));
+    assert!(matches!(&state.ops[2], Op::Rebuild { edits, .. } if matches!(&edits[..], [Edit::RemoveLink { link }] if link == "api-pricing")));
+    // Written again, it is a format 2 link that reads back the same.
+    let again = encode(&state).unwrap();
+    assert!(again.starts_with(&format!("v{VERSION}.")));
+    assert_eq!(decode(&again).unwrap(), state);
+}
+
 fn packed(json: &str) -> String {
     format!("v{VERSION}.{}", to_base64url(&pack(json.as_bytes())))
 }
@@ -196,9 +219,10 @@ fn packed(json: &str) -> String {
 #[test]
 fn versions_are_named() {
     let text = encode(&Page::preset("seven").state()).unwrap();
-    let newer = text.replacen("v1.", "v2.", 1);
-    assert!(decode(&newer).unwrap_err().0.contains("newer Patchbay (format 2)"));
-    let older = text.replacen("v1.", "v0.", 1);
+    let this = format!("v{VERSION}.");
+    let newer = text.replacen(&this, &format!("v{}.", VERSION + 1), 1);
+    assert!(decode(&newer).unwrap_err().0.contains(&format!("newer Patchbay (format {})", VERSION + 1)));
+    let older = text.replacen(&this, "v0.", 1);
     assert!(decode(&older).unwrap_err().0.contains("format 0"));
     assert!(decode("hello").unwrap_err().0.contains("version"));
     assert!(decode("vx.abc").unwrap_err().0.contains("not a number"));
@@ -208,10 +232,10 @@ fn versions_are_named() {
 #[test]
 fn limits_and_damage_are_named() {
     let err = |text: &str| decode(text).unwrap_err().0;
-    assert!(err("v1.ab$c").contains("'$' at 2"));
+    assert!(err(&format!("v{VERSION}.ab$c")).contains("'$' at 2"));
     let text = encode(&Page::preset("seven").state()).unwrap();
     assert!(err(&text[..text.len() - 3]).contains("cut off"));
-    assert!(err(&"v1.".repeat(100_000)).contains("at most"));
+    assert!(err(&format!("v{VERSION}.").repeat(100_000)).contains("at most"));
     assert!(err(&packed("{\"p\":\"seven\"}")).contains("missing field `seed`"));
     assert!(err(&packed("{\"seed\":1,\"sp\":1,\"at\":[0,0]}")).contains("names no scenario"));
     assert!(err(&packed("{\"p\":\"seven\",\"seed\":1,\"sp\":1000,\"at\":[0,0]}")).contains("speed 1000"));
@@ -224,12 +248,12 @@ fn limits_and_damage_are_named() {
     let unknown = decode(&packed("{\"p\":\"doesnotexist\",\"seed\":1,\"sp\":1,\"at\":[0,0]}")).unwrap();
     assert!(replay(&unknown).err().unwrap().0.contains("\"doesnotexist\""));
     let bad_edit = decode(&packed(
-        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"ops\":[{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"move_node\":{\"node\":\"nope\",\"position\":{\"x\":0,\"y\":0}}}}}]}",
+        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,0],\"ops\":[{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"move_node\",\"node\":\"nope\",\"position\":{\"x\":0,\"y\":0}}}}]}",
     ))
     .unwrap();
     assert!(replay(&bad_edit).err().unwrap().0.contains("change 1 was refused"));
     let back = decode(&packed(
-        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,5],\"ops\":[{\"e\":{\"n\":0,\"t\":9,\"edit\":{\"move_node\":{\"node\":\"browser\",\"position\":{\"x\":0,\"y\":0}}}}}]}",
+        "{\"p\":\"seven\",\"seed\":1,\"sp\":1,\"at\":[0,5],\"ops\":[{\"e\":{\"n\":0,\"t\":9,\"edit\":{\"type\":\"move_node\",\"node\":\"browser\",\"position\":{\"x\":0,\"y\":0}}}}]}",
     ))
     .unwrap();
     assert!(replay(&back).err().unwrap().0.contains("goes back in simulated time"));
@@ -288,7 +312,7 @@ fn fuzz(runs: u64, seed: u64) -> (u64, u64) {
     let (mut ok, mut refused) = (0, 0);
     for i in 0..runs {
         let (text, json) = &corpus[(i % corpus.len() as u64) as usize];
-        let input = match i % 3 {
+        let input = match i % 4 {
             0 => {
                 let mut t = text.clone().into_bytes();
                 mutate(&mut rng, &mut t, &text_alphabet);
@@ -297,12 +321,18 @@ fn fuzz(runs: u64, seed: u64) -> (u64, u64) {
             1 => {
                 let mut p = pack(json);
                 mutate(&mut rng, &mut p, &all_bytes);
-                format!("v1.{}", to_base64url(&p))
+                format!("v{VERSION}.{}", to_base64url(&p))
             }
+            2 => {
+                let mut j = json.clone();
+                mutate(&mut rng, &mut j, &json_alphabet);
+                format!("v{VERSION}.{}", to_base64url(&pack(&j)))
+            }
+            // Format 1 links go through the upgrade first: it must not panic either.
             _ => {
                 let mut j = json.clone();
                 mutate(&mut rng, &mut j, &json_alphabet);
-                format!("v1.{}", to_base64url(&pack(&j)))
+                format!("v1.{}", to_base64url(&pack_with(&j, DICTIONARY_V1)))
             }
         };
         match decode(&input) {

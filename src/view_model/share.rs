@@ -1,5 +1,5 @@
 //! Share links and autosave: the page's whole state as one value,
-//! [`ShareState`], and its text form `v1.<base64url>` (the URL fragment
+//! [`ShareState`], and its text form `v2.<base64url>` (the URL fragment
 //! after `#`, and the autosaved value).
 //!
 //! The state is where the run started (a preset by name, or a whole
@@ -18,14 +18,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::run::MAX_AT_SECONDS;
-use super::share_pack::{from_base64url, pack, to_base64url, unpack};
+use super::share_pack::{from_base64url, pack, to_base64url, unpack_with, DICTIONARY, DICTIONARY_V1};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use crate::engine::scenario::Scenario;
 use crate::engine::time::{Micros, SECOND};
 use crate::engine::Edit;
 
 /// The format version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Longest link text read (characters after `#`).
 pub const MAX_LINK_CHARS: usize = 200_000;
 /// Most changes a link carries.
@@ -49,7 +49,8 @@ pub struct At(pub u64, pub u64);
 // Most changes are edits: boxing them would save little and add a
 // pointer chase to every one.
 #[allow(clippy::large_enum_variant)]
-// Externally tagged (`{"e":{…}}`), like the edits inside: see `share_wire`.
+// Externally tagged (`{"e":{…}}`); the edits inside are in the engine's
+// own form (`{"type":…}`), see `share_wire` for format 1's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Op {
@@ -61,7 +62,6 @@ pub enum Op {
         /// Simulated time (µs) when it was made.
         t: u64,
         /// The edit.
-        #[serde(with = "super::share_wire::one")]
         edit: Edit,
     },
     /// Edits that changed the topology's shape: the run started again
@@ -73,7 +73,6 @@ pub enum Op {
         /// Simulated time (µs) when it was made.
         t: u64,
         /// The edits.
-        #[serde(with = "super::share_wire::many")]
         edits: Vec<Edit>,
     },
     /// Reset: the scenario as it stands, from time zero, with a seed.
@@ -264,16 +263,23 @@ pub fn decode(text: &str) -> Result<ShareState, ShareError> {
             "the link was made by a newer Patchbay (format {version}); this one reads format {VERSION}. Reload the page to get the latest"
         ));
     }
-    if version < VERSION {
+    if version == 0 {
         return err(format!(
-            "the link uses format {version}, from before share links were released; this Patchbay reads format {VERSION}"
+            "the link uses format {version}, from before share links were released; this Patchbay reads formats 1 to {VERSION}"
         ));
     }
     let bytes = from_base64url(body).map_err(|(i, ch)| {
         ShareError(format!("the link has a character that does not belong in it ({ch:?} at {i})"))
     })?;
-    let json = unpack(&bytes).map_err(|e| ShareError(e.to_string()))?;
+    let dictionary = if version == 1 { DICTIONARY_V1 } else { DICTIONARY };
+    let json = unpack_with(&bytes, dictionary).map_err(|e| ShareError(e.to_string()))?;
     let json = String::from_utf8(json).map_err(|_| ShareError("the link's data is not text (damaged?)".into()))?;
+    let json = if version == 1 {
+        super::share_wire::upgrade_v1(&json)
+            .map_err(|e| ShareError(format!("the link's state could not be read: {e}")))?
+    } else {
+        json
+    };
     let state: ShareState =
         serde_json::from_str(&json).map_err(|e| ShareError(format!("the link's state could not be read: {e}")))?;
     state.check()?;

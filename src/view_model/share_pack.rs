@@ -27,8 +27,35 @@ const MAX_CHAIN: usize = 48;
 
 /// Words share links repeat: the keys of the state, of edits and of
 /// scenarios, and the engine's common values. Changing this string changes
-/// what every link decodes to, so it belongs to the format's version.
+/// what every link decodes to, so it belongs to the format's version: this
+/// is format 2's, with the edits in the engine's own form (`"type":…`).
 pub const DICTIONARY: &str = concat!(
+    "{\"sc\":{\"version\":1,\"name\":\"\",\"description\":\"\",\"seed\":7,\"nodes\":[{\"id\":\"\",\"label\":\"\",\"position\":{\"x\":0.0,\"y\":0.0},",
+    "\"kind\":{\"type\":\"service\",\"replicas\":1,\"concurrency\":4,\"backlog\":100,\"processing\":{\"type\":\"log_normal\",\"median_ms\":10.0,\"sigma\":0.3},\"error_rate\":0.0,\"restart_ms\":1000.0}},",
+    "\"kind\":{\"type\":\"queue\",\"visibility_timeout_ms\":30000.0,\"max_receive_count\":null}},{\"type\":\"exponential\",\"mean_ms\":20.0}",
+    "\"links\":[{\"id\":\"\",\"from\":\"\",\"to\":\"\",\"latency\":{\"type\":\"constant\",\"ms\":1.0},\"transport\":{\"type\":\"request_response\",\"timeout_ms\":1000.0,",
+    "\"retry\":{\"max_attempts\":3,\"backoff\":{\"base_ms\":100.0,\"cap_ms\":1000.0,\"jitter\":\"full\"}},\"breaker\":null,\"fallback\":null}},",
+    "\"transport\":{\"type\":\"enqueue\"}},\"transport\":{\"type\":\"consume\",\"prefetch\":1,\"idempotent\":false}},\"transport\":{\"type\":\"publish\"",
+    "\"sources\":[{\"id\":\"orders\",\"target\":\"\",\"arrival\":{\"type\":\"poisson\",\"rate_per_s\":10.0},\"start_ms\":0.0,\"stop_ms\":null,\"budget_ms\":200.0}],",
+    "\"faults\":[{\"target\":\"\",\"at_ms\":0.0,\"until_ms\":null,\"effect\":{\"type\":\"poison\",\"probability\":1.0,\"count\":3}}]},",
+    "\"client\",\"topic\",\"log\",\"gateway\",\"job\",\"orchestrator\",\"order-api\",\"payments\",\"inventory\",\"shipping\",\"notifications\",\"checkout\",\"cascade\",",
+    "\"extra_latency\",\"error_rate\",\"rate\":\"hang\",\"partition\",\"factor\":100.0,",
+    "{\"type\":\"remove_node\",\"node\":\"{\"type\":\"remove_link\",\"link\":\"{\"type\":\"restore\",\"nodes\":[",
+    "{\"type\":\"set_service\",\"node\":\"\",\"spec\":{{\"type\":\"set_queue\",\"node\":\"{\"type\":\"set_transport\",\"link\":\"",
+    "{\"type\":\"set_topic\",\"node\":\"{\"type\":\"set_job\",\"node\":\"{\"type\":\"set_latency\",\"link\":\"{\"type\":\"set_log\",\"node\":\"",
+    "{\"type\":\"set_gateway\",\"node\":\"{\"type\":\"rename_node\",\"node\":\"\",\"label\":\"{\"type\":\"reset_group\",\"link\":\"",
+    "{\"type\":\"remove_subscription\",\"link\":\"{\"type\":\"add_link\",\"link\":{\"id\":\"\",\"from\":\"\",\"to\":\"\",",
+    "{\"r\":{\"n\":0,\"t\":0,\"edits\":[{\"type\":\"add_node\",\"node\":{\"id\":\"\",\"label\":\"\",{\"s\":{\"n\":0,\"t\":0,\"seed\":",
+    "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"clear_fault\",\"index\":0}}},",
+    "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"move_node\",\"node\":\"\",\"position\":{\"x\":0.0,\"y\":0.0}}}},",
+    "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"apply_fault\",\"fault\":{\"target\":\"\",\"at_ms\":0.0,\"until_ms\":null,\"effect\":{\"type\":\"slow\",\"factor\":10.0}}}}},",
+    "\"lesson\":\"\",\"step\":1}{\"p\":\"seven\",\"seed\":7,\"sp\":0.5,\"pa\":true,\"ops\":[",
+    "{\"p\":\"seven\",\"seed\":42,\"sp\":0.1,\"pa\":true,\"at\":[0,0],\"ops\":[",
+);
+
+/// Format 1's dictionary (edits externally tagged, `{"move_node":{…}}`):
+/// kept so links made before format 2 still open.
+pub const DICTIONARY_V1: &str = concat!(
     "{\"p\":\"seven\",\"seed\":42,\"sp\":0.1,\"pa\":true,\"at\":[0,0],\"ops\":[",
     "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"apply_fault\":{\"fault\":{\"target\":\"",
     "\",\"at_ms\":0.0,\"until_ms\":null,\"effect\":{\"kind\":\"crash\"}}}}},",
@@ -108,7 +135,13 @@ fn flush_literals(out: &mut Vec<u8>, lits: &[u8]) {
 
 /// Compresses `data` (greedy LZ77 over the dictionary and the data, hash chains).
 pub fn pack(data: &[u8]) -> Vec<u8> {
-    let dict = DICTIONARY.as_bytes();
+    pack_with(data, DICTIONARY)
+}
+
+/// Compresses `data` against `dictionary` (what an older format's links
+/// were packed against; the tests make such links).
+pub fn pack_with(data: &[u8], dictionary: &str) -> Vec<u8> {
+    let dict = dictionary.as_bytes();
     let mut all = Vec::with_capacity(dict.len() + data.len());
     all.extend_from_slice(dict);
     all.extend_from_slice(data);
@@ -164,12 +197,17 @@ pub fn pack(data: &[u8]) -> Vec<u8> {
 
 /// Decompresses what [`pack`] made. Any other input is an error, never a panic.
 pub fn unpack(bytes: &[u8]) -> Result<Vec<u8>, UnpackError> {
+    unpack_with(bytes, DICTIONARY)
+}
+
+/// Decompresses bytes packed against `dictionary` (an older format's).
+pub fn unpack_with(bytes: &[u8], dictionary: &str) -> Result<Vec<u8>, UnpackError> {
     let mut pos = 0;
     let len = get_varint(bytes, &mut pos)?;
     if len > MAX_UNPACKED {
         return Err(UnpackError::TooLarge(len));
     }
-    let dict = DICTIONARY.as_bytes();
+    let dict = dictionary.as_bytes();
     let mut all = Vec::with_capacity(dict.len() + len);
     all.extend_from_slice(dict);
     let end = dict.len() + len;
