@@ -271,3 +271,33 @@ fn timed_edits_parse_sorted_and_name_their_problems() {
     assert_eq!(e.path, "$[0].at_ms");
     assert!(parse_timed_edits("[] []").is_err(), "trailing data");
 }
+
+/// A link added to the running simulation gets an entry in every per-link
+/// metrics table, so nothing indexes past the end later.
+#[test]
+fn a_link_added_live_grows_every_per_link_table() {
+    let mut s = sim("order-flow");
+    s.run_until(2 * SECOND).expect("runs");
+    let to = s.scenario().nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).expect("a service").id.clone();
+    let from = s.scenario().nodes.iter().rev().find(|n| matches!(n.kind, NodeKind::Service(_)) && n.id != to).expect("another").id.clone();
+    let link = Link {
+        id: "extra-call".into(),
+        from,
+        to,
+        latency: patchbay::engine::dist::Dist::Constant { ms: 1.0 },
+        transport: Transport::RequestResponse(SyncPolicy::default()),
+    };
+    s.apply(&Edit::AddLink { link }).expect("a call between two services is accepted");
+    s.run_until(4 * SECOND).expect("runs on");
+    let n = s.scenario().links.len();
+    let m = s.metrics();
+    for (name, len) in [
+        ("links", m.links.len()),
+        ("subscriptions", m.subscriptions.len()),
+        ("edges", m.edges.len()),
+        ("groups", m.groups.len()),
+        ("publishes", m.publishes.len()),
+    ] {
+        assert_eq!(len, n, "{name} has one entry per link");
+    }
+}

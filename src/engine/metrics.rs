@@ -285,6 +285,10 @@ impl Metrics {
         self.links.push(LinkMetrics::default());
         self.subscriptions.push(SubscriptionMetrics::default());
         self.edges.push(EdgeMetrics::default());
+        // Stream links are never added live (they run the scenario again),
+        // but every per-link table keeps one entry per link all the same.
+        self.groups.push(GroupMetrics::default());
+        self.publishes.push(PublishMetrics::default());
     }
 
     /// Updates a service's pool size after an edit.
