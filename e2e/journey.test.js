@@ -89,3 +89,62 @@ test('a retried call shows its retry as a new try on the time axis', async () =>
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** Taps the stage beside every link, a few pixels at a time, until a
+ * message on the wire is picked (the run is paused, so the dots stay put);
+ * if none is on the wire, steps one event and tries again. The taps are
+ * pointer events sent in the page, so a scan takes milliseconds. */
+async function clickAMessage(page) {
+  await page.getByTestId('stage').scrollIntoViewIfNeeded();
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const found = await page.evaluate(async () => {
+      const svg = document.querySelector('.stage__svg');
+      const picked = () =>
+        document.querySelector('[data-testid=journey-note]').textContent ||
+        document.querySelector('[data-testid=journey-summary]').textContent;
+      const tap = async (x, y) => {
+        const at = { clientX: x, clientY: y, pointerId: 7, isPrimary: true, button: 0, pointerType: 'mouse', bubbles: true };
+        svg.dispatchEvent(new PointerEvent('pointerdown', at));
+        svg.dispatchEvent(new PointerEvent('pointerup', at));
+        await new Promise((r) => setTimeout(r, 0));
+      };
+      for (const line of document.querySelectorAll('.link__line')) {
+        const m = line.getScreenCTM();
+        const p = (x, y) => ({ x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f });
+        const a = p(line.x1.baseVal.value, line.y1.baseVal.value);
+        const b = p(line.x2.baseVal.value, line.y2.baseVal.value);
+        const len = Math.hypot(b.x - a.x, b.y - a.y);
+        for (let d = 0; d <= len; d += 4) {
+          await tap(a.x + ((b.x - a.x) * d) / len, a.y + ((b.y - a.y) * d) / len);
+          if (picked()) return true;
+        }
+      }
+      return false;
+    });
+    if (found) return true;
+    await page.keyboard.press('ArrowRight');
+  }
+  return false;
+}
+
+test('clicking a moving message opens the journey of its order', async () => {
+  const { context, page, problems } = await app.open('?scenario=order-flow&speed=0.2');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 1);
+  await page.getByTestId('play').click();
+  // Closed panel: the click opens it and follows that order from now on.
+  assert.ok(await clickAMessage(page), 'a message was found beside a link');
+  assert.equal(await page.locator('[data-testid=region-journey] details').evaluate((d) => d.open), true);
+  assert.match(await page.getByTestId('journey-note').textContent(), /^Order \d+ was picked on the stage while this panel was closed/);
+  // Open panel: the orders are followed, so a click shows the whole journey at once.
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  await page.getByTestId('play').click();
+  await page.getByTestId('journey-clear').click();
+  assert.ok(await clickAMessage(page), 'a message was found again');
+  assert.equal(await page.getByTestId('journey-note').textContent(), '');
+  assert.match(await page.getByTestId('journey-summary').textContent(), /^Order \d+: /);
+  assert.ok((await page.getByTestId('journey-row').count()) >= 1, 'its messages are drawn');
+  assert.ok((await page.locator('.link--journey').count()) >= 1, 'its path is highlighted');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -23,6 +23,8 @@ pub struct Journeys {
     pub chosen: RwSignal<Option<CorrId>>,
     /// Nodes and links on the shown order's path, for the topology.
     pub path: RwSignal<(Vec<u32>, Vec<u32>)>,
+    /// A word about the order shown, when it was picked on the stage.
+    pub note: RwSignal<Option<String>>,
 }
 
 impl Journeys {
@@ -33,6 +35,26 @@ impl Journeys {
             following: RwSignal::new(false),
             chosen: RwSignal::new(None),
             path: RwSignal::new((Vec::new(), Vec::new())),
+            note: RwSignal::new(None),
+        }
+    }
+
+    /// Shows order `corr`, clicked on the stage: opens the panel if it was
+    /// closed (its messages are then followed from now on) and pins it.
+    /// Returns what to announce.
+    pub fn show_from_stage(&self, corr: CorrId) -> String {
+        let known = self.following.get_untracked() && self.recorder.with_value(|r| r.has(corr));
+        self.following.set(true);
+        self.recorder.update_value(|r| r.pin(Some(corr)));
+        self.chosen.set(Some(corr));
+        if known {
+            self.note.set(None);
+            format!("Journey of order {corr}, below the stage.")
+        } else {
+            self.note.set(Some(format!(
+                "Order {corr} was picked on the stage while this panel was closed: its messages are shown from that moment on."
+            )));
+            format!("Following order {corr} from now on; its journey is below the stage.")
         }
     }
 
@@ -47,6 +69,7 @@ impl Journeys {
     pub fn clear(&self) {
         self.recorder.update_value(JourneyRecorder::clear);
         self.chosen.set(None);
+        self.note.set(None);
         self.path.set((Vec::new(), Vec::new()));
     }
 
@@ -198,6 +221,7 @@ pub fn JourneyPanel() -> impl IntoView {
             Some(c) => {
                 journeys.recorder.update_value(|r| r.pin(Some(c)));
                 journeys.chosen.set(Some(c));
+                journeys.note.set(None);
                 problem.set(None);
                 let now = store.frame.with_untracked(|f| f.now);
                 if let Some(j) = journeys.recorder.with_value(|r| r.journey(c, now)) {
@@ -227,6 +251,7 @@ pub fn JourneyPanel() -> impl IntoView {
         <section class="region region--journey" aria-labelledby="journey-title" data-testid="region-journey">
             <details
                 class="journey"
+                prop:open=move || journeys.following.get()
                 on:toggle=move |ev| {
                     let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
                     journeys.following.set(open);
@@ -237,7 +262,7 @@ pub fn JourneyPanel() -> impl IntoView {
                 </summary>
                 <p class="region__hint">
                     "While this panel is open, the last " {ORDERS_KEPT}
-                    " orders are followed. Pick one to see every message it caused, on a time axis, and its path on the topology."
+                    " orders are followed. Pick one, or click a moving message on the stage, to see every message its order caused, on a time axis, and its path on the topology."
                 </p>
                 <div class="journey__pick">
                     <button class="btn btn--small" data-testid="journey-latest" on:click=latest>"Latest order"</button>
@@ -253,6 +278,7 @@ pub fn JourneyPanel() -> impl IntoView {
                             <button class="btn btn--small" data-testid="journey-clear" on:click=move |_| {
                                 journeys.recorder.update_value(|r| r.pin(None));
                                 journeys.chosen.set(None);
+                                journeys.note.set(None);
                             }>
                                 "Clear"
                             </button>
@@ -260,6 +286,7 @@ pub fn JourneyPanel() -> impl IntoView {
                     }}
                 </div>
                 <p class="journey__problem" role="alert" data-testid="journey-problem">{move || problem.get()}</p>
+                <p class="journey__note" data-testid="journey-note">{move || journeys.note.get()}</p>
                 <p class="journey__text" data-testid="journey-summary">{summary_text}</p>
                 {move || journey.with(|j| j.as_ref().map(|j| waterfall(store, j).into_any()))}
             </details>

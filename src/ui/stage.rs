@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::view_model::geometry::{scenario_bounds, NODE_HALF_W};
+use crate::view_model::geometry::{link_ends, scenario_bounds, NODE_HALF_W};
 use crate::view_model::gesture::{Out, Pt, State};
 use crate::view_model::viewport::{compact_chars, Viewport, TOOLBAR_ROOM};
 
@@ -21,6 +21,8 @@ pub const PAN_STEP: f64 = 40.0;
 pub const ZOOM_STEP: f64 = std::f64::consts::SQRT_2;
 /// The snap grid, in world units.
 pub const GRID: f64 = 20.0;
+/// How far from a moving message (screen pixels) a tap still picks it.
+const TAP_RADIUS: f64 = 12.0;
 
 /// Handles to the stage's state. Cheap to copy.
 #[derive(Clone, Copy)]
@@ -118,6 +120,7 @@ impl Stage {
             }
             Out::Drop(i, p) => self.move_node(i, p),
             Out::Rubber => self.rubber.set(self.rubber_band()),
+            Out::Tap(pt) => self.open_journey_at(pt),
             Out::Connect(from, to) => {
                 self.rubber.set(None);
                 if let (Some((a, a_label)), Some((b, b_label))) = (self.node_names(from), self.node_names(to)) {
@@ -125,6 +128,37 @@ impl Stage {
                     self.say(format!("New link from {a_label} to {b_label}: choose how they talk."));
                 }
             }
+        }
+    }
+
+    /// A tap on the stage: the order of the moving message under it, if
+    /// any, opens in the journey panel.
+    fn open_journey_at(&self, pt: Pt) {
+        let store = self.store;
+        // With reduced motion no message is drawn, so none can be clicked.
+        if store.reduced_motion.get_untracked() {
+            return;
+        }
+        let view = store.viewport.get_untracked();
+        let at = view.to_world(pt.0, pt.1);
+        // A finger's width on screen, whatever the zoom.
+        let radius = TAP_RADIUS / view.zoom.max(0.01);
+        let corr = store.sim.with_value(|sim| {
+            let s = sim.scenario();
+            let ends = |f: &crate::view_model::flights::Flight| {
+                let (a, b) = match f.hop {
+                    Some((from, to)) => (s.nodes.get(from as usize)?, s.nodes.get(to as usize)?),
+                    None => {
+                        let l = s.links.get(f.link as usize)?;
+                        (s.node(&l.from)?, s.node(&l.to)?)
+                    }
+                };
+                Some(link_ends(a.position, b.position))
+            };
+            store.flights.with_value(|flights| flights.order_near(sim.now(), at, radius, ends))
+        });
+        if let Some(corr) = corr {
+            self.say(store.journeys.show_from_stage(corr));
         }
     }
 

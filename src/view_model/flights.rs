@@ -7,7 +7,7 @@ use crate::engine::patterns::{transport_look, FlightShape};
 use crate::engine::scenario::Scenario;
 use std::collections::VecDeque;
 
-use crate::engine::event::{Event, EventKind};
+use crate::engine::event::{CorrId, Event, EventKind, MsgId};
 use crate::engine::time::Micros;
 
 /// The kinds of moving messages, each drawn with its own shape.
@@ -91,6 +91,9 @@ pub struct Flight {
     pub start: Micros,
     /// When it arrives.
     pub end: Micros,
+    /// The order it belongs to (its correlation id), 0 when not known
+    /// (a job's reads, a replayed update, a reply whose request is too old).
+    pub corr: CorrId,
 }
 
 impl Flight {
@@ -132,7 +135,15 @@ pub struct Flights {
     replays: VecDeque<(u64, u64)>,
     /// Scheduled-read links as (job node, link): a run's reads travel on them.
     job_reads: Vec<(u32, u32)>,
+    /// The order of recent messages, by message id modulo its length:
+    /// replies and deliveries name only their message, and this finds its
+    /// order in O(1) without a map that grows.
+    corr_of: Vec<(MsgId, CorrId)>,
 }
+
+/// Messages whose order is remembered (replies and deliveries follow their
+/// message long before this many newer ones are made).
+const CORR_RING: usize = 8_192;
 
 /// How long a job run's read is drawn travelling from the log to the job.
 const JOB_READ: Micros = 250_000;
@@ -155,10 +166,18 @@ impl Flights {
     /// arrive before `flights_from` and marks made before `marks_from`
     /// (after a fast-forward or a frame that covered a long stretch).
     pub fn observe_after(&mut self, e: &Event, flights_from: Micros, marks_from: Micros) {
-        let flight = |kind, link, reverse, end| Flight { kind, link, reverse, hop: None, start: e.t, end };
+        match e.kind {
+            EventKind::Sent { msg, corr, .. }
+            | EventKind::Copied { msg, corr, .. }
+            | EventKind::Appended { msg, corr, .. }
+            | EventKind::OrderPlaced { msg, corr, .. } => self.remember(msg, corr),
+            _ => {}
+        }
+        let order = |msg: MsgId| self.order_of(msg);
+        let flight = |kind, link, reverse, end, corr| Flight { kind, link, reverse, hop: None, start: e.t, end, corr };
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
-            EventKind::Sent { msg, link, attempt, arrives: Some(end), .. } => {
+            EventKind::Sent { msg, corr, link, attempt, arrives: Some(end), .. } => {
                 let kind = match (attempt, self.link_shapes.get(link as usize)) {
                     (0, Some(FlightShape::Diamond)) => FlightKind::Enqueue,
                     (0, Some(FlightShape::Triangle)) => FlightKind::Event,
@@ -170,7 +189,7 @@ impl Flights {
                     (0, _) => FlightKind::Request,
                     _ => FlightKind::Retry,
                 };
-                (Some(flight(kind, link, false, end)), None)
+                (Some(flight(kind, link, false, end, corr)), None)
             }
             EventKind::Polled { link, partition, from, count, first_msg, .. } => {
                 let done = self.finished.get(&(link, partition)).copied();
@@ -189,7 +208,7 @@ impl Flights {
                 (None, None)
             }
             EventKind::UpdateReplayed { link, arrives: Some(end), .. } => {
-                (Some(flight(FlightKind::ReplayedUpdate, link, false, end)), None)
+                (Some(flight(FlightKind::ReplayedUpdate, link, false, end, 0)), None)
             }
             EventKind::UpdateMissed { link, held: false, .. } | EventKind::UpdateExpired { link, .. } => {
                 (None, Some(mark(MarkKind::Lost, Place::Link(link))))
@@ -202,17 +221,17 @@ impl Flights {
             EventKind::RecordDuplicate { link, suppressed: false, .. } => {
                 (None, Some(mark(MarkKind::Duplicate, Place::Link(link))))
             }
-            EventKind::Replied { link, ok, arrives: Some(end), .. } => {
+            EventKind::Replied { msg, link, ok, arrives: Some(end) } => {
                 let kind = if ok { FlightKind::Reply } else { FlightKind::ErrorReply };
-                (Some(flight(kind, link, true, end)), None)
+                (Some(flight(kind, link, true, end, order(msg))), None)
             }
-            EventKind::Delivered { link, arrives, receive_count, .. } => {
+            EventKind::Delivered { msg, link, arrives, receive_count, .. } => {
                 let kind = match (receive_count, self.link_shapes.get(link as usize)) {
                     (2.., _) => FlightKind::Redelivery,
                     (_, Some(FlightShape::Triangle)) => FlightKind::Event,
                     _ => FlightKind::Delivery,
                 };
-                (Some(flight(kind, link, false, arrives)), None)
+                (Some(flight(kind, link, false, arrives, order(msg))), None)
             }
             EventKind::Failed { node, .. } | EventKind::Rejected { node, .. } => {
                 (None, Some(mark(MarkKind::Failure, Place::Node(node))))
@@ -225,18 +244,18 @@ impl Flights {
             }
             EventKind::ReplicaCrashed { node, .. } => (None, Some(mark(MarkKind::Crash, Place::Node(node)))),
             EventKind::Lost { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
-            EventKind::StepSent { link, from, to, arrives: Some(end), .. } => {
-                (self.saga_flight(FlightKind::Step, link, from, to, e.t, end), None)
+            EventKind::StepSent { link, from, to, arrives: Some(end), corr, .. } => {
+                (self.saga_flight(FlightKind::Step, link, (from, to), (e.t, end), corr), None)
             }
-            EventKind::CompensationSent { link, from, to, arrives: Some(end), .. } => {
-                (self.saga_flight(FlightKind::Compensation, link, from, to, e.t, end), None)
+            EventKind::CompensationSent { link, from, to, arrives: Some(end), corr, .. } => {
+                (self.saga_flight(FlightKind::Compensation, link, (from, to), (e.t, end), corr), None)
             }
             // The saga goes to the manual-intervention queue: a dead letter of sorts, at the orchestrator.
             EventKind::SagaAlert { node, .. } => (None, Some(mark(MarkKind::DeadLetter, Place::Node(node)))),
             // A run's reads: records travel from each input log to the job.
             EventKind::JobRunStarted { node, rows_in: 1.., .. } => {
                 for &(_, link) in self.job_reads.iter().filter(|(n, _)| *n == node) {
-                    let f = flight(FlightKind::Record, link, true, e.t.saturating_add(JOB_READ));
+                    let f = flight(FlightKind::Record, link, true, e.t.saturating_add(JOB_READ), 0);
                     if self.flights.len() >= MAX_FLIGHTS {
                         self.flights.pop_front();
                     }
@@ -270,10 +289,9 @@ impl Flights {
         &self,
         kind: FlightKind,
         link: u32,
-        from: u32,
-        to: u32,
-        start: Micros,
-        end: Micros,
+        (from, to): (u32, u32),
+        (start, end): (Micros, Micros),
+        corr: CorrId,
     ) -> Option<Flight> {
         let ends = self.link_nodes.get(link as usize).copied();
         let hop = match ends {
@@ -281,7 +299,46 @@ impl Flights {
             Some((a, b)) if a == from && b == to => None,
             _ => Some((from, to)),
         };
-        Some(Flight { kind, link, reverse: false, hop, start, end })
+        Some(Flight { kind, link, reverse: false, hop, start, end, corr })
+    }
+
+    fn remember(&mut self, msg: MsgId, corr: CorrId) {
+        if self.corr_of.is_empty() {
+            self.corr_of = vec![(0, 0); CORR_RING];
+        }
+        self.corr_of[msg as usize % CORR_RING] = (msg, corr);
+    }
+
+    /// The order of message `msg`, if it is recent enough to be remembered.
+    fn order_of(&self, msg: MsgId) -> CorrId {
+        match self.corr_of.get(msg as usize % CORR_RING) {
+            Some(&(m, corr)) if m == msg => corr,
+            _ => 0,
+        }
+    }
+
+    /// The order of the message drawn nearest to `at` within `radius`, at
+    /// `now`. `ends` gives where a flight's trip starts and ends, in the same
+    /// units as `at` (the canvas's), or `None` when it is not drawn.
+    pub fn order_near(
+        &self,
+        now: Micros,
+        at: (f64, f64),
+        radius: f64,
+        ends: impl Fn(&Flight) -> Option<((f64, f64), (f64, f64))>,
+    ) -> Option<CorrId> {
+        let mut best: Option<(f64, CorrId)> = None;
+        for f in self.moving(now).filter(|f| f.corr != 0) {
+            let Some((a, b)) = ends(f) else { continue };
+            let p = f.progress(now);
+            let (from, to) = if f.reverse { (b, a) } else { (a, b) };
+            let (x, y) = (from.0 + (to.0 - from.0) * p, from.1 + (to.1 - from.1) * p);
+            let d = (x - at.0).powi(2) + (y - at.1).powi(2);
+            if d <= radius * radius && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, f.corr));
+            }
+        }
+        best.map(|(_, corr)| corr)
     }
 
     /// Drops flights that have arrived and marks older than `mark_ttl` at `now`.
@@ -385,6 +442,36 @@ mod tests {
         assert_eq!(flights.moving(now).count(), 0);
     }
 
+    /// Every drawn request, reply and delivery knows its order, and a click
+    /// finds the order of the message nearest to it.
+    #[test]
+    fn flights_know_their_order_and_a_point_finds_the_nearest() {
+        let mut sim = Simulation::new(presets::load("order-flow").expect("preset")).expect("valid");
+        sim.set_recording(true);
+        sim.run_until(3 * SECOND).expect("runs");
+        let mut flights = Flights::default();
+        flights.shape_links(sim.scenario());
+        for e in sim.drain_events() {
+            flights.observe(&e);
+        }
+        for kind in [FlightKind::Request, FlightKind::Reply, FlightKind::Delivery, FlightKind::Enqueue] {
+            let all: Vec<_> = flights.flights.iter().filter(|f| f.kind == kind).collect();
+            assert!(!all.is_empty(), "{kind:?} drawn");
+            assert!(all.iter().all(|f| f.corr != 0), "every {kind:?} names its order");
+        }
+        // Two flights on one straight link, each 100 units long: the point picks the nearer.
+        let mut two = Flights::default();
+        let f = |corr, start| Flight { kind: FlightKind::Request, link: 0, reverse: false, hop: None, start, end: start + 100, corr };
+        two.flights.push_back(f(7, 0));
+        two.flights.push_back(f(9, 50));
+        let ends = |_: &Flight| Some(((0.0, 0.0), (100.0, 0.0)));
+        // At time 60 order 7 is at x = 60 and order 9 at x = 10.
+        assert_eq!(two.order_near(60, (58.0, 2.0), 8.0, ends), Some(7));
+        assert_eq!(two.order_near(60, (12.0, -1.0), 8.0, ends), Some(9));
+        assert_eq!(two.order_near(60, (35.0, 0.0), 8.0, ends), None, "nothing within the radius");
+        assert_eq!(two.order_near(60, (58.0, 2.0), 8.0, |_| None), None, "nothing drawn");
+    }
+
     #[test]
     fn failures_become_marks() {
         let mut sim = Simulation::new(presets::load("poison-dlq").expect("preset")).expect("valid");
@@ -433,7 +520,7 @@ mod tests {
 
     #[test]
     fn progress_is_clamped() {
-        let f = Flight { kind: FlightKind::Request, link: 0, reverse: false, hop: None, start: 100, end: 200 };
+        let f = Flight { kind: FlightKind::Request, link: 0, reverse: false, hop: None, start: 100, end: 200, corr: 1 };
         assert_eq!(f.progress(50), 0.0);
         assert_eq!(f.progress(150), 0.5);
         assert_eq!(f.progress(500), 1.0);

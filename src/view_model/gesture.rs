@@ -38,6 +38,9 @@ pub enum State {
         start: Pt,
         /// The view then.
         view: Viewport,
+        /// True once the pointer travelled more than [`DRAG_SLOP`]; a press
+        /// that never did is a tap.
+        moved: bool,
     },
     /// Dragging a node.
     Dragging {
@@ -100,6 +103,9 @@ pub enum Out {
     Rubber,
     /// Connect node `from` to node `to`.
     Connect(usize, usize),
+    /// The background (or a link) was pressed and let go without travel, at
+    /// this screen point: a click on whatever is drawn there (a message).
+    Tap(Pt),
 }
 
 /// Rounds a world point to the nearest multiple of `grid` (a grid of 0 or less leaves it).
@@ -144,7 +150,7 @@ impl State {
             return Out::Nothing;
         }
         *self = match target {
-            Target::Background => State::Panning { id, start: pt, view },
+            Target::Background => State::Panning { id, start: pt, view, moved: false },
             Target::Node(node, at) => State::Dragging { id, node, start: pt, from: at, to: at, moved: false },
             Target::Handle(from) => State::Connecting { id: Some(id), from, at: view.to_world(pt.0, pt.1), over: None },
         };
@@ -159,7 +165,13 @@ impl State {
     /// (for connecting), `grid` the snap grid (0 for none).
     pub fn moved(&mut self, id: i32, pt: Pt, view: Viewport, over: Option<usize>, grid: f64) -> Out {
         match self {
-            State::Panning { id: a, start, view: v } if *a == id => View(v.pan_by(pt.0 - start.0, pt.1 - start.1)),
+            State::Panning { id: a, start, view: v, moved } if *a == id => {
+                *moved = *moved || distance(*start, pt) > DRAG_SLOP;
+                if !*moved {
+                    return Out::Nothing;
+                }
+                View(v.pan_by(pt.0 - start.0, pt.1 - start.1))
+            }
             State::Dragging { id: a, node, start, from, to, moved } if *a == id => {
                 *moved = *moved || distance(*start, pt) > DRAG_SLOP;
                 if !*moved {
@@ -196,6 +208,7 @@ impl State {
             State::Connecting { id: Some(a), .. } if *a == id => Out::Rubber,
             State::Pinching { pointers, .. } if pointers.iter().any(|p| p.0 == id) => Out::Nothing,
             State::Idle | State::Connecting { id: None, .. } => return Out::Nothing,
+            State::Panning { id: a, start, moved: false, .. } if *a == id => Out::Tap(*start),
             State::Panning { id: a, .. } | State::Dragging { id: a, .. } | State::Cancelled { id: a } if *a == id => {
                 Out::Nothing
             }
@@ -296,6 +309,19 @@ mod tests {
         assert_eq!(g.moved(1, (37.0, 16.0), V1, None, 20.0), Out::Preview(0, (20.0, 0.0)));
         assert_eq!(snap((-29.0, 31.0), 20.0), (-20.0, 40.0));
         assert_eq!(snap((-29.0, 31.0), 0.0), (-29.0, 31.0));
+    }
+
+    #[test]
+    fn a_background_press_without_travel_is_a_tap_and_with_travel_a_pan() {
+        let mut g = State::default();
+        g.down(1, Target::Background, (40.0, 30.0), V1);
+        assert_eq!(g.moved(1, (41.0, 31.0), V1, None, 0.0), Out::Nothing, "within the slop nothing pans");
+        assert_eq!(g.up(1), Out::Tap((40.0, 30.0)));
+        g.down(1, Target::Background, (40.0, 30.0), V1);
+        assert!(matches!(g.moved(1, (60.0, 30.0), V1, None, 0.0), Out::View(_)));
+        // Back near the start: it was a pan all the same.
+        g.moved(1, (40.0, 30.0), V1, None, 0.0);
+        assert_eq!(g.up(1), Out::Nothing);
     }
 
     #[test]
