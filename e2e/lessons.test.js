@@ -130,3 +130,17 @@ for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [700, 'light'], 
     await context.close();
   });
 }
+
+test('another scenario picked during a lesson: the card says so and Back to the lesson reopens its scenario', async () => {
+  const { context, page, problems } = await app.open('?lesson=queue&step=1');
+  await page.getByTestId('lesson-status').waitFor({ state: 'attached' });
+  const wanted = await page.getByTestId('preset').inputValue();
+  await page.getByTestId('preset').selectOption('order-flow');
+  await page.waitForFunction(() => /Another scenario is open/.test(document.querySelector('[data-testid=lesson-status]').textContent));
+  assert.match(await page.getByTestId('lesson-status').textContent(), /Back to the lesson opens .+ again/);
+  await page.getByTestId('lesson-back').click();
+  await page.waitForFunction((w) => document.querySelector('[data-testid=preset]').value === w, wanted);
+  await page.waitForFunction(() => !/Another scenario/.test(document.querySelector('[data-testid=lesson-status]').textContent));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -16,6 +16,7 @@ use crate::engine::lesson::{self, metric, Lesson};
 use crate::engine::time::Micros;
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{route, step_from_query};
+use crate::view_model::preset_titles::preset_title;
 
 use super::browser::query_param;
 use super::store::{use_store, Store};
@@ -176,6 +177,10 @@ pub fn LessonCard() -> impl IntoView {
         store.seed.track();
         t.mark.with(Option::is_some) && !t.in_sync()
     };
+    // The learner picked another scenario: the lesson's numbers count nothing there.
+    let elsewhere = move || {
+        t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone())).filter(|wanted| store.preset.with(|p| p != wanted))
+    };
     view! {
         <section class="lesson" aria-label="Guided lesson" data-testid="lesson">
             <div class="lesson__bar">
@@ -237,7 +242,7 @@ pub fn LessonCard() -> impl IntoView {
                         </button>
                         <button
                             class="btn"
-                            class:lesson__back--deviated=deviated
+                            class:lesson__back--deviated=move || deviated() || elsewhere().is_some()
                             data-testid="lesson-back"
                             title="Start this step again as the lesson set it, on the same seed"
                             on:click=move |_| t.go(t.step.get_untracked(), true)
@@ -246,7 +251,15 @@ pub fn LessonCard() -> impl IntoView {
                         </button>
                     </div>
                     <p class="lesson__status" data-testid="lesson-status">
-                        {move || deviated().then_some("You have changed the run: the numbers are yours now. Back to the lesson puts the lesson's state back.")}
+                        {move || {
+                            match elsewhere() {
+                                Some(wanted) => Some(format!(
+                                    "Another scenario is open, so the numbers above have nothing to count. Back to the lesson opens {} again.",
+                                    preset_title(&wanted)
+                                )),
+                                None => deviated().then(|| "You have changed the run: the numbers are yours now. Back to the lesson puts the lesson's state back.".to_string()),
+                            }
+                        }}
                     </p>
                 </div>
             </Show>
