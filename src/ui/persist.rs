@@ -127,6 +127,11 @@ fn keep_current(store: Store, persist: Persist) {
         if store.sim.is_disposed() {
             return;
         }
+        // Half-way through opening a link, the state is not yet the link's:
+        // the playback bumps `shared` when it ends, which writes then.
+        if store.is_opening_link() {
+            return;
+        }
         let text = match encode(&store.share_state()) {
             Ok(text) => text,
             Err(e) => {
@@ -157,6 +162,7 @@ fn keep_current(store: Store, persist: Persist) {
     Effect::new(move |first: Option<()>| {
         store.shared.track();
         store.speed.track();
+        store.lesson_open.track();
         if first.is_some() {
             schedule(true);
         }

@@ -7,9 +7,15 @@
 //! The work is bounded: every position is at most an hour of simulated
 //! time (checked when decoding), the engine's run guards stop runaway
 //! scenarios, and at most [`super::share::MAX_OPS`] changes are replayed.
+//!
+//! [`replay`] does it all at once (the trace download, the tests); the
+//! page opens a link with [`Playback`], the same steps cut into budgeted
+//! slices so the tab keeps drawing, with progress and Cancel.
 
+use super::run::{CHUNK_EVENTS, RECORD_WINDOW};
 use super::share::{At, Op, ShareError, ShareState};
 use crate::engine::scenario::Scenario;
+use crate::engine::time::Micros;
 use crate::engine::{presets, Event, Simulation};
 
 /// Events kept while playing back (for the trace download), at most `max`.
@@ -140,4 +146,172 @@ pub fn replay_into(state: &ShareState, mut tap: Option<&mut Tap>) -> Result<Repl
     }
     advance(&mut sim, state.at, "the link's time", &mut tap)?;
     Ok(Replayed { sim, start })
+}
+
+/// A state played back a slice at a time (opening a link in the page):
+/// the same steps as [`replay`], each change applied when the run reaches
+/// the position stamped on it. Like a fast-forward to a time, it records
+/// only the last [`RECORD_WINDOW`] before the link's time.
+#[derive(Debug)]
+pub struct Playback {
+    ops: Vec<Op>,
+    /// The next change to apply.
+    next: usize,
+    /// Where the link's run is.
+    at: At,
+    recording: bool,
+    /// Past the event count, running out the events due by the time.
+    draining: bool,
+}
+
+/// Where a playback stands after a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Played {
+    /// True once every change is applied and the run is at the link's position.
+    pub done: bool,
+    /// True when a change started the run again (a new simulation: its
+    /// scenario's shape may differ).
+    pub restarted: bool,
+}
+
+/// Steps `sim` toward `at` as [`advance`] does (events up to the count,
+/// none past the time; then, if the clock is short of the time, every
+/// event due by it and the clock to it), asking `more_time` between
+/// chunks. `draining` keeps which of the two phases it is in across
+/// slices. True when there.
+fn advance_sliced(
+    sim: &mut Simulation,
+    at: At,
+    draining: &mut bool,
+    more_time: &mut impl FnMut(&mut Simulation) -> bool,
+) -> Result<bool, crate::engine::SimError> {
+    let At(n, t) = at;
+    loop {
+        for _ in 0..CHUNK_EVENTS {
+            let due = sim.next_event_time().is_some_and(|next| next <= t);
+            if !*draining && (!due || sim.timers_fired() >= n) {
+                if sim.now() >= t {
+                    return Ok(true);
+                }
+                // `run_until(t)` would do the rest at once; done here in chunks too.
+                *draining = true;
+            }
+            if *draining && !due {
+                sim.run_until(t)?;
+                *draining = false;
+                return Ok(true);
+            }
+            sim.step()?;
+        }
+        if !more_time(sim) {
+            return Ok(false);
+        }
+    }
+}
+
+impl Playback {
+    /// Checks `state` and makes its start: the simulation at time zero
+    /// (hashing its trace, not recording), the scenario it started from,
+    /// and the playback to drive it to the state's position.
+    pub fn new(state: &ShareState) -> Result<(Playback, Simulation, Scenario), ShareError> {
+        state.check()?;
+        let start = start_scenario(state)?;
+        let mut sim = fresh(start.clone(), state.seed)?;
+        sim.set_recording(false);
+        let playback = Playback { ops: state.ops.clone(), next: 0, at: state.at, recording: false, draining: false };
+        Ok((playback, sim, start))
+    }
+
+    /// The simulated time (µs) the link's run is at.
+    pub fn target(&self) -> Micros {
+        self.at.1
+    }
+
+    /// The changes applied so far, in order: what the page's run now holds.
+    pub fn applied(&self) -> &[Op] {
+        &self.ops[..self.next]
+    }
+
+    /// Advances the playback until it is done or `more_time()` says the
+    /// frame's budget is spent (asked between chunks of events). Recorded
+    /// events are handed to `take`. An error stops it where it got to.
+    pub fn slice(
+        &mut self,
+        sim: &mut Simulation,
+        mut more_time: impl FnMut() -> bool,
+        mut take: impl FnMut(&[Event]),
+    ) -> Result<Played, ShareError> {
+        let mut restarted = false;
+        let target = self.at.1;
+        let mut between = |s: &mut Simulation, recording: &mut bool| {
+            sync_recording(s, recording, target, &mut take);
+        };
+        loop {
+            between(sim, &mut self.recording);
+            let (goal, what) = match self.ops.get(self.next) {
+                Some(op) => (op.at(), format!("change {}", self.next + 1)),
+                None => (self.at, "the link's time".to_string()),
+            };
+            if goal.1 < sim.now() {
+                return Err(ShareError(format!("{what} goes back in simulated time")));
+            }
+            let recording = &mut self.recording;
+            let reached = advance_sliced(sim, goal, &mut self.draining, &mut |s| {
+                between(s, recording);
+                more_time()
+            })
+            .map_err(|e| ShareError(format!("the run stopped before {what}: {e}")))?;
+            if !reached {
+                return Ok(Played { done: false, restarted });
+            }
+            let Some(op) = self.ops.get(self.next) else {
+                between(sim, &mut self.recording);
+                return Ok(Played { done: true, restarted });
+            };
+            match op {
+                Op::Edit { edit, .. } => {
+                    sim.apply(edit).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
+                    let now = sim.now();
+                    sim.run_until(now).map_err(|e| ShareError(format!("the run stopped at {what}: {e}")))?;
+                }
+                Op::Rebuild { edits, .. } => {
+                    *sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
+                    restarted = true;
+                }
+                Op::Reset { seed, .. } => {
+                    *sim = fresh(sim.scenario().clone(), *seed)?;
+                    sim.set_recording(self.recording);
+                    restarted = true;
+                }
+            }
+            self.next += 1;
+            if !more_time() {
+                between(sim, &mut self.recording);
+                return Ok(Played { done: false, restarted });
+            }
+        }
+    }
+
+    /// Ends the playback (done or cancelled): hands over what is recorded
+    /// and leaves the simulation recording, as the page expects.
+    pub fn finish(&mut self, sim: &mut Simulation, mut take: impl FnMut(&[Event])) {
+        if self.recording {
+            take(&sim.drain_events());
+        } else {
+            sim.set_recording(true);
+            self.recording = true;
+        }
+    }
+}
+
+/// Records only within [`RECORD_WINDOW`] of `target`; hands over what was recorded.
+fn sync_recording(sim: &mut Simulation, recording: &mut bool, target: Micros, take: &mut impl FnMut(&[Event])) {
+    if *recording {
+        take(&sim.drain_events());
+    }
+    let want = sim.now().saturating_add(RECORD_WINDOW) >= target;
+    if want != *recording {
+        sim.set_recording(want);
+        *recording = want;
+    }
 }
