@@ -183,7 +183,9 @@ pub fn LessonCard() -> impl IntoView {
             t.open(&name, k);
         }
     });
-        if let Some(name) = query_param("lesson") {
+    // A share link in the fragment wins over `?lesson=` (docs/share.md): its
+    // state, lesson and step included, is being played back.
+    if let Some(name) = query_param("lesson").filter(|_| !store.is_opening_link()) {
         let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
         t.open(&name, step_from_query(query_param("step").as_deref(), steps));
     }

@@ -3,7 +3,8 @@
 //! browser's localStorage (autosave).
 //!
 //! Precedence when the page opens (docs/share.md): a state in the
-//! fragment wins; else `?scenario=` names the preset; else the autosave;
+//! fragment wins (over `?lesson=` too); else `?scenario=` or `?lesson=`
+//! names what opens; else the autosave;
 //! else the default preset. A fragment or autosave that cannot be opened
 //! leaves the page on what it would otherwise show, with a notice saying
 //! why; an unreadable autosave is set aside under another key, not lost.
@@ -90,7 +91,8 @@ pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
             Ok(()) => persist.link.set(Some(text)),
             Err(e) => notes.push(format!("This link could not be opened: {e}.")),
         }
-    } else if asked.is_none() {
+    } else if asked.is_none() && super::browser::query_param("lesson").is_none() {
+        // `?scenario=` and `?lesson=` name what to open: the autosave waits for a plain visit.
         restore_autosave(store, &mut notes);
     }
     if !persist.saving.get_untracked() {
