@@ -151,6 +151,23 @@ test('a link made in a lesson opens that lesson at that step, with the same run'
   await context.close();
 });
 
+test('link lengths: the default scenario as it opens, and after typical edits', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  const plain = (await copyLink(page)).split('#')[1].length;
+  await page.getByTestId('step').click();
+  await page.getByTestId('node-pricing').click();
+  await page.getByTestId('fault-crash').click();
+  await page.getByTestId('node-inventory').click();
+  await page.keyboard.press('ArrowRight'); // a node moved by key
+  await page.waitForTimeout(100);
+  const edited = (await copyLink(page)).split('#')[1].length;
+  console.log(`link lengths: seven as it opens ${plain} characters; after a step, a crash and a node moved ${edited}`);
+  assert.ok(plain < 40, `the default link is short (${plain})`);
+  assert.ok(edited < 600, `an edited link fits in a chat message (${edited})`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 /** Where focus is: the test id of the element, and whether it is inside `selector`. */
 const focusIn = (page, selector) =>
   page.evaluate((sel) => {
