@@ -69,7 +69,7 @@ test('a link far into stress-2000 opens in slices: progress, frames keep coming,
   const progress = other.getByTestId('fast-forward-progress');
   await progress.waitFor({ timeout: 20000 });
   assert.equal(await progress.getAttribute('aria-valuemax'), String(HEAVY_AT));
-  assert.match(await other.getByTestId('fast-forward').textContent(), new RegExp(`Opening the link: replaying its run to ${HEAVY_AT} s`));
+  assert.match(await other.getByTestId('fast-forward').textContent(), new RegExp(`Restoring the run: replaying it to ${HEAVY_AT} s`));
   await screenshot(other, 'reach-opening-link-1280');
   await progress.waitFor({ state: 'detached', timeout: 180000 });
   const w = await other.evaluate(() => ({ ...window.__watch }));

@@ -15,7 +15,7 @@ use patchbay::engine::{presets, Edit, Simulation, MILLI, SECOND};
 use patchbay::view_model::run::run_toward;
 use patchbay::view_model::share::{decode, encode, At, Op, ShareState, MAX_OPS, VERSION};
 use patchbay::view_model::share_pack::{pack, to_base64url};
-use patchbay::view_model::share_replay::{replay, Playback};
+use patchbay::view_model::share_replay::{replay, replay_into, Playback, Tap};
 
 /// What the page's store does, without the page: a run and the changes
 /// made to it, each recorded with the engine's position.
@@ -227,6 +227,34 @@ fn a_sliced_playback_stops_at_a_refused_change_and_names_it() {
     };
     assert!(err.0.contains("change 2 was refused"), "{err}");
     assert_eq!(playback.applied().len(), 1, "the changes before it stay applied");
+}
+
+#[test]
+fn the_trace_tap_keeps_the_run_from_time_zero_and_starts_again_with_it() {
+    let mut page = Page::preset("cascade");
+    page.play(3 * SECOND, u32::MAX);
+    // The events a run to the same point records, from time zero.
+    let mut direct = Simulation::with_seed(presets::load("cascade").unwrap(), page.seed).unwrap();
+    direct.set_recording(true);
+    direct.run_until(3 * SECOND).unwrap();
+    let all = direct.drain_events();
+    let mut tap = Tap::new(1_000_000);
+    replay_into(&page.state(), Some(&mut tap)).unwrap();
+    assert!(!tap.truncated);
+    assert_eq!(tap.events, all);
+    let mut small = Tap::new(10);
+    replay_into(&page.state(), Some(&mut small)).unwrap();
+    assert!(small.truncated);
+    assert_eq!(small.events[..], all[..10]);
+    // After a reset the trace is the new run's.
+    page.reset(5);
+    page.play(SECOND, u32::MAX);
+    let mut after = Tap::new(1_000_000);
+    replay_into(&page.state(), Some(&mut after)).unwrap();
+    let mut again = Simulation::with_seed(presets::load("cascade").unwrap(), 5).unwrap();
+    again.set_recording(true);
+    again.run_until(SECOND).unwrap();
+    assert_eq!(after.events, again.drain_events());
 }
 
 /// A link written by a build from before lessons were carried (format 1,

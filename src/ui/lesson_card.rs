@@ -161,11 +161,12 @@ pub fn LessonCard() -> impl IntoView {
     });
     // A share link's lesson and step (or none: a lesson open here closes).
     Effect::new(move |_| {
-        if let Some(asked) = store.lesson_show.get() {
+        if let Some((name, k)) = store.lesson_show.get() {
             store.lesson_show.set(None);
-            match asked {
-                Some((name, k)) => t.show(&name, k),
-                None => t.close(),
+            if name.is_empty() {
+                t.close();
+            } else {
+                t.show(&name, k);
             }
         }
     });

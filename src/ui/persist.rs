@@ -182,10 +182,8 @@ fn keep_current(store: Store, persist: Persist) {
             return;
         }
         match decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError)) {
-            Ok(()) => {
-                persist.link.set(Some(text));
-                store.announcement.set("Opened the state in the link.".into());
-            }
+            // Announced when the playback is done.
+            Ok(()) => persist.link.set(Some(text)),
             Err(e) => persist.notice.set(Some(format!("This link could not be opened: {e}. What you had stays."))),
         }
     });

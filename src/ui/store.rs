@@ -116,8 +116,9 @@ pub struct Store {
     /// The lesson open in the card and its step (from 0), for share links.
     pub lesson_open: RwSignal<Option<(String, usize)>>,
     /// A link's lesson and step (from 0) for the card to show without
-    /// running it (the link's run is the lesson's); `Some(None)` closes it.
-    pub lesson_show: RwSignal<Option<Option<(String, usize)>>>,
+    /// running it (the link's run is the lesson's); an empty name closes
+    /// the card (the same type as `lesson_request`: one less signal type in the wasm).
+    pub lesson_show: RwSignal<Option<(String, usize)>>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.

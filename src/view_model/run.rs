@@ -244,7 +244,7 @@ impl Jump {
     pub fn title(&self) -> String {
         match self.kind {
             JumpKind::To => format!("Fast-forwarding to {} s", whole_seconds(self.target)),
-            JumpKind::Link => format!("Opening the link: replaying its run to {} s", whole_seconds(self.target)),
+            JumpKind::Link => format!("Restoring the run: replaying it to {} s", whole_seconds(self.target)),
             JumpKind::Notable => "Looking for the next notable event".to_string(),
         }
     }

@@ -35,16 +35,12 @@ impl Tap {
         Tap { events: Vec::new(), max, truncated: false }
     }
 
-    fn take(&mut self, sim: &mut Simulation) {
-        let events = sim.drain_events();
-        let room = self.max - self.events.len();
+    fn keep(&mut self, events: &[Event]) {
+        let room = self.max.saturating_sub(self.events.len());
         if events.len() > room {
             self.truncated = true;
         }
-        self.events.extend(events.into_iter().take(room));
-        if self.events.len() >= self.max {
-            sim.set_recording(false);
-        }
+        self.events.extend_from_slice(&events[..events.len().min(room)]);
     }
 }
 
@@ -77,81 +73,44 @@ fn fresh(scenario: Scenario, seed: u64) -> Result<Simulation, ShareError> {
     Ok(sim)
 }
 
-/// Runs `sim` to position `at`: events up to the count (none past the
-/// time), then the clock to the time.
-fn advance(sim: &mut Simulation, at: At, what: &str, tap: &mut Option<&mut Tap>) -> Result<(), ShareError> {
-    let At(n, t) = at;
-    if t < sim.now() {
-        return Err(ShareError(format!("{what} goes back in simulated time")));
-    }
-    let failed = |e: crate::engine::SimError| ShareError(format!("the run stopped before {what}: {e}"));
-    let mut since_take = 0u32;
-    while sim.timers_fired() < n && sim.next_event_time().is_some_and(|next| next <= t) {
-        sim.step().map_err(failed)?;
-        since_take += 1;
-        if since_take == 4096 {
-            // The recorder holds a few thousand events at most.
-            since_take = 0;
-            if let Some(tap) = tap.as_deref_mut() {
-                tap.take(sim);
-            }
-        }
-    }
-    if sim.now() < t {
-        sim.run_until(t).map_err(failed)?;
-    }
-    if let Some(tap) = tap.as_deref_mut() {
-        tap.take(sim);
-    }
-    Ok(())
-}
-
 /// Plays `state` back (see the module's description).
 pub fn replay(state: &ShareState) -> Result<Replayed, ShareError> {
     replay_into(state, None)
 }
 
-/// [`replay`], keeping the run's first events in `tap` (the trace download).
+/// [`replay`], keeping the run's first events in `tap` (the trace
+/// download): a [`Playback`] driven to its end in one go, recording from
+/// time zero. A change that starts the run again starts the trace again.
 pub fn replay_into(state: &ShareState, mut tap: Option<&mut Tap>) -> Result<Replayed, ShareError> {
-    state.check()?;
-    let start = start_scenario(state)?;
-    let mut sim = fresh(start.clone(), state.seed)?;
-    let recording = tap.as_ref().is_some_and(|t| t.max > 0);
-    sim.set_recording(recording);
-    for (i, op) in state.ops.iter().enumerate() {
-        let what = format!("change {}", i + 1);
-        advance(&mut sim, op.at(), &what, &mut tap)?;
-        match op {
-            Op::Edit { edit, .. } => {
-                sim.apply(edit).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
-                let now = sim.now();
-                sim.run_until(now).map_err(|e| ShareError(format!("the run stopped at {what}: {e}")))?;
-            }
-            Op::Rebuild { edits, .. } => {
-                sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
-            }
-            Op::Reset { seed, .. } => {
-                sim = fresh(sim.scenario().clone(), *seed)?;
-                sim.set_recording(recording);
-            }
-        }
-        if let Some(tap) = tap.as_deref_mut() {
-            // The trace is of the run as it now stands: a change that starts it again starts the trace again.
-            if matches!(op, Op::Rebuild { .. } | Op::Reset { .. }) {
+    let window = tap.as_ref().is_some_and(|t| t.max > 0).then_some(Micros::MAX);
+    let (mut playback, mut sim, start) = Playback::with_window(state, window)?;
+    loop {
+        let played = playback.slice(
+            &mut sim,
+            || true,
+            |e| {
+                if let Some(tap) = tap.as_deref_mut() {
+                    tap.keep(e);
+                }
+            },
+        )?;
+        if played.restarted {
+            if let Some(tap) = tap.as_deref_mut() {
                 tap.events.clear();
                 tap.truncated = false;
-                sim.set_recording(recording);
             }
         }
+        if played.done {
+            return Ok(Replayed { sim, start });
+        }
     }
-    advance(&mut sim, state.at, "the link's time", &mut tap)?;
-    Ok(Replayed { sim, start })
 }
 
-/// A state played back a slice at a time (opening a link in the page):
-/// the same steps as [`replay`], each change applied when the run reaches
-/// the position stamped on it. Like a fast-forward to a time, it records
-/// only the last [`RECORD_WINDOW`] before the link's time.
+/// A state played back a slice at a time (opening a link in the page;
+/// [`replay`] drives one to its end at once): each change applied when
+/// the run reaches the position stamped on it. Like a fast-forward to a
+/// time, the page's records only the last [`RECORD_WINDOW`] before the
+/// link's time.
 #[derive(Debug)]
 pub struct Playback {
     ops: Vec<Op>,
@@ -160,6 +119,9 @@ pub struct Playback {
     /// Where the link's run is.
     at: At,
     recording: bool,
+    /// Events are recorded within this much simulated time of the link's
+    /// time (`None`: never).
+    window: Option<Micros>,
     /// Past the event count, running out the events due by the time.
     draining: bool,
 }
@@ -174,7 +136,7 @@ pub struct Played {
     pub restarted: bool,
 }
 
-/// Steps `sim` toward `at` as [`advance`] does (events up to the count,
+/// Steps `sim` toward `at` (events up to the count,
 /// none past the time; then, if the clock is short of the time, every
 /// event due by it and the clock to it), asking `more_time` between
 /// chunks. `draining` keeps which of the two phases it is in across
@@ -214,11 +176,16 @@ impl Playback {
     /// (hashing its trace, not recording), the scenario it started from,
     /// and the playback to drive it to the state's position.
     pub fn new(state: &ShareState) -> Result<(Playback, Simulation, Scenario), ShareError> {
+        Playback::with_window(state, Some(RECORD_WINDOW))
+    }
+
+    fn with_window(state: &ShareState, window: Option<Micros>) -> Result<(Playback, Simulation, Scenario), ShareError> {
         state.check()?;
         let start = start_scenario(state)?;
         let mut sim = fresh(start.clone(), state.seed)?;
         sim.set_recording(false);
-        let playback = Playback { ops: state.ops.clone(), next: 0, at: state.at, recording: false, draining: false };
+        let playback =
+            Playback { ops: state.ops.clone(), next: 0, at: state.at, recording: false, window, draining: false };
         Ok((playback, sim, start))
     }
 
@@ -241,10 +208,9 @@ impl Playback {
         mut more_time: impl FnMut() -> bool,
         mut take: impl FnMut(&[Event]),
     ) -> Result<Played, ShareError> {
-        let mut restarted = false;
-        let target = self.at.1;
+        let (target, window) = (self.at.1, self.window);
         let mut between = |s: &mut Simulation, recording: &mut bool| {
-            sync_recording(s, recording, target, &mut take);
+            sync_recording(s, recording, target, window, &mut take);
         };
         loop {
             between(sim, &mut self.recording);
@@ -262,11 +228,11 @@ impl Playback {
             })
             .map_err(|e| ShareError(format!("the run stopped before {what}: {e}")))?;
             if !reached {
-                return Ok(Played { done: false, restarted });
+                return Ok(Played { done: false, restarted: false });
             }
             let Some(op) = self.ops.get(self.next) else {
                 between(sim, &mut self.recording);
-                return Ok(Played { done: true, restarted });
+                return Ok(Played { done: true, restarted: false });
             };
             match op {
                 Op::Edit { edit, .. } => {
@@ -275,19 +241,24 @@ impl Playback {
                     sim.run_until(now).map_err(|e| ShareError(format!("the run stopped at {what}: {e}")))?;
                 }
                 Op::Rebuild { edits, .. } => {
+                    between(sim, &mut self.recording);
                     *sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
-                    restarted = true;
+                    self.next += 1;
+                    // The caller starts what it shows (and a trace) again.
+                    return Ok(Played { done: false, restarted: true });
                 }
                 Op::Reset { seed, .. } => {
+                    between(sim, &mut self.recording);
                     *sim = fresh(sim.scenario().clone(), *seed)?;
                     sim.set_recording(self.recording);
-                    restarted = true;
+                    self.next += 1;
+                    return Ok(Played { done: false, restarted: true });
                 }
             }
             self.next += 1;
             if !more_time() {
                 between(sim, &mut self.recording);
-                return Ok(Played { done: false, restarted });
+                return Ok(Played { done: false, restarted: false });
             }
         }
     }
@@ -304,12 +275,18 @@ impl Playback {
     }
 }
 
-/// Records only within [`RECORD_WINDOW`] of `target`; hands over what was recorded.
-fn sync_recording(sim: &mut Simulation, recording: &mut bool, target: Micros, take: &mut impl FnMut(&[Event])) {
+/// Records only within `window` of `target`; hands over what was recorded.
+fn sync_recording(
+    sim: &mut Simulation,
+    recording: &mut bool,
+    target: Micros,
+    window: Option<Micros>,
+    take: &mut impl FnMut(&[Event]),
+) {
     if *recording {
         take(&sim.drain_events());
     }
-    let want = sim.now().saturating_add(RECORD_WINDOW) >= target;
+    let want = window.is_some_and(|w| sim.now().saturating_add(w) >= target);
     if want != *recording {
         sim.set_recording(want);
         *recording = want;

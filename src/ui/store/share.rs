@@ -126,7 +126,7 @@ impl Store {
         self.playing.set(!state.paused);
         self.selected.set(None);
         let step = state.step.unwrap_or(1).max(1) as usize - 1;
-        self.lesson_show.set(Some(state.lesson.clone().map(|name| (name, step))));
+        self.lesson_show.set(Some((state.lesson.clone().unwrap_or_default(), step)));
         let jump = Jump::link(playback.target());
         self.playback.set_value(Some(playback));
         self.jumping.set(Some(jump));
@@ -180,7 +180,7 @@ impl Store {
         self.take_events(&events, now);
         self.jumping.set(None);
         if done {
-            self.announcement.set("Opened the state in the link.".into());
+            self.announcement.set("Restored the run: the same state as when it was saved or linked.".into());
         }
         // The fragment and the autosave wait for the whole run (see `persist`).
         self.shared.update(|r| *r += 1);
