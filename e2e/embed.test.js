@@ -63,7 +63,7 @@ async function waitForEvent(page, type, match = {}, timeout = 20000) {
   return (await events(page)).filter(fits);
 }
 
-test('the demo page loads two sandboxed embeds and drives one by postMessage', async () => {
+test('the demo page loads two sandboxed lesson embeds and drives one by postMessage', async () => {
   const { context, page, problems } = await demo();
   const ready = await waitForEvent(page, 'ready');
   assert.equal(ready[0].patchbay, 1);
@@ -72,6 +72,11 @@ test('the demo page loads two sandboxed embeds and drives one by postMessage', a
   assert.equal(frames.length, 2);
   for (const f of frames) await f.getByTestId('clock').waitFor({ timeout: 20000 });
   const cascade = page.frameLocator('#cascade');
+  // Both embeds are guided lessons, opened by their addresses.
+  await cascade.getByTestId('lesson-step').getByText(/^Step 1 of \d+$/).waitFor({ timeout: 20000 });
+  assert.equal(await cascade.getByTestId('lesson-picker').inputValue(), 'request-response');
+  await page.frameLocator('#queue').getByTestId('lesson-step').getByText(/^Step 2 of \d+$/).waitFor({ timeout: 20000 });
+  assert.equal(await page.frameLocator('#queue').getByTestId('lesson-picker').inputValue(), 'queue');
   // Embed chrome: no header, the controls asked for only.
   assert.equal(await cascade.locator('.app-header').count(), 0);
   assert.equal(await cascade.getByTestId('play').isVisible(), true);
@@ -96,7 +101,7 @@ test('the demo page loads two sandboxed embeds and drives one by postMessage', a
   await page.getByRole('button', { name: 'Crash inventory' }).click();
   await waitForEvent(page, 'ok', { command: 'apply_edits' });
   await page.getByRole('button', { name: 'Go to lesson step' }).click();
-  const [lesson] = await waitForEvent(page, 'lesson_step');
+  const [lesson] = await waitForEvent(page, 'lesson_step', { step: 2 });
   assert.deepEqual([lesson.lesson, lesson.step], ['request-response', 2]);
   await cascade.getByTestId('lesson-step').getByText(/^Step 2 of \d+$/).waitFor();
   // The second embed opened a lesson by its address.

@@ -34,7 +34,11 @@ export async function serveDist(dir, basePath) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+    // As a host must for <iframe sandbox="allow-scripts"> embeds (docs/embed.md): their origin is opaque.
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'access-control-allow-origin': '*',
+    });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,7 +10,8 @@
   const embedUrl = (query) => `${app.pathname}?${query}`;
   const cascade = document.getElementById('cascade');
   const queue = document.getElementById('queue');
-  cascade.src = embedUrl(`embed=1&scenario=cascade&controls=play,step,speed&speed=1&origin=${encodeURIComponent(allowed)}`);
+  // Both are lessons; `scenario=` names the first one's scenario for its `ready` event, sent before the lesson opens.
+  cascade.src = embedUrl(`embed=1&scenario=cascade&lesson=request-response&step=1&controls=play,step,speed&speed=1&origin=${encodeURIComponent(allowed)}`);
   queue.src = embedUrl('embed=1&lesson=queue&step=2&controls=play,speed&autoplay=1');
 
   const log = document.getElementById('log');

@@ -12,6 +12,7 @@ mod event_log;
 mod embed;
 mod field;
 mod flights_canvas;
+mod focus_trap;
 mod inspector;
 mod inspector_edge;
 mod inspector_events;

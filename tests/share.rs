@@ -15,7 +15,7 @@ use patchbay::engine::{presets, Edit, Simulation, MILLI, SECOND};
 use patchbay::view_model::run::run_toward;
 use patchbay::view_model::share::{decode, encode, At, Op, ShareState, MAX_OPS, VERSION};
 use patchbay::view_model::share_pack::{pack, pack_with, to_base64url, DICTIONARY_V1};
-use patchbay::view_model::share_replay::replay;
+use patchbay::view_model::share_replay::{replay, replay_into, Playback, Tap};
 
 /// What the page's store does, without the page: a run and the changes
 /// made to it, each recorded with the engine's position.
@@ -106,7 +106,36 @@ impl Page {
         assert_eq!(replayed.sim.timers_fired(), self.sim.timers_fired());
         assert_eq!(replayed.sim.trace_hash(), self.sim.trace_hash(), "same event stream");
         assert_eq!(replayed.sim.design(), self.sim.design(), "same scenario");
+        self.check_sliced(&back);
         text.len()
+    }
+
+    /// Plays `state` back as the page does, in the smallest slices (the
+    /// budget runs out after every chunk): the same run as `replay`.
+    fn check_sliced(&self, state: &ShareState) {
+        let (mut playback, mut sim, _) = Playback::new(state).expect("starts");
+        let mut slices = 0;
+        let mut recorded = 0usize;
+        loop {
+            slices += 1;
+            assert!(slices < 10_000_000, "the playback ends");
+            let played = playback.slice(&mut sim, || false, |e| recorded += e.len()).expect("plays back");
+            if played.done {
+                break;
+            }
+        }
+        playback.finish(&mut sim, |e| recorded += e.len());
+        assert_eq!(playback.applied(), &state.ops[..]);
+        assert_eq!((sim.timers_fired(), sim.now()), (self.sim.timers_fired(), self.sim.now()));
+        assert_eq!(sim.trace_hash(), self.sim.trace_hash(), "sliced playback: same event stream");
+        assert_eq!(sim.design(), self.sim.design());
+        // Recording starts only in the last stretch before the link's time.
+        if state.at.1 == 0 {
+            assert_eq!(recorded, 0);
+        }
+        if state.at.1 > 3 * SECOND && state.ops.is_empty() {
+            assert!(slices > 1, "a long run takes more than one slice");
+        }
     }
 }
 
@@ -178,6 +207,76 @@ fn an_edited_run_round_trips_live_edits_structural_edits_and_resets() {
     eprintln!("link length: seven as it opens: {plain} characters");
     assert!(plain < 80, "the default scenario's link is short ({plain})");
     assert!(typical < 600, "a typical edited link fits in a chat message ({typical})");
+}
+
+#[test]
+fn a_sliced_playback_stops_at_a_refused_change_and_names_it() {
+    let mut page = Page::preset("cascade");
+    page.play(2 * SECOND, u32::MAX);
+    page.live(Edit::ClearFault { index: 0 });
+    let mut state = page.state();
+    // A change the engine refuses: a fault index that does not exist.
+    state.ops.push(Op::Edit { n: state.at.0, t: state.at.1, edit: Edit::ClearFault { index: 999 } });
+    let (mut playback, mut sim, _) = Playback::new(&state).unwrap();
+    let err = loop {
+        match playback.slice(&mut sim, || true, |_| {}) {
+            Ok(p) if p.done => panic!("a refused change must stop the playback"),
+            Ok(_) => {}
+            Err(e) => break e,
+        }
+    };
+    assert!(err.0.contains("change 2 was refused"), "{err}");
+    assert_eq!(playback.applied().len(), 1, "the changes before it stay applied");
+}
+
+#[test]
+fn the_trace_tap_keeps_the_run_from_time_zero_and_starts_again_with_it() {
+    let mut page = Page::preset("cascade");
+    page.play(3 * SECOND, u32::MAX);
+    // The events a run to the same point records, from time zero.
+    let mut direct = Simulation::with_seed(presets::load("cascade").unwrap(), page.seed).unwrap();
+    direct.set_recording(true);
+    direct.run_until(3 * SECOND).unwrap();
+    let all = direct.drain_events();
+    let mut tap = Tap::new(1_000_000);
+    replay_into(&page.state(), Some(&mut tap)).unwrap();
+    assert!(!tap.truncated);
+    assert_eq!(tap.events, all);
+    let mut small = Tap::new(10);
+    replay_into(&page.state(), Some(&mut small)).unwrap();
+    assert!(small.truncated);
+    assert_eq!(small.events[..], all[..10]);
+    // After a reset the trace is the new run's.
+    page.reset(5);
+    page.play(SECOND, u32::MAX);
+    let mut after = Tap::new(1_000_000);
+    replay_into(&page.state(), Some(&mut after)).unwrap();
+    let mut again = Simulation::with_seed(presets::load("cascade").unwrap(), 5).unwrap();
+    again.set_recording(true);
+    again.run_until(SECOND).unwrap();
+    assert_eq!(after.events, again.drain_events());
+}
+
+/// A link written by a build from before lessons were carried (format 1,
+/// no `lesson` or `step`): it must keep opening.
+const OLD_V1_LINK: &str = "v1.KpGjCQA3iKIJhpgJAH0";
+
+#[test]
+fn lesson_and_step_round_trip_and_old_v1_links_still_open() {
+    let mut page = Page::preset("cascade");
+    page.play(SECOND, u32::MAX);
+    let mut state = page.state();
+    state.lesson = Some("request-response".into());
+    state.step = Some(3);
+    let back = decode(&encode(&state).unwrap()).unwrap();
+    assert_eq!((back.lesson.as_deref(), back.step), (Some("request-response"), Some(3)));
+    state.lesson = None;
+    state.step = None;
+    assert!(decode(&encode(&state).unwrap()).unwrap().lesson.is_none());
+    let old = decode(OLD_V1_LINK).expect("an old v1 link opens");
+    assert_eq!((old.lesson.as_deref(), old.step), (None, None));
+    assert_eq!(old.preset.as_deref(), Some("seven"));
+    assert!(replay(&old).is_ok());
 }
 
 #[test]

@@ -191,6 +191,7 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
     let open = RwSignal::new(false);
     let opener = NodeRef::<leptos::html::Button>::new();
     let first = NodeRef::<leptos::html::Select>::new();
+    let dialog = NodeRef::<leptos::html::Div>::new();
     let scenario = RwSignal::new(String::new());
     let controls = RwSignal::new(vec!["play", "step", "speed"]);
     let theme = RwSignal::new(Theme::Auto);
@@ -279,11 +280,14 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
                 aria-modal="true"
                 aria-labelledby="embed-title"
                 data-testid="embed-dialog"
+                node_ref=dialog
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" {
                         ev.prevent_default();
                         ev.stop_propagation();
                         close();
+                    } else if let Some(d) = dialog.get_untracked() {
+                        super::focus_trap::keep_tab_inside(&ev, &d);
                     }
                 }
             >

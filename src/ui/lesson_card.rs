@@ -107,6 +107,24 @@ impl Tutor {
         self.mark.get_untracked() == Some((self.store.revision.get_untracked(), self.store.seed.get_untracked()))
     }
 
+    /// Shows step `k` of lesson `name` without running it: a share link
+    /// brought the run, made with the lesson (its edits are in the link).
+    /// Not marked in step with the lesson, so Next plans from time zero.
+    fn show(&self, name: &str, k: usize) {
+        let Some(l) = lesson::builtin(name) else {
+            self.error.set(Some(format!("The link names a lesson “{name}” that this Patchbay does not have.")));
+            return;
+        };
+        let k = k.min(l.steps.len().saturating_sub(1));
+        self.error.set(None);
+        self.pending.set_value(None);
+        self.mark.set(None);
+        self.store.highlight.set(l.steps[k].focus.clone());
+        self.step.set(k);
+        self.lesson.set(Some(Arc::new(l)));
+        self.expanded.set(true);
+    }
+
     fn close(&self) {
         self.lesson.set(None);
         self.pending.set_value(None);
@@ -142,6 +160,24 @@ pub fn LessonCard() -> impl IntoView {
             t.pending.set_value(None);
         }
     });
+    // A share link's lesson and step (or none: a lesson open here closes).
+    Effect::new(move |_| {
+        if let Some((name, k)) = store.lesson_show.get() {
+            store.lesson_show.set(None);
+            if name.is_empty() {
+                t.close();
+            } else {
+                t.show(&name, k);
+            }
+        }
+    });
+    // What the link holds of the lesson: its id and the step shown.
+    Effect::new(move |_| {
+        let open = t.lesson.with(|l| l.as_ref().map(|l| l.name.clone())).map(|name| (name, t.step.get()));
+        if store.lesson_open.with_untracked(|o| *o != open) {
+            store.lesson_open.set(open);
+        }
+    });
     // The embedding page's go_to_lesson_step.
     Effect::new(move |_| {
         if let Some((name, k)) = store.lesson_request.get() {
@@ -149,7 +185,9 @@ pub fn LessonCard() -> impl IntoView {
             t.open(&name, k);
         }
     });
-        if let Some(name) = query_param("lesson") {
+    // A share link in the fragment wins over `?lesson=` (docs/share.md): its
+    // state, lesson and step included, is being played back.
+    if let Some(name) = query_param("lesson").filter(|_| !store.is_opening_link()) {
         let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
         t.open(&name, step_from_query(query_param("step").as_deref(), steps));
     }

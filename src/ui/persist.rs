@@ -3,7 +3,8 @@
 //! browser's localStorage (autosave).
 //!
 //! Precedence when the page opens (docs/share.md): a state in the
-//! fragment wins; else `?scenario=` names the preset; else the autosave;
+//! fragment wins (over `?lesson=` too); else `?scenario=` or `?lesson=`
+//! names what opens; else the autosave;
 //! else the default preset. A fragment or autosave that cannot be opened
 //! leaves the page on what it would otherwise show, with a notice saying
 //! why; an unreadable autosave is set aside under another key, not lost.
@@ -90,7 +91,8 @@ pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
             Ok(()) => persist.link.set(Some(text)),
             Err(e) => notes.push(format!("This link could not be opened: {e}.")),
         }
-    } else if asked.is_none() {
+    } else if asked.is_none() && super::browser::query_param("lesson").is_none() {
+        // `?scenario=` and `?lesson=` name what to open: the autosave waits for a plain visit.
         restore_autosave(store, &mut notes);
     }
     if !persist.saving.get_untracked() {
@@ -127,6 +129,11 @@ fn keep_current(store: Store, persist: Persist) {
         if store.sim.is_disposed() {
             return;
         }
+        // Half-way through opening a link, the state is not yet the link's:
+        // the playback bumps `shared` when it ends, which writes then.
+        if store.is_opening_link() {
+            return;
+        }
         let text = match encode(&store.share_state()) {
             Ok(text) => text,
             Err(e) => {
@@ -157,6 +164,7 @@ fn keep_current(store: Store, persist: Persist) {
     Effect::new(move |first: Option<()>| {
         store.shared.track();
         store.speed.track();
+        store.lesson_open.track();
         if first.is_some() {
             schedule(true);
         }
@@ -174,10 +182,8 @@ fn keep_current(store: Store, persist: Persist) {
             return;
         }
         match decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError)) {
-            Ok(()) => {
-                persist.link.set(Some(text));
-                store.announcement.set("Opened the state in the link.".into());
-            }
+            // Announced when the playback is done.
+            Ok(()) => persist.link.set(Some(text)),
             Err(e) => persist.notice.set(Some(format!("This link could not be opened: {e}. What you had stays."))),
         }
     });

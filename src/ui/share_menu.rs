@@ -57,7 +57,8 @@ fn download_text(name: &str, mime: &str, text: &str) {
     let _revoked = web_sys::Url::revoke_object_url(&url);
 }
 
-/// The stage's SVG as a standalone document with its look inlined, and its size in CSS pixels.
+/// The stage's SVG as a standalone document with its look inlined, the
+/// messages in flight laid over it, and its size in CSS pixels.
 fn standalone_svg() -> Option<(String, f64, f64)> {
     let svg = document().query_selector(".stage__svg").ok()??;
     let clone = svg.clone_node_with_deep(true).ok()?.dyn_into::<web_sys::Element>().ok()?;
@@ -87,9 +88,32 @@ fn standalone_svg() -> Option<(String, f64, f64)> {
     let _a = clone.set_attribute("xmlns", "http://www.w3.org/2000/svg");
     let _b = clone.set_attribute("width", &format!("{w}"));
     let _c = clone.set_attribute("height", &format!("{h}"));
-    let _d = clone.set_attribute("style", &format!("background:{background}"));
     let text = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&clone).ok()?;
-    Some((text, w, h))
+    let messages = messages_layer(&rect).unwrap_or_default();
+    let doc = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" style=\"background:{background}\">{text}{messages}</svg>"
+    );
+    Some((doc, w, h))
+}
+
+/// The messages in flight and the marks, as the canvas over the stage
+/// shows them now: the canvas's own pixels in an `<image>`, placed where
+/// the canvas sits over the SVG. Redrawing thousands of dots as SVG
+/// shapes would repeat the canvas code's geometry for the same picture.
+fn messages_layer(svg: &web_sys::DomRect) -> Option<String> {
+    let canvas = document().query_selector(".stage__canvas").ok()??.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+    let r = canvas.get_bounding_client_rect();
+    if r.width() < 1.0 || r.height() < 1.0 || canvas.width() == 0 {
+        return None;
+    }
+    let data = canvas.to_data_url_with_type("image/png").ok()?;
+    Some(format!(
+        "<image data-layer=\"messages\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" href=\"{data}\"/>",
+        r.left() - svg.left(),
+        r.top() - svg.top(),
+        r.width(),
+        r.height()
+    ))
 }
 
 fn file_stem(store: Store) -> String {
@@ -229,6 +253,7 @@ pub fn ShareMenu() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let field = NodeRef::<leptos::html::Input>::new();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let reset_opener = NodeRef::<leptos::html::Button>::new();
     let copy = move |_| {
         let text = match crate::view_model::share::encode(&store.share_state()) {
             Ok(text) => text,
@@ -295,10 +320,21 @@ pub fn ShareMenu() -> impl IntoView {
                 <button class="btn btn--small" data-testid="export-png" on:click=move |_| export_png(store)>"Topology as PNG"</button>
                 <button class="btn btn--small" data-testid="export-trace" on:click=move |_| export_trace(store)
                     title=format!("The run's events as JSON lines (the first {MAX_TRACE_EVENTS})")>"Trace (JSON lines)"</button>
-                <button class="btn btn--small" data-testid="reset-default" on:click=ask_reset>"Reset to default…"</button>
+                <button class="btn btn--small" node_ref=reset_opener data-testid="reset-default" on:click=ask_reset>"Reset to default…"</button>
             </div>
         </details>
-        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm-reset">
+        <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm-reset"
+            on:keydown=move |ev| {
+                if let Some(d) = dialog.get_untracked() {
+                    super::focus_trap::keep_tab_inside(&ev, &d);
+                }
+            }
+            // Closed by a button, Reset or Escape: focus goes back to the button that opened it.
+            on:close=move |_| {
+                if let Some(b) = reset_opener.get_untracked() {
+                    let _focused = b.focus();
+                }
+            }>
             <h3 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h3>
             <p id="confirm-text">"Your changes to this run are cleared, here and in this browser's saved copy. Links you copied still work."</p>
             <div class="confirm__actions">

@@ -111,6 +111,14 @@ pub struct Store {
     pub shared: RwSignal<u64>,
     /// The run's trace hash and simulated time (µs), for checks that a link restores a run.
     pub trace: RwSignal<(u64, u64)>,
+    /// A share link being played back in slices (shown as a fast-forward).
+    playback: StoredValue<Option<crate::view_model::share_replay::Playback>, LocalStorage>,
+    /// The lesson open in the card and its step (from 0), for share links.
+    pub lesson_open: RwSignal<Option<(String, usize)>>,
+    /// A link's lesson and step (from 0) for the card to show without
+    /// running it (the link's run is the lesson's); an empty name closes
+    /// the card (the same type as `lesson_request`: one less signal type in the wasm).
+    pub lesson_show: RwSignal<Option<(String, usize)>>,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -185,6 +193,9 @@ impl Store {
             ops: StoredValue::new_local(Vec::new()),
             shared: RwSignal::new(0),
             trace: RwSignal::new((0, 0)),
+            playback: StoredValue::new_local(None),
+            lesson_open: RwSignal::new(None),
+            lesson_show: RwSignal::new(None),
         };
         store.refresh();
         Some(store)
@@ -329,11 +340,15 @@ impl Store {
 
     /// True while a fast-forward is under way.
     pub fn is_jumping(&self) -> bool {
-        self.jump.with_value(Option::is_some)
+        self.jump.with_value(Option::is_some) || self.is_opening_link()
     }
 
     /// One frame's share of the fast-forward, until the wall clock reaches `deadline_ms`.
     pub fn jump_slice(&self, deadline_ms: f64) {
+        if self.is_opening_link() {
+            self.playback_slice(deadline_ms);
+            return;
+        }
         let Some(mut jump) = self.jump.with_value(Clone::clone) else { return };
         // Bounded by the frame's budget (and for a jump to a time, by its recording window).
         let mut events = Vec::new();
@@ -375,6 +390,7 @@ impl Store {
 
     /// Ends a fast-forward, leaving the simulation recording as the page expects.
     fn end_jump(&self) {
+        self.end_playback();
         let Some(mut jump) = self.jump.try_update_value(Option::take).flatten() else { return };
         let mut events = Vec::new();
         let now = self.sim.try_update_value(|s| {
@@ -387,6 +403,7 @@ impl Store {
 
     /// Forgets a fast-forward whose simulation is done with it (arrived, or replaced).
     fn drop_jump(&self) {
+        self.playback.set_value(None);
         self.jump.set_value(None);
         if self.jumping.with_untracked(Option::is_some) {
             self.jumping.set(None);

@@ -81,6 +81,9 @@ pub enum JumpKind {
     To,
     /// The next notable event, looking at most up to the target.
     Notable,
+    /// A share link played back to its time (`share_replay::Playback`
+    /// does the work; the jump only shows the progress).
+    Link,
 }
 
 /// Where a fast-forward stands after a slice.
@@ -116,6 +119,11 @@ impl Jump {
         Jump { kind: JumpKind::To, from: sim.now(), target: target.max(sim.now()), recording: true }
     }
 
+    /// The progress of a share link played back from time zero to `target`.
+    pub fn link(target: Micros) -> Jump {
+        Jump { kind: JumpKind::Link, from: 0, target, recording: true }
+    }
+
     /// A search for the next notable event, up to [`NOTABLE_HORIZON`] ahead.
     pub fn notable(sim: &Simulation) -> Jump {
         let from = sim.now();
@@ -132,7 +140,7 @@ impl Jump {
         mut take: impl FnMut(&[Event]),
     ) -> Result<JumpState, SimError> {
         match self.kind {
-            JumpKind::To => {
+            JumpKind::To | JumpKind::Link => {
                 self.sync_recording(sim, &mut take);
                 let slice = run_toward(sim, self.target, |s| {
                     self.sync_recording(s, &mut take);
@@ -209,7 +217,9 @@ impl Jump {
     /// What the progress indicator says at `now`, in words.
     pub fn progress_text(&self, now: Micros) -> String {
         match self.kind {
-            JumpKind::To => format!("{} of {} simulated seconds", whole_seconds(now), whole_seconds(self.target)),
+            JumpKind::To | JumpKind::Link => {
+                format!("{} of {} simulated seconds", whole_seconds(now), whole_seconds(self.target))
+            }
             JumpKind::Notable => format!(
                 "{} of {} simulated seconds searched",
                 whole_seconds(now.saturating_sub(self.from)),
@@ -223,7 +233,7 @@ impl Jump {
     pub fn range_seconds(&self, now: Micros) -> (u64, u64, u64) {
         let s = |t: Micros| t / SECOND;
         match self.kind {
-            JumpKind::To => (s(self.from), s(now.clamp(self.from, self.target)), s(self.target)),
+            JumpKind::To | JumpKind::Link => (s(self.from), s(now.clamp(self.from, self.target)), s(self.target)),
             JumpKind::Notable => {
                 (0, s(now.saturating_sub(self.from).min(self.target - self.from)), s(self.target - self.from))
             }
@@ -234,6 +244,7 @@ impl Jump {
     pub fn title(&self) -> String {
         match self.kind {
             JumpKind::To => format!("Fast-forwarding to {} s", whole_seconds(self.target)),
+            JumpKind::Link => format!("Restoring the run: replaying it to {} s", whole_seconds(self.target)),
             JumpKind::Notable => "Looking for the next notable event".to_string(),
         }
     }

@@ -7,9 +7,15 @@
 //! The work is bounded: every position is at most an hour of simulated
 //! time (checked when decoding), the engine's run guards stop runaway
 //! scenarios, and at most [`super::share::MAX_OPS`] changes are replayed.
+//!
+//! [`replay`] does it all at once (the trace download, the tests); the
+//! page opens a link with [`Playback`], the same steps cut into budgeted
+//! slices so the tab keeps drawing, with progress and Cancel.
 
+use super::run::{CHUNK_EVENTS, RECORD_WINDOW};
 use super::share::{At, Op, ShareError, ShareState};
 use crate::engine::scenario::Scenario;
+use crate::engine::time::Micros;
 use crate::engine::{presets, Event, Simulation};
 
 /// Events kept while playing back (for the trace download), at most `max`.
@@ -29,16 +35,12 @@ impl Tap {
         Tap { events: Vec::new(), max, truncated: false }
     }
 
-    fn take(&mut self, sim: &mut Simulation) {
-        let events = sim.drain_events();
-        let room = self.max - self.events.len();
+    fn keep(&mut self, events: &[Event]) {
+        let room = self.max.saturating_sub(self.events.len());
         if events.len() > room {
             self.truncated = true;
         }
-        self.events.extend(events.into_iter().take(room));
-        if self.events.len() >= self.max {
-            sim.set_recording(false);
-        }
+        self.events.extend_from_slice(&events[..events.len().min(room)]);
     }
 }
 
@@ -71,73 +73,222 @@ fn fresh(scenario: Scenario, seed: u64) -> Result<Simulation, ShareError> {
     Ok(sim)
 }
 
-/// Runs `sim` to position `at`: events up to the count (none past the
-/// time), then the clock to the time.
-fn advance(sim: &mut Simulation, at: At, what: &str, tap: &mut Option<&mut Tap>) -> Result<(), ShareError> {
-    let At(n, t) = at;
-    if t < sim.now() {
-        return Err(ShareError(format!("{what} goes back in simulated time")));
-    }
-    let failed = |e: crate::engine::SimError| ShareError(format!("the run stopped before {what}: {e}"));
-    let mut since_take = 0u32;
-    while sim.timers_fired() < n && sim.next_event_time().is_some_and(|next| next <= t) {
-        sim.step().map_err(failed)?;
-        since_take += 1;
-        if since_take == 4096 {
-            // The recorder holds a few thousand events at most.
-            since_take = 0;
-            if let Some(tap) = tap.as_deref_mut() {
-                tap.take(sim);
-            }
-        }
-    }
-    if sim.now() < t {
-        sim.run_until(t).map_err(failed)?;
-    }
-    if let Some(tap) = tap.as_deref_mut() {
-        tap.take(sim);
-    }
-    Ok(())
-}
-
 /// Plays `state` back (see the module's description).
 pub fn replay(state: &ShareState) -> Result<Replayed, ShareError> {
     replay_into(state, None)
 }
 
-/// [`replay`], keeping the run's first events in `tap` (the trace download).
+/// [`replay`], keeping the run's first events in `tap` (the trace
+/// download): a [`Playback`] driven to its end in one go, recording from
+/// time zero. A change that starts the run again starts the trace again.
 pub fn replay_into(state: &ShareState, mut tap: Option<&mut Tap>) -> Result<Replayed, ShareError> {
-    state.check()?;
-    let start = start_scenario(state)?;
-    let mut sim = fresh(start.clone(), state.seed)?;
-    let recording = tap.as_ref().is_some_and(|t| t.max > 0);
-    sim.set_recording(recording);
-    for (i, op) in state.ops.iter().enumerate() {
-        let what = format!("change {}", i + 1);
-        advance(&mut sim, op.at(), &what, &mut tap)?;
-        match op {
-            Op::Edit { edit, .. } => {
-                sim.apply(edit).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
-                let now = sim.now();
-                sim.run_until(now).map_err(|e| ShareError(format!("the run stopped at {what}: {e}")))?;
-            }
-            Op::Rebuild { edits, .. } => {
-                sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
-            }
-            Op::Reset { seed, .. } => {
-                sim = fresh(sim.scenario().clone(), *seed)?;
-                sim.set_recording(recording);
-            }
-        }
-        if let Some(tap) = tap.as_deref_mut() {
-            // The trace is of the run as it now stands: a change that starts it again starts the trace again.
-            if matches!(op, Op::Rebuild { .. } | Op::Reset { .. }) {
+    let window = tap.as_ref().is_some_and(|t| t.max > 0).then_some(Micros::MAX);
+    let (mut playback, mut sim, start) = Playback::with_window(state, window)?;
+    loop {
+        let played = playback.slice(
+            &mut sim,
+            || true,
+            |e| {
+                if let Some(tap) = tap.as_deref_mut() {
+                    tap.keep(e);
+                }
+            },
+        )?;
+        if played.restarted {
+            if let Some(tap) = tap.as_deref_mut() {
                 tap.events.clear();
                 tap.truncated = false;
-                sim.set_recording(recording);
+            }
+        }
+        if played.done {
+            return Ok(Replayed { sim, start });
+        }
+    }
+}
+
+/// A state played back a slice at a time (opening a link in the page;
+/// [`replay`] drives one to its end at once): each change applied when
+/// the run reaches the position stamped on it. Like a fast-forward to a
+/// time, the page's records only the last [`RECORD_WINDOW`] before the
+/// link's time.
+#[derive(Debug)]
+pub struct Playback {
+    ops: Vec<Op>,
+    /// The next change to apply.
+    next: usize,
+    /// Where the link's run is.
+    at: At,
+    recording: bool,
+    /// Events are recorded within this much simulated time of the link's
+    /// time (`None`: never).
+    window: Option<Micros>,
+    /// Past the event count, running out the events due by the time.
+    draining: bool,
+}
+
+/// Where a playback stands after a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Played {
+    /// True once every change is applied and the run is at the link's position.
+    pub done: bool,
+    /// True when a change started the run again (a new simulation: its
+    /// scenario's shape may differ).
+    pub restarted: bool,
+}
+
+/// Steps `sim` toward `at` (events up to the count,
+/// none past the time; then, if the clock is short of the time, every
+/// event due by it and the clock to it), asking `more_time` between
+/// chunks. `draining` keeps which of the two phases it is in across
+/// slices. True when there.
+fn advance_sliced(
+    sim: &mut Simulation,
+    at: At,
+    draining: &mut bool,
+    more_time: &mut impl FnMut(&mut Simulation) -> bool,
+) -> Result<bool, crate::engine::SimError> {
+    let At(n, t) = at;
+    loop {
+        for _ in 0..CHUNK_EVENTS {
+            let due = sim.next_event_time().is_some_and(|next| next <= t);
+            if !*draining && (!due || sim.timers_fired() >= n) {
+                if sim.now() >= t {
+                    return Ok(true);
+                }
+                // `run_until(t)` would do the rest at once; done here in chunks too.
+                *draining = true;
+            }
+            if *draining && !due {
+                sim.run_until(t)?;
+                *draining = false;
+                return Ok(true);
+            }
+            sim.step()?;
+        }
+        if !more_time(sim) {
+            return Ok(false);
+        }
+    }
+}
+
+impl Playback {
+    /// Checks `state` and makes its start: the simulation at time zero
+    /// (hashing its trace, not recording), the scenario it started from,
+    /// and the playback to drive it to the state's position.
+    pub fn new(state: &ShareState) -> Result<(Playback, Simulation, Scenario), ShareError> {
+        Playback::with_window(state, Some(RECORD_WINDOW))
+    }
+
+    fn with_window(state: &ShareState, window: Option<Micros>) -> Result<(Playback, Simulation, Scenario), ShareError> {
+        state.check()?;
+        let start = start_scenario(state)?;
+        let mut sim = fresh(start.clone(), state.seed)?;
+        sim.set_recording(false);
+        let playback =
+            Playback { ops: state.ops.clone(), next: 0, at: state.at, recording: false, window, draining: false };
+        Ok((playback, sim, start))
+    }
+
+    /// The simulated time (µs) the link's run is at.
+    pub fn target(&self) -> Micros {
+        self.at.1
+    }
+
+    /// The changes applied so far, in order: what the page's run now holds.
+    pub fn applied(&self) -> &[Op] {
+        &self.ops[..self.next]
+    }
+
+    /// Advances the playback until it is done or `more_time()` says the
+    /// frame's budget is spent (asked between chunks of events). Recorded
+    /// events are handed to `take`. An error stops it where it got to.
+    pub fn slice(
+        &mut self,
+        sim: &mut Simulation,
+        mut more_time: impl FnMut() -> bool,
+        mut take: impl FnMut(&[Event]),
+    ) -> Result<Played, ShareError> {
+        let (target, window) = (self.at.1, self.window);
+        let mut between = |s: &mut Simulation, recording: &mut bool| {
+            sync_recording(s, recording, target, window, &mut take);
+        };
+        loop {
+            between(sim, &mut self.recording);
+            let (goal, what) = match self.ops.get(self.next) {
+                Some(op) => (op.at(), format!("change {}", self.next + 1)),
+                None => (self.at, "the link's time".to_string()),
+            };
+            if goal.1 < sim.now() {
+                return Err(ShareError(format!("{what} goes back in simulated time")));
+            }
+            let recording = &mut self.recording;
+            let reached = advance_sliced(sim, goal, &mut self.draining, &mut |s| {
+                between(s, recording);
+                more_time()
+            })
+            .map_err(|e| ShareError(format!("the run stopped before {what}: {e}")))?;
+            if !reached {
+                return Ok(Played { done: false, restarted: false });
+            }
+            let Some(op) = self.ops.get(self.next) else {
+                between(sim, &mut self.recording);
+                return Ok(Played { done: true, restarted: false });
+            };
+            match op {
+                Op::Edit { edit, .. } => {
+                    sim.apply(edit).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
+                    let now = sim.now();
+                    sim.run_until(now).map_err(|e| ShareError(format!("the run stopped at {what}: {e}")))?;
+                }
+                Op::Rebuild { edits, .. } => {
+                    between(sim, &mut self.recording);
+                    *sim = sim.rebuilt_with(edits).map_err(|e| ShareError(format!("{what} was refused: {e}")))?;
+                    self.next += 1;
+                    // The caller starts what it shows (and a trace) again.
+                    return Ok(Played { done: false, restarted: true });
+                }
+                Op::Reset { seed, .. } => {
+                    between(sim, &mut self.recording);
+                    *sim = fresh(sim.scenario().clone(), *seed)?;
+                    sim.set_recording(self.recording);
+                    self.next += 1;
+                    return Ok(Played { done: false, restarted: true });
+                }
+            }
+            self.next += 1;
+            if !more_time() {
+                between(sim, &mut self.recording);
+                return Ok(Played { done: false, restarted: false });
             }
         }
     }
-    advance(&mut sim, state.at, "the link's time", &mut tap)?;
-    Ok(Replayed { sim, start })
+
+    /// Ends the playback (done or cancelled): hands over what is recorded
+    /// and leaves the simulation recording, as the page expects.
+    pub fn finish(&mut self, sim: &mut Simulation, mut take: impl FnMut(&[Event])) {
+        if self.recording {
+            take(&sim.drain_events());
+        } else {
+            sim.set_recording(true);
+            self.recording = true;
+        }
+    }
+}
+
+/// Records only within `window` of `target`; hands over what was recorded.
+fn sync_recording(
+    sim: &mut Simulation,
+    recording: &mut bool,
+    target: Micros,
+    window: Option<Micros>,
+    take: &mut impl FnMut(&[Event]),
+) {
+    if *recording {
+        take(&sim.drain_events());
+    }
+    let want = window.is_some_and(|w| sim.now().saturating_add(w) >= target);
+    if want != *recording {
+        sim.set_recording(want);
+        *recording = want;
+    }
 }
