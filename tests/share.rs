@@ -246,15 +246,38 @@ fn the_trace_tap_keeps_the_run_from_time_zero_and_starts_again_with_it() {
     replay_into(&page.state(), Some(&mut small)).unwrap();
     assert!(small.truncated);
     assert_eq!(small.events[..], all[..10]);
-    // After a reset the trace is the new run's.
+    // After a reset the trace is the new run's, even when the tap filled
+    // up before the reset (the playback does not stop at a full tap while
+    // a restart is still ahead).
     page.reset(5);
     page.play(SECOND, u32::MAX);
-    let mut after = Tap::new(1_000_000);
-    replay_into(&page.state(), Some(&mut after)).unwrap();
     let mut again = Simulation::with_seed(presets::load("cascade").unwrap(), 5).unwrap();
     again.set_recording(true);
     again.run_until(SECOND).unwrap();
-    assert_eq!(after.events, again.drain_events());
+    let again = again.drain_events();
+    let mut after = Tap::new(1_000_000);
+    replay_into(&page.state(), Some(&mut after)).unwrap();
+    assert_eq!(after.events, again);
+    let mut small_after = Tap::new(10);
+    replay_into(&page.state(), Some(&mut small_after)).unwrap();
+    assert!(small_after.truncated);
+    assert_eq!(small_after.events[..], again[..10]);
+}
+
+/// A full tap stops the playback there when no restart is ahead: the
+/// trace download of a long run costs its first events, not the whole run.
+#[test]
+fn a_full_tap_stops_the_playback_early() {
+    let mut page = Page::preset("cascade");
+    page.play(60 * SECOND, u32::MAX);
+    let mut small = Tap::new(100);
+    let played = replay_into(&page.state(), Some(&mut small)).unwrap();
+    assert!(small.truncated);
+    assert!(played.sim.now() < SECOND, "stopped at {} µs, not at the link's 60 s", played.sim.now());
+    let mut all = Tap::new(10_000_000);
+    let whole = replay_into(&page.state(), Some(&mut all)).unwrap();
+    assert_eq!(whole.sim.now(), 60 * SECOND);
+    assert_eq!(small.events[..], all.events[..100]);
 }
 
 /// A link written by a build from before lessons were carried (format 1,

@@ -170,7 +170,8 @@ fn export_png(store: Store) {
 }
 
 /// Plays the run back from its start with recording on and downloads the
-/// first [`MAX_TRACE_EVENTS`] events as JSON lines, after a header line.
+/// first [`MAX_TRACE_EVENTS`] events as JSON lines, after a header line
+/// (the playback stops once it holds them; see `replay_into`).
 fn export_trace(store: Store) {
     let state = store.share_state();
     let mut tap = Tap::new(MAX_TRACE_EVENTS);

@@ -84,21 +84,30 @@ pub fn replay(state: &ShareState) -> Result<Replayed, ShareError> {
 pub fn replay_into(state: &ShareState, mut tap: Option<&mut Tap>) -> Result<Replayed, ShareError> {
     let window = tap.as_ref().is_some_and(|t| t.max > 0).then_some(Micros::MAX);
     let (mut playback, mut sim, start) = Playback::with_window(state, window)?;
+    let full = std::cell::Cell::new(false);
     loop {
         let played = playback.slice(
             &mut sim,
-            || true,
+            || !full.get(),
             |e| {
                 if let Some(tap) = tap.as_deref_mut() {
                     tap.keep(e);
+                    full.set(tap.truncated);
                 }
             },
         )?;
+        // A full tap with no restart ahead already holds the trace's first
+        // events: the rest of the run would be played for nothing (an hour
+        // of a busy scenario would hold the tab for seconds).
         if played.restarted {
             if let Some(tap) = tap.as_deref_mut() {
                 tap.events.clear();
                 tap.truncated = false;
             }
+            full.set(false);
+        }
+        if full.get() && !played.done && !playback.restarts_ahead() {
+            return Ok(Replayed { sim, start });
         }
         if played.done {
             return Ok(Replayed { sim, start });
@@ -192,6 +201,11 @@ impl Playback {
     /// The simulated time (µs) the link's run is at.
     pub fn target(&self) -> Micros {
         self.at.1
+    }
+
+    /// True if a change still to come starts the run again from zero.
+    pub fn restarts_ahead(&self) -> bool {
+        self.ops[self.next..].iter().any(|op| matches!(op, Op::Rebuild { .. } | Op::Reset { .. }))
     }
 
     /// The changes applied so far, in order: what the page's run now holds.
