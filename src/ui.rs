@@ -33,5 +33,8 @@ mod stage_input;
 pub mod store;
 mod story;
 mod topology;
+mod topology_link;
+mod topology_node;
+mod topology_node_rows;
 
 pub use app::App;

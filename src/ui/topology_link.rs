@@ -1,0 +1,203 @@
+//! A link on the topology: its line and arrow, the transport's label and
+//! the breaker badges, focusable and described for screen readers.
+
+use leptos::prelude::*;
+
+use crate::engine::patterns::transport_look;
+use crate::engine::scenario::{Link, Node, Position};
+use crate::view_model::describe::{breaker_word, link_name};
+use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
+use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
+
+use super::stage::{use_stage, Stage};
+use super::store::{use_store, Selection};
+
+use super::topology::on_activate;
+
+/// The unit normal of the line from `a` to `b` pointing down (or right, for a vertical line).
+fn down_normal(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (nx, ny) = (-dy / len, dx / len);
+    if ny < 0.0 || (ny == 0.0 && nx < 0.0) {
+        (-nx, -ny)
+    } else {
+        (nx, ny)
+    }
+}
+
+/// How text beside a line is anchored when it is offset by normal x `nx`.
+fn anchor_for(nx: f64) -> &'static str {
+    if nx > 0.6 {
+        "start"
+    } else if nx < -0.6 {
+        "end"
+    } else {
+        "middle"
+    }
+}
+
+/// The live label of a subscription's lane or a consumer group's read link,
+/// drawn above the nodes (a short link would hide it) beside the link's
+/// middle, on the side away from the link, with a halo so the line does not
+/// cross the text.
+#[component]
+pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
+    let store = use_store();
+    let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
+    let (mx, my) = lerp((x1, y1), (x2, y2), 0.5);
+    let (nx, ny) = down_normal((x1, y1), (x2, y2));
+    let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
+    let anchor = anchor_for(nx);
+    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
+    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
+    let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));
+    view! {
+        {move || {
+            lane()
+                .map(|l| {
+                    let warning = lane_warning(&l);
+                    view! {
+                        <g class="lane" data-testid=lane_testid.clone() aria-hidden="true">
+                            <text class="lane__text" x=ax y=ay text-anchor=anchor>{lane_label(&l)}</text>
+                            {warning.map(|w| view! { <text class="lane__warn" x=ax y=ay + 14.0 text-anchor=anchor>{w}</text> })}
+                        </g>
+                    }
+                })
+        }}
+        {move || {
+            group()
+                .map(|g| {
+                    view! {
+                        <g class="lane" data-testid=group_testid.clone() aria-hidden="true">
+                            <text class={if g.lost > 0 { "lane__warn" } else { "lane__text" }} x=ax y=ay text-anchor=anchor>
+                                {group_label(&g)}
+                            </text>
+                        </g>
+                    }
+                })
+        }}
+    }
+}
+
+/// A link's drawn ends, following either node while it is dragged.
+fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<((f64, f64), (f64, f64))> {
+    let (a, b) = ((from.position.x, from.position.y), (to.position.x, to.position.y));
+    Memo::new(move |_| {
+        let ((ax, ay), (bx, by)) = (stage.position(ends.0, a), stage.position(ends.1, b));
+        link_ends(Position { x: ax, y: ay }, Position { x: bx, y: by })
+    })
+}
+
+/// A link's breaker state as a badge (the dots pass under it) and, with
+/// reduced motion, its count of messages moving, drawn above the nodes so
+/// a short link's badges are not hidden under them.
+#[component]
+pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+    let store = use_store();
+    let line = line_of(use_stage(), &from, &to, ends);
+    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
+    // Beside the middle, on the side away from lane labels; clear of the
+    // nodes' boxes when the link is too short to hold the text between them.
+    let note = move || {
+        let (a, b) = line.get();
+        let ((mx, my), (nx, ny)) = (lerp(a, b, 0.5), down_normal(a, b));
+        let away = if (b.0 - a.0).hypot(b.1 - a.1) < 90.0 { NODE_HALF_H + 12.0 } else { 12.0 };
+        (mx - nx * away, my - ny * away + 4.0, anchor_for(-nx))
+    };
+    let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
+    let place = move || {
+        let (a, b) = line.get();
+        let (x, y) = lerp(a, b, 0.3);
+        format!("translate({x} {y})")
+    };
+    view! {
+        <Show when=move || breaker().is_some()>
+            <g class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name())) transform=place>
+                <rect x="-34" y="-10" width="68" height="20" rx="4"></rect>
+                <text y="4" text-anchor="middle">{move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}</text>
+            </g>
+        </Show>
+        <Show when=move || store.reduced_motion.get()>
+            <text class="link__note link__count" x=move || note().0 y=move || note().1 text-anchor=move || note().2>
+                {move || moving().to_string()}
+                <tspan class="link__count-unit">" moving"</tspan>
+            </text>
+        </Show>
+    }
+}
+
+#[component]
+pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+    let store = use_store();
+    let stage = use_stage();
+    let line = line_of(stage, &from, &to, ends);
+    let at = move |f: f64| {
+        let (a, b) = line.get();
+        lerp(a, b, f)
+    };
+    let glyph_at = move || format!("translate({} {})", at(0.7).0, at(0.7).1);
+    let look = transport_look(&link.transport);
+    let (transport, glyph) = (look.css, look.glyph);
+    let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
+    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
+    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
+    let selected = move || store.selected.get() == Some(Selection::Link(index));
+    let lesson_focus = {
+        let id = link.id.clone();
+        move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
+    };
+    let select = move || store.selected.set(Some(Selection::Link(index)));
+    let name = {
+        let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
+        move || {
+            let mut text = link_name(&link, &from, &to, &status());
+            if let Some(l) = lane() {
+                text.push_str(&lane_words(&l));
+            }
+            if let Some(g) = group() {
+                text.push_str(&group_words(&g));
+            }
+            text
+        }
+    };
+    view! {
+        <g
+            class=move || {
+                let s = status();
+                format!(
+                    "link link--{transport}{}{}{}",
+                    if selected() { " link--selected" } else { "" },
+                    if s.partitioned { " link--partitioned" } else { "" },
+                    if lesson_focus() { " link--lesson" } else { "" },
+                )
+            }
+            class:link--journey=move || store.journeys.has_link(index)
+            tabindex="0"
+            role="button"
+            aria-label=name
+            aria-pressed=move || selected().to_string()
+            data-testid=format!("link-{}", link.id)
+            on:click=move |_| select()
+            on:keydown=on_activate(select)
+        >
+            // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
+            {move || {
+                let ((x1, y1), (x2, y2)) = line.get();
+                view! {
+                    <line class="link__hit" x1=x1 y1=y1 x2=x2 y2=y2></line>
+                    <line class="link__line" x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#arrow)"></line>
+                }
+            }}
+            <g class="link__glyph" transform=glyph_at>
+                <circle r="9"></circle>
+                <text y="4" text-anchor="middle">{glyph}</text>
+            </g>
+            <Show when=move || status().partitioned>
+                <text class="link__note" x=move || at(0.7).0 y=move || at(0.7).1 - 14.0 text-anchor="middle">
+                    "✂ partitioned"
+                </text>
+            </Show>
+        </g>
+    }
+}
