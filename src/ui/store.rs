@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use leptos::prelude::*;
 
+mod compare;
 mod edits;
 mod history;
 mod story;
@@ -15,6 +16,7 @@ pub use share::Start;
 
 pub use history::History;
 pub use story::StoryState;
+pub use compare::CompareState;
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
@@ -111,6 +113,8 @@ pub struct Store {
     pub shared: RwSignal<u64>,
     /// The run's trace hash and simulated time (µs), for checks that a link restores a run.
     pub trace: RwSignal<(u64, u64)>,
+    /// The same seed without and with a mitigation, run in the background.
+    pub compare: CompareState,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -185,6 +189,7 @@ impl Store {
             ops: StoredValue::new_local(Vec::new()),
             shared: RwSignal::new(0),
             trace: RwSignal::new((0, 0)),
+            compare: CompareState::default(),
         };
         store.refresh();
         Some(store)

@@ -49,7 +49,13 @@ pub fn Story() -> impl IntoView {
     let here = move || store.selected.with(Option::is_none);
     view! {
         <div class="story" data-testid="story">
-            <h3 class="story__title" data-testid="story-title">{title}</h3>
+            <div class="story__head">
+                <h3 class="story__title" data-testid="story-title">{title}</h3>
+                {move || {
+                    store.revision.track();
+                    (!store.compare_toggles().is_empty()).then(|| view! { <super::compare::CompareButton /> })
+                }}
+            </div>
             {body}
             <Show when=here>
                 <MitigationNote />
