@@ -125,3 +125,26 @@ fn ten_minutes_of_both_runs_is_quick() {
     run("poison", "payments", "Dead-letter queue", COMPARE_SECONDS);
     eprintln!("poison, 2 × {COMPARE_SECONDS} s: {:?}", started.elapsed());
 }
+
+#[test]
+fn the_results_markup_has_both_columns_every_row_and_chart_and_escapes_text() {
+    let (mut s, _) = toggle("cascade", "api-inventory", "Circuit breaker");
+    s.nodes.iter_mut().find(|n| n.id == "inventory").unwrap().label = "Stock <&> \"x\"".into();
+    let t = toggles(&s, &s).into_iter().find(|t| t.owner == "api-inventory" && t.name == "Circuit breaker").unwrap();
+    let mut c = Compare::new(&s, s.seed, &t, 30).unwrap();
+    c.slice(|| true).unwrap();
+    let o = c.outcome();
+    let html = patchbay::view_model::compare::results_markup(&o, Some(123.4));
+    assert!(html.contains("Computed in 123 ms."));
+    assert!(html.contains(r#"data-testid="compare-head-without">Without: Circuit breaker on Order API → Stock &lt;&amp;&gt; &quot;x&quot;"#), "{html}");
+    assert!(!html.contains("<&>"));
+    for r in &o.rows {
+        assert!(html.contains(&format!(r#"data-testid="compare-row-{}""#, r.key)));
+    }
+    for p in &o.charts {
+        for side in ["without", "with"] {
+            assert!(html.contains(&format!(r#"data-testid="compare-chart-{}-{side}""#, p.def.id)));
+        }
+    }
+    assert_eq!(html.matches("<svg").count(), 2 * o.charts.len());
+}

@@ -130,6 +130,7 @@ fn load_preset(name: &str) -> Scenario {
         links: vec![],
         sources: vec![],
         faults: vec![],
+        monitors: vec![],
     })
 }
 

@@ -50,6 +50,7 @@ wire! {
     SetQueue { node: String, spec: QueueSpec },
     MoveNode { node: String, position: Position },
     RenameNode { node: String, label: String },
+    SetMonitor { target: String, on: bool },
     SetTopic { node: String, spec: TopicSpec },
     AddLink { link: Link },
     RemoveSubscription { link: String },

@@ -83,6 +83,7 @@ impl Store {
                 c.started_ms.set_value(now_ms());
                 c.progress.set(Some(0.0));
                 c.took_ms.set(None);
+                c.outcome.set(None);
                 self.announcement.set(format!("Comparing without and with {}…", toggle.name.to_lowercase()));
             }
             Err(e) => c.error.set(Some(format!("Cannot compare: {e}"))),
