@@ -113,8 +113,15 @@ if (shots) {
         await settled(page, k, lesson.steps.length, timeOf(lesson, k));
         fs.mkdirSync(shots, { recursive: true });
         const file = path.join(shots, `${lesson.name}-step${k + 1}-${width}-${scheme}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        // Narrow, the page is long: the top (the stage) and the card, each as the screen shows it.
+        await page.screenshot({ path: file, fullPage: width > 500 });
         console.log(`screenshot: ${file}`);
+        if (width <= 500) {
+          await page.getByTestId('lesson').evaluate((e) => e.scrollIntoView());
+          const card = file.replace('.png', '-card.png');
+          await page.screenshot({ path: card });
+          console.log(`screenshot: ${card}`);
+        }
         assert.deepEqual(problems, []);
         await context.close();
       });

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::view_model::compare::{results_markup, COMPARE_SECONDS};
 
-use super::store::use_store;
+use super::store::{use_store, DIALOG_ID};
 
 /// The button that opens Compare, with the switches of `owner` first.
 #[component]
@@ -33,24 +33,14 @@ pub fn CompareButton(#[prop(optional)] owner: Option<String>) -> impl IntoView {
 pub fn CompareDialog() -> impl IntoView {
     let store = use_store();
     let c = store.compare;
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let choices = RwSignal::new(Vec::<(String, bool)>::new());
-    let choice = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let (n, pick) = c.ask.get();
-        if n == 0 {
-            return;
-        }
-        let list: Vec<(String, bool)> = store.compare_toggles().into_iter().map(|t| (t.label, t.on)).collect();
-        let first = pick.or_else(|| list.first().map(|t| t.0.clone())).unwrap_or_default();
-        choices.set(list);
-        choice.set(first);
-        if let Some(d) = dialog.get_untracked() {
-            let _shown = d.show_modal();
-        }
-    });
+    let (choices, choice) = (c.choices, c.choice);
     let close = move |_| {
-        if let Some(d) = dialog.get_untracked() {
+        use wasm_bindgen::JsCast;
+        let dialog = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(DIALOG_ID))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
+        if let Some(d) = dialog {
             d.close();
         }
     };
@@ -78,7 +68,7 @@ pub fn CompareDialog() -> impl IntoView {
         )
     };
     view! {
-        <dialog node_ref=dialog class="compare" aria-labelledby="compare-title" data-testid="compare-dialog"
+        <dialog id=DIALOG_ID class="compare" aria-labelledby="compare-title" data-testid="compare-dialog"
             on:close=move |_| store.cancel_compare()>
             <div class="compare__head">
                 <h3 id="compare-title" class="compare__title">"Compare without and with a mitigation"</h3>
@@ -95,7 +85,7 @@ pub fn CompareDialog() -> impl IntoView {
             }>
                 <label class="compare__pick">
                     <span>"Mitigation"</span>
-                    <select data-testid="compare-toggle" on:change=move |ev| choice.set(event_target_value(&ev))>{options}</select>
+                    <select data-testid="compare-toggle" prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>{options}</select>
                 </label>
                 <button class="btn" type="submit" data-testid="compare-run">
                     {move || if idle() { "Run both" } else { "Cancel" }}

@@ -325,7 +325,12 @@ fn LinkInspector(index: usize) -> impl IntoView {
             }
         };
         let push = l.transport.push_policy().is_some();
-        let has_toggles = store.compare_toggles().iter().any(|x| x.owner == l.id);
+        // The transports with mitigation switches (see view_model::compare::toggles).
+        let has_toggles = match &l.transport {
+            Transport::RequestResponse(_) | Transport::Consume(_) | Transport::Read(_) | Transport::Append(_) | Transport::Push(_) => true,
+            Transport::Subscribe(p) => !p.detached,
+            Transport::Enqueue | Transport::Publish | Transport::ScheduledRead | Transport::SagaStep(_) => false,
+        };
         let t = l.id.clone();
         view! {
             <h2 class="inspector__title">{format!("{from} → {to}")}</h2>

@@ -16,7 +16,7 @@ pub use share::Start;
 
 pub use history::History;
 pub use story::StoryState;
-pub use compare::CompareState;
+pub use compare::{CompareState, DIALOG_ID};
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;

@@ -51,10 +51,7 @@ pub fn Story() -> impl IntoView {
         <div class="story" data-testid="story">
             <div class="story__head">
                 <h3 class="story__title" data-testid="story-title">{title}</h3>
-                {move || {
-                    store.revision.track();
-                    (!store.compare_toggles().is_empty()).then(|| view! { <super::compare::CompareButton /> })
-                }}
+                <super::compare::CompareButton />
             </div>
             {body}
             <Show when=here>

@@ -155,13 +155,7 @@ pub struct Geometry {
 /// horizontal `threshold` (kept in view). The time axis spans the data
 /// (at least 10 s); the value axis starts at 0.
 pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
-    layout_with_max(lines, unit, threshold, 0.0)
-}
-
-/// [`layout`] with the value axis reaching at least `at_least`, so two
-/// charts drawn side by side share one scale.
-pub fn layout_with_max(lines: &[Line], unit: Unit, threshold: Option<f64>, at_least: f64) -> Geometry {
-    let (mut t0, mut t1, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY, at_least.max(0.0));
+    let (mut t0, mut t1, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
     for l in lines {
         for &(t, v) in &l.points {
             t0 = t0.min(t);

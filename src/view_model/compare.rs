@@ -16,7 +16,7 @@ use crate::engine::scenario::{NodeKind, OutboxPolicy, Scenario, Transport};
 use crate::engine::time::{Micros, SECOND};
 use crate::engine::{SimError, Simulation};
 
-use super::chart::{self, escape, grid_markup, layout_with_max, Geometry, Line, Unit};
+use super::chart::{self, escape, grid_markup, layout, Geometry, Line, Unit};
 use super::chart_series::{last_values, lines, link_charts, node_charts, summary_charts, ChartDef};
 use super::run::run_toward;
 
@@ -278,7 +278,7 @@ impl Outcome {
             .iter()
             .filter(|r| r.values[0] != r.values[1])
             .take(3)
-            .map(|r| format!("{} {} without, {} with", r.label.to_lowercase(), r.text(0), r.text(1)))
+            .map(|r| format!("{} {} without, {} with", r.label.to_ascii_lowercase(), r.text(0), r.text(1)))
             .collect();
         let head = format!("Compared {} simulated minutes without and with {}", self.seconds / 60, first_lower(&self.label));
         if differ.is_empty() {
@@ -291,16 +291,26 @@ impl Outcome {
 
 fn first_lower(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+    // ASCII only: Unicode case tables would cost the download more than they give.
+    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
 }
 
 fn pair(def: ChartDef, a: &Metrics, b: &Metrics) -> ChartPair {
     let la = lines(&def, a);
     let lb = lines(&def, b);
-    let top = |ls: &[Line]| ls.iter().flat_map(|l| l.points.iter().map(|p| p.1)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let max = top(&la).max(top(&lb));
+    let points = || la.iter().chain(&lb).flat_map(|l| l.points.iter().copied()).filter(|p| p.1.is_finite());
+    let max = points().fold(0.0, |m, p| p.1.max(m));
+    // One scale for both: each run's chart gets an unseen point at the pair's
+    // highest value (its path is made, and not drawn: no plot takes it).
+    let scaled = |ls: &[Line]| {
+        let mut ls = ls.to_vec();
+        if let Some((t, _)) = points().next() {
+            ls.push(Line { points: vec![(t, max)], step: false });
+        }
+        ls
+    };
     let threshold = def.threshold.as_ref().map(|t| t.1);
-    let geometry = [layout_with_max(&la, def.unit, threshold, max), layout_with_max(&lb, def.unit, threshold, max)];
+    let geometry = [layout(&scaled(&la), def.unit, threshold), layout(&scaled(&lb), def.unit, threshold)];
     let last = [last_values(&def, &la), last_values(&def, &lb)];
     ChartPair { def, geometry, last }
 }
@@ -373,7 +383,7 @@ pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
     let label = escape(&o.label);
     let _ = write!(
         s,
-        r#"<p class="compare__summary" data-testid="compare-summary">{}{took}</p><table class="compare__table"><caption class="sr-only">Numbers of both runs after {minutes} simulated minutes</caption><thead><tr><th scope="col">After {minutes} min</th><th scope="col" data-testid="compare-head-without">Without: {label}</th><th scope="col" data-testid="compare-head-with">With: {label}</th></tr></thead><tbody>"#,
+        r#"<p class="compare__summary" data-testid="compare-summary">{}{took}</p><p class="compare__switch">Switched: <strong>{label}</strong></p><table class="compare__table"><caption class="sr-only">Numbers of both runs after {minutes} simulated minutes</caption><thead><tr><th scope="col">After {minutes} min</th><th scope="col" data-testid="compare-head-without">Without<span class="sr-only">: {label}</span></th><th scope="col" data-testid="compare-head-with">With<span class="sr-only">: {label}</span></th></tr></thead><tbody>"#,
         escape(&o.summary())
     );
     for r in &o.rows {
@@ -389,7 +399,7 @@ pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
             tb = r.text(1)
         );
     }
-    s.push_str(r#"</tbody></table><p class="compare__note">Charts show the last five simulated minutes of each run, on one scale.</p><div class="compare__charts">"#);
+    s.push_str(r#"</tbody></table><p class="compare__note">Each chart is drawn for both runs on one scale.</p><div class="compare__charts">"#);
     for p in &o.charts {
         let id = escape(&p.def.id);
         let title = escape(&p.def.title);
@@ -397,13 +407,12 @@ pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
             s,
             r#"<figure class="chart compare__chart" data-testid="compare-chart-{id}"><figcaption class="chart__title">{title}</figcaption><div class="compare__pair">"#
         );
-        for (k, side) in ["Without", "With"].iter().enumerate() {
+        for (k, (side, lower)) in [("Without", "without"), ("With", "with")].into_iter().enumerate() {
             let g = &p.geometry[k];
             let last = escape(&p.last[k].join(", "));
             let _ = write!(
                 s,
                 r#"<figure class="compare__side" data-testid="compare-chart-{id}-{lower}" data-last="{last}"><figcaption class="compare__side-title">{side}</figcaption><svg class="chart__svg" viewBox="0 0 {w} {h}" role="img" aria-label="{side}, {title}: {last}"><g class="chart__grid">{grid}</g>"#,
-                lower = side.to_lowercase(),
                 w = chart::WIDTH,
                 h = chart::HEIGHT,
                 grid = grid_markup(g)

@@ -10,12 +10,17 @@ use crate::view_model::compare::{toggles, Compare, Outcome, Toggle, COMPARE_SECO
 use super::super::browser::now_ms;
 use super::{Selection, Store};
 
+/// The Compare dialog's element id.
+pub const DIALOG_ID: &str = "compare-dialog";
+
 /// Compare's state in the store. Cheap to copy: every field is a handle.
 #[derive(Clone, Copy)]
 pub struct CompareState {
     job: StoredValue<Option<Compare>, LocalStorage>,
-    /// Bumped to ask the dialog to open (with the switch to preselect, by label).
-    pub ask: RwSignal<(u64, Option<String>)>,
+    /// The switches offered when the dialog opened: (label, on now).
+    pub choices: RwSignal<Vec<(String, bool)>>,
+    /// The switch chosen, by label.
+    pub choice: RwSignal<String>,
     /// How far the runs under way have got (0 to 1), while they run.
     pub progress: RwSignal<Option<f64>>,
     /// The last comparison's outcome.
@@ -31,7 +36,8 @@ impl Default for CompareState {
     fn default() -> CompareState {
         CompareState {
             job: StoredValue::new_local(None),
-            ask: RwSignal::new((0, None)),
+            choices: RwSignal::new(Vec::new()),
+            choice: RwSignal::new(String::new()),
             progress: RwSignal::new(None),
             outcome: RwSignal::new(None),
             error: RwSignal::new(None),
@@ -59,11 +65,18 @@ impl Store {
 
     /// Opens the Compare dialog, with the first switch of `owner` (a node or link id) chosen.
     pub fn open_compare(&self, owner: Option<&str>) {
-        let pick = owner.and_then(|id| self.compare_toggles().into_iter().find(|t| t.owner == id)).map(|t| t.label);
-        self.compare.ask.update(|(n, p)| {
-            *n += 1;
-            *p = pick;
-        });
+        let list = self.compare_toggles();
+        let pick = list.iter().find(|t| owner.is_some_and(|id| t.owner == id)).or(list.first());
+        self.compare.choice.set(pick.map(|t| t.label.clone()).unwrap_or_default());
+        self.compare.choices.set(list.into_iter().map(|t| (t.label, t.on)).collect());
+        use wasm_bindgen::JsCast;
+        let dialog = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(DIALOG_ID))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
+        if let Some(d) = dialog {
+            let _shown = d.show_modal();
+        }
     }
 
     /// Starts both runs of the switch labelled `label`: the run's design
@@ -84,7 +97,7 @@ impl Store {
                 c.progress.set(Some(0.0));
                 c.took_ms.set(None);
                 c.outcome.set(None);
-                self.announcement.set(format!("Comparing without and with {}…", toggle.name.to_lowercase()));
+                self.announcement.set(format!("Comparing without and with {}…", toggle.name.to_ascii_lowercase()));
             }
             Err(e) => c.error.set(Some(format!("Cannot compare: {e}"))),
         }

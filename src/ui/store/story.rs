@@ -136,7 +136,8 @@ impl Store {
         };
         let at = events.iter().position(|x| std::ptr::eq(x, e)).unwrap_or(0) as u64;
         self.story.highlight.set(Some(first_seq + at));
-        let words = self.sim.with_value(|s| event_words(&e.kind, s.scenario()));
+        // The design names faults started while running, too.
+        let words = self.sim.with_value(|s| event_words(&e.kind, &s.design()));
         let others = events.len() - 1;
         let tail = match others {
             0 => String::new(),
@@ -152,7 +153,8 @@ impl Store {
         let last_seq = self.story.log.with_value(|l| l.seq());
         let Some((i, e)) = events.iter().enumerate().rev().find(|(_, e)| is_notable(&e.kind)) else { return };
         self.story.highlight.set(Some(last_seq - (events.len() - 1 - i) as u64));
-        let words = self.sim.with_value(|s| event_words(&e.kind, s.scenario()));
+        // The design names faults started while running, too.
+        let words = self.sim.with_value(|s| event_words(&e.kind, &s.design()));
         self.notice.set(Some(format!("Stopped at {}: {words}", clock_text(e.t))));
         self.story_frame(true);
     }
