@@ -3,6 +3,9 @@
 //! the same comparison twice gives the same numbers; the runs are sliced
 //! (a slice stops when told) and the whole ten minutes of both is quick.
 
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::Instant;
 
 use patchbay::engine::presets;

@@ -2,7 +2,7 @@
 //! the event log by its target, as a scheduled one is: its words are made
 //! from the run's design, which holds every fault of the run.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use patchbay::engine::event::EventKind;
 use patchbay::engine::scenario::{Fault, FaultEffect};

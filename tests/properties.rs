@@ -320,7 +320,7 @@ prop_compose! {
             stop_ms: None,
             budget_ms: 200.0,
         }).collect();
-        Scenario { version: FORMAT_VERSION, name: "topology".into(), description: String::new(), seed, nodes, links, sources, faults: vec![] }
+        Scenario { version: FORMAT_VERSION, name: "topology".into(), description: String::new(), seed, nodes, links, sources, faults: vec![], monitors: vec![] }
     }
 }
 

@@ -427,7 +427,8 @@ pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
             }
             for (plot, d) in p.def.plots.iter().zip(&g.paths) {
                 let dashed = if plot.dashed { " chart__line--dashed" } else { "" };
-                let _ = write!(s, r#"<path class="chart__line chart__line--{}{dashed}" d="{d}"/>"#, plot.color);
+                let bars = if plot.bars { " chart__line--bars" } else { "" };
+                let _ = write!(s, r#"<path class="chart__line chart__line--{}{dashed}{bars}" d="{d}"/>"#, plot.color);
             }
             s.push_str(r#"</svg><ul class="chart__legend">"#);
             for (plot, text) in p.def.plots.iter().zip(&p.last[k]) {
