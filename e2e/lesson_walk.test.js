@@ -87,6 +87,13 @@ for (const lesson of lessons) {
         );
         assert.ok(lit.some((id) => id.endsWith(`-${focus}`)), `${lesson.name} step ${k + 1} outlines ${focus}: ${lit}`);
       }
+      // A step that switches monitoring on shows the alert it raises, announced.
+      for (const e of (lesson.steps[k].edits ?? []).filter((e) => e.type === 'set_monitor' && e.on)) {
+        const alert = page.locator(`[data-testid=alert][data-id="${e.target}"]`);
+        await alert.first().waitFor({ timeout: 10000 });
+        assert.ok((await page.getByTestId('count-alerts').textContent()).trim() !== '0');
+        assert.equal(await page.locator(`[data-testid=monitor-switch][data-id="${e.target}"]`).isChecked(), true);
+      }
       for (const { metric, min, max } of lesson.steps[k].expect ?? []) {
         const v = await shown(page, lesson, k, metric);
         const where = `${lesson.name} step ${k + 1}: ${metric} = ${v}`;

@@ -108,3 +108,14 @@ fn a_lesson_step_switches_monitoring() {
     let bad = json.replace("\"target\":\"payments\"", "\"target\":\"nowhere\"");
     assert!(parse_lesson(&bad).is_err() || patchbay::engine::lesson::run_to_step(&parse_lesson(&bad).unwrap(), 0).is_err());
 }
+
+#[test]
+fn the_queue_lesson_ends_by_switching_the_queues_monitoring_on() {
+    let lesson = patchbay::engine::lesson::builtin("queue").unwrap();
+    let last = lesson.steps.len() - 1;
+    let before = patchbay::engine::lesson::run_to_step(&lesson, last - 1).unwrap();
+    assert!(before.scenario().monitors.is_empty());
+    let sim = patchbay::engine::lesson::run_to_step(&lesson, last).unwrap();
+    assert_eq!(sim.scenario().monitors, vec!["payments".to_string()]);
+    assert_eq!((sim.now(), sim.timers_fired()), (before.now(), before.timers_fired()), "watching changes nothing");
+}

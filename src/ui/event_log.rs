@@ -72,8 +72,9 @@ fn Alerts() -> impl IntoView {
                     let label = target_label(&s, &a.id);
                     let kind = a.kind.word();
                     let text = a.text.clone();
+                    let id = a.id.clone();
                     view! {
-                        <li class="alerts__row" data-testid="alert" data-kind=kind>
+                        <li class="alerts__row" data-testid="alert" data-kind=kind data-id=id>
                             <span class="alerts__time">{at}</span>
                             <strong class="alerts__kind">{kind}</strong>
                             <span class="alerts__where">{label}</span>
