@@ -413,14 +413,21 @@ pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
                 Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
                 // A bar is a vertical stroke: up from zero at the run's end, then a break.
                 Source::JobRuns(i) => m.jobs.get(i).map_or(vec![], |j| {
-                    j.history
+                    let mut v: Vec<(f64, f64)> = j
+                        .history
                         .iter()
                         .filter(|r| r.duration > 0)
                         .flat_map(|r| {
                             let (t, d) = (secs(r.started + r.duration), secs(r.duration));
                             [(t, 0.0), (t, d), (t, f64::NAN)]
                         })
-                        .collect()
+                        .collect();
+                    // A second of room on either side, so the first and last bars are not cut in half.
+                    if let (Some(&(first, _)), Some(&(last, _))) = (v.first(), v.last()) {
+                        v.insert(0, ((first - 1.0).max(0.0), f64::NAN));
+                        v.push((last + 1.0, f64::NAN));
+                    }
+                    v
                 }),
             };
             Line { points, step: matches!(p.source, Source::Track(_, Key::Breaker, _)) }
@@ -656,8 +663,9 @@ mod tests {
         assert!(runs >= 3, "{runs} runs");
         let ls = lines(&def, sim.metrics());
         let points = &ls[0].points;
-        assert_eq!(points.len(), 3 * runs, "up, top, break per run");
-        for bar in points.chunks(3) {
+        assert_eq!(points.len(), 3 * runs + 2, "up, top, break per run, and room at both ends");
+        assert!(points[0].1.is_nan() && points[points.len() - 1].1.is_nan());
+        for bar in points[1..points.len() - 1].chunks(3) {
             assert_eq!(bar[0].0, bar[1].0, "vertical");
             assert_eq!(bar[0].1, 0.0);
             assert!(bar[1].1 > 0.0 && bar[2].1.is_nan());
