@@ -5,6 +5,7 @@
 mod app;
 pub mod browser;
 mod charts;
+mod compare;
 mod controls;
 mod debug_overlay;
 mod editor_bar;

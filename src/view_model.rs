@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod chart;
 pub mod chart_series;
+pub mod compare;
 pub mod connect;
 pub mod describe;
 pub mod describe_events;

@@ -173,6 +173,7 @@ prop_compose! {
             links,
             sources: vec![Source { id: "users".into(), target: "browser".into(), arrival: Arrival::Poisson { rate_per_s: rate }, start_ms: 0.0, stop_ms: None, budget_ms: 200.0 }],
             faults,
+            monitors: vec![],
         }
     }
 }
@@ -319,7 +320,7 @@ prop_compose! {
             stop_ms: None,
             budget_ms: 200.0,
         }).collect();
-        Scenario { version: FORMAT_VERSION, name: "topology".into(), description: String::new(), seed, nodes, links, sources, faults: vec![] }
+        Scenario { version: FORMAT_VERSION, name: "topology".into(), description: String::new(), seed, nodes, links, sources, faults: vec![], monitors: vec![] }
     }
 }
 

@@ -278,6 +278,7 @@ prop_compose! {
             version: FORMAT_VERSION, name: "random-stream".into(), description: String::new(), seed, nodes, links,
             sources: vec![Source { id: "users".into(), target: "browser".into(), arrival: Arrival::Poisson { rate_per_s: rate }, start_ms: 0.0, stop_ms: None, budget_ms: 200.0 }],
             faults,
+            monitors: vec![],
         }
     }
 }

@@ -95,12 +95,14 @@ fn change(s: &mut Scenario, edit: &Edit) -> Result<(), ScenarioError> {
             let i = node_at(s, node)?;
             s.nodes[i].label = label.clone();
         }
+        Edit::SetMonitor { target, on } => s.set_monitor(target, *on),
         Edit::AddLink { link } => s.links.push(link.clone()),
         Edit::AddNode { node } => s.nodes.push(node.clone()),
         Edit::RemoveLink { link } => {
             let i = link_at(s, link)?;
             let gone = s.links.remove(i);
             s.faults.retain(|f| f.target != gone.id);
+            s.monitors.retain(|m| *m != gone.id);
         }
         Edit::RemoveNode { node } => {
             let i = node_at(s, node)?;
@@ -110,6 +112,7 @@ fn change(s: &mut Scenario, edit: &Edit) -> Result<(), ScenarioError> {
             s.links.retain(|l| l.from != gone.id && l.to != gone.id);
             s.sources.retain(|src| src.target != gone.id);
             s.faults.retain(|f| f.target != gone.id && !links.contains(&f.target));
+            s.monitors.retain(|m| *m != gone.id && !links.contains(m));
         }
         Edit::Restore { nodes, links, sources, faults } => {
             insert_placed(&mut s.nodes, nodes, "nodes")?;
@@ -168,6 +171,9 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
         }
         Edit::MoveNode { node, .. } => {
             one(Edit::MoveNode { node: node.clone(), position: before.node(node)?.position })
+        }
+        Edit::SetMonitor { target, .. } => {
+            one(Edit::SetMonitor { target: target.clone(), on: before.monitors.contains(target) })
         }
         Edit::RenameNode { node, .. } => {
             one(Edit::RenameNode { node: node.clone(), label: before.node(node)?.label.clone() })

@@ -48,6 +48,14 @@ pub enum Edit {
         /// The new settings.
         spec: QueueSpec,
     },
+    /// Switches the monitoring of a node or link: whether the page raises
+    /// its alerts. No effect on behaviour (the run's trace is the same).
+    SetMonitor {
+        /// The node's or link's id.
+        target: String,
+        /// On or off.
+        on: bool,
+    },
     /// Moves a node on the drawing (no effect on behaviour).
     MoveNode {
         /// The node's id.
@@ -209,6 +217,7 @@ impl Edit {
             | Edit::SetQueue { .. }
             | Edit::MoveNode { .. }
             | Edit::RenameNode { .. }
+            | Edit::SetMonitor { .. }
             | Edit::SetTopic { .. }
             | Edit::RemoveSubscription { .. }
             | Edit::ResetGroup { .. }

@@ -102,6 +102,7 @@ pub enum StepEdit {
     SetJob { node: String, spec: JobSpec },
     RemoveSubscription { link: String },
     ResetGroup { link: String, to: ResetTo },
+    SetMonitor { target: String, on: bool },
 }
 
 impl StepEdit {
@@ -117,6 +118,7 @@ impl StepEdit {
             StepEdit::SetJob { node, spec } => Edit::SetJob { node, spec },
             StepEdit::RemoveSubscription { link } => Edit::RemoveSubscription { link },
             StepEdit::ResetGroup { link, to } => Edit::ResetGroup { link, to },
+            StepEdit::SetMonitor { target, on } => Edit::SetMonitor { target, on },
         }
     }
 }

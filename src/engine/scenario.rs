@@ -46,6 +46,11 @@ pub struct Scenario {
     /// Faults that start (and maybe end) at given times.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// Ids of the nodes and links whose monitoring is on: their alerts are
+    /// raised on the page. A monitor only watches; the run is the same
+    /// with or without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitors: Vec<String>,
 }
 
 /// Where a node is drawn, in topology coordinates.
@@ -581,6 +586,14 @@ impl Scenario {
     /// The link with this id.
     pub fn link(&self, id: &str) -> Option<&Link> {
         self.links.iter().find(|l| l.id == id)
+    }
+
+    /// Switches the monitoring of node or link `id` (kept in the order switched on).
+    pub fn set_monitor(&mut self, id: &str, on: bool) {
+        self.monitors.retain(|m| m != id);
+        if on {
+            self.monitors.push(id.to_string());
+        }
     }
 }
 

@@ -46,6 +46,7 @@ pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
     }
     check_sources(s, &nodes, &mut v);
     check_faults(s, &nodes, &links, &mut v);
+    check_monitors(s, &nodes, &links, &mut v);
     v.finish()
 }
 
@@ -436,6 +437,18 @@ fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) 
             }
         }
         check_duration(src.budget_ms, format!("{p}.budget_ms"), false, v);
+    }
+}
+
+/// Each monitor names a node or link, once.
+fn check_monitors(s: &Scenario, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
+    for (i, id) in s.monitors.iter().enumerate() {
+        let p = format!("$.monitors[{i}]");
+        if !nodes.contains_key(id.as_str()) && !links.contains(id.as_str()) {
+            v.add(p, format!("'{id}' is not a node or link id"));
+        } else if s.monitors[..i].contains(id) {
+            v.add(p, format!("'{id}' is listed twice"));
+        }
     }
 }
 

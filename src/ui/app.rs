@@ -70,6 +70,11 @@ pub fn App() -> impl IntoView {
                 store.playing.set(false);
                 store.step_one();
             }
+            "c" | "C" if !(ev.ctrl_key() || ev.meta_key() || ev.alt_key()) => {
+                ev.prevent_default();
+                let owner = store.selected.get_untracked().and_then(|sel| store.selection_id(sel));
+                store.open_compare(owner.as_deref());
+            }
             _ => {}
         }
     });
@@ -139,6 +144,7 @@ pub fn App() -> impl IntoView {
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
                 {move || store.announcement.get()}
             </div>
+            <super::compare::CompareDialog />
             {debug.then(|| view! { <DebugOverlay /> })}
             {bench.map(|text| view! { <output class="debug-overlay" data-testid="bench-result">{text}</output> })}
         </div>

@@ -71,7 +71,12 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let class = format!("chart__line chart__line--{}{}", p.color, if p.dashed { " chart__line--dashed" } else { "" });
+            let class = format!(
+                "chart__line chart__line--{}{}{}",
+                p.color,
+                if p.dashed { " chart__line--dashed" } else { "" },
+                if p.bars { " chart__line--bars" } else { "" }
+            );
             view! { <path class=class d=move || data.with(|d| d.0.paths.get(k).cloned().unwrap_or_default()) /> }
         })
         .collect_view();

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::event::EventKind;
 use crate::engine::Simulation;
 use crate::view_model::alerts::monitors;
 use crate::view_model::event_log::{classify, Filter, Severity, Topic, KEPT, SHOWN};
@@ -71,8 +72,9 @@ fn Alerts() -> impl IntoView {
                     let label = target_label(&s, &a.id);
                     let kind = a.kind.word();
                     let text = a.text.clone();
+                    let id = a.id.clone();
                     view! {
-                        <li class="alerts__row" data-testid="alert" data-kind=kind>
+                        <li class="alerts__row" data-testid="alert" data-kind=kind data-id=id>
                             <span class="alerts__time">{at}</span>
                             <strong class="alerts__kind">{kind}</strong>
                             <span class="alerts__where">{label}</span>
@@ -209,6 +211,11 @@ fn EventLog() -> impl IntoView {
         store.sim.with_value(|sim| {
             let s = sim.scenario();
             let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN));
+            // A fault started from the inspector is the run's, not the scenario's:
+            // its target is named from the run's design (only when such a row is drawn).
+            let faults = rows.iter().any(|e| matches!(e.event.kind, EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. }));
+            let design = faults.then(|| sim.design());
+            let s = design.as_ref().unwrap_or(s);
             let rows: Vec<(u64, u64, Severity, String)> =
                 rows.into_iter().map(|e| (e.seq, e.event.t, classify(&e.event.kind).0, event_words(&e.event.kind, s))).collect();
             (rows, total)

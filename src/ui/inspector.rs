@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::engine::scenario::{
-    BreakerPolicy, FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport,
+    FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport,
 };
 use crate::view_model::describe::{link_name, node_name, transport_word};
 
@@ -173,6 +173,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                     let q = q.clone();
                     move || q.max_receive_count.is_some()
                 });
+                let id2 = id.clone();
                 let toggle = Callback::new(move |on: bool| {
                     let spec = QueueSpec {
                         max_receive_count: if on { Some(original_dlq.unwrap_or(3)) } else { None },
@@ -183,6 +184,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 view! {
                     <h3 class="inspector__heading">"Mitigations"</h3>
                     <Switch label="Dead-letter queue after repeated receives" testid="switch-dlq" checked=has_dlq on_change=toggle />
+                    <super::compare::CompareButton owner=id2 />
                 }
                 .into_any()
             }
@@ -200,17 +202,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
     }
 }
 
-fn teaching_breaker(timeout_ms: Option<f64>) -> BreakerPolicy {
-    BreakerPolicy {
-        failure_rate_threshold: 50.0,
-        slow_call_rate_threshold: 80.0,
-        slow_call_duration_ms: timeout_ms.map_or(200.0, |t| t * 0.8),
-        wait_duration_in_open_ms: 5_000.0,
-        permitted_calls_in_half_open: 3,
-        minimum_number_of_calls: 10,
-        sliding_window_size: 20,
-    }
-}
+use crate::view_model::compare::teaching_breaker;
 
 #[component]
 fn LinkInspector(index: usize) -> impl IntoView {
@@ -333,6 +325,12 @@ fn LinkInspector(index: usize) -> impl IntoView {
             }
         };
         let push = l.transport.push_policy().is_some();
+        // The transports with mitigation switches (see view_model::compare::toggles).
+        let has_toggles = match &l.transport {
+            Transport::RequestResponse(_) | Transport::Consume(_) | Transport::Read(_) | Transport::Append(_) | Transport::Push(_) => true,
+            Transport::Subscribe(p) => !p.detached,
+            Transport::Enqueue | Transport::Publish | Transport::ScheduledRead | Transport::SagaStep(_) => false,
+        };
         let t = l.id.clone();
         view! {
             <h2 class="inspector__title">{format!("{from} → {to}")}</h2>
@@ -340,6 +338,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />
             {mitigations}
+            {has_toggles.then(|| view! { <super::compare::CompareButton owner=t.clone() /> })}
             <h3 class="inspector__heading">"Inject a fault"</h3>
             <div class="inspector__buttons">
                 <FaultButton target=t.clone() label="Partition" effect=FaultEffect::Partition />

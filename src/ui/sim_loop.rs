@@ -20,6 +20,13 @@ use super::store::Store;
 /// pause the simulation resumes where it was instead of jumping ahead.
 const MAX_FRAME_MS: f64 = 100.0;
 
+/// A comparison's work ends this long (wall ms) after the frame began: it
+/// takes what the run left of the frame, so ten simulated minutes of two
+/// runs finish in well under a second without dropping frames.
+const COMPARE_BUDGET_MS: f64 = 13.0;
+/// The least a comparison gets per frame, even after a busy run.
+const MIN_COMPARE_MS: f64 = 3.0;
+
 /// How many frame timings the debug overlay keeps.
 const FRAME_SAMPLES: usize = 240;
 
@@ -65,6 +72,10 @@ pub fn start(store: Store, canvas: NodeRef<leptos::html::Canvas>) {
             st.pace.clear();
             // Paused: what the narrator held back is still said once its gap has passed.
             store.flush_narration();
+        }
+        if store.is_comparing() {
+            // What the frame has left up to COMPARE_BUDGET_MS, and never less than a chunk's worth.
+            store.compare_slice((started + COMPARE_BUDGET_MS).max(now_ms() + MIN_COMPARE_MS));
         }
         let running = playing && !jumping;
         if !running || started - st.reached_at >= REACHED_EVERY_MS {

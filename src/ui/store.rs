@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use leptos::prelude::*;
 
+mod compare;
 mod edits;
 mod history;
 mod story;
@@ -15,6 +16,7 @@ pub use share::Start;
 
 pub use history::History;
 pub use story::StoryState;
+pub use compare::{CompareState, DIALOG_ID};
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
@@ -119,6 +121,8 @@ pub struct Store {
     /// running it (the link's run is the lesson's); an empty name closes
     /// the card (the same type as `lesson_request`: one less signal type in the wasm).
     pub lesson_show: RwSignal<Option<(String, usize)>>,
+    /// The same seed without and with a mitigation, run in the background.
+    pub compare: CompareState,
 }
 
 /// Edits kept per run; beyond this they still apply but are not listed.
@@ -134,6 +138,7 @@ fn load_preset(name: &str) -> Scenario {
         links: vec![],
         sources: vec![],
         faults: vec![],
+        monitors: vec![],
     })
 }
 
@@ -196,6 +201,7 @@ impl Store {
             playback: StoredValue::new_local(None),
             lesson_open: RwSignal::new(None),
             lesson_show: RwSignal::new(None),
+            compare: CompareState::default(),
         };
         store.refresh();
         Some(store)

@@ -49,7 +49,10 @@ pub fn Story() -> impl IntoView {
     let here = move || store.selected.with(Option::is_none);
     view! {
         <div class="story" data-testid="story">
-            <h3 class="story__title" data-testid="story-title">{title}</h3>
+            <div class="story__head">
+                <h3 class="story__title" data-testid="story-title">{title}</h3>
+                <super::compare::CompareButton />
+            </div>
             {body}
             <Show when=here>
                 <MitigationNote />

@@ -239,8 +239,9 @@ pub fn grid_markup(g: &Geometry) -> String {
     s
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// Text made safe inside markup, attributes included.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Time ticks at a nice interval of seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10 min…).

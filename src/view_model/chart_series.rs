@@ -19,6 +19,8 @@ pub enum Source {
     OrdersOk,
     /// Orders failed per second (the run's series).
     OrdersFailed,
+    /// Job `i`'s recent runs: one bar per run, at its end, as tall as it took (s).
+    JobRuns(usize),
 }
 
 /// One line of a chart: its data, legend words and colour (0–3).
@@ -32,6 +34,8 @@ pub struct Plot {
     pub color: u8,
     /// Dashed (a second measure of the same thing).
     pub dashed: bool,
+    /// Drawn as bars (one per point; CSS `chart__line--bars`).
+    pub bars: bool,
 }
 
 /// A chart: title, unit, lines and an optional threshold line.
@@ -50,7 +54,7 @@ pub struct ChartDef {
 }
 
 fn plot(source: Source, label: &'static str, color: u8) -> Plot {
-    Plot { source, label, color, dashed: false }
+    Plot { source, label, color, dashed: false, bars: false }
 }
 
 fn track(owner: Owner, key: Key) -> Source {
@@ -175,9 +179,9 @@ pub fn node_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
             ),
             chart(
                 id("duration"),
-                format!("{name}: last run's duration"),
+                format!("{name}: duration per run"),
                 Unit::Seconds,
-                vec![plot(Source::Track(o, Key::LastRunMs, 1e-3), "duration", 0)],
+                vec![Plot { bars: true, ..plot(Source::JobRuns(i), "last run", 0) }],
             ),
         ],
     }
@@ -260,17 +264,20 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
             ),
         ],
         Transport::Read(_) => {
-            let partitions = s.node(&l.from).and_then(|n| n.kind.log()).map_or(0, |g| g.partitions).min(8);
+            let all = s.node(&l.from).and_then(|n| n.kind.log()).map_or(0, |g| g.partitions);
+            let partitions = all.min(8);
+            let first = if all > 8 { " (the first 8)" } else { "" };
             const PARTITION_LABELS: [&str; 8] = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"];
             let mut lag = vec![plot(track(o, Key::GroupLag), "all partitions", 0)];
-            for p in 0..partitions.min(3) {
+            // Every partition the tracks follow (eight), three colours: dashed, then solid, then dashed.
+            for p in 0..partitions {
                 lag.push(Plot {
-                    dashed: true,
-                    ..plot(track(o, Key::PartitionLag(p as u8)), PARTITION_LABELS[p as usize], 1 + p as u8)
+                    dashed: (p / 3) % 2 == 0,
+                    ..plot(track(o, Key::PartitionLag(p as u8)), PARTITION_LABELS[p as usize], 1 + (p % 3) as u8)
                 });
             }
             vec![
-                chart(id("lag"), format!("{to} reading {from}: lag per partition"), Unit::Count, lag),
+                chart(id("lag"), format!("{to} reading {from}: lag per partition{first}"), Unit::Count, lag),
                 chart(
                     id("offsets"),
                     format!("{to} reading {from}: committed vs processed"),
@@ -404,6 +411,24 @@ pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
                     .collect(),
                 Source::OrdersOk => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_ok))).collect(),
                 Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
+                // A bar is a vertical stroke: up from zero at the run's end, then a break.
+                Source::JobRuns(i) => m.jobs.get(i).map_or(vec![], |j| {
+                    let mut v: Vec<(f64, f64)> = j
+                        .history
+                        .iter()
+                        .filter(|r| r.duration > 0)
+                        .flat_map(|r| {
+                            let (t, d) = (secs(r.started + r.duration), secs(r.duration));
+                            [(t, 0.0), (t, d), (t, f64::NAN)]
+                        })
+                        .collect();
+                    // A second of room on either side, so the first and last bars are not cut in half.
+                    if let (Some(&(first, _)), Some(&(last, _))) = (v.first(), v.last()) {
+                        v.insert(0, ((first - 1.0).max(0.0), f64::NAN));
+                        v.push((last + 1.0, f64::NAN));
+                    }
+                    v
+                }),
             };
             Line { points, step: matches!(p.source, Source::Track(_, Key::Breaker, _)) }
         })
@@ -482,7 +507,13 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
             let servers: u32 = cs.iter().filter_map(|c| s.nodes[*c].kind.service()).map(|sp| sp.replicas * sp.concurrency).sum();
             let held: f64 = cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.busy_time.mean()).sum::<f64>()
                 / cs.len().max(1) as f64;
-            (q.enqueued as f64 / t, servers, held / 1e6, q.wait.mean() / 1e3, None, false)
+            // Messages that came back (a visibility timeout ran out) join the
+            // queue again: the consumers see arrivals plus redeliveries.
+            let lambda = (q.enqueued + q.redelivered) as f64 / t;
+            // Little's law on the queue itself: mean visible depth against the
+            // deliveries' rate times their mean wait.
+            let little = (q.wait.count() > 0).then(|| (q.mean_depth(now), q.delivered as f64 / t * q.wait.mean() / 1e6));
+            (lambda, servers, held / 1e6, q.wait.mean() / 1e3, little, false)
         }
         NodeKind::Client(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             return None
@@ -585,6 +616,63 @@ mod tests {
         assert!(th.predicted_text().ends_with(" ms"));
         assert_eq!(summary_theory_node(&presets::load("poison-dlq").expect("preset")), Some(1));
         assert_eq!(summary_theory_node(&presets::load("seven").expect("preset")), None);
+    }
+
+    #[test]
+    fn a_queue_checks_littles_law_and_counts_redeliveries() {
+        // Stable queues (a growing backlog holds waits not yet recorded: L runs ahead of λW).
+        for name in ["competing-consumers-4", "poison-dlq", "order-flow"] {
+            let sim = run(name, 120);
+            let s = sim.scenario();
+            let i = s.nodes.iter().position(|n| n.kind.queue().is_some()).expect("a queue");
+            let th = theory(s, sim.metrics(), i, sim.now()).expect("a queue's theory");
+            let (l, lw) = th.little.expect("measured");
+            assert!((l - lw).abs() <= 0.1 * lw.max(0.5), "{name}: Little: L {l} vs λW {lw}");
+        }
+        let sim = run("poison", 60);
+        let q = &sim.metrics().queues[1];
+        assert!(q.redelivered > 0, "poison messages come back");
+        let th = theory(sim.scenario(), sim.metrics(), 1, sim.now()).expect("a queue");
+        assert!((th.lambda - (q.enqueued + q.redelivered) as f64 / 60.0).abs() < 1e-9, "λ {}", th.lambda);
+    }
+
+    #[test]
+    fn a_group_lag_chart_shows_every_partition_and_the_total() {
+        let mut s = presets::load("commit-after").expect("preset");
+        let log = s.nodes.iter().position(|n| n.kind.log().is_some()).expect("a log");
+        let read = s.links.iter().position(|l| l.transport.read_policy().is_some()).expect("a group");
+        for (partitions, lines, first) in [(3, 4, false), (6, 7, false), (12, 9, true)] {
+            if let NodeKind::Log(g) = &mut s.nodes[log].kind {
+                g.partitions = partitions;
+            }
+            let lag = link_charts(&s, read).into_iter().next().expect("the lag chart");
+            assert_eq!(lag.plots.len(), lines, "{partitions} partitions");
+            assert_eq!(lag.plots[0].label, "all partitions");
+            assert_eq!(lag.title.ends_with("(the first 8)"), first, "{}", lag.title);
+        }
+    }
+
+    #[test]
+    fn a_jobs_duration_is_one_bar_per_run() {
+        let sim = run("silent-batch", 40);
+        let s = sim.scenario();
+        let i = s.nodes.iter().position(|n| n.kind.job().is_some()).expect("a job");
+        let def = node_charts(s, i).into_iter().find(|d| d.id.ends_with("duration")).expect("the duration chart");
+        assert!(def.plots[0].bars);
+        let runs = sim.metrics().jobs[i].history.iter().filter(|r| r.duration > 0).count();
+        assert!(runs >= 3, "{runs} runs");
+        let ls = lines(&def, sim.metrics());
+        let points = &ls[0].points;
+        assert_eq!(points.len(), 3 * runs + 2, "up, top, break per run, and room at both ends");
+        assert!(points[0].1.is_nan() && points[points.len() - 1].1.is_nan());
+        for bar in points[1..points.len() - 1].chunks(3) {
+            assert_eq!(bar[0].0, bar[1].0, "vertical");
+            assert_eq!(bar[0].1, 0.0);
+            assert!(bar[1].1 > 0.0 && bar[2].1.is_nan());
+        }
+        let d = &layout(&ls, def.unit, None).paths[0];
+        assert_eq!(d.matches('M').count(), runs, "one stroke per run: {d}");
+        assert!(last_values(&def, &ls)[0].starts_with("last run: "));
     }
 
     #[test]

@@ -47,12 +47,16 @@ pub fn explain(before: &Scenario, edit: &Edit) -> Option<String> {
                 }
             }
         }
+        Edit::SetMonitor { target, on } => {
+            // Said only when it switches (a lesson replaying its state says nothing new).
+            return (before.monitors.contains(target) != *on).then(|| explain_monitoring(*on).to_string());
+        }
         _ => return None,
     }
     (!out.is_empty()).then(|| out.join(" "))
 }
 
-/// The explanation when a node's or link's monitoring is switched (a page setting).
+/// The explanation when a node's or link's monitoring is switched.
 pub fn explain_monitoring(on: bool) -> &'static str {
     if on {
         "Monitoring on: an alert is raised when what this monitor watches goes wrong, even when nothing reports an error. Watch the alert list."

@@ -45,6 +45,7 @@ pub const DICTIONARY: &str = concat!(
     "{\"type\":\"set_topic\",\"node\":\"{\"type\":\"set_job\",\"node\":\"{\"type\":\"set_latency\",\"link\":\"{\"type\":\"set_log\",\"node\":\"",
     "{\"type\":\"set_gateway\",\"node\":\"{\"type\":\"rename_node\",\"node\":\"\",\"label\":\"{\"type\":\"reset_group\",\"link\":\"",
     "{\"type\":\"remove_subscription\",\"link\":\"{\"type\":\"add_link\",\"link\":{\"id\":\"\",\"from\":\"\",\"to\":\"\",",
+    "{\"type\":\"set_monitor\",\"target\":\"\",\"on\":true}},\"monitors\":[\"",
     "{\"r\":{\"n\":0,\"t\":0,\"edits\":[{\"type\":\"add_node\",\"node\":{\"id\":\"\",\"label\":\"\",{\"s\":{\"n\":0,\"t\":0,\"seed\":",
     "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"clear_fault\",\"index\":0}}},",
     "{\"e\":{\"n\":0,\"t\":0,\"edit\":{\"type\":\"move_node\",\"node\":\"\",\"position\":{\"x\":0.0,\"y\":0.0}}}},",

@@ -36,6 +36,12 @@ pub struct QueueMetrics {
     /// `wait`'s count and sum at the last track sample.
     #[serde(skip)]
     pub(super) window_mark: (u64, u128),
+    /// Visible messages × microseconds up to `depth_change` (Little's law's L).
+    #[serde(skip)]
+    depth_area: u128,
+    /// When the depth last changed.
+    #[serde(skip)]
+    depth_change: Micros,
 }
 
 impl QueueMetrics {
@@ -44,7 +50,20 @@ impl QueueMetrics {
         self.oldest.map_or(0, |t| now.saturating_sub(t))
     }
 
-    fn gauge(&mut self, depth: u32, oldest: Option<Micros>) {
+    /// Mean number of visible messages since the start (a time average, for
+    /// Little's law: L against λ·W with the deliveries' rate and wait).
+    pub fn mean_depth(&self, now: Micros) -> f64 {
+        let area = self.depth_area + u128::from(self.depth) * u128::from(now.saturating_sub(self.depth_change));
+        if now == 0 {
+            0.0
+        } else {
+            area as f64 / now as f64
+        }
+    }
+
+    fn gauge(&mut self, t: Micros, depth: u32, oldest: Option<Micros>) {
+        self.depth_area += u128::from(self.depth) * u128::from(t.saturating_sub(self.depth_change));
+        self.depth_change = self.depth_change.max(t);
         self.depth = depth;
         self.max_depth = self.max_depth.max(depth);
         self.oldest = oldest;
@@ -59,7 +78,7 @@ impl Metrics {
             EventKind::Enqueued { queue, depth, oldest, .. } => {
                 let q = &mut self.queues[queue as usize];
                 q.enqueued += 1;
-                q.gauge(depth, oldest);
+                q.gauge(t, depth, oldest);
                 self.note_depth(t, depth);
             }
             EventKind::Delivered { queue, link, waited, depth, oldest, receive_count, .. } => {
@@ -70,23 +89,23 @@ impl Metrics {
                     q.redelivered += 1;
                 }
                 q.wait.record(waited);
-                q.gauge(depth, oldest);
+                q.gauge(t, depth, oldest);
             }
             EventKind::Acked { queue, depth, oldest, .. } => {
                 let q = &mut self.queues[queue as usize];
                 q.acked += 1;
-                q.gauge(depth, oldest);
+                q.gauge(t, depth, oldest);
             }
             EventKind::VisibilityExpired { queue, depth, oldest, .. } => {
                 let q = &mut self.queues[queue as usize];
                 q.visibility_expired += 1;
-                q.gauge(depth, oldest);
+                q.gauge(t, depth, oldest);
                 self.note_depth(t, depth);
             }
             EventKind::DeadLettered { queue, depth, oldest, .. } => {
                 let q = &mut self.queues[queue as usize];
                 q.dead_lettered += 1;
-                q.gauge(depth, oldest);
+                q.gauge(t, depth, oldest);
                 self.bucket(t).dead_lettered += 1;
             }
             _ => {}

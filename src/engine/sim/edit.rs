@@ -48,6 +48,14 @@ impl Simulation {
                 self.checked(|s| s.nodes[i].position = *position)?;
                 Ok(Applied::Done)
             }
+            Edit::SetMonitor { target, on } => {
+                if !self.topo.node_ix.contains_key(target.as_str()) && !self.topo.link_ix.contains_key(target.as_str()) {
+                    return Err(ScenarioError::new("$.target", format!("'{target}' is not a node or link id")).into());
+                }
+                // Watching changes nothing in the run: no event, no state but the list.
+                self.scenario.set_monitor(target, *on);
+                Ok(Applied::Done)
+            }
             Edit::RenameNode { node, label } => {
                 let i = self.node_index(node)?;
                 self.checked(|s| s.nodes[i].label = label.clone())?;

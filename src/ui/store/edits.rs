@@ -61,8 +61,9 @@ impl Store {
             return Err(format!("The change was made, but the run stopped: {e}"));
         }
         self.error.set(None);
-        self.refresh();
+        // Explained first: an alert the change lets a monitor raise (in refresh) is said after it.
         self.story_explained(explanation);
+        self.refresh();
         Ok(())
     }
 

@@ -10,7 +10,7 @@ use crate::view_model::alerts::{detect, Alert, AlertBook, AlertKind};
 use crate::view_model::event_log::{telling, EventLog};
 use crate::view_model::event_words::event_words;
 use crate::view_model::frame::clock_text;
-use crate::view_model::mitigations::{explain, explain_monitoring};
+use crate::view_model::mitigations::explain;
 use crate::view_model::narration::is_notable;
 
 use super::super::browser::now_ms;
@@ -31,7 +31,8 @@ pub struct StoryState {
     pub highlight: RwSignal<Option<u64>>,
     /// What the last mitigation switched does, in words.
     pub explanation: RwSignal<Option<String>>,
-    /// Ids of the nodes and links whose monitoring is on (kept across resets).
+    /// Ids of the nodes and links whose monitoring is on: the scenario's
+    /// `monitors`, mirrored for the switches after every change.
     pub monitors: RwSignal<Vec<String>>,
     /// Alerts raised in this run.
     pub alerts: StoredValue<AlertBook, LocalStorage>,
@@ -101,7 +102,10 @@ impl Store {
             self.story.last_draw_ms.set_value(wall);
             self.story.log_tick.update(|t| *t += 1);
         }
-        let on = self.story.monitors.get_untracked();
+        let on = self.sim.with_value(|s| s.scenario().monitors.clone());
+        if self.story.monitors.with_untracked(|m| *m != on) {
+            self.story.monitors.set(on.clone());
+        }
         if on.is_empty() {
             return;
         }
@@ -132,7 +136,8 @@ impl Store {
         };
         let at = events.iter().position(|x| std::ptr::eq(x, e)).unwrap_or(0) as u64;
         self.story.highlight.set(Some(first_seq + at));
-        let words = self.sim.with_value(|s| event_words(&e.kind, s.scenario()));
+        // The design names faults started while running, too.
+        let words = self.sim.with_value(|s| event_words(&e.kind, &s.design()));
         let others = events.len() - 1;
         let tail = match others {
             0 => String::new(),
@@ -148,7 +153,8 @@ impl Store {
         let last_seq = self.story.log.with_value(|l| l.seq());
         let Some((i, e)) = events.iter().enumerate().rev().find(|(_, e)| is_notable(&e.kind)) else { return };
         self.story.highlight.set(Some(last_seq - (events.len() - 1 - i) as u64));
-        let words = self.sim.with_value(|s| event_words(&e.kind, s.scenario()));
+        // The design names faults started while running, too.
+        let words = self.sim.with_value(|s| event_words(&e.kind, &s.design()));
         self.notice.set(Some(format!("Stopped at {}: {words}", clock_text(e.t))));
         self.story_frame(true);
     }
@@ -173,17 +179,10 @@ impl Store {
         }
     }
 
-    /// Switches the monitoring of node or link `id`.
+    /// Switches the monitoring of node or link `id`: an edit like any other
+    /// (undone, shared in links, made by lessons), explained when it lands.
     pub fn set_monitor(&self, id: &str, on: bool) {
-        self.story.monitors.update(|m| {
-            m.retain(|x| x != id);
-            if on {
-                m.push(id.to_string());
-            }
-        });
-        let text = explain_monitoring(on).to_string();
-        self.announcement.set(text.clone());
-        self.story.explanation.set(Some(text));
+        self.edit(Edit::SetMonitor { target: id.to_string(), on });
         self.story_frame(true);
     }
 }
