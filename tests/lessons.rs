@@ -140,3 +140,20 @@ fn docs_list_every_metric_and_every_lesson() {
         assert!(doc.contains(&format!("`{name}`")), "docs/lessons.md does not list the lesson {name}");
     }
 }
+
+/// A lesson reads every edit the way the page and the CLI write it, and
+/// refuses those that would change its scenario's shape, naming the edit.
+#[test]
+fn lesson_edits_are_the_engines_and_shape_changes_are_refused() {
+    let lesson = |edit: &str| {
+        format!(
+            r#"{{"version":1,"name":"t","title":"T","scenario":"cascade","watch":["orders_ok"],"steps":[{{"text":"a","until_s":1}},{{"text":"b","edits":[{edit}],"until_s":2}}]}}"#
+        )
+    };
+    let ok = patchbay::engine::lesson::parse_lesson(&lesson(r#"{"type":"move_node","node":"pricing","position":{"x":1.0,"y":2.0}}"#));
+    assert!(ok.is_ok(), "{ok:?}");
+    let refused = patchbay::engine::lesson::parse_lesson(&lesson(r#"{"type":"remove_node","node":"pricing"}"#))
+        .expect_err("a lesson keeps its shape");
+    assert_eq!(refused.path, "$.steps[1].edits[0]");
+    assert!(refused.reason.contains("keeps its scenario's shape"), "{}", refused.reason);
+}

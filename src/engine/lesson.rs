@@ -13,10 +13,10 @@ pub mod metric;
 
 use serde::Deserialize;
 
-use super::edit::{Edit, ResetTo, TimedEdit};
+use super::edit::{Edit, TimedEdit};
 use super::error::ScenarioError;
 use super::presets;
-use super::scenario::{Fault, JobSpec, QueueSpec, Scenario, ServiceSpec, TopicSpec, Transport};
+use super::scenario::Scenario;
 use super::time::ms_to_micros;
 use super::validate::duration_problem;
 use super::Simulation;
@@ -68,9 +68,11 @@ pub struct Step {
     /// time the previous step reached).
     #[serde(default)]
     pub at_s: Option<f64>,
-    /// Changes this step makes, applied in order at `at_s`.
+    /// Changes this step makes, applied in order at `at_s`: the engine's
+    /// edits, written as everywhere else; those that change the
+    /// topology's shape are refused by [`parse_lesson`].
     #[serde(default)]
-    pub edits: Vec<StepEdit>,
+    pub edits: Vec<Edit>,
     /// Run until this simulated time, in seconds (default: the time the previous step reached).
     #[serde(default)]
     pub until_s: Option<f64>,
@@ -80,47 +82,6 @@ pub struct Step {
     /// What the numbers must be at the end of this step (checked by tests, not shown).
     #[serde(default)]
     pub expect: Vec<Expect>,
-}
-
-/// The edits a lesson may make: every [`Edit`] that changes settings or
-/// faults, written exactly as an `Edit` is (`{"type": "set_queue", ...}`).
-/// Structural edits (adding and removing parts) are left out: a lesson
-/// teaches on its scenario's shape, and leaving them out keeps a second
-/// copy of the node and link parsers out of the wasm (an internally tagged
-/// enum parses its variants through a buffer, another instantiation of
-/// every type under it).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[allow(missing_docs)] // The fields are those of `Edit`'s variants of the same names.
-pub enum StepEdit {
-    ApplyFault { fault: Fault },
-    ClearFault { index: u32 },
-    SetTransport { link: String, transport: Transport },
-    SetService { node: String, spec: ServiceSpec },
-    SetQueue { node: String, spec: QueueSpec },
-    SetTopic { node: String, spec: TopicSpec },
-    SetJob { node: String, spec: JobSpec },
-    RemoveSubscription { link: String },
-    ResetGroup { link: String, to: ResetTo },
-    SetMonitor { target: String, on: bool },
-}
-
-impl StepEdit {
-    /// The engine's edit.
-    pub fn edit(&self) -> Edit {
-        match self.clone() {
-            StepEdit::ApplyFault { fault } => Edit::ApplyFault { fault },
-            StepEdit::ClearFault { index } => Edit::ClearFault { index },
-            StepEdit::SetTransport { link, transport } => Edit::SetTransport { link, transport },
-            StepEdit::SetService { node, spec } => Edit::SetService { node, spec },
-            StepEdit::SetQueue { node, spec } => Edit::SetQueue { node, spec },
-            StepEdit::SetTopic { node, spec } => Edit::SetTopic { node, spec },
-            StepEdit::SetJob { node, spec } => Edit::SetJob { node, spec },
-            StepEdit::RemoveSubscription { link } => Edit::RemoveSubscription { link },
-            StepEdit::ResetGroup { link, to } => Edit::ResetGroup { link, to },
-            StepEdit::SetMonitor { target, on } => Edit::SetMonitor { target, on },
-        }
-    }
 }
 
 /// A bound on one number at the end of a step.
@@ -165,7 +126,7 @@ impl Lesson {
             .filter_map(|i| self.steps.get(i).map(|s| (i, s)))
             .flat_map(|(i, s)| {
                 let at_ms = self.edits_at(i) * 1_000.0;
-                s.edits.iter().map(move |e| TimedEdit { at_ms, edit: e.edit() })
+                s.edits.iter().map(move |e| TimedEdit { at_ms, edit: e.clone() })
             })
             .collect();
         edits.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
@@ -250,14 +211,13 @@ pub fn validate(lesson: &Lesson) -> Result<Scenario, ScenarioError> {
             return err(at("edits"), format!("at most {MAX_EDITS_PER_STEP} edits a step"));
         }
         for (j, edit) in step.edits.iter().enumerate() {
-            let edit = edit.edit();
             if edit.is_structural(sim.scenario()) {
                 return err(
                     format!("$.steps[{i}].edits[{j}]"),
-                    "a lesson cannot change a link's transport type".into(),
+                    "a lesson keeps its scenario's shape: it cannot add or remove parts, change a link's transport type or a log's partitions".into(),
                 );
             }
-            if let Err(e) = sim.apply(&edit) {
+            if let Err(e) = sim.apply(edit) {
                 return err(format!("$.steps[{i}].edits[{j}]"), e.to_string());
             }
         }

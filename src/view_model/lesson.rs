@@ -31,7 +31,7 @@ pub fn route(lesson: &Lesson, from: Option<usize>, to: usize, now: Micros, in_sy
     let next = from.is_some_and(|f| f + 1 == to);
     let has_edits = lesson.steps.get(to).is_some_and(|s| !s.edits.is_empty());
     if in_sync && next && until >= now && (!has_edits || at >= now) {
-        let edits = lesson.steps.get(to).map(|s| s.edits.iter().map(|e| (at, e.edit())).collect()).unwrap_or_default();
+        let edits = lesson.steps.get(to).map(|s| s.edits.iter().map(|e| (at, e.clone())).collect()).unwrap_or_default();
         return Route { restart: false, edits, until };
     }
     let plan = lesson.plan(to);
