@@ -87,11 +87,12 @@ fn slices_stop_when_told_and_add_up_to_the_whole() {
     loop {
         slices += 1;
         let mut chunks = 0;
-        if sliced.slice(|| {
-            chunks += 1;
-            chunks < 20
-        })
-        .unwrap()
+        if sliced
+            .slice(|| {
+                chunks += 1;
+                chunks < 20
+            })
+            .unwrap()
         {
             break;
         }

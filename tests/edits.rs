@@ -279,7 +279,15 @@ fn a_link_added_live_grows_every_per_link_table() {
     let mut s = sim("order-flow");
     s.run_until(2 * SECOND).expect("runs");
     let to = s.scenario().nodes.iter().find(|n| matches!(n.kind, NodeKind::Service(_))).expect("a service").id.clone();
-    let from = s.scenario().nodes.iter().rev().find(|n| matches!(n.kind, NodeKind::Service(_)) && n.id != to).expect("another").id.clone();
+    let from = s
+        .scenario()
+        .nodes
+        .iter()
+        .rev()
+        .find(|n| matches!(n.kind, NodeKind::Service(_)) && n.id != to)
+        .expect("another")
+        .id
+        .clone();
     let link = Link {
         id: "extra-call".into(),
         from,

@@ -47,7 +47,8 @@ fn a_call_chain_shows_wire_work_and_reply_for_every_hop() {
     let (ok, e2e) = j.answered.expect("answered");
     assert!(ok);
     assert!(e2e > 0);
-    let calls: Vec<&Row> = j.rows.iter().filter(|r| matches!(r.kind, RowKind::Message { .. }) && r.depth >= 1).collect();
+    let calls: Vec<&Row> =
+        j.rows.iter().filter(|r| matches!(r.kind, RowKind::Message { .. }) && r.depth >= 1).collect();
     assert!(calls.len() >= 3, "browser → API → inventory → pricing at least: {}", calls.len());
     let answered = calls.iter().filter(|r| r.spans.iter().any(|s| s.kind == SpanKind::Reply)).count();
     assert!(answered >= 3, "the synchronous hops carry a reply span");
@@ -78,7 +79,10 @@ fn a_poison_message_is_redelivered_then_dead_lettered() {
     let (ok, _) = j.answered.expect("answered");
     assert!(ok);
     let words = summary(&j);
-    assert!(words.contains("answered OK") && words.contains("3 redelivered") && words.contains("dead-lettered"), "{words}");
+    assert!(
+        words.contains("answered OK") && words.contains("3 redelivered") && words.contains("dead-lettered"),
+        "{words}"
+    );
     let s = sim.scenario();
     assert_eq!(row_words(s, &j.rows[0]), "order placed at Order API");
     assert!(row.marks.iter().any(|m| mark_words(s, m.kind) == "moved to the dead-letter queue"));
@@ -100,7 +104,10 @@ fn timeouts_and_retries_are_marked_on_the_call() {
         .filter_map(|m| if let MarkKind::Retry(a) = m.kind { Some(a) } else { None })
         .collect();
     assert!(!retries.is_empty(), "a retry follows the timeout");
-    assert!(j.rows.iter().any(|r| matches!(r.kind, RowKind::Message { attempt } if attempt > 0)), "the retry is a new row");
+    assert!(
+        j.rows.iter().any(|r| matches!(r.kind, RowKind::Message { attempt } if attempt > 0)),
+        "the retry is a new row"
+    );
 }
 
 #[test]
@@ -109,12 +116,18 @@ fn a_failed_saga_compensates_in_reverse_order() {
     let j = rec
         .kept()
         .filter_map(|c| rec.journey(c, sim.now()))
-        .find(|j| j.rows.iter().any(|r| r.marks.iter().any(|m| m.kind == MarkKind::SagaEnded(SagaOutcome::Compensated))))
+        .find(|j| {
+            j.rows.iter().any(|r| r.marks.iter().any(|m| m.kind == MarkKind::SagaEnded(SagaOutcome::Compensated)))
+        })
         .expect("a compensated saga among the orders kept");
     well_formed(&j);
-    let steps: Vec<u32> = j.rows.iter().filter_map(|r| if let RowKind::Step { step } = r.kind { Some(step) } else { None }).collect();
-    let undone: Vec<u32> =
-        j.rows.iter().filter_map(|r| if let RowKind::Compensation { step } = r.kind { Some(step) } else { None }).collect();
+    let steps: Vec<u32> =
+        j.rows.iter().filter_map(|r| if let RowKind::Step { step } = r.kind { Some(step) } else { None }).collect();
+    let undone: Vec<u32> = j
+        .rows
+        .iter()
+        .filter_map(|r| if let RowKind::Compensation { step } = r.kind { Some(step) } else { None })
+        .collect();
     assert!(steps.windows(2).all(|w| w[0] < w[1]), "steps go forward: {steps:?}");
     assert!(!undone.is_empty() && undone.windows(2).all(|w| w[0] > w[1]), "compensations go backward: {undone:?}");
     assert!(undone.iter().all(|s| steps.contains(s)), "only steps that ran are undone");

@@ -150,7 +150,9 @@ fn lesson_edits_are_the_engines_and_shape_changes_are_refused() {
             r#"{{"version":1,"name":"t","title":"T","scenario":"cascade","watch":["orders_ok"],"steps":[{{"text":"a","until_s":1}},{{"text":"b","edits":[{edit}],"until_s":2}}]}}"#
         )
     };
-    let ok = patchbay::engine::lesson::parse_lesson(&lesson(r#"{"type":"move_node","node":"pricing","position":{"x":1.0,"y":2.0}}"#));
+    let ok = patchbay::engine::lesson::parse_lesson(&lesson(
+        r#"{"type":"move_node","node":"pricing","position":{"x":1.0,"y":2.0}}"#,
+    ));
     assert!(ok.is_ok(), "{ok:?}");
     let refused = patchbay::engine::lesson::parse_lesson(&lesson(r#"{"type":"remove_node","node":"pricing"}"#))
         .expect_err("a lesson keeps its shape");

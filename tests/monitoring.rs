@@ -106,7 +106,9 @@ fn a_lesson_step_switches_monitoring() {
     let sim = patchbay::engine::lesson::run_to_step(&lesson, 0).unwrap();
     assert_eq!(sim.scenario().monitors, vec!["payments".to_string()]);
     let bad = json.replace("\"target\":\"payments\"", "\"target\":\"nowhere\"");
-    assert!(parse_lesson(&bad).is_err() || patchbay::engine::lesson::run_to_step(&parse_lesson(&bad).unwrap(), 0).is_err());
+    assert!(
+        parse_lesson(&bad).is_err() || patchbay::engine::lesson::run_to_step(&parse_lesson(&bad).unwrap(), 0).is_err()
+    );
 }
 
 #[test]

@@ -327,7 +327,9 @@ fn format_1_links_still_open() {
     assert_eq!(state.preset.as_deref(), Some("cascade"));
     assert_eq!(state.ops.len(), 3);
     assert!(matches!(&state.ops[1], Op::Edit { n: 130, edit: Edit::MoveNode { node, .. }, .. } if node == "pricing"));
-    assert!(matches!(&state.ops[2], Op::Rebuild { edits, .. } if matches!(&edits[..], [Edit::RemoveLink { link }] if link == "api-pricing")));
+    assert!(
+        matches!(&state.ops[2], Op::Rebuild { edits, .. } if matches!(&edits[..], [Edit::RemoveLink { link }] if link == "api-pricing"))
+    );
     // Written again, it is a format 2 link that reads back the same.
     let again = encode(&state).unwrap();
     assert!(again.starts_with(&format!("v{VERSION}.")));

@@ -11,8 +11,8 @@ use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion,
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
-use super::event_log::EventsPanel;
 use super::embed::{self, EmbedDialog};
+use super::event_log::EventsPanel;
 use super::inspector::Inspector;
 use super::journey_panel::JourneyPanel;
 use super::lesson_card::LessonCard;

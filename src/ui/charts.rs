@@ -232,7 +232,8 @@ pub fn SelectionCharts() -> impl IntoView {
             let sc = s.scenario();
             match sel {
                 Some(Selection::Node(i)) => {
-                    let theory = sc.nodes.get(i).is_some_and(|n| n.kind.service().is_some() || n.kind.queue().is_some());
+                    let theory =
+                        sc.nodes.get(i).is_some_and(|n| n.kind.service().is_some() || n.kind.queue().is_some());
                     (chart_series::node_charts(sc, i), theory.then_some(i))
                 }
                 Some(Selection::Link(i)) => (chart_series::link_charts(sc, i), None),

@@ -56,7 +56,8 @@ pub fn CompareDialog() -> impl IntoView {
             .collect_view()
     };
     let idle = move || c.progress.get().is_none();
-    let results = move || c.outcome.with(|o| o.as_ref().map(|o| results_markup(o, c.took_ms.get())).unwrap_or_default());
+    let results =
+        move || c.outcome.with(|o| o.as_ref().map(|o| results_markup(o, c.took_ms.get())).unwrap_or_default());
     let what = move || {
         if choices.with(Vec::is_empty) {
             return "This scenario has no mitigation to switch.".to_string();

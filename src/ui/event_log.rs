@@ -213,11 +213,15 @@ fn EventLog() -> impl IntoView {
             let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN));
             // A fault started from the inspector is the run's, not the scenario's:
             // its target is named from the run's design (only when such a row is drawn).
-            let faults = rows.iter().any(|e| matches!(e.event.kind, EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. }));
+            let faults = rows
+                .iter()
+                .any(|e| matches!(e.event.kind, EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. }));
             let design = faults.then(|| sim.design());
             let s = design.as_ref().unwrap_or(s);
-            let rows: Vec<(u64, u64, Severity, String)> =
-                rows.into_iter().map(|e| (e.seq, e.event.t, classify(&e.event.kind).0, event_words(&e.event.kind, s))).collect();
+            let rows: Vec<(u64, u64, Severity, String)> = rows
+                .into_iter()
+                .map(|e| (e.seq, e.event.t, classify(&e.event.kind).0, event_words(&e.event.kind, s)))
+                .collect();
             (rows, total)
         })
     };

@@ -29,11 +29,8 @@ pub fn keep_tab_inside(ev: &web_sys::KeyboardEvent, dialog: &web_sys::Element) {
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
     let is = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| js_sys::Object::is(a, e));
     let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
-    let target = if ev.shift_key() {
-        (is(first) || !inside).then_some(last)
-    } else {
-        (is(last) || !inside).then_some(first)
-    };
+    let target =
+        if ev.shift_key() { (is(first) || !inside).then_some(last) } else { (is(last) || !inside).then_some(first) };
     if let Some(target) = target {
         ev.prevent_default();
         let _focused = target.focus();

@@ -4,9 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::scenario::{
-    FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport,
-};
+use crate::engine::scenario::{FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport};
 use crate::view_model::describe::{link_name, node_name, transport_word};
 
 use super::inspector_edge::{GatewayPanel, PushPanel};
@@ -133,16 +131,15 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 let sends_to_queue = store.sim.with_value(|s| {
                     s.scenario().links.iter().any(|l| l.from == id && matches!(l.transport, Transport::Enqueue))
                 });
-                let appends = store
-                    .sim
-                    .with_value(|s| s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some()));
-                let saga_step = store
-                    .sim
-                    .with_value(|s| s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some()));
-                let saga_panel = spec
-                    .saga
-                    .is_some()
-                    .then(|| view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> });
+                let appends = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.from == id && l.transport.append_policy().is_some())
+                });
+                let saga_step = store.sim.with_value(|s| {
+                    s.scenario().links.iter().any(|l| l.to == id && l.transport.step_policy().is_some())
+                });
+                let saga_panel = spec.saga.is_some().then(
+                    || view! { <super::inspector_saga::SagaPanel id=id.clone() index=index spec=spec.clone() /> },
+                );
                 let t = n.id.clone();
                 view! {
                     <h3 class="inspector__heading">"Inject a fault"</h3>
@@ -327,7 +324,11 @@ fn LinkInspector(index: usize) -> impl IntoView {
         let push = l.transport.push_policy().is_some();
         // The transports with mitigation switches (see view_model::compare::toggles).
         let has_toggles = match &l.transport {
-            Transport::RequestResponse(_) | Transport::Consume(_) | Transport::Read(_) | Transport::Append(_) | Transport::Push(_) => true,
+            Transport::RequestResponse(_)
+            | Transport::Consume(_)
+            | Transport::Read(_)
+            | Transport::Append(_)
+            | Transport::Push(_) => true,
             Transport::Subscribe(p) => !p.detached,
             Transport::Enqueue | Transport::Publish | Transport::ScheduledRead | Transport::SagaStep(_) => false,
         };

@@ -154,11 +154,8 @@ fn row_view(scenario: &Scenario, j: &Journey, r: &Row) -> impl IntoView {
         .collect_view();
     // The same row in words, for screen readers and for reading closely.
     let words = {
-        let mut parts: Vec<String> = r
-            .spans
-            .iter()
-            .map(|s| format!("{} {}", span_words(s.kind), duration_text(s.to - s.from)))
-            .collect();
+        let mut parts: Vec<String> =
+            r.spans.iter().map(|s| format!("{} {}", span_words(s.kind), duration_text(s.to - s.from))).collect();
         parts.extend(
             r.marks.iter().map(|m| format!("{} at +{}", mark_words(scenario, m.kind), duration_text(m.t - j.start))),
         );
@@ -216,20 +213,18 @@ pub fn JourneyPanel() -> impl IntoView {
             journeys.path.set(path);
         }
     });
-    let pick = move |corr: Option<CorrId>| {
-        match corr {
-            Some(c) => {
-                journeys.recorder.update_value(|r| r.pin(Some(c)));
-                journeys.chosen.set(Some(c));
-                journeys.note.set(None);
-                problem.set(None);
-                let now = store.frame.with_untracked(|f| f.now);
-                if let Some(j) = journeys.recorder.with_value(|r| r.journey(c, now)) {
-                    store.announcement.set(summary(&j));
-                }
+    let pick = move |corr: Option<CorrId>| match corr {
+        Some(c) => {
+            journeys.recorder.update_value(|r| r.pin(Some(c)));
+            journeys.chosen.set(Some(c));
+            journeys.note.set(None);
+            problem.set(None);
+            let now = store.frame.with_untracked(|f| f.now);
+            if let Some(j) = journeys.recorder.with_value(|r| r.journey(c, now)) {
+                store.announcement.set(summary(&j));
             }
-            None => problem.set(Some("No order has been followed yet: play the run with this panel open.".into())),
         }
+        None => problem.set(Some("No order has been followed yet: play the run with this panel open.".into())),
     };
     let latest = move |_| pick(journeys.recorder.with_value(JourneyRecorder::latest));
     let latest_failed = move |_| match journeys.recorder.with_value(JourneyRecorder::latest_failed) {

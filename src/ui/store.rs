@@ -9,14 +9,14 @@ use leptos::prelude::*;
 mod compare;
 mod edits;
 mod history;
-mod story;
 mod share;
+mod story;
 
 pub use share::Start;
 
+pub use compare::{CompareState, DIALOG_ID};
 pub use history::History;
 pub use story::StoryState;
-pub use compare::{CompareState, DIALOG_ID};
 
 use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;

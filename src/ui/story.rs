@@ -21,7 +21,11 @@ pub fn Story() -> impl IntoView {
     let title = move || {
         let name = store.preset.get();
         let title = preset_title(&name);
-        if title.is_empty() { name } else { title.to_string() }
+        if title.is_empty() {
+            name
+        } else {
+            title.to_string()
+        }
     };
     let body = move || {
         let text = description();

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-
 use super::stage::Stage;
 use super::stage_controls::{Minimap, StageToolbar};
 use super::stage_input::{on_down, on_focus, on_move, on_stage_key, on_up, on_wheel};

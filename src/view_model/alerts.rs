@@ -146,10 +146,8 @@ pub fn detect(f: &Frame, s: &Scenario, on: &[String]) -> Vec<Condition> {
         }
         if let Some(Some(g)) = f.sagas.get(i) {
             if g.stuck > 0 || g.manual > 0 {
-                let text = format!(
-                    "{}: {} sagas past their deadline, {} waiting for a person.",
-                    n.label, g.stuck, g.manual
-                );
+                let text =
+                    format!("{}: {} sagas past their deadline, {} waiting for a person.", n.label, g.stuck, g.manual);
                 raise(AlertKind::StuckSaga, &n.id, text);
             }
         }
@@ -182,7 +180,8 @@ pub fn detect(f: &Frame, s: &Scenario, on: &[String]) -> Vec<Condition> {
             }
             let repeated = g.duplicates.saturating_sub(g.suppressed);
             if repeated > 0 {
-                let text = format!("Consumer group {label} processed {repeated} records twice: their effects happened twice.");
+                let text =
+                    format!("Consumer group {label} processed {repeated} records twice: their effects happened twice.");
                 raise(AlertKind::Duplicates, &l.id, text);
             }
         }

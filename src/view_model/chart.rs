@@ -201,10 +201,7 @@ pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
     }
     let x_ticks = time_ticks(t0, t1).into_iter().map(|t| Tick { at: x(t), label: time_label(t) }).collect();
     let columns = plot_w as usize;
-    let paths = lines
-        .iter()
-        .map(|l| path(&downsample(&l.points, columns, t0, t1), l.step, &x, &y))
-        .collect();
+    let paths = lines.iter().map(|l| path(&downsample(&l.points, columns, t0, t1), l.step, &x, &y)).collect();
     Geometry { paths, x_ticks, y_ticks, threshold: threshold.filter(|v| v.is_finite()).map(y) }
 }
 
@@ -405,7 +402,8 @@ mod tests {
 
     #[test]
     fn downsampling_keeps_extremes_within_the_width() {
-        let pts: Vec<(f64, f64)> = (0..3000).map(|i| (f64::from(i) / 10.0, if i == 1234 { 99.0 } else { 1.0 })).collect();
+        let pts: Vec<(f64, f64)> =
+            (0..3000).map(|i| (f64::from(i) / 10.0, if i == 1234 { 99.0 } else { 1.0 })).collect();
         let d = downsample(&pts, 100, 0.0, 300.0);
         assert!(d.len() <= 200, "{}", d.len());
         assert!(d.iter().any(|p| p.1 == 99.0), "the spike survives");

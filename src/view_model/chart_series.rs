@@ -147,7 +147,12 @@ pub fn node_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
             ),
         ],
         NodeKind::Topic(_) => vec![
-            chart(id("published"), format!("{name}: published"), Unit::PerSecond, vec![plot(track(o, Key::PublishedPerS), "events", 0)]),
+            chart(
+                id("published"),
+                format!("{name}: published"),
+                Unit::PerSecond,
+                vec![plot(track(o, Key::PublishedPerS), "events", 0)],
+            ),
             chart(
                 id("rejected"),
                 format!("{name}: refused by the schema registry"),
@@ -300,13 +305,19 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
                 id("conn"),
                 format!("{from} → {to}: connections"),
                 Unit::Count,
-                vec![plot(track(o, Key::Connected), "connected", 0), plot(track(o, Key::HeartbeatFailures), "heartbeat failures", 2)],
+                vec![
+                    plot(track(o, Key::Connected), "connected", 0),
+                    plot(track(o, Key::HeartbeatFailures), "heartbeat failures", 2),
+                ],
             ),
             chart(
                 id("msgs"),
                 format!("{from} → {to}: updates and reconnects"),
                 Unit::PerSecond,
-                vec![plot(track(o, Key::ReceivedPerS), "updates received", 1), plot(track(o, Key::ReconnectsPerS), "reconnects", 3)],
+                vec![
+                    plot(track(o, Key::ReceivedPerS), "updates received", 1),
+                    plot(track(o, Key::ReconnectsPerS), "reconnects", 3),
+                ],
             ),
         ],
         Transport::Enqueue
@@ -403,12 +414,9 @@ pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
         .iter()
         .map(|p| {
             let points = match p.source {
-                Source::Track(owner, key, factor) => m
-                    .tracks
-                    .points(owner, key)
-                    .into_iter()
-                    .map(|(t, v)| (secs(t), f64::from(v) * factor))
-                    .collect(),
+                Source::Track(owner, key, factor) => {
+                    m.tracks.points(owner, key).into_iter().map(|(t, v)| (secs(t), f64::from(v) * factor)).collect()
+                }
                 Source::OrdersOk => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_ok))).collect(),
                 Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
                 // A bar is a vertical stroke: up from zero at the run's end, then a break.
@@ -504,7 +512,8 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
         NodeKind::Queue(_) => {
             let q = m.queues.get(i)?;
             let cs = consumers(s, i);
-            let servers: u32 = cs.iter().filter_map(|c| s.nodes[*c].kind.service()).map(|sp| sp.replicas * sp.concurrency).sum();
+            let servers: u32 =
+                cs.iter().filter_map(|c| s.nodes[*c].kind.service()).map(|sp| sp.replicas * sp.concurrency).sum();
             let held: f64 = cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.busy_time.mean()).sum::<f64>()
                 / cs.len().max(1) as f64;
             // Messages that came back (a visibility timeout ran out) join the
@@ -512,7 +521,8 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
             let lambda = (q.enqueued + q.redelivered) as f64 / t;
             // Little's law on the queue itself: mean visible depth against the
             // deliveries' rate times their mean wait.
-            let little = (q.wait.count() > 0).then(|| (q.mean_depth(now), q.delivered as f64 / t * q.wait.mean() / 1e6));
+            let little =
+                (q.wait.count() > 0).then(|| (q.mean_depth(now), q.delivered as f64 / t * q.wait.mean() / 1e6));
             (lambda, servers, held / 1e6, q.wait.mean() / 1e3, little, false)
         }
         NodeKind::Client(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {

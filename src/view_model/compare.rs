@@ -84,7 +84,13 @@ pub fn toggles(s: &Scenario, original: &Scenario) -> Vec<Toggle> {
                 let o = original.link(&l.id).and_then(|x| x.transport.sync_policy()).cloned().unwrap_or_default();
                 let mut next = p.clone();
                 next.timeout_ms = if p.timeout_ms.is_some() { None } else { Some(o.timeout_ms.unwrap_or(250.0)) };
-                out.push(toggle(&l.id, &whose, "Timeout", p.timeout_ms.is_some(), set(Transport::RequestResponse(next))));
+                out.push(toggle(
+                    &l.id,
+                    &whose,
+                    "Timeout",
+                    p.timeout_ms.is_some(),
+                    set(Transport::RequestResponse(next)),
+                ));
                 let mut next = p.clone();
                 next.retry = if p.retry.is_some() { None } else { Some(o.retry.clone().unwrap_or_else(default_retry)) };
                 out.push(toggle(&l.id, &whose, "Retries", p.retry.is_some(), set(Transport::RequestResponse(next))));
@@ -94,7 +100,13 @@ pub fn toggles(s: &Scenario, original: &Scenario) -> Vec<Toggle> {
                 } else {
                     Some(o.breaker.clone().unwrap_or_else(|| teaching_breaker(p.timeout_ms)))
                 };
-                out.push(toggle(&l.id, &whose, "Circuit breaker", p.breaker.is_some(), set(Transport::RequestResponse(next))));
+                out.push(toggle(
+                    &l.id,
+                    &whose,
+                    "Circuit breaker",
+                    p.breaker.is_some(),
+                    set(Transport::RequestResponse(next)),
+                ));
                 let mut next = p.clone();
                 next.fallback = !p.fallback;
                 out.push(toggle(&l.id, &whose, "Fallback answer", p.fallback, set(Transport::RequestResponse(next))));
@@ -124,7 +136,13 @@ pub fn toggles(s: &Scenario, original: &Scenario) -> Vec<Toggle> {
             Transport::Append(a) => {
                 let mut next = a.clone();
                 next.outbox = if a.outbox.is_some() { None } else { Some(OutboxPolicy::default()) };
-                out.push(toggle(&l.id, &whose, "Transactional outbox", a.outbox.is_some(), set(Transport::Append(next))));
+                out.push(toggle(
+                    &l.id,
+                    &whose,
+                    "Transactional outbox",
+                    a.outbox.is_some(),
+                    set(Transport::Append(next)),
+                ));
             }
             Transport::Push(p) => {
                 let mut next = p.clone();
@@ -169,8 +187,14 @@ impl Compare {
     pub fn new(design: &Scenario, seed: u64, toggle: &Toggle, seconds: u64) -> Result<Compare, String> {
         let flipped = edit_scenario(design, std::slice::from_ref(&toggle.edit)).map_err(|e| e.to_string())?;
         let (without, with) = if toggle.on { (flipped, design.clone()) } else { (design.clone(), flipped) };
-        let start = |s: Scenario| Simulation::with_seed(s, seed).map_err(|e| e.first().map(ToString::to_string).unwrap_or_default());
-        Ok(Compare { toggle: toggle.clone(), until: seconds.saturating_mul(SECOND), sims: [start(without)?, start(with)?] })
+        let start = |s: Scenario| {
+            Simulation::with_seed(s, seed).map_err(|e| e.first().map(ToString::to_string).unwrap_or_default())
+        };
+        Ok(Compare {
+            toggle: toggle.clone(),
+            until: seconds.saturating_mul(SECOND),
+            sims: [start(without)?, start(with)?],
+        })
     }
 
     /// Advances the runs, one after the other, until both reach the end
@@ -191,7 +215,11 @@ impl Compare {
     /// How far both runs have got, 0 to 1.
     pub fn progress(&self) -> f64 {
         let done: Micros = self.sims.iter().map(|s| s.now().min(self.until)).sum();
-        if self.until == 0 { 1.0 } else { done as f64 / (2 * self.until) as f64 }
+        if self.until == 0 {
+            1.0
+        } else {
+            done as f64 / (2 * self.until) as f64
+        }
     }
 
     /// Both runs (without, with).
@@ -206,7 +234,10 @@ impl Compare {
         let design = a.scenario();
         let mut defs = summary_charts(design, MAX_CHARTS);
         // The switch's own node or link has the chart that shows what it changes.
-        let own = match (design.nodes.iter().position(|n| n.id == self.toggle.owner), design.links.iter().position(|l| l.id == self.toggle.owner)) {
+        let own = match (
+            design.nodes.iter().position(|n| n.id == self.toggle.owner),
+            design.links.iter().position(|l| l.id == self.toggle.owner),
+        ) {
             (Some(i), _) => node_charts(design, i),
             (None, Some(i)) => link_charts(design, i),
             (None, None) => vec![],
@@ -280,7 +311,8 @@ impl Outcome {
             .take(3)
             .map(|r| format!("{} {} without, {} with", r.label.to_ascii_lowercase(), r.text(0), r.text(1)))
             .collect();
-        let head = format!("Compared {} simulated minutes without and with {}", self.seconds / 60, first_lower(&self.label));
+        let head =
+            format!("Compared {} simulated minutes without and with {}", self.seconds / 60, first_lower(&self.label));
         if differ.is_empty() {
             format!("{head}: the numbers are the same.")
         } else {
@@ -324,7 +356,11 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
         ("orders_failed", "Orders failed", Unit::Count, |s| s.metrics().orders.failed as f64),
         ("p99", "Order latency p99", Unit::Ms, |s| {
             let h = &s.metrics().orders.e2e;
-            if h.count() == 0 { 0.0 } else { h.quantile(0.99) as f64 / 1_000.0 }
+            if h.count() == 0 {
+                0.0
+            } else {
+                h.quantile(0.99) as f64 / 1_000.0
+            }
         }),
         ("over_budget", "Orders over budget", Unit::Count, |s| s.metrics().orders.over_budget as f64),
         ("messages_failed", "Messages failed", Unit::Count, |s| s.ledger().failed_total() as f64),
@@ -334,8 +370,12 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
         ("short_circuits", "Calls the breaker refused", Unit::Count, |s| {
             s.metrics().links.iter().map(|l| l.short_circuits).sum::<u64>() as f64
         }),
-        ("fallbacks", "Fallback answers", Unit::Count, |s| s.metrics().links.iter().map(|l| l.fallbacks).sum::<u64>() as f64),
-        ("rejected", "Requests turned away", Unit::Count, |s| s.metrics().nodes.iter().map(|n| n.rejected).sum::<u64>() as f64),
+        ("fallbacks", "Fallback answers", Unit::Count, |s| {
+            s.metrics().links.iter().map(|l| l.fallbacks).sum::<u64>() as f64
+        }),
+        ("rejected", "Requests turned away", Unit::Count, |s| {
+            s.metrics().nodes.iter().map(|n| n.rejected).sum::<u64>() as f64
+        }),
         ("crashes", "Crashes", Unit::Count, |s| s.metrics().nodes.iter().map(|n| n.crashes).sum::<u64>() as f64),
         ("duplicates", "Repeats applied twice", Unit::Count, |s| {
             let m = s.metrics();
@@ -354,12 +394,19 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
             s.metrics().publishes.iter().map(|p| p.events_lost).sum::<u64>() as f64
         }),
         ("unreadable", "Unreadable events", Unit::Count, |s| {
-            s.metrics().subscriptions.iter().map(|x| x.unreadable_dropped + x.unreadable_dead_lettered).sum::<u64>() as f64
+            s.metrics().subscriptions.iter().map(|x| x.unreadable_dropped + x.unreadable_dead_lettered).sum::<u64>()
+                as f64
         }),
-        ("compensated", "Sagas compensated", Unit::Count, |s| s.metrics().sagas.iter().map(|g| g.compensated).sum::<u64>() as f64),
-        ("manual", "Sagas waiting for a person", Unit::Count, |s| s.metrics().sagas.iter().map(|g| g.manual).sum::<u64>() as f64),
+        ("compensated", "Sagas compensated", Unit::Count, |s| {
+            s.metrics().sagas.iter().map(|g| g.compensated).sum::<u64>() as f64
+        }),
+        ("manual", "Sagas waiting for a person", Unit::Count, |s| {
+            s.metrics().sagas.iter().map(|g| g.manual).sum::<u64>() as f64
+        }),
         ("updates_lost", "Updates lost", Unit::Count, |s| s.metrics().edges.iter().map(|e| e.lost).sum::<u64>() as f64),
-        ("turned_away", "Reconnects turned away", Unit::Count, |s| s.metrics().edges.iter().map(|e| e.rejected).sum::<u64>() as f64),
+        ("turned_away", "Reconnects turned away", Unit::Count, |s| {
+            s.metrics().edges.iter().map(|e| e.rejected).sum::<u64>() as f64
+        }),
     ];
     let has_orders = !a.scenario().sources.is_empty();
     table

@@ -29,7 +29,9 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
         Edit::SetLatency { link: id, .. } => format!("latency of {}", link(id)),
         Edit::MoveNode { node: id, .. } => format!("move {}", node(id)),
         Edit::RenameNode { node: id, label } => format!("rename {} to {label}", node(id)),
-        Edit::SetMonitor { target: id, on } => format!("monitoring of {} {}", target(s, id), if *on { "on" } else { "off" }),
+        Edit::SetMonitor { target: id, on } => {
+            format!("monitoring of {} {}", target(s, id), if *on { "on" } else { "off" })
+        }
         Edit::AddLink { link: l } => format!("connect {} → {}", node(&l.from), node(&l.to)),
         Edit::RemoveSubscription { link: id } => format!("unsubscribe {}", link(id)),
         Edit::ResetGroup { link: id, .. } => format!("reset {}", link(id)),

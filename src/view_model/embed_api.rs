@@ -10,8 +10,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::engine::scenario::Scenario;
 use crate::engine::parse::parse_scenario_placed;
+use crate::engine::scenario::Scenario;
 use crate::engine::Edit;
 use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
 

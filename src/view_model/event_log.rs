@@ -106,10 +106,9 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         K::Replied { ok, .. } | K::CallReturned { ok, .. } => (if ok { Info } else { Warning }, Topic::Calls),
         K::Lost { .. } | K::TimedOut { .. } | K::LateReply { .. } | K::RetryScheduled { .. } => (Warning, Topic::Calls),
         K::RetryDenied { .. } | K::ShortCircuited { .. } | K::FallbackUsed { .. } => (Warning, Topic::Calls),
-        K::BreakerChanged { to, .. } => (
-            if to == crate::engine::breaker::BreakerState::Open { Problem } else { Warning },
-            Topic::Calls,
-        ),
+        K::BreakerChanged { to, .. } => {
+            (if to == crate::engine::breaker::BreakerState::Open { Problem } else { Warning }, Topic::Calls)
+        }
         K::Enqueued { .. } | K::Delivered { .. } | K::Acked { .. } => (Info, Topic::Queues),
         K::VisibilityExpired { .. } => (Warning, Topic::Queues),
         K::DeadLettered { sub, .. } => (Problem, if sub.is_some() { Topic::PubSub } else { Topic::Queues }),

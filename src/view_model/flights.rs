@@ -461,7 +461,15 @@ mod tests {
         }
         // Two flights on one straight link, each 100 units long: the point picks the nearer.
         let mut two = Flights::default();
-        let f = |corr, start| Flight { kind: FlightKind::Request, link: 0, reverse: false, hop: None, start, end: start + 100, corr };
+        let f = |corr, start| Flight {
+            kind: FlightKind::Request,
+            link: 0,
+            reverse: false,
+            hop: None,
+            start,
+            end: start + 100,
+            corr,
+        };
         two.flights.push_back(f(7, 0));
         two.flights.push_back(f(9, 50));
         let ends = |_: &Flight| Some(((0.0, 0.0), (100.0, 0.0)));

@@ -221,9 +221,9 @@ impl JourneyRecorder {
             | EventKind::RetryDenied { corr, .. }
             | EventKind::ShortCircuited { corr, .. }
             | EventKind::FallbackUsed { corr, .. } => Some(corr),
-            EventKind::StepDone { saga, .. } | EventKind::SagaEnded { saga, .. } | EventKind::SagaAlert { saga, .. } => {
-                self.saga_corr.get(&saga).copied()
-            }
+            EventKind::StepDone { saga, .. }
+            | EventKind::SagaEnded { saga, .. }
+            | EventKind::SagaAlert { saga, .. } => self.saga_corr.get(&saga).copied(),
             EventKind::OutboxWritten { event, .. }
             | EventKind::OutboxRelayed { event, .. }
             | EventKind::OutboxOverflow { event, .. } => self.msg_corr.get(&event).copied(),

@@ -96,13 +96,7 @@ fn transport_changes(old: &Transport, new: &Transport, out: &mut Vec<&'static st
         }
         (Transport::Subscribe(a), Transport::Subscribe(b)) => {
             switched(a.idempotent, b.idempotent, IDEMPOTENT_ON, IDEMPOTENT_OFF, out);
-            switched(
-                a.max_delivery_attempts.is_some(),
-                b.max_delivery_attempts.is_some(),
-                DLQ_ON,
-                DLQ_OFF,
-                out,
-            );
+            switched(a.max_delivery_attempts.is_some(), b.max_delivery_attempts.is_some(), DLQ_ON, DLQ_OFF, out);
             if a.on_unreadable != b.on_unreadable {
                 out.push(match b.on_unreadable {
                     OnUnreadable::DeadLetter => UNREADABLE_DLQ,
@@ -146,7 +140,8 @@ fn transport_changes(old: &Transport, new: &Transport, out: &mut Vec<&'static st
 }
 
 const TIMEOUT_ON: &str = "Timeout on: the caller stops waiting after the limit, so a slow service no longer holds its callers' workers for ever. Watch for timeouts turning into failed orders, and for late replies: the callee still does the work.";
-const TIMEOUT_OFF: &str = "Timeout off: a caller waits as long as its callee takes. Watch the callers' pools fill up behind a slow service.";
+const TIMEOUT_OFF: &str =
+    "Timeout off: a caller waits as long as its callee takes. Watch the callers' pools fill up behind a slow service.";
 const RETRIES_ON: &str = "Retries on: a failed call is tried again after a backoff. Brief glitches disappear, but every retry is extra load on a service that may already be struggling: watch its queue.";
 const RETRIES_OFF: &str = "Retries off: each failure goes straight back to the caller.";
 const JITTER_ON: &str = "Jitter on: each retry waits a random part of its backoff, so callers that failed together do not all come back at the same instant.";
@@ -163,7 +158,8 @@ const DLQ_OFF: &str = "Dead-letter queue off: a message that keeps failing comes
 const IDEMPOTENT_ON: &str = "Idempotent consumer on: it remembers the message ids it applied and skips a repeat, so a redelivery does not charge or ship twice. Watch repeats counted as skipped.";
 const IDEMPOTENT_OFF: &str = "Idempotent consumer off: a message delivered twice has its effects twice.";
 const REGISTRY_ON: &str = "Schema registry on: a publisher's new schema is checked against the rules before any event is published; an incompatible change is refused at the source instead of breaking a subscriber silently.";
-const REGISTRY_OFF: &str = "Schema registry off: any schema is published, and a subscriber that cannot read it finds out alone.";
+const REGISTRY_OFF: &str =
+    "Schema registry off: any schema is published, and a subscriber that cannot read it finds out alone.";
 const UNREADABLE_DLQ: &str = "Unreadable events are dead-lettered: instead of dropping an event it cannot read, the subscriber moves it aside and an alert is raised, so the break is seen.";
 const UNREADABLE_DROP: &str = "Unreadable events are dropped: no error, no alert, just missing data.";
 const OUTBOX_ON: &str = "Outbox on: the event is written in the same transaction as the service's own data and a relay publishes it afterwards, so a failed publish is retried instead of lost. Watch for duplicates: the relay may publish twice.";
@@ -172,15 +168,19 @@ const COMMIT_AFTER: &str = "Commit after processing: a crash replays the records
 const COMMIT_BEFORE: &str = "Commit before processing: a crash loses the records committed but not yet processed (at most once). Watch for records lost.";
 const COMMIT_AUTO: &str = "Periodic commit: a crash replays up to one interval of records.";
 const HEARTBEAT_ON: &str = "Heartbeats on: the gateway pings each connection and closes those that miss the pongs, so a silently dead connection is found and its client reconnects.";
-const HEARTBEAT_OFF: &str = "Heartbeats off: a connection dropped without a close looks open for ever and receives nothing.";
+const HEARTBEAT_OFF: &str =
+    "Heartbeats off: a connection dropped without a close looks open for ever and receives nothing.";
 const RECONNECT_JITTER_ON: &str = "Reconnect jitter on: clients wait a random, growing delay before reconnecting, so a gateway restart is not followed by every client at once.";
 const RECONNECT_JITTER_OFF: &str = "Reconnect jitter off: clients reconnect in lockstep, a storm after every restart.";
-const RESUME_ON: &str = "Resume on: a reconnecting client sends its last event id and the gateway replays what it missed from its buffer.";
+const RESUME_ON: &str =
+    "Resume on: a reconnecting client sends its last event id and the gateway replays what it missed from its buffer.";
 const RESUME_OFF: &str = "Resume off: updates sent while a client was away are lost to it.";
 const JOB_OUTPUT: &str = "Output monitoring on: the job's alerts also check rows written against rows read, fresh output on time and the run's duration, so a run that exits 0 with bad output is caught.";
-const JOB_EXIT: &str = "Exit-code monitoring only: a crash alerts, a run that exits 0 with missing or wrong rows does not.";
+const JOB_EXIT: &str =
+    "Exit-code monitoring only: a crash alerts, a run that exits 0 with missing or wrong rows does not.";
 const CHOREOGRAPHY: &str = "Choreography: each service triggers the next one itself; there is no central place that knows where a saga stands.";
-const ORCHESTRATION: &str = "Orchestration: the orchestrator drives every step and every undo, and knows where each saga stands.";
+const ORCHESTRATION: &str =
+    "Orchestration: the orchestrator drives every step and every undo, and knows where each saga stands.";
 
 #[cfg(test)]
 mod tests {
@@ -206,17 +206,17 @@ mod tests {
             break;
         }
         let said = said.expect("an explanation");
-        assert!(said.contains("fails calls at once") && said.contains("fallback would answer them with cached data"), "{said}");
+        assert!(
+            said.contains("fails calls at once") && said.contains("fallback would answer them with cached data"),
+            "{said}"
+        );
     }
 
     #[test]
     fn a_dead_letter_queue_and_nothing_for_a_move() {
         let s = presets::load("poison").expect("preset");
-        let (id, spec) = s
-            .nodes
-            .iter()
-            .find_map(|n| n.kind.queue().map(|q| (n.id.clone(), q.clone())))
-            .expect("a queue");
+        let (id, spec) =
+            s.nodes.iter().find_map(|n| n.kind.queue().map(|q| (n.id.clone(), q.clone()))).expect("a queue");
         let mut on = spec.clone();
         on.max_receive_count = Some(3);
         let said = explain(&s, &Edit::SetQueue { node: id.clone(), spec: on }).expect("explained");

@@ -226,9 +226,7 @@ impl Narrator {
             | EventKind::GatewayRestarted { .. }
             | EventKind::ConnectionsDropped { .. }
             | EventKind::FaultApplied { .. }
-            | EventKind::FaultCleared { .. } => {
-                Some(super::event_words::event_words(kind, s))
-            }
+            | EventKind::FaultCleared { .. } => Some(super::event_words::event_words(kind, s)),
             EventKind::OrderFinished { ok: false, .. } => {
                 self.ok_streak = 0;
                 if self.orders_failing {

@@ -66,7 +66,10 @@ pub fn erlang_c(c: u32, a: f64) -> Option<f64> {
 
 /// The M/M/c prediction for arrival rate `lambda` and service rate `mu` (per second) on `c` servers.
 pub fn mmc(lambda: f64, mu: f64, c: u32) -> Prediction {
-    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || c == 0 {
+    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || c == 0
+    {
         return Prediction::Unknown;
     }
     match erlang_c(c, lambda / mu) {
@@ -78,7 +81,9 @@ pub fn mmc(lambda: f64, mu: f64, c: u32) -> Prediction {
 /// The M/D/1 prediction (Pollaczek–Khinchine with no service-time variance):
 /// Wq = ρ / (2 μ (1 − ρ)), half the M/M/1 wait at the same load.
 pub fn md1(lambda: f64, mu: f64) -> Prediction {
-    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+    if lambda.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || mu.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+    {
         return Prediction::Unknown;
     }
     let rho = lambda / mu;

@@ -406,7 +406,8 @@ mod tests {
         };
         assert_eq!(state, JumpState::GaveUp);
         assert_eq!(s.now(), 5 * SECOND + NOTABLE_HORIZON);
-        assert!(gave_up_text(s.now()).starts_with("Nothing notable in the next 60 simulated seconds; stopped at 65 s. The run is calm"));
+        assert!(gave_up_text(s.now())
+            .starts_with("Nothing notable in the next 60 simulated seconds; stopped at 65 s. The run is calm"));
     }
 
     #[test]

@@ -254,7 +254,11 @@ impl Tracks {
     /// Channels shaped for `s`.
     pub fn new(s: &Scenario) -> Tracks {
         let mut t = Tracks {
-            nodes: s.nodes.iter().map(|n| node_keys(&n.kind).into_iter().map(|k| Channel::new(k, 0)).collect()).collect(),
+            nodes: s
+                .nodes
+                .iter()
+                .map(|n| node_keys(&n.kind).into_iter().map(|k| Channel::new(k, 0)).collect())
+                .collect(),
             ..Tracks::default()
         };
         for l in &s.links {

@@ -49,7 +49,8 @@ impl Simulation {
                 Ok(Applied::Done)
             }
             Edit::SetMonitor { target, on } => {
-                if !self.topo.node_ix.contains_key(target.as_str()) && !self.topo.link_ix.contains_key(target.as_str()) {
+                if !self.topo.node_ix.contains_key(target.as_str()) && !self.topo.link_ix.contains_key(target.as_str())
+                {
                     return Err(ScenarioError::new("$.target", format!("'{target}' is not a node or link id")).into());
                 }
                 // Watching changes nothing in the run: no event, no state but the list.

@@ -172,7 +172,9 @@ impl Store {
             }
             Err(e) => {
                 self.playing.set(false);
-                self.run_error.set(Some(format!("The link could not be played back to its end: {e}. The run stops where it got to.")));
+                self.run_error.set(Some(format!(
+                    "The link could not be played back to its end: {e}. The run stops where it got to."
+                )));
                 false
             }
         };
