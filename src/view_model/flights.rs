@@ -10,6 +10,9 @@ use std::collections::VecDeque;
 use crate::engine::event::{CorrId, Event, EventKind, MsgId};
 use crate::engine::time::Micros;
 
+mod orders;
+use orders::OrderRing;
+
 /// The kinds of moving messages, each drawn with its own shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlightKind {
@@ -135,15 +138,10 @@ pub struct Flights {
     replays: VecDeque<(u64, u64)>,
     /// Scheduled-read links as (job node, link): a run's reads travel on them.
     job_reads: Vec<(u32, u32)>,
-    /// The order of recent messages, by message id modulo its length:
-    /// replies and deliveries name only their message, and this finds its
-    /// order in O(1) without a map that grows.
-    corr_of: Vec<(MsgId, CorrId)>,
+    /// The order of recent messages: replies and deliveries name only
+    /// their message.
+    orders: OrderRing,
 }
-
-/// Messages whose order is remembered (replies and deliveries follow their
-/// message long before this many newer ones are made).
-const CORR_RING: usize = 8_192;
 
 /// How long a job run's read is drawn travelling from the log to the job.
 const JOB_READ: Micros = 250_000;
@@ -170,10 +168,10 @@ impl Flights {
             EventKind::Sent { msg, corr, .. }
             | EventKind::Copied { msg, corr, .. }
             | EventKind::Appended { msg, corr, .. }
-            | EventKind::OrderPlaced { msg, corr, .. } => self.remember(msg, corr),
+            | EventKind::OrderPlaced { msg, corr, .. } => self.orders.remember(msg, corr),
             _ => {}
         }
-        let order = |msg: MsgId| self.order_of(msg);
+        let order = |msg: MsgId| self.orders.order_of(msg);
         let flight = |kind, link, reverse, end, corr| Flight { kind, link, reverse, hop: None, start: e.t, end, corr };
         let mark = |kind, place| Mark { kind, place, at: e.t };
         let (f, m) = match e.kind {
@@ -302,21 +300,6 @@ impl Flights {
         Some(Flight { kind, link, reverse: false, hop, start, end, corr })
     }
 
-    fn remember(&mut self, msg: MsgId, corr: CorrId) {
-        if self.corr_of.is_empty() {
-            self.corr_of = vec![(0, 0); CORR_RING];
-        }
-        self.corr_of[msg as usize % CORR_RING] = (msg, corr);
-    }
-
-    /// The order of message `msg`, if it is recent enough to be remembered.
-    fn order_of(&self, msg: MsgId) -> CorrId {
-        match self.corr_of.get(msg as usize % CORR_RING) {
-            Some(&(m, corr)) if m == msg => corr,
-            _ => 0,
-        }
-    }
-
     /// The order of the message drawn nearest to `at` within `radius`, at
     /// `now`. `ends` gives where a flight's trip starts and ends, in the same
     /// units as `at` (the canvas's), or `None` when it is not drawn.
@@ -392,6 +375,8 @@ impl Flights {
         self.marks.clear();
         self.finished.clear();
         self.replays.clear();
+        // Message ids start again after a reset: an old run's orders must not answer for them.
+        self.orders.clear();
     }
 }
 

@@ -12,7 +12,7 @@
 //! page opens a link with [`Playback`], the same steps cut into budgeted
 //! slices so the tab keeps drawing, with progress and Cancel.
 
-use super::run::{CHUNK_EVENTS, RECORD_WINDOW};
+use super::run::{run_toward, CHUNK_EVENTS, RECORD_WINDOW};
 use super::share::{At, Op, ShareError, ShareState};
 use crate::engine::scenario::Scenario;
 use crate::engine::time::Micros;
@@ -147,9 +147,10 @@ pub struct Played {
 
 /// Steps `sim` toward `at` (events up to the count,
 /// none past the time; then, if the clock is short of the time, every
-/// event due by it and the clock to it), asking `more_time` between
-/// chunks. `draining` keeps which of the two phases it is in across
-/// slices. True when there.
+/// event due by it and the clock to it: [`run_toward`]'s slices), asking
+/// `more_time` between chunks. `draining` keeps which of the two phases
+/// it is in across slices: once draining, events at the target instant are
+/// all processed, even when a slice ended among them. True when there.
 fn advance_sliced(
     sim: &mut Simulation,
     at: At,
@@ -159,20 +160,20 @@ fn advance_sliced(
     let At(n, t) = at;
     loop {
         for _ in 0..CHUNK_EVENTS {
-            let due = sim.next_event_time().is_some_and(|next| next <= t);
-            if !*draining && (!due || sim.timers_fired() >= n) {
+            if !*draining {
+                let due = sim.next_event_time().is_some_and(|next| next <= t);
+                if due && sim.timers_fired() < n {
+                    sim.step()?;
+                    continue;
+                }
                 if sim.now() >= t {
                     return Ok(true);
                 }
-                // `run_until(t)` would do the rest at once; done here in chunks too.
                 *draining = true;
             }
-            if *draining && !due {
-                sim.run_until(t)?;
-                *draining = false;
-                return Ok(true);
-            }
-            sim.step()?;
+            let reached = run_toward(sim, t, &mut *more_time)?.reached;
+            *draining = !reached;
+            return Ok(reached);
         }
         if !more_time(sim) {
             return Ok(false);
