@@ -152,3 +152,23 @@ fn the_results_markup_has_both_columns_every_row_and_chart_and_escapes_text() {
     }
     assert_eq!(html.matches("<svg").count(), 2 * o.charts.len());
 }
+
+#[test]
+fn every_chart_covers_the_whole_comparison_not_its_last_five_minutes() {
+    let (s, t) = toggle("cascade", "api-inventory", "Circuit breaker");
+    let design = Simulation::with_seed(s.clone(), s.seed).expect("runs").design();
+    let mut c = Compare::new(&design, s.seed, &t, COMPARE_SECONDS).expect("compare");
+    assert!(c.slice(|| true).expect("no engine error"));
+    for sim in c.sims() {
+        let tracks = &sim.metrics().tracks;
+        assert!(tracks.len() >= COMPARE_SECONDS as usize - 1, "{} samples of {COMPARE_SECONDS} s", tracks.len());
+    }
+    let o = c.outcome();
+    for pair in &o.charts {
+        for g in &pair.geometry {
+            // Only the last five minutes kept would start the axis at 5 min.
+            let labels: Vec<&str> = g.x_ticks.iter().map(|t| t.label.as_str()).collect();
+            assert!(labels.contains(&"2 min"), "{}: the time axis covers the start: {labels:?}", pair.def.id);
+        }
+    }
+}

@@ -30,7 +30,7 @@ pub use request_response::LinkMetrics;
 pub use saga::SagaMetrics;
 pub use series::Series;
 pub use stream::{GroupMetrics, LogMetrics, PublishMetrics};
-pub use tracks::{Key, Owner, Tracks, Window, TRACK_SECONDS};
+pub use tracks::{Key, Owner, Tracks, Window, MAX_TRACK_SECONDS, TRACK_SECONDS};
 
 use serde::Serialize;
 

@@ -239,6 +239,13 @@ impl Simulation {
         self.metrics.set_tracks(on);
     }
 
+    /// How many one-second samples the charts' tracks keep (see
+    /// [`crate::engine::metrics::Tracks::keep_seconds`]); false, changing
+    /// nothing, once the first sample was taken.
+    pub fn set_track_seconds(&mut self, seconds: usize) -> bool {
+        self.metrics.tracks.keep_seconds(seconds)
+    }
+
     /// Keeps every event from now on, to be taken with [`Simulation::drain_events`].
     pub fn set_recording(&mut self, on: bool) {
         self.recorder = if on { Some(Vec::new()) } else { None };

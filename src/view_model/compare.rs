@@ -188,7 +188,11 @@ impl Compare {
         let flipped = edit_scenario(design, std::slice::from_ref(&toggle.edit)).map_err(|e| e.to_string())?;
         let (without, with) = if toggle.on { (flipped, design.clone()) } else { (design.clone(), flipped) };
         let start = |s: Scenario| {
-            Simulation::with_seed(s, seed).map_err(|e| e.first().map(ToString::to_string).unwrap_or_default())
+            let mut sim =
+                Simulation::with_seed(s, seed).map_err(|e| e.first().map(ToString::to_string).unwrap_or_default())?;
+            // Every chart covers the whole comparison, not only its last five minutes.
+            sim.set_track_seconds(usize::try_from(seconds).unwrap_or(usize::MAX));
+            Ok::<_, String>(sim)
         };
         Ok(Compare {
             toggle: toggle.clone(),

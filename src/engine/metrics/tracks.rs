@@ -19,8 +19,12 @@ mod sample;
 mod window;
 pub use window::Window;
 
-/// How many one-second samples each channel keeps (five minutes).
+/// How many one-second samples each channel keeps by default (five minutes).
 pub const TRACK_SECONDS: usize = 300;
+
+/// The most samples a channel may be asked to keep (an hour), so a caller
+/// cannot make every channel of a large scenario grow without bound.
+pub const MAX_TRACK_SECONDS: usize = 3_600;
 
 /// What a channel measures. The page names and units them (`view_model::chart_series`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -172,6 +176,9 @@ pub struct Tracks {
     /// Time of the last sample.
     #[serde(skip)]
     last_at: Micros,
+    /// Samples kept per channel (the ring's length); 0 reads as [`TRACK_SECONDS`].
+    #[serde(skip)]
+    capacity: usize,
 }
 
 /// The channels of a node of kind `kind`.
@@ -275,6 +282,27 @@ impl Tracks {
         self.from.push(from);
     }
 
+    /// Keeps the last `seconds` samples per channel instead of
+    /// [`TRACK_SECONDS`] (at least one, at most [`MAX_TRACK_SECONDS`]), so a
+    /// headless run can chart all of a longer window (Compare's ten minutes).
+    /// Only before the first sample: returns false, changing nothing, after it.
+    pub fn keep_seconds(&mut self, seconds: usize) -> bool {
+        if !self.times.is_empty() {
+            return false;
+        }
+        self.capacity = seconds.clamp(1, MAX_TRACK_SECONDS);
+        true
+    }
+
+    /// The ring's length.
+    fn capacity(&self) -> usize {
+        if self.capacity == 0 {
+            TRACK_SECONDS
+        } else {
+            self.capacity
+        }
+    }
+
     /// Samples kept.
     pub fn len(&self) -> usize {
         self.times.len()
@@ -293,7 +321,7 @@ impl Tracks {
     /// Ring positions, oldest first.
     fn order(&self) -> impl Iterator<Item = usize> {
         let len = self.times.len();
-        let split = if len < TRACK_SECONDS { 0 } else { self.newest + 1 };
+        let split = if len < self.capacity() { 0 } else { self.newest + 1 };
         (split..len).chain(0..split)
     }
 
@@ -329,14 +357,14 @@ impl Tracks {
 
     /// Where the next sample goes, making room for it in every channel.
     fn slot(&mut self, at: Micros) -> usize {
-        if self.times.len() < TRACK_SECONDS {
+        if self.times.len() < self.capacity() {
             self.times.push(at);
             for c in self.nodes.iter_mut().chain(self.links.iter_mut()).flatten() {
                 c.values.push(f32::NAN);
             }
             self.newest = self.times.len() - 1;
         } else {
-            self.newest = if self.newest + 1 == TRACK_SECONDS { 0 } else { self.newest + 1 };
+            self.newest = if self.newest + 1 >= self.capacity() { 0 } else { self.newest + 1 };
             self.times[self.newest] = at;
         }
         self.newest
@@ -374,6 +402,29 @@ mod tests {
         assert_eq!(times.last().copied(), t.newest_time());
         let json = serde_json::to_string(t).expect("serialises");
         assert!(json.contains("\"utilisation\""));
+    }
+
+    #[test]
+    fn a_longer_ring_can_be_asked_for_before_the_first_sample_only() {
+        let mut sim = Simulation::new(presets::load("mmc").expect("preset")).expect("valid");
+        sim.set_track_seconds(600);
+        sim.run_until(700 * SECOND).expect("runs");
+        let t = &sim.metrics().tracks;
+        assert_eq!(t.len(), 600, "ten minutes kept");
+        let times: Vec<Micros> = t.points(Owner::Node(0), Key::Waiting).iter().map(|p| p.0).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "oldest first");
+        assert_eq!(times.last().copied(), t.newest_time());
+        assert!(!sim.set_track_seconds(60), "refused once sampling began");
+        assert_eq!(sim.metrics().tracks.len(), 600, "unchanged");
+
+        let mut tiny = Simulation::new(presets::load("mmc").expect("preset")).expect("valid");
+        assert!(tiny.set_track_seconds(0), "0 is raised to one sample");
+        tiny.run_until(10 * SECOND).expect("runs");
+        assert_eq!(tiny.metrics().tracks.len(), 1);
+        let mut huge = Simulation::new(presets::load("mmc").expect("preset")).expect("valid");
+        huge.set_track_seconds(usize::MAX);
+        huge.run_until(4_000 * SECOND).expect("runs");
+        assert_eq!(huge.metrics().tracks.len(), MAX_TRACK_SECONDS, "capped at an hour");
     }
 
     #[test]
