@@ -78,8 +78,6 @@ pub enum Key {
     SinceSuccessMs,
     /// Job: age of the newest output row, ms (0 before any).
     FreshnessMs,
-    /// Job: the last finished run's duration, ms.
-    LastRunMs,
     /// Job: rows read since the start.
     RowsIn,
     /// Job: rows written since the start.
@@ -218,7 +216,7 @@ fn node_keys(kind: &NodeKind) -> Vec<Key> {
         NodeKind::Topic(_) => vec![Key::PublishedPerS, Key::RegistryRejections],
         NodeKind::Log(_) => vec![Key::AppendedPerS],
         NodeKind::Gateway(_) => vec![],
-        NodeKind::Job(_) => vec![Key::SinceSuccessMs, Key::FreshnessMs, Key::LastRunMs, Key::RowsIn, Key::RowsOut],
+        NodeKind::Job(_) => vec![Key::SinceSuccessMs, Key::FreshnessMs, Key::RowsIn, Key::RowsOut],
     }
 }
 

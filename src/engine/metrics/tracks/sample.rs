@@ -122,7 +122,6 @@ impl Metrics {
             Key::ManualQueue => Gauge(saga.manual_queue.len() as f64),
             Key::SinceSuccessMs => Gauge(job.last_success.map_or(0.0, |t| ms(at.saturating_sub(t)))),
             Key::FreshnessMs => Gauge(job.output_age(at).map_or(0.0, ms)),
-            Key::LastRunMs => Gauge(ms(job.last_duration)),
             Key::RowsIn => Gauge(job.rows_in as f64),
             Key::RowsOut => Gauge(job.rows_out as f64),
             _ => Gauge(f64::NAN),
