@@ -10,7 +10,7 @@ use crate::engine::metrics::Metrics;
 use crate::engine::Simulation;
 use crate::view_model::chart::{self, grid_markup, layout, Unit};
 use crate::view_model::chart_series::{self, last_values, lines, ChartDef, Theory};
-use crate::view_model::queueing::Prediction;
+use crate::view_model::queueing::{self, Prediction};
 
 use super::store::{use_store, Selection, Store};
 
@@ -151,8 +151,7 @@ fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
             Prediction::Unstable | Prediction::Unknown => String::new(),
         };
         let little_view = little.map(|(l, lw)| {
-            let off = if lw > 0.0 { (l - lw).abs() / lw * 100.0 } else { 0.0 };
-            let verdict = if off <= 10.0 { "they agree" } else { "not settled yet" };
+            let (off, verdict) = queueing::little_verdict(l, lw, matches!(prediction, Prediction::Unstable));
             view! {
                 <p class="theory__little" data-testid="theory-little">
                     "Little's law: measured mean waiting Lq = " {chart::short_number(l)}

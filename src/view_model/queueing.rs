@@ -113,6 +113,23 @@ pub fn little(l: f64, lambda: f64, w: f64) -> Option<(f64, f64)> {
     Some((lw, (l - lw).abs() / lw))
 }
 
+/// How far apart Little's two sides are, in per cent, and what that says.
+/// `growing` is true when arrivals outpace service (ρ ≥ 1): the waits of the
+/// messages still in the backlog have not ended, so the measured mean wait
+/// (and λ·Wq with it) trails the backlog itself. That is the law holding on
+/// a system that is not steady, not a broken measurement, and it is said so.
+pub fn little_verdict(l: f64, lw: f64, growing: bool) -> (f64, &'static str) {
+    let off = if lw > 0.0 { (l - lw).abs() / lw * 100.0 } else { 0.0 };
+    let verdict = if off <= 10.0 {
+        "they agree"
+    } else if growing && l > lw {
+        "the backlog is growing: Wq counts only waits that have ended, so λ·Wq trails Lq"
+    } else {
+        "not settled yet"
+    };
+    (off, verdict)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +189,17 @@ mod tests {
         assert_eq!(md1(10.0, 10.0), Prediction::Unstable);
         assert_eq!(predict(Model::Md1, 8.0, 10.0, 1), md1(8.0, 10.0));
         assert_eq!(Model::Mmc.name(10), "M/M/10");
+    }
+
+    #[test]
+    fn littles_verdict_names_a_growing_backlog() {
+        assert_eq!(little_verdict(10.0, 9.5, false).1, "they agree");
+        assert_eq!(little_verdict(10.0, 9.5, true).1, "they agree", "close is close, growing or not");
+        assert_eq!(little_verdict(20.0, 10.0, false).1, "not settled yet");
+        assert!(little_verdict(20.0, 10.0, true).1.starts_with("the backlog is growing"));
+        assert_eq!(little_verdict(5.0, 10.0, true).1, "not settled yet", "trailing the other way is not growth");
+        assert_eq!(little_verdict(1.0, 0.0, false).0, 0.0, "no rate: no division");
+        assert!((little_verdict(20.0, 10.0, false).0 - 100.0).abs() < 1e-9);
     }
 
     #[test]
