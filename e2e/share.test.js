@@ -95,11 +95,12 @@ test('edits survive a reload and a visit without the link (autosave)', async () 
   assert.ok((await nodeIds(page)).includes('node-service'));
   await page.reload();
   await page.getByTestId('clock').waitFor();
-  await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the fragment brings it back
+  // The link is played back in budgeted slices: give a loaded machine time.
+  await page.getByTestId('node-service').waitFor({ timeout: 20000 }); // the fragment brings it back
   await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
   await page.goto(app.server.url);
   await page.getByTestId('clock').waitFor();
-  await page.getByTestId('node-service').waitFor({ timeout: 5000 }); // the autosave brings it back
+  await page.getByTestId('node-service').waitFor({ timeout: 20000 }); // the autosave brings it back
   assert.equal(await page.getByTestId('share-notice').count(), 0);
   // Reset to default asks first, in our own dialog; Cancel keeps everything.
   await page.locator('[data-testid=share-menu] > summary').click();
