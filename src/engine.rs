@@ -40,6 +40,8 @@ pub mod report;
 pub mod retry;
 pub mod rng;
 pub mod scenario;
+mod tagged;
+mod tagged_forms;
 mod sim;
 mod slab;
 pub mod time;
