@@ -13,8 +13,8 @@ use serde::{Deserialize, Deserializer};
 
 use super::dist::{Cumulative, Dist, WeightedPoint};
 use super::edit::{Edit, Placed, ResetTo};
-use super::scenario::*;
 use super::scenario::one_f64;
+use super::scenario::*;
 use super::tagged::{deserialize, Form};
 
 /// Implements `Deserialize` for `$real` through its twin `$twin`.
@@ -335,6 +335,8 @@ mod tests {
     use super::super::scenario::{Arrival, ClientSpec, Transport};
     use super::super::tagged::{deserialize, Form};
 
+    // Its fields are read through `Debug` only.
+    #[allow(dead_code)]
     #[derive(Debug, Deserialize)]
     #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
     enum DerivedArrival {
