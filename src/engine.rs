@@ -42,6 +42,8 @@ pub mod rng;
 pub mod scenario;
 mod sim;
 mod slab;
+mod tagged;
+mod tagged_forms;
 pub mod time;
 pub mod trace;
 pub mod validate;

@@ -11,7 +11,8 @@ use super::time::{ms_to_micros, Micros};
 use super::validate::duration_problem;
 
 /// A distribution of durations, in milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Dist {
     /// Always the same duration.

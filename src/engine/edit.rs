@@ -14,7 +14,8 @@ use super::scenario::{
 };
 
 /// One change to a simulation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Edit {
     /// Starts a fault now (or at its `at_ms`, if later).

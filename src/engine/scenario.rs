@@ -79,7 +79,8 @@ pub struct Node {
 }
 
 /// The behaviour of a node.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum NodeKind {
     /// The users' browsers: unlimited concurrency, no processing time of their own.
@@ -161,7 +162,8 @@ pub struct Link {
 }
 
 /// The transport of a link and its settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Transport {
     /// Type 1: a synchronous call; the caller's worker waits for the reply.
@@ -210,7 +212,8 @@ pub struct Source {
 }
 
 /// Arrival processes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Arrival {
     /// Random arrivals at a mean rate (exponential gaps).
@@ -249,7 +252,8 @@ pub struct Fault {
 }
 
 /// What a fault does.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// `Deserialize` is in tagged_forms.rs: it reads this format without serde's buffer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultEffect {
     /// Service: processing takes `factor` times as long.
@@ -600,7 +604,7 @@ impl Scenario {
 fn one() -> u32 {
     1
 }
-fn one_f64() -> f64 {
+pub(super) fn one_f64() -> f64 {
     1.0
 }
 fn default_concurrency() -> u32 {

@@ -312,8 +312,8 @@ fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Proble
             out.entry(l.from.as_str()).or_default().push((i, l.to.as_str()));
         }
     }
-    // 0 = unvisited, 1 = on the stack, 2 = done.
-    let mut mark: BTreeMap<&str, u8> = BTreeMap::new();
+    // 0 = unvisited, 1 = on the stack, 2 = done; `usize` as in the other maps by name (one copy in the wasm).
+    let mut mark: BTreeMap<&str, usize> = BTreeMap::new();
     for start in nodes.keys() {
         if mark.get(start).copied().unwrap_or(0) != 0 {
             continue;
