@@ -96,7 +96,7 @@ test('a retried call shows its retry as a new try on the time axis', async () =>
  * pointer events sent in the page, so a scan takes milliseconds. */
 async function clickAMessage(page) {
   await page.getByTestId('stage').scrollIntoViewIfNeeded();
-  for (let attempt = 0; attempt < 60; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     const found = await page.evaluate(async () => {
       const svg = document.querySelector('.stage__svg');
       const picked = () =>
