@@ -24,6 +24,7 @@ pub mod gesture;
 pub mod job_view;
 pub mod journey;
 pub mod journey_words;
+pub mod label_layout;
 pub mod lesson;
 pub mod log_view;
 pub mod mitigations;

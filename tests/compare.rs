@@ -172,3 +172,27 @@ fn every_chart_covers_the_whole_comparison_not_its_last_five_minutes() {
         }
     }
 }
+
+#[test]
+fn the_numbers_have_their_thousands_grouped() {
+    use patchbay::view_model::chart::Unit;
+    use patchbay::view_model::compare::{results_markup, Row};
+    let o = Outcome {
+        label: "Circuit breaker".into(),
+        seconds: COMPARE_SECONDS,
+        rows: vec![
+            Row { key: "ok", label: "Orders answered", values: [12_345.0, 1_234_567.4], unit: Unit::Count },
+            Row { key: "p99", label: "Slowest 1 %", values: [999.6, 20_000.0], unit: Unit::Ms },
+        ],
+        charts: vec![],
+    };
+    assert_eq!(o.rows[0].text(0), "12,345");
+    assert_eq!(o.rows[0].text(1), "1,234,567");
+    assert_eq!(o.rows[1].text(0), "1,000 ms");
+    assert_eq!(o.rows[1].text(1), "20,000 ms");
+    let html = results_markup(&o, None);
+    assert!(html.contains("<td>12,345</td><td>1,234,567</td>"), "{html}");
+    // The raw values stay plain numbers for the page's scripts and tests.
+    assert!(html.contains(r#"data-without="12345""#), "{html}");
+    assert!(o.summary().contains("orders answered 12,345 without, 1,234,567 with"), "{}", o.summary());
+}

@@ -123,6 +123,7 @@ fn a_node_that_something_else_still_names_cannot_be_removed() {
         links: vec![Placed { index: 999, item: s.links[0].clone() }],
         sources: vec![],
         faults: vec![],
+        monitors: vec![],
     };
     let e = edit_scenario(&s, &[far]).expect_err("past the end");
     assert!(e.reason.contains("past the end"), "{e}");

@@ -187,6 +187,7 @@ fn every_kind_of_edit() -> Vec<Edit> {
             links: vec![],
             sources: vec![],
             faults: vec![],
+            monitors: vec![],
         },
     ]
 }

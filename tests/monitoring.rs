@@ -121,3 +121,36 @@ fn the_queue_lesson_ends_by_switching_the_queues_monitoring_on() {
     assert_eq!(sim.scenario().monitors, vec!["payments".to_string()]);
     assert_eq!((sim.now(), sim.timers_fired()), (before.now(), before.timers_fired()), "watching changes nothing");
 }
+
+#[test]
+fn undoing_a_removal_puts_its_monitors_back_where_they_were() {
+    let s = presets::load("poison").unwrap();
+    // The removed node's and its links' monitors sit between others, so
+    // putting them back at the end would not give the same scenario.
+    let watched = edit_scenario(
+        &s,
+        &[on("order-api"), on("api-payments"), on("payment-workers"), on("payments"), on("payments-workers")],
+    )
+    .unwrap();
+    for removal in [Edit::RemoveNode { node: "payments".into() }, Edit::RemoveLink { link: "api-payments".into() }] {
+        let undo = inverse(&watched, &removal).unwrap();
+        // The undo passes through JSON (share links, history) and keeps its monitors.
+        let text = serde_json::to_string(&undo).unwrap();
+        assert!(text.contains("\"monitors\""), "{text}");
+        assert_eq!(serde_json::from_str::<Vec<Edit>>(&text).unwrap(), undo);
+        let gone = edit_scenario(&watched, std::slice::from_ref(&removal)).unwrap();
+        assert_ne!(gone.monitors, watched.monitors);
+        assert_eq!(edit_scenario(&gone, &undo).unwrap(), watched, "{removal:?}");
+        // The same on a running simulation (a structural edit runs again from zero).
+        let mut sim = Simulation::with_seed(watched.clone(), watched.seed).unwrap();
+        sim.run_until(2 * SECOND).unwrap();
+        sim.apply(&removal).unwrap();
+        for e in &undo {
+            sim.apply(e).unwrap();
+        }
+        assert_eq!(sim.scenario().monitors, watched.monitors);
+    }
+    // Without monitors the undo's JSON is as before (the field is left out).
+    let undo = inverse(&s, &Edit::RemoveNode { node: "payments".into() }).unwrap();
+    assert!(!serde_json::to_string(&undo).unwrap().contains("monitors"));
+}

@@ -114,11 +114,12 @@ fn change(s: &mut Scenario, edit: &Edit) -> Result<(), ScenarioError> {
             s.faults.retain(|f| f.target != gone.id && !links.contains(&f.target));
             s.monitors.retain(|m| *m != gone.id && !links.contains(m));
         }
-        Edit::Restore { nodes, links, sources, faults } => {
+        Edit::Restore { nodes, links, sources, faults, monitors } => {
             insert_placed(&mut s.nodes, nodes, "nodes")?;
             insert_placed(&mut s.links, links, "links")?;
             insert_placed(&mut s.sources, sources, "sources")?;
             insert_placed(&mut s.faults, faults, "faults")?;
+            insert_placed(&mut s.monitors, monitors, "monitors")?;
         }
         Edit::RemoveSubscription { link } => {
             let i = link_at(s, link)?;
@@ -187,6 +188,7 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
                 links: placed_where(&before.links, |l| &l.id == link),
                 sources: vec![],
                 faults: placed_where(&before.faults, |f| &f.target == link),
+                monitors: placed_where(&before.monitors, |m| m == link),
             })
         }
         Edit::RemoveNode { node } => {
@@ -198,6 +200,7 @@ pub fn inverse(before: &Scenario, edit: &Edit) -> Option<Vec<Edit>> {
                 links: placed_where(&before.links, touching),
                 sources: placed_where(&before.sources, |s| &s.target == node),
                 faults: placed_where(&before.faults, |f| &f.target == node || links.contains(&f.target.as_str())),
+                monitors: placed_where(&before.monitors, |m| m == node || links.contains(&m.as_str())),
             })
         }
         Edit::ApplyFault { .. }

@@ -175,6 +175,10 @@ pub enum Edit {
         /// Faults of the scenario and their indices.
         #[serde(default)]
         faults: Vec<Placed<Fault>>,
+        /// Monitored ids (the removed node's and its links') and their
+        /// indices in `monitors`; left out when empty, so older links read the same.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        monitors: Vec<Placed<String>>,
     },
 }
 

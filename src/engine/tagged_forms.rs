@@ -323,6 +323,8 @@ enum EditTwin {
         sources: Vec<Placed<Source>>,
         #[serde(default)]
         faults: Vec<Placed<Fault>>,
+        #[serde(default)]
+        monitors: Vec<Placed<String>>,
     },
 }
 

@@ -80,6 +80,11 @@ pub fn App() -> impl IntoView {
     });
     let debug = query_param("debug").as_deref() == Some("1");
     let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
+    // On the page the lesson card is a region of its own: from 900 px it
+    // heads the right-hand column beside the stage, so a learner sees the
+    // topology the lesson talks about in the first screen. An embed keeps
+    // it with the stage (one narrow column).
+    let embedded = embed.embed;
     view! {
         <div
             class="app"
@@ -103,13 +108,14 @@ pub fn App() -> impl IntoView {
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     <Controls />
                     <Story />
-                    <LessonCard />
+                    {embedded.then(|| view! { <LessonCard /> })}
                     <RunStatus />
                     <ShareNotice />
                     <EditorBar />
                     <Topology canvas=canvas />
                     <LinkMenu />
                 </section>
+                {(!embedded).then(|| view! { <LessonCard /> })}
                 <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
                     <div class="inspector__top">
                         <h2 id="inspector-title" class="region__title">"Inspector"</h2>

@@ -8,34 +8,12 @@ use crate::engine::scenario::{Link, Node, Position};
 use crate::view_model::describe::{breaker_word, link_name};
 use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
 use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
+use crate::view_model::label_layout::{anchor_for, down_normal, lane_anchor, LINE_STEP};
 
 use super::stage::{use_stage, Stage};
 use super::store::{use_store, Selection};
 
 use super::topology::on_activate;
-
-/// The unit normal of the line from `a` to `b` pointing down (or right, for a vertical line).
-fn down_normal(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
-    let (nx, ny) = (-dy / len, dx / len);
-    if ny < 0.0 || (ny == 0.0 && nx < 0.0) {
-        (-nx, -ny)
-    } else {
-        (nx, ny)
-    }
-}
-
-/// How text beside a line is anchored when it is offset by normal x `nx`.
-fn anchor_for(nx: f64) -> &'static str {
-    if nx > 0.6 {
-        "start"
-    } else if nx < -0.6 {
-        "end"
-    } else {
-        "middle"
-    }
-}
 
 /// The live label of a subscription's lane or a consumer group's read link,
 /// drawn above the nodes (a short link would hide it) beside the link's
@@ -44,11 +22,7 @@ fn anchor_for(nx: f64) -> &'static str {
 #[component]
 pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
     let store = use_store();
-    let ((x1, y1), (x2, y2)) = link_ends(from.position, to.position);
-    let (mx, my) = lerp((x1, y1), (x2, y2), 0.5);
-    let (nx, ny) = down_normal((x1, y1), (x2, y2));
-    let (ax, ay) = (mx + nx * 12.0, my + ny * 12.0 + 8.0);
-    let anchor = anchor_for(nx);
+    let (ax, ay, anchor) = lane_anchor(from.position, to.position);
     let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
     let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
     let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));
@@ -60,7 +34,7 @@ pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl 
                     view! {
                         <g class="lane" data-testid=lane_testid.clone() aria-hidden="true">
                             <text class="lane__text" x=ax y=ay text-anchor=anchor>{lane_label(&l)}</text>
-                            {warning.map(|w| view! { <text class="lane__warn" x=ax y=ay + 14.0 text-anchor=anchor>{w}</text> })}
+                            {warning.map(|w| view! { <text class="lane__warn" x=ax y=ay + LINE_STEP text-anchor=anchor>{w}</text> })}
                         </g>
                     }
                 })

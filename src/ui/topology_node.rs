@@ -11,6 +11,7 @@ use crate::view_model::describe_events::{
 };
 use crate::view_model::describe_job::job_state_words;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::label_layout::{below_line_y, LINE_STEP};
 use crate::view_model::viewport::short_label;
 
 use super::stage::use_stage;
@@ -96,7 +97,7 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
         node_badges(&status())
             .chunks(2)
             .enumerate()
-            .map(|(i, pair)| view! { <tspan x="0" dy=if i == 0 { 0.0 } else { 14.0 }>{pair.join(" · ")}</tspan> })
+            .map(|(i, pair)| view! { <tspan x="0" dy=if i == 0 { 0.0 } else { LINE_STEP }>{pair.join(" · ")}</tspan> })
             .collect_view()
     };
     let label = {
@@ -274,7 +275,7 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
             {icon}
             <text class="node__label" x="8" y="-12" text-anchor="middle">{label}</text>
             {meter}
-            <text class="node__badges" x="0" y=NODE_HALF_H + 16.0 text-anchor="middle">{badges}</text>
+            <text class="node__badges" x="0" y=below_line_y(0) text-anchor="middle">{badges}</text>
             <Show when=move || has_outbox>
                 <g class="node__outbox" transform=format!("translate({} {})", NODE_HALF_W - 26.0, -NODE_HALF_H + 6.0)>
                     <title>"Outbox rows waiting for the relay"</title>
@@ -285,13 +286,13 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
                 </g>
             </Show>
             <Show when=move || { outbox().1 > 0 }>
-                <text class="node__warn" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle" data-testid=lost_testid.clone()>
+                <text class="node__warn" x="0" y=below_line_y(1) text-anchor="middle" data-testid=lost_testid.clone()>
                     {move || format!("{} events never published", outbox().1)}
                 </text>
             </Show>
             <Show when=move || is_orchestrator>
                 <g class="node__saga" data-testid=orchestrator_testid.clone()>
-                    <text class="node__saga-label" x="0" y=NODE_HALF_H + 30.0 text-anchor="middle">{saga_text.clone()}</text>
+                    <text class="node__saga-label" x="0" y=below_line_y(1) text-anchor="middle">{saga_text.clone()}</text>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
                         transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)

@@ -18,6 +18,7 @@ use crate::engine::{SimError, Simulation};
 
 use super::chart::{self, escape, grid_markup, layout, Geometry, Line, Unit};
 use super::chart_series::{last_values, lines, link_charts, node_charts, summary_charts, ChartDef};
+use super::number::group_thousands;
 use super::run::run_toward;
 
 /// How far both runs go: ten simulated minutes.
@@ -271,12 +272,12 @@ pub struct Row {
 }
 
 impl Row {
-    /// A value in words.
+    /// A value in words, its thousands grouped ("12,345 ms").
     pub fn text(&self, k: usize) -> String {
-        let v = self.values[k];
+        let v = group_thousands(&format!("{:.0}", self.values[k]));
         match self.unit {
-            Unit::Ms => format!("{v:.0} ms"),
-            _ => format!("{v:.0}"),
+            Unit::Ms => v + " ms",
+            _ => v,
         }
     }
 }

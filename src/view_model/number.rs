@@ -1,6 +1,24 @@
-//! Numbers in the page's URL (`?speed=0.5&at=12`), read as Rust reads an
-//! `f64` without linking Rust's float parser: its code and tables are about
-//! 17 KB of the release wasm, and the browser already has one.
+//! Numbers as text: those in the page's URL (`?speed=0.5&at=12`), read as
+//! Rust reads an `f64` without linking Rust's float parser (its code and
+//! tables are about 17 KB of the release wasm, and the browser already has
+//! one), and numbers written for people with their thousands grouped.
+
+/// `text` (a decimal number as Rust writes it, e.g. `-12345.5`) with the
+/// digits before the point grouped in threes: `-12,345.5`.
+pub fn group_thousands(text: &str) -> String {
+    let (sign, rest) = text.split_at(usize::from(text.starts_with('-')));
+    let point = rest.find('.').unwrap_or(rest.len());
+    let (whole, tail) = rest.split_at(point);
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out + tail
+}
 
 /// True when `text` is a decimal number in the grammar of `f64::from_str`
 /// (`[+-]? (digits | digits '.' digits? | '.' digits) ([eE] [+-]? digits)?`),
@@ -49,6 +67,19 @@ mod tests {
     fn rust_reads_digits(s: &str) -> bool {
         let word = ["inf", "infinity", "nan"].contains(&s.trim_start_matches(['+', '-']).to_ascii_lowercase().as_str());
         s.parse::<f64>().is_ok() && !word
+    }
+
+    #[test]
+    fn thousands_are_grouped_before_the_point_only() {
+        assert_eq!(group_thousands("0"), "0");
+        assert_eq!(group_thousands("999"), "999");
+        assert_eq!(group_thousands("1000"), "1,000");
+        assert_eq!(group_thousands("12345"), "12,345");
+        assert_eq!(group_thousands("123456"), "123,456");
+        assert_eq!(group_thousands("4294967295"), "4,294,967,295");
+        assert_eq!(group_thousands("-123"), "-123");
+        assert_eq!(group_thousands("-1234.5678"), "-1,234.5678");
+        assert_eq!(group_thousands("0.001"), "0.001");
     }
 
     #[test]

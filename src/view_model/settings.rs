@@ -156,17 +156,7 @@ pub fn number_text(x: f64) -> String {
 /// A limit in words: thousands grouped ("10,000,000,000"), so a range
 /// reads at a glance; fields themselves take plain numbers.
 fn grouped(x: f64) -> String {
-    let text = number_text(x);
-    let (whole, rest) = text.split_at(text.find('.').unwrap_or(text.len()));
-    let digits = whole.len();
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (digits - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out + rest
+    super::number::group_thousands(&number_text(x))
 }
 
 /// What a field shows for a value (empty for `null`).

@@ -1,0 +1,92 @@
+// The page's layout: on the default scenario no stage label covers another
+// (node names, the lines inside and under nodes such as "RESTARTING", lane
+// labels) at a laptop's, a narrow window's and a phone's width, and with a
+// lesson open the stage starts within the first screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, screenshot } from './support.js';
+
+const app = useApp();
+
+/** Pairs of visible stage texts whose boxes intersect (by more than half a pixel each way). */
+function overlaps(page) {
+  return page.evaluate(() => {
+    const texts = [...document.querySelectorAll('[data-testid=stage] svg text')].filter((t) => {
+      const r = t.getBoundingClientRect();
+      // A link's glyph sits on its line inside a circle; it is a symbol, not a label.
+      return t.textContent.trim() && r.width > 0 && r.height > 0 && !t.closest('.link__glyph');
+    });
+    const boxes = texts.map((t) => ({
+      text: t.textContent.trim(),
+      owner: t.closest('[data-testid]')?.dataset.testid ?? '',
+      r: t.getBoundingClientRect(),
+    }));
+    const out = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i].r, boxes[j].r];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 0.5 && h > 0.5) {
+          out.push(`${boxes[i].owner} "${boxes[i].text}" × ${boxes[j].owner} "${boxes[j].text}" (${w.toFixed(1)}×${h.toFixed(1)} px)`);
+        }
+      }
+    }
+    return { count: boxes.length, out };
+  });
+}
+
+for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`seven at ${width} px (${colorScheme}): no stage label covers another, with restarts and a crash`, async () => {
+      // At 16 s the gateway is restarting and Shipping errs; Email is crashed by hand on top.
+      const { context, page, problems } = await app.openAt('?scenario=seven&at=16&paused=1', {
+        viewport: { width, height },
+        colorScheme,
+      });
+      await page.getByTestId('node-email').click();
+      await page.getByTestId('fault-crash').click();
+      await page.getByTestId('fault-errors-50--').click();
+      await page.getByTestId('node-email').press('Escape');
+      await page.getByTestId('step').click();
+      await page.waitForFunction(() => /crashed/i.test(document.querySelector('[data-testid=node-email]').getAttribute('aria-label')));
+      if (width >= 900) {
+        // Full detail at a laptop's width: the words whose placement is tested are drawn.
+        assert.match(await page.getByTestId('node-notify').locator('.node__badges').textContent(), /RESTARTING/);
+        assert.match(await page.getByTestId('node-email').locator('.node__badges').textContent(), /CRASHED/);
+        assert.ok(Number(await page.getByTestId('stage').getAttribute('data-zoom')) >= 0.7, 'not compact');
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);
+      const { count, out } = await overlaps(page);
+      console.log(`${width} ${colorScheme}: ${count} labels, zoom ${await page.getByTestId('stage').getAttribute('data-zoom')}`);
+      console.log(`screenshot: ${await screenshot(page, `layout-seven-${width}-${colorScheme}`)}`);
+      assert.ok(count >= 16, `every node's label at least (${count})`);
+      assert.deepEqual(out, []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
+  test(`a lesson open at ${width}×${height}: the stage starts within the first screen`, async () => {
+    const { context, page, problems } = await app.open('?lesson=queue&step=1', { viewport: { width, height } });
+    await page.getByTestId('lesson-text').waitFor();
+    const stage = await page.getByTestId('stage').boundingBox();
+    const card = await page.getByTestId('lesson').boundingBox();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);
+    console.log(`${width}: stage at ${Math.round(stage.y)} px (${Math.round(stage.width)}×${Math.round(stage.height)}), card at ${Math.round(card.x)},${Math.round(card.y)}`);
+    assert.ok(stage.y < height - 200, `the stage starts at ${stage.y}, in the first screen with room to see it`);
+    if (width >= 900) {
+      // Beside the stage: the card's column starts right of the stage, near the top.
+      assert.ok(card.x >= stage.x + stage.width, 'the card is beside the stage');
+      const seen = Math.min(stage.y + stage.height, height) - stage.y;
+      assert.ok(seen >= 450, `${seen} px of the stage in the first screen`);
+    }
+    console.log(`screenshot: ${await screenshot(page, `layout-lesson-${width}`)}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
