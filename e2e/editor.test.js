@@ -20,6 +20,16 @@ const seconds = async (page) => parseFloat(await page.getByTestId('clock').textC
 
 test('add two services, connect them with a call, play: messages flow on the new links', async () => {
   const { context, page, problems } = await app.open('?scenario=cascade&speed=1');
+  // Each palette button is heard as what it adds: eight different names, each naming its visible word.
+  const palette = await page.locator('[data-testid^=add-]').evaluateAll((els) =>
+    els.map((e) => [e.textContent.replace('+', '').trim().toLowerCase(), e.getAttribute('aria-label')]),
+  );
+  assert.equal(palette.length, 8, JSON.stringify(palette));
+  assert.equal(new Set(palette.map(([, spoken]) => spoken)).size, 8, `distinct names: ${JSON.stringify(palette)}`);
+  for (const [visible, spoken] of palette) {
+    assert.ok(spoken.toLowerCase().endsWith(visible), `"${spoken}" names "${visible}"`);
+    assert.doesNotMatch(spoken, /\ba [aeiou]/i, `"${spoken}": a before a vowel`);
+  }
   await page.getByTestId('add-service').click();
   await page.getByTestId('add-service').click();
   assert.deepEqual((await nodeIds(page)).slice(-2), ['node-service', 'node-service-2']);

@@ -123,6 +123,11 @@ test('a fault button toggles: three presses leave one fault, pressed', async () 
   assert.equal(await crash.getAttribute('aria-pressed'), 'true');
   assert.equal(await faults(), 1, 'one crash, not three');
   assert.match(await page.getByTestId('active-faults').textContent(), /crash on pricing/);
+  // Escape from inside the inspector closes it and gives focus back to the node, not to the page.
+  await crash.focus();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'node-pricing');
+  assert.equal(await page.getByTestId('inspector-state').count(), 0, 'nothing selected');
   await context.close();
 });
 

@@ -22,7 +22,8 @@ use super::persist;
 use super::share_menu::ShareNotice;
 use super::shell::Header;
 use super::sim_loop;
-use super::store::Store;
+use super::stage::focus_later;
+use super::store::{Selection, Store};
 use super::story::{MitigationNote, Story};
 use super::topology::Topology;
 
@@ -99,8 +100,20 @@ pub fn App() -> impl IntoView {
                 class="regions"
                 class:regions--inspecting=move || store.selected.get().is_some()
                 on:keydown=move |ev| {
-                    if ev.key() == "Escape" && !ev.default_prevented() && store.selected.get_untracked().is_some() {
-                        store.selected.set(None);
+                    if ev.key() == "Escape" && !ev.default_prevented() {
+                        if let Some(was) = store.selected.get_untracked() {
+                            store.selected.set(None);
+                            // The inspector goes with the selection: focus inside it would fall to
+                            // the page, so it goes back to what was selected on the stage.
+                            let s = store.scenario();
+                            let testid = match was {
+                                Selection::Node(i) => s.nodes.get(i).map(|n| format!("node-{}", n.id)),
+                                Selection::Link(i) => s.links.get(i).map(|l| format!("link-{}", l.id)),
+                            };
+                            if let Some(testid) = testid {
+                                focus_later(testid);
+                            }
+                        }
                     }
                 }
             >

@@ -7,7 +7,6 @@ use wasm_bindgen::JsCast;
 
 use crate::engine::design::{fresh_node_id, starter_node, NODE_KINDS};
 use crate::engine::parse::parse_scenario_placed;
-use crate::engine::patterns::node_look;
 use crate::engine::scenario::Position;
 use crate::engine::Edit;
 
@@ -16,15 +15,21 @@ use super::store::{use_store, Selection, Store};
 
 /// The palette's name of a node kind.
 fn kind_name(key: &str) -> &'static str {
+    kind_words(key).0
+}
+
+/// A palette entry's visible name and its accessible name (the button's
+/// words as a sentence, so each of the eight is told apart when heard).
+fn kind_words(key: &str) -> (&'static str, &'static str) {
     match key {
-        "client" => "Clients",
-        "service" => "Service",
-        "orchestrator" => "Saga orchestrator",
-        "queue" => "Queue",
-        "topic" => "Topic",
-        "log" => "Event log",
-        "gateway" => "Gateway",
-        _ => "Batch job",
+        "client" => ("Clients", "Add clients"),
+        "service" => ("Service", "Add a service"),
+        "orchestrator" => ("Saga orchestrator", "Add a saga orchestrator"),
+        "queue" => ("Queue", "Add a queue"),
+        "topic" => ("Topic", "Add a topic"),
+        "log" => ("Event log", "Add an event log"),
+        "gateway" => ("Gateway", "Add a gateway"),
+        _ => ("Batch job", "Add a batch job"),
     }
 }
 
@@ -123,10 +128,10 @@ pub fn EditorBar() -> impl IntoView {
     let palette = NODE_KINDS
         .iter()
         .map(|&key| {
-            let name = kind_name(key);
+            let (name, spoken) = kind_words(key);
             view! {
                 <button class="btn btn--small" on:click=move |_| add_node(store, key) data-testid=format!("add-{key}")
-                    aria-label=format!("Add a {}", node_look_word(key))>
+                    aria-label=spoken>
                     {"+ "}{name}
                 </button>
             }
@@ -178,8 +183,4 @@ pub fn EditorBar() -> impl IntoView {
             </Show>
         </div>
     }
-}
-
-fn node_look_word(key: &str) -> &'static str {
-    starter_node(key, "x", "x", Position::default()).map_or("node", |n| node_look(&n.kind).word)
 }
