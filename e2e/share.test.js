@@ -168,6 +168,21 @@ test('an unknown scenario name or a damaged link is named, and the default opens
   await context.close();
 });
 
+test('link options the page cannot use as written are said, and the page runs', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&speed=abc&at=-1');
+  await page.waitForFunction(() => /speed=abc is not a number/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await page.getByTestId('run-notice').textContent(), /\?at=-1 is not a time after the start, so the run starts at 0 s\./);
+  await page.goto(app.server.url + '?scenario=cascade&speed=0&paused=1');
+  await page.waitForFunction(() => /speed=0 is outside/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  await page.goto(app.server.url + '?lesson=queue&step=99');
+  await page.waitForFunction(() => /step=99 is not one of this lesson's 4 steps, so step 4 is shown/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await page.getByTestId('lesson').textContent(), /Step 4 of 4/);
+  // The page keeps drawing (a lesson step may pause the run at its end, so the clock is not the check).
+  assert.equal(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true)))), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('labels with markup are shown as text, imported and through a link', async () => {
   const scenario = JSON.parse(fs.readFileSync('src/engine/presets/cascade.json', 'utf8'));
   scenario.nodes[1].label = '<img src=x onerror=alert(1)>';

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::embed_api::EmbedOptions;
-use crate::view_model::run::at_from_seconds;
-use crate::view_model::speed::{MAX_SPEED, MIN_SPEED};
+use crate::view_model::run::at_from_link;
+use crate::view_model::speed::speed_from_query;
 
 use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
 use super::controls::{Controls, RunStatus};
@@ -38,13 +38,18 @@ pub fn App() -> impl IntoView {
         return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
     };
     store.reduced_motion.set(prefers_reduced_motion());
-    apply_url_options(store);
+    let url_notes = apply_url_options(store);
     let embed = embed_options();
     embed::start(store, &embed);
     embed::register_service_worker();
     provide_context(store);
     // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
     provide_context(persist::open(store, asked.as_deref(), known));
+    // A value the link could not use as written is said, not silently dropped
+    // (after the link or autosave is opened, which starts with a clean notice).
+    if !url_notes.is_empty() {
+        store.notice.set(Some(url_notes.join(" ")));
+    }
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -205,17 +210,27 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
 
 /// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,
 /// `?paused=1` starts paused: links a course can share to a precise moment.
-fn apply_url_options(store: Store) {
-    if let Some(speed) = query_param("speed").and_then(|v| parse_finite(&v)) {
-        store.speed.set(speed.clamp(MIN_SPEED, MAX_SPEED));
+fn apply_url_options(store: Store) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(raw) = query_param("speed") {
+        let (speed, note) = speed_from_query(&raw, parse_finite(&raw));
+        if let Some(speed) = speed {
+            store.speed.set(speed);
+        }
+        notes.extend(note);
     }
     // At most an hour in, run in slices across frames with a progress indicator (see sim_loop).
-    if let Some(at) = query_param("at").and_then(|v| parse_finite(&v)).and_then(at_from_seconds) {
-        store.jump_to(at);
+    if let Some(raw) = query_param("at") {
+        let (at, note) = at_from_link(&raw, parse_finite(&raw));
+        if let Some(at) = at {
+            store.jump_to(at);
+        }
+        notes.extend(note);
     }
     if query_param("paused").as_deref() == Some("1") {
         store.playing.set(false);
     }
+    notes
 }
 
 /// `?bench=mmc`: the engine's M/M/c workload timed in the page (see docs/performance.md).

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use crate::engine::lesson::{self, metric, Lesson};
 use crate::engine::time::Micros;
 use crate::engine::{Edit, Simulation};
-use crate::view_model::lesson::{route, step_from_query};
+use crate::view_model::lesson::{route, step_from_query, step_note};
 use crate::view_model::preset_titles::preset_title;
 
 use super::browser::query_param;
@@ -189,7 +189,11 @@ pub fn LessonCard() -> impl IntoView {
     // state, lesson and step included, is being played back.
     if let Some(name) = query_param("lesson").filter(|_| !store.is_opening_link()) {
         let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
-        t.open(&name, step_from_query(query_param("step").as_deref(), steps));
+        let step = query_param("step");
+        t.open(&name, step_from_query(step.as_deref(), steps));
+        if let Some(note) = lesson::builtin(&name).and(step_note(step.as_deref(), steps)) {
+            store.notice.set(Some(note));
+        }
     }
     let on_pick = move |ev| {
         let name = event_target_value(&ev);

@@ -44,11 +44,35 @@ pub fn step_from_query(value: Option<&str>, steps: usize) -> usize {
     value.and_then(|v| v.trim().parse::<usize>().ok()).map_or(0, |n| n.clamp(1, steps.max(1)) - 1)
 }
 
+/// A note for the page when `?step=` was not a step of the lesson (not a
+/// whole number, 0, or past its last step), saying which step is shown.
+pub fn step_note(value: Option<&str>, steps: usize) -> Option<String> {
+    let v = value?;
+    let fits = v.trim().parse::<usize>().is_ok_and(|n| (1..=steps).contains(&n));
+    let shown: String = v.chars().take(40).collect();
+    (!fits).then(|| {
+        let at = step_from_query(value, steps) + 1;
+        format!("?step={shown} is not one of this lesson's {steps} steps, so step {at} is shown.")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::lesson::builtin;
     use crate::engine::SECOND;
+
+    #[test]
+    fn a_step_outside_the_lesson_is_named() {
+        assert_eq!(step_note(None, 4), None);
+        assert_eq!(step_note(Some("2"), 4), None);
+        assert_eq!(
+            step_note(Some("99"), 4).as_deref(),
+            Some("?step=99 is not one of this lesson's 4 steps, so step 4 is shown.")
+        );
+        assert!(step_note(Some("0"), 4).is_some_and(|n| n.ends_with("step 1 is shown.")));
+        assert!(step_note(Some("two"), 4).is_some_and(|n| n.ends_with("step 1 is shown.")));
+    }
 
     #[test]
     fn the_next_step_goes_on_from_the_run_when_nothing_changed() {

@@ -67,6 +67,21 @@ pub fn at_from_query(value: &str) -> Option<Micros> {
     value.trim().parse::<f64>().ok().and_then(at_from_seconds)
 }
 
+/// A `?at=` value (`raw` as written, `parsed` as the browser read it, `None`
+/// when it is not a finite number): where to fast-forward, if anywhere, and
+/// a note for the page when the value was not used as written.
+pub fn at_from_link(raw: &str, parsed: Option<f64>) -> (Option<Micros>, Option<String>) {
+    let shown: String = raw.chars().take(40).collect();
+    match parsed.and_then(at_from_seconds) {
+        None => (None, Some(format!("?at={shown} is not a time after the start, so the run starts at 0 s."))),
+        Some(at) if parsed.is_some_and(|s| s > MAX_AT_SECONDS) => (
+            Some(at),
+            Some(format!("?at={shown} is past the longest fast-forward, so the run goes to {MAX_AT_SECONDS} s.")),
+        ),
+        Some(at) => (Some(at), None),
+    }
+}
+
 /// The same for a number already read (the page lets the browser convert
 /// the text, which keeps Rust's float parser out of the download).
 pub fn at_from_seconds(s: f64) -> Option<Micros> {
@@ -275,6 +290,18 @@ pub fn whole_seconds(t: Micros) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_in_the_link_is_used_capped_or_refused_with_a_note() {
+        assert_eq!(at_from_link("90", Some(90.0)), (Some(90 * SECOND), None));
+        let (at, note) = at_from_link("-1", Some(-1.0));
+        assert_eq!(at, None);
+        assert_eq!(note.as_deref(), Some("?at=-1 is not a time after the start, so the run starts at 0 s."));
+        assert_eq!(at_from_link("abc", None).0, None);
+        let (at, note) = at_from_link("1e308", Some(1e308));
+        assert_eq!(at, Some(3_600 * SECOND));
+        assert_eq!(note.as_deref(), Some("?at=1e308 is past the longest fast-forward, so the run goes to 3600 s."));
+    }
     use crate::engine::presets;
 
     fn sim(name: &str) -> Simulation {
