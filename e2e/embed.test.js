@@ -168,6 +168,20 @@ for (const [width, scheme] of [[360, 'light'], [700, 'dark']]) {
   });
 }
 
+test('an embed shows the lesson picker only when controls= asks for it or a lesson is open', async () => {
+  const context = await browser.newContext({ viewport: { width: 700, height: 600 } });
+  const page = await context.newPage();
+  const shown = async (query) => {
+    await page.goto(url(`index.html?embed=1&${query}`));
+    await page.getByTestId('clock').waitFor({ timeout: 20000 });
+    return page.getByTestId('lesson').isVisible();
+  };
+  assert.equal(await shown('scenario=cascade&controls=play,step,speed'), false, 'not asked, no lesson: hidden');
+  assert.equal(await shown('scenario=cascade&controls=play,lesson'), true, 'asked for');
+  assert.equal(await shown('lesson=queue&controls=play'), true, 'a lesson opened by the link keeps its card');
+  await context.close();
+});
+
 test('theme=dark forces dark colours on a light system', async () => {
   const context = await browser.newContext({ colorScheme: 'light' });
   const page = await context.newPage();

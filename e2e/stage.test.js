@@ -201,3 +201,15 @@ for (const [w, h] of [[700, 560], [390, 640]]) {
     }
   });
 }
+
+test('Tab from the stage reaches the view tools at its top before the nodes, and they stay clickable', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
+  await page.getByTestId('stage').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'zoom-in');
+  const before = await zoom(page);
+  await page.getByTestId('zoom-in').click();
+  await page.waitForFunction((z) => Number(document.querySelector('[data-testid=stage]').dataset.zoom) > z, before);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -224,7 +224,7 @@ pub fn LessonCard() -> impl IntoView {
         t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone())).filter(|wanted| store.preset.with(|p| p != wanted))
     };
     view! {
-        <section class="lesson" aria-label="Guided lesson" data-testid="lesson">
+        <section class="lesson" class:lesson--open=open aria-label="Guided lesson" data-testid="lesson">
             <div class="lesson__bar">
                 <label class="lesson__pick">
                     <span>"Lesson"</span>

@@ -101,6 +101,9 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             aria-label="Stage: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, 1 for actual size. On a node: arrows move it, C starts a link."
             on:keydown=on_stage_key(stage)
         >
+            // First in the DOM so Tab reaches the view tools (top right) before the
+            // nodes; `z-index` keeps them drawn above the stage.
+            <StageToolbar />
             <svg
                 class="stage__svg"
                 role="group"
@@ -134,7 +137,6 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 </g>
             </svg>
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
-            <StageToolbar />
             <Minimap />
         </div>
     }

@@ -40,8 +40,10 @@ pub const COMMANDS: [&str; 9] = [
 ];
 
 /// The controls an embed may show (`controls=` lists them, comma-separated).
-pub const CONTROL_NAMES: [&str; 10] =
-    ["play", "step", "speed", "reset", "scenario", "inspector", "editor", "metrics", "events", "journey"];
+/// An open lesson's card shows whatever the list says; `lesson` adds the
+/// lesson picker to an embed that opened without one.
+pub const CONTROL_NAMES: [&str; 11] =
+    ["play", "step", "speed", "reset", "scenario", "lesson", "inspector", "editor", "metrics", "events", "journey"];
 /// The controls an embed shows when `controls=` is not given.
 pub const DEFAULT_CONTROLS: [&str; 3] = ["play", "step", "speed"];
 
