@@ -284,6 +284,17 @@ test('the SVG export carries the messages in flight; the PNG export is a real pi
   const { context, page, problems } = await app.open('?scenario=cascade&speed=5');
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 2);
   await page.getByTestId('play').click(); // pause, so the picture holds still
+  // Calls cross their links in a few ms, so a pause can fall between them:
+  // step until the messages canvas shows some (it is redrawn every frame).
+  const dotsDrawn = () =>
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => {
+      const c = document.querySelector('.stage__canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      r(n);
+    })));
+  for (let i = 0; i < 100 && (await dotsDrawn()) <= 20; i++) await page.getByTestId('step').click();
   const stage = await page.locator('.stage__svg').boundingBox();
   await page.locator('[data-testid=share-menu] > summary').click();
   const take = async (id) => {
