@@ -188,10 +188,11 @@ pub fn LessonCard() -> impl IntoView {
     // A share link in the fragment wins over `?lesson=` (docs/share.md): its
     // state, lesson and step included, is being played back.
     if let Some(name) = query_param("lesson").filter(|_| !store.is_opening_link()) {
-        let steps = lesson::builtin(&name).map_or(1, |l| l.steps.len());
+        // Read once: a built-in lesson is parsed from its JSON on each call.
+        let steps = lesson::builtin(&name).map(|l| l.steps.len());
         let step = query_param("step");
-        t.open(&name, step_from_query(step.as_deref(), steps));
-        if let Some(note) = lesson::builtin(&name).and(step_note(step.as_deref(), steps)) {
+        t.open(&name, step_from_query(step.as_deref(), steps.unwrap_or(1)));
+        if let Some(note) = steps.and_then(|n| step_note(step.as_deref(), n)) {
             store.notice.set(Some(note));
         }
     }
