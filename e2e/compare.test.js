@@ -26,7 +26,7 @@ async function runBoth(page) {
   await page.getByTestId('compare-run').click();
   await page.getByTestId('compare-results').waitFor({ timeout: 30000 });
   const text = await page.getByTestId('compare-summary').textContent();
-  const ms = Number(/Computed in (\d+) ms/.exec(text)?.[1]);
+  const ms = Number(/Computed in ([\d,]+) ms/.exec(text)?.[1]?.replaceAll(',', ''));
   assert.ok(Number.isFinite(ms), text);
   return ms;
 }

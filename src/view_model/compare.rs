@@ -430,7 +430,9 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
 pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(8 * 1024);
-    let took = took_ms.map(|ms| format!(" Computed in {ms:.0} ms.")).unwrap_or_default();
+    let took = took_ms
+        .map(|ms| format!(" Computed in {} ms.", super::number::group_thousands(&format!("{ms:.0}"))))
+        .unwrap_or_default();
     let minutes = o.seconds / 60;
     let label = escape(&o.label);
     let _ = write!(
