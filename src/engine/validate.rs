@@ -11,6 +11,13 @@ use super::patterns;
 use super::scenario::*;
 use super::time::ms_to_micros;
 
+mod call_graph;
+mod faults;
+
+use call_graph::{check_sync_cycles, check_sync_fan_out};
+use faults::check_faults;
+pub use faults::validate_fault;
+
 /// Checks a scenario and lists every problem found.
 pub fn validate(s: &Scenario) -> Result<(), Vec<ScenarioError>> {
     let mut v = Problems::default();
@@ -59,21 +66,6 @@ fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> 
         map.insert(k, v);
     }
     map
-}
-
-/// Checks one fault against a scenario (used for faults applied while running).
-pub fn validate_fault(s: &Scenario, f: &Fault, path: &str) -> Result<(), ScenarioError> {
-    let mut v = Problems::default();
-    let nodes: BTreeMap<&str, &Node> = map_of(s.nodes.iter().map(|n| (n.id.as_str(), n)));
-    let mut links: BTreeSet<&str> = BTreeSet::new();
-    for l in &s.links {
-        links.insert(l.id.as_str());
-    }
-    check_fault(f, path, &nodes, &links, &mut v);
-    match v.finish() {
-        Ok(()) => Ok(()),
-        Err(mut all) => Err(all.remove(0)),
-    }
 }
 
 #[derive(Default)]
@@ -299,104 +291,6 @@ impl ProblemSink for Vec<ScenarioError> {
     }
 }
 
-/// Synchronous calls must not form a cycle: a request would wait on itself.
-/// Returns true when there is none.
-fn check_sync_cycles(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) -> bool {
-    let before = v.0.len();
-    let mut out: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
-    for (i, l) in s.links.iter().enumerate() {
-        if matches!(l.transport, Transport::RequestResponse(_))
-            && nodes.contains_key(l.from.as_str())
-            && nodes.contains_key(l.to.as_str())
-        {
-            out.entry(l.from.as_str()).or_default().push((i, l.to.as_str()));
-        }
-    }
-    // 0 = unvisited, 1 = on the stack, 2 = done; `usize` as in the other maps by name (one copy in the wasm).
-    let mut mark: BTreeMap<&str, usize> = BTreeMap::new();
-    for start in nodes.keys() {
-        if mark.get(start).copied().unwrap_or(0) != 0 {
-            continue;
-        }
-        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
-        mark.insert(start, 1);
-        while let Some((node, next)) = stack.pop() {
-            let edges = out.get(node).map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(&(link, to)) = edges.get(next) {
-                stack.push((node, next + 1));
-                match mark.get(to).copied().unwrap_or(0) {
-                    0 => {
-                        mark.insert(to, 1);
-                        stack.push((to, 0));
-                    }
-                    1 => v.add(
-                        format!("$.links[{link}]"),
-                        format!("synchronous calls form a cycle through '{to}': a request would wait on itself"),
-                    ),
-                    _ => {}
-                }
-            } else {
-                mark.insert(node, 2);
-            }
-        }
-    }
-    v.0.len() == before
-}
-
-/// Synchronous fan-out multiplies down the call graph: each call waits for
-/// all of its callee's calls, retries included. Bounds the calls one request
-/// can cause (needs an acyclic call graph).
-fn check_sync_fan_out(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
-    let index: BTreeMap<&str, usize> = map_of(s.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)));
-    let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); s.nodes.len()];
-    for l in &s.links {
-        if let Transport::RequestResponse(p) = &l.transport {
-            if let (Some(&from), Some(&to)) = (index.get(l.from.as_str()), index.get(l.to.as_str())) {
-                let attempts = p.retry.as_ref().map_or(1, |r| r.max_attempts.max(1));
-                out[from].push((to, f64::from(attempts)));
-            }
-        }
-    }
-    // calls(n) = Σ attempts × (1 + calls(callee)), by depth-first post-order.
-    let mut calls: Vec<Option<f64>> = vec![None; s.nodes.len()];
-    for start in 0..s.nodes.len() {
-        let mut stack = vec![(start, 0usize)];
-        while let Some((n, next)) = stack.pop() {
-            if calls[n].is_some() {
-                continue;
-            }
-            if let Some(&(to, _)) = out[n].get(next) {
-                stack.push((n, next + 1));
-                if calls[to].is_none() {
-                    stack.push((to, 0));
-                }
-            } else {
-                let total = out[n].iter().map(|&(to, a)| a * (1.0 + calls[to].unwrap_or(0.0))).sum::<f64>();
-                calls[n] = Some(total.min(f64::MAX));
-            }
-        }
-    }
-    let worst = calls.iter().enumerate().filter_map(|(i, c)| c.map(|c| (i, c))).fold(
-        None,
-        |best: Option<(usize, f64)>, (i, c)| {
-            if best.is_none_or(|(_, b)| c > b) {
-                Some((i, c))
-            } else {
-                best
-            }
-        },
-    );
-    if let Some((i, c)) = worst.filter(|(_, c)| *c > MAX_CALLS_PER_REQUEST) {
-        let id = nodes.get(s.nodes[i].id.as_str()).map_or("?", |n| n.id.as_str());
-        v.add(
-            format!("$.nodes[{i}]"),
-            format!(
-                "one request to '{id}' can cause {c:.0} synchronous calls downstream (retries included); at most {MAX_CALLS_PER_REQUEST} are allowed: fan-out multiplies at every level"
-            ),
-        );
-    }
-}
-
 fn check_sources(s: &Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Problems) {
     let mut ids = BTreeSet::new();
     for (i, src) in s.sources.iter().enumerate() {
@@ -449,113 +343,5 @@ fn check_monitors(s: &Scenario, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<
         } else if s.monitors[..i].contains(id) {
             v.add(p, format!("'{id}' is listed twice"));
         }
-    }
-}
-
-fn check_faults(s: &Scenario, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
-    for (i, f) in s.faults.iter().enumerate() {
-        check_fault(f, &format!("$.faults[{i}]"), nodes, links, v);
-    }
-}
-
-fn check_fault(f: &Fault, p: &str, nodes: &BTreeMap<&str, &Node>, links: &BTreeSet<&str>, v: &mut Problems) {
-    check_duration(f.at_ms, format!("{p}.at_ms"), true, v);
-    if let Some(until) = f.until_ms {
-        check_duration(until, format!("{p}.until_ms"), true, v);
-        if until <= f.at_ms {
-            v.add(format!("{p}.until_ms"), "must be after at_ms");
-        }
-    }
-    if f.effect.is_link_fault() {
-        if !links.contains(f.target.as_str()) {
-            v.add(format!("{p}.target"), format!("'{}' is not a link id; {} hits links", f.target, f.effect.name()));
-        }
-    } else if f.effect.is_gateway_fault() {
-        match nodes.get(f.target.as_str()) {
-            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
-            Some(n) if n.kind.gateway().is_none() => v.add(
-                format!("{p}.target"),
-                format!("'{}' is not a gateway; {} hits gateways", f.target, f.effect.name()),
-            ),
-            Some(_) => {}
-        }
-    } else if f.effect.is_topic_fault() {
-        match nodes.get(f.target.as_str()) {
-            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
-            Some(n) if n.kind.topic().is_none() => {
-                v.add(format!("{p}.target"), format!("'{}' is not a topic; {} hits topics", f.target, f.effect.name()))
-            }
-            Some(_) => {}
-        }
-    } else if f.effect.is_job_fault()
-        || matches!(f.effect, FaultEffect::Crash | FaultEffect::Slow { .. })
-            && nodes.get(f.target.as_str()).is_some_and(|n| n.kind.job().is_some())
-    {
-        match nodes.get(f.target.as_str()) {
-            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
-            Some(n) if n.kind.job().is_none() => {
-                v.add(format!("{p}.target"), format!("'{}' is not a job; {} hits jobs", f.target, f.effect.name()))
-            }
-            Some(_) => {}
-        }
-    } else {
-        match nodes.get(f.target.as_str()) {
-            None => v.add(format!("{p}.target"), format!("unknown node id '{}'", f.target)),
-            Some(n) if !matches!(n.kind, NodeKind::Service(_)) => v.add(
-                format!("{p}.target"),
-                format!("'{}' is not a service; {} hits services", f.target, f.effect.name()),
-            ),
-            Some(_) => {}
-        }
-    }
-    let e = format!("{p}.effect");
-    match &f.effect {
-        FaultEffect::Slow { factor } => {
-            if !factor.is_finite() || *factor < 1.0 || *factor > 1_000_000.0 {
-                v.add(format!("{e}.factor"), "must be between 1 and 1000000");
-            }
-        }
-        FaultEffect::ExtraLatency { ms } | FaultEffect::LinkLatency { ms } => {
-            check_duration(*ms, format!("{e}.ms"), true, v);
-        }
-        FaultEffect::ErrorRate { rate } => {
-            if !(0.0..=1.0).contains(rate) {
-                v.add(format!("{e}.rate"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::Poison { probability, .. } | FaultEffect::CompensationFails { probability, .. } => {
-            if !(0.0..=1.0).contains(probability) {
-                v.add(format!("{e}.probability"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::SchemaChange { schema } => patterns::pubsub::check_schema(schema, &format!("{e}.schema"), v),
-        FaultEffect::PublishFailsAfterCommit { probability, stored_share } => {
-            if !(0.0..=1.0).contains(probability) {
-                v.add(format!("{e}.probability"), "must be between 0 and 1");
-            }
-            if !(0.0..=1.0).contains(stored_share) {
-                v.add(format!("{e}.stored_share"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::SilentDisconnect { share } => {
-            if !(0.0..=1.0).contains(share) {
-                v.add(format!("{e}.share"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::SilentFailure { share_written } => {
-            if !(0.0..=1.0).contains(share_written) {
-                v.add(format!("{e}.share_written"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::WrongOutput { drift_per_run } => {
-            if !(0.0..=1.0).contains(drift_per_run) {
-                v.add(format!("{e}.drift_per_run"), "must be between 0 and 1");
-            }
-        }
-        FaultEffect::Crash
-        | FaultEffect::Hang
-        | FaultEffect::Partition
-        | FaultEffect::GatewayRestart
-        | FaultEffect::MissingInput => {}
     }
 }
