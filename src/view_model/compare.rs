@@ -8,169 +8,27 @@
 //! headline chart, drawn on one scale so their heights compare.
 
 use crate::engine::design::edit_scenario;
-use crate::engine::edit::Edit;
 use crate::engine::metrics::Metrics;
-use crate::engine::patterns::pubsub::OnUnreadable;
-use crate::engine::patterns::request_response::{BreakerPolicy, Jitter, RetryPolicy};
-use crate::engine::scenario::{NodeKind, OutboxPolicy, Scenario, Transport};
+use crate::engine::scenario::Scenario;
 use crate::engine::time::{Micros, SECOND};
 use crate::engine::{SimError, Simulation};
 
-use super::chart::{self, escape, grid_markup, layout, Geometry, Line, Unit};
+use super::chart::{layout, Geometry, Line, Unit};
 use super::chart_series::{last_values, lines, link_charts, node_charts, summary_charts, ChartDef};
 use super::number::group_thousands;
 use super::run::run_toward;
+
+mod markup;
+mod toggles;
+
+pub use markup::results_markup;
+pub use toggles::{default_retry, teaching_breaker, toggles, Toggle};
 
 /// How far both runs go: ten simulated minutes.
 pub const COMPARE_SECONDS: u64 = 600;
 
 /// Most charts a comparison shows per run.
 const MAX_CHARTS: usize = 3;
-
-/// One mitigation switch that can be compared: whose it is, its words,
-/// whether it is on now, and the edit that flips it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Toggle {
-    /// The node's or link's id.
-    pub owner: String,
-    /// What the switch is ("Circuit breaker").
-    pub name: &'static str,
-    /// The switch with whose it is ("Circuit breaker on Order API → Inventory").
-    pub label: String,
-    /// On in the scenario as it stands.
-    pub on: bool,
-    /// The edit that flips it.
-    pub edit: Edit,
-}
-
-/// The breaker the page switches on where the scenario had none: trips at
-/// half the calls failing or 80 % slow (slow is 80 % of the timeout, or 200 ms).
-pub fn teaching_breaker(timeout_ms: Option<f64>) -> BreakerPolicy {
-    BreakerPolicy {
-        failure_rate_threshold: 50.0,
-        slow_call_rate_threshold: 80.0,
-        slow_call_duration_ms: timeout_ms.map_or(200.0, |t| t * 0.8),
-        wait_duration_in_open_ms: 5_000.0,
-        permitted_calls_in_half_open: 3,
-        minimum_number_of_calls: 10,
-        sliding_window_size: 20,
-    }
-}
-
-/// Retries the page switches on where the scenario had none.
-pub fn default_retry() -> RetryPolicy {
-    RetryPolicy { max_attempts: 3, base_ms: 50.0, cap_ms: 1_000.0, jitter: Jitter::Full, budget: None }
-}
-
-/// Every mitigation switch of `s`, in scenario order (nodes, then links).
-/// A switch turned back on takes the value `original` (the scenario as
-/// loaded) had, or the page's default.
-pub fn toggles(s: &Scenario, original: &Scenario) -> Vec<Toggle> {
-    let mut out = Vec::new();
-    for n in &s.nodes {
-        if let NodeKind::Queue(q) = &n.kind {
-            let was = original.node(&n.id).and_then(|o| o.kind.queue()).and_then(|o| o.max_receive_count);
-            let mut spec = q.clone();
-            spec.max_receive_count = if q.max_receive_count.is_some() { None } else { Some(was.unwrap_or(3)) };
-            let edit = Edit::SetQueue { node: n.id.clone(), spec };
-            out.push(toggle(&n.id, &n.label, "Dead-letter queue", q.max_receive_count.is_some(), edit));
-        }
-    }
-    for l in &s.links {
-        let name = |id: &str| s.node(id).map_or(id.to_string(), |n| n.label.clone());
-        let whose = format!("{} → {}", name(&l.from), name(&l.to));
-        let set = |t: Transport| Edit::SetTransport { link: l.id.clone(), transport: t };
-        match &l.transport {
-            Transport::RequestResponse(p) => {
-                let o = original.link(&l.id).and_then(|x| x.transport.sync_policy()).cloned().unwrap_or_default();
-                let mut next = p.clone();
-                next.timeout_ms = if p.timeout_ms.is_some() { None } else { Some(o.timeout_ms.unwrap_or(250.0)) };
-                out.push(toggle(
-                    &l.id,
-                    &whose,
-                    "Timeout",
-                    p.timeout_ms.is_some(),
-                    set(Transport::RequestResponse(next)),
-                ));
-                let mut next = p.clone();
-                next.retry = if p.retry.is_some() { None } else { Some(o.retry.clone().unwrap_or_else(default_retry)) };
-                out.push(toggle(&l.id, &whose, "Retries", p.retry.is_some(), set(Transport::RequestResponse(next))));
-                let mut next = p.clone();
-                next.breaker = if p.breaker.is_some() {
-                    None
-                } else {
-                    Some(o.breaker.clone().unwrap_or_else(|| teaching_breaker(p.timeout_ms)))
-                };
-                out.push(toggle(
-                    &l.id,
-                    &whose,
-                    "Circuit breaker",
-                    p.breaker.is_some(),
-                    set(Transport::RequestResponse(next)),
-                ));
-                let mut next = p.clone();
-                next.fallback = !p.fallback;
-                out.push(toggle(&l.id, &whose, "Fallback answer", p.fallback, set(Transport::RequestResponse(next))));
-            }
-            Transport::Consume(c) => {
-                let mut next = c.clone();
-                next.idempotent = !c.idempotent;
-                out.push(toggle(&l.id, &whose, "Idempotent consumer", c.idempotent, set(Transport::Consume(next))));
-            }
-            Transport::Subscribe(p) if !p.detached => {
-                let dead = p.on_unreadable == OnUnreadable::DeadLetter;
-                let mut next = p.clone();
-                next.on_unreadable = if dead { OnUnreadable::Drop } else { OnUnreadable::DeadLetter };
-                if !dead && next.max_delivery_attempts.is_none() {
-                    next.max_delivery_attempts = Some(5);
-                }
-                out.push(toggle(&l.id, &whose, "Dead-letter unreadable events", dead, set(Transport::Subscribe(next))));
-                let mut next = p.clone();
-                next.idempotent = !p.idempotent;
-                out.push(toggle(&l.id, &whose, "Idempotent subscriber", p.idempotent, set(Transport::Subscribe(next))));
-            }
-            Transport::Read(r) => {
-                let mut next = r.clone();
-                next.idempotent = !r.idempotent;
-                out.push(toggle(&l.id, &whose, "Idempotent consumer", r.idempotent, set(Transport::Read(next))));
-            }
-            Transport::Append(a) => {
-                let mut next = a.clone();
-                next.outbox = if a.outbox.is_some() { None } else { Some(OutboxPolicy::default()) };
-                out.push(toggle(
-                    &l.id,
-                    &whose,
-                    "Transactional outbox",
-                    a.outbox.is_some(),
-                    set(Transport::Append(next)),
-                ));
-            }
-            Transport::Push(p) => {
-                let mut next = p.clone();
-                next.heartbeat_ms = if p.heartbeat_ms.is_some() { None } else { Some(3_000.0) };
-                out.push(toggle(&l.id, &whose, "Heartbeats", p.heartbeat_ms.is_some(), set(Transport::Push(next))));
-                let mut next = p.clone();
-                next.jitter = !p.jitter;
-                out.push(toggle(&l.id, &whose, "Reconnect backoff with jitter", p.jitter, set(Transport::Push(next))));
-                if p.sse {
-                    let mut next = p.clone();
-                    next.resume = !p.resume;
-                    out.push(toggle(&l.id, &whose, "Resume with last event id", p.resume, set(Transport::Push(next))));
-                }
-            }
-            Transport::Subscribe(_)
-            | Transport::Enqueue
-            | Transport::Publish
-            | Transport::ScheduledRead
-            | Transport::SagaStep(_) => {}
-        }
-    }
-    out
-}
-
-fn toggle(owner: &str, whose: &str, name: &'static str, on: bool, edit: Edit) -> Toggle {
-    Toggle { owner: owner.to_string(), name, label: format!("{name} on {whose}"), on, edit }
-}
 
 /// A comparison under way: two simulations from time zero, the first
 /// without the mitigation and the second with it.
@@ -422,82 +280,4 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
             (always || values.iter().any(|v| *v > 0.0)).then_some(Row { key, label, values, unit })
         })
         .collect()
-}
-
-/// The finished comparison as markup: the summary, the table of both runs
-/// and each chart for both (set as one element's inner HTML: far less code
-/// in the wasm than a component per cell). Every text is escaped.
-pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(8 * 1024);
-    let took = took_ms
-        .map(|ms| format!(" Computed in {} ms.", super::number::group_thousands(&format!("{ms:.0}"))))
-        .unwrap_or_default();
-    let minutes = o.seconds / 60;
-    let label = escape(&o.label);
-    let _ = write!(
-        s,
-        r#"<p class="compare__summary" data-testid="compare-summary">{}{took}</p><p class="compare__switch">Switched: <strong>{label}</strong></p><table class="compare__table"><caption class="sr-only">Numbers of both runs after {minutes} simulated minutes</caption><thead><tr><th scope="col">After {minutes} min</th><th scope="col" data-testid="compare-head-without">Without<span class="sr-only">: {label}</span></th><th scope="col" data-testid="compare-head-with">With<span class="sr-only">: {label}</span></th></tr></thead><tbody>"#,
-        escape(&o.summary())
-    );
-    for r in &o.rows {
-        let class = if r.values[0] == r.values[1] { "" } else { r#" class="compare__differs""# };
-        let _ = write!(
-            s,
-            r#"<tr data-testid="compare-row-{key}" data-without="{a}" data-with="{b}"{class}><th scope="row">{label}</th><td>{ta}</td><td>{tb}</td></tr>"#,
-            key = r.key,
-            a = r.values[0],
-            b = r.values[1],
-            label = r.label,
-            ta = r.text(0),
-            tb = r.text(1)
-        );
-    }
-    s.push_str(r#"</tbody></table><p class="compare__note">Each chart is drawn for both runs on one scale.</p><div class="compare__charts">"#);
-    for p in &o.charts {
-        let id = escape(&p.def.id);
-        let title = escape(&p.def.title);
-        let _ = write!(
-            s,
-            r#"<figure class="chart compare__chart" data-testid="compare-chart-{id}"><figcaption class="chart__title">{title}</figcaption><div class="compare__pair">"#
-        );
-        for (k, (side, lower)) in [("Without", "without"), ("With", "with")].into_iter().enumerate() {
-            let g = &p.geometry[k];
-            let last = escape(&p.last[k].join(", "));
-            let _ = write!(
-                s,
-                r#"<figure class="compare__side" data-testid="compare-chart-{id}-{lower}" data-last="{last}"><figcaption class="compare__side-title">{side}</figcaption><svg class="chart__svg" viewBox="0 0 {w} {h}" role="img" aria-label="{side}, {title}: {last}"><g class="chart__grid">{grid}</g>"#,
-                w = chart::WIDTH,
-                h = chart::HEIGHT,
-                grid = grid_markup(g)
-            );
-            if let Some(y) = g.threshold {
-                let _ = write!(
-                    s,
-                    r#"<line class="chart__threshold" x1="{}" x2="{}" y1="{y:.1}" y2="{y:.1}"/>"#,
-                    chart::LEFT,
-                    chart::WIDTH - chart::RIGHT
-                );
-            }
-            for (plot, d) in p.def.plots.iter().zip(&g.paths) {
-                let dashed = if plot.dashed { " chart__line--dashed" } else { "" };
-                let bars = if plot.bars { " chart__line--bars" } else { "" };
-                let _ = write!(s, r#"<path class="chart__line chart__line--{}{dashed}{bars}" d="{d}"/>"#, plot.color);
-            }
-            s.push_str(r#"</svg><ul class="chart__legend">"#);
-            for (plot, text) in p.def.plots.iter().zip(&p.last[k]) {
-                let dashed = if plot.dashed { " chart__swatch--dashed" } else { "" };
-                let _ = write!(
-                    s,
-                    r#"<li><span class="chart__swatch chart__swatch--{}{dashed}" aria-hidden="true"></span><span>{}</span></li>"#,
-                    plot.color,
-                    escape(text)
-                );
-            }
-            s.push_str("</ul></figure>");
-        }
-        s.push_str("</div></figure>");
-    }
-    s.push_str("</div>");
-    s
 }
