@@ -247,4 +247,26 @@ mod tests {
         let (_, _, down) = lane_anchor(Position { x: 0.0, y: 0.0 }, Position { x: 0.0, y: 400.0 });
         assert_eq!(down, "start", "a vertical link's label goes to its right");
     }
+
+    /// Shortest visible line a link may have: room for its transport glyph
+    /// and its arrowhead between the two boxes.
+    const MIN_LINK_LENGTH: f64 = 48.0;
+
+    #[test]
+    fn every_preset_leaves_room_for_its_labels_and_links() {
+        let mut problems = Vec::new();
+        for name in presets::names() {
+            let s = presets::load(name).expect("preset");
+            problems.extend(label_overlaps(&s, 1.0).into_iter().map(|o| format!("{name}: {o}")));
+            for l in &s.links {
+                let (from, to) = (s.node(&l.from).unwrap().position, s.node(&l.to).unwrap().position);
+                let (a, b) = link_ends(from, to);
+                let length = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+                if length < MIN_LINK_LENGTH {
+                    problems.push(format!("{name}: link {} is {length:.0} units long", l.id));
+                }
+            }
+        }
+        assert_eq!(problems, Vec::<String>::new());
+    }
 }
