@@ -21,7 +21,7 @@ test('reconnect storm: the restart drops all 2,000 at once and a fixed delay let
   const down = await openAt('?scenario=reconnect-storm&at=6&paused=1');
   assert.deepEqual(counts(await crowd(down.page)), { up: 0, stale: 0, away: 2000 });
   assert.match(await down.page.getByTestId('node-notify').getAttribute('aria-label'), /down, accepting no connections/);
-  assert.match(await down.page.getByTestId('node-notify').textContent(), /0 up · 0 stale · 2000 away/);
+  assert.match(await down.page.getByTestId('node-notify').textContent(), /0 up · 2000 away/);
   console.log(`screenshot: ${await screenshot(down.page, 'type6-storm-light')}`);
   assert.deepEqual(down.problems, []);
   await down.context.close();
@@ -47,7 +47,7 @@ test('reconnect storm with jitter: more of the crowd is back early and nobody is
 test('silent disconnect: without heartbeats 600 connections stay stale; with them they are found and come back', async () => {
   const silent = await openAt('?scenario=silent-disconnect&at=20&paused=1', { viewport: { width: 700, height: 800 } });
   assert.deepEqual(counts(await crowd(silent.page)), { up: 1400, stale: 600, away: 0 });
-  assert.match(await silent.page.getByTestId('node-notify').textContent(), /1400 up · 600 stale · 0 away/);
+  assert.match(await silent.page.getByTestId('node-notify').textContent(), /1400 up · 600 stale(?! ·)/);
   console.log(`screenshot: ${await screenshot(silent.page, 'type6-silent-700')}`);
   assert.deepEqual(silent.problems, []);
   await silent.context.close();

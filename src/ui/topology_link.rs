@@ -8,7 +8,9 @@ use crate::engine::scenario::{Link, Node, Position};
 use crate::view_model::describe::{breaker_word, link_name};
 use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
 use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
-use crate::view_model::label_layout::{anchor_for, down_normal, lane_anchor, LINE_STEP};
+use crate::view_model::label_layout::{
+    anchor_for, down_normal, lane_anchor, BREAKER_AT, BREAKER_HALF, GLYPH_AT, GLYPH_RADIUS, LINE_STEP,
+};
 
 use super::stage::{use_stage, Stage};
 use super::store::{use_store, Selection};
@@ -82,13 +84,13 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
     let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
     let place = move || {
         let (a, b) = line.get();
-        let (x, y) = lerp(a, b, 0.3);
+        let (x, y) = lerp(a, b, BREAKER_AT);
         format!("translate({x} {y})")
     };
     view! {
         <Show when=move || breaker().is_some()>
             <g class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name())) transform=place>
-                <rect x="-34" y="-10" width="68" height="20" rx="4"></rect>
+                <rect x=-BREAKER_HALF.0 y=-BREAKER_HALF.1 width=2.0 * BREAKER_HALF.0 height=2.0 * BREAKER_HALF.1 rx="4"></rect>
                 <text y="4" text-anchor="middle">{move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}</text>
             </g>
         </Show>
@@ -110,7 +112,7 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
         let (a, b) = line.get();
         lerp(a, b, f)
     };
-    let glyph_at = move || format!("translate({} {})", at(0.7).0, at(0.7).1);
+    let glyph_at = move || format!("translate({} {})", at(GLYPH_AT).0, at(GLYPH_AT).1);
     let look = transport_look(&link.transport);
     let (transport, glyph) = (look.css, look.glyph);
     let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
@@ -164,11 +166,11 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
                 }
             }}
             <g class="link__glyph" transform=glyph_at>
-                <circle r="9"></circle>
+                <circle r=GLYPH_RADIUS></circle>
                 <text y="4" text-anchor="middle">{glyph}</text>
             </g>
             <Show when=move || status().partitioned>
-                <text class="link__note" x=move || at(0.7).0 y=move || at(0.7).1 - 14.0 text-anchor="middle">
+                <text class="link__note" x=move || at(GLYPH_AT).0 y=move || at(GLYPH_AT).1 - 14.0 text-anchor="middle">
                     "✂ partitioned"
                 </text>
             </Show>

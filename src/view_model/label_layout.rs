@@ -21,6 +21,16 @@ pub fn below_line_y(i: u32) -> f64 {
     NODE_HALF_H + BELOW_FIRST + f64::from(i) * LINE_STEP
 }
 
+/// How far along a link's drawn line its transport glyph sits (0 to 1).
+pub const GLYPH_AT: f64 = 0.75;
+/// The glyph's circle, in world units.
+pub const GLYPH_RADIUS: f64 = 9.0;
+/// How far along a link's drawn line its breaker badge sits (0 to 1).
+pub const BREAKER_AT: f64 = 0.3;
+/// Half the breaker badge's width and height, in world units (it does not
+/// grow with zoom, so it fits "HALF-OPEN").
+pub const BREAKER_HALF: (f64, f64) = (34.0, 10.0);
+
 /// The unit normal of the line from `a` to `b` pointing down (or right, for a vertical line).
 pub fn down_normal(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -46,12 +56,21 @@ pub fn anchor_for(nx: f64) -> &'static str {
 
 /// Where a lane's (or consumer group's) label starts: beside the link's
 /// middle on its lower side, with its text anchor. Its warning goes
-/// [`LINE_STEP`] lower.
+/// [`LINE_STEP`] lower. On a sloping link the text runs away from the
+/// side where the line comes down into it (and where the glyph sits), so
+/// only a nearly level link centres it.
 pub fn lane_anchor(from: Position, to: Position) -> (f64, f64, &'static str) {
     let (a, b) = link_ends(from, to);
     let (mx, my) = lerp(a, b, 0.5);
     let (nx, ny) = down_normal(a, b);
-    (mx + nx * 12.0, my + ny * 12.0 + 8.0, anchor_for(nx))
+    let anchor = if nx > 0.2 {
+        "start"
+    } else if nx < -0.2 {
+        "end"
+    } else {
+        "middle"
+    };
+    (mx + nx * 12.0, my + ny * 12.0 + 8.0, anchor)
 }
 
 /// One piece of text's box at its largest, and whose it is.
@@ -117,14 +136,14 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
             NodeKind::Queue(_) => ("depth 99 · 9.9 s old", 22.0),
             NodeKind::Topic(_) => ("v2 · 9999 published", 10.0),
             NodeKind::Log(_) => ("3 partitions · 999 kept", 24.0),
-            NodeKind::Gateway(_) => ("2000 up · 0 stale · 0 away", 22.0),
+            NodeKind::Gateway(_) => ("1400 up · 600 stale", 22.0),
             NodeKind::Job(_) => ("ok 0.6 s ago · no alerts", 24.0),
         };
         out.push(text_box(id, meta, (x, y + dy), "middle", small, EM_TEXT));
         // State badges: services and jobs (crashes, hangs, slowness,
         // errors) and gateways (restarts).
         if matches!(n.kind, NodeKind::Service(_) | NodeKind::Gateway(_) | NodeKind::Job(_)) {
-            out.push(text_box(id, "RESTARTING · ERRORS", (x, y + below_line_y(0)), "middle", small, EM_BADGE));
+            out.push(text_box(id, STATE_LINE, (x, y + below_line_y(0)), "middle", small, EM_BADGE));
         }
         let second = match &n.kind {
             NodeKind::Service(spec) if spec.saga.is_some() => {
@@ -175,8 +194,35 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
             out.push(text_box(&l.id, "⚠ 99 unreadable, dropped", (x, y + LINE_STEP), anchor, small, EM_TEXT));
         }
     }
+    // Every link's glyph, and the breaker badge of those with a breaker:
+    // owned apart from the link's own label, which must not cover them.
+    for l in &s.links {
+        let (Some(from), Some(to)) = (s.node(&l.from), s.node(&l.to)) else { continue };
+        let (a, b) = link_ends(from.position, to.position);
+        let (gx, gy) = lerp(a, b, GLYPH_AT);
+        let r = GLYPH_RADIUS;
+        let glyph = Bounds { x: gx - r, y: gy - r, w: 2.0 * r, h: 2.0 * r };
+        out.push(TextBox { owner: format!("{} glyph", l.id), text: "glyph".into(), b: glyph });
+        if l.transport.sync_policy().is_some_and(|p| p.breaker.is_some()) {
+            let ((bx, by), (hw, hh)) = (lerp(a, b, BREAKER_AT), BREAKER_HALF);
+            let badge = Bounds { x: bx - hw, y: by - hh, w: 2.0 * hw, h: 2.0 * hh };
+            out.push(TextBox { owner: format!("{} breaker", l.id), text: "HALF-OPEN".into(), b: badge });
+        }
+    }
     out
 }
+
+/// Text drawn over the links with a halo may cover another link's glyph
+/// and stay readable: a node's state badges ("RESTARTING · ERRORS", shown
+/// only while it fails) and a lane's label. A lane's label must still keep
+/// clear of its own link's glyph, which would read as part of it.
+fn may_cover(s: &Scenario, text: &TextBox, glyph: &TextBox) -> bool {
+    let Some(link) = glyph.owner.strip_suffix(" glyph") else { return false };
+    text.text == STATE_LINE || (s.link(&text.owner).is_some() && text.owner != link)
+}
+
+/// The widest state badges a node shows at once.
+const STATE_LINE: &str = "RESTARTING · ERRORS";
 
 /// What covers what in `s`'s drawing at `zoom` (and every zoom above it),
 /// in words: text of one node or link over another's text, or a node's
@@ -187,7 +233,7 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
     let mut out = Vec::new();
     for (i, a) in boxes.iter().enumerate() {
         for b in &boxes[i + 1..] {
-            if a.owner != b.owner && intersect(&a.b, &b.b) {
+            if a.owner != b.owner && intersect(&a.b, &b.b) && !may_cover(s, a, b) && !may_cover(s, b, a) {
                 out.push(format!("{}'s '{}' covers {}'s '{}'", a.owner, a.text, b.owner, b.text));
             }
         }
@@ -246,6 +292,8 @@ mod tests {
         assert_eq!((x, y, anchor), (200.0, 20.0, "middle"));
         let (_, _, down) = lane_anchor(Position { x: 0.0, y: 0.0 }, Position { x: 0.0, y: 400.0 });
         assert_eq!(down, "start", "a vertical link's label goes to its right");
+        let (_, _, sloping) = lane_anchor(Position { x: 0.0, y: 0.0 }, Position { x: 300.0, y: 150.0 });
+        assert_eq!(sloping, "end", "the line comes down into the right of a down-right link's label");
     }
 
     /// Shortest visible line a link may have: room for its transport glyph
