@@ -160,10 +160,15 @@ test('an unknown scenario name or a damaged link is named, and the default opens
   // A new page (the query changes), then a fragment pasted into the open page (hashchange).
   await page.goto(app.server.url + '#v1.AAAA');
   await page.getByTestId('clock').waitFor();
-  assert.match(await page.getByTestId('share-notice').textContent(), /This link could not be opened: /);
+  assert.match(await page.getByTestId('share-notice').textContent(), /This link could not be opened: .*taken out of the address bar/);
+  assert.equal(await page.evaluate(() => location.hash), '', 'the refused link is no longer in the address bar');
+  await page.getByTestId('add-queue').click();
+  await page.waitForFunction(() => /#v2\./.test(location.hash));
+  const current = await page.evaluate(() => location.hash);
   await page.goto(app.server.url + '#v9.AAAA');
   await page.waitForFunction(() => /format 9/.test(document.querySelector('[data-testid=share-notice]')?.textContent));
   assert.match(await page.getByTestId('share-notice').textContent(), /newer Patchbay \(format 9\).*What you had stays/);
+  assert.equal(await page.evaluate(() => location.hash), current, 'the address bar has the page\'s own link back');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -89,7 +89,12 @@ pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
     if let Some(text) = fragment() {
         match decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError)) {
             Ok(()) => persist.link.set(Some(text)),
-            Err(e) => notes.push(format!("This link could not be opened: {e}.")),
+            Err(e) => {
+                // The address bar shows what the page shows: a refused link
+                // (up to the fragment limit) must not be copied on as this page.
+                clear_fragment();
+                notes.push(format!("This link could not be opened: {e}. It was taken out of the address bar."));
+            }
         }
     } else if asked.is_none() && super::browser::query_param("lesson").is_none() {
         // `?scenario=` and `?lesson=` name what to open: the autosave waits for a plain visit.
@@ -184,7 +189,15 @@ fn keep_current(store: Store, persist: Persist) {
         match decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError)) {
             // Announced when the playback is done.
             Ok(()) => persist.link.set(Some(text)),
-            Err(e) => persist.notice.set(Some(format!("This link could not be opened: {e}. What you had stays."))),
+            Err(e) => {
+                match persist.link.get_untracked() {
+                    Some(current) => write_fragment(&current),
+                    None => clear_fragment(),
+                }
+                persist.notice.set(Some(format!(
+                    "This link could not be opened: {e}. What you had stays, and so does its link in the address bar."
+                )));
+            }
         }
     });
 }
