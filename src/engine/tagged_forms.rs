@@ -6,8 +6,10 @@
 //! enums still serialize with `#[serde(tag = "type")]`); see tagged.rs for why.
 //!
 //! A variant added to an enum must be added to its twin here and to its
-//! list of words; the compiler checks the twin (the remote derive builds the
-//! real enum), `tests/edits.rs` and `tests/validation.rs` the words.
+//! list of words. The compiler checks the twin's fields (the remote derive
+//! builds the real enum) and, in test builds, that the twin has every
+//! variant (`twin_is_complete!`); `tests/edits.rs` and `tests/validation.rs`
+//! check the words.
 
 use serde::{Deserialize, Deserializer};
 
@@ -327,6 +329,80 @@ enum EditTwin {
         monitors: Vec<Placed<String>>,
     },
 }
+
+/// Fails to compile when `$real` has a variant that `$twin` lacks (the
+/// match on `$real` must name every variant; each arm names the twin's).
+/// Test builds only: nothing of it reaches the wasm.
+macro_rules! twin_is_complete {
+    ($real:ident, $twin:ident, [$($variant:ident),* $(,)?]) => {
+        const _: () = {
+            #[cfg(test)]
+            #[allow(dead_code)]
+            fn covers(real: &$real, twin: &$twin) -> bool {
+                match real {
+                    $($real::$variant { .. } => matches!(twin, $twin::$variant { .. }),)*
+                }
+            }
+        };
+    };
+}
+
+twin_is_complete!(NodeKind, NodeKindTwin, [Client, Service, Queue, Topic, Log, Gateway, Job]);
+twin_is_complete!(
+    Transport,
+    TransportTwin,
+    [RequestResponse, Enqueue, Consume, Publish, Subscribe, Append, Read, Push, SagaStep, ScheduledRead]
+);
+twin_is_complete!(Arrival, ArrivalTwin, [Poisson, Constant, Burst]);
+twin_is_complete!(
+    FaultEffect,
+    FaultEffectTwin,
+    [
+        Slow,
+        ExtraLatency,
+        Crash,
+        ErrorRate,
+        Hang,
+        Poison,
+        PublishFailsAfterCommit,
+        Partition,
+        LinkLatency,
+        SchemaChange,
+        GatewayRestart,
+        SilentDisconnect,
+        CompensationFails,
+        SilentFailure,
+        WrongOutput,
+        MissingInput
+    ]
+);
+twin_is_complete!(Dist, DistTwin, [Constant, Uniform, Exponential, LogNormal, Bimodal, Empirical]);
+twin_is_complete!(
+    Edit,
+    EditTwin,
+    [
+        ApplyFault,
+        ClearFault,
+        SetTransport,
+        SetService,
+        SetQueue,
+        SetMonitor,
+        MoveNode,
+        RenameNode,
+        SetTopic,
+        AddLink,
+        RemoveSubscription,
+        ResetGroup,
+        SetJob,
+        SetLog,
+        SetGateway,
+        SetLatency,
+        AddNode,
+        RemoveNode,
+        RemoveLink,
+        Restore
+    ]
+);
 
 #[cfg(test)]
 mod tests {
