@@ -71,6 +71,49 @@ fn both_commit_presets_share_seed_topology_and_crash() {
     assert_eq!(a.links.len(), b.links.len());
 }
 
+/// When the orders group's rebalances start and end, in ms, over the first 30 s.
+fn rebalances(mut scenario: Scenario) -> (Vec<u64>, Vec<u64>) {
+    scenario.links.iter_mut().for_each(|l| {
+        if let Transport::Read(r) = &mut l.transport {
+            r.session_timeout_ms = 5_000.0;
+            r.rebalance_ms = 1_000.0;
+        }
+    });
+    let mut s = Simulation::new(scenario).expect("valid");
+    let link = link_ix(&s, "orders-fulfilment") as u32;
+    s.set_recording(true);
+    s.run_until(30 * SECOND).expect("runs");
+    let (mut started, mut done) = (Vec::new(), Vec::new());
+    for e in s.drain_events() {
+        match e.kind {
+            EventKind::RebalanceStarted { link: l, .. } if l == link => started.push(e.t / 1_000),
+            EventKind::RebalanceDone { link: l, .. } if l == link => done.push(e.t / 1_000),
+            _ => {}
+        }
+    }
+    (started, done)
+}
+
+#[test]
+fn a_quick_restart_holds_the_rebalance_until_the_dead_members_session_runs_out() {
+    // Crash at 10 s, back at 11 s, session 5 s, pause 1 s. The restarted
+    // instance is a new member (dynamic membership): it starts a rebalance
+    // at once, which the coordinator cannot end before the dead member's
+    // session runs out at 15 s.
+    let (started, done) = rebalances(presets::load("commit-after").expect("preset"));
+    let after_crash = |v: &[u64]| v.iter().copied().filter(|&t| t >= 10_000).collect::<Vec<_>>();
+    assert_eq!(after_crash(&started), vec![11_000], "{started:?}");
+    assert_eq!(after_crash(&done), vec![15_000], "{done:?}");
+
+    // Down for longer than the session: noticed at 15 s, done a pause later;
+    // the restart at 20 s is one more rebalance of its own.
+    let mut long = presets::load("commit-after").expect("preset");
+    long.faults[0].until_ms = Some(20_000.0);
+    let (started, done) = rebalances(long);
+    assert_eq!(after_crash(&started), vec![15_000, 20_000], "{started:?}");
+    assert_eq!(after_crash(&done), vec![16_000, 21_000], "{done:?}");
+}
+
 /// Runs a dual-write preset until its traffic has stopped and everything settled.
 fn dual(name: &str) -> (Simulation, Vec<Event>) {
     let mut s = sim(name);

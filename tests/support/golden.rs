@@ -13,7 +13,7 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("seven", "170cbe89efab48b3"),
+    ("seven", "079cf8304f403ea2"),
     ("order-flow", "69cc29c737f100f6"),
     ("cascade", "ea79fe3b111aff0c"),
     ("cascade-retries", "98c11fb7e54bc065"),
@@ -30,8 +30,8 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("schema-break-full", "2a650ec6d920fd67"),
     ("mmc", "96fc5f0bad62b0f1"),
     ("stress-2000", "c060f878c0a2e00c"),
-    ("commit-before", "1002035741f38258"),
-    ("commit-after", "dc794e2b503b2518"),
+    ("commit-before", "081bf97c4a051887"),
+    ("commit-after", "4fe8aec442589b80"),
     ("stream-replay", "032608469d22c229"),
     ("dual-write", "d62d02def1876c83"),
     ("dual-write-outbox", "965cbda12c499d8f"),

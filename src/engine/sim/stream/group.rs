@@ -12,10 +12,14 @@
 //!
 //! Membership changes start a rebalance (eager protocol: every member
 //! stops): a crashed member is noticed after `session_timeout_ms`; a
-//! restarted, added or retired instance joins or leaves at once. Members in
+//! restarted, added or retired instance joins or leaves at once. Members are
+//! dynamic (Kafka's default, no `group.instance.id`): a restarted instance
+//! is a new member, and the coordinator waits for every member it knows,
+//! so a rebalance cannot end while a crashed member's session is still
+//! open; a quick restart stops the whole group until then. Members in
 //! the middle of a batch finish it and commit first, as a Kafka consumer
 //! only rejoins from `poll`; the pause ends `rebalance_ms` after the start,
-//! or when the last such member is done. Every partition then restarts from
+//! or when the last such member is done and the last dead session is gone. Every partition then restarts from
 //! its committed offset: after a crash that is a replay (duplicates) or a
 //! skip (losses), counted exactly.
 
@@ -53,8 +57,10 @@ pub(in crate::engine::sim) struct Member {
     pub batch: std::collections::VecDeque<BatchRecord>,
     /// When it last committed (auto-commit interval).
     pub last_commit: Micros,
-    /// Crashed, and the group has not noticed yet.
+    /// Crashed, and its session is still open at the coordinator.
     pub crashed: bool,
+    /// When that session runs out (the latest crash's).
+    pub session_until: Micros,
     /// A timer (auto-commit or fetch retry) is pending.
     pub timer: bool,
     /// Where its next poll starts among its partitions (fairness across polls).
@@ -67,6 +73,8 @@ pub(in crate::engine::sim) struct GroupState {
     pub joined: bool,
     pub generation: u32,
     pub rebalancing: bool,
+    /// When the rebalance under way started.
+    pub rebalance_started: Micros,
     /// The rebalance's pause is over; it waits for busy members.
     pub pause_over: bool,
     /// Per partition: the member (instance) that owns it.
@@ -195,12 +203,17 @@ impl Simulation {
 
     /// Every member stops; the new assignment comes after the pause.
     fn start_rebalance(&mut self, link: u32) {
+        let now = self.now;
         let g = &mut self.groups[link as usize];
-        if !g.joined {
+        // Several members joining or leaving at one instant (a service's
+        // instances restarting together) make one rebalance, as at a Kafka
+        // coordinator: the assignment is made when it ends.
+        if !g.joined || (g.rebalancing && g.rebalance_started == now) {
             return;
         }
         g.generation = g.generation.wrapping_add(1);
         g.rebalancing = true;
+        g.rebalance_started = now;
         g.pause_over = false;
         let generation = g.generation;
         self.emit(EventKind::RebalanceStarted { link, generation });
@@ -232,7 +245,9 @@ impl Simulation {
         }
         let node = self.topo.link_to[link as usize];
         let waiting = g.members.iter().enumerate().any(|(r, m)| m.busy && self.services[node as usize].replicas[r].up);
-        if waiting {
+        // The coordinator waits for every member it knows: a dead one until its session runs out.
+        let dead_session = g.members.iter().any(|m| m.crashed);
+        if waiting || dead_session {
             return;
         }
         self.finish_rebalance(link);
@@ -309,27 +324,39 @@ impl Simulation {
             let m = self.member(link, replica);
             let held: Vec<MsgId> = m.batch.drain(..).map(|r| r.msg).collect();
             m.busy = false;
-            m.crashed = true;
             for msg in held {
                 self.settle(msg, Fate::Failed(crate::engine::event::Reason::Crashed));
             }
+            // Before the group has joined there is no session to wait out.
             if self.groups[link as usize].joined {
                 let epoch = self.services[node as usize].replicas[replica as usize].epoch;
-                let timeout = ms_to_micros(self.read_policy(link).session_timeout_ms);
-                self.schedule(self.now.saturating_add(timeout), Action::SessionExpire { link, replica, epoch });
+                let until = self.now.saturating_add(ms_to_micros(self.read_policy(link).session_timeout_ms));
+                let m = self.member(link, replica);
+                m.crashed = true;
+                m.session_until = until;
+                self.schedule(until, Action::SessionExpire { link, replica, epoch });
             }
             self.try_finish_rebalance(link);
         }
     }
 
-    /// The session of a crashed member ran out: the group rebalances without it.
+    /// The session of a crashed member ran out: the coordinator drops it,
+    /// and the group rebalances without it (or a rebalance under way, held
+    /// for it, can end).
     pub(in crate::engine::sim) fn session_expire(&mut self, link: u32, replica: u32, _epoch: u32) {
-        let g = &self.groups[link as usize];
-        let noticed = !g.members.get(replica as usize).is_some_and(|m| m.crashed);
-        if noticed || !g.assigned.contains(&replica) {
+        let now = self.now;
+        let g = &mut self.groups[link as usize];
+        let Some(m) = g.members.get_mut(replica as usize) else { return };
+        // Already dropped, or it crashed again since: the later session decides.
+        if !m.crashed || now < m.session_until {
             return;
         }
-        self.start_rebalance(link);
+        m.crashed = false;
+        if g.rebalancing {
+            self.try_finish_rebalance(link);
+        } else if g.assigned.contains(&replica) {
+            self.start_rebalance(link);
+        }
     }
 
     /// Instances came, went or came back: every group they read for rebalances
