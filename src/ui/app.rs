@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
             data-controls=embed.controls_attr()
             data-testid="app"
         >
+            <super::skip_links::SkipLinks />
             {page_header(store, embed.embed)}
             // Below 900 px the inspector opens over the stage while something is
             // selected (a bottom sheet), closed with its button or Escape.
@@ -134,9 +135,18 @@ pub fn App() -> impl IntoView {
                     <LinkMenu />
                 </section>
                 {(!embedded).then(|| view! { <LessonCard /> })}
-                <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
+                <aside
+                    class="region region--inspector"
+                    aria-labelledby="inspector-title"
+                    data-testid="region-inspector"
+                    on:keydown=move |ev| {
+                        if let Some(region) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                            super::skip_links::tab_back_to_stage(&ev, &region);
+                        }
+                    }
+                >
                     <div class="inspector__top">
-                        <h2 id="inspector-title" class="region__title">"Inspector"</h2>
+                        <h2 id="inspector-title" class="region__title" tabindex="-1">"Inspector"</h2>
                         // Shown by CSS only while something is selected.
                         <button
                             class="btn btn--small inspector__close"
