@@ -166,7 +166,9 @@ test("the course page's 460 px iframes show their lesson's text and stage inside
     const stage = await frame.getByTestId('stage').boundingBox();
     console.log(`${id}: frame ${Math.round(f.height)} px, text ${Math.round(t.y - f.y)}–${Math.round(t.y + t.height - f.y)}, stage ${Math.round(stage.y - f.y)}–${Math.round(stage.y + stage.height - f.y)}`);
     assert.ok(t.y >= f.y && t.y + t.height <= f.y + f.height, `${id}: the lesson text is inside the frame`);
-    assert.ok(stage.y + stage.height / 2 <= f.y + f.height, `${id}: most of the stage too`);
+    assert.ok(stage.y + stage.height <= f.y + f.height, `${id}: the stage too`);
+    const play = await frame.getByTestId('play').boundingBox();
+    assert.ok(play.y + play.height <= f.y + f.height, `${id}: and Play`);
   }
   await page.locator('#cascade').scrollIntoViewIfNeeded();
   console.log(`screenshot: ${await firstScreen(page, 'narrow-course-demo')}`);
