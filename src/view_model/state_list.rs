@@ -11,7 +11,7 @@ use crate::engine::NodeStatus;
 
 use super::describe::{breaker_word, node_badges};
 use super::describe_events::{
-    group_label, lane_label, lane_warning, log_label, outbox_label, saga_label, topic_label, topic_warning,
+    group_label, lane_label, lane_warning, log_label, outbox_label, topic_label, topic_warning,
 };
 use super::describe_job::job_label;
 use super::frame::Frame;
@@ -161,7 +161,13 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
         parts.push(format!("DLQ {}", s.dead_lettered));
     }
     if let Some(Some(g)) = f.sagas.get(i) {
-        parts.push(saga_label(g, steps));
+        // The stage's "1 running · Warehouse" sits under the node; here the step needs its verb.
+        let mut sagas = format!("{} running", g.running);
+        if let Some(&(_, step, undoing)) = g.current.first() {
+            sagas.push_str(if undoing { ", oldest undoing " } else { ", oldest at " });
+            sagas.push_str(steps.get(step as usize).map_or("?", String::as_str));
+        }
+        parts.push(sagas);
         if g.manual > 0 {
             alert = true;
             parts.push(format!("manual {}", g.manual));
@@ -237,6 +243,7 @@ mod tests {
     use super::*;
     use crate::engine::scenario::{Fault, FaultEffect};
     use crate::engine::{presets, Edit, Simulation, SECOND};
+    use crate::view_model::frame::SagaFrame;
 
     fn run(preset: &str, until: u64, edits: Vec<Edit>) -> (Subjects, Frame) {
         let mut sim = Simulation::new(presets::load(preset).expect("preset")).expect("valid");
@@ -298,6 +305,20 @@ mod tests {
         assert_eq!(list.rows[0].subject, Subject::Node(99));
         assert!(list.rows[0].state.starts_with("CRASHED"));
         assert_eq!(list.rows[1].subject, Subject::Node(0));
+    }
+
+    #[test]
+    fn an_orchestrator_says_its_sagas_and_the_manual_queue() {
+        let (subjects, _) = run("seven", 0, vec![]);
+        let n = subjects.nodes.len();
+        let saga = subjects.nodes.iter().position(|x| x.0 == "Order saga").expect("saga");
+        let mut f = Frame { nodes: vec![NodeStatus { capacity: 4, ..NodeStatus::default() }; n], ..Frame::default() };
+        f.sagas = vec![None; n];
+        let g = SagaFrame { running: 2, manual: 3, current: vec![(7, 1, true)], ..SagaFrame::default() };
+        f.sagas[saga] = Some(g);
+        let line = state_list(&subjects, &f).rows.into_iter().find(|r| r.subject == Subject::Node(saga)).expect("line");
+        assert_eq!(line.state, "0/4 busy · 2 running, oldest undoing Payment · manual 3");
+        assert!(line.alert);
     }
 
     #[test]
