@@ -210,6 +210,11 @@ test('keyboard: skip links, then Inventory and its Crash button in a few Tabs; S
   });
   await page.keyboard.press('Shift+Tab');
   assert.equal(await focused(page), 'node-inventory');
+  // A selected link goes to its inspector the same way.
+  await page.getByTestId('link-api-inventory').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => !!document.activeElement.closest('[data-testid=inspector]')), 'Tab from a selected link too');
   // "Skip to the inspector" is the second skip link.
   await page.getByTestId('skip-stage').focus();
   await page.keyboard.press('Tab');
