@@ -139,11 +139,7 @@ pub fn App() -> impl IntoView {
                     class="region region--inspector"
                     aria-labelledby="inspector-title"
                     data-testid="region-inspector"
-                    on:keydown=move |ev| {
-                        if let Some(region) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
-                            super::skip_links::tab_back_to_stage(&ev, &region);
-                        }
-                    }
+                    on:keydown=super::skip_links::on_inspector_key
                 >
                     <div class="inspector__top">
                         <h2 id="inspector-title" class="region__title" tabindex="-1">"Inspector"</h2>

@@ -76,21 +76,20 @@ pub fn tab_to_inspector(ev: &web_sys::KeyboardEvent, selected: bool) -> bool {
     true
 }
 
-/// Shift+Tab on the inspector region's first control goes back to the
-/// selection on the stage. True if it did.
-pub fn tab_back_to_stage(ev: &web_sys::KeyboardEvent, region: &web_sys::Element) -> bool {
+/// The inspector region's keydown: Shift+Tab on its first control goes
+/// back to the selection on the stage.
+pub fn on_inspector_key(ev: web_sys::KeyboardEvent) {
     if ev.key() != "Tab" || !ev.shift_key() {
-        return false;
+        return;
     }
-    let Some(selected) = query(SELECTED) else { return false };
+    let Some(region) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let Some(selected) = query(SELECTED) else { return };
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
-    let (Some(active), Some(first)) = (active, first_focusable(region)) else { return false };
-    if !js_sys::Object::is(&active, &first) {
-        return false;
+    let (Some(active), Some(first)) = (active, first_focusable(&region)) else { return };
+    if js_sys::Object::is(&active, &first) {
+        ev.prevent_default();
+        focus(&selected);
     }
-    ev.prevent_default();
-    focus(&selected);
-    true
 }
 
 /// The skip links at the top of the page, out of sight until focused.
