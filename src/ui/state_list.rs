@@ -61,9 +61,11 @@ pub fn StateLines() -> impl IntoView {
             out
         })
     };
+    // Hidden rather than unmounted: the list is empty (and costs nothing) while the stage is not compact.
     view! {
-        <Show when=move || stage.compact.with(Option::is_some)>
-            <section class="states" aria-labelledby="states-title" data-testid="state-list">
+            <section
+                hidden=move || stage.compact.with(Option::is_none)
+                class="states" aria-labelledby="states-title" data-testid="state-list">
                 <h3 class="states__title" id="states-title">
                     "State of each part "
                     <span class="states__summary" data-testid="state-summary">{summary}</span>
@@ -81,7 +83,6 @@ pub fn StateLines() -> impl IntoView {
                     }}
                 </ul>
             </section>
-        </Show>
     }
 }
 
