@@ -88,8 +88,9 @@ pub fn App() -> impl IntoView {
     let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
     // On the page the lesson card is a region of its own: from 900 px it
     // heads the right-hand column beside the stage, so a learner sees the
-    // topology the lesson talks about in the first screen. An embed keeps
-    // it with the stage (one narrow column).
+    // topology the lesson talks about in the first screen; in one column an
+    // open lesson's card comes first (lessons.css). An embed keeps it with
+    // the stage (one narrow column), before it while a lesson is open.
     let embedded = embed.embed;
     view! {
         <div
