@@ -63,9 +63,10 @@ impl StateList {
 #[derive(Clone, Debug, Default)]
 pub struct Subjects {
     nodes: Vec<(String, NodeKind, Vec<String>)>,
-    /// Per link: "From → To" and, for a gateway, the push links it owns.
+    /// Per link: "From → To".
     links: Vec<String>,
-    push: Vec<(usize, usize)>,
+    /// Push links: (gateway, crowd of clients, link).
+    push: Vec<(usize, usize, usize)>,
 }
 
 impl Subjects {
@@ -90,7 +91,10 @@ impl Subjects {
             .iter()
             .enumerate()
             .filter(|(_, l)| l.transport.push_policy().is_some())
-            .filter_map(|(i, l)| Some((s.nodes.iter().position(|n| n.id == l.from)?, i)))
+            .filter_map(|(i, l)| {
+                let at = |id: &str| s.nodes.iter().position(|n| n.id == id);
+                Some((at(&l.from)?, at(&l.to)?, i))
+            })
             .collect();
         Subjects { nodes, links, push }
     }
@@ -119,6 +123,16 @@ pub fn crowd_text((up, stale, away): (u32, u32, u32)) -> String {
     format!("{up} up · {stale} stale · {away} away")
 }
 
+/// The crowd of the push links `which` picks, summed; `None` if it picks none.
+fn crowd(subjects: &Subjects, f: &Frame, which: impl Fn((usize, usize, usize)) -> bool) -> Option<(u32, u32, u32)> {
+    subjects
+        .push
+        .iter()
+        .filter(|p| which(**p))
+        .filter_map(|(_, _, l)| f.links.get(*l).and_then(|l| l.crowd))
+        .reduce(|a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
+}
+
 /// Node `i`'s line.
 fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
     let (name, kind, steps) = subjects.nodes.get(i)?;
@@ -127,7 +141,11 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
     let mut alert = !badges.is_empty();
     let mut parts: Vec<String> = badges.iter().map(|b| b.to_string()).collect();
     match kind {
-        NodeKind::Client(_) => parts.push(format!("{} ok · {} failed", f.orders.1, f.orders.2)),
+        // Browsers fed by push links are a crowd of connections; the others place orders.
+        NodeKind::Client(_) => parts.push(match crowd(subjects, f, |(_, c, _)| c == i) {
+            Some(c) => crowd_text(c),
+            None => format!("{} ok · {} failed", f.orders.1, f.orders.2),
+        }),
         NodeKind::Service(_) => parts.push(pool_text(&s)),
         NodeKind::Queue(_) => parts.push(queue_text(&s)),
         NodeKind::Topic(_) => {
@@ -140,15 +158,7 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
             }
         }
         NodeKind::Log(_) => parts.extend(f.logs.get(i).cloned().flatten().map(|l| log_label(&l))),
-        NodeKind::Gateway(_) => {
-            let crowd = subjects
-                .push
-                .iter()
-                .filter(|(g, _)| *g == i)
-                .filter_map(|(_, l)| f.links.get(*l).and_then(|l| l.crowd))
-                .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-            parts.push(crowd_text(crowd));
-        }
+        NodeKind::Gateway(_) => parts.push(crowd_text(crowd(subjects, f, |(g, _, _)| g == i).unwrap_or_default())),
         NodeKind::Job(_) => {
             if let Some(Some(j)) = f.jobs.get(i) {
                 alert |= j.alerts > 0;
@@ -275,6 +285,9 @@ mod tests {
         // Every node has a line, named in full; the client counts orders.
         assert!(list.rows.iter().filter(|r| matches!(r.subject, Subject::Node(_))).count() == subjects.nodes.len());
         assert!(row(&list, "Browser").state.ends_with("failed"));
+        // The browsers fed by the gateway are its crowd, as the gateway's own line says.
+        assert_eq!(row(&list, "Live browsers").state, row(&list, "Notifications").state);
+        assert!(row(&list, "Live browsers").state.ends_with("away"));
         assert_eq!(list.more, 0);
         assert!(list.alerts() >= 1);
         // The caller's breaker is a line of its own, with its state in words.
