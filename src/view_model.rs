@@ -43,5 +43,6 @@ pub mod share_pack;
 pub mod share_replay;
 pub mod share_wire;
 pub mod speed;
+pub mod state_list;
 pub mod story;
 pub mod viewport;

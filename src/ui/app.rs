@@ -88,8 +88,9 @@ pub fn App() -> impl IntoView {
     let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
     // On the page the lesson card is a region of its own: from 900 px it
     // heads the right-hand column beside the stage, so a learner sees the
-    // topology the lesson talks about in the first screen. An embed keeps
-    // it with the stage (one narrow column).
+    // topology the lesson talks about in the first screen; in one column an
+    // open lesson's card comes first (lessons.css). An embed keeps it with
+    // the stage (one narrow column), before it while a lesson is open.
     let embedded = embed.embed;
     view! {
         <div
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
             data-controls=embed.controls_attr()
             data-testid="app"
         >
+            <super::skip_links::SkipLinks />
             {page_header(store, embed.embed)}
             // Below 900 px the inspector opens over the stage while something is
             // selected (a bottom sheet), closed with its button or Escape.
@@ -134,9 +136,14 @@ pub fn App() -> impl IntoView {
                     <LinkMenu />
                 </section>
                 {(!embedded).then(|| view! { <LessonCard /> })}
-                <aside class="region region--inspector" aria-labelledby="inspector-title" data-testid="region-inspector">
+                <aside
+                    class="region region--inspector"
+                    aria-labelledby="inspector-title"
+                    data-testid="region-inspector"
+                    on:keydown=super::skip_links::on_inspector_key
+                >
                     <div class="inspector__top">
-                        <h2 id="inspector-title" class="region__title">"Inspector"</h2>
+                        <h2 id="inspector-title" class="region__title" tabindex="-1">"Inspector"</h2>
                         // Shown by CSS only while something is selected.
                         <button
                             class="btn btn--small inspector__close"

@@ -6,7 +6,7 @@
 use wasm_bindgen::JsCast;
 
 /// What can take focus by Tab inside a dialog.
-const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+pub(super) const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), \
      textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])";
 
 /// Handles a keydown inside `dialog`: wraps Tab at either end (and brings

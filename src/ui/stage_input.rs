@@ -166,6 +166,10 @@ pub fn on_node_key(stage: Stage, index: usize) -> impl Fn(KeyboardEvent) + 'stat
             stage.apply(out);
             return;
         }
+        let selected = stage.store.selected.get_untracked() == Some(Selection::Node(index));
+        if super::skip_links::tab_to_inspector(&ev, selected) {
+            return;
+        }
         let step = if ev.shift_key() { KEY_STEP * 5.0 } else { KEY_STEP };
         let delta = match key.as_str() {
             "Enter" | " " => {

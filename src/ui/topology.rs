@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::view_model::viewport::distinct_labels;
+
 use super::stage::Stage;
 use super::stage_controls::{Minimap, StageToolbar};
 use super::stage_input::{on_down, on_focus, on_move, on_stage_key, on_up, on_wheel};
@@ -80,9 +82,18 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             })
             .collect_view()
     };
+    // Compact labels told apart, once per zoom level and change of the scenario (empty: not compact).
+    let short_labels = Memo::new(move |_| {
+        let Some(chars) = stage.compact.get() else { return Vec::new() };
+        scenario.with(|s| distinct_labels(&s.nodes.iter().map(|n| n.label.clone()).collect::<Vec<_>>(), chars))
+    });
     let nodes = move || {
         let s = scenario.get();
-        s.nodes.iter().enumerate().map(|(i, n)| view! { <NodeView index=i node=n.clone() /> }).collect_view()
+        s.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| view! { <NodeView index=i node=n.clone() short_labels=short_labels /> })
+            .collect_view()
     };
     let rubber = move || {
         stage.rubber.get().map(|((x1, y1), (x2, y2))| {
@@ -139,6 +150,8 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
             <Minimap />
         </div>
+        // The words the compact stage hides, as a list beside it (`state_list.rs`).
+        <super::state_list::StateLines />
     }
 }
 

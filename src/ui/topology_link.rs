@@ -155,7 +155,15 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
             aria-pressed=move || selected().to_string()
             data-testid=format!("link-{}", link.id)
             on:click=move |_| select()
-            on:keydown=on_activate(select)
+            on:keydown={
+                let activate = on_activate(select);
+                move |ev: leptos::ev::KeyboardEvent| {
+                    let selected = store.selected.get_untracked() == Some(Selection::Link(index));
+                    if !super::skip_links::tab_to_inspector(&ev, selected) {
+                        activate(ev);
+                    }
+                }
+            }
         >
             // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
             {move || {

@@ -12,7 +12,7 @@ use crate::view_model::describe_events::{
 use crate::view_model::describe_job::job_state_words;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
 use crate::view_model::label_layout::{below_line_y, LINE_STEP};
-use crate::view_model::viewport::short_label;
+use crate::view_model::state_list::{pool_text, queue_text};
 
 use super::stage::use_stage;
 use super::stage_input::on_node_key;
@@ -21,7 +21,7 @@ use super::store::{use_store, Selection};
 use super::topology_node_rows::{CrowdMeter, JobRuns, LogRows};
 
 #[component]
-pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
+pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
     let at = (node.position.x, node.position.y);
@@ -102,7 +102,7 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
     };
     let label = {
         let label = node.label.clone();
-        move || stage.compact.get().map_or_else(|| label.clone(), |n| short_label(&label, n))
+        move || short_labels.with(|l| l.get(index).cloned()).unwrap_or_else(|| label.clone())
     };
     let warn = move || !node_badges(&status()).is_empty();
     let (w, h) = (NODE_HALF_W * 2.0, NODE_HALF_H * 2.0);
@@ -116,14 +116,7 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
                     100.0 * f64::from(s.busy.min(s.capacity)) / f64::from(s.capacity)
                 }
             };
-            let text = move || {
-                let s = status();
-                if s.waiting > 0 {
-                    format!("{}/{} busy · {} wait", s.busy, s.capacity, s.waiting)
-                } else {
-                    format!("{}/{} busy", s.busy, s.capacity)
-                }
-            };
+            let text = move || pool_text(&status());
             view! {
                 <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
                 <rect class="meter__fill meter__fill--pool" x="-50" y="2" width=fill height="7" rx="3"></rect>
@@ -136,14 +129,7 @@ pub(super) fn NodeView(index: usize, node: Node) -> impl IntoView {
                 let d = f64::from(status().depth);
                 (100.0 * libm::log10(1.0 + d) / 3.0).min(100.0)
             };
-            let text = move || {
-                let s = status();
-                if s.depth == 0 {
-                    "empty".to_string()
-                } else {
-                    format!("depth {} · {:.1} s old", s.depth, s.oldest_age as f64 / 1e6)
-                }
-            };
+            let text = move || queue_text(&status());
             view! {
                 <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
                 <rect class="meter__fill meter__fill--queue" x="-50" y="2" width=fill height="7" rx="3"></rect>

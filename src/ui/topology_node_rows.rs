@@ -148,7 +148,7 @@ pub(super) fn CrowdMeter(index: usize) -> impl IntoView {
             <rect class="meter__fill--away" x="-50" y="2" width="100" height="7" rx="3"></rect>
             <rect class="meter__fill--stale" x="-50" y="2" width=w_up + w_stale height="7"></rect>
             <rect class="meter__fill--pool" x="-50" y="2" width=w_up height="7"></rect>
-            <text class="node__meta" x="0" y="22" text-anchor="middle">{crate::view_model::describe::crowd_label(up, stale, away)}</text>
+            <text class="node__meta" x="0" y="22" text-anchor="middle">{crate::view_model::state_list::crowd_text((up, stale, away))}</text>
         }
     }
 }

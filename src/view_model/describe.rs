@@ -117,32 +117,10 @@ pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
     out
 }
 
-/// A gateway's line inside its box: who is connected, then the stale and
-/// the reconnecting only when there are any (the meter above shows all
-/// three; the text must fit the box at the fitted zoom).
-pub fn crowd_label(up: u32, stale: u32, away: u32) -> String {
-    let mut out = format!("{up} up");
-    if stale > 0 {
-        out.push_str(&format!(" · {stale} stale"));
-    }
-    if away > 0 {
-        out.push_str(&format!(" · {away} away"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::presets;
-
-    #[test]
-    fn a_gateway_line_names_stale_and_away_clients_only_when_there_are_some() {
-        assert_eq!(crowd_label(2000, 0, 0), "2000 up");
-        assert_eq!(crowd_label(0, 0, 2000), "0 up · 2000 away");
-        assert_eq!(crowd_label(1400, 600, 0), "1400 up · 600 stale");
-        assert_eq!(crowd_label(1, 2, 3), "1 up · 2 stale · 3 away");
-    }
 
     #[test]
     fn names_carry_state_in_words() {

@@ -157,6 +157,73 @@ pub fn short_label(label: &str, chars: usize) -> String {
     out
 }
 
+/// Every node's compact label at `chars` characters, told apart: a label
+/// whose short form could be another's ("orders queue" and "orders log"
+/// both "orders"; "Order saga" as "Order", the start of "Order API") shows
+/// what differs instead, after a short stem if it fits ("ord queue"), else
+/// the differing word alone ("queue"). Labels equal in full stay equal.
+pub fn distinct_labels(labels: &[String], chars: usize) -> Vec<String> {
+    let mut out: Vec<String> = labels.iter().map(|l| short_label(l, chars)).collect();
+    let rivals = |i: usize, short: &str, out: &[String]| -> Vec<usize> {
+        (0..labels.len()).filter(|&j| j != i && could_be(short, &labels[i], &labels[j], &out[j])).collect()
+    };
+    let ambiguous: Vec<(usize, Vec<usize>)> =
+        (0..labels.len()).map(|i| (i, rivals(i, &out[i], &out))).filter(|(_, r)| !r.is_empty()).collect();
+    for (i, r) in ambiguous {
+        let others: Vec<&str> = r.iter().map(|&j| labels[j].as_str()).collect();
+        if let Some(c) = told_apart(&labels[i], &others, chars).into_iter().find(|c| rivals(i, c, &out).is_empty()) {
+            out[i] = c;
+        }
+    }
+    out
+}
+
+/// Whether `short`, drawn for `label`, could be read as `other` (drawn as `other_short`).
+fn could_be(short: &str, label: &str, other: &str, other_short: &str) -> bool {
+    if short.is_empty() || label.eq_ignore_ascii_case(other) {
+        return false;
+    }
+    let stem = short.trim_end_matches('…');
+    let starts = other.len() >= stem.len()
+        && other.is_char_boundary(stem.len())
+        && other[..stem.len()].eq_ignore_ascii_case(stem);
+    short.eq_ignore_ascii_case(other_short) || (short != label && starts)
+}
+
+/// The words of a label: split at spaces, dots, dashes and underscores.
+fn words(label: &str) -> impl Iterator<Item = &str> {
+    label.split([' ', '.', '-', '_']).filter(|w| !w.is_empty())
+}
+
+/// Shorter forms of `label` that keep what tells it from `others`, best first.
+fn told_apart(label: &str, others: &[&str], chars: usize) -> Vec<String> {
+    let shared = |w: &str| others.iter().all(|o| words(o).any(|x| x.eq_ignore_ascii_case(w)));
+    let mine: Vec<&str> = words(label).collect();
+    // The last word no other label has (a kind word such as "queue" often), else the last word.
+    let Some(odd) = mine
+        .iter()
+        .rev()
+        .find(|w| !others.iter().any(|o| words(o).any(|x| x.eq_ignore_ascii_case(w))))
+        .or_else(|| mine.iter().rev().find(|w| !shared(w)))
+        .or(mine.last())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let first = mine[0];
+    let room = chars.saturating_sub(odd.chars().count() + 1);
+    if first != *odd && room >= 3 {
+        let stem: String = first.chars().take(room).collect();
+        out.push(format!("{stem} {odd}"));
+    }
+    if odd.chars().count() <= chars {
+        out.push((*odd).to_string());
+    }
+    out.push(short_label(odd, chars));
+    out.retain(|c| !c.is_empty() && c.chars().count() <= chars);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +321,40 @@ mod tests {
         assert_eq!(short_label("Reconciliation", 6), "Recon…");
         assert_eq!(short_label("Reconciliation", 1), "");
         assert_eq!(short_label("a b", 2), "a…");
+    }
+
+    #[test]
+    fn compact_labels_are_told_apart() {
+        let seven: Vec<String> = [
+            "Browser",
+            "Order API",
+            "Inventory",
+            "orders queue",
+            "Order saga",
+            "order.placed topic",
+            "orders log",
+            "Email",
+            "Reconciliation",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for chars in 3..=20 {
+            let out = distinct_labels(&seven, chars);
+            for (i, a) in out.iter().enumerate() {
+                assert!(a.chars().count() <= chars, "{a} at {chars}");
+                for b in &out[i + 1..] {
+                    assert!(!a.eq_ignore_ascii_case(b) || a.is_empty(), "{a} twice at {chars}: {out:?}");
+                }
+            }
+        }
+        let at = |chars| distinct_labels(&seven, chars);
+        assert_eq!(at(5)[3..7], ["queue", "saga", "topic", "log"]);
+        assert_eq!(at(4), ["Bro…", "API", "Inv…", "que…", "saga", "top…", "log", "Ema…", "Rec…"]);
+        assert_eq!(at(9)[3..7], ["ord queue", "Orde saga", "order.pl…", "order log"]);
+        // Names that fit stay whole; equal names stay equal.
+        assert_eq!(at(20), seven);
+        let twins = vec!["Worker".to_string(), "Worker".to_string()];
+        assert_eq!(distinct_labels(&twins, 4), vec!["Wor…", "Wor…"]);
     }
 }
