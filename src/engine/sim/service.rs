@@ -76,28 +76,39 @@ impl Simulation {
             extra: 0,
             factor: 1.0,
         });
-        let r = &mut self.services[node as usize].replicas[replica as usize];
         if free {
-            self.start_work(work);
-        } else {
+            self.begin_work(work, node, replica, msg, poison, 0);
+        } else if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
             r.waiting.push_back(work);
         }
     }
 
     /// A worker takes the message: its own processing begins.
     fn start_work(&mut self, key: Key) {
-        let Some(w) = self.works.get_mut(key) else { return };
-        w.stage = Stage::Processing;
-        w.started = self.now;
+        let Some(w) = self.works.get(key) else { return };
         let (node, replica, msg, poison, waited) = (w.node, w.replica, w.msg, w.poison, self.now - w.arrived);
-        self.services[node as usize].replicas[replica as usize].busy += 1;
-        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.begin_work(key, node, replica, msg, poison, waited);
+    }
+
+    /// [`Simulation::start_work`] with the work's fields at hand (a work
+    /// admitted straight into a free worker needs no lookup to find them).
+    fn begin_work(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, poison: bool, waited: Micros) {
+        let svc = &mut self.services[node as usize];
+        if let Some(r) = svc.replicas.get_mut(replica as usize) {
+            r.busy += 1;
+        }
         if poison {
+            if let Some(w) = self.works.get_mut(key) {
+                (w.stage, w.started) = (Stage::Processing, self.now);
+            }
+            self.emit(EventKind::Started { msg, node, replica, waited });
             // A malformed message kills the process that tries to read it.
             self.crash_replica(node, replica, Reason::Poison, true);
             return;
         }
-        let svc = &self.services[node as usize];
+        // The draw comes before the `Started` event is folded (the event
+        // sinks use no randomness, so the stream is the same), so the work
+        // record is written once rather than looked up a second time.
         let own = svc.spec.processing.sample(&mut self.rng);
         // Unslowed (the usual case), skip the round trip through a float:
         // the same value whenever the float holds `own` exactly.
@@ -105,8 +116,9 @@ impl Simulation {
         let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
         let due = self.now.saturating_add(slowed.saturating_add(extra));
         if let Some(w) = self.works.get_mut(key) {
-            (w.due, w.extra, w.factor) = (due, extra, factor);
+            (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
         }
+        self.emit(EventKind::Started { msg, node, replica, waited });
         self.schedule(due, Action::WorkStep { work: key });
     }
 
@@ -162,13 +174,18 @@ impl Simulation {
             self.finish_work(key, Err(Reason::Error));
             return;
         }
-        self.continue_work(key, 0);
+        // The node is known here: no second lookup of the work.
+        self.continue_from(key, node, 0);
     }
 
     /// Runs the work's downstream calls from `idx` on, then its enqueues, then finishes.
     pub(super) fn continue_work(&mut self, key: Key, idx: usize) {
         let Some(w) = self.works.get(key) else { return };
-        let node = w.node as usize;
+        self.continue_from(key, w.node as usize, idx);
+    }
+
+    /// [`Simulation::continue_work`] for work known to be held by `node`.
+    fn continue_from(&mut self, key: Key, node: usize, idx: usize) {
         if let Some(&link) = self.topo.sync_out[node].get(idx) {
             self.start_call(key, idx, link);
             return;
