@@ -87,6 +87,8 @@ pub struct Simulation {
     next_msg: MsgId,
     next_corr: CorrId,
     timers_fired: u64,
+    /// Set while the timer being fired still sits at the heap's root (see `step`).
+    root_spent: bool,
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
     same_instant: u64,
@@ -162,6 +164,7 @@ impl Simulation {
             next_msg: 1,
             next_corr: 1,
             timers_fired: 0,
+            root_spent: false,
             last_fired: 0,
             same_instant: 0,
             second_end: 0,
@@ -277,18 +280,40 @@ impl Simulation {
         if let Some(e) = &self.halted {
             return Err(e.clone());
         }
-        let Some(Reverse(timer)) = self.heap.pop() else { return Ok(None) };
-        if timer.at == self.last_fired && self.timers_fired > 0 {
+        // A source's arrival and a work's end (every request has one of
+        // each) are copied out of the heap's root and fired with the root
+        // left in place: the first timer they schedule takes its place with
+        // one sift down (see `schedule`) instead of a pop and a push. The
+        // heap holds the same timers either way, and (time, sequence) is a
+        // total order, so they fire in the same order. Other timers, some
+        // of them boxed, are popped.
+        let Some(Reverse(top)) = self.heap.peek() else { return Ok(None) };
+        let at = top.at;
+        let action = match top.action {
+            Action::SourceArrival { source } => {
+                self.root_spent = true;
+                Action::SourceArrival { source }
+            }
+            Action::WorkStep { work } => {
+                self.root_spent = true;
+                Action::WorkStep { work }
+            }
+            _ => match self.heap.pop() {
+                Some(Reverse(timer)) => timer.action,
+                None => return Ok(None),
+            },
+        };
+        if at == self.last_fired && self.timers_fired > 0 {
             self.same_instant += 1;
-            self.tally_if_runaway(&timer.action);
+            self.tally_if_runaway(&action);
         } else {
             self.same_instant = 1;
-            self.last_fired = timer.at;
+            self.last_fired = at;
             if !self.instant_tally.is_empty() {
                 self.instant_tally.clear();
             }
         }
-        self.now = timer.at;
+        self.now = at;
         if self.now >= self.second_end {
             // Divides only when a new second starts, not on every event.
             self.second_end = (self.now / SECOND + 1).saturating_mul(SECOND);
@@ -296,7 +321,12 @@ impl Simulation {
         }
         self.this_second += 1;
         self.timers_fired += 1;
-        self.fire(timer.action);
+        self.fire(action);
+        if self.root_spent {
+            // Nothing was scheduled: the fired timer leaves the heap now.
+            self.root_spent = false;
+            drop(self.heap.pop());
+        }
         self.check_conservation();
         self.check_guards();
         Ok(Some(self.now))
@@ -348,7 +378,18 @@ impl Simulation {
 
     fn schedule(&mut self, at: Micros, action: Action) {
         self.seq += 1;
-        self.heap.push(Reverse(Timer { at, seq: self.seq, action }));
+        let timer = Reverse(Timer { at, seq: self.seq, action });
+        if self.root_spent {
+            // The root is the timer being fired (see `step`): every timer
+            // scheduled now is later in (time, sequence), so it stayed the
+            // root, and the new one takes its place.
+            self.root_spent = false;
+            if let Some(mut root) = self.heap.peek_mut() {
+                *root = timer;
+                return;
+            }
+        }
+        self.heap.push(timer);
     }
 
     // Inlined into every call site natively, where the variant is known, so
