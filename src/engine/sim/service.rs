@@ -32,12 +32,21 @@ impl Simulation {
                 .map(|(i, _)| i as u32),
         };
         let Some(replica) = pick else {
-            self.emit(EventKind::Rejected { msg, node, reason: Reason::Unavailable });
-            self.answer_unstarted(node, msg, corr, job, Reason::Unavailable);
+            self.refuse(node, msg, corr, job, Reason::Unavailable);
             return;
         };
         self.emit(EventKind::Arrived { msg, node });
         self.admit(node, replica, msg, corr, job, poison, true);
+    }
+
+    /// Refuses a message without work (no instance up, or a full backlog).
+    // Cold and out of line: the emit inlined here would otherwise sit in
+    // the middle of every request's arrival path (block layout, as PGO would).
+    #[cold]
+    #[inline(never)]
+    fn refuse(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
+        self.emit(EventKind::Rejected { msg, node, reason });
+        self.answer_unstarted(node, msg, corr, job, reason);
     }
 
     /// Puts a message into an instance: into a worker if one is free, else the backlog.
@@ -57,8 +66,7 @@ impl Simulation {
         let r = &svc.replicas[replica as usize];
         let free = r.busy < svc.spec.concurrency;
         if !free && bounded && r.waiting.len() as u64 >= u64::from(svc.spec.backlog) {
-            self.emit(EventKind::Rejected { msg, node, reason: Reason::Overloaded });
-            self.answer_unstarted(node, msg, corr, job, Reason::Overloaded);
+            self.refuse(node, msg, corr, job, Reason::Overloaded);
             return;
         }
         let work = self.works.insert(Work {
@@ -98,12 +106,7 @@ impl Simulation {
             r.busy += 1;
         }
         if poison {
-            if let Some(w) = self.works.get_mut(key) {
-                (w.stage, w.started) = (Stage::Processing, self.now);
-            }
-            self.emit(EventKind::Started { msg, node, replica, waited });
-            // A malformed message kills the process that tries to read it.
-            self.crash_replica(node, replica, Reason::Poison, true);
+            self.start_poisoned(key, node, replica, msg, waited);
             return;
         }
         // The draw comes before the `Started` event is folded (the event
@@ -120,6 +123,17 @@ impl Simulation {
         }
         self.emit(EventKind::Started { msg, node, replica, waited });
         self.schedule(due, Action::WorkStep { work: key });
+    }
+
+    /// A worker takes a malformed message: reading it kills the process.
+    #[cold]
+    #[inline(never)]
+    fn start_poisoned(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, waited: Micros) {
+        if let Some(w) = self.works.get_mut(key) {
+            (w.stage, w.started) = (Stage::Processing, self.now);
+        }
+        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.crash_replica(node, replica, Reason::Poison, true);
     }
 
     /// A slow-down on `node` began or ended: work in the middle of its own
@@ -161,9 +175,7 @@ impl Simulation {
         }
         let node = w.node as usize;
         if self.services[node].hung {
-            w.stage = Stage::Parked;
-            w.due = Micros::MAX;
-            self.services[node].parked.push(key);
+            self.park(key);
             return;
         }
         w.stage = Stage::Processing;
@@ -176,6 +188,17 @@ impl Simulation {
         }
         // The node is known here: no second lookup of the work.
         self.continue_from(key, node, 0);
+    }
+
+    /// A hung service's worker stops before finishing (until the hang ends).
+    #[cold]
+    #[inline(never)]
+    fn park(&mut self, key: Key) {
+        let Some(w) = self.works.get_mut(key) else { return };
+        w.stage = Stage::Parked;
+        w.due = Micros::MAX;
+        let node = w.node as usize;
+        self.services[node].parked.push(key);
     }
 
     /// Runs the work's downstream calls from `idx` on, then its enqueues, then finishes.
@@ -208,29 +231,44 @@ impl Simulation {
                 let self_time = busy.saturating_sub(w.downstream);
                 // One flag instead of four list lengths: most services send nothing on.
                 if self.apply_side_effects(&w) && self.topo.sends_on[node as usize] {
-                    // By index: cloning the list cost an allocation check per finished work.
-                    for i in 0..self.topo.enqueue_out[node as usize].len() {
-                        let link = self.topo.enqueue_out[node as usize][i];
-                        self.send_enqueue(node, link, w.msg, w.corr);
-                    }
-                    for i in 0..self.topo.publish_out[node as usize].len() {
-                        let link = self.topo.publish_out[node as usize][i];
-                        self.send_publish(node, link, w.msg, w.corr);
-                    }
-                    for i in 0..self.topo.append_out[node as usize].len() {
-                        let link = self.topo.append_out[node as usize][i];
-                        self.publish_after_commit(node, link, w.msg, w.corr);
-                    }
-                    if !self.topo.push_out[node as usize].is_empty() {
-                        self.push_updates(node, w.msg, w.corr);
-                    }
+                    self.send_on(node, w.msg, w.corr);
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
-            Err(reason) => self.emit(EventKind::Failed { msg: w.msg, node, reason, running }),
+            Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
         self.answer(&w, outcome);
         self.release(node, replica, key, running);
+    }
+
+    /// A finished work's queue messages, events, records and pushed updates.
+    // Out of line: a plain service sends nothing on, and its finish path
+    // should not carry these loops.
+    #[inline(never)]
+    fn send_on(&mut self, node: u32, msg: MsgId, corr: CorrId) {
+        // By index: cloning the list cost an allocation check per finished work.
+        for i in 0..self.topo.enqueue_out[node as usize].len() {
+            let link = self.topo.enqueue_out[node as usize][i];
+            self.send_enqueue(node, link, msg, corr);
+        }
+        for i in 0..self.topo.publish_out[node as usize].len() {
+            let link = self.topo.publish_out[node as usize][i];
+            self.send_publish(node, link, msg, corr);
+        }
+        for i in 0..self.topo.append_out[node as usize].len() {
+            let link = self.topo.append_out[node as usize][i];
+            self.publish_after_commit(node, link, msg, corr);
+        }
+        if !self.topo.push_out[node as usize].is_empty() {
+            self.push_updates(node, msg, corr);
+        }
+    }
+
+    /// A work item failed (out of line, like [`Simulation::refuse`]).
+    #[cold]
+    #[inline(never)]
+    fn emit_failed(&mut self, msg: MsgId, node: u32, reason: Reason, running: bool) {
+        self.emit(EventKind::Failed { msg, node, reason, running });
     }
 
     /// Frees the worker (or backlog place) a work item held and starts the next in line.
