@@ -280,6 +280,14 @@ impl Simulation {
         if let Some(e) = &self.halted {
             return Err(e.clone());
         }
+        Ok(self.fire_next().then_some(self.now))
+    }
+
+    /// [`Simulation::step`] once the run is known not to be halted: fires
+    /// the next timer and returns true, or false when none is left. A guard
+    /// it breaks halts the run for the next call. `run_until` calls it
+    /// directly, without a `Result` to pass back for every event.
+    fn fire_next(&mut self) -> bool {
         // A source's arrival and a work's end (every request has one of
         // each) are copied out of the heap's root and fired with the root
         // left in place: the first timer they schedule takes its place with
@@ -287,7 +295,7 @@ impl Simulation {
         // heap holds the same timers either way, and (time, sequence) is a
         // total order, so they fire in the same order. Other timers, some
         // of them boxed, are popped.
-        let Some(Reverse(top)) = self.heap.peek() else { return Ok(None) };
+        let Some(Reverse(top)) = self.heap.peek() else { return false };
         let at = top.at;
         let action = match top.action {
             Action::SourceArrival { source } => {
@@ -300,7 +308,7 @@ impl Simulation {
             }
             _ => match self.heap.pop() {
                 Some(Reverse(timer)) => timer.action,
-                None => return Ok(None),
+                None => return false,
             },
         };
         if at == self.last_fired && self.timers_fired > 0 {
@@ -331,7 +339,7 @@ impl Simulation {
         }
         self.check_conservation();
         self.check_guards();
-        Ok(Some(self.now))
+        true
     }
 
     /// Why the run stopped, if a guard stopped it.
@@ -350,7 +358,11 @@ impl Simulation {
         }
         let mut n = 0;
         while self.heap.peek().is_some_and(|Reverse(t)| t.at <= until) {
-            self.step()?;
+            // As `step` does: a guard broken by the last event stops the next one.
+            if let Some(e) = &self.halted {
+                return Err(e.clone());
+            }
+            self.fire_next();
             n += 1;
         }
         self.now = until;
