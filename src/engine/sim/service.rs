@@ -167,6 +167,7 @@ impl Simulation {
     }
 
     /// Own processing finished (or a parked worker resumed).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
     pub(super) fn work_step(&mut self, key: Key) {
         let Some(w) = self.works.get_mut(key) else { return };
         // A stale timer: the work's speed changed since it was set.
