@@ -24,6 +24,16 @@ pub struct Ledger {
     pub dropped: BTreeMap<&'static str, u64>,
 }
 
+/// Counts one failed or dropped message under its reason. Out of line and
+/// cold: `observe` is inlined wherever a message settles, and where the
+/// fate is only known at run time the map insertion sat on the path of
+/// every successful one.
+#[cold]
+#[inline(never)]
+fn count(map: &mut BTreeMap<&'static str, u64>, reason: &'static str) {
+    *map.entry(reason).or_default() += 1;
+}
+
 impl Ledger {
     /// Folds one event into the counts.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
@@ -38,9 +48,9 @@ impl Ledger {
             | EventKind::JobRunStarted { .. } => self.created += 1,
             EventKind::Settled { fate, .. } => match fate {
                 Fate::Processed => self.processed += 1,
-                Fate::Failed(r) => *self.failed.entry(r.name()).or_default() += 1,
+                Fate::Failed(r) => count(&mut self.failed, r.name()),
                 Fate::DeadLettered => self.dead_lettered += 1,
-                Fate::Dropped(r) => *self.dropped.entry(r.name()).or_default() += 1,
+                Fate::Dropped(r) => count(&mut self.dropped, r.name()),
             },
             _ => {}
         }

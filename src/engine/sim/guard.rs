@@ -22,10 +22,19 @@ const TALLIED: u64 = 10_000;
 impl Simulation {
     /// Before an event fires at an instant that is near the limit, counts
     /// its node and link.
+    #[inline]
     pub(super) fn tally_if_runaway(&mut self, action: &Action) {
         if self.same_instant + TALLIED < self.guard_events {
             return;
         }
+        self.tally(action);
+    }
+
+    /// Counts the node and link of an event near the livelock limit. Cold
+    /// and out of line: its string formatting otherwise sat inside `step`.
+    #[cold]
+    #[inline(never)]
+    fn tally(&mut self, action: &Action) {
         let (node, link) = self.involved_in(action);
         if let Some(n) = node.and_then(|n| self.scenario.nodes.get(n as usize)) {
             *self.instant_tally.entry(format!("node '{}'", n.id)).or_default() += 1;

@@ -32,12 +32,21 @@ impl Simulation {
                 .map(|(i, _)| i as u32),
         };
         let Some(replica) = pick else {
-            self.emit(EventKind::Rejected { msg, node, reason: Reason::Unavailable });
-            self.answer_unstarted(node, msg, corr, job, Reason::Unavailable);
+            self.refuse(node, msg, corr, job, Reason::Unavailable);
             return;
         };
         self.emit(EventKind::Arrived { msg, node });
         self.admit(node, replica, msg, corr, job, poison, true);
+    }
+
+    /// Refuses a message without work (no instance up, or a full backlog).
+    // Cold and out of line: the emit inlined here would otherwise sit in
+    // the middle of every request's arrival path (block layout, as PGO would).
+    #[cold]
+    #[inline(never)]
+    fn refuse(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
+        self.emit(EventKind::Rejected { msg, node, reason });
+        self.answer_unstarted(node, msg, corr, job, reason);
     }
 
     /// Puts a message into an instance: into a worker if one is free, else the backlog.
@@ -57,8 +66,7 @@ impl Simulation {
         let r = &svc.replicas[replica as usize];
         let free = r.busy < svc.spec.concurrency;
         if !free && bounded && r.waiting.len() as u64 >= u64::from(svc.spec.backlog) {
-            self.emit(EventKind::Rejected { msg, node, reason: Reason::Overloaded });
-            self.answer_unstarted(node, msg, corr, job, Reason::Overloaded);
+            self.refuse(node, msg, corr, job, Reason::Overloaded);
             return;
         }
         let work = self.works.insert(Work {
@@ -76,28 +84,34 @@ impl Simulation {
             extra: 0,
             factor: 1.0,
         });
-        let r = &mut self.services[node as usize].replicas[replica as usize];
         if free {
-            self.start_work(work);
-        } else {
+            self.begin_work(work, node, replica, msg, poison, 0);
+        } else if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
             r.waiting.push_back(work);
         }
     }
 
     /// A worker takes the message: its own processing begins.
     fn start_work(&mut self, key: Key) {
-        let Some(w) = self.works.get_mut(key) else { return };
-        w.stage = Stage::Processing;
-        w.started = self.now;
+        let Some(w) = self.works.get(key) else { return };
         let (node, replica, msg, poison, waited) = (w.node, w.replica, w.msg, w.poison, self.now - w.arrived);
-        self.services[node as usize].replicas[replica as usize].busy += 1;
-        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.begin_work(key, node, replica, msg, poison, waited);
+    }
+
+    /// [`Simulation::start_work`] with the work's fields at hand (a work
+    /// admitted straight into a free worker needs no lookup to find them).
+    fn begin_work(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, poison: bool, waited: Micros) {
+        let svc = &mut self.services[node as usize];
+        if let Some(r) = svc.replicas.get_mut(replica as usize) {
+            r.busy += 1;
+        }
         if poison {
-            // A malformed message kills the process that tries to read it.
-            self.crash_replica(node, replica, Reason::Poison, true);
+            self.start_poisoned(key, node, replica, msg, waited);
             return;
         }
-        let svc = &self.services[node as usize];
+        // The draw comes before the `Started` event is folded (the event
+        // sinks use no randomness, so the stream is the same), so the work
+        // record is written once rather than looked up a second time.
         let own = svc.spec.processing.sample(&mut self.rng);
         // Unslowed (the usual case), skip the round trip through a float:
         // the same value whenever the float holds `own` exactly.
@@ -105,9 +119,21 @@ impl Simulation {
         let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
         let due = self.now.saturating_add(slowed.saturating_add(extra));
         if let Some(w) = self.works.get_mut(key) {
-            (w.due, w.extra, w.factor) = (due, extra, factor);
+            (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
         }
+        self.emit(EventKind::Started { msg, node, replica, waited });
         self.schedule(due, Action::WorkStep { work: key });
+    }
+
+    /// A worker takes a malformed message: reading it kills the process.
+    #[cold]
+    #[inline(never)]
+    fn start_poisoned(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, waited: Micros) {
+        if let Some(w) = self.works.get_mut(key) {
+            (w.stage, w.started) = (Stage::Processing, self.now);
+        }
+        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.crash_replica(node, replica, Reason::Poison, true);
     }
 
     /// A slow-down on `node` began or ended: work in the middle of its own
@@ -141,6 +167,7 @@ impl Simulation {
     }
 
     /// Own processing finished (or a parked worker resumed).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
     pub(super) fn work_step(&mut self, key: Key) {
         let Some(w) = self.works.get_mut(key) else { return };
         // A stale timer: the work's speed changed since it was set.
@@ -149,9 +176,7 @@ impl Simulation {
         }
         let node = w.node as usize;
         if self.services[node].hung {
-            w.stage = Stage::Parked;
-            w.due = Micros::MAX;
-            self.services[node].parked.push(key);
+            self.park(key);
             return;
         }
         w.stage = Stage::Processing;
@@ -162,13 +187,29 @@ impl Simulation {
             self.finish_work(key, Err(Reason::Error));
             return;
         }
-        self.continue_work(key, 0);
+        // The node is known here: no second lookup of the work.
+        self.continue_from(key, node, 0);
+    }
+
+    /// A hung service's worker stops before finishing (until the hang ends).
+    #[cold]
+    #[inline(never)]
+    fn park(&mut self, key: Key) {
+        let Some(w) = self.works.get_mut(key) else { return };
+        w.stage = Stage::Parked;
+        w.due = Micros::MAX;
+        let node = w.node as usize;
+        self.services[node].parked.push(key);
     }
 
     /// Runs the work's downstream calls from `idx` on, then its enqueues, then finishes.
     pub(super) fn continue_work(&mut self, key: Key, idx: usize) {
         let Some(w) = self.works.get(key) else { return };
-        let node = w.node as usize;
+        self.continue_from(key, w.node as usize, idx);
+    }
+
+    /// [`Simulation::continue_work`] for work known to be held by `node`.
+    fn continue_from(&mut self, key: Key, node: usize, idx: usize) {
         if let Some(&link) = self.topo.sync_out[node].get(idx) {
             self.start_call(key, idx, link);
             return;
@@ -191,29 +232,44 @@ impl Simulation {
                 let self_time = busy.saturating_sub(w.downstream);
                 // One flag instead of four list lengths: most services send nothing on.
                 if self.apply_side_effects(&w) && self.topo.sends_on[node as usize] {
-                    // By index: cloning the list cost an allocation check per finished work.
-                    for i in 0..self.topo.enqueue_out[node as usize].len() {
-                        let link = self.topo.enqueue_out[node as usize][i];
-                        self.send_enqueue(node, link, w.msg, w.corr);
-                    }
-                    for i in 0..self.topo.publish_out[node as usize].len() {
-                        let link = self.topo.publish_out[node as usize][i];
-                        self.send_publish(node, link, w.msg, w.corr);
-                    }
-                    for i in 0..self.topo.append_out[node as usize].len() {
-                        let link = self.topo.append_out[node as usize][i];
-                        self.publish_after_commit(node, link, w.msg, w.corr);
-                    }
-                    if !self.topo.push_out[node as usize].is_empty() {
-                        self.push_updates(node, w.msg, w.corr);
-                    }
+                    self.send_on(node, w.msg, w.corr);
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
-            Err(reason) => self.emit(EventKind::Failed { msg: w.msg, node, reason, running }),
+            Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
         self.answer(&w, outcome);
         self.release(node, replica, key, running);
+    }
+
+    /// A finished work's queue messages, events, records and pushed updates.
+    // Out of line: a plain service sends nothing on, and its finish path
+    // should not carry these loops.
+    #[inline(never)]
+    fn send_on(&mut self, node: u32, msg: MsgId, corr: CorrId) {
+        // By index: cloning the list cost an allocation check per finished work.
+        for i in 0..self.topo.enqueue_out[node as usize].len() {
+            let link = self.topo.enqueue_out[node as usize][i];
+            self.send_enqueue(node, link, msg, corr);
+        }
+        for i in 0..self.topo.publish_out[node as usize].len() {
+            let link = self.topo.publish_out[node as usize][i];
+            self.send_publish(node, link, msg, corr);
+        }
+        for i in 0..self.topo.append_out[node as usize].len() {
+            let link = self.topo.append_out[node as usize][i];
+            self.publish_after_commit(node, link, msg, corr);
+        }
+        if !self.topo.push_out[node as usize].is_empty() {
+            self.push_updates(node, msg, corr);
+        }
+    }
+
+    /// A work item failed (out of line, like [`Simulation::refuse`]).
+    #[cold]
+    #[inline(never)]
+    fn emit_failed(&mut self, msg: MsgId, node: u32, reason: Reason, running: bool) {
+        self.emit(EventKind::Failed { msg, node, reason, running });
     }
 
     /// Frees the worker (or backlog place) a work item held and starts the next in line.
