@@ -103,6 +103,12 @@ test('commit before vs after: the same crash loses records or repeats them', asy
   assert.deepEqual(before.problems, []);
   await before.context.close();
 
+  // Back at 11 s as a new member, the group waits out the dead member's 5 s session.
+  const held = await openAt('?scenario=commit-after&at=13&paused=1');
+  assert.match(await text(held.page, 'group-orders-fulfilment'), /^rebalancing until 15 s/);
+  assert.match(await held.page.getByTestId('link-orders-fulfilment').getAttribute('aria-label'), /waits until 15 s for a crashed member's session/);
+  await held.context.close();
+
   const after = await openAt('?scenario=commit-after&at=20&paused=1');
   const dup = await text(after.page, 'group-orders-fulfilment');
   assert.match(dup, /[1-9]\d* duplicates/, dup);

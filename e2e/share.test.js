@@ -176,6 +176,8 @@ test('an unknown scenario name or a damaged link is named, and the default opens
 test('link options the page cannot use as written are said, and the page runs', async () => {
   const { context, page, problems } = await app.open('?scenario=cascade&speed=abc&at=-1');
   await page.waitForFunction(() => /speed=abc is not a number/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  const shown = (await page.getByTestId('speed-label').textContent()).trim();
+  assert.ok((await page.getByTestId('run-notice').textContent()).includes(`the speed stays ${shown}.`), 'the note names the speed in use');
   assert.match(await page.getByTestId('run-notice').textContent(), /\?at=-1 is not a time after the start, so the run starts at 0 s\./);
   await page.goto(app.server.url + '?scenario=cascade&speed=0&paused=1');
   await page.waitForFunction(() => /speed=0 is outside/.test(document.querySelector('[data-testid=run-notice]')?.textContent));

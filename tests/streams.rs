@@ -104,6 +104,13 @@ fn a_quick_restart_holds_the_rebalance_until_the_dead_members_session_runs_out()
     let after_crash = |v: &[u64]| v.iter().copied().filter(|&t| t >= 10_000).collect::<Vec<_>>();
     assert_eq!(after_crash(&started), vec![11_000], "{started:?}");
     assert_eq!(after_crash(&done), vec![15_000], "{done:?}");
+    // The page says until when the group waits.
+    let mut s = sim("commit-after");
+    let link = link_ix(&s, "orders-fulfilment");
+    s.run_until(13 * SECOND).expect("runs");
+    assert_eq!(s.group_waits_until(link), Some(15 * SECOND));
+    s.run_until(16 * SECOND).expect("runs");
+    assert_eq!(s.group_waits_until(link), None, "rebalanced");
 
     // Down for longer than the session: noticed at 15 s, done a pause later;
     // the restart at 20 s is one more rebalance of its own.

@@ -220,7 +220,7 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
 fn apply_url_options(store: Store) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(raw) = query_param("speed") {
-        let (speed, note) = speed_from_query(&raw, parse_finite(&raw));
+        let (speed, note) = speed_from_query(&raw, parse_finite(&raw), store.speed.get_untracked());
         if let Some(speed) = speed {
             store.speed.set(speed);
         }

@@ -84,9 +84,18 @@ pub fn lane_words(s: &SubscriptionStatus) -> String {
     out
 }
 
+/// Simulated time in whole seconds, rounded up (a wait "until 15 s").
+fn seconds(t: crate::engine::time::Micros) -> u64 {
+    t.div_ceil(crate::engine::time::SECOND)
+}
+
 /// The short label of a consumer group's read link: "lag 12 · 27 lost · 3 duplicates".
 pub fn group_label(g: &GroupFrame) -> String {
-    let mut out = if g.rebalancing { "rebalancing".to_string() } else { format!("lag {}", g.lag) };
+    let mut out = match (g.rebalancing, g.waits_until) {
+        (true, Some(t)) => format!("rebalancing until {} s", seconds(t)),
+        (true, None) => "rebalancing".to_string(),
+        (false, _) => format!("lag {}", g.lag),
+    };
     if g.lost > 0 {
         out.push_str(&format!(" · {} lost", g.lost));
     }
@@ -105,6 +114,9 @@ pub fn group_words(g: &GroupFrame) -> String {
     let mut out = format!(", {} records not yet committed", g.lag);
     if g.rebalancing {
         out.push_str(", paused for a rebalance");
+        if let Some(t) = g.waits_until {
+            out.push_str(&format!(" that waits until {} s for a crashed member's session to run out", seconds(t)));
+        }
     }
     if g.lost > 0 {
         out.push_str(&format!(", {} records lost", g.lost));
@@ -235,10 +247,17 @@ mod tests {
         let words = log_words(&l, &["Fulfilment".into(), "Analytics".into()]);
         assert!(words.contains("Fulfilment 20 records behind and paused for a rebalance"), "{words}");
         assert!(words.contains("Analytics has not joined yet"), "{words}");
-        let g = GroupFrame { lag: 12, lost: 27, duplicates: 5, suppressed: 2, rebalancing: false };
+        let g = GroupFrame { lag: 12, lost: 27, duplicates: 5, suppressed: 2, rebalancing: false, waits_until: None };
         assert_eq!(group_label(&g), "lag 12 · 27 lost · 3 duplicates · 2 repeats skipped");
         assert!(group_words(&g).contains("27 records lost"));
         assert_eq!(group_label(&GroupFrame { rebalancing: true, ..GroupFrame::default() }), "rebalancing");
+        let held = GroupFrame {
+            rebalancing: true,
+            waits_until: Some(15 * crate::engine::time::SECOND),
+            ..GroupFrame::default()
+        };
+        assert_eq!(group_label(&held), "rebalancing until 15 s");
+        assert!(group_words(&held).contains("waits until 15 s for a crashed member's session to run out"));
         assert_eq!(outbox_label(0, 0), None);
         assert_eq!(outbox_label(4, 0).as_deref(), Some("outbox 4"));
         assert_eq!(outbox_label(0, 3).as_deref(), Some("3 events never published"));

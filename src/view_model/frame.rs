@@ -1,6 +1,7 @@
 //! The per-frame snapshot the views read: copied out of the simulation once
 //! per animation frame so components never touch the engine directly.
 
+use crate::engine::time::Micros;
 use crate::engine::{FaultStatus, LinkStatus, LogStatus, NodeStatus, Simulation, SubscriptionStatus};
 
 /// Everything the views show for one frame.
@@ -80,6 +81,8 @@ pub struct GroupFrame {
     pub suppressed: u64,
     /// Stopped for a rebalance.
     pub rebalancing: bool,
+    /// The rebalance waits for a crashed member's session until then.
+    pub waits_until: Option<Micros>,
 }
 
 /// What a topic shows: the writer schema in use and what happened to publishes.
@@ -137,6 +140,7 @@ impl Frame {
                         duplicates: g.duplicates_total(),
                         suppressed: g.duplicates_suppressed,
                         rebalancing: g.rebalancing,
+                        waits_until: sim.group_waits_until(i),
                     })
                 })
                 .collect(),

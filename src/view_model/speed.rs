@@ -15,12 +15,13 @@ pub fn speed_at(pos: u32) -> f64 {
 }
 
 /// A `?speed=` value (`raw` as written, `parsed` as the browser read it:
-/// `None` when it is not a finite number): the speed to use, if any, and a
-/// note for the page when the value was not used as written.
-pub fn speed_from_query(raw: &str, parsed: Option<f64>) -> (Option<f64>, Option<String>) {
+/// `None` when it is not a finite number) over the page's speed `current`:
+/// the speed to use, if any, and a note for the page when the value was not
+/// used as written.
+pub fn speed_from_query(raw: &str, parsed: Option<f64>, current: f64) -> (Option<f64>, Option<String>) {
     let shown: String = raw.chars().take(40).collect();
     match parsed {
-        None => (None, Some(format!("?speed={shown} is not a number, so the speed stays {}.", label(1.0)))),
+        None => (None, Some(format!("?speed={shown} is not a number, so the speed stays {}.", label(current)))),
         Some(v) if !(MIN_SPEED..=MAX_SPEED).contains(&v) => {
             let used = v.clamp(MIN_SPEED, MAX_SPEED);
             let note = format!(
@@ -67,16 +68,16 @@ mod tests {
 
     #[test]
     fn a_speed_in_the_link_is_used_clamped_or_refused_with_a_note() {
-        assert_eq!(speed_from_query("2", Some(2.0)), (Some(2.0), None));
-        let (used, note) = speed_from_query("0", Some(0.0));
+        assert_eq!(speed_from_query("2", Some(2.0), 0.1), (Some(2.0), None));
+        let (used, note) = speed_from_query("0", Some(0.0), 0.1);
         assert_eq!(used, Some(MIN_SPEED));
         assert_eq!(note.as_deref(), Some("?speed=0 is outside ×0.01 to ×100, so ×0.01 is used."));
-        assert_eq!(speed_from_query("1e9", Some(1e9)).0, Some(MAX_SPEED));
-        let (used, note) = speed_from_query("abc", None);
+        assert_eq!(speed_from_query("1e9", Some(1e9), 0.1).0, Some(MAX_SPEED));
+        let (used, note) = speed_from_query("abc", None, 0.1);
         assert_eq!(used, None);
-        assert_eq!(note.as_deref(), Some("?speed=abc is not a number, so the speed stays ×1."));
+        assert_eq!(note.as_deref(), Some("?speed=abc is not a number, so the speed stays ×0.1."));
         let long = "x".repeat(500);
-        assert!(speed_from_query(&long, None).1.is_some_and(|n| n.len() < 120), "a long value is cut short");
+        assert!(speed_from_query(&long, None, 0.1).1.is_some_and(|n| n.len() < 120), "a long value is cut short");
     }
 
     #[test]

@@ -428,6 +428,16 @@ impl Simulation {
         Some(LogStatus { partitions, groups })
     }
 
+    /// Until when a rebalance under way is held for a crashed member's
+    /// session (`None`: not rebalancing, or no dead session to wait out).
+    pub fn group_waits_until(&self, link: usize) -> Option<Micros> {
+        let g = self.groups.get(link)?;
+        if !g.rebalancing {
+            return None;
+        }
+        g.members.iter().filter(|m| m.crashed).map(|m| m.session_until).max()
+    }
+
     /// A group's lag per partition: records from its committed offset to the
     /// end of the log, and how long the first of them has waited (0 when
     /// none). Empty for a link that is not a read link or a group not joined.
