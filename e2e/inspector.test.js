@@ -122,7 +122,7 @@ test('a fault button toggles: three presses leave one fault, pressed', async () 
   await crash.click();
   assert.equal(await crash.getAttribute('aria-pressed'), 'true');
   assert.equal(await faults(), 1, 'one crash, not three');
-  assert.match(await page.getByTestId('active-faults').textContent(), /crash on pricing/);
+  assert.match(await page.getByTestId('active-faults').textContent(), /crash on Pricing/);
   // Escape from inside the inspector closes it and gives focus back to the node, not to the page.
   await crash.focus();
   await page.keyboard.press('Escape');

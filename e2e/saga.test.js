@@ -54,7 +54,7 @@ test('inspector: the orchestrator switches to choreography and retries more; the
   await page.waitForFunction(() => /^3 compensation retries$/.test(document.querySelector('[data-testid=comp-retries]').textContent));
   await page.getByTestId('node-inventory').click();
   await page.getByTestId('fault-compensation-fails').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=inspector]').textContent.includes('compensation fails on inventory'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=inspector]').textContent.includes('compensation fails on Inventory'));
   assert.deepEqual(problems, []);
   await context.close();
 });

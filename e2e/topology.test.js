@@ -88,7 +88,7 @@ test('slow ×100 on Pricing reaches the browser without protection', async () =>
   for (const s of ['switch-timeout', 'switch-retry', 'switch-breaker']) await setSwitch(page, s, false);
   await select(page, 'node-pricing');
   await page.getByTestId('fault-slow--100').click();
-  assert.match(await page.getByTestId('active-faults').textContent(), /slow on pricing/);
+  assert.match(await page.getByTestId('active-faults').textContent(), /slow on Pricing/);
   await page.waitForFunction(
     () => Number(document.querySelector('[data-testid=orders-failed]').textContent) > 0,
     null,
@@ -123,7 +123,7 @@ test('faults are listed and removable; a crash shows on the node', async () => {
   await select(page, 'node-inventory');
   await page.getByTestId('fault-crash').click();
   assert.match(await page.getByTestId('node-inventory').getAttribute('aria-label'), /crashed/);
-  await page.getByRole('button', { name: /Remove fault: crash on inventory/ }).click();
+  await page.getByRole('button', { name: /Remove fault: crash on Inventory/ }).click();
   assert.match(await page.getByTestId('active-faults').textContent(), /None/);
   assert.doesNotMatch(await page.getByTestId('node-inventory').getAttribute('aria-label'), /crashed/);
   await context.close();

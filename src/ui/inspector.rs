@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::engine::scenario::{FaultEffect, Jitter, NodeKind, QueueSpec, RetryPolicy, SyncPolicy, Transport};
 use crate::view_model::describe::{link_name, node_name, transport_word};
+use crate::view_model::edit_words::fault_words;
 
 use super::inspector_edge::{GatewayPanel, PushPanel};
 use super::inspector_events::{DualWriteFault, GroupPanel, SubscriptionPanel, TopicPanel};
@@ -369,7 +370,7 @@ fn ActiveFaults() -> impl IntoView {
                 list.into_iter()
                     .map(|f| {
                         let index = f.index;
-                        let text = format!("{} on {}", f.fault.effect.name().replace('_', " "), f.fault.target);
+                        let text = store.sim.with_value(|s| fault_words(s.scenario(), &f.fault));
                         let aria = format!("Remove fault: {text}");
                         view! {
                             <li class="faults__item">

@@ -2,7 +2,7 @@
 //! announcement after an edit ("Undone: remove Payment").
 
 use crate::engine::patterns::{node_look, transport_look};
-use crate::engine::scenario::Scenario;
+use crate::engine::scenario::{Fault, Scenario};
 use crate::engine::Edit;
 
 /// What `edit` does to `s` (the scenario before it), in a few words.
@@ -10,9 +10,7 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
     let node = |id: &str| s.node(id).map_or_else(|| id.to_string(), |n| n.label.clone());
     let link = |id: &str| s.link(id).map_or_else(|| id.to_string(), |l| format!("{} → {}", node(&l.from), node(&l.to)));
     match edit {
-        Edit::ApplyFault { fault } => {
-            format!("{} on {}", fault.effect.name().replace('_', " "), target(s, &fault.target))
-        }
+        Edit::ApplyFault { fault } => fault_words(s, fault),
         Edit::ClearFault { .. } => "clear a fault".into(),
         Edit::SetTransport { link: id, transport } => match s.link(id) {
             Some(l) if std::mem::discriminant(&l.transport) != std::mem::discriminant(transport) => {
@@ -45,10 +43,17 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
     }
 }
 
+/// A fault in a few words, its target by name: "crash on Inventory",
+/// "partition on Order API → Inventory".
+pub fn fault_words(s: &Scenario, fault: &Fault) -> String {
+    format!("{} on {}", fault.effect.name().replace('_', " "), target(s, &fault.target))
+}
+
 fn target(s: &Scenario, id: &str) -> String {
+    let node = |id: &str| s.node(id).map_or_else(|| id.to_string(), |n| n.label.clone());
     s.node(id)
         .map(|n| n.label.clone())
-        .or_else(|| s.link(id).map(|l| format!("{} → {}", l.from, l.to)))
+        .or_else(|| s.link(id).map(|l| format!("{} → {}", node(&l.from), node(&l.to))))
         .unwrap_or_else(|| id.into())
 }
 
@@ -65,5 +70,16 @@ mod tests {
         let l = &s.links[0];
         let w = edit_words(&s, &Edit::RemoveLink { link: l.id.clone() });
         assert!(w.contains('→') && !w.contains(&l.id), "{w}");
+    }
+
+    #[test]
+    fn faults_name_their_target_by_its_label() {
+        use crate::engine::scenario::FaultEffect;
+        let s = presets::load("seven").expect("preset");
+        let crash = Fault { target: "order-api".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Crash };
+        assert_eq!(fault_words(&s, &crash), "crash on Order API");
+        let l = s.links.iter().find(|l| l.from == "order-api" && l.to == "inventory").expect("link");
+        let cut = Fault { target: l.id.clone(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Partition };
+        assert_eq!(fault_words(&s, &cut), "partition on Order API → Inventory");
     }
 }

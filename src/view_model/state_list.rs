@@ -222,7 +222,8 @@ fn link_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
         parts.push(lane_label(l));
         if let Some(w) = lane_warning(l) {
             alert = true;
-            parts.push(w);
+            // The line itself carries the one warning mark.
+            parts.push(w.trim_start_matches("⚠ ").to_string());
         }
     }
     if let Some(Some(g)) = f.groups.get(i) {
@@ -278,6 +279,15 @@ mod tests {
 
     fn row<'a>(list: &'a StateList, name: &str) -> &'a StateRow {
         list.rows.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("no line for {name}: {list:?}"))
+    }
+
+    #[test]
+    fn a_lane_dropping_unreadable_events_is_one_warned_line() {
+        let (subjects, f) = run("schema-break", 25 * SECOND, vec![]);
+        let list = state_list(&subjects, &f);
+        let lane = list.rows.iter().find(|r| r.state.contains("unreadable")).expect("a lane drops events");
+        assert!(lane.alert);
+        assert!(!lane.state.contains('⚠'), "the line's own mark is the only one: {}", lane.state);
     }
 
     #[test]
