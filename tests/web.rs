@@ -170,6 +170,6 @@ async fn a_fault_applied_through_the_ui_reaches_the_engine() {
     // The name is computed from the engine's own status of the node.
     let name = node.get_attribute("aria-label").unwrap_or_default();
     assert!(name.contains("crashed"), "{name}");
-    assert!(by_testid(&root, "active-faults").text_content().unwrap_or_default().contains("crash on pricing"));
+    assert!(by_testid(&root, "active-faults").text_content().unwrap_or_default().contains("crash on Pricing"));
     drop(handle);
 }
