@@ -24,17 +24,20 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         store.scenario()
     });
     // The view fits the topology until the person pans or zooms: on the
-    // first measured size, on every resize, and for a newly picked preset.
-    Effect::new(move |prev: Option<String>| {
+    // first measured size, on every resize, and for a newly picked preset;
+    // adding or removing a node fits it again (a new one is placed right of
+    // the rest, where the view may not reach).
+    let node_count = Memo::new(move |_| scenario.with(|s| s.nodes.len()));
+    Effect::new(move |prev: Option<(String, usize)>| {
         store.stage_size.track();
-        let preset = store.preset.get();
-        if prev.as_ref().is_some_and(|p| *p != preset) {
+        let (preset, nodes) = (store.preset.get(), node_count.get());
+        if prev.as_ref().is_some_and(|p| p.0 != preset || p.1 != nodes) {
             stage.auto_fit.set(true);
         }
         if stage.auto_fit.get_untracked() {
             stage.fit();
         }
-        preset
+        (preset, nodes)
     });
     let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
         // Escape ends a drag wherever the focus is (a touch drag focuses nothing).
