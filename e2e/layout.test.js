@@ -36,6 +36,42 @@ function overlaps(page) {
   });
 }
 
+/** Texts drawn inside a node (its label, its line of figures, a topic's
+ * warning) that reach outside the node's box, in the node's own units. */
+function outsideTheirBox(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const node of document.querySelectorAll('[data-testid=stage] .node')) {
+      const body = node.querySelector('.node__body').getBBox();
+      for (const t of node.querySelectorAll(':scope > .node__label, .node__meta, :scope > .node__warn')) {
+        const b = t.getBBox();
+        if (!t.textContent.trim() || b.width === 0) continue;
+        if (b.x < body.x - 0.5 || b.x + b.width > body.x + body.width + 0.5) {
+          out.push(`${node.dataset.testid} "${t.textContent.trim()}" (${b.x.toFixed(0)}..${(b.x + b.width).toFixed(0)} in ${body.x}..${body.x + body.width})`);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+test('seven at 1280 px: each node\'s name and figures stay inside its box, fitted and zoomed in', async () => {
+  const { context, page, problems } = await app.openAt('?scenario=seven&at=20&paused=1', { viewport: { width: 1280, height: 900 } });
+  const zoom = async () => Number(await page.getByTestId('stage').getAttribute('data-zoom'));
+  assert.ok((await zoom()) >= 0.7 && (await zoom()) < 0.9, `fitted, not compact (${await zoom()})`);
+  assert.deepEqual(await outsideTheirBox(page), []);
+  // The long topic name is shortened to its first word at this zoom, whole in its accessible name.
+  assert.equal((await page.getByTestId('node-order-events').locator('.node__label').textContent()).trim(), 'order.placed');
+  assert.match(await page.getByTestId('node-order-events').getAttribute('aria-label'), /^order\.placed topic/);
+  await page.getByTestId('zoom-in').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage]').dataset.zoom) > 1);
+  assert.deepEqual(await outsideTheirBox(page), []);
+  // Names that fit stay whole.
+  assert.equal((await page.getByTestId('node-reconciliation').locator('.node__label').textContent()).trim(), 'Reconciliation');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
   for (const colorScheme of ['light', 'dark']) {
     test(`seven at ${width} px (${colorScheme}): no stage label covers another, with restarts and a crash`, async () => {
@@ -63,6 +99,7 @@ for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
       console.log(`screenshot: ${await screenshot(page, `layout-seven-${width}-${colorScheme}`)}`);
       assert.ok(count >= 16, `every node's label at least (${count})`);
       assert.deepEqual(out, []);
+      if (width >= 900) assert.deepEqual(await outsideTheirBox(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -42,6 +42,7 @@ pub mod rng;
 pub mod scenario;
 mod sim;
 mod slab;
+pub mod sort;
 mod tagged;
 mod tagged_forms;
 pub mod time;

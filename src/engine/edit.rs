@@ -286,6 +286,6 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
             return Err(ScenarioError::new(format!("$[{i}].at_ms"), reason));
         }
     }
-    edits.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    super::sort::sort_stable_by(&mut edits, |a, b| a.at_ms.total_cmp(&b.at_ms).is_lt());
     Ok(edits)
 }

@@ -129,7 +129,7 @@ impl Lesson {
                 s.edits.iter().map(move |e| TimedEdit { at_ms, edit: e.clone() })
             })
             .collect();
-        edits.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        super::sort::sort_stable_by(&mut edits, |a, b| a.at_ms.total_cmp(&b.at_ms).is_lt());
         Plan { edits, until_ms: self.time_of(k) * 1_000.0 }
     }
 

@@ -1,5 +1,6 @@
 //! `?debug=1`: app work per frame (p50/p95 of the last frames) and messages moving.
 
+use crate::engine::sort::sort_stable_by;
 use leptos::prelude::*;
 
 use super::store::use_store;
@@ -19,9 +20,9 @@ pub fn DebugOverlay() -> impl IntoView {
     let text = move || {
         let moving = store.frame.with(|f| f.moving);
         let mut w: Vec<f64> = store.frame_work.with_value(|v| v.iter().copied().collect());
-        w.sort_by(f64::total_cmp);
+        sort_stable_by(&mut w, |a, b| a.total_cmp(b).is_lt());
         let mut d: Vec<f64> = store.draw_work.with_value(|v| v.iter().copied().collect());
-        d.sort_by(f64::total_cmp);
+        sort_stable_by(&mut d, |a, b| a.total_cmp(b).is_lt());
         format!(
             "frame work p50 {:.2} ms · p95 {:.2} ms · {} frames · {} moving · drawing p50 {:.2} ms",
             percentile(&w, 0.5),

@@ -257,7 +257,8 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
                                     c.retain(|x| *x != name);
                                     if on {
                                         c.push(name);
-                                        c.sort_by_key(|x| CONTROL_NAMES.iter().position(|y| y == x));
+                                        let place = |x: &&str| CONTROL_NAMES.iter().position(|y| y == x);
+                                        crate::engine::sort::sort_stable_by(c, |a, b| place(a) < place(b));
                                     }
                                 });
                             }

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::view_model::geometry::{link_ends, scenario_bounds, NODE_HALF_W};
 use crate::view_model::gesture::{Out, Pt, State};
+use crate::view_model::text_fit::{label_room, meta_room};
 use crate::view_model::viewport::{compact_chars, Viewport, TOOLBAR_ROOM};
 
 use super::store::Store;
@@ -41,6 +42,10 @@ pub struct Stage {
     pub auto_fit: RwSignal<bool>,
     /// Characters of a node label shown at this zoom (`None`: the whole node is drawn).
     pub compact: Memo<Option<usize>>,
+    /// Ems of bold label text that fit beside a node's icon at this zoom (tenths, rounded down).
+    pub label_room: Memo<f64>,
+    /// Ems of a node's line of figures that fit inside it at this zoom (tenths, rounded down).
+    pub meta_room: Memo<f64>,
 }
 
 impl Stage {
@@ -54,6 +59,9 @@ impl Stage {
             snap: RwSignal::new(false),
             auto_fit: RwSignal::new(true),
             compact: Memo::new(move |_| compact_chars(store.viewport.get().zoom, NODE_HALF_W * 2.0)),
+            // Rounded so a zoom redraws the nodes' text only when its room changes.
+            label_room: Memo::new(move |_| (label_room(store.viewport.get().zoom) * 10.0).floor() / 10.0),
+            meta_room: Memo::new(move |_| (meta_room(store.viewport.get().zoom) * 10.0).floor() / 10.0),
         }
     }
 

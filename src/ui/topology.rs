@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::view_model::viewport::distinct_labels;
+use crate::view_model::short_labels::{distinct_labels, Room};
 
 use super::stage::Stage;
 use super::stage_controls::{Minimap, StageToolbar};
@@ -85,10 +85,10 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             })
             .collect_view()
     };
-    // Compact labels told apart, once per zoom level and change of the scenario (empty: not compact).
+    // Labels shortened to their room and told apart, once per change of that room or of the scenario.
     let short_labels = Memo::new(move |_| {
-        let Some(chars) = stage.compact.get() else { return Vec::new() };
-        scenario.with(|s| distinct_labels(&s.nodes.iter().map(|n| n.label.clone()).collect::<Vec<_>>(), chars))
+        let room = stage.compact.get().map_or_else(|| Room::Ems(stage.label_room.get()), Room::Chars);
+        scenario.with(|s| distinct_labels(&s.nodes.iter().map(|n| n.label.clone()).collect::<Vec<_>>(), room))
     });
     let nodes = move || {
         let s = scenario.get();

@@ -11,8 +11,9 @@ use crate::view_model::describe_events::{
 };
 use crate::view_model::describe_job::job_state_words;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
-use crate::view_model::label_layout::{below_line_y, LINE_STEP};
-use crate::view_model::state_list::{pool_text, queue_text};
+use crate::view_model::label_layout::{below_line_y, BADGE_INSET, LINE_STEP, MANUAL_BADGE_W};
+use crate::view_model::state_list::{crowd_text, pool_text, queue_text};
+use crate::view_model::text_fit::{fit_parts, LABEL_X};
 
 use super::stage::use_stage;
 use super::stage_input::on_node_key;
@@ -116,7 +117,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     100.0 * f64::from(s.busy.min(s.capacity)) / f64::from(s.capacity)
                 }
             };
-            let text = move || pool_text(&status());
+            let text = move || fit_parts(&pool_text(&status()), stage.meta_room.get());
             view! {
                 <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
                 <rect class="meter__fill meter__fill--pool" x="-50" y="2" width=fill height="7" rx="3"></rect>
@@ -129,7 +130,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                 let d = f64::from(status().depth);
                 (100.0 * libm::log10(1.0 + d) / 3.0).min(100.0)
             };
-            let text = move || queue_text(&status());
+            let text = move || fit_parts(&queue_text(&status()), stage.meta_room.get());
             view! {
                 <rect class="meter__track" x="-50" y="2" width="100" height="7" rx="3"></rect>
                 <rect class="meter__fill meter__fill--queue" x="-50" y="2" width=fill height="7" rx="3"></rect>
@@ -138,7 +139,30 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             .into_any()
         }
         NodeKind::Client(_) => {
-            let text = move || store.frame.with(|f| format!("{} ok · {} failed", f.orders.1, f.orders.2));
+            // Browsers fed by push links are a crowd of connections (as in the
+            // state list); the others place the orders.
+            let push_in: Vec<usize> = store.sim.with_value(|s| {
+                let sc = s.scenario();
+                sc.links
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.to == node.id && l.transport.push_policy().is_some())
+                    .map(|(i, _)| i)
+                    .collect()
+            });
+            let text = move || {
+                let line = store.frame.with(|f| {
+                    if push_in.is_empty() {
+                        return format!("{} ok · {} failed", f.orders.1, f.orders.2);
+                    }
+                    let crowd = push_in
+                        .iter()
+                        .filter_map(|&i| f.links.get(i).and_then(|l| l.crowd))
+                        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+                    crowd_text(crowd)
+                });
+                fit_parts(&line, stage.meta_room.get())
+            };
             view! { <text class="node__meta" x="0" y="14" text-anchor="middle">{text}</text> }.into_any()
         }
         NodeKind::Log(_) => view! { <LogRows index=index node_id=node.id.clone() /> }.into_any(),
@@ -146,10 +170,10 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
         NodeKind::Job(_) => view! { <JobRuns index=index node_id=node.id.clone() /> }.into_any(),
         NodeKind::Topic(_) => {
             let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
-            let warning = move || topic_warning(&topic());
+            let warning = move || topic_warning(&topic()).map(|w| fit_parts(&w, stage.meta_room.get()));
             view! {
                 <text class="node__meta" x="0" y="10" text-anchor="middle" data-testid=format!("topic-{}", node.id)>
-                    {move || topic_label(&topic())}
+                    {move || fit_parts(&topic_label(&topic()), stage.meta_room.get())}
                 </text>
                 <text class="node__warn" x="0" y="24" text-anchor="middle">{move || warning().unwrap_or_default()}</text>
             }
@@ -159,9 +183,9 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
     let icon = match node.kind {
         NodeKind::Client(_) => view! {
             <g class="node__icon">
-                <circle cx="-64" cy="-20" r="2.5"></circle>
-                <circle cx="-57" cy="-20" r="2.5"></circle>
-                <circle cx="-50" cy="-20" r="2.5"></circle>
+                <circle cx="-67" cy="-20" r="2.5"></circle>
+                <circle cx="-60" cy="-20" r="2.5"></circle>
+                <circle cx="-53" cy="-20" r="2.5"></circle>
             </g>
         }
         .into_any(),
@@ -259,7 +283,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             ></rect>
             <rect class="node__body" x=-NODE_HALF_W y=-NODE_HALF_H width=w height=h rx="9"></rect>
             {icon}
-            <text class="node__label" x="8" y="-12" text-anchor="middle">{label}</text>
+            <text class="node__label" x=LABEL_X y="-12" text-anchor="middle">{label}</text>
             {meter}
             <text class="node__badges" x="0" y=below_line_y(0) text-anchor="middle">{badges}</text>
             <Show when=move || has_outbox>
@@ -281,17 +305,17 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     <text class="node__saga-label" x="0" y=below_line_y(1) text-anchor="middle">{saga_text.clone()}</text>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
-                        transform=format!("translate({} {})", NODE_HALF_W - 28.0, -NODE_HALF_H - 8.0)
+                        transform=format!("translate({} {})", NODE_HALF_W - BADGE_INSET, -NODE_HALF_H - 8.0)
                     >
-                        <rect x="-31" y="-9" width="62" height="17" rx="8"></rect>
-                        <text x="0" y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
+                        <rect x=-MANUAL_BADGE_W y="-9" width=MANUAL_BADGE_W height="17" rx="8"></rect>
+                        <text x=-MANUAL_BADGE_W / 2.0 y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
                     </g>
                 </g>
             </Show>
             <Show when=move || { dlq() > 0 }>
-                <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - 18.0, -NODE_HALF_H - 8.0)>
-                    <rect x="-25" y="-9" width="50" height="17" rx="8"></rect>
-                    <text x="0" y="4" text-anchor="middle">{move || format!("DLQ {}", dlq())}</text>
+                <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - BADGE_INSET, -NODE_HALF_H - 8.0)>
+                    <rect x="-50" y="-9" width="50" height="17" rx="8"></rect>
+                    <text x="-25" y="4" text-anchor="middle">{move || format!("DLQ {}", dlq())}</text>
                 </g>
             </Show>
             // Drag from here onto another node to link them (keyboard: C).

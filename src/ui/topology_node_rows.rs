@@ -7,7 +7,10 @@ use crate::view_model::describe_job::job_label;
 use crate::view_model::job_view::{run_bars, timeline_paths};
 use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 
+use super::stage::use_stage;
 use super::store::use_store;
+use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::text_fit::fit_parts;
 
 /// A job's recent runs on a small timeline inside its node, newest on the
 /// right: a bar per run filled to the share of rows it wrote (green: all,
@@ -16,6 +19,7 @@ use super::store::use_store;
 #[component]
 pub(super) fn JobRuns(index: usize, node_id: String) -> impl IntoView {
     let store = use_store();
+    let stage = use_stage();
     let paths = Memo::new(move |_| {
         store.frame.with(|f| {
             let recent = f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| j.recent.as_slice()).unwrap_or_default();
@@ -28,6 +32,7 @@ pub(super) fn JobRuns(index: usize, node_id: String) -> impl IntoView {
             .frame
             .with(|f| f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| job_label(j, f.now)).unwrap_or_default())
     };
+    let label = move || fit_parts(&label(), stage.meta_room.get());
     view! {
         <g class="job__timeline" data-testid=format!("job-runs-{node_id}") aria-hidden="true">
             <path class="job__slot" d=d(0)></path>
@@ -108,7 +113,8 @@ pub(super) fn LogRows(index: usize, node_id: String) -> impl IntoView {
             })
             .collect_view()
     };
-    let label = move || crate::view_model::describe_events::log_label(&status());
+    let stage = use_stage();
+    let label = move || fit_parts(&crate::view_model::describe_events::log_label(&status()), stage.meta_room.get());
     view! {
         <g class="log" data-testid=format!("log-{node_id}")>{rows}</g>
         <text class="node__meta" x="0" y="24" text-anchor="middle">{label}</text>
@@ -116,13 +122,16 @@ pub(super) fn LogRows(index: usize, node_id: String) -> impl IntoView {
 }
 
 /// A gateway's crowd, over all its push links, as one stacked bar
-/// (connected, stale, reconnecting) and a count line; a ring around the
-/// node swells while clients are reconnecting (the storm as a burst).
+/// (connected, stale, reconnecting) and a count line; a dashed outline
+/// hugs the node while clients are reconnecting and stands further out
+/// the larger their share (the storm as a burst), never reaching the
+/// neighbours' links or the text under the node.
 /// Drawn as an aggregate, a handful of SVG elements for any crowd size,
 /// from one reactive closure (each reactive attribute costs wasm).
 #[component]
 pub(super) fn CrowdMeter(index: usize) -> impl IntoView {
     let store = use_store();
+    let stage = use_stage();
     let links: Vec<usize> = store.sim.with_value(|s| {
         let sc = s.scenario();
         let id = &sc.nodes[index].id;
@@ -142,13 +151,22 @@ pub(super) fn CrowdMeter(index: usize) -> impl IntoView {
         });
         let all = f64::from((up + stale + away).max(1));
         let (w_up, w_stale) = (100.0 * f64::from(up) / all, 100.0 * f64::from(stale) / all);
-        let burst = if away == 0 { 0.0 } else { 78.0 + 30.0 * f64::from(away) / all };
+        let out = if away == 0 { -1.0 } else { 3.0 + 5.0 * f64::from(away) / all };
+        let shown = away > 0;
         view! {
-            <circle class="gateway__burst" cx="0" cy="0" r=burst></circle>
+            <rect
+                class="gateway__burst"
+                x=-NODE_HALF_W - out
+                y=-NODE_HALF_H - out
+                width=2.0 * (NODE_HALF_W + out)
+                height=2.0 * (NODE_HALF_H + out)
+                rx=9.0 + out
+                visibility=if shown { "visible" } else { "hidden" }
+            ></rect>
             <rect class="meter__fill--away" x="-50" y="2" width="100" height="7" rx="3"></rect>
             <rect class="meter__fill--stale" x="-50" y="2" width=w_up + w_stale height="7"></rect>
             <rect class="meter__fill--pool" x="-50" y="2" width=w_up height="7"></rect>
-            <text class="node__meta" x="0" y="22" text-anchor="middle">{crate::view_model::state_list::crowd_text((up, stale, away))}</text>
+            <text class="node__meta" x="0" y="22" text-anchor="middle">{fit_parts(&crate::view_model::state_list::crowd_text((up, stale, away)), stage.meta_room.get())}</text>
         }
     }
 }

@@ -127,9 +127,10 @@ pub fn group_words(g: &GroupFrame) -> String {
     out
 }
 
-/// A topic's meter text: "v2 · 120 published".
+/// A topic's line of figures: "120 published · v2" (the count first: a
+/// narrow node drops the version before it).
 pub fn topic_label(t: &TopicFrame) -> String {
-    format!("v{} · {} published", t.version, t.published)
+    format!("{} published · v{}", t.published, t.version)
 }
 
 /// A topic's warning when its registry refuses the publisher's schema.
@@ -149,11 +150,12 @@ pub fn topic_words(t: &TopicFrame) -> String {
     out
 }
 
-/// A log's meter text: "3 partitions · 1,204 records".
+/// A log's line of figures: "1204 kept · 3 partitions" (the records first: a
+/// narrow node drops the partition count, which its rows show anyway).
 pub fn log_label(l: &LogStatus) -> String {
     let records: u64 = l.partitions.iter().map(|p| p.end.saturating_sub(p.start)).sum();
     let unit = if l.partitions.len() == 1 { "partition" } else { "partitions" };
-    format!("{} {unit} · {records} kept", l.partitions.len())
+    format!("{records} kept · {} {unit}", l.partitions.len())
 }
 
 /// Records a group still has to process in each partition, summed (from its processed position).
@@ -218,7 +220,7 @@ mod tests {
     #[test]
     fn a_topic_says_its_schema_and_refusals() {
         let mut t = TopicFrame { version: 2, accepted: true, published: 120, rejected: 0 };
-        assert_eq!(topic_label(&t), "v2 · 120 published");
+        assert_eq!(topic_label(&t), "120 published · v2");
         assert_eq!(topic_warning(&t), None);
         t.accepted = false;
         t.rejected = 9;
@@ -242,7 +244,7 @@ mod tests {
                 GroupStatus { link: 3, joined: false, ..GroupStatus::default() },
             ],
         };
-        assert_eq!(log_label(&l), "2 partitions · 45 kept");
+        assert_eq!(log_label(&l), "45 kept · 2 partitions");
         assert_eq!(group_lag(&l, 0), 20);
         let words = log_words(&l, &["Fulfilment".into(), "Analytics".into()]);
         assert!(words.contains("Fulfilment 20 records behind and paused for a rebalance"), "{words}");

@@ -77,13 +77,15 @@ pub fn job_state_words(j: &JobFrame, now: Micros) -> String {
     out
 }
 
-/// The short line under the timeline: "ok 2.1 s ago · 3 alerts".
+/// The short line under the timeline: "ok 2.1 s ago · no alerts", or
+/// "3 alerts · ok 2.1 s ago".
 pub fn job_label(j: &JobFrame, now: Micros) -> String {
     let ok = j.last_success.map_or("no success yet".to_string(), |t| format!("ok {} ago", ago(now, t)));
+    // Alerts first when there are some: a narrow node keeps the first part.
     match j.alerts {
         0 => format!("{ok} · no alerts"),
-        1 => format!("{ok} · 1 alert"),
-        n => format!("{ok} · {n} alerts"),
+        1 => format!("1 alert · {ok}"),
+        n => format!("{n} alerts · {ok}"),
     }
 }
 

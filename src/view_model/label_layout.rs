@@ -8,12 +8,14 @@
 use crate::engine::scenario::{NodeKind, Position, Scenario};
 
 use super::geometry::{lerp, link_ends, Bounds, NODE_HALF_H, NODE_HALF_W};
-use super::viewport::{COMPACT_BELOW, MIN_TEXT_PX};
+use super::short_labels::{short_label, Room};
+use super::text_fit::{em_width, fit_parts, label_room, meta_room, world_size, LABEL_X};
+use super::viewport::MIN_TEXT_PX;
 
 /// Baseline of the first line of text under a node, below its bottom edge.
 pub const BELOW_FIRST: f64 = 16.0;
 /// From one line of stage text to the next: room for 11 px text at its
-/// largest in world units (at [`COMPACT_BELOW`]) so stacked lines never touch.
+/// largest in world units (at [`COMPACT_BELOW`](super::viewport::COMPACT_BELOW)) so stacked lines never touch.
 pub const LINE_STEP: f64 = 19.0;
 
 /// The baseline of line `i` (0 first) under a node, from the node's centre.
@@ -84,21 +86,33 @@ pub struct TextBox {
     pub b: Bounds,
 }
 
-/// The world size of stage text at `zoom` (it keeps at least
-/// [`MIN_TEXT_PX`] on screen; below [`COMPACT_BELOW`] details are hidden).
-fn world_size(px: f64, zoom: f64) -> f64 {
-    px.max(MIN_TEXT_PX / zoom.clamp(COMPACT_BELOW, 1.0))
-}
+/// How far a corner badge's right edge sits inside the node's right edge.
+pub const BADGE_INSET: f64 = 4.0;
+/// The width of an orchestrator's "manual N" badge at actual size.
+pub const MANUAL_BADGE_W: f64 = 62.0;
 
-/// About how wide a character of the UI font is, in em (semi-bold).
-const EM_TEXT: f64 = 0.62;
-/// The same for the state badges: bold capitals, letter-spaced.
+/// About how wide a character of the state badges is, in em: bold
+/// capitals, letter-spaced.
 const EM_BADGE: f64 = 0.72;
 
+/// How wide text is in ems: in the font's own widths, or `EM_BADGE` a
+/// character for the letter-spaced badges.
+#[derive(Clone, Copy)]
+enum Face {
+    Regular,
+    Bold,
+    Badge,
+}
+
 /// The box of `text` at font size `size` with its baseline at `(x, y)`:
-/// `em` a character, 0.8 em above the baseline and 0.25 em below.
-fn text_box(owner: &str, text: &str, (x, y): (f64, f64), anchor: &str, size: f64, em: f64) -> TextBox {
-    let w = text.chars().count() as f64 * em * size;
+/// 0.8 em above the baseline and 0.25 em below.
+fn text_box(owner: &str, text: &str, (x, y): (f64, f64), anchor: &str, size: f64, face: Face) -> TextBox {
+    let em = match face {
+        Face::Regular => em_width(text, false),
+        Face::Bold => em_width(text, true),
+        Face::Badge => text.chars().count() as f64 * EM_BADGE,
+    };
+    let w = em * size;
     let left = match anchor {
         "start" => x,
         "end" => x - w,
@@ -128,22 +142,24 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
     let mut out = Vec::new();
     for n in &s.nodes {
         let (x, y, id) = (n.position.x, n.position.y, n.id.as_str());
-        out.push(text_box(id, &n.label, (x + 8.0, y - 12.0), "middle", world_size(12.0, zoom), EM_TEXT));
+        let label = short_label(&n.label, Room::Ems(label_room(zoom)));
+        out.push(text_box(id, &label, (x + LABEL_X, y - 12.0), "middle", world_size(12.0, zoom), Face::Bold));
         // The line inside the node, with busy but ordinary figures.
         let (meta, dy) = match &n.kind {
             NodeKind::Client(_) => ("9999 ok · 99 failed", 14.0),
             NodeKind::Service(_) => ("20/40 busy · 9 wait", 22.0),
             NodeKind::Queue(_) => ("depth 99 · 9.9 s old", 22.0),
-            NodeKind::Topic(_) => ("v2 · 9999 published", 10.0),
-            NodeKind::Log(_) => ("3 partitions · 999 kept", 24.0),
+            NodeKind::Topic(_) => ("9999 published · v2", 10.0),
+            NodeKind::Log(_) => ("999 kept · 3 partitions", 24.0),
             NodeKind::Gateway(_) => ("1400 up · 600 stale", 22.0),
             NodeKind::Job(_) => ("ok 0.6 s ago · no alerts", 24.0),
         };
-        out.push(text_box(id, meta, (x, y + dy), "middle", small, EM_TEXT));
+        // Drawn as it fits the node (see `text_fit::fit_parts`).
+        out.push(text_box(id, &fit_parts(meta, meta_room(zoom)), (x, y + dy), "middle", small, Face::Regular));
         // State badges: services and jobs (crashes, hangs, slowness,
         // errors) and gateways (restarts).
         if matches!(n.kind, NodeKind::Service(_) | NodeKind::Gateway(_) | NodeKind::Job(_)) {
-            out.push(text_box(id, STATE_LINE, (x, y + below_line_y(0)), "middle", small, EM_BADGE));
+            out.push(text_box(id, STATE_LINE, (x, y + below_line_y(0)), "middle", small, Face::Badge));
         }
         let second = match &n.kind {
             NodeKind::Service(spec) if spec.saga.is_some() => {
@@ -155,10 +171,10 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
                     .map(|t| t.label.chars().count())
                     .max()
                     .unwrap_or(0);
-                // The manual badge over the top-right corner grows about its centre.
+                // The manual badge over the top-right corner grows leftwards from the corner.
                 let k = small / MIN_TEXT_PX;
-                let (cx, cy) = (x + NODE_HALF_W - 28.0, y - NODE_HALF_H - 8.0);
-                let b = Bounds { x: cx - 31.0 * k, y: cy - 9.0 * k, w: 62.0 * k, h: 17.0 * k };
+                let (cx, cy) = (x + NODE_HALF_W - BADGE_INSET, y - NODE_HALF_H - 8.0);
+                let b = Bounds { x: cx - MANUAL_BADGE_W * k, y: cy - 9.0 * k, w: MANUAL_BADGE_W * k, h: 17.0 * k };
                 out.push(TextBox { owner: n.id.clone(), text: "manual 99".into(), b });
                 Some(format!("99 running · ↩ {}", "n".repeat(longest)))
             }
@@ -178,7 +194,7 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
             | NodeKind::Job(_) => None,
         };
         if let Some(text) = second {
-            out.push(text_box(id, &text, (x, y + below_line_y(1)), "middle", small, EM_TEXT));
+            out.push(text_box(id, &text, (x, y + below_line_y(1)), "middle", small, Face::Regular));
         }
     }
     for l in &s.links {
@@ -189,9 +205,9 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
         let (Some(from), Some(to)) = (s.node(&l.from), s.node(&l.to)) else { continue };
         let (x, y, anchor) = lane_anchor(from.position, to.position);
         let first = if lane { "lag 99 · 9.9 s" } else { "lag 99 · 99 duplicates" };
-        out.push(text_box(&l.id, first, (x, y), anchor, small, EM_TEXT));
+        out.push(text_box(&l.id, first, (x, y), anchor, small, Face::Regular));
         if lane {
-            out.push(text_box(&l.id, "⚠ 99 unreadable, dropped", (x, y + LINE_STEP), anchor, small, EM_TEXT));
+            out.push(text_box(&l.id, "⚠ 9999 unreadable, dropped", (x, y + LINE_STEP), anchor, small, Face::Regular));
         }
     }
     // Every link's glyph, and the breaker badge of those with a breaker:
@@ -212,13 +228,12 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
     out
 }
 
-/// Text drawn over the links with a halo may cover another link's glyph
-/// and stay readable: a node's state badges ("RESTARTING · ERRORS", shown
-/// only while it fails) and a lane's label. A lane's label must still keep
-/// clear of its own link's glyph, which would read as part of it.
-fn may_cover(s: &Scenario, text: &TextBox, glyph: &TextBox) -> bool {
-    let Some(link) = glyph.owner.strip_suffix(" glyph") else { return false };
-    text.text == STATE_LINE || (s.link(&text.owner).is_some() && text.owner != link)
+/// A node's state badges ("RESTARTING · ERRORS", shown only while it
+/// fails, with a halo) may cover a link's glyph and stay readable. A
+/// lane's label may not: beside another link's glyph it reads as that
+/// link's, and over its own as part of it.
+fn may_cover(text: &TextBox, glyph: &TextBox) -> bool {
+    glyph.owner.ends_with(" glyph") && text.text == STATE_LINE
 }
 
 /// The widest state badges a node shows at once.
@@ -233,7 +248,7 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
     let mut out = Vec::new();
     for (i, a) in boxes.iter().enumerate() {
         for b in &boxes[i + 1..] {
-            if a.owner != b.owner && intersect(&a.b, &b.b) && !may_cover(s, a, b) && !may_cover(s, b, a) {
+            if a.owner != b.owner && intersect(&a.b, &b.b) && !may_cover(a, b) && !may_cover(b, a) {
                 out.push(format!("{}'s '{}' covers {}'s '{}'", a.owner, a.text, b.owner, b.text));
             }
         }
@@ -253,6 +268,7 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::engine::presets;
+    use crate::view_model::viewport::COMPACT_BELOW;
 
     /// The default scenario is fitted at a zoom of about 0.76 on a 1280 px
     /// laptop screen (e2e/layout.test.js measures it): checked from a
@@ -280,8 +296,8 @@ mod tests {
     #[test]
     fn lines_under_a_node_do_not_touch_at_their_largest() {
         let size = world_size(MIN_TEXT_PX, COMPACT_BELOW);
-        let first = text_box("n", "RESTARTING", (0.0, below_line_y(0)), "middle", size, EM_BADGE);
-        let second = text_box("n", "RESTARTING", (0.0, below_line_y(1)), "middle", size, EM_BADGE);
+        let first = text_box("n", "RESTARTING", (0.0, below_line_y(0)), "middle", size, Face::Badge);
+        let second = text_box("n", "RESTARTING", (0.0, below_line_y(1)), "middle", size, Face::Badge);
         assert!(!intersect(&first.b, &second.b));
         assert!(first.b.y >= NODE_HALF_H, "under the node's box");
     }
@@ -294,6 +310,30 @@ mod tests {
         assert_eq!(down, "start", "a vertical link's label goes to its right");
         let (_, _, sloping) = lane_anchor(Position { x: 0.0, y: 0.0 }, Position { x: 300.0, y: 150.0 });
         assert_eq!(sloping, "end", "the line comes down into the right of a down-right link's label");
+    }
+
+    #[test]
+    fn every_node_keeps_its_label_and_figures_inside_its_box() {
+        let mut problems = Vec::new();
+        for name in presets::names() {
+            let s = presets::load(name).expect("preset");
+            for zoom in ZOOMS.into_iter().chain([COMPACT_BELOW]) {
+                let boxes = text_boxes(&s, zoom);
+                for n in &s.nodes {
+                    let body = body(n.position);
+                    // The first two of a node's boxes are its label and its line of figures.
+                    for t in boxes.iter().filter(|t| t.owner == n.id).take(2) {
+                        if t.b.x < body.x + 2.0 || t.b.x + t.b.w > body.x + body.w - 2.0 {
+                            problems.push(format!("{name} at {zoom}: {}'s '{}' leaves its box", n.id, t.text));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(problems, Vec::<String>::new());
+        // What the check catches: the label's old place and size.
+        let wide = text_box("n", "order.placed topic", (8.0, 0.0), "middle", world_size(12.0, 0.76), Face::Bold);
+        assert!(wide.b.x + wide.b.w > NODE_HALF_W - 2.0);
     }
 
     /// Shortest visible line a link may have: room for its transport glyph

@@ -77,7 +77,7 @@ pub fn noun(kind: &EventKind) -> Noun {
         EventKind::Unreadable { .. } => ("unreadable event", "unreadable events"),
         EventKind::PublishRejected { .. } => ("refused publish", "refused publishes"),
         EventKind::SchemaChanged { .. } => ("schema change", "schema changes"),
-        EventKind::RebalanceStarted { .. } => ("rebalance", "rebalances"),
+        EventKind::RebalanceStarted { .. } | EventKind::RebalanceDone { .. } => ("rebalance", "rebalances"),
         EventKind::RecordsLost { .. } => ("loss of records", "losses of records"),
         EventKind::PositionMoved { .. } => ("replay", "replays"),
         EventKind::PublishFailed { .. } => ("lost publish", "lost publishes"),
@@ -189,6 +189,12 @@ impl Narrator {
             EventKind::RebalanceStarted { link, .. } => {
                 Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
             }
+            // The pause's end, so a listener is not left thinking the group is still stopped.
+            EventKind::RebalanceDone { link, members, .. } => Some(format!(
+                "Consumer group {} resumed after the rebalance, with {members} {}.",
+                link_label(s, link),
+                if members == 1 { "member" } else { "members" }
+            )),
             EventKind::PositionMoved { link, from, to, .. } if to < from => {
                 Some(format!("Consumer group {} moved back to offset {to}: replaying.", link_label(s, link)))
             }
@@ -351,6 +357,12 @@ mod tests {
         assert!(is_notable(&back) && !is_notable(&forward));
         assert!(n.sentence(&back, &s).expect("a sentence").contains("replaying"));
         assert_eq!(n.sentence(&forward, &s), None);
+        let stopped = EventKind::RebalanceStarted { link: 2, generation: 2 };
+        let resumed = EventKind::RebalanceDone { link: 2, generation: 2, members: 1 };
+        assert!(n.sentence(&stopped, &s).expect("a sentence").contains("stopped for a rebalance"));
+        let said = n.sentence(&resumed, &s).expect("a sentence");
+        assert!(said.contains("resumed after the rebalance, with 1 member."), "{said}");
+        assert_eq!(noun(&resumed), noun(&stopped), "summed up with the rebalances");
     }
 
     #[test]

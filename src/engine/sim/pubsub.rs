@@ -229,7 +229,7 @@ impl Simulation {
             }
         }
         // Timers sit in heap order: settle in message order so the trace is deterministic by content.
-        doomed.sort_unstable();
+        crate::engine::sort::sort_stable_by(&mut doomed, |a, b| a < b);
         doomed.dedup();
         for &msg in &doomed {
             self.settle(msg, Fate::Dropped(Reason::Unsubscribed));
