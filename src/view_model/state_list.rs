@@ -152,8 +152,12 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
     let mut parts: Vec<String> = badges.iter().map(|b| b.to_string()).collect();
     match kind {
         // Browsers fed by push links are a crowd of connections; the others place orders.
+        // Clients away (reconnecting after a drop or a restart) need attention.
         NodeKind::Client(_) => parts.push(match crowd(subjects, f, |(_, c, _)| c == i) {
-            Some(c) => crowd_text(c),
+            Some(c) => {
+                alert |= c.2 > 0;
+                crowd_text(c)
+            }
             None => format!("{} ok · {} failed", f.orders.1, f.orders.2),
         }),
         NodeKind::Service(_) => parts.push(pool_text(&s)),
@@ -168,7 +172,11 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
             }
         }
         NodeKind::Log(_) => parts.extend(f.logs.get(i).cloned().flatten().map(|l| log_label(&l))),
-        NodeKind::Gateway(_) => parts.push(crowd_text(crowd(subjects, f, |(g, _, _)| g == i).unwrap_or_default())),
+        NodeKind::Gateway(_) => {
+            let c = crowd(subjects, f, |(g, _, _)| g == i).unwrap_or_default();
+            alert |= c.2 > 0;
+            parts.push(crowd_text(c));
+        }
         NodeKind::Job(_) => {
             if let Some(Some(j)) = f.jobs.get(i) {
                 alert |= j.alerts > 0;
@@ -316,6 +324,21 @@ mod tests {
         // Lanes and groups are listed with the stage's labels.
         assert!(list.rows.iter().any(|r| r.name == "order.placed topic → Email"));
         assert!(list.rows.iter().any(|r| r.name == "orders log → Audit" && r.state.starts_with("lag")));
+    }
+
+    #[test]
+    fn a_restarted_gateway_and_its_browsers_need_attention_while_clients_are_away() {
+        // seven restarts Notifications at 15 s; five seconds later part of the crowd is still reconnecting.
+        let (subjects, f) = run("seven", 20 * SECOND, vec![]);
+        let list = state_list(&subjects, &f);
+        for name in ["Notifications", "Live browsers"] {
+            let r = row(&list, name);
+            assert!(r.state.contains(" away"), "{name}: {}", r.state);
+            assert!(r.alert, "{name}: {}", r.state);
+        }
+        let (subjects, f) = run("seven", 5 * SECOND, vec![]);
+        let calm = state_list(&subjects, &f);
+        assert!(!row(&calm, "Notifications").alert, "{}", row(&calm, "Notifications").state);
     }
 
     #[test]
