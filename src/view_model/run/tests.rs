@@ -1,0 +1,173 @@
+use super::*;
+
+#[test]
+fn a_time_in_the_link_is_used_capped_or_refused_with_a_note() {
+    assert_eq!(at_from_link("90", Some(90.0)), (Some(90 * SECOND), None));
+    let (at, note) = at_from_link("-1", Some(-1.0));
+    assert_eq!(at, None);
+    assert_eq!(note.as_deref(), Some("?at=-1 is not a time after the start, so the run starts at 0 s."));
+    assert_eq!(at_from_link("abc", None).0, None);
+    let (at, note) = at_from_link("1e308", Some(1e308));
+    assert_eq!(at, Some(3_600 * SECOND));
+    assert_eq!(note.as_deref(), Some("?at=1e308 is past the longest fast-forward, so the run goes to 3600 s."));
+}
+use crate::engine::presets;
+
+fn sim(name: &str) -> Simulation {
+    let mut sim = Simulation::new(presets::load(name).expect("preset")).expect("valid");
+    sim.set_recording(true);
+    sim
+}
+
+#[test]
+fn a_slice_out_of_time_lags_and_does_not_jump() {
+    let mut s = sim("stress-2000");
+    let mut chunks = 0;
+    let slice = run_toward(&mut s, 10 * SECOND, |_| {
+        chunks += 1;
+        chunks < 3
+    })
+    .expect("runs");
+    assert_eq!(slice, Slice { events: 3 * CHUNK_EVENTS, reached: false });
+    assert!(s.now() < 10 * SECOND, "the clock is at the last event processed");
+    assert_eq!(s.timers_fired(), 3 * CHUNK_EVENTS);
+    assert!(s.next_event_time().is_some_and(|t| t >= s.now()));
+}
+
+#[test]
+fn a_slice_with_time_reaches_its_target_exactly() {
+    let mut s = sim("order-flow");
+    let mut straight = sim("order-flow");
+    let slice = run_toward(&mut s, 2 * SECOND, |_| true).expect("runs");
+    let n = straight.run_until(2 * SECOND).expect("runs");
+    assert_eq!(slice, Slice { events: n, reached: true });
+    assert_eq!(s.now(), 2 * SECOND);
+    // Nothing due: the clock still moves to the target.
+    let slice = run_toward(&mut s, 2 * SECOND, |_| true).expect("runs");
+    assert!(slice.reached && s.now() == 2 * SECOND);
+}
+
+#[test]
+fn a_jump_in_slices_keeps_the_event_stream_and_records_only_the_end() {
+    let target = 30 * SECOND;
+    let mut s = sim("stress-2000");
+    s.enable_trace_hash();
+    let mut jump = Jump::to(&s, target);
+    let mut taken = Vec::new();
+    let mut slices = 0;
+    loop {
+        let mut chunks = 0;
+        let state = jump
+            .slice(
+                &mut s,
+                || {
+                    chunks += 1;
+                    chunks < 200
+                },
+                |events| taken.extend_from_slice(events),
+            )
+            .expect("runs");
+        slices += 1;
+        assert!(s.now() <= target);
+        assert!((0.0..=1.0).contains(&jump.fraction(s.now())));
+        if state == JumpState::Arrived {
+            break;
+        }
+        assert_eq!(state, JumpState::Running);
+    }
+    assert!(slices > 10, "the jump took many slices: {slices}");
+    assert_eq!(s.now(), target);
+    assert_eq!(jump.fraction(s.now()), 1.0);
+    assert!(!taken.is_empty(), "the last stretch is recorded");
+    assert!(taken.iter().all(|e| e.t + RECORD_WINDOW + SECOND / 10 >= target), "only the end is recorded");
+    // The same stream as one straight run, and the page's recording is back on.
+    let mut straight = sim("stress-2000");
+    straight.enable_trace_hash();
+    straight.run_until(target).expect("runs");
+    assert_eq!(s.trace_hash(), straight.trace_hash());
+    s.run_until(target + SECOND).expect("runs");
+    assert!(!s.drain_events().is_empty(), "recording again after the jump");
+}
+
+#[test]
+fn a_cancelled_jump_leaves_the_simulation_recording_where_it_got_to() {
+    let mut s = sim("stress-2000");
+    let mut jump = Jump::to(&s, 3_600 * SECOND);
+    let state = jump.slice(&mut s, || false, |_| {}).expect("runs");
+    assert_eq!(state, JumpState::Running);
+    let reached = s.now();
+    assert!(reached < SECOND);
+    assert_eq!(s.timers_fired(), CHUNK_EVENTS);
+    jump.finish(&mut s, |_| {});
+    assert_eq!(s.now(), reached);
+    s.step().expect("steps");
+    assert!(!s.drain_events().is_empty(), "recording again");
+}
+
+#[test]
+fn next_notable_stops_at_the_first_notable_event_across_slices() {
+    let mut s = sim("cascade");
+    let mut expected = sim("cascade");
+    let found_at = loop {
+        expected.step().expect("steps");
+        if expected.drain_events().iter().any(|e| is_notable(&e.kind)) {
+            break expected.now();
+        }
+    };
+    let mut jump = Jump::notable(&s);
+    let mut taken = 0;
+    let state = loop {
+        match jump.slice(&mut s, || false, |e| taken += e.len()).expect("runs") {
+            JumpState::Running => continue,
+            other => break other,
+        }
+    };
+    assert_eq!(state, JumpState::Found);
+    assert_eq!(s.now(), found_at);
+    assert_eq!(s.timers_fired(), expected.timers_fired());
+    assert!(taken > 0);
+}
+
+#[test]
+fn next_notable_gives_up_at_the_horizon() {
+    // The M/M/c model has no faults, breakers or failures.
+    let mut s = sim("mmc");
+    s.run_until(5 * SECOND).expect("runs");
+    let mut jump = Jump::notable(&s);
+    let state = loop {
+        match jump.slice(&mut s, || true, |_| {}).expect("runs") {
+            JumpState::Running => continue,
+            other => break other,
+        }
+    };
+    assert_eq!(state, JumpState::GaveUp);
+    assert_eq!(s.now(), 5 * SECOND + NOTABLE_HORIZON);
+    assert!(gave_up_text(s.now())
+        .starts_with("Nothing notable in the next 60 simulated seconds; stopped at 65 s. The run is calm"));
+}
+
+#[test]
+fn progress_in_words() {
+    let s = sim("order-flow");
+    let jump = Jump::to(&s, 3_600 * SECOND);
+    assert_eq!(jump.title(), "Fast-forwarding to 3,600 s");
+    assert_eq!(jump.progress_text(1_234 * SECOND + 5), "1,234 of 3,600 simulated seconds");
+    assert_eq!(jump.fraction(1_800 * SECOND), 0.5);
+    assert_eq!(jump.range_seconds(1_234 * SECOND + 5), (0, 1_234, 3_600));
+    let notable = Jump::notable(&s);
+    assert_eq!(notable.range_seconds(12 * SECOND), (0, 12, 60));
+    assert_eq!(notable.range_seconds(99 * SECOND), (0, 60, 60));
+    assert_eq!(notable.progress_text(12 * SECOND), "12 of 60 simulated seconds searched");
+    assert_eq!(whole_seconds(999 * SECOND), "999");
+    assert_eq!(whole_seconds(1_000_000 * SECOND), "1,000,000");
+}
+
+#[test]
+fn the_at_parameter_is_bounded() {
+    assert_eq!(at_from_query("12"), Some(12 * SECOND));
+    assert_eq!(at_from_query("0.5"), Some(SECOND / 2));
+    assert_eq!(at_from_query("1e12"), Some(3_600 * SECOND));
+    for bad in ["0", "-3", "NaN", "inf", "soon", ""] {
+        assert_eq!(at_from_query(bad), None, "{bad}");
+    }
+}
