@@ -121,6 +121,77 @@ fn a_quick_restart_holds_the_rebalance_until_the_dead_members_session_runs_out()
     assert_eq!(after_crash(&done), vec![16_000, 21_000], "{done:?}");
 }
 
+/// The orders group with its assignor set to `assignor`, no crash, and a
+/// third instance added at 5 s (a rebalance of 1 s): the records it
+/// processed during that rebalance, and who owns each partition after it.
+fn scale_up(assignor: Assignor) -> (usize, Vec<Option<u32>>, Vec<Option<u32>>) {
+    let mut scenario = presets::load("commit-after").expect("preset");
+    scenario.faults.clear();
+    scenario.links.iter_mut().for_each(|l| {
+        if let Transport::Read(r) = &mut l.transport {
+            r.rebalance_ms = 1_000.0;
+            r.assignor = assignor;
+        }
+    });
+    let mut s = Simulation::new(scenario).expect("valid");
+    let link = link_ix(&s, "orders-fulfilment");
+    let log = s.scenario().nodes.iter().position(|n| n.id == "orders").expect("log");
+    let owners = |s: &Simulation| s.log_status(log).expect("a log").groups[0].owners.clone();
+    s.run_until(5 * SECOND).expect("runs");
+    let before = owners(&s);
+    let NodeKind::Service(mut spec) = s.scenario().node("fulfilment").expect("node").kind.clone() else { panic!() };
+    spec.replicas = 3;
+    s.apply(&Edit::SetService { node: "fulfilment".into(), spec }).expect("valid");
+    s.set_recording(true);
+    s.run_until(6 * SECOND - 1).expect("runs");
+    let read = s
+        .drain_events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::RecordProcessed { link: l, .. } if l as usize == link))
+        .count();
+    s.run_until(7 * SECOND).expect("runs");
+    let after = owners(&s);
+    assert_eq!(before, [Some(0), Some(0), Some(1)], "ranges over two members");
+    (read, before, after)
+}
+
+#[test]
+fn a_cooperative_group_keeps_reading_the_partitions_that_stay() {
+    // Eager: the new member stops the whole group for the rebalance, and
+    // the range assignor deals every partition again. Cooperative sticky:
+    // only the partition that moves to the new member stops.
+    let (eager, _, eager_after) = scale_up(Assignor::Range);
+    let (coop, _, coop_after) = scale_up(Assignor::CooperativeSticky);
+    assert_eq!(eager_after, [Some(0), Some(1), Some(2)]);
+    assert_eq!(coop_after, [Some(0), Some(2), Some(1)], "one partition moved, to the new member");
+    assert!(coop > 10 * eager.max(1), "the others read on during the rebalance: {coop} records against {eager}");
+    // A crash of the whole service costs the same either way: every uncommitted record comes again.
+    let crash = |a: Assignor| {
+        let mut scenario = presets::load("commit-after").expect("preset");
+        scenario.links.iter_mut().for_each(|l| {
+            if let Transport::Read(r) = &mut l.transport {
+                r.assignor = a;
+            }
+        });
+        let mut s = Simulation::new(scenario).expect("valid");
+        s.run_until(40 * SECOND).expect("runs");
+        let g = group(&s, "orders-fulfilment");
+        (g.duplicates_total(), g.lost_total())
+    };
+    assert_eq!(crash(Assignor::CooperativeSticky), crash(Assignor::Range));
+}
+
+#[test]
+fn the_assignor_reads_and_writes_its_kafka_name() {
+    let r: ReadPolicy = serde_json::from_str(r#"{"assignor": "cooperative_sticky"}"#).expect("reads");
+    assert_eq!(r.assignor, Assignor::CooperativeSticky);
+    assert!(serde_json::to_string(&r).expect("writes").contains(r#""assignor":"cooperative_sticky""#));
+    // The default is left out, so scenarios written before it read and write as they were.
+    assert!(!serde_json::to_string(&ReadPolicy::default()).expect("writes").contains("assignor"));
+    let bad = serde_json::from_str::<ReadPolicy>(r#"{"assignor": "round_robin"}"#).expect_err("refused");
+    assert!(bad.to_string().contains("unknown variant"), "{bad}");
+}
+
 /// Runs a dual-write preset until its traffic has stopped and everything settled.
 fn dual(name: &str) -> (Simulation, Vec<Event>) {
     let mut s = sim(name);
@@ -316,6 +387,7 @@ prop_compose! {
                 start: if i == 0 { StartFrom::Latest } else { StartFrom::Earliest },
                 joins_at_ms: *joins, commit, auto_commit_interval_ms: 300.0, max_poll_records: *max_poll,
                 session_timeout_ms: 400.0, rebalance_ms: 100.0, idempotent: *idempotent,
+                assignor: if i % 2 == 1 { Assignor::CooperativeSticky } else { Assignor::Range },
             })));
         }
         let mut faults: Vec<Fault> = crashes.iter().map(|(who, at, len)| Fault {

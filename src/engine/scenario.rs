@@ -16,7 +16,7 @@ pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
 pub use super::patterns::saga::{SagaMode, SagaSpec, StepKind, StepPolicy};
 pub use super::patterns::schema::{CompatMode, Field, Schema};
-pub use super::patterns::stream::{AppendPolicy, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
+pub use super::patterns::stream::{AppendPolicy, Assignor, CommitPolicy, LogSpec, OutboxPolicy, ReadPolicy, StartFrom};
 pub use fault::{Fault, FaultEffect};
 
 mod access;

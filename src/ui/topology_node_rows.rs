@@ -85,7 +85,8 @@ pub(super) fn LogRows(index: usize, node_id: String) -> impl IntoView {
             .enumerate()
             .map(|(p, row)| {
                 let y = TOP + p as f64 * (row_h + 1.0);
-                let rebalancing = l.groups.iter().any(|g| g.rebalancing);
+                // Paused rows: all in an eager rebalance, the moving ones in a cooperative one.
+                let rebalancing = l.groups.iter().any(|g| g.paused.get(p) == Some(&true));
                 let markers = row
                     .markers
                     .iter()

@@ -91,11 +91,14 @@ fn seconds(t: crate::engine::time::Micros) -> u64 {
 
 /// The short label of a consumer group's read link: "lag 12 · 27 lost · 3 duplicates".
 pub fn group_label(g: &GroupFrame) -> String {
-    let mut out = match (g.rebalancing, g.waits_until) {
-        (true, Some(t)) => format!("rebalancing until {} s", seconds(t)),
+    let mut out = match (g.rebalancing, g.moving) {
+        (true, Some((n, all))) => format!("rebalancing {n} of {all} partitions"),
         (true, None) => "rebalancing".to_string(),
         (false, _) => format!("lag {}", g.lag),
     };
+    if let (true, Some(t)) = (g.rebalancing, g.waits_until) {
+        out.push_str(&format!(" until {} s", seconds(t)));
+    }
     if g.lost > 0 {
         out.push_str(&format!(" · {} lost", g.lost));
     }
@@ -112,7 +115,12 @@ pub fn group_label(g: &GroupFrame) -> String {
 /// A consumer group's part of its read link's accessible name.
 pub fn group_words(g: &GroupFrame) -> String {
     let mut out = format!(", {} records not yet committed", g.lag);
-    if g.rebalancing {
+    if let (true, Some((n, all))) = (g.rebalancing, g.moving) {
+        out.push_str(&format!(", in a cooperative rebalance: {n} of its {all} partitions paused, the rest read on"));
+        if let Some(t) = g.waits_until {
+            out.push_str(&format!(" (until {} s, when a crashed member's session runs out)", seconds(t)));
+        }
+    } else if g.rebalancing {
         out.push_str(", paused for a rebalance");
         if let Some(t) = g.waits_until {
             out.push_str(&format!(" that waits until {} s for a crashed member's session to run out", seconds(t)));
@@ -240,6 +248,7 @@ mod tests {
                     owners: vec![Some(0), Some(0)],
                     rebalancing: true,
                     joined: true,
+                    paused: vec![true, true],
                 },
                 GroupStatus { link: 3, joined: false, ..GroupStatus::default() },
             ],
@@ -249,7 +258,7 @@ mod tests {
         let words = log_words(&l, &["Fulfilment".into(), "Analytics".into()]);
         assert!(words.contains("Fulfilment 20 records behind and paused for a rebalance"), "{words}");
         assert!(words.contains("Analytics has not joined yet"), "{words}");
-        let g = GroupFrame { lag: 12, lost: 27, duplicates: 5, suppressed: 2, rebalancing: false, waits_until: None };
+        let g = GroupFrame { lag: 12, lost: 27, duplicates: 5, suppressed: 2, ..GroupFrame::default() };
         assert_eq!(group_label(&g), "lag 12 · 27 lost · 3 duplicates · 2 repeats skipped");
         assert!(group_words(&g).contains("27 records lost"));
         assert_eq!(group_label(&GroupFrame { rebalancing: true, ..GroupFrame::default() }), "rebalancing");
@@ -260,6 +269,9 @@ mod tests {
         };
         assert_eq!(group_label(&held), "rebalancing until 15 s");
         assert!(group_words(&held).contains("waits until 15 s for a crashed member's session to run out"));
+        let cooperative = GroupFrame { moving: Some((1, 3)), ..held };
+        assert_eq!(group_label(&cooperative), "rebalancing 1 of 3 partitions until 15 s");
+        assert!(group_words(&cooperative).contains("1 of its 3 partitions paused, the rest read on (until 15 s"));
         assert_eq!(outbox_label(0, 0), None);
         assert_eq!(outbox_label(4, 0).as_deref(), Some("outbox 4"));
         assert_eq!(outbox_label(0, 3).as_deref(), Some("3 events never published"));

@@ -83,6 +83,8 @@ pub struct GroupFrame {
     pub rebalancing: bool,
     /// The rebalance waits for a crashed member's session until then.
     pub waits_until: Option<Micros>,
+    /// A cooperative rebalance: partitions stopped, of all the group reads.
+    pub moving: Option<(u32, u32)>,
 }
 
 /// What a topic shows: the writer schema in use and what happened to publishes.
@@ -141,6 +143,7 @@ impl Frame {
                         suppressed: g.duplicates_suppressed,
                         rebalancing: g.rebalancing,
                         waits_until: sim.group_waits_until(i),
+                        moving: sim.group_moving(i),
                     })
                 })
                 .collect(),

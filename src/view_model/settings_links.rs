@@ -7,8 +7,8 @@
 //! idempotency, commit policy) are not repeated here.
 
 use crate::engine::scenario::{
-    AppendPolicy, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBudget, RetryPolicy,
-    StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
+    AppendPolicy, Assignor, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBudget,
+    RetryPolicy, StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
 };
 
 use crate::engine::dist::Dist;
@@ -246,9 +246,16 @@ pub const READ: &[Group<ReadPolicy>] = &[Group {
             set: |r, v| r.session_timeout_ms = v.unwrap_or_default(),
         }),
         Item::Num(Num {
-            meta: Meta::ms("rebalance", "A rebalance stops it for", 0.0),
+            meta: Meta::ms("rebalance", "A rebalance takes", 0.0),
             get: |r| Some(Some(r.rebalance_ms)),
             set: |r, v| r.rebalance_ms = v.unwrap_or_default(),
+        }),
+        Item::Choice(Choice {
+            key: "assignor",
+            label: "In a rebalance",
+            options: &["every member stops (eager, range)", "only moving partitions stop (cooperative sticky)"],
+            get: |r| Some((r.assignor == Assignor::CooperativeSticky) as usize),
+            set: |r, k| r.assignor = if k == 1 { Assignor::CooperativeSticky } else { Assignor::Range },
         }),
     ],
 }];

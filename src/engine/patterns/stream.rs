@@ -72,6 +72,28 @@ pub enum StartFrom {
     Latest,
 }
 
+/// How a consumer group hands partitions over in a rebalance (Kafka's
+/// `partition.assignment.strategy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignor {
+    /// The eager protocol with the range assignor (Kafka's long-time
+    /// default): every member stops for the rebalance, and partitions are
+    /// dealt out again in ranges.
+    #[default]
+    Range,
+    /// The cooperative protocol with sticky assignment: members keep the
+    /// partitions they will own afterwards and go on reading them; only the
+    /// partitions that move stop until the rebalance ends.
+    CooperativeSticky,
+}
+
+impl Assignor {
+    fn is_range(&self) -> bool {
+        *self == Assignor::Range
+    }
+}
+
 /// When a consumer group commits its position.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,9 +135,13 @@ pub struct ReadPolicy {
     /// Kafka's default is 45 000).
     #[serde(default = "default_session_timeout_ms")]
     pub session_timeout_ms: f64,
-    /// How long a rebalance stops every member (eager protocol) (ms).
+    /// How long a rebalance takes (ms): it stops every member, or with the
+    /// cooperative assignor only the partitions that move.
     #[serde(default = "default_rebalance_ms")]
     pub rebalance_ms: f64,
+    /// How partitions are handed over in a rebalance (left out when `range`).
+    #[serde(default, skip_serializing_if = "Assignor::is_range")]
+    pub assignor: Assignor,
     /// Remember processed event ids and offsets and skip repeats.
     #[serde(default)]
     pub idempotent: bool,
@@ -131,6 +157,7 @@ impl Default for ReadPolicy {
             max_poll_records: default_max_poll_records(),
             session_timeout_ms: default_session_timeout_ms(),
             rebalance_ms: default_rebalance_ms(),
+            assignor: Assignor::Range,
             idempotent: false,
         }
     }

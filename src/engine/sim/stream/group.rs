@@ -31,9 +31,10 @@ use super::{SeenEvents, DEFAULT_REPLAY_CAUSE};
 use crate::engine::edit::ResetTo;
 use crate::engine::error::{ScenarioError, SimError};
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, StreamCause};
-use crate::engine::scenario::{CommitPolicy, ReadPolicy, StartFrom};
+use crate::engine::scenario::{Assignor, CommitPolicy, ReadPolicy, StartFrom};
 use crate::engine::time::{ms_to_micros, Micros, SECOND};
 
+mod cooperative;
 mod poll;
 
 /// How long a member waits before fetching again after a fetch was lost on a partitioned link.
@@ -65,6 +66,9 @@ pub(in crate::engine::sim) struct Member {
     pub timer: bool,
     /// Where its next poll starts among its partitions (fairness across polls).
     pub cursor: u32,
+    /// Its batch holds a partition a cooperative rebalance moves: the
+    /// rebalance waits for it.
+    pub holds_revoked: bool,
 }
 
 /// A consumer group's state (a default, empty one for links that are not read links).
@@ -79,6 +83,9 @@ pub(in crate::engine::sim) struct GroupState {
     pub pause_over: bool,
     /// Per partition: the member (instance) that owns it.
     pub owner: Vec<Option<u32>>,
+    /// Per partition: stopped until a cooperative rebalance gives it out
+    /// again (it moves, or its owner died); empty for eager groups.
+    pub revoking: Vec<bool>,
     /// The instances of the current assignment, in order.
     pub assigned: Vec<u32>,
     /// Per partition: the next offset to fetch.
@@ -121,6 +128,9 @@ pub struct GroupStatus {
     pub rebalancing: bool,
     /// Joined its log yet (a group may join later).
     pub joined: bool,
+    /// Per partition: not read now (every one in an eager rebalance; with
+    /// the cooperative assignor those that move or lost their owner).
+    pub paused: Vec<bool>,
 }
 
 /// A log's live state, for drawing.
@@ -224,6 +234,9 @@ impl Simulation {
                 self.commit_processed(link, replica);
             }
         }
+        if self.cooperative(link) {
+            self.revoke_moving(link);
+        }
         let pause = ms_to_micros(self.read_policy(link).rebalance_ms);
         self.schedule(self.now.saturating_add(pause), Action::RebalanceDone { link, generation });
     }
@@ -244,7 +257,11 @@ impl Simulation {
             return;
         }
         let node = self.topo.link_to[link as usize];
-        let waiting = g.members.iter().enumerate().any(|(r, m)| m.busy && self.services[node as usize].replicas[r].up);
+        // Eager: every busy member; cooperative: those holding a partition that moves.
+        let cooperative = self.cooperative(link);
+        let waiting = g.members.iter().enumerate().any(|(r, m)| {
+            (if cooperative { m.holds_revoked } else { m.busy }) && self.services[node as usize].replicas[r].up
+        });
         // The coordinator waits for every member it knows: a dead one until its session runs out.
         let dead_session = g.members.iter().any(|m| m.crashed);
         if waiting || dead_session {
@@ -260,7 +277,17 @@ impl Simulation {
         let live = self.live_members(link);
         let parts = self.logs[log as usize].parts.len();
         let reset = self.groups[link as usize].pending_reset.take();
+        // Cooperative: partitions that stay with their owner read on untouched.
+        let sticky = self.cooperative(link).then(|| self.cooperative_owners(link, &live));
         for p in 0..parts as u32 {
+            if let Some(new) = &sticky {
+                let g = &self.groups[link as usize];
+                let moves =
+                    g.revoking.get(p as usize).copied().unwrap_or(false) || new[p as usize] != g.owner[p as usize];
+                if reset.is_none() && !moves {
+                    continue;
+                }
+            }
             self.expire(log, p);
             let (cause, target) = match reset {
                 Some(to) => (StreamCause::Reset, Some(self.reset_target(log, p, to))),
@@ -290,13 +317,18 @@ impl Simulation {
         let m = live.len();
         let g = &mut self.groups[link as usize];
         for p in 0..parts {
-            g.owner[p] = range_owner(p, parts, m).map(|i| live[i]);
+            g.owner[p] = match &sticky {
+                Some(new) => new[p],
+                None => range_owner(p, parts, m).map(|i| live[i]),
+            };
         }
+        g.revoking.clear();
         g.assigned = live.clone();
         g.rebalancing = false;
         g.pause_over = false;
         for m in &mut g.members {
             m.crashed = false;
+            m.holds_revoked = false;
         }
         let generation = g.generation;
         self.emit(EventKind::RebalanceDone { link, generation, members: m as u32 });
@@ -334,7 +366,11 @@ impl Simulation {
                 let m = self.member(link, replica);
                 m.crashed = true;
                 m.session_until = until;
+                m.holds_revoked = false;
                 self.schedule(until, Action::SessionExpire { link, replica, epoch });
+                if self.cooperative(link) {
+                    self.orphan_partitions(link, replica);
+                }
             }
             self.try_finish_rebalance(link);
         }
@@ -415,6 +451,7 @@ impl Simulation {
             .iter()
             .map(|&link| {
                 let g = &self.groups[link as usize];
+                let eager_stop = g.rebalancing && !self.cooperative(link);
                 GroupStatus {
                     link,
                     committed: g.committed.clone(),
@@ -422,6 +459,7 @@ impl Simulation {
                     owners: g.owner.clone(),
                     rebalancing: g.rebalancing,
                     joined: g.joined,
+                    paused: (0..g.owner.len()).map(|p| eager_stop || g.revoking.get(p) == Some(&true)).collect(),
                 }
             })
             .collect();
@@ -436,6 +474,16 @@ impl Simulation {
             return None;
         }
         g.members.iter().filter(|m| m.crashed).map(|m| m.session_until).max()
+    }
+
+    /// During a cooperative rebalance: how many partitions stop (they move,
+    /// or lost their owner) and how many the group reads. `None` otherwise.
+    pub fn group_moving(&self, link: usize) -> Option<(u32, u32)> {
+        let g = self.groups.get(link)?;
+        if !g.rebalancing || !self.cooperative(link as u32) {
+            return None;
+        }
+        Some((g.revoking.iter().filter(|&&r| r).count() as u32, g.owner.len() as u32))
     }
 
     /// A group's lag per partition: records from its committed offset to the

@@ -31,8 +31,9 @@ impl Simulation {
     pub(in crate::engine::sim) fn wake_readers(&mut self, log: u32, partition: u32) {
         for i in 0..self.topo.groups_of[log as usize].len() {
             let link = self.topo.groups_of[log as usize][i];
+            let cooperative = self.cooperative(link);
             let g = &self.groups[link as usize];
-            if !g.joined || g.rebalancing {
+            if !g.joined || (g.rebalancing && !cooperative) || g.revoking.get(partition as usize) == Some(&true) {
                 continue;
             }
             if let Some(Some(replica)) = g.owner.get(partition as usize).copied() {
@@ -46,8 +47,9 @@ impl Simulation {
     /// A member fetches up to `max_poll_records` records from its partitions.
     pub(super) fn poll(&mut self, link: u32, replica: u32) {
         let node = self.topo.link_to[link as usize];
+        let cooperative = self.cooperative(link);
         let g = &self.groups[link as usize];
-        if !g.joined || g.rebalancing || !self.live(node, replica) {
+        if !g.joined || (g.rebalancing && !cooperative) || !self.live(node, replica) {
             return;
         }
         if self.member(link, replica).busy {
@@ -57,7 +59,8 @@ impl Simulation {
         let log = self.topo.link_from[link as usize];
         let owned: Vec<u32> = {
             let g = &self.groups[link as usize];
-            (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica)).collect()
+            let moving = |p: u32| g.revoking.get(p as usize) == Some(&true);
+            (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica) && !moving(p)).collect()
         };
         if owned.is_empty() {
             return;
@@ -270,9 +273,14 @@ impl Simulation {
             CommitPolicy::Auto if due || rebalancing => self.commit_processed(link, replica),
             CommitPolicy::Auto | CommitPolicy::Before => {}
         }
-        if rebalancing {
+        if !rebalancing {
+            self.poll(link, replica);
+        } else if !self.cooperative(link) {
             self.try_finish_rebalance(link);
         } else {
+            // Cooperative: the moving partitions are committed and given up; the rest read on.
+            self.member(link, replica).holds_revoked = false;
+            self.try_finish_rebalance(link);
             self.poll(link, replica);
         }
     }
