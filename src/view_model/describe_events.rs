@@ -136,9 +136,11 @@ pub fn group_words(g: &GroupFrame) -> String {
 }
 
 /// A topic's line of figures: "120 published · v2" (the count first: a
-/// narrow node drops the version before it).
+/// narrow node drops the version before it), or "… · v2 refused" while
+/// the registry refuses the writer's schema (what was published is older).
 pub fn topic_label(t: &TopicFrame) -> String {
-    format!("{} published · v{}", t.published, t.version)
+    let refused = if t.accepted { "" } else { " refused" };
+    format!("{} published · v{}{refused}", t.published, t.version)
 }
 
 /// A topic's warning when its registry refuses the publisher's schema.
@@ -148,10 +150,14 @@ pub fn topic_warning(t: &TopicFrame) -> Option<String> {
 
 /// A topic's part of its accessible name.
 pub fn topic_words(t: &TopicFrame) -> String {
-    let mut out = format!(", schema version {} in use, {} events published", t.version, t.published);
-    if !t.accepted {
-        out.push_str(", the registry refuses this schema: every publish fails");
-    }
+    let mut out = if t.accepted {
+        format!(", schema version {} in use, {} events published", t.version, t.published)
+    } else {
+        format!(
+            ", {} events published; the publisher now writes schema version {}, which the registry refuses: every publish fails",
+            t.published, t.version
+        )
+    };
     if t.rejected > 0 {
         out.push_str(&format!(", {} publishes refused", t.rejected));
     }
@@ -229,6 +235,10 @@ mod tests {
     fn a_topic_says_its_schema_and_refusals() {
         let mut t = TopicFrame { version: 2, accepted: true, published: 120, rejected: 0 };
         assert_eq!(topic_label(&t), "120 published · v2");
+        let refused = TopicFrame { accepted: false, ..t };
+        assert_eq!(topic_label(&refused), "120 published · v2 refused");
+        assert!(topic_words(&refused).contains("writes schema version 2, which the registry refuses"));
+        assert!(!topic_words(&refused).contains("in use"));
         assert_eq!(topic_warning(&t), None);
         t.accepted = false;
         t.rejected = 9;

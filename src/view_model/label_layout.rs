@@ -252,10 +252,10 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
                 out.push(format!("{}'s '{}' covers {}'s '{}'", a.owner, a.text, b.owner, b.text));
             }
         }
-        // A lane's label may cross a node's edge (its halo keeps it
-        // readable); a node's own lines may not run into another node.
-        let is_node = s.node(&a.owner).is_some();
-        for n in s.nodes.iter().filter(|n| is_node && n.id != a.owner) {
+        // A node's own lines may not run into another node, nor a lane's
+        // text into any node: on a box it reads as that node's state.
+        let is_text = s.node(&a.owner).is_some() || s.link(&a.owner).is_some();
+        for n in s.nodes.iter().filter(|n| is_text && n.id != a.owner) {
             if intersect(&a.b, &body(n.position)) {
                 out.push(format!("{}'s '{}' covers node {}", a.owner, a.text, n.id));
             }

@@ -63,7 +63,7 @@ pub fn short_label(label: &str, room: impl Into<Room>) -> String {
 /// Every node's label shortened to `room`, told apart: a label whose short
 /// form could be another's ("orders queue" and "orders log" both
 /// "orders"; "Order saga" as "Order", the start of "Order API") shows what
-/// differs instead, after a short stem if it fits ("ord queue"), else the
+/// differs instead, after the first word or its first three letters if that fits ("ord. queue"), else the
 /// differing word alone ("queue"). Labels equal in full stay equal.
 pub fn distinct_labels(labels: &[String], room: impl Into<Room>) -> Vec<String> {
     let room = room.into();
@@ -116,12 +116,12 @@ fn told_apart(label: &str, others: &[&str], room: Room) -> Vec<String> {
     let mut out = Vec::new();
     let first = mine[0];
     if first != *odd {
-        // The longest stem of the first word (three letters at least) that fits before the odd word.
-        let stem = (3..=first.chars().count())
-            .rev()
-            .map(|n| format!("{} {odd}", first.chars().take(n).collect::<String>()))
-            .find(|c| room.fits(c));
-        out.extend(stem);
+        // The first word whole before the odd word, else its first three
+        // letters with a full stop ("ord. queue", "Pay. workers"): a stem
+        // cut anywhere else reads as a misspelling ("Paymen workers").
+        let short: String = first.chars().take(3).collect();
+        let stems = [format!("{first} {odd}"), format!("{short}. {odd}")];
+        out.extend(stems.into_iter().filter(|c| c.chars().count() < label.chars().count()).find(|c| room.fits(c)));
     }
     if room.fits(odd) {
         out.push((*odd).to_string());
@@ -189,7 +189,7 @@ mod tests {
         let at = |chars| distinct_labels(&seven, chars);
         assert_eq!(at(5)[3..7], ["queue", "saga", "topic", "log"]);
         assert_eq!(at(4), ["Bro…", "API", "Inv…", "que…", "saga", "top…", "log", "Ema…", "Rec…"]);
-        assert_eq!(at(9)[3..7], ["ord queue", "Orde saga", "order.pl…", "order log"]);
+        assert_eq!(at(9)[3..7], ["queue", "Ord. saga", "order.pl…", "ord. log"]);
         // Names that fit stay whole; equal names stay equal.
         assert_eq!(at(20), seven);
         let twins = vec!["Worker".to_string(), "Worker".to_string()];

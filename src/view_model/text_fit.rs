@@ -77,8 +77,9 @@ pub fn fit_parts(text: &str, room_em: f64) -> String {
 const NODE_W: f64 = 150.0;
 /// Room for the line of figures inside a node: its width less a margin each side.
 const META_ROOM: f64 = NODE_W - 10.0;
-/// Room for a node's label: right of its type's icon, less a margin.
-pub const LABEL_ROOM: f64 = NODE_W - 32.0;
+/// Room for a node's label: right of its type's icon (whose right edge is
+/// at most 50 units left of the centre), less a small margin each side.
+pub const LABEL_ROOM: f64 = NODE_W - 28.0;
 /// Where a label's centre sits, right of the node's centre (the icon is on the left).
 pub const LABEL_X: f64 = 12.0;
 
