@@ -61,7 +61,7 @@ for (const colorScheme of ['light', 'dark']) {
     });
     console.log(`topology in its stage: ${JSON.stringify(fit)}`);
     assert.ok(fit.above >= 0 && fit.below >= 0, 'the whole topology is in the stage, below its toolbar');
-    assert.ok(fit.above + fit.below <= 60, `little empty room above and below (${Math.round(fit.above)} + ${Math.round(fit.below)} px)`);
+    assert.ok(fit.above + fit.below <= 90, `little empty room above and below (${Math.round(fit.above)} + ${Math.round(fit.below)} px)`);
     assert.ok(Math.abs(fit.above - fit.below) <= 16, `centred (${Math.round(fit.above)} above, ${Math.round(fit.below)} below)`);
     // The list of states flows with the page: no box of its own to scroll, no line cut at an edge.
     const cut = await page.evaluate(() => {
