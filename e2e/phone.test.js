@@ -158,16 +158,16 @@ test('Back to the lesson shows only once the learner has left it, and goes once 
   await page.getByTestId('lesson-next').waitFor();
   const back = page.getByTestId('lesson-back');
   await page.waitForTimeout(500);
-  assert.equal(await back.count(), 0, 'at step 1, in step with the lesson: no Back');
+  assert.equal(await back.isVisible(), false, 'at step 1, in step with the lesson: no Back');
   // Playing on is not leaving the lesson.
   await page.getByTestId('play').click();
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 1);
   await page.getByTestId('play').click();
-  assert.equal(await back.count(), 0, 'played on: no Back');
+  assert.equal(await back.isVisible(), false, 'played on: no Back');
   await page.getByTestId('lesson-next').click();
   await page.waitForFunction(() => /Step 2 of/.test(document.querySelector('[data-testid=lesson-step]').textContent));
   await page.waitForFunction(() => !document.querySelector('[data-testid=fast-forward]'));
-  assert.equal(await back.count(), 0, 'at step 2, in step: no Back');
+  assert.equal(await back.isVisible(), false, 'at step 2, in step: no Back');
   // A change of the run: Back puts the lesson's state back, then goes.
   const seed = page.getByTestId('seed');
   await seed.fill('99');
@@ -176,7 +176,7 @@ test('Back to the lesson shows only once the learner has left it, and goes once 
   assert.match(await page.getByTestId('lesson-status').textContent(), /numbers are yours/);
   await back.click();
   await page.waitForFunction(() => document.querySelector('[data-testid=seed]').value === '7');
-  await back.waitFor({ state: 'detached' });
+  await back.waitFor({ state: 'hidden' });
   assert.equal(await page.getByTestId('lesson-status').textContent(), '');
   assert.deepEqual(problems, []);
   await context.close();

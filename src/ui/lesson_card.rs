@@ -311,16 +311,15 @@ pub fn LessonCard() -> impl IntoView {
                         </button>
                         // Only once the page has left the lesson: in step with it,
                         // Back would just start the step again.
-                        <Show when=move || departure.with(Option::is_some)>
-                            <button
-                                class="btn lesson__back--deviated"
-                                data-testid="lesson-back"
-                                title="Start this step again as the lesson set it, on the same seed"
-                                on:click=move |_| t.go(t.step.get_untracked(), true)
-                            >
-                                "Back to the lesson"
-                            </button>
-                        </Show>
+                        <button
+                            class="btn lesson__back--deviated"
+                            hidden=move || departure.with(Option::is_none)
+                            data-testid="lesson-back"
+                            title="Start this step again as the lesson set it, on the same seed"
+                            on:click=move |_| t.go(t.step.get_untracked(), true)
+                        >
+                            "Back to the lesson"
+                        </button>
                     </div>
                     <p class="lesson__status" data-testid="lesson-status">
                         {move || departure.with(|d| d.as_ref().map(Departure::status))}
