@@ -274,7 +274,6 @@ pub fn LessonCard() -> impl IntoView {
                     <h3 class="lesson__title">{move || t.lesson.with(|l| l.as_ref().map(|l| l.title.clone()))}</h3>
                     <p
                         class="lesson__text"
-                        class:lesson__text--all=move || all_text.get()
                         id="lesson-text"
                         node_ref=text_ref
                         data-testid="lesson-text"

@@ -56,14 +56,14 @@ fn inspector_target() -> Option<web_sys::Element> {
 
 thread_local! {
     /// Where focus was when it went to the inspector (a line of the state
-    /// list, the node on the stage), and the selection it went there for:
+    /// list), and the selection it went there for:
     /// closing that selection's inspector brings focus back.
-    static CAME_FROM: std::cell::RefCell<Option<(web_sys::Element, Option<Selection>)>> =
+    static CAME_FROM: std::cell::RefCell<Option<(web_sys::Element, Selection)>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Remembers the focused element (outside the inspector) for [`return_focus`].
-fn remember_focus(selected: Option<Selection>) {
+fn remember_focus(selected: Selection) {
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
     let Some(active) = active.filter(|a| a.closest("[data-testid=region-inspector]").ok().flatten().is_none()) else {
         return;
@@ -75,17 +75,21 @@ fn remember_focus(selected: Option<Selection>) {
 /// when it came from elsewhere or that element is gone.
 pub fn return_focus(closed: Selection) -> bool {
     let Some((el, was)) = CAME_FROM.with(|c| c.borrow_mut().take()) else { return false };
-    if was != Some(closed) || !el.is_connected() {
+    if was != closed || !el.is_connected() {
         return false;
     }
     focus(&el);
     true
 }
 
-/// Focus to the inspector of `selected`, after the frame that draws a new
-/// selection's inspector; closing it brings focus back ([`return_focus`]).
+/// Focus to the inspector, after the frame that draws a new selection's
+/// inspector; closing the inspector of `selected` (if given) brings focus
+/// back where it was ([`return_focus`]). Without it (Tab from the stage,
+/// the skip link) closing goes to the selection on the stage.
 pub fn focus_inspector(selected: Option<Selection>) {
-    remember_focus(selected);
+    if let Some(selected) = selected {
+        remember_focus(selected);
+    }
     request_animation_frame(|| {
         if let Some(el) = inspector_target() {
             focus(&el);
@@ -111,14 +115,8 @@ pub fn tab_to_inspector(ev: &web_sys::KeyboardEvent, selected: bool) -> bool {
     let Some(target) = inspector_target() else { return false };
     ev.prevent_default();
     ev.stop_propagation();
-    remember_focus(store_selection());
     focus(&target);
     true
-}
-
-/// The store's selection, if the store is provided.
-fn store_selection() -> Option<Selection> {
-    use_context::<super::store::Store>().and_then(|s| s.selected.get_untracked())
 }
 
 /// The inspector region's keydown: Shift+Tab on its first control goes
@@ -151,7 +149,7 @@ pub fn SkipLinks() -> impl IntoView {
             }>"Skip to the stage"</a>
             <a class="skip-link" href="#inspector-title" data-testid="skip-inspector" on:click=move |ev| {
                 ev.prevent_default();
-                focus_inspector(store_selection());
+                focus_inspector(None);
             }>"Skip to the inspector"</a>
         </nav>
     }

@@ -40,13 +40,6 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         }
         (preset, nodes)
     });
-    // The height at which the fitted topology fills the stage's width; one
-    // column caps the stage's height with it (main.css), so a wide topology
-    // on a phone is not a strip in a tall empty box.
-    let fit_height = Memo::new(move |_| {
-        let w = store.stage_size.with(|s| s.0);
-        scenario.with(|s| Viewport::fitted_height(scenario_bounds(s), w, TOOLBAR_ROOM))
-    });
     let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
         // Escape ends a drag wherever the focus is (a touch drag focuses nothing).
         if ev.key() == "Escape" && stage.cancel() {
@@ -115,7 +108,13 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         <div
             class="stage"
             class:stage--compact=move || stage.compact.get().is_some()
-            style=move || format!("--k:{};--fit-h:{}px", 1.0 / store.viewport.get().zoom, fit_height.get())
+            // --fit-h: the height at which the fitted topology fills the stage's
+            // width; one column caps the stage's height with it (main.css), so a
+            // wide topology on a phone is not a strip in a tall empty box.
+            style=move || {
+                let fit_h = scenario.with(|s| Viewport::fitted_height(scenario_bounds(s), store.stage_size.get().0, TOOLBAR_ROOM));
+                format!("--k:{};--fit-h:{fit_h}px", 1.0 / store.viewport.get().zoom)
+            }
             data-testid="stage"
             data-zoom=move || store.viewport.get().zoom.to_string()
             tabindex="0"
