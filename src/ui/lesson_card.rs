@@ -215,11 +215,11 @@ pub fn LessonCard() -> impl IntoView {
     // Named outside the view: a `>` inside an attribute's closure would end the tag.
     let at_last = move || t.step.get() + 1 >= count();
     // How the page has left the lesson, if it has: only then does Back have something to put back.
-    let departure = Memo::new(move |_| {
+    let left = move || {
         let wanted = t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone()))?;
         let now = (store.revision.get(), store.seed.get());
         store.preset.with(|open| departure(&wanted, open, t.mark.get(), now))
-    });
+    };
     // The text shows all its lines, or its first few in a short embed until "Read all".
     let all_text = RwSignal::new(false);
     let clamped = RwSignal::new(false);
@@ -312,7 +312,7 @@ pub fn LessonCard() -> impl IntoView {
                         // Back would just start the step again.
                         <button
                             class="btn lesson__back--deviated"
-                            hidden=move || departure.with(Option::is_none)
+                            hidden=move || left().is_none()
                             data-testid="lesson-back"
                             title="Start this step again as the lesson set it, on the same seed"
                             on:click=move |_| t.go(t.step.get_untracked(), true)
@@ -321,7 +321,7 @@ pub fn LessonCard() -> impl IntoView {
                         </button>
                     </div>
                     <p class="lesson__status" data-testid="lesson-status">
-                        {move || departure.with(|d| d.as_ref().map(Departure::status))}
+                        {move || left().as_ref().map(Departure::status)}
                     </p>
                 </div>
             </Show>
