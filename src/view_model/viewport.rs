@@ -286,8 +286,8 @@ mod tests {
                 assert!((v.zoom - Viewport::fit(b, w, 5_000.0, TOOLBAR_ROOM).zoom).abs() < 1e-9, "{b:?} at {w}");
                 // …and the topology spans the stage below the toolbar, its margins apart.
                 let (top, bottom) = (v.to_screen(0.0, b.y).1, v.to_screen(0.0, b.y + b.h).1);
-                assert!(top >= TOOLBAR_ROOM + FIT_MARGIN - 1.0 && top <= TOOLBAR_ROOM + FIT_MARGIN + 1.0, "{top}");
-                assert!(bottom <= h - FIT_MARGIN + 0.01 && bottom >= h - FIT_MARGIN - 1.0, "{bottom} of {h}");
+                assert!((top - (TOOLBAR_ROOM + FIT_MARGIN)).abs() <= 1.0, "{top}");
+                assert!((h - FIT_MARGIN - 1.0..=h - FIT_MARGIN + 0.01).contains(&bottom), "{bottom} of {h}");
             }
         }
         // A topology narrower than the stage is drawn at actual size, not blown up.
