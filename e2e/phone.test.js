@@ -145,6 +145,8 @@ for (const [width, height] of [[390, 844], [700, 900]]) {
       const stage = await box(page, 'stage');
       assert.ok(card.bottom <= stage.y, 'the card, then the stage');
       assert.ok(stage.y < height - 150, `the stage starts on the first screen (${stage.y})`);
+      // Play right after the stage, both on the first screen.
+      await playAndStageOnFirstScreen(page, height, `lesson at ${width} × ${height}`);
       await noSideways(page);
       console.log(`screenshot: ${await firstScreen(page, `phone-lesson-${width}-${colorScheme}`)}`);
       assert.deepEqual(problems, []);
