@@ -108,19 +108,7 @@ pub fn App() -> impl IntoView {
                 class:regions--inspecting=move || store.selected.get().is_some()
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" && !ev.default_prevented() {
-                        if let Some(was) = store.selected.get_untracked() {
-                            store.selected.set(None);
-                            // The inspector goes with the selection: focus inside it would fall to
-                            // the page, so it goes back to what was selected on the stage.
-                            let s = store.scenario();
-                            let testid = match was {
-                                Selection::Node(i) => s.nodes.get(i).map(|n| format!("node-{}", n.id)),
-                                Selection::Link(i) => s.links.get(i).map(|l| format!("link-{}", l.id)),
-                            };
-                            if let Some(testid) = testid {
-                                focus_later(testid);
-                            }
-                        }
+                        close_inspector(store);
                     }
                 }
             >
@@ -149,7 +137,7 @@ pub fn App() -> impl IntoView {
                             class="btn btn--small inspector__close"
                             aria-label="Close the inspector"
                             data-testid="inspector-close"
-                            on:click=move |_| store.selected.set(None)
+                            on:click=move |_| close_inspector(store)
                         >
                             "×"
                         </button>
@@ -181,6 +169,26 @@ pub fn App() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Closes the inspector (Escape, its ×): the selection goes, and focus,
+/// which would fall to the page with it, goes back where it was before the
+/// inspector took it (a line of the state list), else to what was selected
+/// on the stage.
+fn close_inspector(store: Store) {
+    let Some(was) = store.selected.get_untracked() else { return };
+    store.selected.set(None);
+    if super::skip_links::return_focus(was) {
+        return;
+    }
+    let s = store.scenario();
+    let testid = match was {
+        Selection::Node(i) => s.nodes.get(i).map(|n| format!("node-{}", n.id)),
+        Selection::Link(i) => s.links.get(i).map(|l| format!("link-{}", l.id)),
+    };
+    if let Some(testid) = testid {
+        focus_later(testid);
+    }
 }
 
 /// `?embed=1` and the options that go with it (see docs/embed.md).

@@ -191,7 +191,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
             NodeKind::Job(j) => view! { <JobPanel id=id.clone() spec=j.clone() /> }.into_any(),
         };
         view! {
-            <h2 class="inspector__title">{n.label.clone()}</h2>
+            <h2 class="inspector__title" tabindex="-1">{n.label.clone()}</h2>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />
             {body}
@@ -335,7 +335,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
         };
         let t = l.id.clone();
         view! {
-            <h2 class="inspector__title">{format!("{from} → {to}")}</h2>
+            <h2 class="inspector__title" tabindex="-1">{format!("{from} → {to}")}</h2>
             <p class="inspector__kind">{transport_word(&l.transport)}</p>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />

@@ -15,8 +15,7 @@ use leptos::prelude::*;
 use crate::engine::lesson::{self, metric, Lesson};
 use crate::engine::time::Micros;
 use crate::engine::{Edit, Simulation};
-use crate::view_model::lesson::{route, step_from_query, step_note};
-use crate::view_model::preset_titles::preset_title;
+use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
 use super::browser::query_param;
 use super::store::{use_store, Store};
@@ -215,15 +214,26 @@ pub fn LessonCard() -> impl IntoView {
     let count = move || t.lesson.with(|l| l.as_ref().map_or(0, |l| l.steps.len()));
     // Named outside the view: a `>` inside an attribute's closure would end the tag.
     let at_last = move || t.step.get() + 1 >= count();
-    let deviated = move || {
-        store.revision.track();
-        store.seed.track();
-        t.mark.with(Option::is_some) && !t.in_sync()
+    // How the page has left the lesson, if it has: only then does Back have something to put back.
+    let left = move || {
+        let wanted = t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone()))?;
+        let now = (store.revision.get(), store.seed.get());
+        store.preset.with(|open| departure(&wanted, open, t.mark.get(), now))
     };
-    // The learner picked another scenario: the lesson's numbers count nothing there.
-    let elsewhere = move || {
-        t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone())).filter(|wanted| store.preset.with(|p| p != wanted))
-    };
+    // The text shows all its lines, or its first few in a short embed until "Read all".
+    let all_text = RwSignal::new(false);
+    let clamped = RwSignal::new(false);
+    let text_ref = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        t.step.track();
+        t.lesson.track();
+        t.expanded.track();
+        all_text.set(false);
+        // After the new text is laid out: is any of it cut off by the clamp?
+        request_animation_frame(move || {
+            clamped.set(text_ref.get_untracked().is_some_and(|p| p.scroll_height() > p.client_height() + 1));
+        });
+    });
     view! {
         <section class="lesson" class:lesson--open=open aria-label="Guided lesson" data-testid="lesson">
             <div class="lesson__bar">
@@ -262,9 +272,24 @@ pub fn LessonCard() -> impl IntoView {
             <Show when=move || open() && t.expanded.get()>
                 <div class="lesson__body" id="lesson-body">
                     <h3 class="lesson__title">{move || t.lesson.with(|l| l.as_ref().map(|l| l.title.clone()))}</h3>
-                    <p class="lesson__text" tabindex="0" data-testid="lesson-text">
+                    <p
+                        class="lesson__text"
+                        id="lesson-text"
+                        node_ref=text_ref
+                        data-testid="lesson-text"
+                    >
                         {move || t.lesson.with(|l| l.as_ref().and_then(|l| l.steps.get(t.step.get())).map(|s| s.text.clone()))}
                     </p>
+                    <button
+                        class="btn btn--small lesson__more"
+                        hidden=move || !clamped.get()
+                        aria-expanded=move || all_text.get().to_string()
+                        aria-controls="lesson-text"
+                        data-testid="lesson-more"
+                        on:click=move |_| all_text.update(|a| *a = !*a)
+                    >
+                        {move || if all_text.get() { "Show less" } else { "Read all" }}
+                    </button>
                     <Numbers lesson=t.lesson step=t.step />
                     <div class="lesson__nav">
                         <button
@@ -283,9 +308,11 @@ pub fn LessonCard() -> impl IntoView {
                         >
                             "Next"
                         </button>
+                        // Only once the page has left the lesson: in step with it,
+                        // Back would just start the step again.
                         <button
-                            class="btn"
-                            class:lesson__back--deviated=move || deviated() || elsewhere().is_some()
+                            class="btn lesson__back--deviated"
+                            hidden=move || left().is_none()
                             data-testid="lesson-back"
                             title="Start this step again as the lesson set it, on the same seed"
                             on:click=move |_| t.go(t.step.get_untracked(), true)
@@ -294,15 +321,7 @@ pub fn LessonCard() -> impl IntoView {
                         </button>
                     </div>
                     <p class="lesson__status" data-testid="lesson-status">
-                        {move || {
-                            match elsewhere() {
-                                Some(wanted) => Some(format!(
-                                    "Another scenario is open, so the numbers above have nothing to count. Back to the lesson opens {} again.",
-                                    preset_title(&wanted)
-                                )),
-                                None => deviated().then(|| "You have changed the run: the numbers are yours now. Back to the lesson puts the lesson's state back.".to_string()),
-                            }
-                        }}
+                        {move || left().as_ref().map(Departure::status)}
                     </p>
                 </div>
             </Show>

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::focus_trap::FOCUSABLE;
+use super::store::Selection;
 
 /// Focuses any element, SVG ones included (they have `focus()` without the HtmlElement binding).
 fn focus(el: &web_sys::Element) {
@@ -34,19 +35,61 @@ fn first_focusable(root: &web_sys::Element) -> Option<web_sys::Element> {
     })
 }
 
-/// Where focus goes in the inspector: its first control, else its heading;
-/// nothing while the inspector is not shown (an embed without it).
+/// The selection's own heading in the inspector (its name), where focus
+/// lands when the inspector opens: a screen reader says what is inspected,
+/// and no control is pressed by the next Enter.
+const SELECTION_HEADING: &str = "[data-testid=inspector] .inspector__title";
+
+/// Where focus goes in the inspector: the selection's heading, else its
+/// first control, else the region's heading; nothing while the inspector is
+/// not shown (an embed without it).
 fn inspector_target() -> Option<web_sys::Element> {
     let region = query("[data-testid=region-inspector]")?;
     let r = region.get_bounding_client_rect();
     if r.width() == 0.0 && r.height() == 0.0 {
         return None;
     }
-    query("[data-testid=inspector]").and_then(|i| first_focusable(&i)).or_else(|| query("#inspector-title"))
+    query(SELECTION_HEADING)
+        .or_else(|| query("[data-testid=inspector]").and_then(|i| first_focusable(&i)))
+        .or_else(|| query("#inspector-title"))
 }
 
-/// Focus to the inspector, after the frame that draws a new selection's inspector.
-pub fn focus_inspector() {
+thread_local! {
+    /// Where focus was when it went to the inspector (a line of the state
+    /// list), and the selection it went there for:
+    /// closing that selection's inspector brings focus back.
+    static CAME_FROM: std::cell::RefCell<Option<(web_sys::Element, Selection)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Remembers the focused element (outside the inspector) for [`return_focus`].
+fn remember_focus(selected: Selection) {
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let Some(active) = active.filter(|a| a.closest("[data-testid=region-inspector]").ok().flatten().is_none()) else {
+        return;
+    };
+    CAME_FROM.with(|c| *c.borrow_mut() = Some((active, selected)));
+}
+
+/// Focus back where it was before the inspector of `closed` took it; false
+/// when it came from elsewhere or that element is gone.
+pub fn return_focus(closed: Selection) -> bool {
+    let Some((el, was)) = CAME_FROM.with(|c| c.borrow_mut().take()) else { return false };
+    if was != closed || !el.is_connected() {
+        return false;
+    }
+    focus(&el);
+    true
+}
+
+/// Focus to the inspector, after the frame that draws a new selection's
+/// inspector; closing the inspector of `selected` (if given) brings focus
+/// back where it was ([`return_focus`]). Without it (Tab from the stage,
+/// the skip link) closing goes to the selection on the stage.
+pub fn focus_inspector(selected: Option<Selection>) {
+    if let Some(selected) = selected {
+        remember_focus(selected);
+    }
     request_animation_frame(|| {
         if let Some(el) = inspector_target() {
             focus(&el);
@@ -86,7 +129,8 @@ pub fn on_inspector_key(ev: web_sys::KeyboardEvent) {
     let Some(selected) = query(SELECTED) else { return };
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
     let (Some(active), Some(first)) = (active, first_focusable(&region)) else { return };
-    if js_sys::Object::is(&active, &first) {
+    let heading = query(SELECTION_HEADING).is_some_and(|h| js_sys::Object::is(&active, &h));
+    if heading || js_sys::Object::is(&active, &first) {
         ev.prevent_default();
         focus(&selected);
     }
@@ -105,7 +149,7 @@ pub fn SkipLinks() -> impl IntoView {
             }>"Skip to the stage"</a>
             <a class="skip-link" href="#inspector-title" data-testid="skip-inspector" on:click=move |ev| {
                 ev.prevent_default();
-                focus_inspector();
+                focus_inspector(None);
             }>"Skip to the inspector"</a>
         </nav>
     }

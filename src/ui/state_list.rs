@@ -93,11 +93,13 @@ fn StateLine(list: Memo<StateList>, k: usize, name: String) -> impl IntoView {
     let alert = move || list.with(|l| l.rows.get(k).is_some_and(|r| r.alert));
     let select = move |_| {
         let Some(subject) = list.with_untracked(|l| l.rows.get(k).map(|r| r.subject)) else { return };
-        store.selected.set(Some(match subject {
+        let selection = match subject {
             Subject::Node(i) => Selection::Node(i),
             Subject::Link(i) => Selection::Link(i),
-        }));
-        super::skip_links::focus_inspector();
+        };
+        store.selected.set(Some(selection));
+        // Escape or × brings focus back to this line.
+        super::skip_links::focus_inspector(Some(selection));
     };
     view! {
         <li class="states__line" class:states__line--alert=alert data-testid="state-line">

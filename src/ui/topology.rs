@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::view_model::geometry::scenario_bounds;
 use crate::view_model::short_labels::{distinct_labels, Room};
+use crate::view_model::viewport::{Viewport, TOOLBAR_ROOM};
 
 use super::stage::Stage;
 use super::stage_controls::{Minimap, StageToolbar};
@@ -107,7 +109,13 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         <div
             class="stage"
             class:stage--compact=move || stage.compact.get().is_some()
-            style=move || format!("--k:{}", 1.0 / store.viewport.get().zoom)
+            // --fit-h: the height at which the fitted topology fills the stage's
+            // width; one column caps the stage's height with it (main.css), so a
+            // wide topology on a phone is not a strip in a tall empty box.
+            style=move || {
+                let fit_h = scenario.with(|s| Viewport::fitted_height(scenario_bounds(s), store.stage_size.get().0, TOOLBAR_ROOM));
+                format!("--k:{};--fit-h:{fit_h}px", 1.0 / store.viewport.get().zoom)
+            }
             data-testid="stage"
             data-zoom=move || store.viewport.get().zoom.to_string()
             tabindex="0"

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use crate::engine::lesson::Lesson;
 use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, TimedEdit};
+use crate::view_model::preset_titles::preset_title;
 
 /// What to do to reach a step.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,11 +57,72 @@ pub fn step_note(value: Option<&str>, steps: usize) -> Option<String> {
     })
 }
 
+/// How the page has left the lesson's state: exactly when "Back to the
+/// lesson" has something to put back. While the run is still the lesson's
+/// (at step 1 or any other, played on or not) there is none, and the button
+/// is not shown: it would only start the step again.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Departure {
+    /// Another scenario is open (the lesson's is named): Back opens it again.
+    Elsewhere(String),
+    /// The learner changed the run (an edit or the seed) since the lesson
+    /// put its state in place: Back puts the lesson's state back.
+    Changed,
+}
+
+/// Whether the page has left lesson scenario `wanted`: `open` is the
+/// scenario shown, `placed` the store's (revision, seed) when the lesson
+/// last put its state in place (`None` while it is getting there, or for a
+/// share link's run) and `now` the store's (revision, seed).
+pub fn departure(wanted: &str, open: &str, placed: Option<(u64, u64)>, now: (u64, u64)) -> Option<Departure> {
+    if wanted != open {
+        Some(Departure::Elsewhere(wanted.to_string()))
+    } else if placed.is_some_and(|p| p != now) {
+        Some(Departure::Changed)
+    } else {
+        None
+    }
+}
+
+impl Departure {
+    /// The card's sentence saying what happened and what Back will do.
+    pub fn status(&self) -> String {
+        match self {
+            Departure::Elsewhere(wanted) => format!(
+                "Another scenario is open, so the numbers above have nothing to count. Back to the lesson opens {} again.",
+                preset_title(wanted)
+            ),
+            Departure::Changed => {
+                "You have changed the run: the numbers are yours now. Back to the lesson puts the lesson's state back."
+                    .to_string()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::lesson::builtin;
     use crate::engine::SECOND;
+
+    #[test]
+    fn back_to_the_lesson_is_offered_only_once_the_page_has_left_it() {
+        // In step with the lesson, at step 1 as at any other: nothing to put back.
+        assert_eq!(departure("poison-dlq", "poison-dlq", Some((4, 7)), (4, 7)), None);
+        // On the way to a step, or a share link's run: not the learner's change.
+        assert_eq!(departure("poison-dlq", "poison-dlq", None, (9, 7)), None);
+        // An edit or another seed since the lesson put its state in place.
+        assert_eq!(departure("poison-dlq", "poison-dlq", Some((4, 7)), (5, 7)), Some(Departure::Changed));
+        assert_eq!(departure("poison-dlq", "poison-dlq", Some((4, 7)), (4, 99)), Some(Departure::Changed));
+        // Another scenario wins over a change, and names the lesson's.
+        let away = departure("poison-dlq", "order-flow", Some((4, 7)), (5, 7));
+        assert_eq!(away, Some(Departure::Elsewhere("poison-dlq".into())));
+        let said = away.map(|d| d.status()).unwrap_or_default();
+        assert!(said.starts_with("Another scenario is open"), "{said}");
+        assert!(said.contains(preset_title("poison-dlq")), "{said}");
+        assert!(Departure::Changed.status().contains("numbers are yours"));
+    }
 
     #[test]
     fn a_step_outside_the_lesson_is_named() {

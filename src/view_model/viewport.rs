@@ -85,6 +85,17 @@ impl Viewport {
         Viewport { zoom, x: w / 2.0 - cx * zoom, y: top + h / 2.0 - cy * zoom }
     }
 
+    /// The stage height (screen pixels) at which the fit of `b` into a stage
+    /// `w` wide, below a band of `top` pixels, fills the stage: the zoom the
+    /// width allows, the topology's height at it, and the margins. A stage
+    /// taller than this (a phone held upright, a wide topology) only adds
+    /// empty space above and below it, so one column sizes its stage with it.
+    pub fn fitted_height(b: Bounds, w: f64, top: f64) -> f64 {
+        let room = (w.max(0.0) - 2.0 * FIT_MARGIN).max(1.0);
+        let zoom = clamp_zoom((room / b.w.max(1.0)).min(1.0));
+        (top.max(0.0) + 2.0 * FIT_MARGIN + b.h.max(1.0) * zoom).ceil()
+    }
+
     /// Centred on world point `(wx, wy)` in a `w × h` stage (the minimap's jump).
     pub fn centred_on(&self, wx: f64, wy: f64, w: f64, h: f64) -> Viewport {
         Viewport { zoom: self.zoom, x: w / 2.0 - wx * self.zoom, y: h / 2.0 - wy * self.zoom }
@@ -172,6 +183,32 @@ mod tests {
         }
         assert_eq!(v.zoom_about(f64::NAN, 0.0, 0.0).zoom, 1.0);
         assert_eq!(v.zoom_about(100.0, 0.0, 0.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn a_stage_of_the_fitted_height_is_filled_by_its_topology() {
+        let boxes = [
+            Bounds { x: -99.0, y: -68.0, w: 1058.0, h: 556.0 },
+            Bounds { x: 10.0, y: 40.0, w: 700.0, h: 120.0 },
+            Bounds { x: 0.0, y: 0.0, w: 200.0, h: 150.0 },
+        ];
+        for b in boxes {
+            for w in [336.0, 390.0, 700.0, 1280.0] {
+                let h = Viewport::fitted_height(b, w, TOOLBAR_ROOM);
+                let v = Viewport::fit(b, w, h, TOOLBAR_ROOM);
+                // The width decides the zoom, as in a taller stage…
+                assert!((v.zoom - Viewport::fit(b, w, 5_000.0, TOOLBAR_ROOM).zoom).abs() < 1e-9, "{b:?} at {w}");
+                // …and the topology spans the stage below the toolbar, its margins apart.
+                let (top, bottom) = (v.to_screen(0.0, b.y).1, v.to_screen(0.0, b.y + b.h).1);
+                assert!((top - (TOOLBAR_ROOM + FIT_MARGIN)).abs() <= 1.0, "{top}");
+                assert!((h - FIT_MARGIN - 1.0..=h - FIT_MARGIN + 0.01).contains(&bottom), "{bottom} of {h}");
+            }
+        }
+        // A topology narrower than the stage is drawn at actual size, not blown up.
+        let small = Bounds { x: 0.0, y: 0.0, w: 200.0, h: 150.0 };
+        assert_eq!(Viewport::fitted_height(small, 1280.0, TOOLBAR_ROOM), TOOLBAR_ROOM + 2.0 * FIT_MARGIN + 150.0);
+        // Nothing odd for a stage without width.
+        assert!(Viewport::fitted_height(small, 0.0, TOOLBAR_ROOM).is_finite());
     }
 
     #[test]
