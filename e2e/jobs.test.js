@@ -33,7 +33,7 @@ test('silent batch: runs exit 0 with half their rows and nothing alerts', async 
 
 test('silent batch, monitored: the same runs, and every short run raises an alert', async () => {
   const { context, page, problems } = await openAt('?scenario=silent-batch-monitored&at=31&paused=1');
-  assert.match(await text(page, 'job-reconciliation'), /· 4 alerts$/);
+  assert.match(await text(page, 'job-reconciliation'), /^4 alerts · ok \d+\.\d s ago$/);
   assert.match(await label(page, 'node-reconciliation'), /output monitored.*; 4 alerts$/);
   assert.equal((await path(page, 'job__alert')).match(/M/g).length, 4);
   console.log(`screenshot: ${await screenshot(page, 'type7-silent-batch-monitored')}`);
@@ -54,7 +54,7 @@ test('inspector: switching output monitoring on makes the next short run alert; 
   await page.getByTestId('select-overlap').selectOption('queue');
   assert.match(await text(page, 'inspector-state'), /queues a run while one is going/);
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => /[1-9]\d* alerts?$/.test(document.querySelector('[data-testid=job-reconciliation]').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /^[1-9]\d* alerts?\b/.test(document.querySelector('[data-testid=job-reconciliation]').textContent), null, { timeout: 60000 });
   console.log(`screenshot: ${await screenshot(page, 'type7-inspector')}`);
   assert.deepEqual(problems, []);
   await context.close();
