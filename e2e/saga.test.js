@@ -28,7 +28,7 @@ for (const [name, mode] of [['saga', 'orchestration'], ['saga-choreography', 'ch
     assert.match(words, new RegExp(`saga ${mode}`), words);
     assert.ok(count(words, /(\d+) compensated/) > 5, words);
     assert.ok(count(words, /(\d+) completed/) > 5, words);
-    assert.match(words, /alert: 1 waiting for manual intervention \(saga 16\)/, words);
+    assert.match(words, /1 waiting for manual intervention \(saga 16\)/, words);
     const badge = page.locator('[data-testid=node-orchestrator] .node__manual');
     assert.equal((await badge.textContent()).trim(), 'manual 1');
     assert.match(await badge.getAttribute('class'), /node__manual--alert/);

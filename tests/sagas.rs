@@ -287,7 +287,7 @@ fn the_page_reads_the_saga_state_in_words_and_draws_choreography_hops() {
     let names = vec!["Inventory".to_string(), "Payment".to_string(), "Shipping".to_string()];
     let words = saga_words(&g, &names);
     assert!(words.starts_with(", saga choreography: "), "{words}");
-    assert!(words.contains(", alert: 1 waiting for manual intervention (saga 16)"), "{words}");
+    assert!(words.contains(", 1 waiting for manual intervention (saga 16)"), "{words}");
     assert!(saga_label(&g, &names).contains("running"));
     assert!(frame.sagas[0].is_none());
 }

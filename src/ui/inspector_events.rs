@@ -17,11 +17,11 @@ use super::store::use_store;
 
 /// The registry choices offered, with the words shown for them.
 const REGISTRY_CHOICES: [(&str, Option<CompatMode>); 5] = [
-    ("none", None),
+    ("no registry", None),
     ("BACKWARD", Some(CompatMode::Backward)),
     ("FORWARD", Some(CompatMode::Forward)),
     ("FULL", Some(CompatMode::Full)),
-    ("NONE (checks nothing)", Some(CompatMode::None)),
+    ("NONE (a registry that checks nothing)", Some(CompatMode::None)),
 ];
 
 /// The publisher's next schema without `field`: one version up.

@@ -36,7 +36,7 @@ pub fn saga_words(g: &SagaFrame, step_names: &[String]) -> String {
     }
     if g.manual > 0 {
         let ids: Vec<String> = g.manual_ids.iter().map(u64::to_string).collect();
-        out.push_str(&format!(", alert: {} waiting for manual intervention (saga {})", g.manual, ids.join(", ")));
+        out.push_str(&format!(", {} waiting for manual intervention (saga {})", g.manual, ids.join(", ")));
     }
     out
 }

@@ -25,9 +25,11 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
                 format!("Calls to {to}: retries and failures"),
                 Unit::PerSecond,
                 vec![
-                    plot(track(o, Key::SentPerS), "attempts", 0),
+                    // Attempts count when sent, failures when they end (a timeout
+                    // later): in a storm the second can outrun the first.
+                    plot(track(o, Key::SentPerS), "attempts, as sent", 0),
                     plot(track(o, Key::RetriesPerS), "retries", 3),
-                    plot(track(o, Key::ErrorsPerS), "failed or timed out", 2),
+                    plot(track(o, Key::ErrorsPerS), "failed or timed out, as they end", 2),
                 ],
             ),
         ],
@@ -119,7 +121,7 @@ pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
         threshold: budget_ms(s).map(|b| ("budget".to_string(), b)),
         ..chart(
             format!("link-{i}-latency"),
-            format!("Calls to {to}: round trip"),
+            format!("Calls to {to}: round trip of answered calls"),
             Unit::Ms,
             vec![plot(track(o, Key::P50Ms), "p50", 0), Plot { dashed: true, ..plot(track(o, Key::P99Ms), "p99", 3) }],
         )
