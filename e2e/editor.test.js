@@ -161,3 +161,18 @@ test('the same by keyboard only: add, connect, pick, undo', async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a link made by keyboard takes the focus (not the page, when the control that opened the menu is gone)', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
+  await page.getByTestId('node-browser').focus();
+  await page.keyboard.press('c');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('link-choice').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid?.startsWith('link-'));
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  assert.match(focused, /call from Browser to /, focused);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -67,6 +67,11 @@ pub fn LinkMenu() -> impl IntoView {
             });
             if let Some(i) = at {
                 store.selected.set(Some(Selection::Link(i)));
+                // Focus goes to the new link, not to a control the change removed.
+                let id = store.sim.with_value(|sim| sim.scenario().links.get(i).map(|l| l.id.clone()));
+                if let Some(id) = id {
+                    super::stage::focus_later(format!("link-{id}"));
+                }
             }
         }
     };
