@@ -42,7 +42,7 @@ use super::msg_table::MsgTable;
 use super::rng::Rng;
 use super::scenario::{Arrival, NodeKind, Scenario};
 use super::slab::Slab;
-use super::time::{ms_to_micros, round_to_micros, Micros, SECOND};
+use super::time::{ms_to_micros, round_to_micros, Micros};
 use super::trace::TraceHasher;
 use super::validate::validate;
 
@@ -342,13 +342,13 @@ impl Simulation {
     }
 
     fn arrival_gap(&mut self, i: usize) -> Micros {
+        let mean_us = self.topo.source_mean_gap[i];
         match self.scenario.sources[i].arrival {
-            Arrival::Poisson { rate_per_s } => {
-                let mean_us = SECOND as f64 / rate_per_s;
+            Arrival::Poisson { .. } => {
                 let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
                 round_to_micros(gap).max(1)
             }
-            Arrival::Constant { rate_per_s } => round_to_micros(SECOND as f64 / rate_per_s).max(1),
+            Arrival::Constant { .. } => round_to_micros(mean_us).max(1),
             Arrival::Burst { .. } => 0,
         }
     }
