@@ -1,7 +1,9 @@
-//! The discrete-event simulation: one clock, one timer heap ordered by
-//! (time, sequence), one seeded RNG, and the state of every node and link.
+//! The discrete-event simulation: one clock, timers ordered by (time,
+//! sequence), one seeded RNG, and the state of every node and link.
 //!
-//! The behaviour of each part lives in its own file: `sim/service.rs`
+//! The event loop and scheduling are `sim/timers.rs` (with the heap of
+//! arrivals and work ends in `sim/quick.rs`). The behaviour of each part
+//! lives in its own file: `sim/service.rs`
 //! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
