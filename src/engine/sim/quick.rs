@@ -63,14 +63,14 @@ impl QuickHeap {
     }
 
     /// Adds a timer.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn push(&mut self, at: Micros, seq: u64, what: Quick) {
         let (tagged, payload) = encode(seq, what);
         self.push_words(at, tagged, payload);
     }
 
     /// Replaces the root (a timer that has just fired) with a new one.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn replace_root(&mut self, at: Micros, seq: u64, what: Quick) {
         let (tagged, payload) = encode(seq, what);
         self.replace_root_words(at, tagged, payload);
@@ -115,7 +115,7 @@ impl QuickHeap {
     }
 
     /// Puts `e` at the root's place and moves it down to where it belongs.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn sift_down(&mut self, e: Entry) {
         let n = self.v.len();
         let k = e.key();

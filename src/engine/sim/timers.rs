@@ -130,7 +130,8 @@ impl Simulation {
 
     /// Moves the clock to a timer about to fire and keeps the guards'
     /// counts; true when it fires at the same instant as the one before.
-    #[inline(always)]
+    // Inlined natively (hot); not in wasm, to keep its size.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn advance_to(&mut self, at: Micros) -> bool {
         let same = at == self.last_fired && self.timers_fired > 0;
         if same {
@@ -168,7 +169,8 @@ impl Simulation {
     }
 
     /// Schedules a source's arrival or a work's end.
-    #[inline(always)]
+    // Inlined natively (hot); not in wasm, to keep its size.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn schedule_quick(&mut self, at: Micros, what: Quick) {
         self.seq += 1;
         if self.root_spent {
