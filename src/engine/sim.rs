@@ -1,7 +1,9 @@
-//! The discrete-event simulation: one clock, one timer heap ordered by
-//! (time, sequence), one seeded RNG, and the state of every node and link.
+//! The discrete-event simulation: one clock, timers ordered by (time,
+//! sequence), one seeded RNG, and the state of every node and link.
 //!
-//! The behaviour of each part lives in its own file: `sim/service.rs`
+//! The event loop and scheduling are `sim/timers.rs` (with the heap of
+//! arrivals and work ends in `sim/quick.rs`). The behaviour of each part
+//! lives in its own file: `sim/service.rs`
 //! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
@@ -20,7 +22,9 @@ mod saga;
 mod service;
 mod state;
 mod status;
+mod quick;
 mod stream;
+mod timers;
 mod wire;
 
 pub use status::{LinkStatus, NodeStatus, SubscriptionStatus};
@@ -40,10 +44,11 @@ use super::msg_table::MsgTable;
 use super::rng::Rng;
 use super::scenario::{Arrival, NodeKind, Scenario};
 use super::slab::Slab;
-use super::time::{ms_to_micros, round_to_micros, Micros, SECOND};
+use super::time::{ms_to_micros, round_to_micros, Micros};
 use super::trace::TraceHasher;
 use super::validate::validate;
 
+use quick::Quick;
 use state::*;
 
 /// A running simulation of one scenario.
@@ -52,7 +57,10 @@ pub struct Simulation {
     topo: Topology,
     now: Micros,
     seq: u64,
+    /// Every timer but the two kinds in `quick` (see `sim/timers.rs`).
     heap: BinaryHeap<Reverse<Timer>>,
+    /// Sources' arrivals and works' ends (see `sim/quick.rs`).
+    quick: quick::QuickHeap,
     rng: Rng,
     services: Vec<ServiceState>,
     /// Per buffer: queue nodes by node index, then subscriptions by
@@ -87,7 +95,7 @@ pub struct Simulation {
     next_msg: MsgId,
     next_corr: CorrId,
     timers_fired: u64,
-    /// Set while the timer being fired still sits at the heap's root (see `step`).
+    /// Set while the quick timer being fired still sits at its heap's root (see `sim/timers.rs`).
     root_spent: bool,
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
@@ -146,6 +154,7 @@ impl Simulation {
             now: 0,
             seq: 0,
             heap: BinaryHeap::new(),
+            quick: quick::QuickHeap::default(),
             rng: Rng::new(seed),
             services,
             queues,
@@ -213,7 +222,7 @@ impl Simulation {
 
     /// When the next event is due, if any is.
     pub fn next_event_time(&self) -> Option<Micros> {
-        self.heap.peek().map(|Reverse(t)| t.at)
+        self.next_due().map(|(at, _)| at)
     }
 
     /// Timers processed so far (the engine's own work counter).
@@ -270,119 +279,9 @@ impl Simulation {
         self.hasher.as_ref().map(TraceHasher::finish)
     }
 
-    /// Processes the next event. Returns its time, or `None` when nothing is left to do.
-    ///
-    /// Fails with [`SimError::Livelock`] or [`SimError::Capacity`] when the
-    /// run breaks a guard of [`crate::engine::limits`]; the run then stays
-    /// stopped (every later call returns the same error) and the scenario,
-    /// edits included, stays readable.
-    pub fn step(&mut self) -> Result<Option<Micros>, SimError> {
-        if let Some(e) = &self.halted {
-            return Err(e.clone());
-        }
-        Ok(self.fire_next().then_some(self.now))
-    }
-
-    /// [`Simulation::step`] once the run is known not to be halted: fires
-    /// the next timer and returns true, or false when none is left. A guard
-    /// it breaks halts the run for the next call. `run_until` calls it
-    /// directly, without a `Result` to pass back for every event.
-    fn fire_next(&mut self) -> bool {
-        // A source's arrival and a work's end (every request has one of
-        // each) are copied out of the heap's root and fired with the root
-        // left in place: the first timer they schedule takes its place with
-        // one sift down (see `schedule`) instead of a pop and a push. The
-        // heap holds the same timers either way, and (time, sequence) is a
-        // total order, so they fire in the same order. Other timers, some
-        // of them boxed, are popped.
-        let Some(Reverse(top)) = self.heap.peek() else { return false };
-        let at = top.at;
-        let action = match top.action {
-            Action::SourceArrival { source } => {
-                self.root_spent = true;
-                Action::SourceArrival { source }
-            }
-            Action::WorkStep { work } => {
-                self.root_spent = true;
-                Action::WorkStep { work }
-            }
-            _ => match self.heap.pop() {
-                Some(Reverse(timer)) => timer.action,
-                None => return false,
-            },
-        };
-        if at == self.last_fired && self.timers_fired > 0 {
-            self.same_instant += 1;
-            self.tally_if_runaway(&action);
-        } else {
-            self.same_instant = 1;
-            self.last_fired = at;
-            if !self.instant_tally.is_empty() {
-                self.instant_tally.clear();
-            }
-        }
-        self.now = at;
-        // Without a branch: in a slow model (M/M/1 at 0.8 orders a second)
-        // about half the events start a new second, so a branch here was
-        // mispredicted about as often as not. The division by a constant
-        // is a multiply.
-        let crossed = self.now >= self.second_end;
-        let next_end = (self.now / SECOND + 1).saturating_mul(SECOND);
-        self.second_end = std::hint::select_unpredictable(crossed, next_end, self.second_end);
-        self.this_second = std::hint::select_unpredictable(crossed, 1, self.this_second + 1);
-        self.timers_fired += 1;
-        // The two common timers go straight to their handlers, small
-        // functions of their own, rather than through `fire`, whose every
-        // other arm is inlined into one large frame.
-        match action {
-            Action::SourceArrival { source } => self.source_arrival(source),
-            Action::WorkStep { work } => self.work_step(work),
-            other => self.fire(other),
-        }
-        if self.root_spent {
-            // Nothing was scheduled: the fired timer leaves the heap now.
-            self.root_spent = false;
-            drop(self.heap.pop());
-        }
-        self.check_conservation();
-        self.check_guards();
-        true
-    }
-
     /// Why the run stopped, if a guard stopped it.
     pub fn halted(&self) -> Option<&SimError> {
         self.halted.as_ref()
-    }
-
-    /// Processes every event due at or before `until`, then sets the clock to `until`.
-    /// Returns how many events were processed.
-    pub fn run_until(&mut self, until: Micros) -> Result<u64, SimError> {
-        if let Some(e) = &self.halted {
-            return Err(e.clone());
-        }
-        if until < self.now {
-            return Err(SimError::TimeInPast { now: self.now, asked: until });
-        }
-        let mut n = 0;
-        while self.heap.peek().is_some_and(|Reverse(t)| t.at <= until) {
-            // As `step` does: a guard broken by the last event stops the next one.
-            if let Some(e) = &self.halted {
-                return Err(e.clone());
-            }
-            self.fire_next();
-            n += 1;
-        }
-        self.now = until;
-        Ok(n)
-    }
-
-    /// Processes at most `n` events. Returns how many were processed.
-    pub fn run_events(&mut self, n: u64) -> Result<u64, SimError> {
-        let mut done = 0;
-        while done < n && self.step()?.is_some() {
-            done += 1;
-        }
-        Ok(done)
     }
 
     fn check_conservation(&self) {
@@ -396,22 +295,6 @@ impl Simulation {
     }
 
     // ---- plumbing shared by the behaviour files ----
-
-    fn schedule(&mut self, at: Micros, action: Action) {
-        self.seq += 1;
-        let timer = Reverse(Timer { at, seq: self.seq, action });
-        if self.root_spent {
-            // The root is the timer being fired (see `step`): every timer
-            // scheduled now is later in (time, sequence), so it stayed the
-            // root, and the new one takes its place.
-            self.root_spent = false;
-            if let Some(mut root) = self.heap.peek_mut() {
-                *root = timer;
-                return;
-            }
-        }
-        self.heap.push(timer);
-    }
 
     // Inlined into every call site natively, where the variant is known, so
     // the matches in the ledger, metrics and hasher fold to that variant's
@@ -443,44 +326,6 @@ impl Simulation {
         }
     }
 
-    fn fire(&mut self, action: Action) {
-        match action {
-            Action::SourceArrival { source } => self.source_arrival(source),
-            Action::RequestArrive(r) => self.request_arrive(*r),
-            Action::WorkStep { work } => self.work_step(work),
-            Action::ReplyArrive { call, attempt, ok, msg, link } => self.reply_arrive(call, attempt, ok, msg, link),
-            Action::CallTimeout { call, attempt } => self.call_timeout(call, attempt),
-            Action::RetryFire { call } => self.retry_fire(call),
-            Action::EnqueueArrive { msg, queue, link } => self.enqueue_arrive(msg, queue, link),
-            Action::DeliveryArrive(d) => self.delivery_arrive(*d),
-            Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
-            Action::AckArrive { msg } => self.ack_arrive(msg),
-            Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
-            Action::FaultStart { fault } => self.fault_start(fault),
-            Action::FaultEnd { fault } => self.fault_end(fault),
-            Action::AppendArrive(a) => self.append_arrive(*a),
-            Action::GroupJoin { link } => self.group_join(link),
-            Action::RebalanceDone { link, generation } => self.rebalance_done(link, generation),
-            Action::SessionExpire { link, replica, epoch } => self.session_expire(link, replica, epoch),
-            Action::BatchArrive { link, replica, epoch } => self.batch_arrive(link, replica, epoch),
-            Action::AutoCommit { link, replica, generation } => self.auto_commit(link, replica, generation),
-            Action::PollRetry { link, replica, generation } => self.poll_retry(link, replica, generation),
-            Action::RelayTick { link } => self.relay_tick(link),
-            Action::PublishArrive { msg, topic } => self.publish_arrive(msg, topic),
-            Action::Reconnect { link } => self.reconnect(link),
-            Action::Heartbeat { link, epoch } => self.heartbeat(link, epoch),
-            Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
-            Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
-            Action::StepArrive(s) => self.step_arrive(s.msg, s.corr, s.node, s.saga, s.token),
-            Action::StepOutcome { saga, token, ok, timed_out } => self.step_outcome(saga, token, ok, timed_out),
-            Action::SagaResend { saga, token } => self.saga_resend(saga, token),
-            Action::SagaDeadline { saga } => self.saga_deadline(saga),
-            Action::JobFire { node } => self.job_fire(node),
-            Action::JobRunEnd { node, run } => self.job_run_end(node, run),
-            Action::JobFreshness { node, epoch } => self.job_freshness(node, epoch),
-        }
-    }
-
     // ---- sources ----
 
     fn schedule_first_arrival(&mut self, i: usize) {
@@ -489,23 +334,23 @@ impl Simulation {
         match src.arrival {
             Arrival::Burst { at_ms, .. } => {
                 let at = ms_to_micros(at_ms).max(start);
-                self.schedule(at, Action::SourceArrival { source: i as u32 });
+                self.schedule_quick(at, Quick::Arrival(i as u32));
             }
             _ => {
                 let gap = self.arrival_gap(i);
-                self.schedule(start.saturating_add(gap), Action::SourceArrival { source: i as u32 });
+                self.schedule_quick(start.saturating_add(gap), Quick::Arrival(i as u32));
             }
         }
     }
 
     fn arrival_gap(&mut self, i: usize) -> Micros {
+        let mean_us = self.topo.source_mean_gap[i];
         match self.scenario.sources[i].arrival {
-            Arrival::Poisson { rate_per_s } => {
-                let mean_us = SECOND as f64 / rate_per_s;
+            Arrival::Poisson { .. } => {
                 let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
                 round_to_micros(gap).max(1)
             }
-            Arrival::Constant { rate_per_s } => round_to_micros(SECOND as f64 / rate_per_s).max(1),
+            Arrival::Constant { .. } => round_to_micros(mean_us).max(1),
             Arrival::Burst { .. } => 0,
         }
     }
@@ -527,7 +372,7 @@ impl Simulation {
         }
         if !matches!(self.scenario.sources[i].arrival, Arrival::Burst { .. }) {
             let gap = self.arrival_gap(i);
-            self.schedule(self.now.saturating_add(gap), Action::SourceArrival { source });
+            self.schedule_quick(self.now.saturating_add(gap), Quick::Arrival(source));
         }
     }
 

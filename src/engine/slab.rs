@@ -8,6 +8,20 @@ pub struct Key {
     gen: u32,
 }
 
+impl Key {
+    /// The key as one word (for timers that carry it in a plain integer).
+    #[inline(always)]
+    pub fn to_bits(self) -> u64 {
+        (u64::from(self.gen) << 32) | u64::from(self.ix)
+    }
+
+    /// The key [`Key::to_bits`] made.
+    #[inline(always)]
+    pub fn from_bits(bits: u64) -> Key {
+        Key { ix: bits as u32, gen: (bits >> 32) as u32 }
+    }
+}
+
 /// Storage with O(1) insert, lookup and removal, reusing freed slots.
 #[derive(Clone, Debug)]
 pub struct Slab<T> {

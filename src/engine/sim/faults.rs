@@ -5,6 +5,7 @@
 //! of its own faults, so a refresh looks only at those.
 
 use super::state::*;
+use super::quick::Quick;
 use super::Simulation;
 use crate::engine::event::{EventKind, Reason};
 use crate::engine::scenario::{Fault, FaultEffect};
@@ -148,7 +149,7 @@ impl Simulation {
                 if let Some(w) = self.works.get_mut(work) {
                     w.due = self.now;
                 }
-                self.schedule(self.now, Action::WorkStep { work });
+                self.schedule_quick(self.now, Quick::WorkEnd(work));
             }
         }
         if slow != was_slow {

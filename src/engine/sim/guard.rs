@@ -73,8 +73,9 @@ impl Simulation {
     /// The nodes and links of all pending work, busiest first (only when a guard trips).
     fn pending(&self) -> Vec<String> {
         let mut count: BTreeMap<String, u64> = BTreeMap::new();
-        for timer in self.heap.iter().map(|r| &r.0) {
-            let (node, link) = self.involved_in(&timer.action);
+        let quick: Vec<Action> = self.quick.iter().map(|q| q.action()).collect();
+        for action in self.heap.iter().map(|r| &r.0.action).chain(&quick) {
+            let (node, link) = self.involved_in(action);
             if let Some(n) = node.and_then(|n| self.scenario.nodes.get(n as usize)) {
                 *count.entry(format!("node '{}'", n.id)).or_default() += 1;
             }

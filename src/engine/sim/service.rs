@@ -6,6 +6,7 @@
 //! pools hop by hop: the cascade emerges from this rule alone.
 
 use super::state::*;
+use super::quick::Quick;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
 use crate::engine::slab::Key;
@@ -122,7 +123,7 @@ impl Simulation {
             (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
         }
         self.emit(EventKind::Started { msg, node, replica, waited });
-        self.schedule(due, Action::WorkStep { work: key });
+        self.schedule_quick(due, Quick::WorkEnd(key));
     }
 
     /// A worker takes a malformed message: reading it kills the process.
@@ -161,7 +162,7 @@ impl Simulation {
             w.factor = factor;
             if due != w.due {
                 w.due = due;
-                self.schedule(due, Action::WorkStep { work: key });
+                self.schedule_quick(due, Quick::WorkEnd(key));
             }
         }
     }

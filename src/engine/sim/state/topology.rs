@@ -33,6 +33,9 @@ pub(in crate::engine::sim) struct Topology {
     /// never edited; converted once rather than on every arrival).
     pub source_budget: Vec<Micros>,
     pub source_stop: Vec<Option<Micros>>,
+    /// Per source: the mean gap between arrivals in microseconds (`SECOND /
+    /// rate`, 0 for a burst), divided once rather than on every arrival.
+    pub source_mean_gap: Vec<f64>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
     /// Per node: its append links, in scenario order.
@@ -84,6 +87,7 @@ impl Topology {
             source_node: Vec::with_capacity(s.sources.len()),
             source_budget: s.sources.iter().map(|src| ms_to_micros(src.budget_ms)).collect(),
             source_stop: s.sources.iter().map(|src| src.stop_ms.map(ms_to_micros)).collect(),
+            source_mean_gap: s.sources.iter().map(|src| mean_gap(&src.arrival)).collect(),
             consumer_place: vec![u32::MAX; s.links.len()],
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
@@ -149,5 +153,16 @@ impl Topology {
                 && t.push_out[i].is_empty());
         }
         t
+    }
+}
+
+/// A source's mean gap between arrivals in microseconds (0 for a burst).
+fn mean_gap(arrival: &crate::engine::scenario::Arrival) -> f64 {
+    use crate::engine::scenario::Arrival;
+    match *arrival {
+        Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
+            crate::engine::time::SECOND as f64 / rate_per_s
+        }
+        Arrival::Burst { .. } => 0.0,
     }
 }
