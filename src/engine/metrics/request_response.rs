@@ -46,6 +46,11 @@ pub struct LinkMetrics {
     pub time_in_state: [Micros; 3],
     /// Breaker transitions.
     pub breaker_changes: u64,
+    /// The breaker was half-open at some moment since the last track
+    /// sample: a trial of a few hundred ms between two open periods would
+    /// not show in a chart that reads the state once a second.
+    #[serde(skip)]
+    pub half_open_seen: bool,
 }
 
 impl Default for LinkMetrics {
@@ -67,6 +72,7 @@ impl Default for LinkMetrics {
             breaker_since: 0,
             time_in_state: [0; 3],
             breaker_changes: 0,
+            half_open_seen: false,
         }
     }
 }
@@ -119,6 +125,7 @@ impl Metrics {
                 l.breaker = to;
                 l.breaker_since = t;
                 l.breaker_changes += 1;
+                l.half_open_seen |= to == BreakerState::HalfOpen;
             }
             EventKind::FallbackUsed { link, .. } => self.links[link as usize].fallbacks += 1,
             _ => {}

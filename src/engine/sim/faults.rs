@@ -4,8 +4,8 @@
 //! fault's target is resolved once, and every node and link keeps the list
 //! of its own faults, so a refresh looks only at those.
 
-use super::state::*;
 use super::quick::Quick;
+use super::state::*;
 use super::Simulation;
 use crate::engine::event::{EventKind, Reason};
 use crate::engine::scenario::{Fault, FaultEffect};

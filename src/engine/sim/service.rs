@@ -5,8 +5,8 @@
 //! queue messages, published its events and replied. Slow downstreams therefore fill the callers'
 //! pools hop by hop: the cascade emerges from this rule alone.
 
-use super::state::*;
 use super::quick::Quick;
+use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
 use crate::engine::slab::Key;

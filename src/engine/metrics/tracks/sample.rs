@@ -70,6 +70,7 @@ impl Metrics {
             }
             if let Some(l) = self.links.get_mut(i) {
                 l.window.clear();
+                l.half_open_seen = false;
             }
         }
         self.tracks = tracks;
@@ -143,7 +144,9 @@ impl Metrics {
             Key::P50Ms => Gauge(l.window.quantile(0.5).map_or(f64::NAN, ms)),
             Key::P99Ms => Gauge(l.window.quantile(0.99).map_or(f64::NAN, ms)),
             Key::RetriesPerS => Total(l.retries as f64),
+            // A half-open trial since the last sample shows, however short.
             Key::Breaker => Gauge(match l.breaker {
+                _ if l.half_open_seen => 1.0,
                 BreakerState::Closed => 0.0,
                 BreakerState::HalfOpen => 1.0,
                 BreakerState::Open => 2.0,
