@@ -207,3 +207,13 @@ test('switching a breaker on without a fallback explains that calls fail fast', 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a scenario with nothing to monitor says so, not "0 of 0 on"', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
+  assert.equal((await page.locator('[data-testid=monitors] summary').textContent()).trim(), 'Monitoring: none in this scenario');
+  const other = await app.open('?scenario=poison&paused=1');
+  assert.match(await other.page.locator('[data-testid=monitors] summary').textContent(), /Monitoring: 0 of [1-9]\d* on/);
+  assert.deepEqual(problems, []);
+  await other.context.close();
+  await context.close();
+});

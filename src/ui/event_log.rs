@@ -134,7 +134,9 @@ fn Alerts() -> impl IntoView {
             <Show when=empty>
                 <p class="alerts__empty">
                     {move || {
-                        if on_count() == 0 {
+                        if list().is_empty() {
+                            "Nothing in this scenario has a monitor to switch on, so nothing raises an alert."
+                        } else if on_count() == 0 {
                             "No monitoring is on, so nothing raises an alert, however bad it gets. Switch monitors on below."
                         } else {
                             "No alert so far from the monitors switched on."
@@ -144,7 +146,12 @@ fn Alerts() -> impl IntoView {
             </Show>
             <ul class="alerts__list" data-testid="alert-list">{rows}</ul>
             <details class="monitors" data-testid="monitors">
-                <summary>{move || format!("Monitoring: {} of {} on", on_count(), list().len())}</summary>
+                <summary>
+                    {move || match list().len() {
+                        0 => "Monitoring: none in this scenario".to_string(),
+                        all => format!("Monitoring: {} of {all} on", on_count()),
+                    }}
+                </summary>
                 <div class="monitors__all">
                     <button class="btn btn--small" on:click=move |_| all(true) data-testid="monitors-all-on">"All on"</button>
                     <button class="btn btn--small" on:click=move |_| all(false) data-testid="monitors-all-off">"All off"</button>
