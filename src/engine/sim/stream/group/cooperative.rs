@@ -12,7 +12,9 @@ use super::*;
 impl Simulation {
     /// Whether this group's rebalances are cooperative.
     pub(in crate::engine::sim) fn cooperative(&self, link: u32) -> bool {
-        self.read_policy(link).assignor == Assignor::CooperativeSticky
+        // Read in place: this is asked for every record appended (no copy of the policy).
+        let link = self.scenario.links.get(link as usize);
+        link.and_then(|l| l.transport.read_policy()).is_some_and(|r| r.assignor == Assignor::CooperativeSticky)
     }
 
     /// A cooperative rebalance starts: the partitions that will move stop
