@@ -12,7 +12,7 @@ use crate::view_model::describe_events::{
 use crate::view_model::describe_job::job_state_words;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
 use crate::view_model::label_layout::{below_line_y, BADGE_INSET, LINE_STEP, MANUAL_BADGE_W};
-use crate::view_model::state_list::{crowd_text, pool_text, queue_text};
+use crate::view_model::state_list::{crowd_sum, crowd_text, pool_text, push_links, queue_text};
 use crate::view_model::text_fit::{fit_parts, LABEL_X};
 
 use super::stage::use_stage;
@@ -141,25 +141,12 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
         NodeKind::Client(_) => {
             // Browsers fed by push links are a crowd of connections (as in the
             // state list); the others place the orders.
-            let push_in: Vec<usize> = store.sim.with_value(|s| {
-                let sc = s.scenario();
-                sc.links
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| l.to == node.id && l.transport.push_policy().is_some())
-                    .map(|(i, _)| i)
-                    .collect()
-            });
+            let push_in = store.sim.with_value(|s| push_links(s.scenario(), &node.id, false));
             let text = move || {
-                let line = store.frame.with(|f| {
-                    if push_in.is_empty() {
-                        return format!("{} ok · {} failed", f.orders.1, f.orders.2);
-                    }
-                    let crowd = push_in
-                        .iter()
-                        .filter_map(|&i| f.links.get(i).and_then(|l| l.crowd))
-                        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
-                    crowd_text(crowd)
+                let line = store.frame.with(|f| match crowd_sum(f, push_in.iter().copied()) {
+                    Some(crowd) => crowd_text(crowd),
+                    None if push_in.is_empty() => format!("{} ok · {} failed", f.orders.1, f.orders.2),
+                    None => crowd_text((0, 0, 0)),
                 });
                 fit_parts(&line, stage.meta_room.get())
             };

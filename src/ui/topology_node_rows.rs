@@ -10,6 +10,7 @@ use crate::view_model::log_view::{lay_out, GroupPositions, PartitionSpan};
 use super::stage::use_stage;
 use super::store::use_store;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::state_list::{crowd_sum, push_links};
 use crate::view_model::text_fit::fit_parts;
 
 /// A job's recent runs on a small timeline inside its node, newest on the
@@ -133,23 +134,12 @@ pub(super) fn LogRows(index: usize, node_id: String) -> impl IntoView {
 pub(super) fn CrowdMeter(index: usize) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
-    let links: Vec<usize> = store.sim.with_value(|s| {
+    let links = store.sim.with_value(|s| {
         let sc = s.scenario();
-        let id = &sc.nodes[index].id;
-        sc.links
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| &l.from == id && l.transport.push_policy().is_some())
-            .map(|(i, _)| i)
-            .collect()
+        push_links(sc, &sc.nodes[index].id, true)
     });
     move || {
-        let (up, stale, away) = store.frame.with(|f| {
-            links
-                .iter()
-                .filter_map(|&i| f.links.get(i).and_then(|l| l.crowd))
-                .fold((0u32, 0u32, 0u32), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
-        });
+        let (up, stale, away) = store.frame.with(|f| crowd_sum(f, links.iter().copied())).unwrap_or_default();
         let all = f64::from((up + stale + away).max(1));
         let (w_up, w_stale) = (100.0 * f64::from(up) / all, 100.0 * f64::from(stale) / all);
         let out = if away == 0 { -1.0 } else { 3.0 + 5.0 * f64::from(away) / all };

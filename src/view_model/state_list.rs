@@ -133,14 +133,30 @@ pub fn crowd_text((up, stale, away): (u32, u32, u32)) -> String {
     out
 }
 
+/// The crowds (connected, stale, reconnecting) of the links `links`,
+/// summed; `None` when none of them carries a crowd. The stage's meter, a
+/// push-fed browser's line and the state list all count a crowd this way.
+pub fn crowd_sum(f: &Frame, links: impl IntoIterator<Item = usize>) -> Option<(u32, u32, u32)> {
+    links
+        .into_iter()
+        .filter_map(|l| f.links.get(l).and_then(|l| l.crowd))
+        .reduce(|a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
+}
+
+/// The push links (WebSocket/SSE) leaving node `id` (`outgoing`) or
+/// arriving at it, by index.
+pub fn push_links(sc: &Scenario, id: &str, outgoing: bool) -> Vec<usize> {
+    sc.links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| (if outgoing { &l.from } else { &l.to }) == id && l.transport.push_policy().is_some())
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The crowd of the push links `which` picks, summed; `None` if it picks none.
 fn crowd(subjects: &Subjects, f: &Frame, which: impl Fn((usize, usize, usize)) -> bool) -> Option<(u32, u32, u32)> {
-    subjects
-        .push
-        .iter()
-        .filter(|p| which(**p))
-        .filter_map(|(_, _, l)| f.links.get(*l).and_then(|l| l.crowd))
-        .reduce(|a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2))
+    crowd_sum(f, subjects.push.iter().filter(|p| which(**p)).map(|(_, _, l)| *l))
 }
 
 /// Node `i`'s line.
