@@ -22,6 +22,7 @@
 //! or when the last such member is done and the last dead session is gone. Every partition then restarts from
 //! its committed offset: after a crash that is a replay (duplicates) or a
 //! skip (losses), counted exactly.
+
 use super::super::state::*;
 use super::super::Simulation;
 use super::{SeenEvents, DEFAULT_REPLAY_CAUSE};
