@@ -86,6 +86,22 @@ test('selecting a node or a link shows its charts in the inspector', async () =>
   await c2.context.close();
 });
 
+test("a call's latency chart draws its timeout and the order's budget, labels apart", async () => {
+  const { context, page, problems } = await openAt('?scenario=cascade-protected&at=20&paused=1');
+  await page.getByTestId('link-inventory-pricing').click();
+  const chart = page.getByTestId('selection-charts').locator('figure.chart').filter({ hasText: 'round trip' });
+  await chart.waitFor();
+  const labels = await chart.locator('.chart__threshold-label').evaluateAll((ts) =>
+    ts.map((t) => ({ text: t.textContent, box: t.getBBox() })),
+  );
+  assert.deepEqual(labels.map((l) => l.text), ['timeout 200 ms', 'order budget 200 ms']);
+  const [a, b] = labels.map((l) => l.box);
+  assert.ok(a.y + a.height <= b.y || b.y + b.height <= a.y, `labels overlap: ${JSON.stringify([a, b])}`);
+  assert.equal(await chart.locator('line.chart__threshold').count(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('mmc: the Erlang C prediction sits beside the measured wait and they agree', async () => {
   const { context, page, problems } = await openAt('?scenario=mmc&at=600&paused=1');
   const card = page.getByTestId('summary-charts').getByTestId('theory');

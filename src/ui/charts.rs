@@ -43,14 +43,15 @@ fn read<T>(store: Store, f: impl FnOnce(&Metrics, &Simulation) -> T) -> T {
 #[component]
 fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
     let store = use_store();
-    let threshold = def.threshold.clone();
+    let thresholds = def.thresholds.clone();
+    let values = def.threshold_values();
     let data = {
         let def = def.clone();
         Memo::new(move |_| {
             clock.track();
             read(store, |m, _| {
                 let ls = lines(&def, m);
-                (layout(&ls, def.unit, def.threshold.as_ref().map(|t| t.1)), last_values(&def, &ls))
+                (layout(&ls, def.unit, &values), last_values(&def, &ls))
             })
         })
     };
@@ -94,14 +95,19 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
             }
         })
         .collect_view();
-    let threshold_view = threshold.map(|(name, v)| {
-        let text = format!("{name} {}", def.unit.format(v));
-        let y = move || data.with(|d| d.0.threshold.unwrap_or(-10.0));
-        view! {
-            <line class="chart__threshold" x1=chart::LEFT x2=chart::WIDTH - chart::RIGHT y1=y y2=y />
-            <text class="chart__threshold-label" x=chart::WIDTH - chart::RIGHT - 2.0 y=move || y() - 3.0 text-anchor="end">{text}</text>
-        }
-    });
+    let threshold_view = thresholds
+        .into_iter()
+        .enumerate()
+        .map(|(k, (name, v))| {
+            let text = format!("{name} {}", def.unit.format(v));
+            let y = move || data.with(|d| d.0.thresholds.get(k).copied().unwrap_or(-10.0));
+            let label_y = move || data.with(|d| chart::threshold_label_y(&d.0.thresholds, k));
+            view! {
+                <line class="chart__threshold" x1=chart::LEFT x2=chart::WIDTH - chart::RIGHT y1=y y2=y />
+                <text class="chart__threshold-label" x=chart::WIDTH - chart::RIGHT - 2.0 y=label_y text-anchor="end">{text}</text>
+            }
+        })
+        .collect_view();
     let testid = format!("chart-{}", def.id);
     let title = def.title.clone();
     let labelled_by = title_id.clone();

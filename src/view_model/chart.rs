@@ -147,14 +147,14 @@ pub struct Geometry {
     pub x_ticks: Vec<Tick>,
     /// Value ticks up the left.
     pub y_ticks: Vec<Tick>,
-    /// Where a threshold line sits (y), when it is inside the plot.
-    pub threshold: Option<f64>,
+    /// Where each threshold line sits (y), in the order given.
+    pub thresholds: Vec<f64>,
 }
 
-/// Lays out `lines` over time with `unit` on the value axis and an optional
-/// horizontal `threshold` (kept in view). The time axis spans the data
+/// Lays out `lines` over time with `unit` on the value axis and horizontal
+/// `thresholds` (kept in view; a value that is not finite is left out). The time axis spans the data
 /// (at least 10 s); the value axis starts at 0.
-pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
+pub fn layout(lines: &[Line], unit: Unit, thresholds: &[f64]) -> Geometry {
     let (mut t0, mut t1, mut vmax) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
     for l in lines {
         for &(t, v) in &l.points {
@@ -171,7 +171,7 @@ pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
     if t1 - t0 < 10.0 {
         t1 = t0 + 10.0;
     }
-    if let Some(th) = threshold.filter(|v| v.is_finite()) {
+    for th in thresholds.iter().filter(|v| v.is_finite()) {
         vmax = vmax.max(th * 1.1);
     }
     let (ymax, y_step) = match unit {
@@ -202,7 +202,27 @@ pub fn layout(lines: &[Line], unit: Unit, threshold: Option<f64>) -> Geometry {
     let x_ticks = time_ticks(t0, t1).into_iter().map(|t| Tick { at: x(t), label: time_label(t) }).collect();
     let columns = plot_w as usize;
     let paths = lines.iter().map(|l| path(&downsample(&l.points, columns, t0, t1), l.step, &x, &y)).collect();
-    Geometry { paths, x_ticks, y_ticks, threshold: threshold.filter(|v| v.is_finite()).map(y) }
+    Geometry {
+        paths,
+        x_ticks,
+        y_ticks,
+        thresholds: thresholds.iter().filter(|v| v.is_finite()).map(|&v| y(v)).collect(),
+    }
+}
+
+/// Where threshold `k`'s label sits (y of its baseline): just above its
+/// line, or just below it when another threshold's line is close above
+/// (their labels would overlap); off the chart when there is no such line.
+pub fn threshold_label_y(thresholds: &[f64], k: usize) -> f64 {
+    const LABEL_H: f64 = 11.0;
+    let Some(&y) = thresholds.get(k) else { return -10.0 };
+    // Smaller y is higher up; a label takes the band LABEL_H above its line.
+    let crowded = thresholds.iter().enumerate().any(|(j, &o)| j != k && o <= y && y - o < LABEL_H && (o < y || j < k));
+    if crowded {
+        y + LABEL_H - 1.0
+    } else {
+        y - 3.0
+    }
 }
 
 /// The grid, axis and tick labels as SVG markup (drawn as the chart
@@ -362,9 +382,25 @@ mod tests {
     }
 
     #[test]
+    fn close_threshold_labels_do_not_overlap() {
+        // Far apart: both labels above their lines.
+        assert_eq!(threshold_label_y(&[40.0, 90.0], 0), 37.0);
+        assert_eq!(threshold_label_y(&[40.0, 90.0], 1), 87.0);
+        // Close, either order: the lower line's label goes under it.
+        assert_eq!(threshold_label_y(&[40.0, 45.0], 0), 37.0);
+        assert_eq!(threshold_label_y(&[40.0, 45.0], 1), 55.0);
+        assert_eq!(threshold_label_y(&[45.0, 40.0], 0), 55.0);
+        assert_eq!(threshold_label_y(&[45.0, 40.0], 1), 37.0);
+        // The same value: the first above, the second under.
+        assert_eq!(threshold_label_y(&[40.0, 40.0], 0), 37.0);
+        assert_eq!(threshold_label_y(&[40.0, 40.0], 1), 50.0);
+        assert_eq!(threshold_label_y(&[40.0], 3), -10.0, "no such line");
+    }
+
+    #[test]
     fn lays_out_axes_paths_and_a_threshold() {
         let line = Line { points: (0..=60).map(|s| (f64::from(s), f64::from(s) * 2.0)).collect(), step: false };
-        let g = layout(&[line], Unit::Ms, Some(200.0));
+        let g = layout(&[line], Unit::Ms, &[200.0]);
         let labels: Vec<&str> = g.y_ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["0 ms", "100 ms", "200 ms", "300 ms"], "kept the budget in view");
         assert!(g.y_ticks.windows(2).all(|w| w[1].at < w[0].at), "up the axis");
@@ -373,15 +409,15 @@ mod tests {
         assert_eq!(g.x_ticks.last().map(|t| (t.label.as_str(), t.at)), Some(("60 s", WIDTH - RIGHT)));
         assert!(g.paths[0].starts_with("M44.0 112.0L"), "{}", g.paths[0]);
         assert_eq!(g.paths[0].matches('L').count(), 60);
-        let th = g.threshold.expect("in view");
+        let th = g.thresholds[0];
         assert!(th > TOP && th < HEIGHT - BOTTOM);
 
-        let empty = layout(&[Line { points: vec![], step: false }], Unit::Count, None);
+        let empty = layout(&[Line { points: vec![], step: false }], Unit::Count, &[]);
         assert_eq!(empty.paths, [""]);
         assert_eq!(empty.y_ticks.last().map(|t| t.label.as_str()), Some("1"));
 
         let states = Line { points: vec![(0.0, 0.0), (1.0, 2.0), (2.0, f64::NAN), (3.0, 1.0)], step: true };
-        let g = layout(&[states], Unit::Breaker, None);
+        let g = layout(&[states], Unit::Breaker, &[]);
         let labels: Vec<&str> = g.y_ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["closed", "half-open", "open"]);
         assert_eq!(g.paths[0].matches('M').count(), 2, "a gap breaks the line: {}", g.paths[0]);
@@ -391,7 +427,7 @@ mod tests {
     #[test]
     fn grid_markup_has_every_tick_escaped() {
         let line = Line { points: vec![(0.0, 0.001), (20.0, 3.0)], step: false };
-        let g = layout(&[line], Unit::Ms, None);
+        let g = layout(&[line], Unit::Ms, &[]);
         let m = grid_markup(&g);
         assert_eq!(m.matches("chart-y-tick").count(), g.y_ticks.len());
         assert_eq!(m.matches("chart-x-tick").count(), g.x_ticks.len());

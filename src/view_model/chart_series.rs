@@ -46,7 +46,7 @@ pub struct Plot {
     pub bars: bool,
 }
 
-/// A chart: title, unit, lines and an optional threshold line.
+/// A chart: title, unit, lines and threshold lines.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartDef {
     /// Stable id (test ids, keys).
@@ -57,8 +57,15 @@ pub struct ChartDef {
     pub unit: Unit,
     /// The lines.
     pub plots: Vec<Plot>,
-    /// A threshold to draw across (label, value in the chart's unit).
-    pub threshold: Option<(String, f64)>,
+    /// Thresholds to draw across (label, value in the chart's unit).
+    pub thresholds: Vec<(String, f64)>,
+}
+
+impl ChartDef {
+    /// The thresholds' values, in order.
+    pub fn threshold_values(&self) -> Vec<f64> {
+        self.thresholds.iter().map(|t| t.1).collect()
+    }
 }
 
 fn plot(source: Source, label: &'static str, color: u8) -> Plot {
@@ -70,7 +77,7 @@ fn track(owner: Owner, key: Key) -> Source {
 }
 
 fn chart(id: String, title: String, unit: Unit, plots: Vec<Plot>) -> ChartDef {
-    ChartDef { id, title, unit, plots, threshold: None }
+    ChartDef { id, title, unit, plots, thresholds: vec![] }
 }
 
 /// The orders' end-to-end budget (the first source's), in ms.
@@ -198,7 +205,7 @@ mod tests {
                 let ls = lines(c, sim.metrics());
                 assert_eq!(ls.len(), c.plots.len());
                 assert!(ls.iter().any(|l| !l.points.is_empty()), "{name}: {} has data", c.title);
-                let g = layout(&ls, c.unit, c.threshold.as_ref().map(|t| t.1));
+                let g = layout(&ls, c.unit, &c.threshold_values());
                 assert!(g.paths.iter().any(|p| p.starts_with('M')), "{name}: {}", c.title);
                 assert!(ls.iter().all(|l| l.points.len() <= 600));
             }
@@ -211,6 +218,29 @@ mod tests {
                 assert!(!link_charts(s, i).is_empty(), "{name}: link {i}");
             }
         }
+    }
+
+    #[test]
+    fn a_call_chart_draws_its_timeout_beside_the_budget() {
+        let s = presets::load("cascade-protected").expect("preset");
+        let with_timeout: Vec<Vec<(String, f64)>> = (0..s.links.len())
+            .filter(|&i| s.links[i].transport.sync_policy().is_some_and(|p| p.timeout_ms.is_some()))
+            .map(|i| latency_chart(&s, i).thresholds)
+            .collect();
+        assert!(!with_timeout.is_empty());
+        for th in &with_timeout {
+            let names: Vec<&str> = th.iter().map(|t| t.0.as_str()).collect();
+            assert_eq!(names, ["timeout", "order budget"], "{th:?}");
+        }
+        let timeouts: Vec<f64> = with_timeout.iter().map(|th| th[0].1).collect();
+        assert_eq!(timeouts, [2000.0, 500.0, 200.0], "each link's own timeout, in ms");
+        let plain = presets::load("cascade").expect("preset");
+        let none = (0..plain.links.len())
+            .filter(|&i| plain.links[i].transport.sync_policy().is_some_and(|p| p.timeout_ms.is_none()))
+            .map(|i| latency_chart(&plain, i).thresholds)
+            .next()
+            .expect("a call without a timeout");
+        assert_eq!(none.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(), ["order budget"]);
     }
 
     #[test]
@@ -297,7 +327,7 @@ mod tests {
             assert_eq!(bar[0].1, 0.0);
             assert!(bar[1].1 > 0.0 && bar[2].1.is_nan());
         }
-        let d = &layout(&ls, def.unit, None).paths[0];
+        let d = &layout(&ls, def.unit, &[]).paths[0];
         assert_eq!(d.matches('M').count(), runs, "one stroke per run: {d}");
         assert!(last_values(&def, &ls)[0].starts_with("last run: "));
     }

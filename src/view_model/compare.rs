@@ -204,8 +204,8 @@ fn pair(def: ChartDef, a: &Metrics, b: &Metrics) -> ChartPair {
         }
         ls
     };
-    let threshold = def.threshold.as_ref().map(|t| t.1);
-    let geometry = [layout(&scaled(&la), def.unit, threshold), layout(&scaled(&lb), def.unit, threshold)];
+    let thresholds = def.threshold_values();
+    let geometry = [layout(&scaled(&la), def.unit, &thresholds), layout(&scaled(&lb), def.unit, &thresholds)];
     let last = [last_values(&def, &la), last_values(&def, &lb)];
     ChartPair { def, geometry, last }
 }

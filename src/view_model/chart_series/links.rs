@@ -114,11 +114,23 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
     }
 }
 
+/// A call's round trip per attempt. Only answered attempts have one: with
+/// a timeout the slower ones are cut off and counted as failures, so the
+/// lines never rise above the timeout's line; a hop that is really slower
+/// shows as a p99 pressed flat against it (and as failures in the retries
+/// chart). The order's end-to-end budget is drawn too.
 pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
     let o = Owner::Link(i);
-    let to = s.node(&s.links[i].to).map_or("?", |n| n.label.as_str());
+    let link = &s.links[i];
+    let to = s.node(&link.to).map_or("?", |n| n.label.as_str());
+    let timeout = link.transport.sync_policy().and_then(|p| p.timeout_ms);
+    let thresholds = timeout
+        .map(|t| ("timeout".to_string(), t))
+        .into_iter()
+        .chain(budget_ms(s).map(|b| ("order budget".to_string(), b)))
+        .collect();
     ChartDef {
-        threshold: budget_ms(s).map(|b| ("budget".to_string(), b)),
+        thresholds,
         ..chart(
             format!("link-{i}-latency"),
             format!("Calls to {to}: round trip of answered calls"),

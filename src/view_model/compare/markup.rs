@@ -50,7 +50,7 @@ pub fn results_markup(o: &Outcome, took_ms: Option<f64>) -> String {
                 h = chart::HEIGHT,
                 grid = grid_markup(g)
             );
-            if let Some(y) = g.threshold {
+            for y in &g.thresholds {
                 let _ = write!(
                     s,
                     r#"<line class="chart__threshold" x1="{}" x2="{}" y1="{y:.1}" y2="{y:.1}"/>"#,
