@@ -89,6 +89,35 @@ for (const [width, height] of [[700, 900], [390, 844]]) {
   }
 }
 
+test('compact breaker chips tell their states apart by shape, not colour alone', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade-protected&paused=1', { viewport: { width: 390, height: 844 } });
+  await page.locator('.stage--compact .breaker rect').first().waitFor();
+  // Each state's look, with colours left out: whether the chip is filled, and its outline's dashes.
+  const shapes = await page.evaluate(() => {
+    const g = document.querySelector('.stage--compact .breaker');
+    const rect = g.querySelector('rect');
+    const surface = getComputedStyle(document.body).getPropertyValue('--surface').trim();
+    const probe = document.createElement('div');
+    document.body.append(probe);
+    probe.style.color = surface;
+    const surfaceRgb = getComputedStyle(probe).color;
+    probe.remove();
+    const out = {};
+    for (const state of ['closed', 'half_open', 'open']) {
+      g.setAttribute('class', `breaker breaker--${state}`);
+      const cs = getComputedStyle(rect);
+      out[state] = { filled: cs.fill !== surfaceRgb, dashed: cs.strokeDasharray !== 'none', width: cs.strokeWidth };
+    }
+    return out;
+  });
+  const keys = Object.values(shapes).map((v) => JSON.stringify(v));
+  assert.equal(new Set(keys).size, 3, JSON.stringify(shapes));
+  assert.equal(shapes.closed.filled, true);
+  assert.equal(shapes.open.dashed, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the state list is not redrawn while nothing changes, and a few times a second while playing', async () => {
   const { context, page, problems } = await app.open('?scenario=seven&paused=1', { viewport: { width: 390, height: 844 } });
   await page.getByTestId('state-list').waitFor();
