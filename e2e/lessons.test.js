@@ -58,6 +58,15 @@ test('request-response lesson from the start: orders fail, then the same seed wi
   const { context, page, problems } = await app.open('?lesson=request-response');
   await settled(page, 8);
   assert.deepEqual(await highlighted(page), ['link-browser-api']);
+  // The highlighted link's thick line keeps a normal arrowhead (sized in the
+  // stage's units; by stroke width it was three times as large).
+  const arrow = await page.evaluate(() => {
+    const m = document.querySelector('.stage marker#arrow');
+    const line = document.querySelector('.link--lesson .link__line');
+    return { units: m.getAttribute('markerUnits'), size: Number(m.getAttribute('markerWidth')), stroke: parseFloat(getComputedStyle(line).strokeWidth) };
+  });
+  assert.equal(arrow.units, 'userSpaceOnUse', JSON.stringify(arrow));
+  assert.ok(arrow.stroke >= 5 && arrow.size <= 3 * arrow.stroke, JSON.stringify(arrow));
   assert.equal(await panel(page, 'orders-failed'), 0);
   // Keyboard: Next is a button reached and pressed with the keyboard.
   await page.getByTestId('lesson-next').focus();

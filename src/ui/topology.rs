@@ -138,13 +138,16 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 on:focusin=on_focus(stage)
             >
                 <defs>
+                    // Sized in the stage's own units, not the line's stroke width:
+                    // a highlighted (6 units) or selected link keeps a normal arrowhead.
                     <marker
                         id="arrow"
                         viewBox="0 0 10 10"
                         refX="9"
                         refY="5"
-                        markerWidth="7"
-                        markerHeight="7"
+                        markerUnits="userSpaceOnUse"
+                        markerWidth="14"
+                        markerHeight="14"
                         orient="auto-start-reverse"
                     >
                         <path d="M0,0 L10,5 L0,10 z" class="link__arrow"></path>
