@@ -217,3 +217,20 @@ test('a scenario with nothing to monitor says so, not "0 of 0 on"', async () => 
   await other.context.close();
   await context.close();
 });
+
+test('static membership: switched on, a quick restart rejoins without a rebalance, in the log and explained', async () => {
+  const { context, page, problems } = await app.open('?scenario=commit-after&paused=1&speed=10');
+  await page.getByTestId('link-orders-fulfilment').click();
+  await page.getByTestId('switch-static-membership').check();
+  await page.waitForFunction(() =>
+    /Static membership on/.test(document.querySelector('[data-testid=mitigation-explanation]')?.textContent ?? ''),
+  );
+  await page.keyboard.press('Escape');
+  await page.getByTestId('play').click();
+  await playUntil(page, 12);
+  const rows = await page.getByTestId('event-row').allTextContents();
+  assert.ok(rows.some((r) => /rejoined as the same member \(static membership\): no rebalance/.test(r)), rows.slice(0, 12).join('\n'));
+  assert.ok(!rows.some((r) => /stopped for a rebalance/.test(r) && /1[01]\.\d+ s|1[01] s/.test(r)), 'no rebalance at the restart');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -121,6 +121,82 @@ fn a_quick_restart_holds_the_rebalance_until_the_dead_members_session_runs_out()
     assert_eq!(after_crash(&done), vec![16_000, 21_000], "{done:?}");
 }
 
+/// `scenario` with static membership on its read links.
+fn with_static_members(mut scenario: Scenario) -> Scenario {
+    scenario.links.iter_mut().for_each(|l| {
+        if let Transport::Read(r) = &mut l.transport {
+            r.static_membership = true;
+        }
+    });
+    scenario
+}
+
+#[test]
+fn a_static_member_back_within_its_session_rejoins_without_a_rebalance() {
+    // The same crash (10 s, back at 11 s, session 5 s): the instances come
+    // back as the same members, so the group does not rebalance; the restart replays
+    // what its partitions had processed but not committed, as before.
+    let scenario = with_static_members(presets::load("commit-after").expect("preset"));
+    let (started, done) = rebalances(scenario.clone());
+    let after_crash = |v: &[u64]| v.iter().copied().filter(|&t| t >= 10_000).collect::<Vec<_>>();
+    assert_eq!(after_crash(&started), Vec::<u64>::new(), "{started:?}");
+    assert_eq!(after_crash(&done), Vec::<u64>::new(), "{done:?}");
+
+    let run = |scenario: Scenario| {
+        let mut s = Simulation::new(scenario).expect("valid");
+        let link = link_ix(&s, "orders-fulfilment") as u32;
+        s.set_recording(true);
+        s.run_until(30 * SECOND).expect("runs");
+        let events = s.drain_events();
+        let processed_between = |from: u64, to: u64| {
+            events
+                .iter()
+                .filter(|e| e.t >= from && e.t < to)
+                .filter(|e| matches!(e.kind, EventKind::RecordProcessed { link: l, ok: true, .. } if l == link))
+                .count()
+        };
+        let rejoined: Vec<(u64, u32)> = events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::MemberRejoined { link: l, replica } if l == link => Some((e.t / 1_000, replica)),
+                _ => None,
+            })
+            .collect();
+        let duplicates: u64 = group(&s, "orders-fulfilment").duplicates.values().sum();
+        (processed_between(11_500 * 1_000, 15_000 * 1_000), rejoined, duplicates)
+    };
+    let (read_static, rejoined, dup_static) = run(scenario);
+    let (read_dynamic, none, dup_dynamic) = run(presets::load("commit-after").expect("preset"));
+    // The whole service crashed: both instances come back as themselves.
+    assert_eq!(rejoined, vec![(11_000, 0), (11_000, 1)]);
+    assert!(none.is_empty());
+    // Dynamic: the group waits for the dead sessions (11-15 s); static: it reads at once.
+    assert_eq!(read_dynamic, 0, "the dynamic group is stopped");
+    assert!(read_static > 100, "the static group reads again: {read_static}");
+    // The crash costs duplicates either way (processed, not committed).
+    assert!(dup_static > 0 && dup_dynamic > 0, "{dup_static} {dup_dynamic}");
+
+    // Gone for longer than the session: dropped at 15 s as before, and the
+    // instance back at 20 s joins with a rebalance of its own.
+    let mut long = with_static_members(presets::load("commit-after").expect("preset"));
+    long.faults[0].until_ms = Some(20_000.0);
+    let (started, done) = rebalances(long);
+    assert_eq!(after_crash(&started), vec![15_000, 20_000], "{started:?}");
+    assert_eq!(after_crash(&done), vec![16_000, 21_000], "{done:?}");
+}
+
+#[test]
+fn static_membership_reads_and_writes_as_a_flag_left_out_when_off() {
+    let mut scenario = presets::load("commit-after").expect("preset");
+    let text = serde_json::to_string(&scenario).expect("writes");
+    assert!(!text.contains("static_membership"), "left out when off");
+    scenario = with_static_members(scenario);
+    let text = serde_json::to_string(&scenario).expect("writes");
+    assert!(text.contains("\"static_membership\":true"));
+    let back = parse_scenario(&text).expect("reads");
+    assert_eq!(back, scenario);
+}
+
 /// The orders group with its assignor set to `assignor`, no crash, and a
 /// third instance added at 5 s (a rebalance of 1 s): the records it
 /// processed during that rebalance, and who owns each partition after it.
@@ -361,7 +437,7 @@ prop_compose! {
     fn stream_strategy()(
         partitions in 1u32..5,
         retention in prop::option::of(500.0f64..5_000.0),
-        policies in prop::collection::vec((0u8..3, 1u32..30, any::<bool>(), 1u32..4, 0.0f64..3_000.0), 2),
+        policies in prop::collection::vec((0u8..3, 1u32..30, any::<bool>(), 1u32..4, 0.0f64..3_000.0, any::<bool>()), 2),
         outbox in any::<bool>(),
         rate in 5.0f64..80.0,
         crashes in prop::collection::vec((0usize..2, 0.0f64..4_000.0, 100.0f64..1_500.0), 0..3),
@@ -377,7 +453,7 @@ prop_compose! {
             link("l0", "browser", "api", Transport::RequestResponse(SyncPolicy::default())),
             link("app", "api", "log", Transport::Append(AppendPolicy { outbox: outbox.then_some(OutboxPolicy { relay_interval_ms: 200.0 }) })),
         ];
-        for (i, (commit, max_poll, idempotent, replicas, joins)) in policies.iter().enumerate() {
+        for (i, (commit, max_poll, idempotent, replicas, joins, static_membership)) in policies.iter().enumerate() {
             let id = format!("c{i}");
             nodes.push(node(&id, NodeKind::Service(ServiceSpec {
                 replicas: *replicas, concurrency: 1, processing: Dist::Exponential { mean_ms: 8.0 }, error_rate: 0.02, restart_ms: 200.0, ..ServiceSpec::default()
@@ -388,6 +464,7 @@ prop_compose! {
                 joins_at_ms: *joins, commit, auto_commit_interval_ms: 300.0, max_poll_records: *max_poll,
                 session_timeout_ms: 400.0, rebalance_ms: 100.0, idempotent: *idempotent,
                 assignor: if i % 2 == 1 { Assignor::CooperativeSticky } else { Assignor::Range },
+                static_membership: *static_membership,
             })));
         }
         let mut faults: Vec<Fault> = crashes.iter().map(|(who, at, len)| Fault {

@@ -314,6 +314,10 @@ pub enum EventKind {
     RebalanceStarted { link: LinkIx, generation: u32 },
     /// A rebalance ended: partitions are assigned across `members` live members.
     RebalanceDone { link: LinkIx, generation: u32, members: u32 },
+    /// A crashed member (instance `replica`) came back before its session
+    /// ran out and, with static membership, rejoined as the same member: no
+    /// rebalance; its partitions restart from their committed offsets.
+    MemberRejoined { link: LinkIx, replica: u32 },
     /// A group's position in a partition moved from `from` to `to` (a replay when it moves back).
     PositionMoved { link: LinkIx, partition: u32, from: u64, to: u64 },
     /// A published event reached its topic, written with schema `version`,

@@ -437,6 +437,7 @@ impl Metrics {
             | EventKind::OffsetCommitted { .. }
             | EventKind::RebalanceStarted { .. }
             | EventKind::RebalanceDone { .. }
+            | EventKind::MemberRejoined { .. }
             | EventKind::PositionMoved { .. } => self.observe_stream(t, kind),
             EventKind::GatewayRestarted { .. }
             | EventKind::ConnectionsDropped { .. }

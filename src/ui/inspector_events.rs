@@ -157,6 +157,12 @@ pub fn SubscriptionPanel(id: String, policy: SubscribePolicy) -> impl IntoView {
             checked=Signal::derive(move || idempotent)
             on_change=on_idempotent
         />
+        <Switch
+            label="Static membership (a quick restart rejoins without a rebalance)"
+            testid="switch-static-membership"
+            checked=Signal::derive(move || static_membership)
+            on_change=on_static
+        />
     }
 }
 
@@ -199,6 +205,15 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
         Callback::new(move |on: bool| {
             let mut next = policy.clone();
             next.idempotent = on;
+            store.set_transport(&id, Transport::Read(next));
+        })
+    };
+    let static_membership = policy.static_membership;
+    let on_static = {
+        let (id, policy) = (id.clone(), policy.clone());
+        Callback::new(move |on: bool| {
+            let mut next = policy.clone();
+            next.static_membership = on;
             store.set_transport(&id, Transport::Read(next));
         })
     };

@@ -124,7 +124,9 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
             Fate::DeadLettered | Fate::Dropped(_) => (Problem, Topic::Services),
         },
         K::Appended { .. } | K::OutboxWritten { .. } | K::OutboxRelayed { .. } => (Info, Topic::Streams),
-        K::Polled { .. } | K::OffsetCommitted { .. } | K::RebalanceDone { .. } => (Info, Topic::Streams),
+        K::Polled { .. } | K::OffsetCommitted { .. } | K::RebalanceDone { .. } | K::MemberRejoined { .. } => {
+            (Info, Topic::Streams)
+        }
         K::RecordProcessed { ok, .. } => (if ok { Info } else { Warning }, Topic::Streams),
         K::PublishFailed { outbox, stored, .. } => (if outbox || stored { Warning } else { Problem }, Topic::Streams),
         K::OutboxOverflow { .. } | K::RecordsLost { .. } => (Problem, Topic::Streams),
@@ -229,6 +231,7 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::OffsetCommitted { link: l, .. }
         | K::RebalanceStarted { link: l, .. }
         | K::RebalanceDone { link: l, .. }
+        | K::MemberRejoined { link: l, .. }
         | K::PositionMoved { link: l, .. }
         | K::ConnectionsDropped { link: l, .. }
         | K::Reconnects { link: l, .. }

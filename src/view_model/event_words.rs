@@ -182,6 +182,11 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::RebalanceDone { link, members, .. } => {
             format!("Group {} rebalanced over {members} members.", l(link))
         }
+        EventKind::MemberRejoined { link, replica } => format!(
+            "Group {}: instance {} came back within its session and rejoined as the same member (static membership): no rebalance.",
+            l(link),
+            replica + 1
+        ),
         EventKind::PositionMoved { link, partition, from, to } => {
             format!("Group {} moved partition {partition} from offset {from} to {to}.", l(link))
         }

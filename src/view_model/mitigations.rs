@@ -116,6 +116,7 @@ fn transport_changes(old: &Transport, new: &Transport, out: &mut Vec<&'static st
                 });
             }
             switched(a.idempotent, b.idempotent, IDEMPOTENT_ON, IDEMPOTENT_OFF, out);
+            switched(a.static_membership, b.static_membership, STATIC_ON, STATIC_OFF, out);
         }
         (Transport::Push(a), Transport::Push(b)) => {
             switched(a.heartbeat_ms.is_some(), b.heartbeat_ms.is_some(), HEARTBEAT_ON, HEARTBEAT_OFF, out);
@@ -166,6 +167,8 @@ const OUTBOX_ON: &str = "Outbox on: the event is written in the same transaction
 const OUTBOX_OFF: &str = "Outbox off: the service writes its data and then publishes; a publish that fails after the commit loses the event.";
 const COMMIT_AFTER: &str = "Commit after processing: a crash replays the records processed since the last commit (at least once). Watch for duplicates.";
 const COMMIT_BEFORE: &str = "Commit before processing: a crash loses the records committed but not yet processed (at most once). Watch for records lost.";
+const STATIC_ON: &str = "Static membership on: each instance keeps its identity, so one that restarts within the session timeout rejoins as itself and the group does not stop for a rebalance. Its own partitions wait for it.";
+const STATIC_OFF: &str = "Static membership off: a restarted instance joins as a new member, and its rebalance cannot end before the old member's session runs out.";
 const COMMIT_AUTO: &str = "Periodic commit: a crash replays up to one interval of records.";
 const HEARTBEAT_ON: &str = "Heartbeats on: the gateway pings each connection and closes those that miss the pongs, so a silently dead connection is found and its client reconnects.";
 const HEARTBEAT_OFF: &str =
@@ -210,6 +213,21 @@ mod tests {
             said.contains("fails calls at once") && said.contains("fallback would answer them with cached data"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn static_membership_is_explained_both_ways() {
+        let s = presets::load("commit-after").expect("preset");
+        let (id, policy) =
+            s.links.iter().find_map(|l| l.transport.read_policy().map(|r| (l.id.clone(), r.clone()))).expect("a group");
+        let mut on = policy.clone();
+        on.static_membership = true;
+        let said = explain(&s, &Edit::SetTransport { link: id.clone(), transport: Transport::Read(on.clone()) });
+        assert!(said.as_deref().is_some_and(|t| t.starts_with("Static membership on")), "{said:?}");
+        let mut after = s.clone();
+        after.links.iter_mut().filter(|l| l.id == id).for_each(|l| l.transport = Transport::Read(on.clone()));
+        let said = explain(&after, &Edit::SetTransport { link: id, transport: Transport::Read(policy) });
+        assert!(said.as_deref().is_some_and(|t| t.starts_with("Static membership off")), "{said:?}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::PublishRejected { .. }
             | EventKind::SchemaChanged { .. }
             | EventKind::RebalanceStarted { .. }
+            | EventKind::MemberRejoined { .. }
             | EventKind::RecordsLost { .. }
             | EventKind::PublishFailed { outbox: false, stored: false, .. }
             | EventKind::GatewayRestarted { .. }
@@ -78,6 +79,7 @@ pub fn noun(kind: &EventKind) -> Noun {
         EventKind::PublishRejected { .. } => ("refused publish", "refused publishes"),
         EventKind::SchemaChanged { .. } => ("schema change", "schema changes"),
         EventKind::RebalanceStarted { .. } | EventKind::RebalanceDone { .. } => ("rebalance", "rebalances"),
+        EventKind::MemberRejoined { .. } => ("member back without a rebalance", "members back without a rebalance"),
         EventKind::RecordsLost { .. } => ("loss of records", "losses of records"),
         EventKind::PositionMoved { .. } => ("replay", "replays"),
         EventKind::PublishFailed { .. } => ("lost publish", "lost publishes"),
@@ -189,6 +191,11 @@ impl Narrator {
             EventKind::RebalanceStarted { link, .. } => {
                 Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
             }
+            EventKind::MemberRejoined { link, replica } => Some(format!(
+                "Consumer group {}: instance {} is back as the same member, so the group did not rebalance.",
+                link_label(s, link),
+                replica + 1
+            )),
             // The pause's end, so a listener is not left thinking the group is still stopped.
             EventKind::RebalanceDone { link, members, .. } => Some(format!(
                 "Consumer group {} resumed after the rebalance, with {members} {}.",

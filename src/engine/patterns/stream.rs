@@ -142,9 +142,20 @@ pub struct ReadPolicy {
     /// How partitions are handed over in a rebalance (left out when `range`).
     #[serde(default, skip_serializing_if = "Assignor::is_range")]
     pub assignor: Assignor,
+    /// Static membership (Kafka's `group.instance.id`): an instance that
+    /// restarts within its session timeout rejoins as the same member, so
+    /// the group does not rebalance and its partitions wait for it; one gone
+    /// for longer is dropped and the group rebalances as usual. Left out
+    /// when off (dynamic members, Kafka's default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub static_membership: bool,
     /// Remember processed event ids and offsets and skip repeats.
     #[serde(default)]
     pub idempotent: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for ReadPolicy {
@@ -158,6 +169,7 @@ impl Default for ReadPolicy {
             session_timeout_ms: default_session_timeout_ms(),
             rebalance_ms: default_rebalance_ms(),
             assignor: Assignor::Range,
+            static_membership: false,
             idempotent: false,
         }
     }

@@ -328,6 +328,10 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(link, generation));
             out(u64::from(members));
         }
+        E::MemberRejoined { link, replica } => {
+            out(95);
+            out(pair(link, replica));
+        }
         E::PositionMoved { link, partition, from, to } => {
             out(44);
             out(pair(link, partition));

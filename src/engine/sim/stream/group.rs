@@ -251,31 +251,7 @@ impl Simulation {
                     continue;
                 }
             }
-            self.expire(log, p);
-            let (cause, target) = match reset {
-                Some(to) => (StreamCause::Reset, Some(self.reset_target(log, p, to))),
-                None => (StreamCause::CrashReplay, None),
-            };
-            if let Some(offset) = target {
-                self.groups[link as usize].committed[p as usize] = offset;
-                self.emit(EventKind::OffsetCommitted { link, partition: p, offset });
-            }
-            let g = &mut self.groups[link as usize];
-            let (processed, committed, hw) =
-                (g.processed[p as usize], g.committed[p as usize], g.high_water[p as usize]);
-            g.position[p as usize] = committed;
-            g.processed[p as usize] = committed;
-            if committed == processed {
-                continue;
-            }
-            g.replay_cause[p as usize] = cause;
-            let skipped_from = processed.max(hw);
-            if committed > skipped_from {
-                let lost = if reset.is_some() { StreamCause::Reset } else { StreamCause::AtMostOnceCrash };
-                let count = committed - skipped_from;
-                self.emit(EventKind::RecordsLost { link, partition: p, from: skipped_from, count, cause: lost });
-            }
-            self.emit(EventKind::PositionMoved { link, partition: p, from: processed, to: committed });
+            self.restart_partition(link, p, reset);
         }
         let m = live.len();
         let g = &mut self.groups[link as usize];
@@ -298,6 +274,67 @@ impl Simulation {
         for replica in live {
             self.poll(link, replica);
         }
+    }
+
+    /// Partition `p` of group `link` restarts from its committed offset (or
+    /// the reset's target, committed first): what was read past it is read
+    /// again (a replay), what was committed past what was processed is lost.
+    fn restart_partition(&mut self, link: u32, p: u32, reset: Option<ResetTo>) {
+        let log = self.topo.link_from[link as usize];
+        self.expire(log, p);
+        let (cause, target) = match reset {
+            Some(to) => (StreamCause::Reset, Some(self.reset_target(log, p, to))),
+            None => (StreamCause::CrashReplay, None),
+        };
+        if let Some(offset) = target {
+            self.groups[link as usize].committed[p as usize] = offset;
+            self.emit(EventKind::OffsetCommitted { link, partition: p, offset });
+        }
+        let g = &mut self.groups[link as usize];
+        let (processed, committed, hw) = (g.processed[p as usize], g.committed[p as usize], g.high_water[p as usize]);
+        g.position[p as usize] = committed;
+        g.processed[p as usize] = committed;
+        if committed == processed {
+            return;
+        }
+        g.replay_cause[p as usize] = cause;
+        let skipped_from = processed.max(hw);
+        if committed > skipped_from {
+            let lost = if reset.is_some() { StreamCause::Reset } else { StreamCause::AtMostOnceCrash };
+            let count = committed - skipped_from;
+            self.emit(EventKind::RecordsLost { link, partition: p, from: skipped_from, count, cause: lost });
+        }
+        self.emit(EventKind::PositionMoved { link, partition: p, from: processed, to: committed });
+    }
+
+    /// A static member came back before its session ran out: it is the same
+    /// member, so nothing is reassigned. Outside a rebalance its partitions
+    /// restart from their committed offsets and it polls again; during one
+    /// the coordinator no longer waits for it, and the rebalance's end
+    /// restarts every partition anyway.
+    fn static_rejoin(&mut self, link: u32, replica: u32) {
+        let now = self.now;
+        let g = &mut self.groups[link as usize];
+        let Some(m) = g.members.get_mut(replica as usize) else { return };
+        m.crashed = false;
+        m.holds_revoked = false;
+        m.last_commit = now;
+        let rebalancing = g.rebalancing;
+        let owned: Vec<u32> =
+            (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica)).collect();
+        self.emit(EventKind::MemberRejoined { link, replica });
+        if rebalancing {
+            self.try_finish_rebalance(link);
+            return;
+        }
+        for p in owned {
+            // Cooperative groups paused the partitions of the crashed owner; it has them back.
+            if let Some(r) = self.groups[link as usize].revoking.get_mut(p as usize) {
+                *r = false;
+            }
+            self.restart_partition(link, p, None);
+        }
+        self.poll(link, replica);
     }
 
     fn reset_target(&self, log: u32, p: u32, to: ResetTo) -> u64 {
@@ -370,8 +407,18 @@ impl Simulation {
             }
             let live = self.live_members(link);
             let crashed = |r: &u32| g.members.get(*r as usize).is_some_and(|m| m.crashed);
-            // A restarted instance is a new consumer: it rejoins, even before
-            // its old session has timed out.
+            // With static membership an instance back within its session is
+            // the same member: no rebalance.
+            if self.read_policy(link).static_membership {
+                let back: Vec<u32> = live.iter().copied().filter(|r| g.assigned.contains(r) && crashed(r)).collect();
+                for r in back {
+                    self.static_rejoin(link, r);
+                }
+            }
+            let g = &self.groups[link as usize];
+            let crashed = |r: &u32| g.members.get(*r as usize).is_some_and(|m| m.crashed);
+            // A dynamic member that restarts is a new consumer: it rejoins,
+            // even before its old session has timed out.
             let joined = live.iter().any(|r| !g.assigned.contains(r) || crashed(r));
             // Retired instances leave the group at once (a clean shutdown).
             let left = g.assigned.iter().any(|r| !live.contains(r) && !crashed(r));
