@@ -157,12 +157,6 @@ pub fn SubscriptionPanel(id: String, policy: SubscribePolicy) -> impl IntoView {
             checked=Signal::derive(move || idempotent)
             on_change=on_idempotent
         />
-        <Switch
-            label="Static membership (a quick restart rejoins without a rebalance)"
-            testid="switch-static-membership"
-            checked=Signal::derive(move || static_membership)
-            on_change=on_static
-        />
     }
 }
 
@@ -272,6 +266,12 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
             testid="switch-idempotent"
             checked=Signal::derive(move || idempotent)
             on_change=on_idempotent
+        />
+        <Switch
+            label="Static membership (a quick restart rejoins without a rebalance)"
+            testid="switch-static-membership"
+            checked=Signal::derive(move || static_membership)
+            on_change=on_static
         />
     }
 }
