@@ -92,7 +92,10 @@ test("a call's latency chart draws its timeout and the order's budget, labels ap
   const chart = page.getByTestId('selection-charts').locator('figure.chart').filter({ hasText: 'round trip' });
   await chart.waitFor();
   const labels = await chart.locator('.chart__threshold-label').evaluateAll((ts) =>
-    ts.map((t) => ({ text: t.textContent, box: t.getBBox() })),
+    ts.map((t) => {
+      const b = t.getBBox();
+      return { text: t.textContent, box: { y: b.y, height: b.height } };
+    }),
   );
   assert.deepEqual(labels.map((l) => l.text), ['timeout 200 ms', 'order budget 200 ms']);
   const [a, b] = labels.map((l) => l.box);
