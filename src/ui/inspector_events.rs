@@ -193,24 +193,19 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
         let now = store.sim.with_value(|s| s.now());
         ResetTo::TimeMs((micros_to_ms(now) - 10_000.0).max(0.0))
     };
+    // A mitigation switch writes one flag of the group's policy.
+    let switch = |set: fn(&mut ReadPolicy, bool)| {
+        let (id, policy) = (id.clone(), policy.clone());
+        Callback::new(move |on: bool| {
+            let mut next = policy.clone();
+            set(&mut next, on);
+            store.set_transport(&id, Transport::Read(next));
+        })
+    };
     let idempotent = policy.idempotent;
-    let on_idempotent = {
-        let (id, policy) = (id.clone(), policy.clone());
-        Callback::new(move |on: bool| {
-            let mut next = policy.clone();
-            next.idempotent = on;
-            store.set_transport(&id, Transport::Read(next));
-        })
-    };
+    let on_idempotent = switch(|p, on| p.idempotent = on);
     let static_membership = policy.static_membership;
-    let on_static = {
-        let (id, policy) = (id.clone(), policy.clone());
-        Callback::new(move |on: bool| {
-            let mut next = policy.clone();
-            next.static_membership = on;
-            store.set_transport(&id, Transport::Read(next));
-        })
-    };
+    let on_static = switch(|p, on| p.static_membership = on);
     view! {
         <h3 class="inspector__heading">"Offsets"</h3>
         <label class="inspector__field">

@@ -320,8 +320,7 @@ impl Simulation {
         m.holds_revoked = false;
         m.last_commit = now;
         let rebalancing = g.rebalancing;
-        let owned: Vec<u32> =
-            (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica)).collect();
+        let owned: Vec<u32> = (0..g.owner.len() as u32).filter(|&p| g.owner[p as usize] == Some(replica)).collect();
         self.emit(EventKind::MemberRejoined { link, replica });
         if rebalancing {
             self.try_finish_rebalance(link);
