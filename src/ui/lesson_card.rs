@@ -220,6 +220,16 @@ pub fn LessonCard() -> impl IntoView {
         let now = (store.revision.get(), store.seed.get());
         store.preset.with(|open| departure(&wanted, open, t.mark.get(), now))
     };
+    // The step's story goes above the stage while the run is the lesson's
+    // (its own changes made the scenario's description untrue); once the
+    // page has left the lesson the description shows, marked as how it started.
+    Effect::new(move |_| {
+        let story = t.lesson.with(|l| l.as_ref().and_then(|l| l.story_of(t.step.get()).map(str::to_string)));
+        let story = story.filter(|_| left().is_none());
+        if store.step_story.with_untracked(|s| *s != story) {
+            store.step_story.set(story);
+        }
+    });
     // The text shows all its lines, or its first few in a short embed until "Read all".
     let all_text = RwSignal::new(false);
     let clamped = RwSignal::new(false);

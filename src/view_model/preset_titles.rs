@@ -39,6 +39,16 @@ pub fn preset_title(name: &str) -> &str {
     TITLES.iter().find(|(n, _)| *n == name).map_or(name, |(_, t)| t)
 }
 
+/// The title above the stage: a preset's title, or for a scenario that did
+/// not come from the picker (a file, or a link holding a whole scenario)
+/// "Imported: " and where it came from, even when its name is a preset's.
+pub fn scenario_title(name: &str, imported: Option<&str>) -> String {
+    match imported {
+        Some(from) => format!("Imported: {from}"),
+        None => preset_title(name).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +64,13 @@ mod tests {
             seen.push(title);
         }
         assert_eq!(TITLES.len(), presets::names().count(), "no title for a preset that is gone");
+    }
+
+    #[test]
+    fn an_imported_scenario_is_not_titled_as_the_preset_it_is_named_after() {
+        assert_eq!(scenario_title("cascade", None), "Cascade: no protection");
+        assert_eq!(scenario_title("cascade", Some("mine.json")), "Imported: mine.json");
+        assert_eq!(scenario_title("my-flow", None), "my-flow");
     }
 
     #[test]
