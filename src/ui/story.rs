@@ -22,7 +22,7 @@ pub fn Story() -> impl IntoView {
         store.revision.track();
         let step = store.step_story.get();
         store.original.with_value(|start| {
-            let changed = store.sim.with_value(|s| store.edits.with_value(|e| departs(start, s.scenario(), e)));
+            let changed = store.sim.with_value(|s| departs(start, &s.design()));
             let (text, marked) = shown_story(&start.description, step.as_deref(), changed);
             (text.to_string(), marked)
         })
