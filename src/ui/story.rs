@@ -14,22 +14,26 @@ use super::store::use_store;
 pub fn Story() -> impl IntoView {
     let store = use_store();
     // Re-read when another scenario is loaded (the picker sets `preset`).
+    // Whether the run has left how the scenario started (an edit, a fault by hand).
+    let changed = Memo::new(move |_| {
+        store.preset.track();
+        store.revision.track();
+        store.original.with_value(|start| store.sim.with_value(|s| departs(start, &s.design())))
+    });
     // The scenario's own words, or the lesson step's while the run is the
     // lesson's; marked once the run has left how the scenario started, so
     // the text never states what the run no longer does.
     let told = move || {
-        store.preset.track();
-        store.revision.track();
         let step = store.step_story.get();
+        let changed = changed.get();
         store.original.with_value(|start| {
-            let changed = store.sim.with_value(|s| departs(start, &s.design()));
             let (text, marked) = shown_story(&start.description, step.as_deref(), changed);
             (text.to_string(), marked)
         })
     };
     let title = move || {
         let name = store.preset.get();
-        store.imported.with(|from| scenario_title(&name, from.as_deref()))
+        store.imported.with(|from| scenario_title(&name, from.as_deref(), changed.get()))
     };
     let body = move || {
         let (text, marked) = told();
