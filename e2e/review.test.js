@@ -63,6 +63,29 @@ test('stream lesson: the story above the stage follows the step that changed the
   await context.close();
 });
 
+test("a share link of a lesson's fix step: its run may hold changes of its own, so the description is marked", async () => {
+  const { context, page, problems } = await app.open('?lesson=stream&step=3');
+  await atStep(page, 3, 20);
+  await page.locator('[data-testid=share-menu] > summary').click();
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await context.close();
+  const other = await app.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const opened = await other.newPage();
+  await opened.goto(link);
+  await opened.getByTestId('clock').waitFor();
+  await opened.waitForFunction(
+    () => !document.querySelector('[data-testid=fast-forward]') && parseFloat(document.querySelector('[data-testid=clock]').textContent) >= 20,
+    null,
+    { timeout: 60000 },
+  );
+  assert.equal(await text(opened, 'lesson-step'), 'Step 3 of 4');
+  await opened.getByTestId('story-was').waitFor();
+  assert.doesNotMatch(await story(opened), /^The Fulfilment group now commits/);
+  assert.deepEqual(problems, []);
+  await other.close();
+});
+
 test('a change of a preset by hand marks its description as how it started; undo takes the mark away', async () => {
   const { context, page, problems } = await app.open('?scenario=poison&paused=1');
   assert.equal(await page.getByTestId('story-was').count(), 0);

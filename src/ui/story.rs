@@ -14,10 +14,13 @@ use super::store::use_store;
 pub fn Story() -> impl IntoView {
     let store = use_store();
     // Re-read when another scenario is loaded (the picker sets `preset`).
-    // Whether the run has left how the scenario started (an edit, a fault by hand).
+    // Whether the run has left how the scenario started (an edit, a fault by
+    // hand); again when a fast-forward ends, since a link's playback makes
+    // its changes on the way without a revision of its own.
     let changed = Memo::new(move |_| {
         store.preset.track();
         store.revision.track();
+        store.jumping.track();
         store.original.with_value(|start| store.sim.with_value(|s| departs(start, &s.design())))
     });
     // The scenario's own words, or the lesson step's while the run is the
