@@ -31,6 +31,8 @@ pub const MAX_EDITS_PER_STEP: usize = 20;
 pub const MAX_METRICS: usize = 8;
 /// Longest step text, in bytes.
 pub const MAX_TEXT: usize = 1_200;
+/// Longest step story, in bytes (as long as a scenario's description may be).
+pub const MAX_STORY: usize = super::limits::MAX_DESCRIPTION_CHARS;
 /// Latest time a lesson may run to, in seconds (the page's fast-forwards stop at an hour).
 pub const MAX_SECONDS: f64 = 3_600.0;
 /// Largest lesson file, in bytes.
@@ -82,6 +84,11 @@ pub struct Step {
     /// What the numbers must be at the end of this step (checked by tests, not shown).
     #[serde(default)]
     pub expect: Vec<Expect>,
+    /// The scenario's story as this step's edits leave it, shown above the
+    /// stage instead of the scenario's own description (which these edits
+    /// make untrue) from this step on; see [`Lesson::story_of`].
+    #[serde(default)]
+    pub story: Option<String>,
 }
 
 /// A bound on one number at the end of a step.
@@ -131,6 +138,14 @@ impl Lesson {
             .collect();
         super::sort::sort_stable_by(&mut edits, |a, b| a.at_ms.total_cmp(&b.at_ms).is_lt());
         Plan { edits, until_ms: self.time_of(k) * 1_000.0 }
+    }
+
+    /// The story above the stage at step `k`: the latest `story` of steps
+    /// 0..=k (the edits of a lesson add up, so a later step without a story
+    /// of its own still runs the scenario the earlier one described), or
+    /// `None` while the scenario's own description still holds.
+    pub fn story_of(&self, k: usize) -> Option<&str> {
+        self.steps.iter().take(k + 1).filter_map(|s| s.story.as_deref()).next_back()
     }
 
     /// The numbers step `k` shows.
@@ -187,6 +202,9 @@ pub fn validate(lesson: &Lesson) -> Result<Scenario, ScenarioError> {
         let at = |field: &str| format!("$.steps[{i}].{field}");
         if step.text.trim().is_empty() || step.text.len() > MAX_TEXT {
             return err(at("text"), format!("must be 1 to {MAX_TEXT} bytes of text"));
+        }
+        if step.story.as_ref().is_some_and(|t| t.trim().is_empty() || t.len() > MAX_STORY) {
+            return err(at("story"), format!("must be 1 to {MAX_STORY} bytes of text"));
         }
         if let Some(id) = &step.focus {
             if scenario.node(id).is_none() && scenario.link(id).is_none() {

@@ -91,6 +91,8 @@ pub struct Simulation {
     ledger: Ledger,
     metrics: Metrics,
     recorder: Option<Vec<Event>>,
+    /// While set, the recorder keeps only the events it accepts.
+    record_only: Option<fn(&EventKind) -> bool>,
     hasher: Option<TraceHasher>,
     next_msg: MsgId,
     next_corr: CorrId,
@@ -169,6 +171,7 @@ impl Simulation {
             ledger: Ledger::default(),
             metrics,
             recorder: None,
+            record_only: None,
             hasher: None,
             next_msg: 1,
             next_corr: 1,
@@ -261,6 +264,15 @@ impl Simulation {
     /// Keeps every event from now on, to be taken with [`Simulation::drain_events`].
     pub fn set_recording(&mut self, on: bool) {
         self.recorder = if on { Some(Vec::new()) } else { None };
+        self.record_only = None;
+    }
+
+    /// Keeps only the events `keep` accepts from now on (a fast-forward far
+    /// from its target keeps the notable ones for the event log and drops
+    /// the routine traffic); [`Simulation::set_recording`] ends it.
+    pub fn set_recording_only(&mut self, keep: fn(&EventKind) -> bool) {
+        self.recorder = Some(Vec::new());
+        self.record_only = Some(keep);
     }
 
     /// Takes the events recorded since the last call.
@@ -307,7 +319,9 @@ impl Simulation {
             h.write(self.now, &kind);
         }
         if let Some(rec) = &mut self.recorder {
-            record(rec, self.now, kind);
+            if self.record_only.is_none_or(|keep| keep(&kind)) {
+                record(rec, self.now, kind);
+            }
         }
     }
 

@@ -46,7 +46,7 @@ pub fn Controls() -> impl IntoView {
     let options = presets::names()
         .map(|name| {
             view! {
-                <option value=name prop:selected=move || store.preset.get() == name>
+                <option value=name prop:selected=move || store.imported.with(Option::is_none) && store.preset.get() == name>
                     {preset_title(name)}
                 </option>
             }
@@ -119,7 +119,15 @@ pub fn Controls() -> impl IntoView {
             </span>
             <label class="controls__field">
                 <span>"Scenario"</span>
-                <select on:change=on_preset data-testid="preset">{options}</select>
+                <select on:change=on_preset data-testid="preset">
+                    // A scenario from a file or a link: named, not claimed by a preset.
+                    {move || {
+                        store.imported.get().map(|from| {
+                            view! { <option value="" selected disabled data-testid="preset-imported">{format!("Imported: {from}")}</option> }
+                        })
+                    }}
+                    {options}
+                </select>
             </label>
             <span
                 class="controls__clock"

@@ -88,12 +88,12 @@ pub fn delete_selection(store: Store) {
 }
 
 /// Loads the text of a scenario file, or lists why it cannot be loaded.
-fn import_text(store: Store, text: &str, problems: RwSignal<Vec<String>>) {
+fn import_text(store: Store, (file, text): (String, &str), problems: RwSignal<Vec<String>>) {
     match parse_scenario_placed(text) {
         Ok(scenario) => {
             problems.set(Vec::new());
             let name = scenario.name.clone();
-            store.load_scenario(scenario);
+            store.load_scenario(scenario, file);
             store.announcement.set(format!("Loaded scenario {name}."));
         }
         Err(errors) => problems.set(errors.iter().take(8).map(ToString::to_string).collect()),
@@ -143,7 +143,7 @@ pub fn EditorBar() -> impl IntoView {
         input.set_value("");
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => import_text(store, &text.as_string().unwrap_or_default(), problems),
+                Ok(text) => import_text(store, (file.name(), &text.as_string().unwrap_or_default()), problems),
                 Err(_) => problems.set(vec!["The file could not be read.".into()]),
             }
         });

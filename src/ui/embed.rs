@@ -85,7 +85,10 @@ fn run(store: Store, id: Option<MessageId>, command: Command) -> Outgoing {
             }
             store.load(&preset);
         }
-        Command::LoadScenario(scenario) => store.load_scenario(*scenario),
+        Command::LoadScenario(scenario) => {
+            let name = scenario.name.clone();
+            store.load_scenario(*scenario, name);
+        }
         Command::ApplyEdits(edits) => {
             for (i, edit) in edits.into_iter().enumerate() {
                 if let Err(reason) = store.try_edit(edit) {

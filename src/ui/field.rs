@@ -71,9 +71,11 @@ pub fn text_field(shown: Shown, value: TextGet, apply: Option<TextSet>) -> AnyVi
     };
     let (c1, r1) = (commit.clone(), revert.clone());
     let describe = if read_only { format!("{describe}; fixed for the run") } else { describe };
-    let (hide, show) = (value.clone(), value);
+    let (hide, show, blank) = (value.clone(), value.clone(), value);
+    // Empty, the field shows what empty means ("no dead-letter queue"), and is wide enough for it.
+    let blank = move || !empty.is_empty() && blank().is_some_and(|v| v.is_empty());
     view! {
-        <div class="field" hidden=move || hide().is_none()>
+        <div class="field" class:field--empty=blank hidden=move || hide().is_none()>
             <label class="field__label" for=id.clone()>{label}</label>
             <span class="field__control">
                 <input

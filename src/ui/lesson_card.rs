@@ -220,6 +220,19 @@ pub fn LessonCard() -> impl IntoView {
         let now = (store.revision.get(), store.seed.get());
         store.preset.with(|open| departure(&wanted, open, t.mark.get(), now))
     };
+    // The step's story goes above the stage while the run is the lesson's
+    // (its own changes made the scenario's description untrue): placed by
+    // the card, or on its way there. Once the page has left the lesson, or
+    // for a share link's run (which may hold changes of its own), the
+    // description shows, marked as how the scenario started.
+    Effect::new(move |_| {
+        let story = t.lesson.with(|l| l.as_ref().and_then(|l| l.story_of(t.step.get()).map(str::to_string)));
+        let placed = t.mark.get().is_some() || store.jumping.with(Option::is_some);
+        let story = story.filter(|_| placed && left().is_none());
+        if store.step_story.with_untracked(|s| *s != story) {
+            store.step_story.set(story);
+        }
+    });
     // The text shows all its lines, or its first few in a short embed until "Read all".
     let all_text = RwSignal::new(false);
     let clamped = RwSignal::new(false);

@@ -108,6 +108,45 @@ impl Stage {
         self.store.viewport.set(Viewport::fit(bounds, w, h, TOOLBAR_ROOM));
     }
 
+    /// Below 900 px the inspector is a sheet over the stage's lower part:
+    /// in the next frame (once the sheet and the view are laid out), pans
+    /// the view just enough that the selected node is not under the sheet.
+    /// Called when a node is selected and when the view is fitted again
+    /// while one is; never while the person pans, so their view stands.
+    pub fn reveal_selected_soon(&self) {
+        let this = *self;
+        request_animation_frame(move || this.reveal_selected());
+    }
+
+    fn reveal_selected(&self) {
+        let Some(super::store::Selection::Node(i)) = self.store.selected.get_untracked() else { return };
+        let Some((id, _)) = self.node_names(i) else { return };
+        let doc = document();
+        let find = |sel: &str| doc.query_selector(sel).ok().flatten();
+        let (Some(stage), Some(sheet), Some(node)) =
+            (find(".stage"), find(".region--inspector"), find(&format!("[data-testid=\"node-{id}\"]")))
+        else {
+            return;
+        };
+        let fixed = window()
+            .get_computed_style(&sheet)
+            .ok()
+            .flatten()
+            .and_then(|st| st.get_property_value("position").ok())
+            .is_some_and(|p| p == "fixed");
+        if !fixed {
+            return;
+        }
+        let (s, n) = (stage.get_bounding_client_rect(), node.get_bounding_client_rect());
+        let screen_h = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(f64::MAX);
+        let covered = sheet.get_bounding_client_rect().top().min(screen_h);
+        let band = ((-s.top()).max(0.0) + TOOLBAR_ROOM, (covered - s.top()).min(s.height()));
+        let b = (n.left() - s.left(), n.top() - s.top(), n.right() - s.left(), n.bottom() - s.top());
+        if let Some(v) = self.store.viewport.get_untracked().revealing(b, s.width(), band, 8.0) {
+            self.store.viewport.set(v);
+        }
+    }
+
     /// Zooms by `factor` about the stage's centre.
     pub fn zoom_by(&self, factor: f64) {
         let (w, h) = self.store.stage_size.get_untracked();

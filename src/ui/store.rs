@@ -49,8 +49,12 @@ pub struct Store {
     /// Messages in flight, for the canvas.
     pub flights: StoredValue<Flights, LocalStorage>,
     narrator: StoredValue<Narrator, LocalStorage>,
-    /// The preset picked.
+    /// The preset picked (for a scenario from a file or a link, its own name).
     pub preset: RwSignal<String>,
+    /// Where the scenario came from when it is not a preset (a file's name,
+    /// else the scenario's own name): the title and the picker say
+    /// "Imported: …" instead of naming a preset that is not running.
+    pub imported: RwSignal<Option<String>>,
     /// The seed of the current run.
     pub seed: RwSignal<u64>,
     /// Playing or paused.
@@ -121,6 +125,10 @@ pub struct Store {
     /// running it (the link's run is the lesson's); an empty name closes
     /// the card (the same type as `lesson_request`: one less signal type in the wasm).
     pub lesson_show: RwSignal<Option<(String, usize)>>,
+    /// The open lesson step's story while the run is the lesson's: shown
+    /// above the stage instead of the scenario's description, which the
+    /// step's edits made untrue (`view_model::story::shown_story`).
+    pub step_story: RwSignal<Option<String>>,
     /// The same seed without and with a mitigation, run in the background.
     pub compare: CompareState,
 }
@@ -166,6 +174,7 @@ impl Store {
             }),
             narrator: StoredValue::new_local(Narrator::default()),
             preset: RwSignal::new(scenario.name.clone()),
+            imported: RwSignal::new(None),
             seed: RwSignal::new(seed),
             playing: RwSignal::new(true),
             // Slow motion by default, so single messages can be followed; the slider goes to 100×.
@@ -201,6 +210,7 @@ impl Store {
             playback: StoredValue::new_local(None),
             lesson_open: RwSignal::new(None),
             lesson_show: RwSignal::new(None),
+            step_story: RwSignal::new(None),
             compare: CompareState::default(),
         };
         store.refresh();
@@ -217,6 +227,7 @@ impl Store {
         let scenario = load_preset(name);
         let seed = scenario.seed;
         self.original.set_value(scenario.clone());
+        self.imported.set(None);
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
         self.forget_history();
@@ -225,12 +236,14 @@ impl Store {
         self.restart(scenario, seed);
     }
 
-    /// Loads a scenario from a file (already parsed and validated).
-    pub fn load_scenario(&self, scenario: Scenario) {
+    /// Loads a scenario from a file (already parsed and validated); `from`
+    /// names it on the page (the file's name).
+    pub fn load_scenario(&self, scenario: Scenario, from: String) {
         let seed = scenario.seed;
         self.start.set_value(Start::whole(&scenario, seed));
         self.ops.set_value(Vec::new());
         self.original.set_value(scenario.clone());
+        self.imported.set(Some(from));
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
         self.forget_history();
@@ -364,7 +377,11 @@ impl Store {
         }) else {
             return;
         };
-        self.take_events(&events, now);
+        // Notable events far behind the target go to the event log only:
+        // nothing draws or announces them, but the log lists what was jumped over.
+        let far = events.partition_point(|e| e.t < jump.log_only_before());
+        self.story_take(&events[..far]);
+        self.take_events(&events[far..], now);
         match result {
             Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
             Ok(JumpState::Arrived) => self.drop_jump(),

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::view_model::preset_titles::preset_title;
-use crate::view_model::story::split_story;
+use crate::view_model::preset_titles::scenario_title;
+use crate::view_model::story::{departs, shown_story, split_story, STARTED_MARK};
 
 use super::store::use_store;
 
@@ -14,32 +14,45 @@ use super::store::use_store;
 pub fn Story() -> impl IntoView {
     let store = use_store();
     // Re-read when another scenario is loaded (the picker sets `preset`).
-    let description = move || {
+    // Whether the run has left how the scenario started (an edit, a fault by
+    // hand); again when a fast-forward ends, since a link's playback makes
+    // its changes on the way without a revision of its own.
+    let changed = Memo::new(move |_| {
         store.preset.track();
-        store.original.with_value(|s| s.description.clone())
+        store.revision.track();
+        store.jumping.track();
+        store.original.with_value(|start| store.sim.with_value(|s| departs(start, &s.design())))
+    });
+    // The scenario's own words, or the lesson step's while the run is the
+    // lesson's; marked once the run has left how the scenario started, so
+    // the text never states what the run no longer does.
+    let told = move || {
+        let step = store.step_story.get();
+        let changed = changed.get();
+        store.original.with_value(|start| {
+            let (text, marked) = shown_story(&start.description, step.as_deref(), changed);
+            (text.to_string(), marked)
+        })
     };
     let title = move || {
         let name = store.preset.get();
-        let title = preset_title(&name);
-        if title.is_empty() {
-            name
-        } else {
-            title.to_string()
-        }
+        store.imported.with(|from| scenario_title(&name, from.as_deref(), changed.get()))
     };
     let body = move || {
-        let text = description();
+        let (text, marked) = told();
         let (lead, rest) = split_story(&text);
         if lead.is_empty() {
             return ().into_any();
         }
         let (lead, rest) = (lead.to_string(), rest.to_string());
+        let mark = marked.then(|| view! { <span class="story__was" data-testid="story-was">{STARTED_MARK}" "</span> });
         if rest.is_empty() {
-            view! { <p class="story__text"><span class="story__lead">{lead}</span></p> }.into_any()
+            view! { <p class="story__text">{mark}<span class="story__lead">{lead}</span></p> }.into_any()
         } else {
             view! {
                 <details class="story__text">
                     <summary>
+                        {mark}
                         <span class="story__lead">{lead}</span>
                         <span class="story__more" aria-hidden="true">" More"</span>
                     </summary>

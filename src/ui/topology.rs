@@ -38,8 +38,15 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         }
         if stage.auto_fit.get_untracked() {
             stage.fit();
+            stage.reveal_selected_soon();
         }
         (preset, nodes)
+    });
+    // A node selected on a narrow screen: the inspector's sheet must not hide it.
+    Effect::new(move |_| {
+        if matches!(store.selected.get(), Some(super::store::Selection::Node(_))) {
+            stage.reveal_selected_soon();
+        }
     });
     let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
         // Escape ends a drag wherever the focus is (a touch drag focuses nothing).

@@ -39,6 +39,23 @@ pub fn preset_title(name: &str) -> &str {
     TITLES.iter().find(|(n, _)| *n == name).map_or(name, |(_, t)| t)
 }
 
+/// The title above the stage: a preset's title, or for a scenario that did
+/// not come from the picker (a file, or a link holding a whole scenario)
+/// "Imported: " and where it came from, even when its name is a preset's;
+/// " (changed)" once the run has left how it started, so "Commit before
+/// processing" does not head a run that commits after.
+pub fn scenario_title(name: &str, imported: Option<&str>, changed: bool) -> String {
+    let title = match imported {
+        Some(from) => format!("Imported: {from}"),
+        None => preset_title(name).to_string(),
+    };
+    if changed {
+        format!("{title} (changed)")
+    } else {
+        title
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +71,14 @@ mod tests {
             seen.push(title);
         }
         assert_eq!(TITLES.len(), presets::names().count(), "no title for a preset that is gone");
+    }
+
+    #[test]
+    fn an_imported_scenario_is_not_titled_as_the_preset_it_is_named_after() {
+        assert_eq!(scenario_title("cascade", None, false), "Cascade: no protection");
+        assert_eq!(scenario_title("cascade", Some("mine.json"), false), "Imported: mine.json");
+        assert_eq!(scenario_title("my-flow", None, false), "my-flow");
+        assert_eq!(scenario_title("commit-before", None, true), "Commit before processing (changed)");
     }
 
     #[test]

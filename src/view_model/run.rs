@@ -7,8 +7,10 @@
 //!
 //! Fast-forwards ([`Jump`]: to a simulated time, or to the next notable
 //! event) run in the same slices across frames. A jump to a time records
-//! only the events of its last [`RECORD_WINDOW`], which is all the final
-//! picture (messages on the wire, recent marks) and the narrator need.
+//! every event of its last [`RECORD_WINDOW`], which is all the final
+//! picture (messages on the wire, recent marks) and the narrator need, and
+//! before that only the notable ones ([`is_notable`]), so the event log
+//! still lists the crash or the stuck saga a lesson step jumped over.
 
 use crate::engine::event::Event;
 use crate::engine::time::{Micros, SECOND};
@@ -20,7 +22,8 @@ use super::narration::is_notable;
 pub const CHUNK_EVENTS: u64 = 64;
 /// Wall milliseconds of simulation work a frame may spend (of about 16.7).
 pub const FRAME_BUDGET_MS: f64 = 8.0;
-/// A jump to a time records the events of this last stretch of simulated time.
+/// A jump to a time records every event of this last stretch of simulated
+/// time; before it, only the notable ones.
 pub const RECORD_WINDOW: Micros = 2 * SECOND;
 /// "Next notable" looks this far ahead in simulated time, then gives up.
 pub const NOTABLE_HORIZON: Micros = 60 * SECOND;
@@ -123,7 +126,7 @@ pub struct Jump {
     pub from: Micros,
     /// The simulated time it goes to (for [`JumpKind::Notable`], the horizon).
     pub target: Micros,
-    /// Whether the simulation records events right now.
+    /// Whether the simulation records every event right now (else only the notable ones).
     recording: bool,
 }
 
@@ -201,23 +204,35 @@ impl Jump {
     /// Ends the jump (arrived or cancelled): hands over what is recorded and
     /// leaves the simulation recording, as the page expects between jumps.
     pub fn finish(&mut self, sim: &mut Simulation, mut take: impl FnMut(&[Event])) {
-        if self.recording {
-            take(&sim.drain_events());
-        } else {
+        take(&sim.drain_events());
+        if !self.recording {
             sim.set_recording(true);
             self.recording = true;
         }
     }
 
-    /// Records only within [`RECORD_WINDOW`] of the target; hands over what was recorded.
+    /// Records every event within [`RECORD_WINDOW`] of the target and only
+    /// the notable ones before; hands over what was recorded.
     fn sync_recording(&mut self, sim: &mut Simulation, take: &mut impl FnMut(&[Event])) {
-        if self.recording {
-            take(&sim.drain_events());
-        }
+        take(&sim.drain_events());
         let want = sim.now().saturating_add(RECORD_WINDOW) >= self.target;
         if want != self.recording {
-            sim.set_recording(want);
+            if want {
+                sim.set_recording(true);
+            } else {
+                sim.set_recording_only(is_notable);
+            }
             self.recording = want;
+        }
+    }
+
+    /// Where the events of this jump that only the event log takes end: a
+    /// jump to a time hands over the notable events far behind its target,
+    /// which the log lists but nothing should draw or announce.
+    pub fn log_only_before(&self) -> Micros {
+        match self.kind {
+            JumpKind::To => self.target.saturating_sub(RECORD_WINDOW),
+            JumpKind::Notable | JumpKind::Link => 0,
         }
     }
 

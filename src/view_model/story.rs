@@ -1,5 +1,41 @@
 //! The scenario's story on the page: its description split into a lead
-//! (always shown, one sentence) and the rest (behind "More").
+//! (always shown, one sentence) and the rest (behind "More"), and which
+//! text that is: the text above the stage never states what the run no
+//! longer does. A lesson step whose edits make the description untrue
+//! carries its own story; any other change marks the description as how
+//! the scenario started ([`shown_story`]).
+
+use crate::engine::scenario::Scenario;
+
+/// The words that mark a description the run has left behind.
+pub const STARTED_MARK: &str = "Before the changes:";
+
+/// The text above the stage and whether it is marked with
+/// [`STARTED_MARK`]: the lesson step's story while the run is the
+/// lesson's (`step_story`), else the scenario's `description`, marked when
+/// the run has been `changed` from how it started ([`departs`]).
+pub fn shown_story<'a>(description: &'a str, step_story: Option<&'a str>, changed: bool) -> (&'a str, bool) {
+    match step_story {
+        Some(story) => (story, false),
+        None => (description, changed),
+    }
+}
+
+/// True when the run is no longer the scenario it started as, in anything
+/// its description could speak of: `now` is the run's design (its scenario
+/// with the faults as they stand, those started or ended by hand
+/// included); where nodes are drawn does not count. Compared as the JSON
+/// the export writes: the same serializer, so the wasm gets no second
+/// comparison of every setting.
+pub fn departs(start: &Scenario, now: &Scenario) -> bool {
+    let mut now = now.clone();
+    for n in &mut now.nodes {
+        if let Some(m) = start.node(&n.id) {
+            n.position = m.position;
+        }
+    }
+    serde_json::to_string_pretty(start).ok() != serde_json::to_string_pretty(&now).ok()
+}
 
 /// The lead sentence and the rest of a scenario description, both trimmed.
 /// The lead ends at the first full stop that is followed by a space and a
@@ -19,6 +55,86 @@ pub fn split_story(description: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::lesson::{self, run_to_step};
+    use crate::engine::presets;
+    use crate::engine::scenario::{Fault, FaultEffect, Position};
+    use crate::engine::Simulation;
+
+    /// The rule, lesson by lesson and step by step: wherever a step's run
+    /// differs from its scenario as it started, the text above the stage
+    /// is the step's own story or the marked description, never the
+    /// description as if it still held. And every built-in lesson gives
+    /// such a step its own story, so a learner reads what the run does.
+    #[test]
+    fn no_lesson_step_shows_a_description_its_edits_made_untrue() {
+        let mut departed = 0;
+        for name in lesson::names() {
+            let l = lesson::builtin(name).expect("valid");
+            let start = presets::load(&l.scenario).expect("preset");
+            for k in 0..l.steps.len() {
+                let sim = run_to_step(&l, k).expect("runs");
+                let changed = departs(&start, &sim.design());
+                let (text, marked) = shown_story(&start.description, l.story_of(k), changed);
+                if changed {
+                    departed += 1;
+                    assert!(
+                        marked || text != start.description,
+                        "{name} step {}: the description is shown as if it held",
+                        k + 1
+                    );
+                    assert!(l.story_of(k).is_some(), "{name} step {}: changes the scenario but has no story", k + 1);
+                } else {
+                    assert_eq!((text, marked), (start.description.as_str(), false), "{name} step {}", k + 1);
+                }
+            }
+        }
+        assert!(departed >= 10, "the fixes of nine lessons change their scenarios ({departed} steps)");
+    }
+
+    #[test]
+    fn the_stream_lessons_fix_no_longer_says_it_commits_on_poll() {
+        let l = lesson::builtin("stream").expect("valid");
+        let start = presets::load(&l.scenario).expect("preset");
+        assert!(start.description.contains("as soon as it polls"));
+        let fix = l.story_of(2).expect("the fix has a story");
+        assert!(!fix.contains("as soon as it polls"), "{fix}");
+        assert!(fix.contains("only after"), "{fix}");
+        assert!(l.story_of(3).is_some_and(|s| s.contains("idempotent")));
+        // Before the fix the scenario's own words hold.
+        assert_eq!(l.story_of(1), None);
+    }
+
+    #[test]
+    fn a_change_marks_the_description_and_a_move_does_not() {
+        let start = presets::load("cascade").expect("preset");
+        let mut now = start.clone();
+        assert!(!departs(&start, &now));
+        now.nodes[0].position = Position { x: 999.0, y: -5.0 };
+        assert!(!departs(&start, &now), "where a node is drawn is not what the story tells");
+        let mut renamed = start.clone();
+        renamed.nodes[1].label = "Something else".into();
+        assert!(departs(&start, &renamed));
+        let mut unmonitored = start.clone();
+        unmonitored.monitors.push("pricing".into());
+        assert!(departs(&start, &unmonitored));
+        let mut no_fault = start.clone();
+        no_fault.faults.clear();
+        assert!(departs(&start, &no_fault));
+        // A fault started by hand, or one of the schedule ended by hand, is in the run's design.
+        let mut sim = Simulation::new(start.clone()).expect("valid");
+        sim.run_until(3 * crate::engine::SECOND).expect("runs");
+        assert!(!departs(&start, &sim.design()));
+        let fault = Fault { target: "pricing".into(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Crash };
+        sim.apply(&crate::engine::Edit::ApplyFault { fault }).expect("applies");
+        assert!(departs(&start, &sim.design()));
+        let mut sim = Simulation::new(start.clone()).expect("valid");
+        sim.run_until(3 * crate::engine::SECOND).expect("runs");
+        sim.apply(&crate::engine::Edit::ClearFault { index: 0 }).expect("applies");
+        assert!(departs(&start, &sim.design()), "the schedule's slowdown ended before its time");
+        assert_eq!(shown_story("As written.", None, true), ("As written.", true));
+        assert_eq!(shown_story("As written.", Some("As the step left it."), true), ("As the step left it.", false));
+        assert_eq!(shown_story("As written.", None, false), ("As written.", false));
+    }
 
     #[test]
     fn the_lead_is_the_first_sentence() {

@@ -119,6 +119,32 @@ impl Viewport {
         self.pan_by(keep(x0, x1, w.max(0.0)), keep(y0, y1, h.max(0.0)))
     }
 
+    /// Panned just enough that the screen box `(x0, y0, x1, y1)` (stage
+    /// pixels) lies `margin` inside the part of a `w`-wide stage that can
+    /// be seen, the band from `top` to `bottom` (the rest is under the
+    /// inspector's sheet, or scrolled away); `None` when it already does, or
+    /// when no band is left. A box taller or wider than the band keeps its
+    /// top or left edge in it.
+    pub fn revealing(
+        &self,
+        b: (f64, f64, f64, f64),
+        w: f64,
+        (top, bottom): (f64, f64),
+        margin: f64,
+    ) -> Option<Viewport> {
+        let shift = |lo: f64, hi: f64, from: f64, to: f64| {
+            let (from, to) = (from + margin, to - margin);
+            if to <= from {
+                return None;
+            }
+            let d = if hi > to { to - hi } else { 0.0 };
+            Some(if lo + d < from { from - lo } else { d })
+        };
+        let dx = shift(b.0, b.2, 0.0, w)?;
+        let dy = shift(b.1, b.3, top, bottom)?;
+        (dx.abs() > 0.5 || dy.abs() > 0.5).then(|| self.pan_by(dx, dy))
+    }
+
     /// The world box seen in a `w × h` stage.
     pub fn visible(&self, w: f64, h: f64) -> Bounds {
         let (x, y) = self.to_world(0.0, 0.0);
@@ -152,6 +178,30 @@ pub fn compact_chars(zoom: f64, node_w: f64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_under_the_sheet_is_panned_into_the_band_above_it() {
+        let v = Viewport { zoom: 0.8, x: 10.0, y: 20.0 };
+        // A 700 px stage, 400 tall, whose lower 150 px are under the sheet.
+        let band = (36.0, 250.0);
+        let node = (300.0, 280.0, 420.0, 340.0);
+        let moved = v.revealing(node, 700.0, band, 12.0).expect("pans");
+        assert_eq!((moved.zoom, moved.x), (0.8, 10.0), "only up, and no zoom");
+        assert_eq!(moved.y, 20.0 - (340.0 - 238.0));
+        // Already in the band: nothing to do, so a later pan by the person stands.
+        assert_eq!(v.revealing((300.0, 60.0, 420.0, 120.0), 700.0, band, 12.0), None);
+        // Above the band (under the toolbar, or scrolled away): down.
+        let up = v.revealing((300.0, 0.0, 420.0, 30.0), 700.0, band, 12.0).expect("pans");
+        assert_eq!(up.y, 20.0 + 48.0);
+        // Off the side: across.
+        let side = v.revealing((650.0, 60.0, 770.0, 120.0), 700.0, band, 12.0).expect("pans");
+        assert_eq!(side.x, 10.0 - 82.0);
+        // Taller than the band: its top edge is shown.
+        let tall = v.revealing((0.0, 300.0, 100.0, 900.0), 700.0, band, 12.0).expect("pans");
+        assert_eq!(tall.y, 20.0 - (300.0 - 48.0));
+        // No band left: leave the view alone.
+        assert_eq!(v.revealing(node, 700.0, (200.0, 210.0), 12.0), None);
+    }
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {
         (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9

@@ -114,6 +114,7 @@ impl Store {
         self.story_reset();
         self.edits.update_value(Vec::clear);
         self.original.set_value(start.clone());
+        self.imported.set(state.scenario.is_some().then(|| start.name.clone()));
         self.preset.set(start.name.clone());
         self.start.set_value(Start {
             preset: state.preset.clone(),

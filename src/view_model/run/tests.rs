@@ -48,7 +48,7 @@ fn a_slice_with_time_reaches_its_target_exactly() {
 }
 
 #[test]
-fn a_jump_in_slices_keeps_the_event_stream_and_records_only_the_end() {
+fn a_jump_in_slices_keeps_the_event_stream_and_records_all_of_only_the_end() {
     let target = 30 * SECOND;
     let mut s = sim("stress-2000");
     s.enable_trace_hash();
@@ -79,7 +79,10 @@ fn a_jump_in_slices_keeps_the_event_stream_and_records_only_the_end() {
     assert_eq!(s.now(), target);
     assert_eq!(jump.fraction(s.now()), 1.0);
     assert!(!taken.is_empty(), "the last stretch is recorded");
-    assert!(taken.iter().all(|e| e.t + RECORD_WINDOW + SECOND / 10 >= target), "only the end is recorded");
+    assert!(
+        taken.iter().all(|e| e.t + RECORD_WINDOW + SECOND / 10 >= target || is_notable(&e.kind)),
+        "before the end only notable events are recorded"
+    );
     // The same stream as one straight run, and the page's recording is back on.
     let mut straight = sim("stress-2000");
     straight.enable_trace_hash();
@@ -170,4 +173,33 @@ fn the_at_parameter_is_bounded() {
     for bad in ["0", "-3", "NaN", "inf", "soon", ""] {
         assert_eq!(at_from_query(bad), None, "{bad}");
     }
+}
+
+/// A lesson step's fast-forward (the saga lesson's step 3, 7.5 s to 20 s)
+/// keeps the notable events it jumps over, such as the saga that needs a
+/// person at 8.5 s, and only those: the routine traffic of the stretch is
+/// not recorded, so the page's history stays bounded.
+#[test]
+fn a_jump_keeps_the_notable_events_it_jumps_over() {
+    use crate::engine::EventKind;
+    let mut s = sim("saga");
+    s.run_until(7_500_000).expect("runs");
+    s.drain_events();
+    let target = 20 * SECOND;
+    let mut jump = Jump::to(&s, target);
+    let mut taken = Vec::new();
+    while jump.slice(&mut s, || true, |e| taken.extend_from_slice(e)).expect("runs") != JumpState::Arrived {}
+    let cut = jump.log_only_before();
+    assert_eq!(cut, target - RECORD_WINDOW);
+    let alert = taken.iter().find(|e| matches!(e.kind, EventKind::SagaAlert { saga: 16, .. }));
+    assert!(alert.is_some_and(|e| e.t < cut), "saga 16's alert (8.5 s) is among the events taken");
+    let early: Vec<_> = taken.iter().filter(|e| e.t < cut).collect();
+    assert!(early.iter().all(|e| is_notable(&e.kind)), "only notable events before the window");
+    // Everything, recorded the same way, is far more.
+    let mut all = sim("saga");
+    all.run_until(cut).expect("runs");
+    let every = all.drain_events().into_iter().filter(|e| e.t >= 7_500_000).count();
+    assert!(early.len() * 5 < every, "{} notable of {every} events", early.len());
+    // A jump to the next notable event hands everything to the page.
+    assert_eq!(Jump::notable(&s).log_only_before(), 0);
 }
