@@ -143,7 +143,7 @@ fn golden_trace_hashes() {
     }
 }
 
-/// The CLI turns the charts' samples off; that must change nothing else.
+/// The CLI turns the charts' data off (samples and the per-second series); that must change nothing else.
 #[test]
 fn turning_the_chart_samples_off_changes_no_event_and_no_count() {
     for name in ["seven", "cascade", "poison-dlq", "stream-replay"] {
@@ -161,10 +161,13 @@ fn turning_the_chart_samples_off_changes_no_event_and_no_count() {
         assert_eq!(json(&with), json(&without), "{name}");
         assert!(with.metrics().tracks.len() >= 30, "{name} samples with them on");
         assert!(without.metrics().tracks.is_empty(), "{name} takes no sample with them off");
-        // Turned on again, sampling resumes at the next event.
+        assert!(!with.metrics().series.is_empty(), "{name} counts by the second with them on");
+        assert!(without.metrics().series.is_empty(), "{name} keeps no per-second series with them off");
+        // Turned on again, sampling and counting resume at the next event.
         without.set_tracks(true);
         without.run_until(40 * SECOND).expect("runs");
         assert!(!without.metrics().tracks.is_empty(), "{name} samples again");
+        assert!(!without.metrics().series.is_empty(), "{name} counts by the second again");
     }
 }
 

@@ -221,6 +221,10 @@ pub struct Metrics {
     pub events: u64,
     /// Where the newest bucket's second ends: most events need no division to find their bucket.
     bucket_end: Micros,
+    /// Whether the per-second series is kept (off with the charts: see [`Metrics::set_tracks`]).
+    series_on: bool,
+    /// Where the per-second counts go while the series is off; never read.
+    unkept: Bucket,
 }
 
 impl Metrics {
@@ -261,15 +265,22 @@ impl Metrics {
             sample_due: 0,
             events: 0,
             bucket_end: 0,
+            series_on: true,
+            unkept: Bucket::default(),
         }
     }
 
-    /// Turns the per-second chart samples on (the default) or off. A
-    /// headless run that never draws a chart turns them off: sampling every
-    /// channel once a simulated second was about a sixth of a CLI run on a
-    /// one-server model. Nothing else in the metrics or the trace depends
-    /// on them.
+    /// Turns the charts' data on (the default) or off: the per-second
+    /// samples of every channel ([`Metrics::tracks`]) and the per-second
+    /// outcome counts ([`Metrics::series`]). A headless run that never
+    /// draws a chart turns them off: sampling every channel once a
+    /// simulated second was about a sixth of a CLI run on a one-server
+    /// model, and opening a second's bucket on most orders of a slow model
+    /// a mispredicted branch each. Nothing else in the metrics, the report
+    /// or the trace depends on them. Turned on again, both resume from the
+    /// next event; the seconds in between have no sample and no bucket.
     pub fn set_tracks(&mut self, on: bool) {
+        self.series_on = on;
         if on {
             if self.sample_due == Micros::MAX {
                 self.sample_due = 0;
@@ -303,6 +314,9 @@ impl Metrics {
     /// The bucket of the second holding `t` (times never go back).
     #[inline]
     fn bucket(&mut self, t: Micros) -> &mut Bucket {
+        if !self.series_on {
+            return &mut self.unkept;
+        }
         // Most events fall in the newest second: one compare, no division.
         if t >= self.bucket_end || self.series.is_empty() {
             self.open_bucket(t);

@@ -75,6 +75,21 @@ impl<T> Slab<T> {
             .filter_map(|(ix, (gen, v))| v.as_ref().map(|v| (Key { ix: ix as u32, gen: *gen }, v)))
     }
 
+    /// Removes the value under `key` without moving it out (for a caller
+    /// that has read what it needs in place); false if it was not there.
+    #[inline]
+    pub fn discard(&mut self, key: Key) -> bool {
+        match self.slots.get_mut(key.ix as usize) {
+            Some((gen, v @ Some(_))) if *gen == key.gen => {
+                self.free.push(key.ix);
+                self.len -= 1;
+                *v = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Removes and returns the value under `key`.
     pub fn remove(&mut self, key: Key) -> Option<T> {
         match self.slots.get_mut(key.ix as usize) {
@@ -101,6 +116,7 @@ mod tests {
         assert_eq!(s.get(a), None, "slot reused under a new generation");
         assert_eq!(s.get(b), Some(&"b"));
         assert_eq!(s.remove(a), None);
+        assert!(!s.discard(a), "a stale key discards nothing");
         *s.get_mut(b).unwrap() = "c";
         let c = s.insert("d");
         assert_eq!(s.iter().map(|(k, v)| (k, *v)).collect::<Vec<_>>(), vec![(b, "c"), (c, "d")]);

@@ -96,6 +96,7 @@ impl QuickHeap {
         self.v[i] = e;
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn replace_root_words(&mut self, at: Micros, tagged: u64, payload: u64) {
         if self.v.is_empty() {
             self.push_words(at, tagged, payload);

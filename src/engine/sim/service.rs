@@ -224,22 +224,26 @@ impl Simulation {
 
     /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
     pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
-        let Some(w) = self.works.remove(key) else { return };
+        // Only what is needed is read out, and the slot freed in place:
+        // moving the whole record out copied it through the stack.
+        let Some(w) = self.works.get(key) else { return };
+        let (h, running, started, downstream) = (w.held(), w.stage != Stage::Waiting, w.started, w.downstream);
+        self.works.discard(key);
+        let w = h;
         let (node, replica) = (w.node, w.replica);
-        let running = w.stage != Stage::Waiting;
         match outcome {
             Ok(()) => {
-                let busy = self.now - w.started;
-                let self_time = busy.saturating_sub(w.downstream);
+                let busy = self.now - started;
+                let self_time = busy.saturating_sub(downstream);
                 // One flag instead of four list lengths: most services send nothing on.
-                if self.apply_side_effects(&w) && self.topo.sends_on[node as usize] {
+                if self.apply_side_effects(w) && self.topo.sends_on[node as usize] {
                     self.send_on(node, w.msg, w.corr);
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
             Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
-        self.answer(&w, outcome);
+        self.answer(w, outcome);
         self.release(node, replica, key, running);
     }
 
@@ -298,7 +302,7 @@ impl Simulation {
     }
 
     /// Tells the sender how its message ended.
-    fn answer(&mut self, w: &Work, outcome: Result<(), Reason>) {
+    fn answer(&mut self, w: Held, outcome: Result<(), Reason>) {
         match w.job {
             Job::Order(order) => {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
@@ -338,25 +342,11 @@ impl Simulation {
 
     /// Answers a message that never reached a worker.
     fn answer_unstarted(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
-        let w = Work {
-            msg,
-            corr,
-            node,
-            replica: 0,
-            job,
-            poison: false,
-            arrived: self.now,
-            started: self.now,
-            stage: Stage::Waiting,
-            downstream: 0,
-            due: 0,
-            extra: 0,
-            factor: 1.0,
-        };
+        let w = Held { msg, corr, node, replica: 0, job };
         match job {
             // Never refused (admitted unbounded), and a queue redelivers anyway.
             Job::Delivery { .. } | Job::Record { .. } => {}
-            Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(&w, Err(reason)),
+            Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(w, Err(reason)),
         }
     }
 
@@ -393,7 +383,7 @@ impl Simulation {
                 // depends on the group's last commit (see sim/stream/group.rs).
                 Job::Record { .. } => self.settle(w.msg, Fate::Failed(why)),
                 // The connection drops, so the caller learns at once.
-                Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(&w, Err(why)),
+                Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(w.held(), Err(why)),
             }
         }
         self.member_down(node, replica);
@@ -426,7 +416,7 @@ impl Simulation {
     // Inline natively: only queue deliveries have side effects to track,
     // and the other jobs should not pay a call to learn that.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn apply_side_effects(&mut self, w: &Work) -> bool {
+    fn apply_side_effects(&mut self, w: Held) -> bool {
         if let Job::Record { link, partition, offset, event } = w.job {
             return self.record_effects(w.msg, link, partition, offset, event);
         }
@@ -434,7 +424,7 @@ impl Simulation {
         self.apply_delivery_effects(w, link)
     }
 
-    fn apply_delivery_effects(&mut self, w: &Work, link: u32) -> bool {
+    fn apply_delivery_effects(&mut self, w: Held, link: u32) -> bool {
         let idempotent = self.consumer_is_idempotent(link);
         let svc = &mut self.services[w.node as usize];
         if svc.applied.contains(&w.msg) {

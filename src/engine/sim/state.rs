@@ -100,6 +100,26 @@ pub(super) struct Work {
     pub factor: f64,
 }
 
+impl Work {
+    /// What answering the work needs (see [`Held`]).
+    #[inline]
+    pub fn held(&self) -> Held {
+        Held { msg: self.msg, corr: self.corr, node: self.node, replica: self.replica, job: self.job }
+    }
+}
+
+/// The part of a [`Work`] that says whom to answer and how: read out of
+/// the slab when the work ends, a third of the record, instead of moving
+/// the whole record out.
+#[derive(Clone, Copy)]
+pub(super) struct Held {
+    pub msg: MsgId,
+    pub corr: CorrId,
+    pub node: u32,
+    pub replica: u32,
+    pub job: Job,
+}
+
 /// A synchronous call in progress, across its attempts.
 pub(super) struct Call {
     pub work: Key,
