@@ -27,6 +27,8 @@ pub fn Story() -> impl IntoView {
     // lesson's; marked once the run has left how the scenario started, so
     // the text never states what the run no longer does.
     let told = move || {
+        // `original` is not reactive: the picker's `preset` says when it changed.
+        store.preset.track();
         let step = store.step_story.get();
         let changed = changed.get();
         store.original.with_value(|start| {
