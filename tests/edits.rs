@@ -271,6 +271,12 @@ fn timed_edits_parse_sorted_and_name_their_problems() {
     let e = parse_timed_edits(r#"[{"at_ms": -1, "edit": {"type": "clear_fault", "index": 0}}]"#).expect_err("negative");
     assert_eq!(e.path, "$[0].at_ms");
     assert!(parse_timed_edits("[] []").is_err(), "trailing data");
+    // A wrong field deep in an edit is named at the field, not at the edit.
+    let e = parse_timed_edits(
+        r#"[{"at_ms": 1, "edit": {"type": "set_latency", "link": "a", "latency": {"type": "constant", "ms": "x"}}}]"#,
+    )
+    .expect_err("bad latency");
+    assert_eq!(e.path, "$[0].edit.latency.ms", "{e:?}");
 }
 
 /// A link added to the running simulation gets an entry in every per-link

@@ -204,3 +204,79 @@ fn subscription_defaults_follow_pub_sub() {
     let r: patchbay::engine::scenario::Registry = serde_json::from_value(serde_json::json!({})).expect("parses");
     assert_eq!(r.mode, patchbay::engine::scenario::CompatMode::Backward, "Confluent's default");
 }
+
+/// The index of the first item of `list` in `v` whose `field.type` is `ty`.
+fn first_of(v: &serde_json::Value, list: &str, field: &str, ty: &str) -> usize {
+    v[list].as_array().expect("list").iter().position(|x| x[field]["type"] == ty).expect("an item of that type")
+}
+
+#[test]
+fn a_wrong_field_inside_any_tagged_object_is_named_at_the_field() {
+    // serde alone names the enum (`$.links[2].transport`); each of the
+    // format's tagged enums, and one nested in another, must name the field.
+    let base = preset_json("seven");
+    let read = first_of(&base, "links", "transport", "read");
+    let call = first_of(&base, "links", "transport", "request_response");
+    let log = first_of(&base, "nodes", "kind", "log");
+    let service = first_of(&base, "nodes", "kind", "service");
+    let slow = first_of(&base, "faults", "effect", "slow");
+    type Spoil = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(Spoil, String, &str)> = vec![
+        (
+            Box::new(move |v| v["links"][read]["transport"]["static_membership"] = "yes".into()),
+            format!("$.links[{read}].transport.static_membership"),
+            "expected a boolean",
+        ),
+        (
+            Box::new(move |v| {
+                v["links"][call]["transport"]["breaker"] = serde_json::json!({"sliding_window_size": "x"})
+            }),
+            format!("$.links[{call}].transport.breaker.sliding_window_size"),
+            "invalid type",
+        ),
+        (
+            Box::new(move |v| v["links"][call]["latency"] = serde_json::json!({"type": "constant", "ms": "fast"})),
+            format!("$.links[{call}].latency.ms"),
+            "expected f64",
+        ),
+        (
+            Box::new(move |v| v["nodes"][log]["kind"]["partitions"] = (-1).into()),
+            format!("$.nodes[{log}].kind.partitions"),
+            "invalid value",
+        ),
+        (
+            Box::new(move |v| {
+                v["nodes"][service]["kind"]["processing"] = serde_json::json!({"type": "exponential", "mean_ms": []})
+            }),
+            format!("$.nodes[{service}].kind.processing.mean_ms"),
+            "invalid type",
+        ),
+        (
+            Box::new(move |v| v["faults"][slow]["effect"]["factor"] = "x".into()),
+            format!("$.faults[{slow}].effect.factor"),
+            "expected f64",
+        ),
+        (
+            Box::new(|v| v["sources"][0]["arrival"]["rate_per_s"] = true.into()),
+            "$.sources[0].arrival.rate_per_s".into(),
+            "boolean",
+        ),
+    ];
+    for (spoil, path, reason) in cases {
+        let mut v = base.clone();
+        spoil(&mut v);
+        let ps = problems(&v.to_string());
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].path, path, "{ps:?}");
+        assert!(ps[0].reason.contains(reason) && !ps[0].reason.contains("line 1"), "{ps:?}");
+    }
+    // A problem that is the object's own stays at the object, with serde's words.
+    let mut v = base.clone();
+    v["links"][read]["transport"]["type"] = "teleport".into();
+    let ps = problems(&v.to_string());
+    assert_eq!(ps[0].path, format!("$.links[{read}].transport.type"), "{ps:?}");
+    let mut v = base;
+    v["nodes"][service]["kind"] = serde_json::json!({"type": "service", "bogus": 1});
+    let ps = problems(&v.to_string());
+    assert!(ps[0].path.starts_with(&format!("$.nodes[{service}].kind")) && ps[0].reason.contains("bogus"), "{ps:?}");
+}

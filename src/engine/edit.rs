@@ -275,8 +275,10 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
         return Err(ScenarioError::new("$", "the edit list is too large"));
     }
     let mut de = serde_json::Deserializer::from_str(json);
-    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string()))?;
+    let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let (path, reason) = super::parse::refine_tagged(json, e.path().to_string(), e.into_inner().to_string());
+        ScenarioError::new(super::parse::json_path(&path), reason)
+    })?;
     de.end().map_err(|e| ScenarioError::new("$", format!("unexpected text after the list: {e}")))?;
     if edits.len() > MAX_TIMED_EDITS {
         return Err(ScenarioError::new("$", format!("{} edits; at most {MAX_TIMED_EDITS} are allowed", edits.len())));

@@ -33,7 +33,7 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
         Err(e) => {
             let path = e.path().to_string();
             let reason = e.into_inner().to_string();
-            let (path, reason) = refine_tagged(json, &path).unwrap_or((path, reason));
+            let (path, reason) = refine_tagged(json, path, reason);
             return Err(vec![ScenarioError::new(json_path(&path), reason)]);
         }
     };
@@ -78,44 +78,57 @@ pub fn parse_scenario_placed(json: &str) -> Result<Scenario, Vec<ScenarioError>>
     Ok(scenario)
 }
 
-/// serde reports errors inside internally tagged enums (`"type": ...`) at the
-/// enum itself; this re-reads that part as the variant's own struct to name
-/// the exact field.
-fn refine_tagged(json: &str, path: &str) -> Option<(String, String)> {
-    use serde::de::DeserializeOwned;
-    fn try_as<T: DeserializeOwned>(v: serde_json::Value) -> Option<(String, String)> {
-        serde_path_to_error::deserialize::<_, T>(v).err().map(|e| (e.path().to_string(), e.into_inner().to_string()))
+/// serde reports any problem inside an internally tagged enum (`"type": ...`)
+/// at the enum itself (`links[2].transport`); this reads that object again
+/// to name the field at fault (`links[2].transport.static_membership`),
+/// going down through tagged enums inside it (a service's `processing`).
+/// `path` and `reason` are serde's; what comes back replaces them.
+pub(crate) fn refine_tagged(json: &str, path: String, reason: String) -> (String, String) {
+    let Ok(root) = serde_json::from_str::<serde_json::Value>(json) else { return (path, reason) };
+    let (mut path, mut reason) = (path, reason);
+    // Each round goes one tagged enum deeper; the format nests a few.
+    for _ in 0..8 {
+        let Some(at) = value_at(&root, &path) else { break };
+        let field = path.rsplit('.').next().unwrap_or("");
+        let Some((inside, why)) = super::tagged_forms::locate(field, &at.to_string()) else { break };
+        reason = why;
+        if inside.is_empty() {
+            break;
+        }
+        path = format!("{path}.{inside}");
     }
-    let root: serde_json::Value = serde_json::from_str(json).ok()?;
-    let mut at = &root;
+    (path, reason)
+}
+
+/// The value at a serde path (`nodes[2].kind`, `[0].edit`) in `root`.
+fn value_at<'a>(root: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    let mut at = root;
     for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let (name, index) = match segment.split_once('[') {
-            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (segment, None),
-        };
-        at = at.get(name)?;
-        if let Some(i) = index {
-            at = at.get(i)?;
+        let mut parts = segment.split('[');
+        let name = parts.next().unwrap_or("");
+        if !name.is_empty() {
+            at = at.get(name)?;
+        }
+        for index in parts {
+            at = at.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
         }
     }
-    let mut fields = at.as_object()?.clone();
-    let ty = fields.remove("type")?.as_str()?.to_string();
-    let inner = serde_json::Value::Object(fields);
-    let (sub, reason) = match ty.as_str() {
-        "client" => try_as::<ClientSpec>(inner),
-        "service" => try_as::<ServiceSpec>(inner),
-        "queue" => try_as::<QueueSpec>(inner),
-        "request_response" => try_as::<SyncPolicy>(inner),
-        "consume" => try_as::<ConsumePolicy>(inner),
-        _ => None,
-    }?;
-    let sub = sub.trim_start_matches('.');
-    Some((if sub.is_empty() { path.to_string() } else { format!("{path}.{sub}") }, reason))
+    Some(at)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::json_path;
+    use super::{json_path, value_at};
+
+    #[test]
+    fn serde_paths_find_their_values() {
+        let root = serde_json::json!({"a": [{"b": [1, [2, 3]]}], "c": 4});
+        assert_eq!(value_at(&root, "a[0].b[1][0]"), Some(&serde_json::json!(2)));
+        assert_eq!(value_at(&root, "c"), Some(&serde_json::json!(4)));
+        assert_eq!(value_at(&root, ""), Some(&root));
+        assert_eq!(value_at(&root, "a[3]"), None);
+        assert_eq!(value_at(&root, "a[x]"), None);
+    }
 
     #[test]
     fn serde_paths_become_json_paths() {

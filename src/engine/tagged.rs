@@ -16,7 +16,10 @@
 //! repeated tag gets serde's words, unit variants ignore other fields as
 //! serde's do, and a problem inside the variant is reported at the enum, as
 //! serde does, without a position inside the rewritten text (the caller's
-//! reader adds its own, as for serde's buffer).
+//! reader adds its own, as for serde's buffer). The CLI's and the tests'
+//! parsers then name the field: `parse::refine_tagged` reads the object
+//! again through its twin with the path tracked ([`rewrite`] and
+//! `tagged_forms::locate`), one tagged enum deeper each round.
 
 use std::fmt;
 
@@ -49,13 +52,22 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>, T>(d: D, form: &Form<T>) ->
 
 /// A message of serde_json without the " at line L column C" it adds: the
 /// position is in the rewritten text, not in the caller's.
-fn without_position(e: &serde_json::Error) -> String {
+pub(crate) fn without_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     match text.strip_suffix(&suffix) {
         Some(message) => message.to_string(),
         None => text,
     }
+}
+
+/// The object `text` (one internally tagged value) rewritten as the twin
+/// reads it, `{"<type>": {...}}`; `None` when it is not such an object or
+/// its tag is wrong (serde already names those at `….type`).
+pub(crate) fn rewrite<T>(text: &str, form: &Form<T>) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let collect = Collect { expecting: form.expecting, variants: form.variants, units: form.units };
+    de::Deserializer::deserialize_any(&mut de, collect).ok().map(|(rewritten, _)| rewritten)
 }
 
 /// The visitor that gathers the tag and the other fields' JSON text.

@@ -17,23 +17,80 @@ use super::dist::{Cumulative, Dist, WeightedPoint};
 use super::edit::{Edit, Placed, ResetTo};
 use super::scenario::one_f64;
 use super::scenario::*;
-use super::tagged::{deserialize, Form};
+use super::tagged::{deserialize, rewrite, Form};
+
+/// One of the engine's internally tagged enums, with how it is read.
+pub(crate) trait Tagged: Sized + 'static {
+    /// How the enum is read (its words, and its twin's reader from text).
+    fn form() -> &'static Form<Self>;
+
+    /// Reads the rewritten text `{"<type>": {...}}` with its JSON path
+    /// tracked, for the path and reason of the first problem (`None` when
+    /// it reads). Only the CLI's and the tests' parsers call it: the web
+    /// app's import places problems by line and column instead.
+    fn locate(rewritten: &str) -> Option<(String, String)>;
+}
 
 /// Implements `Deserialize` for `$real` through its twin `$twin`.
 macro_rules! tagged_deserialize {
     ($real:ident, $twin:ident, $name:literal, [$($variant:literal),* $(,)?], [$($unit:literal),* $(,)?]) => {
-        impl<'de> Deserialize<'de> for $real {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        impl $crate::engine::tagged_forms::Tagged for $real {
+            fn form() -> &'static Form<$real> {
                 static FORM: Form<$real> = Form {
                     expecting: concat!("internally tagged enum ", $name),
                     variants: &[$($variant),*],
                     units: &[$($unit),*],
                     read: |text| $twin::deserialize(&mut serde_json::Deserializer::from_str(text)),
                 };
-                deserialize(d, &FORM)
+                &FORM
+            }
+
+            fn locate(rewritten: &str) -> Option<(String, String)> {
+                struct Via;
+                impl<'de> Deserialize<'de> for Via {
+                    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        $twin::deserialize(d).map(|_| Via)
+                    }
+                }
+                let mut de = serde_json::Deserializer::from_str(rewritten);
+                serde_path_to_error::deserialize::<_, Via>(&mut de)
+                    .err()
+                    .map(|e| (e.path().to_string(), $crate::engine::tagged::without_position(e.inner())))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $real {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                deserialize(d, <$real as $crate::engine::tagged_forms::Tagged>::form())
             }
         }
     };
+}
+
+/// Where inside a tagged object a read failed. serde reports any problem
+/// inside an internally tagged enum at the enum (`$.links[2].transport`);
+/// this reads the object `text` again, as the enum held by a field called
+/// `field`, and returns the path inside the object (`breaker.window`, empty
+/// when the problem is the object's own) and the reason. `None` when the
+/// field holds none of the tagged enums or the object reads.
+pub(crate) fn locate(field: &str, text: &str) -> Option<(String, String)> {
+    match field {
+        "kind" => locate_as::<NodeKind>(text),
+        "transport" => locate_as::<Transport>(text),
+        "arrival" => locate_as::<Arrival>(text),
+        "effect" => locate_as::<FaultEffect>(text),
+        "processing" | "latency" => locate_as::<Dist>(text),
+        "edit" => locate_as::<Edit>(text),
+        _ => None,
+    }
+}
+
+fn locate_as<T: Tagged>(text: &str) -> Option<(String, String)> {
+    let rewritten = rewrite(text, T::form())?;
+    let (path, reason) = T::locate(&rewritten)?;
+    // The twin's path starts with the variant's word: drop it.
+    let inside = path.split_once('.').map_or("", |(_, rest)| rest);
+    Some((inside.to_string(), reason))
 }
 
 tagged_deserialize!(
