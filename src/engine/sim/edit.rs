@@ -18,7 +18,7 @@ use crate::engine::validate::validate_fault;
 /// A fault known to the simulation, with whether it is acting now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultStatus {
-    /// Its index, for [`Simulation::clear_fault`].
+    /// Its index, for [`crate::engine::edit::Edit::ClearFault`].
     pub index: u32,
     /// The fault.
     pub fault: Fault,
