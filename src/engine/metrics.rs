@@ -2,7 +2,8 @@
 //! length: counters, fixed-size histograms, and a ring of per-second buckets.
 //!
 //! This file folds what every type shares (orders, nodes and their worker
-//! pools, the wire); each type folds its own events in its own file:
+//! pools, the wire; a node's own counters are `metrics/node.rs`); each
+//! type folds its own events in its own file:
 //! `metrics/request_response.rs` (calls, retries, breakers) and
 //! `metrics/queue.rs` (depth, age, redelivery, dead letters) and
 //! `metrics/pubsub.rs` (per topic and per subscription), `metrics/stream.rs`
@@ -14,6 +15,7 @@
 
 mod edge;
 mod job;
+mod node;
 mod pubsub;
 mod queue;
 mod request_response;
@@ -24,6 +26,7 @@ mod tracks;
 
 pub use edge::EdgeMetrics;
 pub use job::{JobMetrics, RunOutcome, RunRecord};
+pub use node::{reason_ix, NodeMetrics};
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
 pub use queue::QueueMetrics;
 pub use request_response::LinkMetrics;
@@ -41,109 +44,6 @@ use super::time::{Micros, SECOND};
 
 /// How many one-second buckets the time series keeps.
 pub const SERIES_BUCKETS: usize = 600;
-
-/// Per-node counters and distributions.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct NodeMetrics {
-    /// Requests or deliveries that reached the node.
-    pub arrived: u64,
-    /// Picked up by a worker.
-    pub started: u64,
-    /// Finished successfully.
-    pub completed: u64,
-    /// Failed, by [`Reason`] (index in [`Reason::ALL`]).
-    #[serde(serialize_with = "by_reason")]
-    pub failed: [u64; Reason::ALL.len()],
-    /// Refused without work (overloaded or down).
-    pub rejected: u64,
-    /// Instance crashes.
-    pub crashes: u64,
-    /// Instances back after a crash.
-    pub restarts: u64,
-    /// Workers busy now.
-    pub busy: u32,
-    /// Worker pool size (replicas × concurrency).
-    pub capacity: u32,
-    #[serde(skip)]
-    busy_area: u128,
-    #[serde(skip)]
-    last_change: Micros,
-    /// Time from arrival to a worker picking it up.
-    pub wait: Histogram,
-    /// Time a worker was held (own processing plus downstream calls).
-    pub busy_time: Histogram,
-    /// Own processing only (the hop's share of a latency budget).
-    pub self_time: Histogram,
-    /// Arrival to successful completion.
-    pub sojourn: Histogram,
-    /// Messages processed a second time (side effects repeated).
-    pub duplicates_processed: u64,
-    /// Repeats skipped by an idempotent consumer.
-    pub duplicates_suppressed: u64,
-    /// Requests waiting for a worker now (arrived, not yet started, refused or failed).
-    pub waiting: u32,
-    #[serde(skip)]
-    waiting_area: u128,
-    #[serde(skip)]
-    waiting_change: Micros,
-    /// Counts and sums of `wait` and `self_time`, and the busy area, at the last track sample.
-    #[serde(skip)]
-    window_mark: (u64, u128, u64, u128, u128),
-    /// When the last track sample was taken.
-    #[serde(skip)]
-    window_at: Micros,
-}
-
-impl NodeMetrics {
-    /// Share of worker time in use since the start, 0 to 1.
-    pub fn utilisation(&self, now: Micros) -> f64 {
-        let area = self.busy_area + u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change));
-        let total = u128::from(self.capacity) * u128::from(now);
-        if total == 0 {
-            0.0
-        } else {
-            area as f64 / total as f64
-        }
-    }
-
-    /// Failures of all reasons.
-    pub fn failed_total(&self) -> u64 {
-        self.failed.iter().sum()
-    }
-
-    /// Failures by reason name, only the reasons that occurred.
-    pub fn failed_by_reason(&self) -> Vec<(&'static str, u64)> {
-        Reason::ALL.iter().zip(self.failed).filter(|(_, c)| *c > 0).map(|(r, c)| (r.name(), c)).collect()
-    }
-
-    /// Mean number of requests waiting for a worker since the start (a time
-    /// average, for Little's law: Lq against λ·Wq).
-    pub fn mean_waiting(&self, now: Micros) -> f64 {
-        let area = self.waiting_area + u128::from(self.waiting) * u128::from(now.saturating_sub(self.waiting_change));
-        if now == 0 {
-            0.0
-        } else {
-            area as f64 / now as f64
-        }
-    }
-
-    /// Busy worker time since the start, in worker-microseconds.
-    fn busy_area_at(&self, now: Micros) -> u128 {
-        self.busy_area + u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change))
-    }
-
-    fn set_waiting(&mut self, now: Micros, waiting: u32) {
-        self.waiting_area += u128::from(self.waiting) * u128::from(now.saturating_sub(self.waiting_change));
-        self.waiting_change = now;
-        self.waiting = waiting;
-    }
-
-    fn set_busy(&mut self, now: Micros, busy: u32) {
-        self.busy_area += u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change));
-        self.last_change = now;
-        self.busy = busy;
-    }
-}
 
 /// Outcome counts of one second of simulated time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -489,19 +389,4 @@ impl Metrics {
         let b = self.bucket(t);
         b.max_queue_depth = b.max_queue_depth.max(depth);
     }
-}
-
-/// Failures serialise as `[["reason", count], …]` for the reasons that occurred.
-fn by_reason<S: serde::Serializer>(failed: &[u64; Reason::ALL.len()], serializer: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = serializer.serialize_seq(None)?;
-    for (r, c) in Reason::ALL.iter().zip(failed).filter(|(_, c)| **c > 0) {
-        seq.serialize_element(&(r.name(), c))?;
-    }
-    seq.end()
-}
-
-/// Position of a reason in [`Reason::ALL`].
-pub fn reason_ix(r: Reason) -> usize {
-    Reason::ALL.iter().position(|x| *x == r).unwrap_or(0)
 }
