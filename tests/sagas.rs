@@ -396,3 +396,31 @@ fn a_step_started_under_a_slowdown_settles_once_the_slowdown_ends() {
         assert!(events.iter().any(|e| matches!(*e, EventKind::Completed { msg: m, .. } if m == msg)), "{msg}");
     }
 }
+
+/// The saga preset with its orchestrator slower than the queue's visibility
+/// timeout, so every order is delivered about three times, and no faults.
+fn redelivered_saga(idempotent: bool) -> Scenario {
+    let (_, text) = presets::PRESETS.iter().find(|(n, _)| *n == "saga").expect("preset");
+    let mut v: Value = serde_json::from_str(text).expect("JSON");
+    v["nodes"][1]["kind"]["visibility_timeout_ms"] = 100.into();
+    v["nodes"][2]["kind"]["processing"] = json!({"type": "constant", "ms": 250});
+    v["links"][1]["transport"]["idempotent"] = idempotent.into();
+    v["sources"][0]["arrival"] = json!({"type": "burst", "at_ms": 0, "count": 3});
+    v["faults"] = json!([]);
+    serde_json::from_value(v).expect("scenario")
+}
+
+#[test]
+fn an_idempotent_orchestrator_starts_one_saga_per_order_however_often_it_is_delivered() {
+    let started = |events: &[EventKind]| events.iter().filter(|e| matches!(e, EventKind::SagaStarted { .. })).count();
+    let suppressed =
+        |events: &[EventKind]| events.iter().filter(|e| matches!(e, EventKind::DuplicateSuppressed { .. })).count();
+    // Starting the saga is the delivery's side effect: a repeat skipped by
+    // the idempotent consumer must not start another (three charges).
+    let (_, events) = run(redelivered_saga(true), 5);
+    assert!(suppressed(&events) >= 3, "the orders were redelivered: {}", suppressed(&events));
+    assert_eq!(started(&events), 3, "one saga per order");
+    // Without idempotency every delivery repeats the side effect: more sagas than orders.
+    let (_, events) = run(redelivered_saga(false), 5);
+    assert!(started(&events) > 3, "{}", started(&events));
+}

@@ -215,7 +215,9 @@ impl Simulation {
             self.start_call(key, idx, link);
             return;
         }
-        if !self.topo.saga_steps[node].is_empty() && !self.start_saga(key) {
+        // An idempotent consumer skips a repeat's side effects, and starting
+        // the saga is one: a redelivered order must not start a second saga.
+        if !self.topo.saga_steps[node].is_empty() && !self.skipped_as_repeat(key) && !self.start_saga(key) {
             self.finish_work(key, Err(Reason::Overloaded));
             return;
         }
@@ -422,6 +424,21 @@ impl Simulation {
         }
         let Job::Delivery { link, .. } = w.job else { return true };
         self.apply_delivery_effects(w, link)
+    }
+
+    /// Whether the work's side effects will be skipped as a repeat when it
+    /// finishes (asked before [`Simulation::apply_side_effects`] decides).
+    fn skipped_as_repeat(&self, key: Key) -> bool {
+        let Some(w) = self.works.get(key) else { return false };
+        match w.job {
+            Job::Delivery { link, .. } => {
+                self.consumer_is_idempotent(link) && self.services[w.node as usize].applied.contains(&w.msg)
+            }
+            Job::Record { link, partition, offset, event } => {
+                self.record_will_be_skipped(link, partition, offset, event)
+            }
+            Job::Order(_) | Job::Request { .. } | Job::Step { .. } => false,
+        }
     }
 
     fn apply_delivery_effects(&mut self, w: Held, link: u32) -> bool {

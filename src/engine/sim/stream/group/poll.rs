@@ -247,18 +247,39 @@ impl Simulation {
         event: MsgId,
     ) -> bool {
         let idempotent = self.read_policy(link).idempotent;
-        let g = &mut self.groups[link as usize];
-        let replayed = g.high_water.get(partition as usize).is_some_and(|hw| offset < *hw);
-        let cause = if replayed {
-            g.replay_cause.get(partition as usize).copied().unwrap_or(DEFAULT_REPLAY_CAUSE)
-        } else if g.seen.ids.contains(&event) {
-            StreamCause::OutboxRepublish
-        } else {
-            g.seen.insert(self.now, event);
+        let Some(cause) = self.repeat_cause(link, partition, offset, event) else {
+            self.groups[link as usize].seen.insert(self.now, event);
             return true;
         };
         self.emit(EventKind::RecordDuplicate { msg, link, partition, offset, cause, suppressed: idempotent });
         !idempotent
+    }
+
+    /// Whether an idempotent group will skip this record's side effects as
+    /// a repeat when it finishes (what [`Simulation::record_effects`] will
+    /// decide, asked before: a saga must not start for a skipped repeat).
+    pub(in crate::engine::sim) fn record_will_be_skipped(
+        &self,
+        link: u32,
+        partition: u32,
+        offset: u64,
+        event: MsgId,
+    ) -> bool {
+        self.read_policy(link).idempotent && self.repeat_cause(link, partition, offset, event).is_some()
+    }
+
+    /// Why a record is a repeat for its group, if it is: read again below
+    /// the partition's high-water mark, or an event the group already saw
+    /// (the outbox's relay published it twice).
+    fn repeat_cause(&self, link: u32, partition: u32, offset: u64, event: MsgId) -> Option<StreamCause> {
+        let g = &self.groups[link as usize];
+        if g.high_water.get(partition as usize).is_some_and(|hw| offset < *hw) {
+            Some(g.replay_cause.get(partition as usize).copied().unwrap_or(DEFAULT_REPLAY_CAUSE))
+        } else if g.seen.ids.contains(&event) {
+            Some(StreamCause::OutboxRepublish)
+        } else {
+            None
+        }
     }
 
     /// The batch is done: commit by policy, then poll again (or let a rebalance finish).
