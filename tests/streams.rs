@@ -660,3 +660,55 @@ fn records_past_the_simulators_limit_are_not_blamed_on_retention() {
     let f = group(&s, "orders-fulfilment");
     assert_eq!(f.lost_total(), 0, "a group that keeps up loses nothing to the limit");
 }
+
+/// commit-after without its crash: fulfilment scaled to `replicas` at each
+/// (second, replicas) of `scales`; the read link's rebalance starts (ms)
+/// and static rejoins (ms) by 30 s.
+fn scaled(static_members: bool, scales: &[(u64, u32)]) -> (Vec<u64>, Vec<u64>) {
+    let mut scenario = presets::load("commit-after").expect("preset");
+    scenario.faults.clear();
+    if static_members {
+        scenario = with_static_members(scenario);
+    }
+    let spec = scenario.nodes.iter().find(|n| n.id == "fulfilment").and_then(|n| n.kind.service()).cloned();
+    let spec = spec.expect("fulfilment is a service");
+    let mut s = Simulation::new(scenario).expect("valid");
+    let link = link_ix(&s, "orders-fulfilment") as u32;
+    s.set_recording(true);
+    for &(at, replicas) in scales {
+        s.run_until(at * SECOND).expect("runs");
+        let edit = Edit::SetService { node: "fulfilment".into(), spec: ServiceSpec { replicas, ..spec.clone() } };
+        s.apply(&edit).expect("applies");
+    }
+    s.run_until(30 * SECOND).expect("runs");
+    let (mut started, mut rejoined) = (Vec::new(), Vec::new());
+    for e in s.drain_events() {
+        match e.kind {
+            EventKind::RebalanceStarted { link: l, .. } if l == link => started.push(e.t / 1_000),
+            EventKind::MemberRejoined { link: l, .. } if l == link => rejoined.push(e.t / 1_000),
+            _ => {}
+        }
+    }
+    (started, rejoined)
+}
+
+#[test]
+fn a_static_member_scaled_away_keeps_its_partitions_until_its_session_ends() {
+    // Scaled from two instances to one at 10 s. A dynamic member leaves at once, so the group
+    // rebalances at 10 s; a static one sends no leave, so the coordinator
+    // drops it only when its session runs out, and rebalances then.
+    let session_s = {
+        let s = presets::load("commit-after").expect("preset");
+        let p = s.links.iter().find_map(|l| l.transport.read_policy().cloned()).expect("a read link");
+        (p.session_timeout_ms / 1_000.0) as u64
+    };
+    let (dynamic, _) = scaled(false, &[(10, 1)]);
+    assert_eq!(dynamic.iter().filter(|&&t| t >= 10_000).collect::<Vec<_>>(), vec![&10_000], "{dynamic:?}");
+    let (fixed, _) = scaled(true, &[(10, 1)]);
+    let expected = (10 + session_s) * 1_000;
+    assert_eq!(fixed.iter().filter(|&&t| t >= 10_000).collect::<Vec<_>>(), vec![&expected], "{fixed:?}");
+    // Scaled back up within the session: the same member rejoins, no rebalance at all.
+    let (back, rejoined) = scaled(true, &[(10, 1), (12, 2)]);
+    assert!(back.iter().all(|&t| t < 10_000), "{back:?}");
+    assert_eq!(rejoined, vec![12_000]);
+}

@@ -360,18 +360,25 @@ impl Simulation {
             }
             // Before the group has joined there is no session to wait out.
             if self.groups[link as usize].joined {
-                let epoch = self.services[node as usize].replicas[replica as usize].epoch;
-                let until = self.now.saturating_add(ms_to_micros(self.read_policy(link).session_timeout_ms));
-                let m = self.member(link, replica);
-                m.crashed = true;
-                m.session_until = until;
-                m.holds_revoked = false;
-                self.schedule(until, Action::SessionExpire { link, replica, epoch });
-                if self.cooperative(link) {
-                    self.orphan_partitions(link, replica);
-                }
+                self.silent_until_session_ends(node, link, replica);
             }
             self.try_finish_rebalance(link);
+        }
+    }
+
+    /// A member went silent without leaving (a crash, or a static member
+    /// shut down): the coordinator keeps it, and its partitions, until its
+    /// session runs out.
+    fn silent_until_session_ends(&mut self, node: u32, link: u32, replica: u32) {
+        let epoch = self.services[node as usize].replicas[replica as usize].epoch;
+        let until = self.now.saturating_add(ms_to_micros(self.read_policy(link).session_timeout_ms));
+        let m = self.member(link, replica);
+        m.crashed = true;
+        m.session_until = until;
+        m.holds_revoked = false;
+        self.schedule(until, Action::SessionExpire { link, replica, epoch });
+        if self.cooperative(link) {
+            self.orphan_partitions(link, replica);
         }
     }
 
@@ -410,8 +417,15 @@ impl Simulation {
             // the same member: no rebalance.
             if self.read_policy(link).static_membership {
                 let back: Vec<u32> = live.iter().copied().filter(|r| g.assigned.contains(r) && crashed(r)).collect();
+                // A static member shut down sends no LeaveGroup (Kafka keeps
+                // static members in the group on close, KIP-345): it is
+                // dropped when its session runs out, as a crashed one is.
+                let gone: Vec<u32> = g.assigned.iter().copied().filter(|r| !live.contains(r) && !crashed(r)).collect();
                 for r in back {
                     self.static_rejoin(link, r);
+                }
+                for r in gone {
+                    self.silent_until_session_ends(node, link, r);
                 }
             }
             let g = &self.groups[link as usize];
@@ -419,7 +433,7 @@ impl Simulation {
             // A dynamic member that restarts is a new consumer: it rejoins,
             // even before its old session has timed out.
             let joined = live.iter().any(|r| !g.assigned.contains(r) || crashed(r));
-            // Retired instances leave the group at once (a clean shutdown).
+            // Retired dynamic instances leave the group at once (a clean shutdown).
             let left = g.assigned.iter().any(|r| !live.contains(r) && !crashed(r));
             if joined || left {
                 self.start_rebalance(link);
