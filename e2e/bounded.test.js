@@ -56,7 +56,7 @@ test('an hour of stress-2000 fast-forwards in slices: progress, frames keep comi
     }
   }
   assert.ok((await seconds(page)) >= 3600, `the run is at an hour in (${await seconds(page)} s)`);
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true', 'and playing');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'true', 'and playing');
   const at = await seconds(page);
   await page.waitForTimeout(500);
   assert.ok((await seconds(page)) > at, 'the clock moves on');
@@ -78,7 +78,7 @@ test('Cancel and Escape stop a fast-forward where it got to', async () => {
   assert.ok(await fitsWithin(page, 'fast-forward', 700), 'the progress box fits');
   await page.getByTestId('fast-forward-cancel').click();
   await progress.waitFor({ state: 'detached', timeout: 2000 });
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false', 'paused where it got to');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false', 'paused where it got to');
   const stopped = await seconds(page);
   assert.ok(stopped >= 2 && stopped < 3600, `stopped at ${stopped} s`);
   await page.waitForTimeout(500);
@@ -110,7 +110,7 @@ test('cascade at=1e12 shows progress at once (capped at an hour) and can be canc
   await progress.waitFor({ state: 'detached', timeout: 2000 });
   const stopped = await seconds(page);
   assert.ok(stopped < 3600, `stopped at ${stopped} s`);
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false', 'paused where it got to');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false', 'paused where it got to');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -165,7 +165,7 @@ test('Next notable gives up after a simulated minute with a message', async () =
     /^Nothing notable in the next 60 simulated seconds; stopped at 65 s\. The run is calm/,
   );
   assert.equal(await seconds(page), 65);
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -180,6 +180,6 @@ test('Next notable stops at a notable event on cascade', async () => {
   await page.getByTestId('fast-forward').waitFor({ state: 'detached', timeout: 30000 });
   // Found, not given up: the notice names the event it stopped at.
   assert.match(await page.getByTestId('run-notice').textContent(), /^Stopped at \d+\.\d{3} s: /);
-  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.getByTestId('play').getAttribute('data-playing'), 'false');
   await context.close();
 });

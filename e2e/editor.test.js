@@ -95,11 +95,27 @@ test('delete a node with its links, then undo', async () => {
   await page.getByTestId('node-pricing').click();
   await page.keyboard.press('Delete');
   await page.waitForFunction(() => !document.querySelector('[data-testid=node-pricing]'));
+  // The keyboard stays on the stage, not back at the top of the page.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'stage');
   assert.equal(await page.getByTestId('link-inventory-pricing').count(), 0, 'its link went with it');
   assert.match(await page.getByTestId('announcer').textContent(), /Removed Pricing/);
   await page.getByTestId('undo').click();
   await page.getByTestId('node-pricing').waitFor();
   await page.getByTestId('link-inventory-pricing').waitFor();
+  // Backspace or Delete pressed on a button elsewhere (the inspector's) is
+  // not a request to remove the selected node.
+  await page.getByTestId('node-inventory').click();
+  await page.getByTestId('fault-crash').focus();
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Delete');
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByTestId('node-inventory').count(), 1, 'still there');
+  // Undo redraws the stage; the keyboard stays on the node it was on.
+  await page.getByTestId('node-inventory').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Control+z');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'node-inventory');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -131,6 +147,8 @@ test('the same by keyboard only: add, connect, pick, undo', async () => {
   await page.getByTestId('add-service').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('node-service').waitFor();
+  // The new node has the focus, where C (as announced) starts its link.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'node-service');
   // The new node is selected: the inspector offers to connect it.
   await page.getByTestId('connect-target').focus();
   for (let i = 0; i < 6 && (await page.getByTestId('connect-target').inputValue()) !== 'pricing'; i++) {

@@ -79,7 +79,7 @@ test('a link far into stress-2000 opens in slices: progress, frames keep coming,
   assert.ok(w.values.length >= 3, `the progress moved: ${w.values.join(' → ')}`);
   const after = await trace(other);
   assert.deepEqual(after, before, 'same hash at the same simulated time');
-  assert.equal(await other.getByTestId('play').getAttribute('aria-pressed'), 'false', 'paused, as the link was');
+  assert.equal(await other.getByTestId('play').getAttribute('data-playing'), 'false', 'paused, as the link was');
   assert.equal(await other.getByTestId('run-error').count(), 0);
   assert.deepEqual(otherProblems, []);
 
@@ -96,7 +96,7 @@ test('a link far into stress-2000 opens in slices: progress, frames keep coming,
   await third.getByTestId('fast-forward').waitFor({ state: 'detached', timeout: 5000 });
   const stopped = await trace(third);
   assert.ok(stopped.time < before.time, `stopped short (${stopped.time} < ${before.time})`);
-  assert.equal(await third.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await third.getByTestId('play').getAttribute('data-playing'), 'false');
   const partial = await copyLink(third);
   const fourth = await fresh.newPage();
   await fourth.goto(partial);
@@ -116,7 +116,7 @@ test('a link made in a lesson opens that lesson at that step, with the same run'
   await page.getByTestId('lesson-next').click();
   await step.getByText(/^Step 3 of \d+$/).waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid=fast-forward]'), null, { timeout: 60000 });
-  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') await page.getByTestId('play').click();
+  if ((await page.getByTestId('play').getAttribute('data-playing')) === 'true') await page.getByTestId('play').click();
   const link = await copyLink(page);
   // The address still says step 2 (`?lesson=queue&step=2`): the link's own lesson and step win.
   assert.match(link, /\?lesson=queue&step=2#v2\./);

@@ -58,7 +58,7 @@ test('a copied link opens the same run in a fresh browser: same trace hash at th
   await other.getByTestId('clock').waitFor();
   const after = await trace(other);
   assert.deepEqual(after, before, 'same hash at the same simulated time');
-  assert.equal(await other.getByTestId('play').getAttribute('aria-pressed'), await page.getByTestId('play').getAttribute('aria-pressed'));
+  assert.equal(await other.getByTestId('play').getAttribute('data-playing'), await page.getByTestId('play').getAttribute('data-playing'));
   assert.deepEqual(otherProblems, []);
   assert.deepEqual(problems, []);
   await fresh.close();

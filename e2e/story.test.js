@@ -34,7 +34,7 @@ async function playUntil(page, t) {
     t,
     { timeout: 60000, polling: 100 },
   );
-  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') {
+  if ((await page.getByTestId('play').getAttribute('data-playing')) === 'true') {
     await page.getByTestId('play').click();
   }
 }

@@ -7,7 +7,9 @@ use crate::view_model::embed_api::EmbedOptions;
 use crate::view_model::run::at_from_link;
 use crate::view_model::speed::speed_from_query;
 
-use super::browser::{editing_text, now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control};
+use super::browser::{
+    editing_text, from_stage, now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control,
+};
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
 use super::editor_bar::{delete_selection, EditorBar};
@@ -22,7 +24,7 @@ use super::persist;
 use super::share_menu::ShareNotice;
 use super::shell::Header;
 use super::sim_loop;
-use super::stage::focus_later;
+use super::stage::{focus_later, keeping_focus};
 use super::store::{Selection, Store};
 use super::story::{MitigationNote, Story};
 use super::topology::Topology;
@@ -214,10 +216,12 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
     let command = ev.ctrl_key() || ev.meta_key();
     let key = ev.key().to_ascii_lowercase();
     match key.as_str() {
-        "z" if command && ev.shift_key() => store.redo(),
-        "z" if command => store.undo(),
-        "y" if command => store.redo(),
-        "delete" | "backspace" if !command && store.selected.get_untracked().is_some() => delete_selection(store),
+        "z" if command && ev.shift_key() => keeping_focus(|| store.redo()),
+        "z" if command => keeping_focus(|| store.undo()),
+        "y" if command => keeping_focus(|| store.redo()),
+        "delete" | "backspace" if !command && store.selected.get_untracked().is_some() && from_stage(ev) => {
+            delete_selection(store)
+        }
         _ => return false,
     }
     true

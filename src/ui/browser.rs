@@ -52,6 +52,14 @@ pub fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
     }
 }
 
+/// Whether a key press comes from the stage or the list of states under it,
+/// where the selected node or link is (Delete there removes it; pressed on
+/// a button elsewhere, a reflex Backspace must not).
+pub fn from_stage(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    el.closest("[data-testid=stage], [data-testid=state-list]").ok().flatten().is_some()
+}
+
 /// Removes index.html's loading placeholder (once the app has mounted).
 pub fn remove_placeholder() {
     if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {

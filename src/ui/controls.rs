@@ -58,7 +58,9 @@ pub fn Controls() -> impl IntoView {
                 <button
                     class="btn btn--primary"
                     on:click=toggle
-                    aria-pressed=move || playing.get().to_string()
+                    // Its name says what it does (Play or Pause); not also
+                    // "pressed", which contradicted the name. Tests read the state here.
+                    data-playing=move || playing.get().to_string()
                     aria-keyshortcuts="Space"
                     data-testid="play"
                 >

@@ -58,6 +58,8 @@ fn add_node(store: Store, key: &str) {
         if let Ok(Some(stage)) = document().query_selector("[data-testid=stage]") {
             stage.scroll_into_view();
         }
+        // Focus the new node, where C (as the announcement says) starts its link.
+        super::stage::focus_later(format!("node-{id}"));
     }
 }
 
@@ -79,6 +81,9 @@ pub fn delete_selection(store: Store) {
         Ok(()) => {
             store.selected.set(None);
             store.announcement.set(format!("Removed {label}. Undo with Ctrl+Z."));
+            // The focused node or button is gone (or disabled): keep the
+            // keyboard on the stage rather than back at the page's top.
+            super::stage::focus_later("stage".to_string());
         }
         Err(reason) => {
             store.announcement.set(format!("{label} was not removed: {reason}"));
@@ -157,11 +162,11 @@ pub fn EditorBar() -> impl IntoView {
                 <button class="btn btn--small" data-testid="undo" aria-keyshortcuts="Control+Z Meta+Z"
                     disabled=move || undo_label().is_none()
                     title=move || undo_label().map_or("Nothing to undo".into(), |w| format!("Undo: {w}"))
-                    on:click=move |_| store.undo()>"Undo"</button>
+                    on:click=move |_| super::stage::keeping_focus(|| store.undo())>"Undo"</button>
                 <button class="btn btn--small" data-testid="redo" aria-keyshortcuts="Shift+Control+Z Shift+Meta+Z"
                     disabled=move || redo_label().is_none()
                     title=move || redo_label().map_or("Nothing to redo".into(), |w| format!("Redo: {w}"))
-                    on:click=move |_| store.redo()>"Redo"</button>
+                    on:click=move |_| super::stage::keeping_focus(|| store.redo())>"Redo"</button>
                 <button class="btn btn--small" data-testid="delete" aria-keyshortcuts="Delete"
                     disabled=move || store.selected.get().is_none()
                     on:click=move |_| delete_selection(store)>"Delete"</button>

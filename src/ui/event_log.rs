@@ -304,7 +304,7 @@ fn EventLog() -> impl IntoView {
                 </label>
             </div>
             <p class="event-log__caption" data-testid="log-caption">{caption}</p>
-            <ol class="event-log__list" aria-labelledby="event-log-title" data-testid="event-log">{rows}</ol>
+            <ol class="event-log__list" aria-labelledby="event-log-title" tabindex="0" data-testid="event-log">{rows}</ol>
         </div>
     }
 }

@@ -91,7 +91,9 @@ pub fn LinkMenu() -> impl IntoView {
             .map(|d| view! { <div class="dims__row"><dt>{d.name}</dt><dd><strong>{d.rating}</strong>" — "{d.why}</dd></div> })
             .collect_view();
         Some(view! {
-            <aside class="dims" aria-live="polite" data-testid="dimensions">
+            // Not a live region: each choice is described by it (a live card
+            // read its whole text again on every Tab).
+            <aside class="dims" id="link-menu-dims" data-testid="dimensions">
                 <h3 class="dims__title">{choice.name()}</h3>
                 <dl>{rows}</dl>
                 {proof.map(|p| view! { <p class="dims__evidence" data-testid="evidence">{p}</p> })}
@@ -121,7 +123,7 @@ pub fn LinkMenu() -> impl IntoView {
                         .map(|(i, c)| {
                             let name = c.name();
                             view! {
-                                <button class="btn link-menu__choice" data-testid="link-choice"
+                                <button class="btn link-menu__choice" data-testid="link-choice" aria-describedby="link-menu-dims"
                                     on:focus=move |_| focused.set(i)
                                     on:mouseenter=move |_| focused.set(i)
                                     on:click=move |_| pick(c.clone())>{name}</button>

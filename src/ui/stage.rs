@@ -253,14 +253,41 @@ pub fn focus_later(testid: String) {
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten());
         if let Some(el) = el {
-            // SVG elements have focus() too; call it without the SvgElement binding.
-            if let Some(f) =
-                js_sys::Reflect::get(&el, &"focus".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            {
-                let _ = f.call0(&el);
-            }
+            focus_element(&el);
         }
     });
+}
+
+/// Runs `action` (an undo or redo, which redraws the topology) and keeps
+/// the keyboard where it was: on the same element after the next render if
+/// it is still there and usable, else on the stage, not the page's top.
+pub fn keeping_focus(action: impl FnOnce()) {
+    let before = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|el| el.get_attribute("data-testid"));
+    action();
+    request_animation_frame(move || {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let usable = |testid: &str| {
+            doc.as_ref()
+                .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten())
+                .filter(|el| !el.has_attribute("disabled"))
+        };
+        let target = before.as_deref().and_then(usable).or_else(|| usable("stage"));
+        if let Some(el) = target {
+            focus_element(&el);
+        }
+    });
+}
+
+/// Focuses `el`. SVG elements have focus() too; it is called without the
+/// SvgElement binding (one web-sys feature less).
+fn focus_element(el: &web_sys::Element) {
+    if let Some(f) = js_sys::Reflect::get(el, &"focus".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = f.call0(el);
+    }
 }
 
 /// The stage from context.
