@@ -105,9 +105,10 @@ const MINUTE: Micros = 60 * SECOND;
 /// hour (0–23) and day of month (1–31), or cron's five, adding month (1–12)
 /// and day of week (0–7, 0 and 7 Sunday). Each field is `*`, `n`, `a-b`,
 /// `*/s`, `a-b/s` or a comma list of those. Simulated months have 31 days
-/// and t = 0 is 00:00 on Monday, day 1 of month 1. As in Vixie cron, when
-/// both day of month and day of week are restricted, either one matching
-/// is enough.
+/// and t = 0 is 00:00 on Monday, day 1 of month 1. As in Kubernetes'
+/// CronJob (robfig/cron), when both day of month and day of week are
+/// restricted, either one matching is enough; a day field of `*` or `*/1`
+/// (alone or in a list) is unrestricted, `*/2` is restricted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cron {
     minutes: u64,
@@ -133,7 +134,7 @@ impl Cron {
                 let weekdays = field(fields[4], 0, 7, "day-of-week")?;
                 // 7 is another name for Sunday.
                 let weekdays = (weekdays | (weekdays >> 7 & 1)) & 0x7f;
-                (field(fields[3], 1, 12, "month")?, weekdays, fields[2] != "*" && fields[4] != "*")
+                (field(fields[3], 1, 12, "month")?, weekdays, !unrestricted(fields[2]) && !unrestricted(fields[4]))
             }
             n => {
                 return Err(format!(
@@ -180,6 +181,16 @@ impl Cron {
 }
 
 /// One cron field as a bit set of its values.
+/// Whether a day field leaves the day unrestricted for the either-day rule:
+/// `*` or `*/1`, alone or in a comma list (robfig/cron's star bit, which
+/// Kubernetes' CronJob uses; a step above 1 restricts).
+fn unrestricted(text: &str) -> bool {
+    text.split(',').any(|part| match part.split_once('/') {
+        None => part == "*",
+        Some((range, step)) => range == "*" && step.parse::<u64>() == Ok(1),
+    })
+}
+
 fn field(text: &str, lo: u64, hi: u64, name: &str) -> Result<u64, String> {
     let mut bits = 0u64;
     for part in text.split(',') {
@@ -327,6 +338,13 @@ mod tests {
         assert_eq!(Cron::parse("0 0 * * 0").unwrap().next_after(0), 6 * DAY);
         // Month 2 starts on day 31.
         assert_eq!(Cron::parse("0 0 1 2 *").unwrap().next_after(0), 31 * DAY);
+        // `*/1` leaves the day of month unrestricted: Mondays only (robfig,
+        // Vixie); `*/2` restricts it, so either matches (robfig).
+        let mondays = Cron::parse("0 0 */1 * 1").unwrap();
+        assert_eq!((mondays.next_after(0), mondays.next_after(DAY)), (7 * DAY, 7 * DAY));
+        let odd_or_monday = Cron::parse("0 0 */2 * 1").unwrap();
+        assert_eq!((odd_or_monday.next_after(0), odd_or_monday.next_after(2 * DAY)), (2 * DAY, 4 * DAY));
+        assert!(unrestricted("*") && unrestricted("*/1") && unrestricted("5,*") && !unrestricted("*/2"));
         // Both day fields restricted: either matches (day 5 of the month, or a Sunday).
         let either = Cron::parse("0 0 5 * 0").unwrap();
         assert_eq!(either.next_after(0), 4 * DAY);
