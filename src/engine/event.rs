@@ -465,7 +465,7 @@ pub enum JobAlertKind {
     ExitCode,
     /// Rows out differ from rows in beyond the tolerance (output monitoring).
     RowCount,
-    /// No run wrote rows within the freshness limit (output monitoring: a dead man's switch).
+    /// No run wrote rows within the freshness limit (output monitoring: the freshness of the newest row).
     Stale,
     /// The run took much longer than the recent good runs (output monitoring).
     DurationGrowth,

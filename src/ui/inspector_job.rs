@@ -31,7 +31,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
         Callback::new(move |on: bool| {
             let mut next = spec.clone();
             next.monitor = if on { MonitorOn::Output } else { MonitorOn::ExitCode };
-            // A dead man's switch needs a limit: one schedule period plus a grace of 40 %.
+            // A freshness check needs a limit: one schedule period plus a grace of 40 %.
             if on && next.freshness_ms.is_none() {
                 next.freshness_ms = next.every_ms.map(|ms| ms * 1.4);
             }

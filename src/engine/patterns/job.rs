@@ -39,8 +39,10 @@ pub struct JobSpec {
     /// before an alert, 0 to 1.
     #[serde(default)]
     pub row_tolerance: f64,
-    /// Output monitoring, a dead man's switch: alert when no run wrote rows
-    /// for this long (ms); `null`: no freshness check.
+    /// Output monitoring, a freshness check on the newest row written (not
+    /// a dead man's switch, which a run exiting 0 without rows would
+    /// satisfy): alert when no run wrote rows for this long (ms); `null`: no
+    /// freshness check.
     #[serde(default)]
     pub freshness_ms: Option<f64>,
     /// Output monitoring: alert when a run takes more than this many times

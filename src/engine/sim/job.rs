@@ -11,7 +11,7 @@
 //! `silent_failure` writes only a share of the rows, `wrong_output` adds
 //! drift run after run, `missing_input` makes the inputs read as empty.
 //! Monitoring by exit code alerts only on crashes; output monitoring also
-//! checks rows in against rows out, freshness (a dead man's switch) and
+//! checks rows in against rows out, freshness (of the newest row written) and
 //! the duration trend.
 
 use std::collections::VecDeque;
@@ -49,13 +49,13 @@ pub(super) struct JobState {
     positions: Vec<Vec<u64>>,
     /// Durations of the last good runs (the growth alert's baseline).
     recent: VecDeque<Micros>,
-    /// Bumped each time the dead man's switch is armed: only the latest check counts.
+    /// Bumped each time the freshness check is armed: only the latest check counts.
     fresh_epoch: u32,
     drift: u64,
 }
 
 impl Simulation {
-    /// Arms every job's first run and its dead man's switch.
+    /// Arms every job's first run and its freshness check.
     pub(super) fn schedule_jobs(&mut self) {
         for node in 0..self.scenario.nodes.len() {
             let Some(spec) = self.scenario.nodes[node].kind.job() else { continue };
@@ -245,7 +245,7 @@ impl Simulation {
         }
     }
 
-    /// The dead man's switch: no output since it was armed. Alerts (output
+    /// The freshness check: no output since it was armed. Alerts (output
     /// monitoring) and checks again one limit later. The epoch 0 check armed
     /// at the start counts until the first arming.
     pub(super) fn job_freshness(&mut self, node: u32, epoch: u32) {
@@ -263,7 +263,7 @@ impl Simulation {
         self.arm_freshness(node, spec.freshness_ms);
     }
 
-    /// (Re)arms the dead man's switch one limit from now; earlier checks are void.
+    /// (Re)arms the freshness check one limit from now; earlier checks are void.
     fn arm_freshness(&mut self, node: u32, limit_ms: Option<f64>) {
         let j = &mut self.jobs[node as usize];
         j.fresh_epoch = j.fresh_epoch.wrapping_add(1);
@@ -273,7 +273,7 @@ impl Simulation {
         }
     }
 
-    /// A job's settings were edited: the dead man's switch is armed afresh
+    /// A job's settings were edited: the freshness check is armed afresh
     /// with the new limit, from now.
     pub(super) fn job_settings_changed(&mut self, node: u32) {
         let Some(spec) = self.job_spec(node) else { return };

@@ -169,7 +169,7 @@ pub(in crate::engine::sim) enum Action {
         node: u32,
         run: u32,
     },
-    /// A job's dead man's switch (void if the job wrote output since it was armed).
+    /// A job's freshness check (void if the job wrote output since it was armed).
     JobFreshness {
         node: u32,
         epoch: u32,
