@@ -218,6 +218,13 @@ fn bad_settings_are_refused_with_field_and_reason() {
     );
     assert_eq!(
         problems(&push(|p| {
+            p.jitter = false;
+            p.base_ms = 0.001;
+        })),
+        ["$.links[3].transport.base_ms"]
+    );
+    assert_eq!(
+        problems(&push(|p| {
             p.heartbeat_ms = Some(0.0);
             p.missed_pongs = 0;
         })),
@@ -277,7 +284,7 @@ proptest::proptest! {
         resume in proptest::bool::ANY,
         heartbeat in proptest::option::of(100.0f64..5_000.0),
         jitter in proptest::bool::ANY,
-        base in 1.0f64..3_000.0,
+        base in 10.0f64..3_000.0,
         accept in proptest::option::of(1u32..500),
         buffer in 0u32..300,
         share in 0.0f64..=1.0,

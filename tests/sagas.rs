@@ -237,6 +237,11 @@ fn bad_saga_settings_are_errors_naming_the_field() {
     let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
     v["nodes"][0]["kind"]["saga"]["deadline_ms"] = json!(0);
     check(v.clone(), "$.nodes[0].kind.saga.deadline_ms");
+    // Found in an audit: a zero backoff retried a failing step at one
+    // instant until the livelock guard stopped the run.
+    let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
+    v["nodes"][0]["kind"]["saga"]["retry_backoff_ms"] = json!(0);
+    check(v.clone(), "$.nodes[0].kind.saga.retry_backoff_ms");
     let mut v = serde_json::to_value(four("orchestration", json!([]), 2)).unwrap();
     v["links"][0]["from"] = json!("s2");
     check(v.clone(), "$.links[0].from");

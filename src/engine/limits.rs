@@ -97,6 +97,9 @@ pub const MAX_REPLAY_BUFFER: u32 = 100_000;
 pub const MAX_MISSED_PONGS: u32 = 100;
 /// Shortest heartbeat interval (ms): each round sweeps the whole crowd.
 pub const MIN_HEARTBEAT_MS: f64 = 100.0;
+/// Shortest reconnect delay of a push link (ms): each wave of reconnects
+/// sweeps the whole crowd.
+pub const MIN_RECONNECT_MS: f64 = 10.0;
 /// Steps (saga_step links) of one orchestrator.
 pub const MAX_SAGA_STEPS: usize = 16;
 /// Sagas one orchestrator runs at once; an order arriving when it is full

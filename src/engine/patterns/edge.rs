@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::limits::{MAX_CROWD, MAX_MISSED_PONGS, MAX_REPLAY_BUFFER, MIN_HEARTBEAT_MS};
+use crate::engine::limits::{MAX_CROWD, MAX_MISSED_PONGS, MAX_REPLAY_BUFFER, MIN_HEARTBEAT_MS, MIN_RECONNECT_MS};
 use crate::engine::scenario::NodeKind;
 use crate::engine::validate::{check_duration, ProblemSink};
 
@@ -125,8 +125,15 @@ pub(crate) fn check_push(c: &PushPolicy, p: &str, v: &mut impl ProblemSink) {
     if c.missed_pongs == 0 || c.missed_pongs > MAX_MISSED_PONGS {
         v.problem(format!("{p}.missed_pongs"), "must be between 1 and 100");
     }
-    // A zero delay would make a refused crowd retry in a loop at one instant.
-    check_duration(c.base_ms, format!("{p}.base_ms"), false, v);
+    // A zero delay would make a refused crowd retry in a loop at one
+    // instant, and a microsecond one (found in an audit: 10 ms of simulated
+    // time took seconds) sweeps every client a million times a second.
+    // Real clients wait far longer (a browser's EventSource about 3 s).
+    if c.base_ms < MIN_RECONNECT_MS {
+        v.problem(format!("{p}.base_ms"), "must be at least 10 ms");
+    } else {
+        check_duration(c.base_ms, format!("{p}.base_ms"), false, v);
+    }
     check_duration(c.max_ms, format!("{p}.max_ms"), false, v);
     if c.jitter && c.max_ms < c.base_ms {
         v.problem(format!("{p}.max_ms"), "must be ≥ base_ms");

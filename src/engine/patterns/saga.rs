@@ -95,7 +95,9 @@ pub(crate) fn check_saga(s: &SagaSpec, p: &str, v: &mut impl ProblemSink) {
     if s.compensation_retries > MAX_COMPENSATION_RETRIES {
         v.problem(format!("{p}.compensation_retries"), "must be at most 100");
     }
-    check_duration(s.retry_backoff_ms, format!("{p}.retry_backoff_ms"), true, v);
+    // A zero backoff retried a failing step in a loop at one instant until
+    // the livelock guard stopped the run (found in an audit).
+    check_duration(s.retry_backoff_ms, format!("{p}.retry_backoff_ms"), false, v);
     check_duration(s.step_timeout_ms, format!("{p}.step_timeout_ms"), false, v);
     check_duration(s.deadline_ms, format!("{p}.deadline_ms"), false, v);
 }
