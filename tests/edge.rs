@@ -6,6 +6,7 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use patchbay::engine::event::EventKind;
 use patchbay::engine::metrics::EdgeMetrics;
 use patchbay::engine::scenario::*;
 use patchbay::engine::{presets, Edit, Simulation, SECOND};
@@ -317,4 +318,40 @@ proptest::proptest! {
         };
         proptest::prop_assert_eq!(hash(seed), hash(seed));
     }
+}
+
+#[test]
+fn updates_on_one_connection_arrive_in_the_order_they_were_sent() {
+    // Found in an audit: with a jittery link each update drew its own
+    // crossing, so a later one overtook an earlier one on the same
+    // connection; WebSocket and SSE ride one ordered TCP stream.
+    let mut scenario = presets::load("silent-disconnect-heartbeat").expect("preset");
+    let push = scenario.links.iter().position(|l| matches!(l.transport, Transport::Push(_))).expect("a push link");
+    scenario.links[push].latency = patchbay::engine::dist::Dist::LogNormal { median_ms: 30.0, sigma: 0.4 };
+    if let Transport::Push(p) = &mut scenario.links[push].transport {
+        p.clients = 5;
+    }
+    let mut s = Simulation::new(scenario).expect("valid");
+    s.set_recording(true);
+    s.run_until(60 * SECOND).expect("runs");
+    let link = push as u32;
+    let mut sent_at = std::collections::BTreeMap::new();
+    let (mut last_sent, mut received, mut overtaken) = (std::collections::BTreeMap::new(), 0, 0);
+    for e in s.drain_events() {
+        match e.kind {
+            EventKind::Sent { msg, link: l, .. } | EventKind::UpdateReplayed { msg, link: l, .. } if l == link => {
+                sent_at.insert(msg, e.t);
+            }
+            EventKind::UpdateReceived { msg, link: l, client } if l == link => {
+                received += 1;
+                let sent = sent_at[&msg];
+                let last = last_sent.entry(client).or_insert(0);
+                overtaken += usize::from(sent < *last);
+                *last = (*last).max(sent);
+            }
+            _ => {}
+        }
+    }
+    assert!(received > 1_000, "{received}");
+    assert_eq!(overtaken, 0, "of {received}");
 }

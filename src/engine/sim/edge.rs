@@ -51,6 +51,10 @@ pub(super) struct Crowd {
     pub pushed: u64,
     /// Bumped when the heartbeat setting changes, so old rounds stop.
     pub heartbeat_epoch: u32,
+    /// When the last update sent to each client arrives: one connection is
+    /// one ordered stream (TCP under WebSocket and SSE), so a later update
+    /// never overtakes an earlier one.
+    pub last_arrival: Vec<Micros>,
 }
 
 impl Crowd {
@@ -63,6 +67,7 @@ impl Crowd {
             attempt: vec![0; n],
             missed: vec![0; n],
             generation: vec![0; n],
+            last_arrival: vec![0; n],
             ..Crowd::default()
         }
     }
@@ -136,7 +141,7 @@ impl Simulation {
         self.expire_held(link);
         let msg = self.new_msg_id();
         self.msgs.insert(msg, Msg::new(corr));
-        let at = if up { self.cross(link) } else { None };
+        let at = if up { self.cross(link).map(|at| self.in_order(link, client, at)) } else { None };
         self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: at });
         match at {
             Some(at) => self.schedule(at, Action::PushArrive { msg, link, client, conn }),
@@ -146,6 +151,14 @@ impl Simulation {
             }
             None => self.miss(msg, link, client),
         }
+    }
+
+    /// When an update drawn to arrive at `at` reaches `client`: not before
+    /// the one sent to it just before (one connection keeps its order).
+    fn in_order(&mut self, link: u32, client: u32, at: Micros) -> Micros {
+        let Some(last) = self.crowds[link as usize].last_arrival.get_mut(client as usize) else { return at };
+        *last = (*last).max(at);
+        *last
     }
 
     /// An update reaches its client, if the connection it was sent on still works.
@@ -291,7 +304,7 @@ impl Simulation {
                 self.settle(msg, Fate::Dropped(Reason::Disconnected));
                 continue;
             }
-            let at = self.cross(link);
+            let at = self.cross(link).map(|at| self.in_order(link, client, at));
             self.emit(EventKind::UpdateReplayed { msg, link, client, arrives: at });
             match at {
                 Some(at) => {
