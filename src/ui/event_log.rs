@@ -217,7 +217,8 @@ fn EventLog() -> impl IntoView {
         let f = filter.get();
         store.sim.with_value(|sim| {
             let s = sim.scenario();
-            let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN));
+            let keep = highlight.get();
+            let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN, keep));
             // A fault started from the inspector is the run's, not the scenario's:
             // its target is named from the run's design (only when such a row is drawn).
             let faults = rows
@@ -267,6 +268,24 @@ fn EventLog() -> impl IntoView {
             }
         })
     };
+    // The highlighted row (a step's, "Next notable"'s, a lesson step's key
+    // event) scrolled into the list's view once drawn; the page stays put.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Only when the highlight changes: a learner scrolling the list while the run plays keeps their place.
+    Effect::new(move |_| {
+        if highlight.get().is_none() {
+            return;
+        }
+        request_animation_frame(move || {
+            let Some(list) = list.get_untracked() else { return };
+            let Ok(Some(row)) = list.query_selector(".event-row--here") else { return };
+            let (l, r) = (list.get_bounding_client_rect(), row.get_bounding_client_rect());
+            if r.top() < l.top() || r.bottom() > l.bottom() {
+                let centred = r.top() - l.top() - (l.height() - r.height()) / 2.0;
+                list.set_scroll_top(list.scroll_top() + centred as i32);
+            }
+        });
+    });
     view! {
         <div class="event-log">
             <h3 class="event-log__title" id="event-log-title">"Event log"</h3>
@@ -304,7 +323,9 @@ fn EventLog() -> impl IntoView {
                 </label>
             </div>
             <p class="event-log__caption" data-testid="log-caption">{caption}</p>
-            <ol class="event-log__list" aria-labelledby="event-log-title" data-testid="event-log">{rows}</ol>
+            <ol class="event-log__list" aria-labelledby="event-log-title" data-testid="event-log" node_ref=list>
+                {rows}
+            </ol>
         </div>
     }
 }
