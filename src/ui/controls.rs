@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::frame::clock_text;
-use crate::view_model::preset_titles::preset_title;
+use crate::view_model::preset_titles::{preset_title, scenario_title};
 use crate::view_model::run::Jump;
 use crate::view_model::speed::{label, position_of, speed_at, SLIDER_STEPS};
 
@@ -46,7 +46,10 @@ pub fn Controls() -> impl IntoView {
     let options = presets::names()
         .map(|name| {
             view! {
-                <option value=name prop:selected=move || store.imported.with(Option::is_none) && store.preset.get() == name>
+                <option
+                    value=name
+                    prop:selected=move || store.imported.with(Option::is_none) && !store.changed.get() && store.preset.get() == name
+                >
                     {preset_title(name)}
                 </option>
             }
@@ -122,10 +125,16 @@ pub fn Controls() -> impl IntoView {
             <label class="controls__field">
                 <span>"Scenario"</span>
                 <select on:change=on_preset data-testid="preset">
-                    // A scenario from a file or a link: named, not claimed by a preset.
+                    // A scenario from a file or a link, or a preset changed since it
+                    // was loaded: named as the title names it, not claimed by a preset
+                    // (picking one, the same one too, loads it as it is).
                     {move || {
-                        store.imported.get().map(|from| {
-                            view! { <option value="" selected disabled data-testid="preset-imported">{format!("Imported: {from}")}</option> }
+                        let changed = store.changed.get();
+                        let imported = store.imported.get();
+                        let testid = if imported.is_some() { "preset-imported" } else { "preset-changed" };
+                        (changed || imported.is_some()).then(|| {
+                            let title = scenario_title(&store.preset.get(), imported.as_deref(), changed);
+                            view! { <option value="" selected disabled data-testid=testid>{title}</option> }
                         })
                     }}
                     {options}

@@ -217,7 +217,8 @@ fn EventLog() -> impl IntoView {
         let f = filter.get();
         store.sim.with_value(|sim| {
             let s = sim.scenario();
-            let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN));
+            let keep = highlight.get();
+            let (rows, total) = store.story.log.with_value(|l| l.view(f, s, SHOWN, keep));
             // A fault started from the inspector is the run's, not the scenario's:
             // its target is named from the run's design (only when such a row is drawn).
             let faults = rows
@@ -267,44 +268,64 @@ fn EventLog() -> impl IntoView {
             }
         })
     };
+    // The highlighted row (a step's, "Next notable"'s, a lesson step's key
+    // event) scrolled into the list's view once drawn; the page stays put.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Only when the highlight changes: a learner scrolling the list while the run plays keeps their place.
+    Effect::new(move |_| {
+        if highlight.get().is_none() {
+            return;
+        }
+        request_animation_frame(move || {
+            let Some(list) = list.get_untracked() else { return };
+            let Ok(Some(row)) = list.query_selector(".event-row--here") else { return };
+            let (l, r) = (list.get_bounding_client_rect(), row.get_bounding_client_rect());
+            if r.top() < l.top() || r.bottom() > l.bottom() {
+                let centred = r.top() - l.top() - (l.height() - r.height()) / 2.0;
+                list.set_scroll_top(list.scroll_top() + centred as i32);
+            }
+        });
+    });
     view! {
-        <div class="event-log">
-            <h3 class="event-log__title" id="event-log-title">"Event log"</h3>
-            <div class="event-log__filters" role="group" aria-label="Filter the event log">
-                <label class="event-log__field">
-                    <span>"Node"</span>
-                    <select on:change=on_node data-testid="log-node">
-                        <option value="">"All nodes"</option>
-                        {nodes}
-                    </select>
-                </label>
-                <label class="event-log__field">
-                    <span>"Type"</span>
-                    <select on:change=on_topic data-testid="log-type">
-                        <option value="">"All types"</option>
-                        {topics}
-                    </select>
-                </label>
-                <label class="event-log__field">
-                    <span>"Severity"</span>
-                    <select on:change=on_severity data-testid="log-severity">
-                        <option value="">"All"</option>
-                        <option value="1">"Warnings and problems"</option>
-                        <option value="2">"Problems only"</option>
-                    </select>
-                </label>
-                <label class="event-log__field event-log__field--check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || filter.with(|f| f.all)
-                        on:change=move |ev| filter.update(|f| f.all = event_target_checked(&ev))
-                        data-testid="log-all"
-                    />
-                    <span>"Every event, not only notable ones"</span>
-                </label>
+            <div class="event-log">
+                <h3 class="event-log__title" id="event-log-title">"Event log"</h3>
+                <div class="event-log__filters" role="group" aria-label="Filter the event log">
+                    <label class="event-log__field">
+                        <span>"Node"</span>
+                        <select on:change=on_node data-testid="log-node">
+                            <option value="">"All nodes"</option>
+                            {nodes}
+                        </select>
+                    </label>
+                    <label class="event-log__field">
+                        <span>"Type"</span>
+                        <select on:change=on_topic data-testid="log-type">
+                            <option value="">"All types"</option>
+                            {topics}
+                        </select>
+                    </label>
+                    <label class="event-log__field">
+                        <span>"Severity"</span>
+                        <select on:change=on_severity data-testid="log-severity">
+                            <option value="">"All"</option>
+                            <option value="1">"Warnings and problems"</option>
+                            <option value="2">"Problems only"</option>
+                        </select>
+                    </label>
+                    <label class="event-log__field event-log__field--check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || filter.with(|f| f.all)
+                            on:change=move |ev| filter.update(|f| f.all = event_target_checked(&ev))
+                            data-testid="log-all"
+                        />
+                        <span>"Every event, not only notable ones"</span>
+                    </label>
+                </div>
+                <p class="event-log__caption" data-testid="log-caption">{caption}</p>
+    <ol class="event-log__list" aria-labelledby="event-log-title" tabindex="0" data-testid="event-log" node_ref=list>
+                    {rows}
+                </ol>
             </div>
-            <p class="event-log__caption" data-testid="log-caption">{caption}</p>
-            <ol class="event-log__list" aria-labelledby="event-log-title" tabindex="0" data-testid="event-log">{rows}</ol>
-        </div>
-    }
+        }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::engine::lesson::{self, metric, Lesson};
-use crate::engine::time::Micros;
+use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
@@ -98,7 +98,18 @@ impl Tutor {
         } else {
             self.pending.set_value(None);
             self.mark.set(Some((store.revision.get_untracked(), store.seed.get_untracked())));
+            self.point_log();
         }
+    }
+
+    /// The step is in place: the event log points at its key event (the
+    /// worst since the step's changes, highlighted and scrolled to), so a
+    /// learner told what happened finds it among the newer, milder rows.
+    fn point_log(&self) {
+        let Some(l) = self.lesson.get_untracked() else { return };
+        let from = ms_to_micros(l.edits_at(self.step.get_untracked()) * 1_000.0);
+        let key = self.store.story.log.with_value(|log| log.key_event(from));
+        self.store.story.highlight.set(key);
     }
 
     /// True while the run is the lesson's (the learner changed nothing since).

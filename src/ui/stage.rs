@@ -22,6 +22,9 @@ pub const PAN_STEP: f64 = 40.0;
 pub const ZOOM_STEP: f64 = std::f64::consts::SQRT_2;
 /// The snap grid, in world units.
 pub const GRID: f64 = 20.0;
+/// The least height (screen pixels) of the band above the inspector's sheet
+/// that the fitted view is fitted into; with less, the view is left as it is.
+const MIN_BAND_PX: f64 = 60.0;
 /// How far from a moving message (screen pixels) a tap still picks it.
 const TAP_RADIUS: f64 = 12.0;
 
@@ -100,34 +103,37 @@ impl Stage {
         self.store.viewport.set(v.clamped(bounds, w, h));
     }
 
-    /// Fits the whole topology into the stage, and keeps fitting it as the stage resizes.
+    /// Fits the whole topology into the stage, and keeps fitting it as the
+    /// stage resizes; below the inspector's sheet's top edge while it is open.
     pub fn fit(&self) {
         let (w, h) = self.store.stage_size.get_untracked();
         let bounds = self.store.sim.with_value(|s| scenario_bounds(s.scenario()));
         self.auto_fit.set(true);
         self.store.viewport.set(Viewport::fit(bounds, w, h, TOOLBAR_ROOM));
+        if self.store.selected.get_untracked().is_some() {
+            self.reveal_selected_soon();
+        }
     }
 
     /// Below 900 px the inspector is a sheet over the stage's lower part:
-    /// in the next frame (once the sheet and the view are laid out), pans
-    /// the view just enough that the selected node is not under the sheet.
-    /// Called when a node is selected and when the view is fitted again
-    /// while one is; never while the person pans, so their view stands.
+    /// in the next frame (once the sheet and the view are laid out), makes
+    /// room for it. The page scrolls (its own document only) just enough
+    /// that the stage sits above the sheet where it can; then the fitted
+    /// view is fitted again into what the toolbar and the sheet leave of
+    /// the stage, so no node is under either. A view the person panned or
+    /// zoomed stands: only the selected node is panned out from under the
+    /// sheet. Called when something is selected and when the view is fitted
+    /// again while it is; never while the person pans.
     pub fn reveal_selected_soon(&self) {
         let this = *self;
         request_animation_frame(move || this.reveal_selected());
     }
 
     fn reveal_selected(&self) {
-        let Some(super::store::Selection::Node(i)) = self.store.selected.get_untracked() else { return };
-        let Some((id, _)) = self.node_names(i) else { return };
+        let Some(selected) = self.store.selected.get_untracked() else { return };
         let doc = document();
         let find = |sel: &str| doc.query_selector(sel).ok().flatten();
-        let (Some(stage), Some(sheet), Some(node)) =
-            (find(".stage"), find(".region--inspector"), find(&format!("[data-testid=\"node-{id}\"]")))
-        else {
-            return;
-        };
+        let (Some(stage), Some(sheet)) = (find(".stage"), find(".region--inspector")) else { return };
         let fixed = window()
             .get_computed_style(&sheet)
             .ok()
@@ -137,10 +143,27 @@ impl Stage {
         if !fixed {
             return;
         }
-        let (s, n) = (stage.get_bounding_client_rect(), node.get_bounding_client_rect());
         let screen_h = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(f64::MAX);
         let covered = sheet.get_bounding_client_rect().top().min(screen_h);
+        // Scrolled up no further than the stage's top edge, and only as far as the sheet needs.
+        let s = stage.get_bounding_client_rect();
+        let up = (s.bottom() + 4.0 - covered).min(s.top()).max(0.0);
+        if up >= 1.0 {
+            window().scroll_by_with_x_and_y(0.0, up);
+        }
+        let s = stage.get_bounding_client_rect();
         let band = ((-s.top()).max(0.0) + TOOLBAR_ROOM, (covered - s.top()).min(s.height()));
+        if self.auto_fit.get_untracked() {
+            if band.1 - band.0 >= MIN_BAND_PX {
+                let bounds = self.store.sim.with_value(|sim| scenario_bounds(sim.scenario()));
+                self.store.viewport.set(Viewport::fit_band(bounds, s.width(), band));
+            }
+            return;
+        }
+        let super::store::Selection::Node(i) = selected else { return };
+        let Some((id, _)) = self.node_names(i) else { return };
+        let Some(node) = find(&format!("[data-testid=\"node-{id}\"]")) else { return };
+        let n = node.get_bounding_client_rect();
         let b = (n.left() - s.left(), n.top() - s.top(), n.right() - s.left(), n.bottom() - s.top());
         if let Some(v) = self.store.viewport.get_untracked().revealing(b, s.width(), band, 8.0) {
             self.store.viewport.set(v);

@@ -26,6 +26,7 @@ use crate::view_model::flights::Flights;
 use crate::view_model::frame::{clock_text, Frame};
 use crate::view_model::narration::Narrator;
 use crate::view_model::run::{gave_up_text, run_toward, Jump, JumpState};
+use crate::view_model::story::{departs, StartText};
 use crate::view_model::viewport::Viewport;
 
 use super::browser::now_ms;
@@ -44,8 +45,14 @@ pub enum Selection {
 pub struct Store {
     /// The running simulation.
     pub sim: StoredValue<Simulation, LocalStorage>,
-    /// The scenario as loaded (for default values when a switch is turned back on).
+    /// The scenario as loaded (for default values when a switch is turned
+    /// back on); set with [`Store::set_original`].
     pub original: StoredValue<Scenario, LocalStorage>,
+    /// `original`'s text as `view_model::story::departs` compares it, made once per load.
+    started_as: StoredValue<StartText, LocalStorage>,
+    /// True once the run has left how its scenario started (an edit, a
+    /// fault by hand): the title says "(changed)" and so does the picker.
+    pub changed: Memo<bool>,
     /// Messages in flight, for the canvas.
     pub flights: StoredValue<Flights, LocalStorage>,
     narrator: StoredValue<Narrator, LocalStorage>,
@@ -163,17 +170,30 @@ impl Store {
     pub fn new(name: &str) -> Option<Store> {
         let scenario = load_preset(name);
         let seed = scenario.seed;
-        let sim = new_sim(scenario.clone(), seed)?;
+        let sim = StoredValue::new_local(new_sim(scenario.clone(), seed)?);
+        let started_as = StoredValue::new_local(StartText::of(&scenario));
+        let (preset, revision, jumping) = (RwSignal::new(scenario.name.clone()), RwSignal::new(0), RwSignal::new(None));
+        // Again when another scenario is loaded (`preset` is set on every
+        // load), after every change, and when a fast-forward ends, since a
+        // link's playback makes its changes on the way without a revision of its own.
+        let changed = Memo::new(move |_| {
+            preset.track();
+            revision.track();
+            jumping.track();
+            started_as.with_value(|start| sim.with_value(|s: &Simulation| departs(start, &s.design())))
+        });
         let store = Store {
-            sim: StoredValue::new_local(sim),
+            sim,
             original: StoredValue::new_local(scenario.clone()),
+            started_as,
+            changed,
             flights: StoredValue::new_local({
                 let mut f = Flights::default();
                 f.shape_links(&scenario);
                 f
             }),
             narrator: StoredValue::new_local(Narrator::default()),
-            preset: RwSignal::new(scenario.name.clone()),
+            preset,
             imported: RwSignal::new(None),
             seed: RwSignal::new(seed),
             playing: RwSignal::new(true),
@@ -181,7 +201,7 @@ impl Store {
             speed: RwSignal::new(0.1),
             selected: RwSignal::new(None),
             frame: RwSignal::new(Frame::default()),
-            revision: RwSignal::new(0),
+            revision,
             announcement: RwSignal::new(String::new()),
             reduced_motion: RwSignal::new(false),
             error: RwSignal::new(None),
@@ -189,7 +209,7 @@ impl Store {
             run_error: RwSignal::new(None),
             notice: RwSignal::new(None),
             reached: RwSignal::new(None),
-            jumping: RwSignal::new(None),
+            jumping,
             jump: StoredValue::new_local(None),
             history: StoredValue::new_local(History::default()),
             undo_labels: RwSignal::new((None, None)),
@@ -222,11 +242,17 @@ impl Store {
         self.sim.with_value(|s| s.scenario().clone())
     }
 
+    /// The scenario as it was loaded, and its text for `changed`, made once here.
+    pub fn set_original(&self, scenario: &Scenario) {
+        self.original.set_value(scenario.clone());
+        self.started_as.set_value(StartText::of(scenario));
+    }
+
     /// Loads a preset from scratch.
     pub fn load(&self, name: &str) {
         let scenario = load_preset(name);
         let seed = scenario.seed;
-        self.original.set_value(scenario.clone());
+        self.set_original(&scenario);
         self.imported.set(None);
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
@@ -242,7 +268,7 @@ impl Store {
         let seed = scenario.seed;
         self.start.set_value(Start::whole(&scenario, seed));
         self.ops.set_value(Vec::new());
-        self.original.set_value(scenario.clone());
+        self.set_original(&scenario);
         self.imported.set(Some(from));
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::view_model::preset_titles::scenario_title;
-use crate::view_model::story::{departs, shown_story, split_story, STARTED_MARK};
+use crate::view_model::story::{shown_story, split_story, STARTED_MARK};
 
 use super::store::use_store;
 
@@ -13,16 +13,8 @@ use super::store::use_store;
 #[component]
 pub fn Story() -> impl IntoView {
     let store = use_store();
-    // Re-read when another scenario is loaded (the picker sets `preset`).
-    // Whether the run has left how the scenario started (an edit, a fault by
-    // hand); again when a fast-forward ends, since a link's playback makes
-    // its changes on the way without a revision of its own.
-    let changed = Memo::new(move |_| {
-        store.preset.track();
-        store.revision.track();
-        store.jumping.track();
-        store.original.with_value(|start| store.sim.with_value(|s| departs(start, &s.design())))
-    });
+    // Whether the run has left how the scenario started (an edit, a fault by hand).
+    let changed = store.changed;
     // The scenario's own words, or the lesson step's while the run is the
     // lesson's; marked once the run has left how the scenario started, so
     // the text never states what the run no longer does.

@@ -38,14 +38,16 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
         }
         if stage.auto_fit.get_untracked() {
             stage.fit();
-            stage.reveal_selected_soon();
         }
         (preset, nodes)
     });
-    // A node selected on a narrow screen: the inspector's sheet must not hide it.
+    // Something selected on a narrow screen: the inspector's sheet must not
+    // hide the topology; closed, the fitted view has the whole stage again.
     Effect::new(move |_| {
-        if matches!(store.selected.get(), Some(super::store::Selection::Node(_))) {
+        if store.selected.with(Option::is_some) {
             stage.reveal_selected_soon();
+        } else if stage.auto_fit.get_untracked() {
+            stage.fit();
         }
     });
     let _escape = window_event_listener(leptos::ev::keydown, move |ev| {

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use crate::engine::event::{Event, EventKind, Fate};
 use crate::engine::scenario::Scenario;
+use crate::engine::time::Micros;
 
 use super::narration::is_notable;
 
@@ -324,20 +325,40 @@ impl EventLog {
     }
 
     /// The newest entries passing `filter`, at most `limit`, newest first, and
-    /// how many entries of the ring pass it in all.
-    pub fn view(&self, filter: Filter, s: &Scenario, limit: usize) -> (Vec<Entry>, usize) {
+    /// how many entries of the ring pass it in all. Entry `keep` (the one a
+    /// step stopped at or a lesson step points at), when it passes and is
+    /// older than those, comes last, so its row is drawn however many newer ones there are.
+    pub fn view(&self, filter: Filter, s: &Scenario, limit: usize, keep: Option<u64>) -> (Vec<Entry>, usize) {
         let ring = if filter.all { &self.all } else { &self.notable };
-        let mut shown = Vec::with_capacity(limit.min(ring.len()));
+        let mut shown = Vec::with_capacity(limit.min(ring.len()) + 1);
         let mut total = 0;
+        let mut kept = None;
         for e in ring.iter().rev() {
             if passes(&e.event.kind, filter, s) {
                 total += 1;
                 if shown.len() < limit {
                     shown.push(*e);
+                } else if Some(e.seq) == keep {
+                    kept = Some(*e);
                 }
             }
         }
+        shown.extend(kept);
         (shown, total)
+    }
+
+    /// The event a lesson step points the log at: of the notable events
+    /// from `from` (µs) on, the first of the worst severity among them (the
+    /// saga left to a person, not the warnings around it), by sequence number.
+    pub fn key_event(&self, from: Micros) -> Option<u64> {
+        let mut best: Option<(Severity, u64)> = None;
+        for e in self.notable.iter().filter(|e| e.event.t >= from) {
+            let sev = classify(&e.event.kind).0;
+            if best.is_none_or(|(worst, _)| sev > worst) {
+                best = Some((sev, e.seq));
+            }
+        }
+        best.map(|(_, seq)| seq)
     }
 
     /// The entry with sequence number `seq`, if still kept.
@@ -393,7 +414,7 @@ mod tests {
     fn the_rings_are_bounded_and_newest_first() {
         let (s, log) = run("seven", 30);
         assert!(log.seq() > KEPT as u64 * 2, "a long run: {} events", log.seq());
-        let (rows, total) = log.view(Filter { all: true, ..Filter::default() }, &s, SHOWN);
+        let (rows, total) = log.view(Filter { all: true, ..Filter::default() }, &s, SHOWN, None);
         assert_eq!(rows.len(), SHOWN);
         assert!(total <= KEPT);
         assert!(rows.windows(2).all(|w| w[0].seq > w[1].seq && w[0].event.t >= w[1].event.t));
@@ -404,19 +425,58 @@ mod tests {
         let (s, log) = run("poison", 20);
         let workers = s.nodes.iter().position(|n| n.id == "payment-workers").expect("node") as u32;
         let f = Filter { node: Some(workers), all: true, ..Filter::default() };
-        let (rows, _) = log.view(f, &s, 1_000);
+        let (rows, _) = log.view(f, &s, 1_000, None);
         assert!(!rows.is_empty());
         assert!(rows.iter().all(|e| nodes_of(&e.event.kind, &s).contains(&Some(workers))));
         let problems = Filter { min_severity: Some(Severity::Problem), all: true, ..Filter::default() };
-        let (rows, _) = log.view(problems, &s, 1_000);
+        let (rows, _) = log.view(problems, &s, 1_000, None);
         assert!(rows.iter().any(|e| matches!(e.event.kind, EventKind::ReplicaCrashed { .. })));
         assert!(rows.iter().all(|e| classify(&e.event.kind).0 == Severity::Problem));
         let queues = Filter { topic: Some(Topic::Queues), all: true, ..Filter::default() };
-        let (rows, _) = log.view(queues, &s, 1_000);
+        let (rows, _) = log.view(queues, &s, 1_000, None);
         assert!(!rows.is_empty() && rows.iter().all(|e| classify(&e.event.kind).1 == Topic::Queues));
         // The default view is the notable ring.
-        let (rows, _) = log.view(Filter::default(), &s, 1_000);
+        let (rows, _) = log.view(Filter::default(), &s, 1_000, None);
         assert!(rows.iter().all(|e| is_notable(&e.event.kind)));
+    }
+
+    /// A lesson step points the log at its key event: in the saga lesson's
+    /// third step the saga left to a person, among a dozen newer warnings
+    /// of failed work, and the default view draws it however many come after.
+    #[test]
+    fn the_saga_lessons_third_step_points_at_the_saga_left_to_a_person() {
+        use crate::engine::time::ms_to_micros;
+        let l = crate::engine::lesson::builtin("saga").expect("lesson");
+        let s = presets::load(&l.scenario).expect("preset");
+        let mut sim = Simulation::with_seed(s.clone(), s.seed).expect("valid");
+        sim.set_recording(true);
+        let mut log = EventLog::default();
+        let plan = l.plan(2);
+        for te in &plan.edits {
+            sim.run_until(ms_to_micros(te.at_ms)).expect("runs");
+            sim.apply(&te.edit).expect("applies");
+        }
+        let until = ms_to_micros(plan.until_ms);
+        while sim.now() < until {
+            sim.run_until((sim.now() + SECOND).min(until)).expect("runs");
+            log.take(&sim.drain_events());
+        }
+        let from = ms_to_micros(l.edits_at(2) * 1_000.0);
+        let key = log.key_event(from).expect("a key event");
+        let entry = log.find(key).expect("kept");
+        let words = super::super::event_words::event_words(&entry.event.kind, &s);
+        assert!(words.starts_with("Saga 16 needs a person"), "{words}");
+        // Not among the newest notable rows: newer warnings push it down.
+        let (newest, _) = log.view(Filter::default(), &s, 3, None);
+        assert!(newest.iter().all(|e| e.seq != key));
+        // Kept, it is drawn last (the oldest row), once.
+        let (rows, total) = log.view(Filter::default(), &s, 3, Some(key));
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows.last().map(|e| e.seq), Some(key));
+        let (all, _) = log.view(Filter::default(), &s, total, Some(key));
+        assert_eq!(all.iter().filter(|e| e.seq == key).count(), 1);
+        // Nothing notable after the end: no key event.
+        assert_eq!(log.key_event(until + 1), None);
     }
 
     #[test]

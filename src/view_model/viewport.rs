@@ -85,6 +85,13 @@ impl Viewport {
         Viewport { zoom, x: w / 2.0 - cx * zoom, y: top + h / 2.0 - cy * zoom }
     }
 
+    /// The fit of `b` into the band from `top` to `bottom` (stage pixels)
+    /// of a `w`-wide stage: the part a person sees below the toolbar and
+    /// above the inspector's sheet, which covers the rest on narrow screens.
+    pub fn fit_band(b: Bounds, w: f64, (top, bottom): (f64, f64)) -> Viewport {
+        Viewport::fit(b, w, (bottom - top).max(0.0), 0.0).pan_by(0.0, top)
+    }
+
     /// The stage height (screen pixels) at which the fit of `b` into a stage
     /// `w` wide, below a band of `top` pixels, fills the stage: the zoom the
     /// width allows, the topology's height at it, and the margins. A stage
@@ -293,6 +300,36 @@ mod tests {
         assert!(v.to_screen(0.0, 0.0).1 >= 36.0 + FIT_MARGIN - 1e-9);
         assert!(v.to_screen(400.0, 400.0).1 <= 300.0 - FIT_MARGIN + 1e-9);
         assert!(Viewport::fit(b, 10.0, 10.0, 500.0).zoom.is_finite());
+    }
+
+    /// At 700 × 900 with a node selected, the sheet covers the stage's
+    /// lower part: the fitted view keeps every node below the toolbar and
+    /// above the sheet, not only the selected one.
+    #[test]
+    fn a_fit_into_the_band_left_by_the_toolbar_and_the_sheet_shows_every_node() {
+        let seven = crate::engine::presets::load("seven").expect("preset");
+        use crate::view_model::geometry::{scenario_bounds, NODE_HALF_H, NODE_HALF_W};
+        let b = scenario_bounds(&seven);
+        for (w, band) in [
+            (646.0, (TOOLBAR_ROOM, 240.0)),
+            (646.0, (TOOLBAR_ROOM, 400.0)),
+            (336.0, (TOOLBAR_ROOM, 228.0)),
+            (894.0, (200.0, 420.0)),
+        ] {
+            let v = Viewport::fit_band(b, w, band);
+            for n in &seven.nodes {
+                let (x0, y0) = v.to_screen(n.position.x - NODE_HALF_W, n.position.y - NODE_HALF_H);
+                let (x1, y1) = v.to_screen(n.position.x + NODE_HALF_W, n.position.y + NODE_HALF_H);
+                assert!(x0 >= 0.0 && x1 <= w, "{} across {w}: {x0}..{x1}", n.id);
+                assert!(y0 >= band.0 && y1 <= band.1, "{} in {band:?}: {y0}..{y1}", n.id);
+            }
+            // Centred in the band, at the zoom the band allows.
+            let (_, cy) = v.to_screen(0.0, b.y + b.h / 2.0);
+            assert!((cy - (band.0 + band.1) / 2.0).abs() < 1e-6);
+        }
+        // No band left: still a finite view.
+        let v = Viewport::fit_band(b, 646.0, (300.0, 200.0));
+        assert!(v.zoom.is_finite() && v.y.is_finite());
     }
 
     #[test]

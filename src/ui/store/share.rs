@@ -113,7 +113,7 @@ impl Store {
         self.journeys.clear();
         self.story_reset();
         self.edits.update_value(Vec::clear);
-        self.original.set_value(start.clone());
+        self.set_original(&start);
         self.imported.set(state.scenario.is_some().then(|| start.name.clone()));
         self.preset.set(start.name.clone());
         self.start.set_value(Start {
