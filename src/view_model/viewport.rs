@@ -108,7 +108,7 @@ impl Viewport {
         Viewport { zoom: self.zoom, x: w / 2.0 - wx * self.zoom, y: h / 2.0 - wy * self.zoom }
     }
 
-    /// Panned just enough that at least [`KEEP_PX`] of `b` (or all of it,
+    /// Panned just enough that at least `KEEP_PX` of `b` (or all of it,
     /// if smaller) stays inside the `w × h` stage.
     pub fn clamped(&self, b: Bounds, w: f64, h: f64) -> Viewport {
         let (x0, y0) = self.to_screen(b.x, b.y);
