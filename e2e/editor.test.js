@@ -135,6 +135,7 @@ test('a bad file is refused with the validator’s messages and the scenario sta
   const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString());
   assert.ok(JSON.parse(text).nodes.some((n) => n.id === 'queue'), 'the export has the edit');
   await page.getByTestId('preset').selectOption('order-flow');
+  await page.getByTestId('confirm-discard-ok').click(); // over a changed run it asks first
   await page.getByTestId('import').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.getByTestId('node-queue').waitFor();
   assert.equal(await page.getByTestId('import-problems').count(), 0);
@@ -191,6 +192,41 @@ test('a link made by keyboard takes the focus (not the page, when the control th
   await page.waitForFunction(() => document.activeElement?.dataset?.testid?.startsWith('link-'));
   const focused = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
   assert.match(focused, /call from Browser to /, focused);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a picked scenario or lesson over a changed run asks first; keeping the run keeps it', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
+  await page.getByTestId('add-service').click();
+  await page.getByTestId('node-service').waitFor();
+  // A keyboard user arrowing through the closed list fires a change per key.
+  await page.getByTestId('preset').selectOption('order-flow');
+  const dialog = page.getByTestId('confirm-discard');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Load “Order flow/);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-discard-cancel', 'the safe answer has the focus');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.getByTestId('node-service').count(), 1, 'the edit is still there');
+  assert.equal(await page.getByTestId('preset').inputValue(), '', 'the picker names the changed run again');
+  // The lesson picker asks too.
+  await page.getByTestId('lesson-picker').selectOption({ index: 1 });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Start lesson/);
+  await page.getByTestId('confirm-discard-cancel').click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.getByTestId('lesson-picker').inputValue(), '');
+  assert.equal(await page.getByTestId('node-service').count(), 1);
+  // Confirmed, the preset loads.
+  await page.getByTestId('preset').selectOption('order-flow');
+  await page.getByTestId('confirm-discard-ok').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=node-service]'));
+  assert.equal(await page.getByTestId('preset').inputValue(), 'order-flow');
+  // An unchanged run loads at once, as before.
+  await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('node-pricing').waitFor();
+  assert.equal(await dialog.isVisible(), false);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -122,6 +122,7 @@ test('the picker says the run is changed, and picking the preset loads it as it 
   await page.getByTestId('redo').click();
   await page.getByTestId('preset-changed').waitFor({ state: 'attached' });
   await page.getByTestId('preset').selectOption('poison');
+  await page.getByTestId('confirm-discard-ok').click(); // over a changed run it asks first
   await page.waitForFunction(() => document.querySelector('[data-testid=story-title]').textContent === 'Poison messages');
   assert.deepEqual(await picked(), { value: 'poison', text: 'Poison messages' });
   assert.equal(await page.getByTestId('preset-changed').count(), 0);

@@ -169,8 +169,9 @@ test('an imported file is named as imported in the title and the picker, not as 
   await page.waitForFunction(() => document.querySelector('[data-testid=story-title]').textContent === 'Imported: my-cascade.json');
   const picked = await page.getByTestId('preset').evaluate((s) => ({ value: s.value, text: s.selectedOptions[0]?.textContent }));
   assert.deepEqual(picked, { value: '', text: 'Imported: my-cascade.json' });
-  // Picking a preset again names it, and the imported entry goes.
+  // Picking a preset again (asked first: the import would be lost) names it, and the imported entry goes.
   await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('confirm-discard-ok').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=story-title]').textContent === 'Cascade: no protection');
   assert.equal(await page.getByTestId('preset-imported').count(), 0);
   assert.deepEqual(problems, []);

@@ -69,6 +69,7 @@ test('a link made after picking another scenario holds only what was done since'
   const { context, page, problems } = await app.open('?paused=1');
   await page.getByTestId('add-service').click();
   await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('confirm-discard-ok').click(); // over a changed run it asks first
   await page.getByTestId('node-pricing').click();
   await page.getByTestId('fault-crash').click();
   const link = await copyLink(page);

@@ -6,6 +6,7 @@ mod app;
 pub mod browser;
 mod charts;
 mod compare;
+mod confirm_discard;
 mod controls;
 mod debug_overlay;
 mod editor_bar;

@@ -11,6 +11,7 @@ use crate::view_model::preset_titles::{preset_title, scenario_title};
 use crate::view_model::run::Jump;
 use crate::view_model::speed::{label, position_of, speed_at, SLIDER_STEPS};
 
+use super::confirm_discard::{would_lose_changes, ConfirmDiscard, Discard};
 use super::store::use_store;
 
 /// The toolbar above the topology.
@@ -42,7 +43,25 @@ pub fn Controls() -> impl IntoView {
         }
         Err(_) => seed_error.set(Some("The seed must be a whole number from 0 up; the run keeps its seed.")),
     };
-    let on_preset = move |ev| store.load(&event_target_value(&ev));
+    // Over a changed run, asked first (see confirm_discard.rs).
+    let discard = RwSignal::new(None::<Discard>);
+    let picker = NodeRef::<leptos::html::Select>::new();
+    let on_preset = move |ev| {
+        let name = event_target_value(&ev);
+        if !would_lose_changes(store) {
+            store.load(&name);
+            return;
+        }
+        let title = preset_title(&name).to_string();
+        let confirm = Callback::new(move |()| store.load(&name));
+        // The picker names the changed run again (its entry's value is empty).
+        let keep = Callback::new(move |()| {
+            if let Some(select) = picker.get_untracked() {
+                select.set_value("");
+            }
+        });
+        discard.set(Some(Discard { title, verb: "Load", confirm, keep }));
+    };
     let options = presets::names()
         .map(|name| {
             view! {
@@ -124,7 +143,7 @@ pub fn Controls() -> impl IntoView {
             </span>
             <label class="controls__field">
                 <span>"Scenario"</span>
-                <select on:change=on_preset data-testid="preset">
+                <select on:change=on_preset node_ref=picker data-testid="preset">
                     // A scenario from a file or a link, or a preset changed since it
                     // was loaded: named as the title names it, not claimed by a preset
                     // (picking one, the same one too, loads it as it is).
@@ -140,6 +159,7 @@ pub fn Controls() -> impl IntoView {
                     {options}
                 </select>
             </label>
+            <ConfirmDiscard pending=discard />
             <span
                 class="controls__clock"
                 role="timer"

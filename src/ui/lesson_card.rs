@@ -18,6 +18,7 @@ use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
 use super::browser::query_param;
+use super::confirm_discard::{would_lose_changes, ConfirmDiscard, Discard};
 use super::store::{use_store, Store};
 
 /// Edits still to make, each at its time (µs), and where the run stops (µs).
@@ -206,12 +207,25 @@ pub fn LessonCard() -> impl IntoView {
             store.notice.set(Some(note));
         }
     }
+    // Over a run the person changed, asked first (see confirm_discard.rs).
+    let discard = RwSignal::new(None::<Discard>);
+    let picker = NodeRef::<leptos::html::Select>::new();
     let on_pick = move |ev| {
         let name = event_target_value(&ev);
         if name.is_empty() {
             t.close();
-        } else {
+        } else if !would_lose_changes(store) {
             t.open(&name, 0);
+        } else {
+            let title = lesson::builtin(&name).map_or_else(|| name.clone(), |l| l.title);
+            let confirm = Callback::new(move |()| t.open(&name, 0));
+            // No lesson was open: the picker goes back to none.
+            let keep = Callback::new(move |()| {
+                if let Some(select) = picker.get_untracked() {
+                    select.set_value("");
+                }
+            });
+            discard.set(Some(Discard { title, verb: "Start lesson", confirm, keep }));
         }
     };
     let options = lesson::names()
@@ -263,11 +277,12 @@ pub fn LessonCard() -> impl IntoView {
             <div class="lesson__bar">
                 <label class="lesson__pick">
                     <span>"Lesson"</span>
-                    <select on:change=on_pick data-testid="lesson-picker">
+                    <select on:change=on_pick node_ref=picker data-testid="lesson-picker">
                         <option value="" prop:selected=move || !open()>"None: explore freely"</option>
                         {options}
                     </select>
                 </label>
+                <ConfirmDiscard pending=discard />
                 <Show when=open>
                     <span class="lesson__count" data-testid="lesson-step">
                         {move || format!("Step {} of {}", t.step.get() + 1, count())}

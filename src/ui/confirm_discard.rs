@@ -1,0 +1,91 @@
+//! Asking before a picked scenario or lesson replaces a run the person has
+//! changed. A closed `<select>` changes its value on every arrow key in
+//! Chromium on Linux and Windows, so a keyboard user browsing the list
+//! would otherwise load a preset over their edits with no way back (the
+//! autosave follows the new run).
+
+use leptos::prelude::*;
+
+use super::store::Store;
+
+/// What waits for the person's answer.
+#[derive(Clone)]
+pub struct Discard {
+    /// What is about to load, as the picker names it.
+    pub title: String,
+    /// The confirming button's word ("Load", "Start lesson").
+    pub verb: &'static str,
+    /// Runs when the person confirms.
+    pub confirm: Callback<()>,
+    /// Runs when the person keeps their run (the picker shows it again).
+    pub keep: Callback<()>,
+}
+
+/// Whether replacing the run would lose the person's own changes: an
+/// imported file or an edited preset, outside a lesson (a lesson's changes
+/// are its steps', and the lesson puts them back).
+pub fn would_lose_changes(store: Store) -> bool {
+    let own = store.changed.get_untracked() || store.imported.with_untracked(Option::is_some);
+    own && store.lesson_open.with_untracked(Option::is_none)
+}
+
+/// The dialog; opens whenever `pending` is set, and clears it when answered.
+#[component]
+pub fn ConfirmDiscard(pending: RwSignal<Option<Discard>>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let confirmed = StoredValue::new(false);
+    Effect::new(move |_| {
+        if pending.with(Option::is_some) {
+            if let Some(d) = dialog.get() {
+                if !d.open() {
+                    confirmed.set_value(false);
+                    let _shown = d.show_modal();
+                }
+            }
+        }
+    });
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+    let confirm = move |_| {
+        confirmed.set_value(true);
+        close();
+    };
+    // Every way out (Cancel, Escape, the confirming button) ends here.
+    let on_close = move |_| {
+        let Some(p) = pending.get_untracked() else { return };
+        pending.set(None);
+        if confirmed.get_value() {
+            p.confirm.run(());
+        } else {
+            p.keep.run(());
+        }
+    };
+    view! {
+        <dialog node_ref=dialog class="confirm" aria-labelledby="discard-title" aria-describedby="discard-text"
+            data-testid="confirm-discard"
+            on:keydown=move |ev| {
+                if let Some(d) = dialog.get_untracked() {
+                    super::focus_trap::keep_tab_inside(&ev, &d);
+                }
+            }
+            on:close=on_close>
+            <h3 id="discard-title" class="confirm__title">
+                {move || pending.with(|p| p.as_ref().map(|p| format!("{} “{}”?", p.verb, p.title)))}
+            </h3>
+            <p id="discard-text">
+                "Your changes to this run would be lost, here and in this browser's saved copy. "
+                "To keep them, cancel and copy a link or export the scenario first."
+            </p>
+            <div class="confirm__actions">
+                // First, so it has the focus when the dialog opens: keeping the run is the safe answer.
+                <button class="btn" data-testid="confirm-discard-cancel" on:click=move |_| close()>"Keep my changes"</button>
+                <button class="btn btn--danger" data-testid="confirm-discard-ok" on:click=confirm>
+                    {move || pending.with(|p| p.as_ref().map(|p| p.verb))}
+                </button>
+            </div>
+        </dialog>
+    }
+}
