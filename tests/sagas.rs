@@ -429,3 +429,38 @@ fn an_idempotent_orchestrator_starts_one_saga_per_order_however_often_it_is_deli
     let (_, events) = run(redelivered_saga(false), 5);
     assert!(started(&events) > 3, "{}", started(&events));
 }
+
+#[test]
+fn a_late_command_answers_over_its_own_step_link() {
+    // Found in an audit: a command arriving after the saga moved on took
+    // the link (and kind) of whatever the saga was doing then, and replied
+    // over another step's link.
+    // Step 1 takes a second (so does undoing it); the command for step 2,
+    // sent at about 1 s, is held up 3 s on its link, past the 2 s timeout:
+    // it lands while the saga is undoing step 1.
+    let delay =
+        json!([{"target": "step2", "at_ms": 1000, "until_ms": 1100, "effect": {"type": "link_latency", "ms": 3000}}]);
+    let mut v = serde_json::to_value(scenario("orchestration", &["compensatable", "compensatable"], delay, 2)).unwrap();
+    v["nodes"][0]["kind"]["saga"]["step_timeout_ms"] = json!(2000);
+    v["nodes"][1]["kind"]["processing"] = json!({"type": "constant", "ms": 1000});
+    let (_, events) = run(serde_json::from_value(v).expect("scenario"), 10);
+    let mut sent_on = std::collections::BTreeMap::new();
+    let mut replies = 0;
+    for e in &events {
+        match *e {
+            EventKind::StepSent { msg, link, .. } | EventKind::CompensationSent { msg, link, .. } => {
+                sent_on.insert(msg, link);
+            }
+            EventKind::Replied { msg, link, .. } => {
+                if let Some(&sent) = sent_on.get(&msg) {
+                    replies += 1;
+                    assert_eq!(link, sent, "message {msg} replied over another step's link");
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(replies >= 3, "{replies}");
+    let timed_out = events.iter().filter(|e| matches!(e, EventKind::StepDone { timed_out: true, .. })).count();
+    assert!(timed_out > 0, "step 2 timed out");
+}

@@ -119,7 +119,10 @@ impl Simulation {
         };
         self.emit(kind);
         match arrives {
-            Some(t) => self.schedule(t, Action::StepArrive(Box::new(StepArrival { msg, corr, node: to, saga, token }))),
+            Some(t) => {
+                let arrival = StepArrival { msg, corr, node: to, saga, token, link, comp };
+                self.schedule(t, Action::StepArrive(Box::new(arrival)));
+            }
             None => {
                 self.emit(EventKind::Lost { msg, link });
                 self.settle(msg, Fate::Dropped(Reason::Partition));
@@ -132,11 +135,14 @@ impl Simulation {
     }
 
     /// A command or compensation reaches its service: it is work like any request.
-    pub(super) fn step_arrive(&mut self, msg: MsgId, corr: u64, node: u32, saga: Key, token: u32) {
-        let comp = self.sagas.get(saga).is_some_and(|s| s.token == token && s.compensating);
-        let link = self.sagas.get(saga).and_then(|s| self.topo.saga_steps[s.node as usize].get(s.step as usize));
-        let link = link.copied().unwrap_or(u32::MAX);
-        self.dispatch_request(node, msg, corr, Job::Step { saga, token, link, comp }, false);
+    // The command's own step link and kind travel with it: read from the
+    // saga when it arrives, a late command took the link and kind of
+    // whatever the saga had moved on to (found in an audit: a late charge
+    // replied over the reserve step's link, and a late compensation was
+    // treated as a forward step, out of reach of `compensation_fails`).
+    pub(super) fn step_arrive(&mut self, a: StepArrival) {
+        let job = Job::Step { saga: a.saga, token: a.token, link: a.link, comp: a.comp };
+        self.dispatch_request(a.node, a.msg, a.corr, job, false);
     }
 
     /// The service finished a command or compensation (or lost it in a crash).

@@ -213,7 +213,7 @@ impl Simulation {
             Action::Heartbeat { link, epoch } => self.heartbeat(link, epoch),
             Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
             Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
-            Action::StepArrive(s) => self.step_arrive(s.msg, s.corr, s.node, s.saga, s.token),
+            Action::StepArrive(s) => self.step_arrive(*s),
             Action::StepOutcome { saga, token, ok, timed_out } => self.step_outcome(saga, token, ok, timed_out),
             Action::SagaResend { saga, token } => self.saga_resend(saga, token),
             Action::SagaDeadline { saga } => self.saga_deadline(saga),

@@ -183,6 +183,9 @@ pub(in crate::engine::sim) struct StepArrival {
     pub node: u32,
     pub saga: Key,
     pub token: u32,
+    /// The step link it was sent on, and whether it is a compensation.
+    pub link: u32,
+    pub comp: bool,
 }
 
 /// A call attempt reaching its callee (carries all it needs: the sender may
