@@ -137,10 +137,10 @@ async fn controls_change_the_store() {
     let handle = leptos::mount::mount_to(root.clone(), patchbay::ui::App);
     tick().await;
     let play = by_testid(&root, "play");
-    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(play.get_attribute("data-playing").as_deref(), Some("true"));
     click(&play);
     tick().await;
-    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(play.get_attribute("data-playing").as_deref(), Some("false"));
     assert_eq!(play.text_content().as_deref(), Some("Play"));
     let clock = by_testid(&root, "clock");
     let before: u64 = clock.get_attribute("data-steps").and_then(|s| s.parse().ok()).unwrap_or(0);
