@@ -358,3 +358,23 @@ fn a_lasting_slowdown_keeps_raising_the_duration_alert() {
     // Every slow run that finished alerted (the last may still be going).
     assert!(growth + 1 >= slow_runs, "{growth} alerts for {slow_runs} slow runs");
 }
+
+#[test]
+fn a_slowdown_that_ends_shortens_the_run_it_stretched() {
+    // ×20 from 0 to 6 s: the run started at 5 s would take 12 s at that
+    // speed; 1 s of it passes slowed (a twelfth of its work), the rest at
+    // full speed (0.55 s), so it exits at 6.55 s. Found in an audit: the
+    // run kept its stretched end (17 s) and the runs at 10 and 15 s were
+    // skipped as overlapping.
+    let mut s = preset("silent-batch");
+    let job = s.nodes[job_ix(&s)].id.clone();
+    s.faults =
+        vec![Fault { target: job, at_ms: 0.0, until_ms: Some(6_000.0), effect: FaultEffect::Slow { factor: 20.0 } }];
+    let (events, _, _) = run(s, 30);
+    let first_end = events.iter().find_map(|e| matches!(e.kind, EventKind::JobRunEnded { .. }).then_some(e.t));
+    assert_eq!(first_end, Some(6_550_000), "{events:?}");
+    let starts: Vec<u64> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::JobRunStarted { .. })).map(|e| e.t / SECOND).collect();
+    assert_eq!(starts, vec![5, 10, 15, 20, 25, 30]);
+    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::JobRunSkipped { .. })));
+}

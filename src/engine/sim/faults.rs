@@ -154,6 +154,7 @@ impl Simulation {
         }
         if slow != was_slow {
             self.speed_changed(node);
+            self.job_speed_changed(node);
         }
     }
 

@@ -36,6 +36,11 @@ pub(super) struct Run {
     rows_in: u64,
     /// Per input link, per partition: the end offsets this run read up to.
     read_to: Vec<Vec<u64>>,
+    /// When it exits (the one `JobRunEnd` timer that counts), and the
+    /// slow-down it runs at now: a slow-down that begins or ends while it
+    /// runs stretches or shrinks what is left of it.
+    due: Micros,
+    factor: f64,
 }
 
 /// A job's scheduler and runs (empty for other kinds).
@@ -150,16 +155,43 @@ impl Simulation {
         let msg = self.new_msg_id();
         self.msgs.insert(msg, Msg::new(0));
         self.emit(EventKind::JobRunStarted { node, run, msg, rows_in, alongside, waited });
-        self.jobs[node as usize].running.push(Run { run, msg, started: self.now, rows_in, read_to });
+        let secs = rows_in as f64 / spec.records_per_s;
+        let busy = ms_to_micros(spec.startup_ms).saturating_add(round_to_micros(secs * SECOND as f64));
+        let busy = round_to_micros(busy as f64 * faults.slow).max(1);
+        let due = self.now.saturating_add(busy);
+        let factor = faults.slow;
+        self.jobs[node as usize].running.push(Run { run, msg, started: self.now, rows_in, read_to, due, factor });
         if faults.crashed {
             // The job cannot run while it is down: the run exits non-zero at once.
             self.crash_run(node, run);
             return;
         }
-        let secs = rows_in as f64 / spec.records_per_s;
-        let busy = ms_to_micros(spec.startup_ms).saturating_add(round_to_micros(secs * SECOND as f64));
-        let busy = round_to_micros(busy as f64 * faults.slow).max(1);
-        self.schedule(self.now.saturating_add(busy), Action::JobRunEnd { node, run });
+        self.schedule(due, Action::JobRunEnd { node, run });
+    }
+
+    /// A slow-down on a job began or ended: its running runs do what is
+    /// left of their work at the new speed, as a service's requests do
+    /// (found in an audit: a run started under ×20 kept its stretched end
+    /// long after the slow-down was over).
+    pub(super) fn job_speed_changed(&mut self, node: u32) {
+        if self.jobs.get(node as usize).is_none_or(|j| j.running.is_empty()) {
+            return;
+        }
+        let factor = self.job_faults(node).slow;
+        let now = self.now;
+        let mut moved = Vec::new();
+        for r in &mut self.jobs[node as usize].running {
+            if r.factor == factor || r.due <= now {
+                continue;
+            }
+            let left = (r.due - now) as f64 / r.factor * factor;
+            r.due = now.saturating_add(round_to_micros(left).max(1));
+            r.factor = factor;
+            moved.push((r.run, r.due));
+        }
+        for (run, due) in moved {
+            self.schedule(due, Action::JobRunEnd { node, run });
+        }
     }
 
     fn take_run(&mut self, node: u32, run: u32) -> Option<Run> {
@@ -192,7 +224,11 @@ impl Simulation {
     /// A run finishes its work and exits 0, whatever it wrote.
     pub(super) fn job_run_end(&mut self, node: u32, run: u32) {
         let Some(spec) = self.job_spec(node) else { return };
-        // Killed by a crash before: its end timer is void.
+        // Killed by a crash before, or moved by a change of speed: this end timer is void.
+        let due = self.jobs[node as usize].running.iter().find(|r| r.run == run).map(|r| r.due);
+        if due != Some(self.now) {
+            return;
+        }
         let Some(r) = self.take_run(node, run) else { return };
         let faults = self.job_faults(node);
         let rows_out = (r.rows_in as f64 * faults.written).floor() as u64;
