@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
             _ => {}
         }
     });
+    // The pickers ask through it before replacing a changed run.
+    let asker = super::confirm_discard::provide_asker();
     let debug = query_param("debug").as_deref() == Some("1");
     let bench = (query_param("bench").as_deref() == Some("mmc")).then(run_mmc_bench);
     // On the page the lesson card is a region of its own: from 900 px it
@@ -102,6 +104,7 @@ pub fn App() -> impl IntoView {
             data-testid="app"
         >
             <super::skip_links::SkipLinks />
+            <super::confirm_discard::ConfirmDiscard asker=asker />
             {page_header(store, embed.embed)}
             // Below 900 px the inspector opens over the stage while something is
             // selected (a bottom sheet), closed with its button or Escape.

@@ -29,9 +29,35 @@ pub fn would_lose_changes(store: Store) -> bool {
     own && store.lesson_open.with_untracked(Option::is_none)
 }
 
-/// The dialog; opens whenever `pending` is set, and clears it when answered.
+/// Where the pickers put their question: one dialog for the page (ids are unique).
+#[derive(Clone, Copy)]
+pub struct Asker(RwSignal<Option<Discard>>);
+
+impl Asker {
+    /// Puts the question (the dialog opens).
+    pub fn ask(self, d: Discard) {
+        self.0.set(Some(d));
+    }
+}
+
+/// Makes the page's asker and provides it to the pickers (call before
+/// creating them).
+pub fn provide_asker() -> Asker {
+    let asker = Asker(RwSignal::new(None));
+    provide_context(asker);
+    asker
+}
+
+/// The page's asker, from context (see [`provide_asker`]).
+pub fn use_asker() -> Asker {
+    expect_context::<Asker>()
+}
+
+/// The dialog, once per page. Opens whenever a question is put, and clears
+/// it when answered.
 #[component]
-pub fn ConfirmDiscard(pending: RwSignal<Option<Discard>>) -> impl IntoView {
+pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
+    let pending = asker.0;
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let confirmed = StoredValue::new(false);
     Effect::new(move |_| {

@@ -11,7 +11,7 @@ use crate::view_model::preset_titles::{preset_title, scenario_title};
 use crate::view_model::run::Jump;
 use crate::view_model::speed::{label, position_of, speed_at, SLIDER_STEPS};
 
-use super::confirm_discard::{would_lose_changes, ConfirmDiscard, Discard};
+use super::confirm_discard::{use_asker, would_lose_changes, Discard};
 use super::store::use_store;
 
 /// The toolbar above the topology.
@@ -44,7 +44,7 @@ pub fn Controls() -> impl IntoView {
         Err(_) => seed_error.set(Some("The seed must be a whole number from 0 up; the run keeps its seed.")),
     };
     // Over a changed run, asked first (see confirm_discard.rs).
-    let discard = RwSignal::new(None::<Discard>);
+    let asker = use_asker();
     let picker = NodeRef::<leptos::html::Select>::new();
     let on_preset = move |ev| {
         let name = event_target_value(&ev);
@@ -60,7 +60,7 @@ pub fn Controls() -> impl IntoView {
                 select.set_value("");
             }
         });
-        discard.set(Some(Discard { title, verb: "Load", confirm, keep }));
+        asker.ask(Discard { title, verb: "Load", confirm, keep });
     };
     let options = presets::names()
         .map(|name| {
@@ -159,7 +159,6 @@ pub fn Controls() -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <ConfirmDiscard pending=discard />
             <span
                 class="controls__clock"
                 role="timer"

@@ -18,7 +18,7 @@ use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
 use super::browser::query_param;
-use super::confirm_discard::{would_lose_changes, ConfirmDiscard, Discard};
+use super::confirm_discard::{use_asker, would_lose_changes, Discard};
 use super::store::{use_store, Store};
 
 /// Edits still to make, each at its time (µs), and where the run stops (µs).
@@ -208,7 +208,7 @@ pub fn LessonCard() -> impl IntoView {
         }
     }
     // Over a run the person changed, asked first (see confirm_discard.rs).
-    let discard = RwSignal::new(None::<Discard>);
+    let asker = use_asker();
     let picker = NodeRef::<leptos::html::Select>::new();
     let on_pick = move |ev| {
         let name = event_target_value(&ev);
@@ -225,7 +225,7 @@ pub fn LessonCard() -> impl IntoView {
                     select.set_value("");
                 }
             });
-            discard.set(Some(Discard { title, verb: "Start lesson", confirm, keep }));
+            asker.ask(Discard { title, verb: "Start lesson", confirm, keep });
         }
     };
     let options = lesson::names()
@@ -282,7 +282,6 @@ pub fn LessonCard() -> impl IntoView {
                         {options}
                     </select>
                 </label>
-                <ConfirmDiscard pending=discard />
                 <Show when=open>
                     <span class="lesson__count" data-testid="lesson-step">
                         {move || format!("Step {} of {}", t.step.get() + 1, count())}
