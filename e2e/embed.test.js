@@ -82,6 +82,10 @@ test('the demo page loads two sandboxed lesson embeds and drives one by postMess
   assert.equal(await cascade.getByTestId('play').isVisible(), true);
   assert.equal(await cascade.getByTestId('reset').isVisible(), false);
   assert.equal(await cascade.getByTestId('region-inspector').isVisible(), false);
+  // The regions' headings are out of sight, not out of the accessibility tree.
+  const title = await cascade.locator('#topology-title').evaluate((h) => ({ display: getComputedStyle(h).display, width: h.getBoundingClientRect().width }));
+  assert.notEqual(title.display, 'none');
+  assert.ok(title.width <= 1, `${title.width}`);
 
   await page.getByRole('button', { name: 'Speed ×10' }).click();
   await waitForEvent(page, 'ok', { command: 'set_speed' });
