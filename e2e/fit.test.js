@@ -5,7 +5,7 @@
 // labels keep their one line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './support.js';
+import { useApp, atStep } from './support.js';
 
 const app = useApp();
 
@@ -132,19 +132,9 @@ test('the picker says the run is changed, and picking the preset loads it as it 
 
 test("saga lesson step 3: the event log points at saga 16 needing a person, in its default view", async () => {
   const { context, page, problems } = await app.open('?lesson=saga&step=2');
-  const atStep = (k, t) =>
-    page.waitForFunction(
-      ([k, t]) =>
-        /^Step (\d+) of/.exec(document.querySelector('[data-testid=lesson-step]')?.textContent ?? '')?.[1] === String(k) &&
-        !document.querySelector('[data-testid=fast-forward]') &&
-        Math.abs(parseFloat(document.querySelector('[data-testid=clock]').textContent) - t) < 0.05 &&
-        document.querySelector('[data-testid=play]')?.textContent === 'Play',
-      [k, t],
-      { timeout: 90000 },
-    );
-  await atStep(2, 7.5);
+  await atStep(page, 2, 7.5);
   await page.getByTestId('lesson-next').click();
-  await atStep(3, 20);
+  await atStep(page, 3, 20);
   // No filter touched: notable events, every severity.
   assert.equal(await page.getByTestId('log-severity').inputValue(), '');
   const row = page.locator('[data-testid=event-row][aria-current=true]');

@@ -6,24 +6,12 @@
 // such, not as the preset it replaced; an empty field's words fit it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './support.js';
+import { useApp, atStep } from './support.js';
 
 const app = useApp();
 
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
 
-/** Waits until a lesson has reached step `k` (from 1) at `t` s: no fast-forward, paused. */
-async function atStep(page, k, t) {
-  await page.waitForFunction(
-    ([k, t]) =>
-      /^Step (\d+) of/.exec(document.querySelector('[data-testid=lesson-step]')?.textContent ?? '')?.[1] === String(k) &&
-      !document.querySelector('[data-testid=fast-forward]') &&
-      Math.abs(parseFloat(document.querySelector('[data-testid=clock]').textContent) - t) < 0.05 &&
-      document.querySelector('[data-testid=play]')?.textContent === 'Play',
-    [k, t],
-    { timeout: 90000 },
-  );
-}
 
 const story = (page) => page.locator('[data-testid=story] .story__text').textContent();
 

@@ -124,3 +124,16 @@ export function useApp() {
   };
   return app;
 }
+
+/** Waits until a lesson has reached step `k` (from 1) at `t` s: no fast-forward, paused. */
+export async function atStep(page, k, t) {
+  await page.waitForFunction(
+    ([k, t]) =>
+      /^Step (\d+) of/.exec(document.querySelector('[data-testid=lesson-step]')?.textContent ?? '')?.[1] === String(k) &&
+      !document.querySelector('[data-testid=fast-forward]') &&
+      Math.abs(parseFloat(document.querySelector('[data-testid=clock]').textContent) - t) < 0.05 &&
+      document.querySelector('[data-testid=play]')?.textContent === 'Play',
+    [k, t],
+    { timeout: 90000 },
+  );
+}
