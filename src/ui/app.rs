@@ -113,7 +113,15 @@ pub fn App() -> impl IntoView {
                 class:regions--inspecting=move || store.selected.get().is_some()
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" && !ev.default_prevented() {
-                        close_inspector(store);
+                        // The transport menu is not modal: Escape closes it first
+                        // even when the focus has not reached it yet (it moves
+                        // there a frame after the menu opens) or has left it.
+                        if store.pending_link.get_untracked().is_some() {
+                            store.pending_link.set(None);
+                            store.relinking.set(None);
+                        } else {
+                            close_inspector(store);
+                        }
                     }
                 }
             >
