@@ -8,6 +8,7 @@
 use patchbay::engine::event::{EventKind, SagaOutcome};
 use patchbay::engine::scenario::Scenario;
 use patchbay::engine::{presets, Simulation, SECOND};
+use patchbay::view_model::event_words::event_words;
 use serde_json::{json, Value};
 
 /// One order (a burst of one at 0) into an orchestrator with steps to
@@ -463,4 +464,106 @@ fn a_late_command_answers_over_its_own_step_link() {
     assert!(replies >= 3, "{replies}");
     let timed_out = events.iter().filter(|e| matches!(e, EventKind::StepDone { timed_out: true, .. })).count();
     assert!(timed_out > 0, "step 2 timed out");
+}
+
+/// Runs to `secs` and returns every event with its time.
+fn run_timed(s: Scenario, secs: u64) -> Vec<(u64, EventKind)> {
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(secs * SECOND).expect("runs");
+    assert!(sim.ledger().balances(sim.live_messages()));
+    sim.drain_events().into_iter().map(|e| (e.t, e.kind)).collect()
+}
+
+/// Found in an audit: a crashed orchestrator went on sending commands and
+/// deciding on replies. Its state is durable, its process is not: while it
+/// is down the saga waits, and it carries on when an instance is back.
+#[test]
+fn a_crashed_orchestrator_sends_nothing_until_it_is_back() {
+    // Step 1 is on its way (orch works 1 ms, the link takes 2 ms) when the orchestrator crashes.
+    let crash = json!([{"target": "orch", "at_ms": 4, "until_ms": 2000, "effect": {"type": "crash"}}]);
+    let mut sim = Simulation::new(four("orchestration", crash.clone(), 2)).expect("valid");
+    sim.run_until(SECOND).expect("runs");
+    assert_eq!(sim.sagas_waiting(0), 1, "the saga waits, and says so");
+    let events = run_timed(four("orchestration", crash, 2), 20);
+    let waits: Vec<&EventKind> =
+        events.iter().map(|(_, e)| e).filter(|e| matches!(e, EventKind::SagaWaiting { .. })).collect();
+    assert_eq!(waits, vec![&EventKind::SagaWaiting { saga: 1, node: 0, on: 0, link: None }], "said once");
+    let words = event_words(waits[0], sim.scenario());
+    assert_eq!(words, "Saga 1 waits for Orchestrator to be back: its state is kept, nothing is decided meanwhile.");
+    let sent: Vec<(u64, u32)> = events
+        .iter()
+        .filter_map(|(t, e)| if let EventKind::StepSent { step, .. } = e { Some((*t, *step)) } else { None })
+        .collect();
+    assert!(sent.iter().all(|&(t, _)| !(4_000..2_000_000).contains(&t)), "nothing sent while down: {sent:?}");
+    assert_eq!(sent.iter().map(|&(_, s)| s).collect::<Vec<_>>(), vec![0, 1, 2, 3], "each step once");
+    // Step 1's reply came while it was down and timed out meanwhile (500 ms):
+    // the reply, which came first, decides.
+    let done: Vec<(u64, bool, bool)> = events
+        .iter()
+        .filter_map(|(t, e)| match *e {
+            EventKind::StepDone { step: 0, ok, timed_out, .. } => Some((*t, ok, timed_out)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done, vec![(2_000_000, true, false)]);
+    let kinds: Vec<EventKind> = events.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
+}
+
+/// A hung orchestrator decides nothing either; its deadline still notices.
+#[test]
+fn a_hung_orchestrator_holds_its_sagas_and_the_deadline_alerts() {
+    let hang = json!([{"target": "orch", "at_ms": 4, "until_ms": 12000, "effect": {"type": "hang"}}]);
+    let events = run_timed(four("orchestration", hang, 2), 30);
+    assert!(
+        events
+            .iter()
+            .any(|(t, e)| matches!(e, EventKind::SagaStuck { step: 0, .. }) && (10_000_000..12_000_000).contains(t)),
+        "stuck at its deadline while the orchestrator hangs"
+    );
+    assert!(!events.iter().any(|(t, e)| matches!(e, EventKind::StepDone { .. }) && *t < 12_000_000));
+    let kinds: Vec<EventKind> = events.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
+}
+
+/// Found in an audit: in choreography a service that crashed while doing its
+/// step "sent" its own failure and the compensations. The step's event is
+/// on durable messaging: the service gets it again when it is back.
+#[test]
+fn choreography_redelivers_a_step_lost_in_a_crash() {
+    // s2 (5 ms of work) takes its command at about 11 ms and crashes at 13 ms for a second.
+    let crash = json!([{"target": "s2", "at_ms": 13, "until_ms": 1000, "effect": {"type": "crash"}}]);
+    let events = run_timed(four("choreography", crash, 2), 10);
+    let kinds: Vec<EventKind> = events.iter().map(|(_, e)| *e).collect();
+    assert_eq!(compensations(&kinds), Vec::<u32>::new(), "nothing to undo: the step was only delayed");
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
+    let step1: Vec<(u64, u32, u32)> = events
+        .iter()
+        .filter_map(|(t, e)| match *e {
+            EventKind::StepSent { step: 1, from, to, .. } => Some((*t, from, to)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(step1.len(), 2, "sent, then sent again: {step1:?}");
+    assert_eq!((step1[1].0, step1[1].1, step1[1].2), (1_000_000, 1, 2), "again from s1 once s2 is back");
+}
+
+/// Found in an audit: a partition dropped a choreography event and stranded
+/// the saga for good. The event waits on the broker for the link to heal.
+#[test]
+fn choreography_waits_out_a_partition() {
+    let cut = json!([{"target": "step3", "at_ms": 0, "until_ms": 400, "effect": {"type": "partition"}}]);
+    let events = run_timed(four("choreography", cut, 2), 10);
+    assert!(!events.iter().any(|(_, e)| matches!(e, EventKind::Lost { .. })));
+    assert!(events
+        .iter()
+        .any(|(t, e)| *t == 15_000 && *e == EventKind::SagaWaiting { saga: 1, node: 0, on: 3, link: Some(2) }));
+    let sent3: Vec<u64> = events
+        .iter()
+        .filter_map(|(t, e)| if let EventKind::StepSent { step: 2, .. } = e { Some(*t) } else { None })
+        .collect();
+    assert_eq!(sent3, vec![400_000], "sent once, when the link heals");
+    let kinds: Vec<EventKind> = events.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
 }

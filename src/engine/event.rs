@@ -403,6 +403,12 @@ pub enum EventKind {
     /// `step` (`compensating`: undoing it). It is marked stuck and keeps
     /// running: a deadline is a detector, not a cancellation.
     SagaStuck { saga: u64, node: NodeIx, step: u32, compensating: bool },
+    /// Saga `saga` of orchestrator `node` waits (it is durable, so nothing
+    /// is lost): for node `on` to be back (the orchestrator itself, the
+    /// service that sends the next event, or one that lost its step in a
+    /// crash and gets it again), or, with `link`, for that partitioned link
+    /// to heal (choreography's event stays on the broker).
+    SagaWaiting { saga: u64, node: NodeIx, on: NodeIx, link: Option<LinkIx> },
     /// A job's run `run` started: a new message `msg` (the run, settled when
     /// it ends). It reads `rows_in` records appended to its inputs since the
     /// last successful run; `alongside` other runs of the job are going

@@ -365,6 +365,7 @@ impl Metrics {
             | EventKind::StepDone { .. }
             | EventKind::SagaEnded { .. }
             | EventKind::SagaStuck { .. }
+            | EventKind::SagaWaiting { .. }
             | EventKind::SagaAlert { .. } => self.observe_saga(t, kind),
             EventKind::StepSent { link, attempt, .. } | EventKind::CompensationSent { link, attempt, .. } => {
                 let l = &mut self.links[link as usize];

@@ -20,6 +20,7 @@ mod pubsub;
 mod queue;
 mod quick;
 mod saga;
+mod saga_wait;
 mod service;
 mod state;
 mod status;
@@ -119,6 +120,8 @@ pub struct Simulation {
     /// Per node: sagas running, and sagas in the manual-intervention queue.
     sagas_running: Vec<u32>,
     manual: Vec<u32>,
+    /// Sagas waiting for a node to be back or a link to heal (`sim/saga_wait.rs`).
+    saga_waits: Vec<saga_wait::Waiting>,
     /// The seed the run started with (a structural edit runs again with it).
     seed: u64,
 }
@@ -187,6 +190,7 @@ impl Simulation {
             next_saga: 1,
             sagas_running: vec![0; scenario.nodes.len()],
             manual: vec![0; scenario.nodes.len()],
+            saga_waits: Vec::new(),
             guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             guard_rate: crate::engine::limits::MAX_EVENTS_PER_SIMULATED_SECOND,

@@ -13,7 +13,9 @@ use super::frame::{GroupFrame, SagaFrame, TopicFrame};
 pub fn saga_label(g: &SagaFrame, step_names: &[String]) -> String {
     let name = |i: u32| step_names.get(i as usize).map_or("?", String::as_str);
     let mut out = format!("{} running", g.running);
-    if let Some(&(_, step, comp)) = g.current.first() {
+    if g.waiting > 0 {
+        out.push_str(&format!(" · {} waiting", g.waiting));
+    } else if let Some(&(_, step, comp)) = g.current.first() {
         out.push_str(if comp { " · ↩ " } else { " · " });
         out.push_str(name(step));
     }
@@ -29,6 +31,9 @@ pub fn saga_words(g: &SagaFrame, step_names: &[String]) -> String {
     for &(id, step, comp) in &g.current {
         let doing = if comp { "undoing step" } else { "at step" };
         out.push_str(&format!(", saga {id} {doing} {} of {}, {}", step + 1, g.steps, name(step)));
+    }
+    if g.waiting > 0 {
+        out.push_str(&format!(", {} waiting for a service to be back or a link to heal", g.waiting));
     }
     out.push_str(&format!(", {} completed, {} compensated", g.completed, g.compensated));
     if g.stuck > 0 {

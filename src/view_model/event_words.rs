@@ -268,6 +268,13 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::SagaAlert { saga, node, waiting, .. } => {
             format!("Saga {saga} needs a person: an undo failed for good ({waiting} in {}'s manual queue).", n(node))
         }
+        EventKind::SagaWaiting { saga, node, on, link } => match link {
+            Some(link) => format!("Saga {saga}: {} is cut, so its event waits on the broker until it heals.", l(link)),
+            None if on == node => {
+                format!("Saga {saga} waits for {} to be back: its state is kept, nothing is decided meanwhile.", n(node))
+            }
+            None => format!("Saga {saga} waits for {} to be back, which then gets its step's event again.", n(on)),
+        },
         EventKind::SagaStuck { saga, node, step, .. } => {
             format!("Saga {saga} of {} passed its deadline at step {}: stuck.", n(node), step + 1)
         }

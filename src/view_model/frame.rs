@@ -59,6 +59,8 @@ pub struct SagaFrame {
     pub manual: u64,
     /// Past their deadline.
     pub stuck: u64,
+    /// Running sagas waiting now for a node to be back or a link to heal.
+    pub waiting: u64,
     /// The oldest running sagas: (id, step from 0, compensating).
     pub current: Vec<(u64, u32, bool)>,
     /// The first saga ids in the manual queue.
@@ -165,6 +167,7 @@ impl Frame {
                         compensated: g.compensated,
                         manual: g.manual,
                         stuck: g.stuck,
+                        waiting: sim.sagas_waiting(i as u32) as u64,
                         current: sim
                             .running_sagas(i as u32, SAGAS_SHOWN)
                             .into_iter()

@@ -34,6 +34,9 @@ pub struct SagaMetrics {
     pub compensations_done: u64,
     /// Compensation attempts that failed (each retry counts).
     pub compensations_failed: u64,
+    /// Times a saga had to wait: its orchestrator (or in choreography the
+    /// service holding it) was down, or its event waited out a partition.
+    pub waits: u64,
     /// Alerts raised (one per saga sent to the manual queue).
     pub alerts: u64,
     /// Ids of the first sagas in the manual-intervention queue.
@@ -85,6 +88,7 @@ impl Metrics {
                 }
             }
             EventKind::SagaAlert { node, .. } => self.sagas[node as usize].alerts += 1,
+            EventKind::SagaWaiting { node, .. } => self.sagas[node as usize].waits += 1,
             EventKind::SagaStuck { node, .. } => {
                 let m = &mut self.sagas[node as usize];
                 m.stuck += 1;

@@ -335,6 +335,7 @@ impl Simulation {
         }
         self.pump_consumers_of(node);
         self.members_changed(node);
+        self.node_back(node);
         Ok(())
     }
 

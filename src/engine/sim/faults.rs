@@ -97,6 +97,9 @@ impl Simulation {
         let l = &mut self.links[link as usize];
         l.partitioned = partitioned;
         l.extra_latency = extra;
+        if !partitioned {
+            self.sagas_unblocked(super::saga_wait::Blocker::Link(link));
+        }
     }
 
     fn refresh_node(&mut self, node: u32) {
@@ -151,6 +154,7 @@ impl Simulation {
                 }
                 self.schedule_quick(self.now, Quick::WorkEnd(work));
             }
+            self.node_back(node);
         }
         if slow != was_slow {
             self.speed_changed(node);

@@ -17,6 +17,7 @@
 //! the same order (`corr`), child of that one, settled by the service that
 //! does it. A saga's business outcome is counted in the saga metrics.
 
+use super::saga_wait::{Blocker, Wake};
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{EventKind, Fate, MsgId, Reason, SagaOutcome};
@@ -53,6 +54,15 @@ pub(super) struct Saga {
 impl Simulation {
     fn saga_spec(&self, node: u32) -> SagaSpec {
         self.scenario.nodes[node as usize].kind.service().and_then(|s| s.saga.clone()).unwrap_or_default()
+    }
+
+    /// Who drives the sagas of orchestrator `node`.
+    pub(super) fn saga_mode(&self, node: u32) -> SagaMode {
+        self.scenario.nodes[node as usize]
+            .kind
+            .service()
+            .and_then(|s| s.saga.as_ref())
+            .map_or(SagaMode::default(), |s| s.mode)
     }
 
     fn step_kind(&self, link: u32) -> (StepKind, bool) {
@@ -95,19 +105,26 @@ impl Simulation {
         true
     }
 
-    /// Sends the saga's current step command or compensation.
-    fn send_saga_msg(&mut self, saga: Key) {
+    /// Sends the saga's current step command or compensation, or keeps it
+    /// until its sender is up (and, in choreography, its link has healed).
+    pub(super) fn send_saga_msg(&mut self, saga: Key) {
+        let Some((from, mode)) = self.saga_driver(saga) else { return };
+        if !self.node_can_act(from) {
+            self.saga_wait(Blocker::Node(from), saga, Wake::Send);
+            return;
+        }
+        let Some(s) = self.sagas.get(saga) else { return };
+        let Some(&link) = self.topo.saga_steps[s.node as usize].get(s.step as usize) else { return };
+        let to = self.topo.link_to[link as usize];
+        if mode == SagaMode::Choreography && from != to && self.links[link as usize].partitioned {
+            self.saga_wait(Blocker::Link(link), saga, Wake::Send);
+            return;
+        }
         let Some(s) = self.sagas.get_mut(saga) else { return };
         s.token = s.token.wrapping_add(1);
-        let (id, node, step, comp, token, corr, attempt, at) =
-            (s.id, s.node, s.step, s.compensating, s.token, s.corr, s.attempt, s.at);
-        let Some(&link) = self.topo.saga_steps[node as usize].get(step as usize) else { return };
+        let (id, node, step, comp, token, corr, attempt) =
+            (s.id, s.node, s.step, s.compensating, s.token, s.corr, s.attempt);
         let spec = self.saga_spec(node);
-        let from = match spec.mode {
-            SagaMode::Orchestration => node,
-            SagaMode::Choreography => at,
-        };
-        let to = self.topo.link_to[link as usize];
         let msg = self.new_msg_id();
         self.msgs.insert(msg, Msg::new(corr));
         // A service retrying its own work does not cross a link.
@@ -146,10 +163,14 @@ impl Simulation {
     }
 
     /// The service finished a command or compensation (or lost it in a crash).
-    pub(super) fn step_answered(&mut self, node: u32, msg: MsgId, job: Job, ok: bool) {
+    pub(super) fn step_answered(&mut self, node: u32, msg: MsgId, job: Job, outcome: Result<(), Reason>) {
         let Job::Step { saga, token, link, .. } = job else { return };
-        let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_spec(s.node).mode == SagaMode::Orchestration);
+        let ok = outcome.is_ok();
+        let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_mode(s.node) == SagaMode::Orchestration);
         if !orchestration {
+            if self.redeliver_when_back(node, saga, token, outcome) {
+                return;
+            }
             if let Some(s) = self.sagas.get_mut(saga) {
                 if s.token == token {
                     s.at = node;
@@ -172,10 +193,18 @@ impl Simulation {
 
     /// Decides what the saga does after its current step or compensation ended.
     pub(super) fn step_outcome(&mut self, saga: Key, token: u32, ok: bool, timed_out: bool) {
-        let Some(s) = self.sagas.get_mut(saga) else { return };
+        let Some(s) = self.sagas.get(saga) else { return };
         if s.token != token {
             return;
         }
+        // A reply or timeout that comes while the orchestrator is down is
+        // handled when it is back (its state is durable; its process is not).
+        let node = s.node;
+        if self.saga_mode(node) == SagaMode::Orchestration && !self.node_can_act(node) {
+            self.saga_wait(Blocker::Node(node), saga, Wake::Outcome { token, ok, timed_out });
+            return;
+        }
+        let Some(s) = self.sagas.get_mut(saga) else { return };
         // Whatever else comes for this attempt is stale now.
         s.token = s.token.wrapping_add(1);
         let (id, node, step, comp) = (s.id, s.node, s.step, s.compensating);

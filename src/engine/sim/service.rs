@@ -337,7 +337,7 @@ impl Simulation {
             }
             Job::Step { .. } => {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
-                self.step_answered(w.node, w.msg, w.job, outcome.is_ok());
+                self.step_answered(w.node, w.msg, w.job, outcome);
             }
         }
     }
@@ -411,6 +411,7 @@ impl Simulation {
         self.emit(EventKind::ReplicaRestarted { node, replica });
         self.pump_consumers_of(node);
         self.members_changed(node);
+        self.node_back(node);
     }
 
     /// Records that a message's side effects happen; returns false when an

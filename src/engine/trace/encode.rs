@@ -414,6 +414,12 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, step));
             out(u64::from(compensating));
         }
+        E::SagaWaiting { saga, node, on, link } => {
+            out(78);
+            out(saga);
+            out(pair(node, on));
+            opt(link.map(u64::from), out);
+        }
         E::SubscriptionRemoved { topic, sub, dropped } => {
             out(51);
             out(pair(topic, sub));

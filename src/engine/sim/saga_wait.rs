@@ -1,0 +1,145 @@
+//! Sagas are durable: what drives one waits while it cannot act, and
+//! carries on when it can, instead of acting from a dead process.
+//!
+//! - Orchestration: the orchestrator's state outlives its instances (a
+//!   Temporal workflow, a saga table in the orchestrator's database). While
+//!   no instance of it is up, or it hangs, it sends nothing and decides
+//!   nothing: replies and timers that come meanwhile are kept in order and
+//!   handled when an instance is back.
+//! - Choreography: each step travels as an event on durable messaging. A
+//!   service that crashes while doing its step, or is down when the event
+//!   comes, gets the event again once it is back (it never "sends" its own
+//!   failure); an event on a partitioned link waits for the link to heal
+//!   instead of being lost; a service that is down sends nothing.
+//!
+//! The saga's deadline keeps running while it waits: a saga held up by a
+//! dead orchestrator is exactly what that alert is for.
+
+use super::Simulation;
+use crate::engine::event::{EventKind, Reason};
+use crate::engine::scenario::SagaMode;
+use crate::engine::slab::Key;
+
+/// What a saga waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Blocker {
+    /// A node with no instance up, or hung.
+    Node(u32),
+    /// A partitioned link.
+    Link(u32),
+}
+
+/// What to do once the blocker is gone.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Wake {
+    /// Send the current step's command or compensation.
+    Send,
+    /// Decide on the outcome of the attempt `token` (a reply or a timeout).
+    Outcome { token: u32, ok: bool, timed_out: bool },
+}
+
+/// One saga waiting.
+pub(super) struct Waiting {
+    blocker: Blocker,
+    saga: Key,
+    wake: Wake,
+}
+
+impl Simulation {
+    /// Whether `node` can act now: some instance up and in service, not hung.
+    pub(super) fn node_can_act(&self, node: u32) -> bool {
+        let svc = &self.services[node as usize];
+        !svc.hung && svc.replicas.iter().any(|r| r.up && !r.retired)
+    }
+
+    /// The node that decides and sends for a saga now: its orchestrator, or
+    /// in choreography the service that holds it.
+    pub(super) fn saga_driver(&self, saga: Key) -> Option<(u32, SagaMode)> {
+        let s = self.sagas.get(saga)?;
+        let mode = self.saga_mode(s.node);
+        Some((if mode == SagaMode::Orchestration { s.node } else { s.at }, mode))
+    }
+
+    /// Keeps `wake` for when `blocker` is gone; says so when the saga starts waiting.
+    pub(super) fn saga_wait(&mut self, blocker: Blocker, saga: Key, wake: Wake) {
+        let already = self.saga_waits.iter().any(|w| w.saga == saga);
+        self.saga_waits.push(Waiting { blocker, saga, wake });
+        let Some(s) = self.sagas.get(saga) else { return };
+        if already {
+            return;
+        }
+        let (id, node) = (s.id, s.node);
+        let (on, link) = match blocker {
+            Blocker::Node(on) => (on, None),
+            Blocker::Link(link) => (self.topo.link_to[link as usize], Some(link)),
+        };
+        self.emit(EventKind::SagaWaiting { saga: id, node, on, link });
+    }
+
+    /// In choreography, a step's service that crashed while doing it, or was
+    /// down when it came, gets the event again when it is back (true: kept
+    /// for redelivery, not a failure).
+    pub(super) fn redeliver_when_back(
+        &mut self,
+        node: u32,
+        saga: Key,
+        token: u32,
+        outcome: Result<(), Reason>,
+    ) -> bool {
+        let lost = matches!(outcome, Err(Reason::Crashed | Reason::Unavailable));
+        let current = self.sagas.get(saga).is_some_and(|s| s.token == token);
+        if !lost || !current || self.saga_mode_of(saga) != Some(SagaMode::Choreography) {
+            return false;
+        }
+        self.saga_wait(Blocker::Node(node), saga, Wake::Send);
+        true
+    }
+
+    /// `blocker` may be gone: what waited on it runs again, in the order it
+    /// waited (each re-checks, and waits again if still blocked).
+    pub(super) fn sagas_unblocked(&mut self, blocker: Blocker) {
+        if self.saga_waits.iter().all(|w| w.blocker != blocker) {
+            return;
+        }
+        let free = match blocker {
+            Blocker::Node(node) => self.node_can_act(node),
+            Blocker::Link(link) => !self.links[link as usize].partitioned,
+        };
+        if !free {
+            return;
+        }
+        let (woken, kept): (Vec<Waiting>, Vec<Waiting>) =
+            std::mem::take(&mut self.saga_waits).into_iter().partition(|w| w.blocker == blocker);
+        self.saga_waits = kept;
+        for w in woken {
+            match w.wake {
+                Wake::Send => self.send_saga_msg(w.saga),
+                Wake::Outcome { token, ok, timed_out } => self.step_outcome(w.saga, token, ok, timed_out),
+            }
+        }
+    }
+
+    /// Every blocker on `node`'s side may be gone (an instance came back, a
+    /// hang ended, instances were added).
+    pub(super) fn node_back(&mut self, node: u32) {
+        self.sagas_unblocked(Blocker::Node(node));
+    }
+
+    fn saga_mode_of(&self, saga: Key) -> Option<SagaMode> {
+        self.sagas.get(saga).map(|s| self.saga_mode(s.node))
+    }
+
+    /// How many of orchestrator `node`'s sagas wait now.
+    pub fn sagas_waiting(&self, node: u32) -> usize {
+        let mut ids: Vec<u64> = self
+            .saga_waits
+            .iter()
+            .filter_map(|w| self.sagas.get(w.saga))
+            .filter(|s| s.node == node)
+            .map(|s| s.id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
