@@ -567,3 +567,40 @@ fn choreography_waits_out_a_partition() {
     let kinds: Vec<EventKind> = events.into_iter().map(|(_, e)| e).collect();
     assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
 }
+
+/// Found in an audit: a pivot that timed out was compensated around while
+/// it could still land (the saga ended compensated, the charge went
+/// through later). Its outcome is unknown and it cannot be undone, so the
+/// orchestrator asks again until it hears a definite answer.
+#[test]
+fn a_timed_out_pivot_is_asked_again_not_compensated_around() {
+    let kinds = ["compensatable", "pivot", "retriable", "retriable"];
+    let slow = json!([{"target": "s2", "until_ms": 600, "effect": {"type": "extra_latency", "ms": 800}}]);
+    let events = run_timed(scenario("orchestration", &kinds, slow, 2), 20);
+    let kinds: Vec<EventKind> = events.iter().map(|(_, e)| *e).collect();
+    assert!(kinds.iter().any(|e| matches!(e, EventKind::StepDone { step: 1, timed_out: true, .. })));
+    assert_eq!(compensations(&kinds), Vec::<u32>::new(), "nothing undone around an unknown pivot");
+    let pivot_attempts =
+        kinds.iter().filter(|e| matches!(e, EventKind::StepSent { step: 1, attempt: 1.., .. })).count();
+    assert!(pivot_attempts >= 1, "the pivot was asked again");
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
+    // A pivot that answers with a definite failure still turns the saga back.
+    let (_, events) = run(scenario("orchestration", &["compensatable", "pivot"], json!([fails("s2")]), 2), 5);
+    assert_eq!(compensations(&events), vec![0]);
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 1, 1)]);
+}
+
+/// Found in an audit: a step whose service crashed while doing it was taken
+/// as a definite failure, though it is as unknown as a timeout (the crash
+/// may have come after the work was committed): its own undo runs first.
+#[test]
+fn a_step_lost_in_a_crash_is_undone_too_because_it_may_have_happened() {
+    // s3 takes step 3 at 21 ms (5 ms of work) and crashes at 23 ms, for 77 ms.
+    let crash = json!([{"target": "s3", "at_ms": 23, "until_ms": 100, "effect": {"type": "crash"}}]);
+    let (_, events) = run(four("orchestration", crash, 3), 20);
+    assert!(events.iter().any(|e| matches!(e, EventKind::StepDone { step: 2, ok: false, timed_out: false, .. })));
+    let comps = compensations(&events);
+    assert_eq!(comps.first(), Some(&2), "the lost step is undone first: {comps:?}");
+    assert!(comps.ends_with(&[2, 1, 0]), "then the rest in reverse: {comps:?}");
+    assert_eq!(outcomes(&events), vec![(1, SagaOutcome::Compensated, 2, 3)]);
+}

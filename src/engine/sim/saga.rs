@@ -147,7 +147,7 @@ impl Simulation {
         }
         if spec.mode == SagaMode::Orchestration {
             let at = self.now.saturating_add(ms_to_micros(spec.step_timeout_ms));
-            self.schedule(at, Action::StepOutcome { saga, token, ok: false, timed_out: true });
+            self.schedule(at, Action::StepOutcome { saga, token, answer: Answer::TimedOut });
         }
     }
 
@@ -176,7 +176,7 @@ impl Simulation {
                     s.at = node;
                 }
             }
-            self.step_outcome(saga, token, ok, false);
+            self.step_outcome(saga, token, if ok { Answer::Ok } else { Answer::Failed });
             return;
         }
         if link == u32::MAX {
@@ -188,11 +188,16 @@ impl Simulation {
             return;
         };
         self.emit(EventKind::Replied { msg, link, ok, arrives: Some(at) });
-        self.schedule(at, Action::StepOutcome { saga, token, ok, timed_out: false });
+        let answer = match outcome {
+            Ok(()) => Answer::Ok,
+            Err(Reason::Crashed) => Answer::Crashed,
+            Err(_) => Answer::Failed,
+        };
+        self.schedule(at, Action::StepOutcome { saga, token, answer });
     }
 
     /// Decides what the saga does after its current step or compensation ended.
-    pub(super) fn step_outcome(&mut self, saga: Key, token: u32, ok: bool, timed_out: bool) {
+    pub(super) fn step_outcome(&mut self, saga: Key, token: u32, answer: Answer) {
         let Some(s) = self.sagas.get(saga) else { return };
         if s.token != token {
             return;
@@ -201,13 +206,14 @@ impl Simulation {
         // handled when it is back (its state is durable; its process is not).
         let node = s.node;
         if self.saga_mode(node) == SagaMode::Orchestration && !self.node_can_act(node) {
-            self.saga_wait(Blocker::Node(node), saga, Wake::Outcome { token, ok, timed_out });
+            self.saga_wait(Blocker::Node(node), saga, Wake::Outcome { token, answer });
             return;
         }
         let Some(s) = self.sagas.get_mut(saga) else { return };
         // Whatever else comes for this attempt is stale now.
         s.token = s.token.wrapping_add(1);
         let (id, node, step, comp) = (s.id, s.node, s.step, s.compensating);
+        let (ok, timed_out) = (answer == Answer::Ok, answer == Answer::TimedOut);
         self.emit(EventKind::StepDone { saga: id, node, step, compensation: comp, ok, timed_out });
         let steps = &self.topo.saga_steps[node as usize];
         let n = steps.len() as u32;
@@ -227,15 +233,22 @@ impl Simulation {
             }
             // After the pivot there is no way back: try again until it works.
             (false, false) if kind == StepKind::Retriable => self.retry_later(saga),
+            // A pivot whose outcome is unknown cannot be compensated around:
+            // it may land after the undo (found in an audit: the saga ended
+            // compensated and the charge went through 175 ms later). The
+            // orchestrator asks again (the command carries its saga and step,
+            // an idempotency key) until it hears a definite answer.
+            (false, false) if kind == StepKind::Pivot && answer.unknown() => self.retry_later(saga),
             (false, false) => {
                 s.compensating = true;
                 s.attempt = 0;
                 // A step that failed is not compensated. A step that timed
-                // out may still have happened (or happen later): its outcome
-                // is unknown, so its own compensation runs first, as
+                // out, or whose service crashed doing it, may still have
+                // happened (or happen later): its outcome is unknown, so its
+                // own compensation runs first, as
                 // orchestrators do by registering a compensation before the
                 // call (found in review: it was silently left in place).
-                let from = if timed_out { step + 1 } else { step };
+                let from = if answer.unknown() { step + 1 } else { step };
                 self.next_compensation(saga, from);
             }
             (true, true) => {

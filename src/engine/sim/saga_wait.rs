@@ -15,6 +15,7 @@
 //! The saga's deadline keeps running while it waits: a saga held up by a
 //! dead orchestrator is exactly what that alert is for.
 
+use super::state::Answer;
 use super::Simulation;
 use crate::engine::event::{EventKind, Reason};
 use crate::engine::scenario::SagaMode;
@@ -35,7 +36,7 @@ pub(super) enum Wake {
     /// Send the current step's command or compensation.
     Send,
     /// Decide on the outcome of the attempt `token` (a reply or a timeout).
-    Outcome { token: u32, ok: bool, timed_out: bool },
+    Outcome { token: u32, answer: Answer },
 }
 
 /// One saga waiting.
@@ -114,7 +115,7 @@ impl Simulation {
         for w in woken {
             match w.wake {
                 Wake::Send => self.send_saga_msg(w.saga),
-                Wake::Outcome { token, ok, timed_out } => self.step_outcome(w.saga, token, ok, timed_out),
+                Wake::Outcome { token, answer } => self.step_outcome(w.saga, token, answer),
             }
         }
     }

@@ -214,7 +214,7 @@ impl Simulation {
             Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
             Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
             Action::StepArrive(s) => self.step_arrive(*s),
-            Action::StepOutcome { saga, token, ok, timed_out } => self.step_outcome(saga, token, ok, timed_out),
+            Action::StepOutcome { saga, token, answer } => self.step_outcome(saga, token, answer),
             Action::SagaResend { saga, token } => self.saga_resend(saga, token),
             Action::SagaDeadline { saga } => self.saga_deadline(saga),
             Action::JobFire { node } => self.job_fire(node),

@@ -148,8 +148,7 @@ pub(in crate::engine::sim) enum Action {
     StepOutcome {
         saga: Key,
         token: u32,
-        ok: bool,
-        timed_out: bool,
+        answer: Answer,
     },
     /// A saga's retry wait is over: send its current step or compensation again.
     SagaResend {
@@ -211,4 +210,25 @@ pub(in crate::engine::sim) struct Delivery {
     pub poison: bool,
     /// Subscription copies: the index of the writer schema in the topic's history.
     pub schema: u32,
+}
+
+/// How a saga step's attempt ended, as whoever decides next learns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Done.
+    Ok,
+    /// Refused or failed: it did not happen.
+    Failed,
+    /// No reply in time: it may have happened, or may still happen.
+    TimedOut,
+    /// The service crashed while doing it: as unknown as a timeout (it may
+    /// have crashed after its work was committed).
+    Crashed,
+}
+
+impl Answer {
+    /// Whether the step may have happened though no success was heard.
+    pub fn unknown(self) -> bool {
+        matches!(self, Answer::TimedOut | Answer::Crashed)
+    }
 }
