@@ -355,3 +355,51 @@ fn updates_on_one_connection_arrive_in_the_order_they_were_sent() {
     assert!(received > 1_000, "{received}");
     assert_eq!(overtaken, 0, "of {received}");
 }
+
+/// Found in an audit: a restarting gateway went on taking in updates (over
+/// 200 in its 2 s restart) and kept its replay buffer. Its process is down
+/// for the restart: it takes in nothing, what it held comes back from its
+/// queue, and the buffer it kept in memory is gone.
+#[test]
+fn a_restarting_gateway_takes_in_nothing_and_loses_its_replay_buffer() {
+    let mut scenario = presets::load("reconnect-storm").unwrap();
+    let push = scenario.links.iter().position(|l| l.id == "push").unwrap();
+    if let Transport::Push(p) = &mut scenario.links[push].transport {
+        p.sse = true;
+        p.resume = true;
+    }
+    // A second restart at 8 s, while the crowd is still coming back from the first.
+    let mut again = scenario.faults[0].clone();
+    again.at_ms = 8000.0;
+    scenario.faults.push(again);
+    let notify = scenario.nodes.iter().position(|n| n.id == "notify").unwrap() as u32;
+    let mut s = Simulation::new(scenario).unwrap();
+    s.set_recording(true);
+    s.run_until(12 * SECOND).unwrap();
+    assert!(s.ledger().balances(s.live_messages()));
+    let events = s.drain_events();
+    let down = |t: u64| (5_000_000..7_000_000).contains(&t) || (8_000_000..10_000_000).contains(&t);
+    let taken_in_while_down = events
+        .iter()
+        .filter(|e| down(e.t) && matches!(e.kind, EventKind::Completed { node, .. } | EventKind::Started { node, .. } if node == notify))
+        .count();
+    assert_eq!(taken_in_while_down, 0);
+    let stops: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ReplicaCrashed { node, reason: patchbay::engine::event::Reason::Restarting, .. } if node == notify))
+        .map(|e| e.t)
+        .collect();
+    assert_eq!(stops, vec![5_000_000, 8_000_000]);
+    let back: Vec<u64> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ReplicaRestarted { node, .. } if node == notify))
+        .map(|e| e.t)
+        .collect();
+    assert_eq!(back, vec![7_000_000, 10_000_000]);
+    let emptied =
+        events.iter().filter(|e| e.t == 8_000_000 && matches!(e.kind, EventKind::UpdateExpired { .. })).count();
+    assert!(emptied > 0, "updates held for resuming clients are lost with the gateway's memory");
+    assert!(events
+        .iter()
+        .any(|e| e.t > 10_000_000 && matches!(e.kind, EventKind::Completed { node, .. } if node == notify)));
+}

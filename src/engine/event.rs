@@ -57,11 +57,13 @@ pub enum Reason {
     /// A pushed update found its client without a working connection, and
     /// no resume brought it back (type 6).
     Disconnected,
+    /// The instance was stopped for a restart (a gateway's, type 6).
+    Restarting,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::Error,
         Reason::Timeout,
         Reason::Overloaded,
@@ -75,6 +77,7 @@ impl Reason {
         Reason::Unreadable,
         Reason::Unsubscribed,
         Reason::Disconnected,
+        Reason::Restarting,
     ];
 
     /// Lower-case name for reports.
@@ -93,6 +96,7 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::Unsubscribed => "unsubscribed",
             Reason::Disconnected => "disconnected",
+            Reason::Restarting => "restarting",
         }
     }
 }

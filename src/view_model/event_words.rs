@@ -33,6 +33,7 @@ pub fn reason_words(r: Reason) -> &'static str {
         Reason::Unreadable => "an event it could not read",
         Reason::Unsubscribed => "its subscription being removed",
         Reason::Disconnected => "no working connection",
+        Reason::Restarting => "a restart",
     }
 }
 
@@ -115,6 +116,11 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::ReplicaCrashed { node, replica, reason } => match reason {
             Reason::Poison => format!(
                 "{} instance {} crashed on a poison message. It restarts; the message is not failed, it comes back after the visibility timeout.",
+                n(node),
+                replica + 1
+            ),
+            Reason::Restarting => format!(
+                "{} instance {} stopped for a restart: what it held is lost or comes back from its queue.",
                 n(node),
                 replica + 1
             ),

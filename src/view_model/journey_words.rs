@@ -63,6 +63,7 @@ fn reason_words(r: Reason) -> &'static str {
         Reason::Unreadable => "an unreadable event",
         Reason::Unsubscribed => "the subscription being removed",
         Reason::Disconnected => "no working connection",
+        Reason::Restarting => "a restart",
     }
 }
 

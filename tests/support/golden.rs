@@ -13,7 +13,7 @@ pub const GOLDEN_SECONDS: u64 = 20;
 
 /// Expected trace hash of each preset after [`GOLDEN_SECONDS`].
 pub const GOLDEN: &[(&str, &str)] = &[
-    ("seven", "999a8d2b440eebed"),
+    ("seven", "56199b0801417251"),
     ("order-flow", "e3bc9ef96f884a96"),
     ("cascade", "53972579c0deb83f"),
     ("cascade-retries", "24c5231d71c59afb"),
@@ -35,8 +35,8 @@ pub const GOLDEN: &[(&str, &str)] = &[
     ("stream-replay", "44baa887539f8038"),
     ("dual-write", "8b0093bc4d1252bc"),
     ("dual-write-outbox", "0b38e2d7b5bd360a"),
-    ("reconnect-storm", "e5837440207ed2ff"),
-    ("reconnect-storm-jitter", "62cfd2255d766c5b"),
+    ("reconnect-storm", "b63eb8767772a579"),
+    ("reconnect-storm-jitter", "ce0129b291f2ecda"),
     ("silent-disconnect", "a468035af2a5faf9"),
     ("silent-disconnect-heartbeat", "005c9b5dda53b272"),
     ("saga", "702218fe6f7f1aa1"),

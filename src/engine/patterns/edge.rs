@@ -139,7 +139,7 @@ pub(crate) fn check_push(c: &PushPolicy, p: &str, v: &mut impl ProblemSink) {
         v.problem(format!("{p}.max_ms"), "must be ≥ base_ms");
     }
     if c.resume && !c.sse {
-        v.problem(format!("{p}.resume"), "resume by last event id is an SSE feature; set protocol to sse");
+        v.problem(format!("{p}.resume"), "resume by last event id is an SSE feature; set sse to true");
     }
 }
 

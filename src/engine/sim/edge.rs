@@ -381,7 +381,11 @@ impl Simulation {
     }
 
     /// A gateway restarts: every working connection closes at once and the
-    /// clients line up to reconnect (the storm); it accepts again after its restart time.
+    /// clients line up to reconnect (the storm); it accepts again after its
+    /// restart time. Its process is down meanwhile: it takes in nothing
+    /// (what it held comes back from its queue or subscription, unacked), and
+    /// its replay buffer, kept in its memory, is gone (found in an audit: it
+    /// went on consuming, and kept the buffer, through the restart).
     fn restart_gateway(&mut self, node: u32) {
         let Some(spec) = self.scenario.nodes.get(node as usize).and_then(|n| n.kind.gateway()) else { return };
         let back = self.now.saturating_add(ms_to_micros(spec.restart_ms));
@@ -392,6 +396,9 @@ impl Simulation {
         let epoch = gw.epoch;
         self.emit(EventKind::GatewayRestarted { node, up: false });
         self.schedule(back, Action::GatewayUp { node, epoch });
+        for replica in 0..self.services[node as usize].replicas.len() as u32 {
+            self.crash_replica(node, replica, Reason::Restarting, false);
+        }
         for k in 0..self.topo.push_out[node as usize].len() {
             let link = self.topo.push_out[node as usize][k];
             let up: Vec<u32> = (0..self.crowds[link as usize].conn.len() as u32)
@@ -401,6 +408,10 @@ impl Simulation {
             for client in up {
                 self.crowds[link as usize].attempt[client as usize] = 0;
                 self.plan_reconnect(link, client);
+            }
+            while let Some((_, msg, _)) = self.crowds[link as usize].held.pop_front() {
+                self.emit(EventKind::UpdateExpired { msg, link });
+                self.settle(msg, Fate::Dropped(Reason::Restarting));
             }
         }
     }
@@ -413,6 +424,16 @@ impl Simulation {
         }
         gw.down = false;
         self.emit(EventKind::GatewayRestarted { node, up: true });
+        let down: Vec<(u32, u32)> = self.services[node as usize]
+            .replicas
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.up)
+            .map(|(i, r)| (i as u32, r.epoch))
+            .collect();
+        for (replica, epoch) in down {
+            self.replica_restart(node, replica, epoch);
+        }
     }
 
     /// A middlebox drops `share` of the working connections without a close.
