@@ -378,3 +378,41 @@ fn a_slowdown_that_ends_shortens_the_run_it_stretched() {
     assert_eq!(starts, vec![5, 10, 15, 20, 25, 30]);
     assert!(!events.iter().any(|e| matches!(e.kind, EventKind::JobRunSkipped { .. })));
 }
+
+/// Kubernetes' third `concurrencyPolicy`, found missing in an audit.
+#[test]
+fn replace_stops_the_running_run_for_the_new_one() {
+    // Fires at 1, 2, … 10 s; a run takes 2.5 s: every run is stopped a
+    // second in by the next, so none ever finishes.
+    let (events, m, sim) = run(overlapping(OverlapPolicy::Replace), 10);
+    assert_eq!((m.runs, m.replaced, m.exit_ok, m.crashed, m.skipped, m.overlapping), (10, 9, 0, 0, 0, 0));
+    assert_eq!(sim.job_running(0), 1);
+    assert!(alerts(&events).is_empty(), "a stopped run is deleted, not failed: no exit-code alert");
+    assert_eq!(sim.ledger().dropped.get("replaced").copied(), Some(9));
+    let stopped: Vec<(u64, u64)> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::JobRunReplaced { duration, .. } => Some((e.t, duration)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stopped[0], (2 * SECOND, SECOND));
+    assert_eq!(m.history[0].outcome, RunOutcome::Replaced);
+}
+
+/// Found in an audit: under a crash the queue policy started every queued
+/// run at one instant, each crashing at once. They wait for the job to be back.
+#[test]
+fn queued_runs_wait_out_a_crash() {
+    let mut s = overlapping(OverlapPolicy::Queue);
+    // Run 1 (1 s to 3.5 s) dies at 2.2 s; the job is down until 6.3 s.
+    s.faults =
+        vec![Fault { target: "job".into(), at_ms: 2_200.0, until_ms: Some(6_300.0), effect: FaultEffect::Crash }];
+    let (events, m, _) = run(s, 10);
+    let starts: Vec<u64> =
+        events.iter().filter_map(|e| matches!(e.kind, EventKind::JobRunStarted { .. }).then_some(e.t)).collect();
+    // Run 2, due at 2 s, waits through the crash and starts when the job is
+    // back; every fire meanwhile joins the queue behind it.
+    assert_eq!(starts, vec![SECOND, 6_300_000, 8_800_000]);
+    assert_eq!(m.crashed, 1, "only the run the crash hit");
+}

@@ -59,11 +59,13 @@ pub enum Reason {
     Disconnected,
     /// The instance was stopped for a restart (a gateway's, type 6).
     Restarting,
+    /// A job's run was stopped because the next one was due (`replace`, type 7).
+    Replaced,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::Error,
         Reason::Timeout,
         Reason::Overloaded,
@@ -78,6 +80,7 @@ impl Reason {
         Reason::Unsubscribed,
         Reason::Disconnected,
         Reason::Restarting,
+        Reason::Replaced,
     ];
 
     /// Lower-case name for reports.
@@ -97,6 +100,7 @@ impl Reason {
             Reason::Unsubscribed => "unsubscribed",
             Reason::Disconnected => "disconnected",
             Reason::Restarting => "restarting",
+            Reason::Replaced => "replaced",
         }
     }
 }
@@ -436,6 +440,11 @@ pub enum EventKind {
     JobRunSkipped { node: NodeIx, running: u32 },
     /// A run was due while another was going and waits (`queue` policy), `queued` now.
     JobRunQueued { node: NodeIx, queued: u32 },
+    /// Run `run` (message `msg`) was stopped after `duration` because the
+    /// next one was due (`replace` policy): nothing written, its `rows_in`
+    /// are read again by the run that replaces it. Not a failure the exit
+    /// code reports: the job was deleted, not failed.
+    JobRunReplaced { node: NodeIx, run: u32, msg: MsgId, rows_in: u64, duration: Micros },
     /// The job's monitoring raised an alert about run `run` (for `stale`:
     /// the last run started, 0 if none).
     JobAlert { node: NodeIx, run: u32, alert: JobAlertKind },

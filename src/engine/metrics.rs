@@ -375,6 +375,7 @@ impl Metrics {
             EventKind::JobRunStarted { .. }
             | EventKind::JobRunEnded { .. }
             | EventKind::JobRunSkipped { .. }
+            | EventKind::JobRunReplaced { .. }
             | EventKind::JobRunQueued { .. }
             | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }

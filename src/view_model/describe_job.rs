@@ -17,6 +17,7 @@ pub fn schedule_words(j: &JobSpec) -> String {
         OverlapPolicy::Concurrent => "overlapping runs allowed",
         OverlapPolicy::Skip => "skips a run while one is going",
         OverlapPolicy::Queue => "queues a run while one is going",
+        OverlapPolicy::Replace => "a new run replaces the one going",
     };
     let watch = match j.monitor {
         MonitorOn::ExitCode => "exit code monitored only",
@@ -58,6 +59,7 @@ pub fn job_state_words(j: &JobFrame, now: Micros) -> String {
     if let Some(r) = j.recent.iter().rev().find(|r| r.outcome != RunOutcome::Running) {
         match r.outcome {
             RunOutcome::Crashed => out.push_str(&format!("; run {} crashed", r.run)),
+            RunOutcome::Replaced => out.push_str(&format!("; run {} was stopped for the next", r.run)),
             RunOutcome::Ok | RunOutcome::Short | RunOutcome::Running => {
                 out.push_str(&format!("; run {} exited 0 and wrote {} of {} rows", r.run, r.rows_out, r.rows_in))
             }

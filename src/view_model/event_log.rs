@@ -161,7 +161,7 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         K::JobRunEnded { exit_ok, rows_in, rows_out, .. } => {
             (if exit_ok && rows_out >= rows_in { Info } else { Problem }, Topic::Jobs)
         }
-        K::JobRunSkipped { .. } => (Warning, Topic::Jobs),
+        K::JobRunSkipped { .. } | K::JobRunReplaced { .. } => (Warning, Topic::Jobs),
         K::JobAlert { .. } => (Problem, Topic::Jobs),
     }
 }
@@ -198,6 +198,7 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::JobRunStarted { node, .. }
         | K::JobRunEnded { node, .. }
         | K::JobRunSkipped { node, .. }
+        | K::JobRunReplaced { node, .. }
         | K::JobRunQueued { node, .. }
         | K::JobAlert { node, .. } => [Some(node), None],
         K::Unreadable { node, topic, .. } => [Some(node), Some(topic)],

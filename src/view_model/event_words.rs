@@ -34,6 +34,7 @@ pub fn reason_words(r: Reason) -> &'static str {
         Reason::Unsubscribed => "its subscription being removed",
         Reason::Disconnected => "no working connection",
         Reason::Restarting => "a restart",
+        Reason::Replaced => "the next run replacing it",
     }
 }
 
@@ -297,6 +298,11 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             format!("{} skipped a run: {running} still going.", n(node))
         }
         EventKind::JobRunQueued { node, queued } => format!("{} queued a run ({queued} waiting).", n(node)),
+        EventKind::JobRunReplaced { node, run, rows_in, duration, .. } => format!(
+            "{} stopped run {run} after {} to start the next: its {rows_in} records are read again.",
+            n(node),
+            ms_text(duration)
+        ),
         EventKind::JobAlert { node, run, alert } => format!(
             "Alert from {}: {}.",
             n(node),

@@ -73,6 +73,7 @@ pub fn run_bars(recent: &[RunRecord]) -> Vec<RunBar> {
             let (written, css) = match r.outcome {
                 RunOutcome::Running => (1.0, "running"),
                 RunOutcome::Crashed => (0.0, "crashed"),
+                RunOutcome::Replaced => (0.0, "replaced"),
                 RunOutcome::Ok => (1.0, "ok"),
                 RunOutcome::Short if r.rows_in == 0 => (0.0, "short"),
                 RunOutcome::Short => (r.rows_out as f64 / r.rows_in as f64, "short"),

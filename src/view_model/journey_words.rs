@@ -64,6 +64,7 @@ fn reason_words(r: Reason) -> &'static str {
         Reason::Unsubscribed => "the subscription being removed",
         Reason::Disconnected => "no working connection",
         Reason::Restarting => "a restart",
+        Reason::Replaced => "the next run replacing it",
     }
 }
 

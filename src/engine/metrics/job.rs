@@ -26,6 +26,8 @@ pub enum RunOutcome {
     Short,
     /// Non-zero exit: nothing written.
     Crashed,
+    /// Stopped for the next run (`replace` policy): nothing written.
+    Replaced,
 }
 
 /// One run, for the timeline.
@@ -62,6 +64,8 @@ pub struct JobMetrics {
     pub skipped: u64,
     /// Runs that waited for the running one (queue policy).
     pub queued: u64,
+    /// Runs stopped for the next one (replace policy).
+    pub replaced: u64,
     /// Runs started while another run of the job was going.
     pub overlapping: u64,
     /// Runs going now.
@@ -154,6 +158,15 @@ impl Metrics {
             }
             EventKind::JobRunSkipped { node, .. } => self.jobs[node as usize].skipped += 1,
             EventKind::JobRunQueued { node, .. } => self.jobs[node as usize].queued += 1,
+            EventKind::JobRunReplaced { node, run, duration, .. } => {
+                let j = &mut self.jobs[node as usize];
+                j.running = j.running.saturating_sub(1);
+                j.replaced += 1;
+                if let Some(r) = j.history.iter_mut().rev().find(|r| r.run == run) {
+                    r.duration = duration;
+                    r.outcome = RunOutcome::Replaced;
+                }
+            }
             EventKind::JobAlert { node, run, alert } => {
                 let j = &mut self.jobs[node as usize];
                 let i = JobAlertKind::ALL.iter().position(|k| *k == alert).unwrap_or(0);

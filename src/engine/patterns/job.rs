@@ -67,7 +67,7 @@ impl Default for JobSpec {
     }
 }
 
-/// Kubernetes CronJob's `concurrencyPolicy`, plus a queue.
+/// Kubernetes CronJob's `concurrencyPolicy` (Allow, Forbid, Replace), plus a queue.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlapPolicy {
@@ -79,7 +79,13 @@ pub enum OverlapPolicy {
     Skip,
     /// Start it as soon as the running one ends (at most
     /// [`crate::engine::limits::MAX_QUEUED_RUNS`] wait; more are skipped).
+    /// Not a Kubernetes policy: an orchestrator such as Airflow's
+    /// `max_active_runs` of 1 behaves so.
     Queue,
+    /// Stop the running run and start the new one (Kubernetes `Replace`):
+    /// the stopped run writes nothing and keeps none of its reads, so the
+    /// new one reads its records again.
+    Replace,
 }
 
 /// What the job's alerts watch.

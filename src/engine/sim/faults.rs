@@ -68,6 +68,14 @@ impl Simulation {
         if was_active {
             self.emit(EventKind::FaultCleared { fault: i });
             self.refresh_target(i);
+            // Runs queued while a job was down start once it is back.
+            if let (FaultTarget::Node(n), FaultEffect::Crash) =
+                (self.faults[i as usize].target, &self.faults[i as usize].fault.effect)
+            {
+                if self.scenario.nodes.get(n as usize).is_some_and(|node| node.kind.job().is_some()) {
+                    self.start_queued(n);
+                }
+            }
         }
     }
 

@@ -89,7 +89,8 @@ impl Simulation {
         }
         let j = &mut self.jobs[node as usize];
         let running = j.running.len() as u32;
-        if running == 0 {
+        // Runs already waiting go first (they wait out a crash of the job).
+        if running == 0 && j.queued.is_empty() {
             self.start_run(node, 0);
             return;
         }
@@ -99,6 +100,11 @@ impl Simulation {
                 j.queued.push_back(self.now);
                 let queued = j.queued.len() as u32;
                 self.emit(EventKind::JobRunQueued { node, queued });
+                self.start_queued(node);
+            }
+            OverlapPolicy::Replace => {
+                self.replace_runs(node);
+                self.start_run(node, 0);
             }
             OverlapPolicy::Concurrent | OverlapPolicy::Queue | OverlapPolicy::Skip => {
                 self.emit(EventKind::JobRunSkipped { node, running })
@@ -212,6 +218,17 @@ impl Simulation {
         self.emit(EventKind::JobAlert { node, run, alert: JobAlertKind::ExitCode });
     }
 
+    /// The replace policy: every running run is stopped (its Job deleted,
+    /// as Kubernetes does): nothing written, no reads kept, no exit-code alert.
+    fn replace_runs(&mut self, node: u32) {
+        for r in std::mem::take(&mut self.jobs[node as usize].running) {
+            let duration = self.now.saturating_sub(r.started);
+            let (run, msg, rows_in) = (r.run, r.msg, r.rows_in);
+            self.emit(EventKind::JobRunReplaced { node, run, msg, rows_in, duration });
+            self.settle(msg, Fate::Dropped(Reason::Replaced));
+        }
+    }
+
     /// A `crash` fault starts on a job: every running run dies with it.
     pub(super) fn job_crashed(&mut self, node: u32) {
         let runs: Vec<u32> = self.jobs[node as usize].running.iter().map(|r| r.run).collect();
@@ -273,8 +290,13 @@ impl Simulation {
         self.start_queued(node);
     }
 
-    /// The queue policy: the next waiting run starts once none is going.
-    fn start_queued(&mut self, node: u32) {
+    /// The queue policy: the next waiting run starts once none is going and
+    /// the job is not down (found in an audit: under a crash every queued
+    /// run started and crashed at one instant; they now wait it out).
+    pub(super) fn start_queued(&mut self, node: u32) {
+        if self.job_faults(node).crashed {
+            return;
+        }
         while self.jobs[node as usize].running.is_empty() {
             let Some(due) = self.jobs[node as usize].queued.pop_front() else { return };
             self.start_run(node, self.now.saturating_sub(due));

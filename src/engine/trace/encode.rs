@@ -490,6 +490,13 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(92);
             out(pair(node, running));
         }
+        E::JobRunReplaced { node, run, msg, rows_in, duration } => {
+            out(96);
+            out(pair(node, run));
+            out(msg);
+            out(rows_in);
+            out(duration);
+        }
         E::JobRunQueued { node, queued } => {
             out(93);
             out(pair(node, queued));
