@@ -4,13 +4,13 @@
 // gateway are written (light, dark, 700 px and 390 px wide).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
 const openAt = app.openAt;
 
-const crowd = (page) => page.getByTestId('link-push').getAttribute('aria-label');
+const crowd = (page) => spoken(page.getByTestId('link-push'));
 const counts = (label) => {
   const m = label.match(/(\d+) connected, (\d+) stale .*?, (\d+) reconnecting/);
   assert.ok(m, label);
@@ -20,7 +20,7 @@ const counts = (label) => {
 test('reconnect storm: the restart drops all 2,000 at once and a fixed delay lets 200 back per round', async () => {
   const down = await openAt('?scenario=reconnect-storm&at=6&paused=1');
   assert.deepEqual(counts(await crowd(down.page)), { up: 0, stale: 0, away: 2000 });
-  assert.match(await down.page.getByTestId('node-notify').getAttribute('aria-label'), /down, accepting no connections/);
+  assert.match(await spoken(down.page.getByTestId('node-notify')), /down, accepting no connections/);
   assert.match(await down.page.getByTestId('node-notify').textContent(), /0 up · 2000 away/);
   console.log(`screenshot: ${await screenshot(down.page, 'type6-storm-light')}`);
   assert.deepEqual(down.problems, []);
@@ -68,7 +68,7 @@ test('inspector: switching heartbeats on finds the stale connections', async () 
   await page.getByTestId('switch-heartbeat').check();
   await page.getByTestId('play').click();
   await page.waitForFunction(
-    () => / 0 stale/.test(document.querySelector('[data-testid=link-push]')?.getAttribute('aria-label') ?? ''),
+    () => / 0 stale/.test(document.querySelector('[data-testid=link-push]')?.querySelector('desc')?.textContent ?? ''),
     null,
     { timeout: 30000 },
   );

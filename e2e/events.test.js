@@ -3,14 +3,14 @@
 // change the run, and screenshots of each are written for people to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
 const openAt = app.openAt;
 
 const text = (page, id) => page.getByTestId(id).textContent();
-const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const label = (page, id) => spoken(page.getByTestId(id));
 const count = (s, re) => Number((s.match(re) ?? [0, 0])[1]);
 
 test('schema break: Analytics silently drops what it cannot read while Email keeps working', async () => {
@@ -106,7 +106,7 @@ test('commit before vs after: the same crash loses records or repeats them', asy
   // Back at 11 s as a new member, the group waits out the dead member's 5 s session.
   const held = await openAt('?scenario=commit-after&at=13&paused=1');
   assert.match(await text(held.page, 'group-orders-fulfilment'), /^rebalancing until 15 s/);
-  assert.match(await held.page.getByTestId('link-orders-fulfilment').getAttribute('aria-label'), /waits until 15 s for a crashed member's session/);
+  assert.match(await spoken(held.page.getByTestId('link-orders-fulfilment')), /waits until 15 s for a crashed member's session/);
   await held.context.close();
 
   const after = await openAt('?scenario=commit-after&at=20&paused=1');
@@ -129,7 +129,7 @@ test('replay: resetting a group to the oldest record moves it back and the log s
   // The reset is a rebalance: the group pauses, then every partition restarts from the oldest record.
   await page.waitForFunction(
     (was) => {
-      const m = document.querySelector('[data-testid=node-orders]').getAttribute('aria-label').match(/Fulfilment (\d+) records behind/);
+      const m = document.querySelector('[data-testid=node-orders]').querySelector('desc')?.textContent.match(/Fulfilment (\d+) records behind/);
       return m && Number(m[1]) > was + 50;
     },
     before,
@@ -169,4 +169,22 @@ test('dual write loses events; the outbox loses none', async () => {
   console.log(`screenshot: ${await screenshot(outbox.page, 'type4-dual-write-outbox')}`);
   assert.deepEqual(outbox.problems, []);
   await outbox.context.close();
+});
+
+test('spoken updates: Off keeps the run quiet, Problems only and Notable speak again', async () => {
+  const { context, page, problems } = await app.open('?scenario=seven&speed=10');
+  const said = async () => (await page.getByTestId('announcer').textContent()).trim();
+  await page.getByTestId('speak-level').selectOption('off');
+  assert.equal(await said(), 'Spoken updates: Off.');
+  // Seven at ×10 has a notable event every few hundred milliseconds.
+  await page.waitForTimeout(5000);
+  assert.equal(await said(), 'Spoken updates: Off.', 'nothing from the run while it is off');
+  await page.getByTestId('speak-level').selectOption('notable');
+  await page.waitForFunction(
+    () => !/^Spoken updates/.test(document.querySelector('[data-testid=announcer]').textContent.trim()),
+    null,
+    { timeout: 15000 },
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -4,7 +4,7 @@
 // picker shows titles; the clock shows milliseconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
@@ -14,7 +14,7 @@ async function select(page, testid) {
 }
 
 const depth = async (page) =>
-  Number((await page.getByTestId('node-payments').getAttribute('aria-label')).match(/queue depth (\d+)/)[1]);
+  Number((await spoken(page.getByTestId('node-payments'))).match(/queue depth (\d+)/)[1]);
 
 test('a negative timeout is refused beside its field and the old timeout stays in force', async () => {
   const { context, page, problems } = await app.open('?scenario=order-flow&paused=1');
@@ -99,7 +99,7 @@ test('workers 0 is refused; more instances drain the backlog', async () => {
   assert.match(await page.getByTestId('inspector-state').textContent(), /of 8 busy/);
   await page.getByTestId('play').click();
   await page.waitForFunction(
-    () => Number(document.querySelector('[data-testid=node-payments]').getAttribute('aria-label').match(/queue depth (\d+)/)[1]) < 20,
+    () => Number(document.querySelector('[data-testid=node-payments]').querySelector('desc')?.textContent.match(/queue depth (\d+)/)[1]) < 20,
     null,
     { timeout: 30000, polling: 200 },
   );
@@ -211,11 +211,11 @@ test("a link's latency, a log's partitions and a gateway's limits are edited lik
   await partitions.fill('5');
   await partitions.press('Enter');
   await page.waitForFunction(() =>
-    /5 partitions/.test(document.querySelector('[data-testid=node-orders]')?.getAttribute('aria-label') ?? ''),
+    /5 partitions/.test(document.querySelector('[data-testid=node-orders]')?.querySelector('desc')?.textContent ?? ''),
   );
   await page.getByTestId('undo').click();
   await page.waitForFunction(() =>
-    /3 partitions/.test(document.querySelector('[data-testid=node-orders]')?.getAttribute('aria-label') ?? ''),
+    /3 partitions/.test(document.querySelector('[data-testid=node-orders]')?.querySelector('desc')?.textContent ?? ''),
   );
   assert.deepEqual(problems, []);
   await context.close();

@@ -4,14 +4,14 @@
 // screenshots in light, dark and narrow widths are written to be looked at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
 const openAt = app.openAt;
 
 const text = (page, id) => page.getByTestId(id).textContent();
-const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const label = (page, id) => spoken(page.getByTestId(id));
 const path = (page, cls) => page.locator(`[data-testid=job-runs-reconciliation] .${cls}`).getAttribute('d');
 
 test('silent batch: runs exit 0 with half their rows and nothing alerts', async () => {

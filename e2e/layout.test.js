@@ -4,7 +4,7 @@
 // lesson open the stage starts within the first screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
@@ -62,7 +62,7 @@ test('seven at 1280 px: each node\'s name and figures stay inside its box, fitte
   assert.deepEqual(await outsideTheirBox(page), []);
   // The long topic name is shortened to its first word at this zoom, whole in its accessible name.
   assert.equal((await page.getByTestId('node-order-events').locator('.node__label').textContent()).trim(), 'order.placed');
-  assert.match(await page.getByTestId('node-order-events').getAttribute('aria-label'), /^order\.placed topic/);
+  assert.match(await spoken(page.getByTestId('node-order-events')), /^order\.placed topic/);
   await page.getByTestId('zoom-in').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=stage]').dataset.zoom) > 1);
   assert.deepEqual(await outsideTheirBox(page), []);
@@ -85,7 +85,7 @@ for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
       await page.getByTestId('fault-errors-50--').click();
       await page.getByTestId('node-email').press('Escape');
       await page.getByTestId('step').click();
-      await page.waitForFunction(() => /crashed/i.test(document.querySelector('[data-testid=node-email]').getAttribute('aria-label')));
+      await page.waitForFunction(() => /crashed/i.test(document.querySelector('[data-testid=node-email]').querySelector('desc')?.textContent));
       if (width >= 900) {
         // Full detail at a laptop's width: the words whose placement is tested are drawn.
         assert.match(await page.getByTestId('node-notify').locator('.node__badges').textContent(), /RESTARTING/);

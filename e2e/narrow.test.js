@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useApp, screenshot, collectProblems, SCREENSHOT_DIR } from './support.js';
+import { useApp, screenshot, collectProblems, SCREENSHOT_DIR, spoken } from './support.js';
 
 const app = useApp();
 
@@ -64,17 +64,17 @@ for (const [width, height] of [[700, 900], [390, 844]]) {
       await page.getByTestId('inspector-close').click();
       await page.getByTestId('step').click();
       const node = page.getByTestId('node-inventory');
-      await page.waitForFunction(() => /crashed/i.test(document.querySelector('[data-testid=node-inventory]').getAttribute('aria-label')));
+      await page.waitForFunction(() => /crashed/i.test(document.querySelector('[data-testid=node-inventory]').querySelector('desc')?.textContent));
       await page.waitForFunction(() =>
         [...document.querySelectorAll('[data-testid=state-list] .states__line')].some((l) => /^Inventory/.test(l.textContent) && /CRASHED/.test(l.textContent)),
       );
       // The line says what the engine says (the node's name is built from the same frame).
-      const aria = await node.getAttribute('aria-label');
+      const aria = await spoken(node);
       const [, busy, of] = aria.match(/(\d+) of (\d+) busy/);
       const text = (await line(page, 'Inventory').getByTestId('state-text').textContent()).trim();
       assert.equal(text, `⚠ CRASHED · ${busy}/${of} busy${/(\d+) waiting/.test(aria) ? ` · ${aria.match(/(\d+) waiting/)[1]} wait` : ''}`);
       assert.match(await line(page, 'Inventory').getAttribute('class'), /states__line--alert/);
-      const breaker = (await page.getByTestId('link-api-inventory').getAttribute('aria-label')).match(/breaker ([a-z-]+)/)[1];
+      const breaker = (await spoken(page.getByTestId('link-api-inventory'))).match(/breaker ([a-z-]+)/)[1];
       assert.match(await line(page, 'Order API → Inventory').getByTestId('state-text').textContent(), new RegExp(`breaker ${breaker.toUpperCase()}`));
       assert.match(await page.getByTestId('state-summary').textContent(), /\d+ needs? attention/);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

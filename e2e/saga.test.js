@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 const SHOTS = '/tmp/shots-saga';
 
 const openAt = app.openAt;
 
-const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const label = (page, id) => spoken(page.getByTestId(id));
 const count = (s, re) => Number((s.match(re) ?? [0, 0])[1]);
 
 async function shoot(page, name) {
@@ -48,7 +48,7 @@ test('inspector: the orchestrator switches to choreography and retries more; the
   const sw = page.getByTestId('switch-choreography');
   assert.equal(await sw.isChecked(), false);
   await sw.check();
-  await page.waitForFunction(() => /saga choreography/.test(document.querySelector('[data-testid=node-orchestrator]').getAttribute('aria-label')));
+  await page.waitForFunction(() => /saga choreography/.test(document.querySelector('[data-testid=node-orchestrator]').querySelector('desc')?.textContent));
   assert.match(await page.getByTestId('comp-retries').textContent(), /^2 compensation retries$/);
   await page.getByTestId('comp-retries-more').click();
   await page.waitForFunction(() => /^3 compensation retries$/.test(document.querySelector('[data-testid=comp-retries]').textContent));

@@ -3,13 +3,13 @@
 // default speed, and later each type's trouble shows in the page's words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, screenshot } from './support.js';
+import { useApp, screenshot, spoken } from './support.js';
 
 const app = useApp();
 
 const openAt = app.openAt;
 
-const label = (page, id) => page.getByTestId(id).getAttribute('aria-label');
+const label = (page, id) => spoken(page.getByTestId(id));
 
 test('the default scenario shows a failure and its compensation within 15 s at the default speed', async () => {
   const { context, page, problems } = await app.open('');
@@ -17,7 +17,7 @@ test('the default scenario shows a failure and its compensation within 15 s at t
   assert.match(await page.getByTestId('story').textContent(), /seven ways services talk/);
   const started = Date.now();
   await page.waitForFunction(
-    () => /[1-9]\d* compensated/.test(document.querySelector('[data-testid=node-saga]').getAttribute('aria-label')),
+    () => /[1-9]\d* compensated/.test(document.querySelector('[data-testid=node-saga]').querySelector('desc')?.textContent),
     null,
     { timeout: 15000, polling: 100 },
   );

@@ -188,7 +188,7 @@ for (const [w, h] of [[700, 560], [390, 640]]) {
       assert.equal(sheet.position, 'fixed', 'the inspector opens over the stage');
       assert.ok(sheet.bottom <= h + 0.5 && sheet.top > 0, JSON.stringify(sheet));
       await frame.getByTestId('fault-crash').click();
-      await inner.waitForFunction(() => /crashed/.test(document.querySelector('[data-testid=node-pricing]').getAttribute('aria-label')));
+      await inner.waitForFunction(() => /crashed/.test(document.querySelector('[data-testid=node-pricing]').querySelector('desc')?.textContent));
       assert.equal(await page.evaluate(() => scrollY), hostY, 'the host page did not scroll');
       assert.equal(await inner.evaluate(() => scrollY), 0, 'nor did the app');
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `stage-iframe-${w}-${scheme}.png`) });

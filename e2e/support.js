@@ -84,6 +84,16 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** What a screen reader hears for a stage node or link: its name, which
+ * stays put, then its state, the description it points to (the state
+ * changes every frame, and a focused element's changed name is read again). */
+export const spoken = (locator) =>
+  locator.evaluate((el) =>
+    [el.getAttribute('aria-label'), document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent]
+      .filter(Boolean)
+      .join(', '),
+  );
+
 /** Opens the app at `baseUrl + query` in a new context (desktop size unless
  * `options` say otherwise) and waits for the running clock. */
 export async function openApp(browser, baseUrl, query = '', options = {}) {

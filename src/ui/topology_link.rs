@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::patterns::transport_look;
 use crate::engine::scenario::{Link, Node, Position};
-use crate::view_model::describe::{breaker_word, link_name};
+use crate::view_model::describe::{breaker_word, link_name, link_title, state_part};
 use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
 use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
 use crate::view_model::label_layout::{
@@ -124,6 +124,9 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
         move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
     };
     let select = move || store.selected.set(Some(Selection::Link(index)));
+    // The name stays put; the state, which changes every frame, is the description.
+    let title = link_title(&link, &from.label, &to.label);
+    let state_id = format!("link-state-{index}");
     let name = {
         let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
         move || {
@@ -137,6 +140,11 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
             text
         }
     };
+    let description = {
+        let (title, name) = (title.clone(), name.clone());
+        move || state_part(&name(), &title)
+    };
+    let described_by = state_id.clone();
     view! {
         <g
             class=move || {
@@ -151,7 +159,8 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
             class:link--journey=move || store.journeys.has_link(index)
             tabindex="0"
             role="button"
-            aria-label=name
+            aria-label=title
+            aria-describedby=described_by
             aria-pressed=move || selected().to_string()
             data-testid=format!("link-{}", link.id)
             on:click=move |_| select()
@@ -165,6 +174,7 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
                 }
             }
         >
+            <desc id=state_id>{description}</desc>
             // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
             {move || {
                 let ((x1, y1), (x2, y2)) = line.get();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::patterns::node_look;
 use crate::engine::scenario::{Node, NodeKind};
-use crate::view_model::describe::{node_badges, node_name};
+use crate::view_model::describe::{node_badges, node_name, node_title, state_part};
 use crate::view_model::describe_events::{
     log_words, outbox_label, saga_label, saga_words, topic_label, topic_warning, topic_words,
 };
@@ -56,6 +56,9 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             .collect()
     });
     let saga = move || store.frame.with(|f| f.sagas.get(index).cloned().flatten());
+    // The name stays put; the state, which changes every frame, is the description.
+    let title = node_title(&node);
+    let state_id = format!("node-state-{index}");
     let name = {
         let node = node.clone();
         let step_names = step_names.clone();
@@ -236,6 +239,11 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
     let manual = move || saga().map_or(0, |g| g.manual);
     let saga_text = move || saga().map(|g| saga_label(&g, &step_names)).unwrap_or_default();
     let orchestrator_testid = format!("saga-{}", node.id);
+    let description = {
+        let (title, name) = (title.clone(), name.clone());
+        move || state_part(&name(), &title)
+    };
+    let described_by = state_id.clone();
     // The saga label sits under the node (below its state badges), the
     // manual badge on the top-right corner (where a queue's DLQ badge would be).
     view! {
@@ -252,7 +260,8 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             transform=place
             tabindex="0"
             role="button"
-            aria-label=name
+            aria-label=title
+            aria-describedby=described_by
             aria-pressed=move || selected().to_string()
             data-testid=format!("node-{}", node.id)
             data-node=index
@@ -268,6 +277,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                 height=h + 12.0
                 rx="12"
             ></rect>
+            <desc id=state_id>{description}</desc>
             <rect class="node__body" x=-NODE_HALF_W y=-NODE_HALF_H width=w height=h rx="9"></rect>
             {icon}
             <text class="node__label" x=LABEL_X y="-12" text-anchor="middle">{label}</text>

@@ -49,10 +49,24 @@ pub fn node_badges(s: &NodeStatus) -> Vec<&'static str> {
     b
 }
 
+/// A node's stable name, without its state: "Payment workers, service".
+/// The stage gives it as the accessible name and the state as the
+/// description, because screen readers read a focused element's name again
+/// whenever it changes, and the counts change every frame.
+pub fn node_title(n: &Node) -> String {
+    format!("{}, {}", n.label, kind_word(n))
+}
+
+/// What follows `title` in a full name, without the joining punctuation:
+/// the state part of [`node_name`] or [`link_name`].
+pub fn state_part(full: &str, title: &str) -> String {
+    full.strip_prefix(title).unwrap_or(full).trim_start_matches([':', ',', ';', ' ']).to_string()
+}
+
 /// The accessible name of a node, with its state:
 /// "Payment workers, service: 3 of 4 busy, 2 waiting".
 pub fn node_name(n: &Node, s: &NodeStatus) -> String {
-    let mut out = format!("{}, {}", n.label, kind_word(n));
+    let mut out = node_title(n);
     match n.kind {
         NodeKind::Client(_) => {}
         NodeKind::Service(_) => {
@@ -96,9 +110,14 @@ pub fn node_name(n: &Node, s: &NodeStatus) -> String {
     out
 }
 
+/// A link's stable name, without its state (see [`node_title`]).
+pub fn link_title(l: &Link, from: &str, to: &str) -> String {
+    format!("{} from {} to {}", transport_word(&l.transport), from, to)
+}
+
 /// The accessible name of a link: "request-response call from Order API to Inventory, breaker open".
 pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
-    let mut out = format!("{} from {} to {}", transport_word(&l.transport), from, to);
+    let mut out = link_title(l, from, to);
     if let Some(b) = s.breaker {
         out.push_str(&format!(", breaker {}", breaker_word(b)));
     }
@@ -142,6 +161,12 @@ mod tests {
             link_name(link, "Inventory", "Pricing", &ls),
             "request-response call from Inventory to Pricing, breaker open, partitioned"
         );
+        // The stage's name is the title; the state is the description.
+        let full = node_name(workers, &hung);
+        assert_eq!(node_title(workers), "Payment workers, service");
+        assert_eq!(state_part(&full, &node_title(workers)), "0 of 0 busy, hung, slow");
+        let full = link_name(link, "Inventory", "Pricing", &ls);
+        assert_eq!(state_part(&full, &link_title(link, "Inventory", "Pricing")), "breaker open, partitioned");
     }
 
     #[test]
