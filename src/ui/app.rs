@@ -52,6 +52,12 @@ pub fn App() -> impl IntoView {
     if !url_notes.is_empty() {
         store.notice.set(Some(url_notes.join(" ")));
     }
+    // Whatever is announced (a lesson step, an action's result) holds the
+    // run's own narration back for its gap, so it is heard in full.
+    Effect::new(move |_| {
+        store.announcement.track();
+        store.note_announced();
+    });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {

@@ -322,10 +322,35 @@ fn EventLog() -> impl IntoView {
                         <span>"Every event, not only notable ones"</span>
                     </label>
                 </div>
+                <div class="event-log__filters">{speak_select(store)}</div>
                 <p class="event-log__caption" data-testid="log-caption">{caption}</p>
     <ol class="event-log__list" aria-labelledby="event-log-title" tabindex="0" data-testid="event-log" node_ref=list>
                     {rows}
                 </ol>
             </div>
         }
+}
+
+/// How much the run says by itself in the live region (beside the log's
+/// filters: both choose what of the run's events reach the person).
+fn speak_select(store: super::store::Store) -> impl IntoView {
+    use crate::view_model::narration::SpeakLevel;
+    let now = store.speak_level();
+    let options = SpeakLevel::ALL
+        .iter()
+        .map(|&(level, value, words)| view! { <option value=value selected=level == now>{words}</option> })
+        .collect_view();
+    let on_change = move |ev| {
+        let value = event_target_value(&ev);
+        if let Some(&(level, _, words)) = SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value) {
+            store.set_speak_level(level);
+            store.announcement.set(format!("Spoken updates: {words}."));
+        }
+    };
+    view! {
+        <label class="event-log__field">
+            <span>"Spoken updates"</span>
+            <select on:change=on_change data-testid="speak-level">{options}</select>
+        </label>
+    }
 }

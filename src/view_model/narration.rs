@@ -117,9 +117,32 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// How much the page says by itself as the run goes (a person's choice:
+/// at high speed even one sentence every two seconds is a lot to hear).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SpeakLevel {
+    /// Every notable event, rate limited.
+    #[default]
+    Notable,
+    /// Only problems (crashes, dead letters, failing orders, alerts…).
+    Problems,
+    /// Nothing from the run; answers to the person's own actions still are.
+    Off,
+}
+
+impl SpeakLevel {
+    /// Every level, in the order the page offers them, with its value and words.
+    pub const ALL: [(SpeakLevel, &'static str, &'static str); 3] = [
+        (SpeakLevel::Notable, "notable", "Notable events"),
+        (SpeakLevel::Problems, "problems", "Problems only"),
+        (SpeakLevel::Off, "off", "Off"),
+    ];
+}
+
 /// Turns events into announcements, rate limited.
 #[derive(Clone, Debug, Default)]
 pub struct Narrator {
+    level: SpeakLevel,
     last_spoken_ms: Option<f64>,
     /// The newest sentence not yet spoken (the state now), with its noun.
     held: Option<(String, Noun)>,
@@ -263,8 +286,34 @@ impl Narrator {
     /// The sentence for an event offered for announcement at wall time
     /// `now_ms`; returns what to announce now, if anything.
     pub fn hear(&mut self, kind: &EventKind, s: &Scenario, now_ms: f64) -> Option<String> {
+        // Heard first (it keeps track of whether orders are failing), then filtered.
         let sentence = self.sentence(kind, s)?;
-        self.offer_about(sentence, noun(kind), now_ms)
+        let problem = super::event_log::classify(kind).0 == super::event_log::Severity::Problem;
+        match self.level {
+            SpeakLevel::Off => None,
+            SpeakLevel::Problems if !problem => None,
+            SpeakLevel::Notable | SpeakLevel::Problems => self.offer_about(sentence, noun(kind), now_ms),
+        }
+    }
+
+    /// Sets how much is said; what was held back is dropped when it says less.
+    pub fn set_level(&mut self, level: SpeakLevel) {
+        if level != self.level && level != SpeakLevel::Notable {
+            self.held = None;
+            self.skipped.clear();
+        }
+        self.level = level;
+    }
+
+    /// How much is said.
+    pub fn level(&self) -> SpeakLevel {
+        self.level
+    }
+
+    /// Something else was announced at `now_ms` (a lesson step, an action's
+    /// result): the next sentence waits its gap, so it does not replace that.
+    pub fn announced_elsewhere(&mut self, now_ms: f64) {
+        self.last_spoken_ms = Some(now_ms);
     }
 
     /// Offers a sentence at wall time `now_ms`; returns what to announce now, if anything.
@@ -310,9 +359,9 @@ impl Narrator {
         Some(format!("{held} Also since the last announcement: {}.", and_list(&parts)))
     }
 
-    /// Forgets state (after a reset).
+    /// Forgets state (after a reset), but not how much to say.
     pub fn reset(&mut self) {
-        *self = Narrator::default();
+        *self = Narrator { level: self.level, ..Narrator::default() };
     }
 }
 
@@ -332,6 +381,28 @@ mod tests {
         assert_eq!(n.flush(2_100.0).as_deref(), Some("three Also since the last announcement: 1 announcement."));
         assert_eq!(n.flush(5_000.0), None);
         assert_eq!(n.offer("four".into(), 5_000.0).as_deref(), Some("four"));
+    }
+
+    #[test]
+    fn the_person_chooses_how_much_is_said() {
+        let s = presets::load("order-flow").expect("preset");
+        let trial = EventKind::BreakerChanged { link: 2, from: BreakerState::Open, to: BreakerState::HalfOpen };
+        let crash = EventKind::ReplicaCrashed { node: 2, replica: 0, reason: crate::engine::event::Reason::Crashed };
+        let mut n = Narrator::default();
+        assert!(n.sentence(&trial, &s).is_some());
+        n.set_level(SpeakLevel::Problems);
+        assert_eq!(n.hear(&trial, &s, 0.0), None, "a breaker trying again is no problem");
+        assert!(n.hear(&crash, &s, 0.0).is_some_and(|t| t.contains("crashed")));
+        n.set_level(SpeakLevel::Off);
+        assert_eq!(n.hear(&crash, &s, 5_000.0), None);
+        assert_eq!(n.flush(9_000.0), None);
+        n.reset();
+        assert_eq!(n.level(), SpeakLevel::Off, "a reset keeps the person's choice");
+        // Another announcement holds narration back for its gap.
+        let mut n = Narrator::default();
+        n.announced_elsewhere(1_000.0);
+        assert_eq!(n.hear(&crash, &s, 1_131.0), None, "the lesson's words are not replaced");
+        assert!(n.flush(3_000.0).is_some());
     }
 
     #[test]

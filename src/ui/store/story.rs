@@ -179,6 +179,22 @@ impl Store {
         }
     }
 
+    /// How much the run says by itself in the live region.
+    pub fn speak_level(&self) -> crate::view_model::narration::SpeakLevel {
+        self.narrator.with_value(|n| n.level())
+    }
+
+    /// Sets how much the run says by itself.
+    pub fn set_speak_level(&self, level: crate::view_model::narration::SpeakLevel) {
+        self.narrator.update_value(|n| n.set_level(level));
+    }
+
+    /// Something was announced: the narrator's next sentence waits its gap
+    /// (a lesson step's words were replaced by narration 131 ms later).
+    pub fn note_announced(&self) {
+        self.narrator.update_value(|n| n.announced_elsewhere(now_ms()));
+    }
+
     /// Switches the monitoring of node or link `id`: an edit like any other
     /// (undone, shared in links, made by lessons), explained when it lands.
     pub fn set_monitor(&self, id: &str, on: bool) {
