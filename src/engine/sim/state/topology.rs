@@ -27,15 +27,8 @@ pub(in crate::engine::sim) struct Topology {
     pub link_from: Vec<u32>,
     /// Per link: the index of the node it ends at.
     pub link_to: Vec<u32>,
-    /// Per source: the index of the node its work enters at.
-    pub source_node: Vec<u32>,
-    /// Per source: its budget and stop time in microseconds (sources are
-    /// never edited; converted once rather than on every arrival).
-    pub source_budget: Vec<Micros>,
-    pub source_stop: Vec<Option<Micros>>,
-    /// Per source: the mean gap between arrivals in microseconds (`SECOND /
-    /// rate`, 0 for a burst), divided once rather than on every arrival.
-    pub source_mean_gap: Vec<f64>,
+    /// Per source: what each of its arrivals needs, in one record (see [`Feed`]).
+    pub feeds: Vec<Feed>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
     /// Per node: its append links, in scenario order.
@@ -84,10 +77,7 @@ impl Topology {
             buffer_of: vec![u32::MAX; s.links.len()],
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
-            source_node: Vec::with_capacity(s.sources.len()),
-            source_budget: s.sources.iter().map(|src| ms_to_micros(src.budget_ms)).collect(),
-            source_stop: s.sources.iter().map(|src| src.stop_ms.map(ms_to_micros)).collect(),
-            source_mean_gap: s.sources.iter().map(|src| mean_gap(&src.arrival)).collect(),
+            feeds: Vec::with_capacity(s.sources.len()),
             consumer_place: vec![u32::MAX; s.links.len()],
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
@@ -99,7 +89,8 @@ impl Topology {
         };
         let missing = u32::MAX;
         for src in &s.sources {
-            t.source_node.push(t.node_ix.get(&src.target).copied().unwrap_or(missing));
+            let node = t.node_ix.get(&src.target).copied().unwrap_or(missing);
+            t.feeds.push(Feed::for_source(s, src, node));
         }
         for (i, l) in s.links.iter().enumerate() {
             let from = t.node_ix.get(&l.from).copied().unwrap_or(missing);
@@ -156,13 +147,55 @@ impl Topology {
     }
 }
 
-/// A source's mean gap between arrivals in microseconds (0 for a burst).
-fn mean_gap(arrival: &crate::engine::scenario::Arrival) -> f64 {
-    use crate::engine::scenario::Arrival;
-    match *arrival {
-        Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
-            crate::engine::time::SECOND as f64 / rate_per_s
+/// What one source's arrival needs, resolved once (sources are never
+/// edited, and a node's kind never changes without the topology being
+/// built again). One record per source: an arrival used to read four
+/// per-source tables and the scenario's source and target node, each
+/// lookup with its own bounds check.
+#[derive(Clone, Copy)]
+pub(in crate::engine::sim) struct Feed {
+    /// The index of the node its work enters at.
+    pub node: u32,
+    /// Whether that node is a queue (its orders are enqueued, not dispatched).
+    pub into_queue: bool,
+    /// How arrivals come.
+    pub pace: Pace,
+    /// The mean gap between arrivals in microseconds (`SECOND / rate`, 0
+    /// for a burst), divided once rather than on every arrival.
+    pub mean_gap: f64,
+    /// Its orders' budget in microseconds.
+    pub budget: Micros,
+    /// No arrival after this time (`Micros::MAX` when the source never stops).
+    pub stop: Micros,
+}
+
+/// How a source's arrivals come (the scenario's [`crate::engine::scenario::Arrival`] without its numbers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(in crate::engine::sim) enum Pace {
+    /// Exponential gaps.
+    Poisson,
+    /// Even gaps.
+    Constant,
+    /// `count` arrivals at one instant, then none.
+    Burst(u32),
+}
+
+impl Feed {
+    fn for_source(s: &Scenario, src: &crate::engine::scenario::Source, node: u32) -> Self {
+        use crate::engine::scenario::Arrival;
+        let (pace, mean_gap) = match src.arrival {
+            Arrival::Poisson { rate_per_s } => (Pace::Poisson, crate::engine::time::SECOND as f64 / rate_per_s),
+            Arrival::Constant { rate_per_s } => (Pace::Constant, crate::engine::time::SECOND as f64 / rate_per_s),
+            Arrival::Burst { count, .. } => (Pace::Burst(count), 0.0),
+        };
+        Feed {
+            node,
+            into_queue: s.nodes.get(node as usize).is_some_and(|n| matches!(n.kind, NodeKind::Queue(_))),
+            pace,
+            mean_gap,
+            budget: ms_to_micros(src.budget_ms),
+            // `now > stop` is never true for the largest time: the same as no stop.
+            stop: src.stop_ms.map_or(Micros::MAX, ms_to_micros),
         }
-        Arrival::Burst { .. } => 0.0,
     }
 }
