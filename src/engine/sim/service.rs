@@ -9,6 +9,7 @@ use super::quick::Quick;
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
+use crate::engine::rng::Rng;
 use crate::engine::slab::Key;
 use crate::engine::time::Micros;
 
@@ -70,6 +71,32 @@ impl Simulation {
             self.refuse(node, msg, corr, job, Reason::Overloaded);
             return;
         }
+        if free && !poison {
+            // Straight into a free worker: the service time is drawn first
+            // (no event or record uses randomness), so the record is
+            // written once, already processing, with no second lookup.
+            let now = self.now;
+            let Some(svc) = self.services.get_mut(node as usize) else { return };
+            let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, now);
+            let work = self.works.insert(Work {
+                msg,
+                corr,
+                node,
+                replica,
+                job,
+                poison,
+                arrived: now,
+                started: now,
+                stage: Stage::Processing,
+                downstream: 0,
+                due,
+                extra,
+                factor,
+            });
+            self.emit(EventKind::Started { msg, node, replica, waited: 0 });
+            self.schedule_quick(due, Quick::WorkEnd(work));
+            return;
+        }
         let work = self.works.insert(Work {
             msg,
             corr,
@@ -86,42 +113,27 @@ impl Simulation {
             factor: 1.0,
         });
         if free {
-            self.begin_work(work, node, replica, msg, poison, 0);
+            self.start_work(work);
         } else if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
             r.waiting.push_back(work);
         }
     }
 
-    /// A worker takes the message: its own processing begins.
+    /// A worker takes the message: its own processing begins. The work is
+    /// looked up once, and its record written in place.
     fn start_work(&mut self, key: Key) {
-        let Some(w) = self.works.get(key) else { return };
+        let Some(w) = self.works.get_mut(key) else { return };
         let (node, replica, msg, poison, waited) = (w.node, w.replica, w.msg, w.poison, self.now - w.arrived);
-        self.begin_work(key, node, replica, msg, poison, waited);
-    }
-
-    /// [`Simulation::start_work`] with the work's fields at hand (a work
-    /// admitted straight into a free worker needs no lookup to find them).
-    fn begin_work(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, poison: bool, waited: Micros) {
-        let svc = &mut self.services[node as usize];
-        if let Some(r) = svc.replicas.get_mut(replica as usize) {
-            r.busy += 1;
-        }
         if poison {
+            if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
+                r.busy += 1;
+            }
             self.start_poisoned(key, node, replica, msg, waited);
             return;
         }
-        // The draw comes before the `Started` event is folded (the event
-        // sinks use no randomness, so the stream is the same), so the work
-        // record is written once rather than looked up a second time.
-        let own = svc.spec.processing.sample(&mut self.rng);
-        // Unslowed (the usual case), skip the round trip through a float:
-        // the same value whenever the float holds `own` exactly.
-        let (factor, extra) = (svc.slow_factor, svc.extra);
-        let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
-        let due = self.now.saturating_add(slowed.saturating_add(extra));
-        if let Some(w) = self.works.get_mut(key) {
-            (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
-        }
+        let Some(svc) = self.services.get_mut(node as usize) else { return };
+        let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, self.now);
+        (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
         self.emit(EventKind::Started { msg, node, replica, waited });
         self.schedule_quick(due, Quick::WorkEnd(key));
     }
@@ -188,6 +200,12 @@ impl Simulation {
             self.finish_work(key, Err(Reason::Error));
             return;
         }
+        // A node with no calls and no saga finishes now: one flag instead
+        // of the two lists `continue_from` would look at.
+        if !self.topo.onward[node].calls {
+            self.finish_work(key, Ok(()));
+            return;
+        }
         // The node is known here: no second lookup of the work.
         self.continue_from(key, node, 0);
     }
@@ -226,26 +244,35 @@ impl Simulation {
 
     /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
     pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
-        // Only what is needed is read out, and the slot freed in place:
-        // moving the whole record out copied it through the stack.
-        let Some(w) = self.works.get(key) else { return };
-        let (h, running, started, downstream) = (w.held(), w.stage != Stage::Waiting, w.started, w.downstream);
-        self.works.discard(key);
-        let w = h;
+        // Only what is needed is read out, and the slot freed in place
+        // with the same lookup: moving the whole record out copied it
+        // through the stack.
+        let Some((w, running, started, downstream)) =
+            self.works.discard_with(key, |w| (w.held(), w.stage != Stage::Waiting, w.started, w.downstream))
+        else {
+            return;
+        };
         let (node, replica) = (w.node, w.replica);
         match outcome {
             Ok(()) => {
                 let busy = self.now - started;
                 let self_time = busy.saturating_sub(downstream);
                 // One flag instead of four list lengths: most services send nothing on.
-                if self.apply_side_effects(w) && self.topo.sends_on[node as usize] {
+                if self.apply_side_effects(w) && self.topo.onward[node as usize].sends {
                     self.send_on(node, w.msg, w.corr);
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
             Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
-        self.answer(w, outcome);
+        // An order (the common answer) is answered here, with the work's
+        // fields still in registers: through `answer` they went to the
+        // stack and back.
+        if let Job::Order(order) = w.job {
+            self.answer_order(w.msg, w.corr, order, outcome);
+        } else {
+            self.answer(w, outcome);
+        }
         self.release(node, replica, key, running);
     }
 
@@ -306,16 +333,7 @@ impl Simulation {
     /// Tells the sender how its message ended.
     fn answer(&mut self, w: Held, outcome: Result<(), Reason>) {
         match w.job {
-            Job::Order(order) => {
-                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
-                self.emit(EventKind::OrderFinished {
-                    corr: w.corr,
-                    source: order.source,
-                    ok: outcome.is_ok(),
-                    e2e: self.now - order.placed,
-                    budget: order.budget,
-                });
-            }
+            Job::Order(order) => self.answer_order(w.msg, w.corr, order, outcome),
             Job::Request { call, attempt, link } => {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
                 self.send_reply(w.msg, call, attempt, link, outcome.is_ok());
@@ -340,6 +358,19 @@ impl Simulation {
                 self.step_answered(w.node, w.msg, w.job, outcome.is_ok());
             }
         }
+    }
+
+    /// Tells a source how its order ended.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn answer_order(&mut self, msg: MsgId, corr: CorrId, order: OrderInfo, outcome: Result<(), Reason>) {
+        self.settle(msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+        self.emit(EventKind::OrderFinished {
+            corr,
+            source: order.source,
+            ok: outcome.is_ok(),
+            e2e: self.now - order.placed,
+            budget: order.budget,
+        });
     }
 
     /// Answers a message that never reached a worker.
@@ -464,6 +495,23 @@ impl Simulation {
         }
         true
     }
+}
+
+/// Takes a worker of the service's instance `replica` and draws the work's
+/// own processing: when it ends, the fault's extra latency and the
+/// slow-down factor. A free function over the fields it needs, so a caller
+/// can hold the work's record across it (one lookup of the work).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn take_worker(svc: &mut ServiceState, replica: u32, rng: &mut Rng, now: Micros) -> (Micros, Micros, f64) {
+    if let Some(r) = svc.replicas.get_mut(replica as usize) {
+        r.busy += 1;
+    }
+    let own = svc.spec.processing.sample(rng);
+    // Unslowed (the usual case), skip the round trip through a float:
+    // the same value whenever the float holds `own` exactly.
+    let (factor, extra) = (svc.slow_factor, svc.extra);
+    let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
+    (now.saturating_add(slowed.saturating_add(extra)), extra, factor)
 }
 
 /// Processing time under a slow-down fault. Out of line and cold on

@@ -43,9 +43,8 @@ pub(in crate::engine::sim) struct Topology {
     pub saga_steps: Vec<Vec<u32>>,
     /// Per job node: its scheduled-read links (inputs), in scenario order.
     pub job_inputs: Vec<Vec<u32>>,
-    /// Per node: whether finished work sends anything on (an enqueue,
-    /// publish, append or push link), so the rest need not look.
-    pub sends_on: Vec<bool>,
+    /// Per node: what its finished processing leads to (see [`Onward`]).
+    pub onward: Vec<Onward>,
 }
 
 impl Topology {
@@ -85,7 +84,7 @@ impl Topology {
             push_out: vec![Vec::new(); n],
             saga_steps: vec![Vec::new(); n],
             job_inputs: vec![Vec::new(); n],
-            sends_on: vec![false; n],
+            onward: vec![Onward::default(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
@@ -138,13 +137,27 @@ impl Topology {
             }
         }
         for i in 0..n {
-            t.sends_on[i] = !(t.enqueue_out[i].is_empty()
-                && t.publish_out[i].is_empty()
-                && t.append_out[i].is_empty()
-                && t.push_out[i].is_empty());
+            t.onward[i] = Onward {
+                calls: !(t.sync_out[i].is_empty() && t.saga_steps[i].is_empty()),
+                sends: !(t.enqueue_out[i].is_empty()
+                    && t.publish_out[i].is_empty()
+                    && t.append_out[i].is_empty()
+                    && t.push_out[i].is_empty()),
+            };
         }
         t
     }
+}
+
+/// What a node's finished processing leads to, one record per node: a
+/// plain service (the common case) learns that it has nothing to call and
+/// nothing to send with one lookup instead of one per list.
+#[derive(Clone, Copy, Default)]
+pub(in crate::engine::sim) struct Onward {
+    /// It calls downstreams (request-response links) or starts a saga.
+    pub calls: bool,
+    /// It sends on: an enqueue, publish, append or push link.
+    pub sends: bool,
 }
 
 /// What one source's arrival needs, resolved once (sources are never
