@@ -4,11 +4,12 @@
 //! The event loop and scheduling are `sim/timers.rs` (with the heap of
 //! arrivals and work ends in `sim/quick.rs`). The behaviour of each part
 //! lives in its own file: `sim/service.rs`
-//! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
+//! (worker pools, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
 //! `sim/stream.rs` and `sim/stream/group.rs` (logs, the outbox, consumer
-//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` (faults, an
+//! instance's crash and restart) and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edge;
