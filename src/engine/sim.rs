@@ -4,11 +4,12 @@
 //! The event loop and scheduling are `sim/timers.rs` (with the heap of
 //! arrivals and work ends in `sim/quick.rs`). The behaviour of each part
 //! lives in its own file: `sim/service.rs`
-//! (worker pools, crashes, hangs), `sim/call.rs` (request-response with
+//! (worker pools, hangs), `sim/call.rs` (request-response with
 //! timeouts, retries, breakers), `sim/queue.rs` (queues, visibility, DLQ,
 //! idempotency), `sim/pubsub.rs` (topics, subscriptions, schemas),
 //! `sim/stream.rs` and `sim/stream/group.rs` (logs, the outbox, consumer
-//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` and `sim/edit.rs` (changes while running).
+//! groups), `sim/job.rs` (scheduled jobs), `sim/faults.rs` (faults, an
+//! instance's crash and restart) and `sim/edit.rs` (changes while running).
 
 mod call;
 mod edge;
@@ -43,7 +44,7 @@ use super::ledger::Ledger;
 use super::metrics::Metrics;
 use super::msg_table::MsgTable;
 use super::rng::Rng;
-use super::scenario::{Arrival, NodeKind, Scenario};
+use super::scenario::{Arrival, Scenario};
 use super::slab::Slab;
 use super::time::{ms_to_micros, round_to_micros, Micros};
 use super::trace::TraceHasher;
@@ -355,55 +356,58 @@ impl Simulation {
                 self.schedule_quick(at, Quick::Arrival(i as u32));
             }
             _ => {
-                let gap = self.arrival_gap(i);
+                let Some(&feed) = self.topo.feeds.get(i) else { return };
+                let gap = self.arrival_gap(feed);
                 self.schedule_quick(start.saturating_add(gap), Quick::Arrival(i as u32));
             }
         }
     }
 
-    fn arrival_gap(&mut self, i: usize) -> Micros {
-        let mean_us = self.topo.source_mean_gap[i];
-        match self.scenario.sources[i].arrival {
-            Arrival::Poisson { .. } => {
-                let gap = mean_us * super::ziggurat::exp1(&mut self.rng);
+    // Inlined natively into the arrival (its one hot caller).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn arrival_gap(&mut self, feed: Feed) -> Micros {
+        match feed.pace {
+            Pace::Poisson => {
+                let gap = feed.mean_gap * super::ziggurat::exp1(&mut self.rng);
                 round_to_micros(gap).max(1)
             }
-            Arrival::Constant { .. } => round_to_micros(mean_us).max(1),
-            Arrival::Burst { .. } => 0,
+            Pace::Constant => round_to_micros(feed.mean_gap).max(1),
+            Pace::Burst(_) => 0,
         }
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
     fn source_arrival(&mut self, source: u32) {
-        let i = source as usize;
-        if self.topo.source_stop[i].is_some_and(|stop| self.now > stop) {
+        // One record for everything the arrival needs (see `Feed`).
+        let Some(&feed) = self.topo.feeds.get(source as usize) else { return };
+        if self.now > feed.stop {
             return;
         }
-        let node = self.topo.source_node[i];
-        let budget = self.topo.source_budget[i];
-        let count = match self.scenario.sources[i].arrival {
-            Arrival::Burst { count, .. } => count,
-            _ => 1,
-        };
-        for _ in 0..count {
-            self.place_order(source, node, budget);
+        if let Pace::Burst(count) = feed.pace {
+            for _ in 0..count {
+                self.place_order(source, feed);
+            }
+            return;
         }
-        if !matches!(self.scenario.sources[i].arrival, Arrival::Burst { .. }) {
-            let gap = self.arrival_gap(i);
-            self.schedule_quick(self.now.saturating_add(gap), Quick::Arrival(source));
-        }
+        self.place_order(source, feed);
+        let gap = self.arrival_gap(feed);
+        self.schedule_quick(self.now.saturating_add(gap), Quick::Arrival(source));
     }
 
-    fn place_order(&mut self, source: u32, node: u32, budget: Micros) {
+    // Inlined natively into the arrival: out of line, it took the feed
+    // through memory and cost more than the lookups the feed saves.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn place_order(&mut self, source: u32, feed: Feed) {
         let corr = self.next_corr;
         self.next_corr += 1;
         let msg = self.new_msg_id();
         self.msgs.insert_with(msg, || Msg::new(corr));
+        let node = feed.node;
         self.emit(EventKind::OrderPlaced { source, node, msg, corr });
-        if matches!(self.scenario.nodes[node as usize].kind, NodeKind::Queue(_)) {
+        if feed.into_queue {
             self.enqueue_arrive(msg, node, None);
         } else {
-            let order = OrderInfo { source, placed: self.now, budget };
+            let order = OrderInfo { source, placed: self.now, budget: feed.budget };
             self.dispatch_request(node, msg, corr, Job::Order(order), false);
         }
     }

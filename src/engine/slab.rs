@@ -75,18 +75,20 @@ impl<T> Slab<T> {
             .filter_map(|(ix, (gen, v))| v.as_ref().map(|v| (Key { ix: ix as u32, gen: *gen }, v)))
     }
 
-    /// Removes the value under `key` without moving it out (for a caller
-    /// that has read what it needs in place); false if it was not there.
+    /// Reads the value under `key` in place with `read`, then removes it
+    /// (one lookup where a get and a removal took two); `None`
+    /// if it was not there.
     #[inline]
-    pub fn discard(&mut self, key: Key) -> bool {
+    pub fn discard_with<R>(&mut self, key: Key, read: impl FnOnce(&T) -> R) -> Option<R> {
         match self.slots.get_mut(key.ix as usize) {
-            Some((gen, v @ Some(_))) if *gen == key.gen => {
+            Some((gen, v)) if *gen == key.gen => {
+                let r = read(v.as_ref()?);
+                *v = None;
                 self.free.push(key.ix);
                 self.len -= 1;
-                *v = None;
-                true
+                Some(r)
             }
-            _ => false,
+            _ => None,
         }
     }
 
@@ -116,10 +118,13 @@ mod tests {
         assert_eq!(s.get(a), None, "slot reused under a new generation");
         assert_eq!(s.get(b), Some(&"b"));
         assert_eq!(s.remove(a), None);
-        assert!(!s.discard(a), "a stale key discards nothing");
+        assert_eq!(s.discard_with(a, |v| *v), None, "a stale key reads and discards nothing");
         *s.get_mut(b).unwrap() = "c";
         let c = s.insert("d");
         assert_eq!(s.iter().map(|(k, v)| (k, *v)).collect::<Vec<_>>(), vec![(b, "c"), (c, "d")]);
         assert_eq!(s.get(b), Some(&"c"));
+        assert_eq!(s.discard_with(c, |v| *v), Some("d"));
+        assert_eq!(s.get(c), None);
+        assert_eq!(s.discard_with(c, |v| *v), None, "gone after one");
     }
 }

@@ -7,8 +7,9 @@
 use super::quick::Quick;
 use super::state::*;
 use super::Simulation;
-use crate::engine::event::{EventKind, Reason};
+use crate::engine::event::{EventKind, Fate, Reason};
 use crate::engine::scenario::{Fault, FaultEffect};
+use crate::engine::slab::Key;
 use crate::engine::time::ms_to_micros;
 
 impl Simulation {
@@ -200,5 +201,71 @@ impl Simulation {
             *left -= 1;
         }
         true
+    }
+}
+
+/// Crashes and restarts of service instances (moved here from
+/// `sim/service.rs` to keep that file to the request path).
+impl Simulation {
+    /// An instance dies: everything it held is lost; it comes back after
+    /// `restart_ms` unless a crash fault keeps the service down.
+    pub(super) fn crash_replica(&mut self, node: u32, replica: u32, reason: Reason, restart: bool) {
+        let r = &mut self.services[node as usize].replicas[replica as usize];
+        if !r.up {
+            return;
+        }
+        r.up = false;
+        r.epoch = r.epoch.wrapping_add(1);
+        let epoch = r.epoch;
+        r.waiting.clear();
+        r.busy = 0;
+        r.unacked = 0;
+        self.refile_consumer(node, replica);
+        self.emit(EventKind::ReplicaCrashed { node, replica, reason });
+        // Crashes are rare: finding the instance's work by a scan keeps the hot path free of bookkeeping.
+        let held: Vec<Key> =
+            self.works.iter().filter(|(_, w)| w.node == node && w.replica == replica).map(|(k, _)| k).collect();
+        for key in held {
+            let Some(w) = self.works.remove(key) else { continue };
+            if let Stage::Calling { call, .. } = w.stage {
+                self.calls.remove(call);
+            }
+            let running = w.stage != Stage::Waiting;
+            let why = if w.poison { Reason::Poison } else { Reason::Crashed };
+            self.emit(EventKind::Failed { msg: w.msg, node, reason: why, running });
+            match w.job {
+                // Unacknowledged: the queue redelivers it after the visibility timeout.
+                Job::Delivery { .. } => continue,
+                // The record stays in the log; whether it is processed again
+                // depends on the group's last commit (see sim/stream/group.rs).
+                Job::Record { .. } => self.settle(w.msg, Fate::Failed(why)),
+                // The connection drops, so the caller learns at once.
+                Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(w.held(), Err(why)),
+            }
+        }
+        self.member_down(node, replica);
+        self.services[node as usize].parked.retain(|k| self.works.get(*k).is_some());
+        if restart && !self.services[node as usize].crashed {
+            let at = self.now.saturating_add(self.services[node as usize].restart_delay());
+            self.schedule(at, Action::ReplicaRestart { node, replica, epoch });
+        }
+    }
+
+    /// A crashed instance comes back, unless the service is held down by a crash fault.
+    pub(super) fn replica_restart(&mut self, node: u32, replica: u32, epoch: u32) {
+        let svc = &mut self.services[node as usize];
+        if svc.crashed {
+            return;
+        }
+        let Some(r) = svc.replicas.get_mut(replica as usize) else { return };
+        if r.up || r.epoch != epoch {
+            return;
+        }
+        r.up = true;
+        self.refile_consumer(node, replica);
+        self.emit(EventKind::ReplicaRestarted { node, replica });
+        self.pump_consumers_of(node);
+        self.members_changed(node);
+        self.node_back(node);
     }
 }

@@ -91,7 +91,7 @@ impl Simulation {
         let msg_queue = |msg| self.msgs.get(msg).and_then(|m| m.queue.as_ref()).map(|q| self.buffer_names(q.queue).0);
         let call_link = |call| self.calls.get(call).map(|c| c.link);
         match action {
-            Action::SourceArrival { source } => (self.topo.source_node.get(*source as usize).copied(), None),
+            Action::SourceArrival { source } => (self.topo.feeds.get(*source as usize).map(|f| f.node), None),
             Action::RequestArrive(r) => (Some(r.node), Some(r.link)),
             Action::WorkStep { work } => (self.works.get(*work).map(|w| w.node), None),
             Action::ReplyArrive { link, .. } => (None, Some(*link)),

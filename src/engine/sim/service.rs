@@ -1,4 +1,5 @@
-//! Services: worker pools, backlogs, processing, crashes and hangs.
+//! Services: worker pools, backlogs, processing and hangs (an instance's
+//! crash and restart are in `sim/faults.rs`).
 //!
 //! A request holds a worker from the moment it starts until it has run its
 //! own processing, called its synchronous downstreams in order, sent its
@@ -9,6 +10,7 @@ use super::quick::Quick;
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
+use crate::engine::rng::Rng;
 use crate::engine::slab::Key;
 use crate::engine::time::Micros;
 
@@ -70,6 +72,32 @@ impl Simulation {
             self.refuse(node, msg, corr, job, Reason::Overloaded);
             return;
         }
+        if free && !poison {
+            // Straight into a free worker: the service time is drawn first
+            // (no event or record uses randomness), so the record is
+            // written once, already processing, with no second lookup.
+            let now = self.now;
+            let Some(svc) = self.services.get_mut(node as usize) else { return };
+            let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, now);
+            let work = self.works.insert(Work {
+                msg,
+                corr,
+                node,
+                replica,
+                job,
+                poison,
+                arrived: now,
+                started: now,
+                stage: Stage::Processing,
+                downstream: 0,
+                due,
+                extra,
+                factor,
+            });
+            self.emit(EventKind::Started { msg, node, replica, waited: 0 });
+            self.schedule_quick(due, Quick::WorkEnd(work));
+            return;
+        }
         let work = self.works.insert(Work {
             msg,
             corr,
@@ -86,42 +114,27 @@ impl Simulation {
             factor: 1.0,
         });
         if free {
-            self.begin_work(work, node, replica, msg, poison, 0);
+            self.start_work(work);
         } else if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
             r.waiting.push_back(work);
         }
     }
 
-    /// A worker takes the message: its own processing begins.
+    /// A worker takes the message: its own processing begins. The work is
+    /// looked up once, and its record written in place.
     fn start_work(&mut self, key: Key) {
-        let Some(w) = self.works.get(key) else { return };
+        let Some(w) = self.works.get_mut(key) else { return };
         let (node, replica, msg, poison, waited) = (w.node, w.replica, w.msg, w.poison, self.now - w.arrived);
-        self.begin_work(key, node, replica, msg, poison, waited);
-    }
-
-    /// [`Simulation::start_work`] with the work's fields at hand (a work
-    /// admitted straight into a free worker needs no lookup to find them).
-    fn begin_work(&mut self, key: Key, node: u32, replica: u32, msg: MsgId, poison: bool, waited: Micros) {
-        let svc = &mut self.services[node as usize];
-        if let Some(r) = svc.replicas.get_mut(replica as usize) {
-            r.busy += 1;
-        }
         if poison {
+            if let Some(r) = self.services[node as usize].replicas.get_mut(replica as usize) {
+                r.busy += 1;
+            }
             self.start_poisoned(key, node, replica, msg, waited);
             return;
         }
-        // The draw comes before the `Started` event is folded (the event
-        // sinks use no randomness, so the stream is the same), so the work
-        // record is written once rather than looked up a second time.
-        let own = svc.spec.processing.sample(&mut self.rng);
-        // Unslowed (the usual case), skip the round trip through a float:
-        // the same value whenever the float holds `own` exactly.
-        let (factor, extra) = (svc.slow_factor, svc.extra);
-        let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
-        let due = self.now.saturating_add(slowed.saturating_add(extra));
-        if let Some(w) = self.works.get_mut(key) {
-            (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
-        }
+        let Some(svc) = self.services.get_mut(node as usize) else { return };
+        let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, self.now);
+        (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
         self.emit(EventKind::Started { msg, node, replica, waited });
         self.schedule_quick(due, Quick::WorkEnd(key));
     }
@@ -188,6 +201,12 @@ impl Simulation {
             self.finish_work(key, Err(Reason::Error));
             return;
         }
+        // A node with no calls and no saga finishes now: one flag instead
+        // of the two lists `continue_from` would look at.
+        if !self.topo.onward[node].calls {
+            self.finish_work(key, Ok(()));
+            return;
+        }
         // The node is known here: no second lookup of the work.
         self.continue_from(key, node, 0);
     }
@@ -226,26 +245,35 @@ impl Simulation {
 
     /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
     pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
-        // Only what is needed is read out, and the slot freed in place:
-        // moving the whole record out copied it through the stack.
-        let Some(w) = self.works.get(key) else { return };
-        let (h, running, started, downstream) = (w.held(), w.stage != Stage::Waiting, w.started, w.downstream);
-        self.works.discard(key);
-        let w = h;
+        // Only what is needed is read out, and the slot freed in place
+        // with the same lookup: moving the whole record out copied it
+        // through the stack.
+        let Some((w, running, started, downstream)) =
+            self.works.discard_with(key, |w| (w.held(), w.stage != Stage::Waiting, w.started, w.downstream))
+        else {
+            return;
+        };
         let (node, replica) = (w.node, w.replica);
         match outcome {
             Ok(()) => {
                 let busy = self.now - started;
                 let self_time = busy.saturating_sub(downstream);
                 // One flag instead of four list lengths: most services send nothing on.
-                if self.apply_side_effects(w) && self.topo.sends_on[node as usize] {
+                if self.apply_side_effects(w) && self.topo.onward[node as usize].sends {
                     self.send_on(node, w.msg, w.corr);
                 }
                 self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
             Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
-        self.answer(w, outcome);
+        // An order (the common answer) is answered here, with the work's
+        // fields still in registers: through `answer` they went to the
+        // stack and back.
+        if let Job::Order(order) = w.job {
+            self.answer_order(w.msg, w.corr, order, outcome);
+        } else {
+            self.answer(w, outcome);
+        }
         self.release(node, replica, key, running);
     }
 
@@ -304,18 +332,9 @@ impl Simulation {
     }
 
     /// Tells the sender how its message ended.
-    fn answer(&mut self, w: Held, outcome: Result<(), Reason>) {
+    pub(super) fn answer(&mut self, w: Held, outcome: Result<(), Reason>) {
         match w.job {
-            Job::Order(order) => {
-                self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
-                self.emit(EventKind::OrderFinished {
-                    corr: w.corr,
-                    source: order.source,
-                    ok: outcome.is_ok(),
-                    e2e: self.now - order.placed,
-                    budget: order.budget,
-                });
-            }
+            Job::Order(order) => self.answer_order(w.msg, w.corr, order, outcome),
             Job::Request { call, attempt, link } => {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
                 self.send_reply(w.msg, call, attempt, link, outcome.is_ok());
@@ -342,6 +361,19 @@ impl Simulation {
         }
     }
 
+    /// Tells a source how its order ended.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn answer_order(&mut self, msg: MsgId, corr: CorrId, order: OrderInfo, outcome: Result<(), Reason>) {
+        self.settle(msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
+        self.emit(EventKind::OrderFinished {
+            corr,
+            source: order.source,
+            ok: outcome.is_ok(),
+            e2e: self.now - order.placed,
+            budget: order.budget,
+        });
+    }
+
     /// Answers a message that never reached a worker.
     fn answer_unstarted(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
         let w = Held { msg, corr, node, replica: 0, job };
@@ -350,68 +382,6 @@ impl Simulation {
             Job::Delivery { .. } | Job::Record { .. } => {}
             Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(w, Err(reason)),
         }
-    }
-
-    /// An instance dies: everything it held is lost; it comes back after
-    /// `restart_ms` unless a crash fault keeps the service down.
-    pub(super) fn crash_replica(&mut self, node: u32, replica: u32, reason: Reason, restart: bool) {
-        let r = &mut self.services[node as usize].replicas[replica as usize];
-        if !r.up {
-            return;
-        }
-        r.up = false;
-        r.epoch = r.epoch.wrapping_add(1);
-        let epoch = r.epoch;
-        r.waiting.clear();
-        r.busy = 0;
-        r.unacked = 0;
-        self.refile_consumer(node, replica);
-        self.emit(EventKind::ReplicaCrashed { node, replica, reason });
-        // Crashes are rare: finding the instance's work by a scan keeps the hot path free of bookkeeping.
-        let held: Vec<Key> =
-            self.works.iter().filter(|(_, w)| w.node == node && w.replica == replica).map(|(k, _)| k).collect();
-        for key in held {
-            let Some(w) = self.works.remove(key) else { continue };
-            if let Stage::Calling { call, .. } = w.stage {
-                self.calls.remove(call);
-            }
-            let running = w.stage != Stage::Waiting;
-            let why = if w.poison { Reason::Poison } else { Reason::Crashed };
-            self.emit(EventKind::Failed { msg: w.msg, node, reason: why, running });
-            match w.job {
-                // Unacknowledged: the queue redelivers it after the visibility timeout.
-                Job::Delivery { .. } => continue,
-                // The record stays in the log; whether it is processed again
-                // depends on the group's last commit (see sim/stream/group.rs).
-                Job::Record { .. } => self.settle(w.msg, Fate::Failed(why)),
-                // The connection drops, so the caller learns at once.
-                Job::Order(_) | Job::Request { .. } | Job::Step { .. } => self.answer(w.held(), Err(why)),
-            }
-        }
-        self.member_down(node, replica);
-        self.services[node as usize].parked.retain(|k| self.works.get(*k).is_some());
-        if restart && !self.services[node as usize].crashed {
-            let at = self.now.saturating_add(self.services[node as usize].restart_delay());
-            self.schedule(at, Action::ReplicaRestart { node, replica, epoch });
-        }
-    }
-
-    /// A crashed instance comes back, unless the service is held down by a crash fault.
-    pub(super) fn replica_restart(&mut self, node: u32, replica: u32, epoch: u32) {
-        let svc = &mut self.services[node as usize];
-        if svc.crashed {
-            return;
-        }
-        let Some(r) = svc.replicas.get_mut(replica as usize) else { return };
-        if r.up || r.epoch != epoch {
-            return;
-        }
-        r.up = true;
-        self.refile_consumer(node, replica);
-        self.emit(EventKind::ReplicaRestarted { node, replica });
-        self.pump_consumers_of(node);
-        self.members_changed(node);
-        self.node_back(node);
     }
 
     /// Records that a message's side effects happen; returns false when an
@@ -465,6 +435,23 @@ impl Simulation {
         }
         true
     }
+}
+
+/// Takes a worker of the service's instance `replica` and draws the work's
+/// own processing: when it ends, the fault's extra latency and the
+/// slow-down factor. A free function over the fields it needs, so a caller
+/// can hold the work's record across it (one lookup of the work).
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn take_worker(svc: &mut ServiceState, replica: u32, rng: &mut Rng, now: Micros) -> (Micros, Micros, f64) {
+    if let Some(r) = svc.replicas.get_mut(replica as usize) {
+        r.busy += 1;
+    }
+    let own = svc.spec.processing.sample(rng);
+    // Unslowed (the usual case), skip the round trip through a float:
+    // the same value whenever the float holds `own` exactly.
+    let (factor, extra) = (svc.slow_factor, svc.extra);
+    let slowed = if factor == 1.0 && own < 1 << 53 { own } else { slowed_by(own, factor) };
+    (now.saturating_add(slowed.saturating_add(extra)), extra, factor)
 }
 
 /// Processing time under a slow-down fault. Out of line and cold on

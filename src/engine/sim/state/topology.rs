@@ -27,15 +27,8 @@ pub(in crate::engine::sim) struct Topology {
     pub link_from: Vec<u32>,
     /// Per link: the index of the node it ends at.
     pub link_to: Vec<u32>,
-    /// Per source: the index of the node its work enters at.
-    pub source_node: Vec<u32>,
-    /// Per source: its budget and stop time in microseconds (sources are
-    /// never edited; converted once rather than on every arrival).
-    pub source_budget: Vec<Micros>,
-    pub source_stop: Vec<Option<Micros>>,
-    /// Per source: the mean gap between arrivals in microseconds (`SECOND /
-    /// rate`, 0 for a burst), divided once rather than on every arrival.
-    pub source_mean_gap: Vec<f64>,
+    /// Per source: what each of its arrivals needs, in one record (see [`Feed`]).
+    pub feeds: Vec<Feed>,
     /// Per consume link: its place among its queue's consume links.
     pub consumer_place: Vec<u32>,
     /// Per node: its append links, in scenario order.
@@ -50,9 +43,8 @@ pub(in crate::engine::sim) struct Topology {
     pub saga_steps: Vec<Vec<u32>>,
     /// Per job node: its scheduled-read links (inputs), in scenario order.
     pub job_inputs: Vec<Vec<u32>>,
-    /// Per node: whether finished work sends anything on (an enqueue,
-    /// publish, append or push link), so the rest need not look.
-    pub sends_on: Vec<bool>,
+    /// Per node: what its finished processing leads to (see [`Onward`]).
+    pub onward: Vec<Onward>,
 }
 
 impl Topology {
@@ -84,10 +76,7 @@ impl Topology {
             buffer_of: vec![u32::MAX; s.links.len()],
             link_from: Vec::with_capacity(s.links.len()),
             link_to: Vec::with_capacity(s.links.len()),
-            source_node: Vec::with_capacity(s.sources.len()),
-            source_budget: s.sources.iter().map(|src| ms_to_micros(src.budget_ms)).collect(),
-            source_stop: s.sources.iter().map(|src| src.stop_ms.map(ms_to_micros)).collect(),
-            source_mean_gap: s.sources.iter().map(|src| mean_gap(&src.arrival)).collect(),
+            feeds: Vec::with_capacity(s.sources.len()),
             consumer_place: vec![u32::MAX; s.links.len()],
             append_out: vec![Vec::new(); n],
             groups_of: vec![Vec::new(); n],
@@ -95,11 +84,12 @@ impl Topology {
             push_out: vec![Vec::new(); n],
             saga_steps: vec![Vec::new(); n],
             job_inputs: vec![Vec::new(); n],
-            sends_on: vec![false; n],
+            onward: vec![Onward::default(); n],
         };
         let missing = u32::MAX;
         for src in &s.sources {
-            t.source_node.push(t.node_ix.get(&src.target).copied().unwrap_or(missing));
+            let node = t.node_ix.get(&src.target).copied().unwrap_or(missing);
+            t.feeds.push(Feed::for_source(s, src, node));
         }
         for (i, l) in s.links.iter().enumerate() {
             let from = t.node_ix.get(&l.from).copied().unwrap_or(missing);
@@ -147,22 +137,78 @@ impl Topology {
             }
         }
         for i in 0..n {
-            t.sends_on[i] = !(t.enqueue_out[i].is_empty()
-                && t.publish_out[i].is_empty()
-                && t.append_out[i].is_empty()
-                && t.push_out[i].is_empty());
+            t.onward[i] = Onward {
+                calls: !(t.sync_out[i].is_empty() && t.saga_steps[i].is_empty()),
+                sends: !(t.enqueue_out[i].is_empty()
+                    && t.publish_out[i].is_empty()
+                    && t.append_out[i].is_empty()
+                    && t.push_out[i].is_empty()),
+            };
         }
         t
     }
 }
 
-/// A source's mean gap between arrivals in microseconds (0 for a burst).
-fn mean_gap(arrival: &crate::engine::scenario::Arrival) -> f64 {
-    use crate::engine::scenario::Arrival;
-    match *arrival {
-        Arrival::Poisson { rate_per_s } | Arrival::Constant { rate_per_s } => {
-            crate::engine::time::SECOND as f64 / rate_per_s
+/// What a node's finished processing leads to, one record per node: a
+/// plain service (the common case) learns that it has nothing to call and
+/// nothing to send with one lookup instead of one per list.
+#[derive(Clone, Copy, Default)]
+pub(in crate::engine::sim) struct Onward {
+    /// It calls downstreams (request-response links) or starts a saga.
+    pub calls: bool,
+    /// It sends on: an enqueue, publish, append or push link.
+    pub sends: bool,
+}
+
+/// What one source's arrival needs, resolved once (sources are never
+/// edited, and a node's kind never changes without the topology being
+/// built again). One record per source: an arrival used to read four
+/// per-source tables and the scenario's source and target node, each
+/// lookup with its own bounds check.
+#[derive(Clone, Copy)]
+pub(in crate::engine::sim) struct Feed {
+    /// The index of the node its work enters at.
+    pub node: u32,
+    /// Whether that node is a queue (its orders are enqueued, not dispatched).
+    pub into_queue: bool,
+    /// How arrivals come.
+    pub pace: Pace,
+    /// The mean gap between arrivals in microseconds (`SECOND / rate`, 0
+    /// for a burst), divided once rather than on every arrival.
+    pub mean_gap: f64,
+    /// Its orders' budget in microseconds.
+    pub budget: Micros,
+    /// No arrival after this time (`Micros::MAX` when the source never stops).
+    pub stop: Micros,
+}
+
+/// How a source's arrivals come (the scenario's [`crate::engine::scenario::Arrival`] without its numbers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(in crate::engine::sim) enum Pace {
+    /// Exponential gaps.
+    Poisson,
+    /// Even gaps.
+    Constant,
+    /// `count` arrivals at one instant, then none.
+    Burst(u32),
+}
+
+impl Feed {
+    fn for_source(s: &Scenario, src: &crate::engine::scenario::Source, node: u32) -> Self {
+        use crate::engine::scenario::Arrival;
+        let (pace, mean_gap) = match src.arrival {
+            Arrival::Poisson { rate_per_s } => (Pace::Poisson, crate::engine::time::SECOND as f64 / rate_per_s),
+            Arrival::Constant { rate_per_s } => (Pace::Constant, crate::engine::time::SECOND as f64 / rate_per_s),
+            Arrival::Burst { count, .. } => (Pace::Burst(count), 0.0),
+        };
+        Feed {
+            node,
+            into_queue: s.nodes.get(node as usize).is_some_and(|n| matches!(n.kind, NodeKind::Queue(_))),
+            pace,
+            mean_gap,
+            budget: ms_to_micros(src.budget_ms),
+            // `now > stop` is never true for the largest time: the same as no stop.
+            stop: src.stop_ms.map_or(Micros::MAX, ms_to_micros),
         }
-        Arrival::Burst { .. } => 0.0,
     }
 }
