@@ -42,7 +42,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
         ("concurrent", OverlapPolicy::Concurrent, "run both (Kubernetes Allow)"),
         ("skip", OverlapPolicy::Skip, "skip the new run (Forbid)"),
         ("queue", OverlapPolicy::Queue, "queue the new run"),
-        ("replace", OverlapPolicy::Replace, "stop the old run, start the new (Replace)"),
+        ("replace", OverlapPolicy::Replace, "new replaces old (Replace)"),
     ];
     let options = choices
         .iter()
