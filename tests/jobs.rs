@@ -415,4 +415,12 @@ fn queued_runs_wait_out_a_crash() {
     // back; every fire meanwhile joins the queue behind it.
     assert_eq!(starts, vec![SECOND, 6_300_000, 8_800_000]);
     assert_eq!(m.crashed, 1, "only the run the crash hit");
+    // Down from the start: the runs due meanwhile wait too, none starts to crash.
+    let mut s = overlapping(OverlapPolicy::Queue);
+    s.faults = vec![Fault { target: "job".into(), at_ms: 0.0, until_ms: Some(4_500.0), effect: FaultEffect::Crash }];
+    let (events, m, _) = run(s, 10);
+    let starts: Vec<u64> =
+        events.iter().filter_map(|e| matches!(e.kind, EventKind::JobRunStarted { .. }).then_some(e.t)).collect();
+    assert_eq!(starts, vec![4_500_000, 7_000_000, 9_500_000]);
+    assert_eq!(m.crashed, 0);
 }

@@ -167,9 +167,17 @@ async fn a_fault_applied_through_the_ui_reaches_the_engine() {
     tick().await;
     click(&by_testid(&root, "fault-crash"));
     tick().await;
-    // The name is computed from the engine's own status of the node.
-    let name = node.get_attribute("aria-label").unwrap_or_default();
-    assert!(name.contains("crashed"), "{name}");
+    // The description (the node's state; its name stays put) is computed
+    // from the engine's own status of the node.
+    let described_by = node.get_attribute("aria-describedby").unwrap_or_default();
+    let state = root
+        .query_selector(&format!("#{described_by}"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(state.contains("crashed"), "{state}");
+    assert_eq!(node.get_attribute("aria-label").as_deref(), Some("Pricing, service"));
     assert!(by_testid(&root, "active-faults").text_content().unwrap_or_default().contains("crash on Pricing"));
     drop(handle);
 }

@@ -424,16 +424,7 @@ impl Simulation {
         }
         gw.down = false;
         self.emit(EventKind::GatewayRestarted { node, up: true });
-        let down: Vec<(u32, u32)> = self.services[node as usize]
-            .replicas
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.up)
-            .map(|(i, r)| (i as u32, r.epoch))
-            .collect();
-        for (replica, epoch) in down {
-            self.replica_restart(node, replica, epoch);
-        }
+        self.restart_down_replicas(node);
     }
 
     /// A middlebox drops `share` of the working connections without a close.

@@ -144,16 +144,7 @@ impl Simulation {
                 self.crash_replica(node, r, Reason::Crashed, false);
             }
         } else if !crashed && was_crashed {
-            let down: Vec<(u32, u32)> = self.services[node as usize]
-                .replicas
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !r.up)
-                .map(|(i, r)| (i as u32, r.epoch))
-                .collect();
-            for (r, epoch) in down {
-                self.replica_restart(node, r, epoch);
-            }
+            self.restart_down_replicas(node);
         }
         if was_hung && !hung {
             let parked = std::mem::take(&mut self.services[node as usize].parked);
@@ -248,6 +239,21 @@ impl Simulation {
         if restart && !self.services[node as usize].crashed {
             let at = self.now.saturating_add(self.services[node as usize].restart_delay());
             self.schedule(at, Action::ReplicaRestart { node, replica, epoch });
+        }
+    }
+
+    /// Every instance of `node` that is down comes back (a crash fault or a
+    /// gateway's restart ended).
+    pub(super) fn restart_down_replicas(&mut self, node: u32) {
+        let down: Vec<(u32, u32)> = self.services[node as usize]
+            .replicas
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.up)
+            .map(|(i, r)| (i as u32, r.epoch))
+            .collect();
+        for (replica, epoch) in down {
+            self.replica_restart(node, replica, epoch);
         }
     }
 

@@ -89,8 +89,12 @@ impl Simulation {
         }
         let j = &mut self.jobs[node as usize];
         let running = j.running.len() as u32;
-        // Runs already waiting go first (they wait out a crash of the job).
-        if running == 0 && j.queued.is_empty() {
+        // Runs already waiting go first; under the queue policy a run due
+        // while the job is down waits for it too (it would start and exit
+        // non-zero at once under the others, as every run started then does).
+        let down_queueing = spec.overlap == OverlapPolicy::Queue && self.job_faults(node).crashed;
+        let j = &mut self.jobs[node as usize];
+        if running == 0 && j.queued.is_empty() && !down_queueing {
             self.start_run(node, 0);
             return;
         }
