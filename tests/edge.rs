@@ -377,6 +377,8 @@ fn a_restarting_gateway_takes_in_nothing_and_loses_its_replay_buffer() {
     s.set_recording(true);
     s.run_until(12 * SECOND).unwrap();
     assert!(s.ledger().balances(s.live_messages()));
+    let n = &s.metrics().nodes[notify as usize];
+    assert_eq!((n.crashes, n.restarts), (0, 2), "a restart is not counted as a crash");
     let events = s.drain_events();
     let down = |t: u64| (5_000_000..7_000_000).contains(&t) || (8_000_000..10_000_000).contains(&t);
     let taken_in_while_down = events

@@ -320,6 +320,8 @@ impl Metrics {
             | EventKind::DeadLettered { .. } => self.observe_queue(t, kind),
             EventKind::DuplicateSuppressed { node, .. } => self.nodes[node as usize].duplicates_suppressed += 1,
             EventKind::DuplicateProcessed { node, .. } => self.nodes[node as usize].duplicates_processed += 1,
+            // A gateway stopped for its restart did not crash.
+            EventKind::ReplicaCrashed { reason: Reason::Restarting, .. } => {}
             EventKind::ReplicaCrashed { node, .. } => self.nodes[node as usize].crashes += 1,
             EventKind::ReplicaRestarted { node, .. } => self.nodes[node as usize].restarts += 1,
             EventKind::OrderFinished { ok, e2e, budget, .. } => {

@@ -29,12 +29,12 @@ pub fn breaker_word(b: BreakerState) -> &'static str {
 /// Short state badges for a node, in text ("CRASHED", "HUNG", "SLOW", "ERRORS").
 pub fn node_badges(s: &NodeStatus) -> Vec<&'static str> {
     let mut b = Vec::new();
-    if s.crashed || (s.replicas > 0 && s.replicas_up == 0) {
+    // A restarting gateway's process is down too: that is its restart, not a crash.
+    if s.gateway_down {
+        b.push("RESTARTING");
+    } else if s.crashed || (s.replicas > 0 && s.replicas_up == 0) {
         b.push("CRASHED");
     } else if s.replicas_up < s.replicas {
-        b.push("RESTARTING");
-    }
-    if s.gateway_down {
         b.push("RESTARTING");
     }
     if s.hung {
@@ -175,6 +175,9 @@ mod tests {
         assert_eq!(node_badges(&down), vec!["CRASHED"]);
         let partly = NodeStatus { replicas: 2, replicas_up: 1, ..NodeStatus::default() };
         assert_eq!(node_badges(&partly), vec!["RESTARTING"]);
+        // A gateway's restart takes its process down: one RESTARTING, no CRASHED.
+        let gateway = NodeStatus { gateway_down: true, replicas: 1, replicas_up: 0, ..NodeStatus::default() };
+        assert_eq!(node_badges(&gateway), vec!["RESTARTING"]);
     }
 
     #[test]

@@ -240,6 +240,8 @@ impl Flights {
             EventKind::DuplicateProcessed { node, .. } | EventKind::DuplicateSuppressed { node, .. } => {
                 (None, Some(mark(MarkKind::Duplicate, Place::Node(node))))
             }
+            // A gateway stopped for its restart shows its restart, not a crash mark.
+            EventKind::ReplicaCrashed { reason: crate::engine::event::Reason::Restarting, .. } => (None, None),
             EventKind::ReplicaCrashed { node, .. } => (None, Some(mark(MarkKind::Crash, Place::Node(node)))),
             EventKind::Lost { link, .. } => (None, Some(mark(MarkKind::Lost, Place::Link(link)))),
             EventKind::StepSent { link, from, to, arrives: Some(end), corr, .. } => {

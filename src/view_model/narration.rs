@@ -184,6 +184,8 @@ impl Narrator {
             EventKind::DeadLettered { queue, .. } => {
                 Some(format!("A message was moved to the dead-letter queue of {}.", node_label(s, queue)))
             }
+            // The gateway's restart is said by its own event.
+            EventKind::ReplicaCrashed { reason: crate::engine::event::Reason::Restarting, .. } => None,
             EventKind::ReplicaCrashed { node, replica, reason } => {
                 self.crashes += 1;
                 let so_far = format!("{} so far", count_noun(self.crashes as u32, ("crash", "crashes")));
