@@ -179,6 +179,12 @@ test('spoken updates: Off keeps the run quiet, Problems only and Notable speak a
   // Seven at ×10 has a notable event every few hundred milliseconds.
   await page.waitForTimeout(5000);
   assert.equal(await said(), 'Spoken updates: Off.', 'nothing from the run while it is off');
+  // The choice is the person's: it holds on their next visit.
+  await page.reload();
+  await page.getByTestId('clock').waitFor();
+  assert.equal(await page.getByTestId('speak-level').inputValue(), 'off');
+  await page.waitForTimeout(3000);
+  assert.equal(await said(), '', 'still quiet after the reload');
   await page.getByTestId('speak-level').selectOption('notable');
   await page.waitForFunction(
     () => !/^Spoken updates/.test(document.querySelector('[data-testid=announcer]').textContent.trim()),

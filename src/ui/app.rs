@@ -52,6 +52,13 @@ pub fn App() -> impl IntoView {
     if !url_notes.is_empty() {
         store.notice.set(Some(url_notes.join(" ")));
     }
+    // How much the run says by itself, as the person left it last visit.
+    if let Some(value) = super::persist::setting(super::event_log::SPEAK_KEY) {
+        if let Some(&(level, _, _)) = crate::view_model::narration::SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value)
+        {
+            store.set_speak_level(level);
+        }
+    }
     // Whatever is announced (a lesson step, an action's result) holds the
     // run's own narration back for its gap, so it is heard in full.
     Effect::new(move |_| {

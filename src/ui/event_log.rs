@@ -331,6 +331,9 @@ fn EventLog() -> impl IntoView {
         }
 }
 
+/// The stored setting's key for [`speak_select`].
+pub(super) const SPEAK_KEY: &str = "spoken-updates";
+
 /// How much the run says by itself in the live region (beside the log's
 /// filters: both choose what of the run's events reach the person).
 fn speak_select(store: super::store::Store) -> impl IntoView {
@@ -344,6 +347,7 @@ fn speak_select(store: super::store::Store) -> impl IntoView {
         let value = event_target_value(&ev);
         if let Some(&(level, _, words)) = SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value) {
             store.set_speak_level(level);
+            super::persist::keep_setting(SPEAK_KEY, &value);
             store.announcement.set(format!("Spoken updates: {words}."));
         }
     };

@@ -41,6 +41,19 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// A person's setting kept across visits (`patchbay.setting.<key>`), if any.
+pub fn setting(key: &str) -> Option<String> {
+    storage()?.get_item(&format!("patchbay.setting.{key}")).ok().flatten()
+}
+
+/// Keeps a person's setting for the next visit (silently not where the
+/// browser refuses storage: the setting still holds for this visit).
+pub fn keep_setting(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ignored = s.set_item(&format!("patchbay.setting.{key}"), value);
+    }
+}
+
 /// True when an item can be written and removed.
 fn storage_works() -> bool {
     let Some(s) = storage() else { return false };
