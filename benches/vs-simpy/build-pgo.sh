@@ -5,7 +5,7 @@
 #
 #   benches/vs-simpy/build-pgo.sh
 #
-# Same source and bench profile as the plain build; only the compiler's
+# Same source and release profile as the plain build; only the compiler's
 # decisions about inlining, block order and branch layout change. The
 # training runs every built-in preset for 120 simulated seconds and never
 # the M/M/1 or M/M/4 models the comparison times, so the profile is not
@@ -31,7 +31,7 @@ USE="$ROOT/target/pgo-use"
 DATA="$ROOT/target/pgo-data"
 rm -rf "$DATA"
 RUSTFLAGS="-Cprofile-generate=$DATA" \
-  cargo build --quiet --profile bench --bin patchbay-sim --target-dir "$GEN" >&2
+  cargo build --quiet --release --bin patchbay-sim --target-dir "$GEN" >&2
 
 # Training: every preset, run from an empty directory so no file shadows a
 # preset's name.
@@ -46,5 +46,5 @@ rmdir "$TRAIN"
 "$PROFDATA" merge -o "$DATA/merged.profdata" "$DATA"
 
 RUSTFLAGS="-Cprofile-use=$DATA/merged.profdata" \
-  cargo build --quiet --profile bench --bin patchbay-sim --target-dir "$USE" >&2
+  cargo build --quiet --release --bin patchbay-sim --target-dir "$USE" >&2
 echo "$USE/release/patchbay-sim"

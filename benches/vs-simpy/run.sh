@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Patchbay's CLI against SimPy on M/M/1 and M/M/4, whole process, in one run
-# on this machine: builds patchbay-sim (optimised for speed, and a second
+# on this machine: builds patchbay-sim (the release profile users get, and a second
 # time with profile-guided optimisation when llvm-profdata is there; see
 # build-pgo.sh), puts a pinned SimPy in a local virtual environment, then
 # times them alternately (A B C A B C …) and prints medians and the ratios
@@ -16,9 +16,9 @@ RUNS="${1:-7}"
 SIMPY_VERSION="4.1.1"
 
 cd "$ROOT"
-# The bench profile is the release profile at opt-level 3 (release itself is
-# tuned for the size of the wasm download).
-cargo build --quiet --profile bench --bin patchbay-sim
+# The release profile, as users build the CLI (`cargo run --release`); the
+# wasm download has its own size-tuned profile, `wasm-release`.
+cargo build --quiet --release --bin patchbay-sim
 CLI="$ROOT/target/release/patchbay-sim"
 CLIS=("plain=$CLI")
 if PGO="$("$HERE/build-pgo.sh" | tail -n 1)" && [ -x "$PGO" ]; then
