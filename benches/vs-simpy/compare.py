@@ -1,4 +1,4 @@
-"""Times patchbay-sim builds and SimPy alternately on the same models and
+"""Times patchbay-sim builds and SimPy in turn on the same models and
 prints customers per second (median of the runs) and the ratios. Called by
 run.sh as: compare.py PYTHON RUNS LABEL=CLI [LABEL=CLI ...]"""
 import json
@@ -47,14 +47,22 @@ def main():
         for cmd in cmds.values():  # warm-up: page cache, CPU frequency
             timed(cmd)
         timed(simpy_cmd)
-        for _ in range(runs):
-            for label, cmd in cmds.items():
-                wall, cpu, out = timed(cmd)
-                times[label].append((wall, cpu))
-                served[label] = json.loads(out)["services"][0]["completed"]
-            wall, cpu, out = timed(simpy_cmd)
-            theirs.append((wall, cpu))
-            served_simpy = json.loads(out)["served"]
+        # The order turns each round (A B S, B S A, S A B, …) so every
+        # command follows SimPy's long run equally often: on the reference
+        # machine a short process started right after a long one was at
+        # times 1.5 times slower, and a fixed order put that on one build.
+        order = list(cmds) + [None]
+        for r in range(runs):
+            turn = r % len(order)
+            for label in order[turn:] + order[:turn]:
+                if label is None:
+                    wall, cpu, out = timed(simpy_cmd)
+                    theirs.append((wall, cpu))
+                    served_simpy = json.loads(out)["served"]
+                else:
+                    wall, cpu, out = timed(cmds[label])
+                    times[label].append((wall, cpu))
+                    served[label] = json.loads(out)["services"][0]["completed"]
         for k, what in ((0, "wall"), (1, "CPU")):
             b = statistics.median(t[k] for t in theirs)
             print(

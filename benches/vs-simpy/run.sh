@@ -3,7 +3,7 @@
 # on this machine: builds patchbay-sim (the release profile users get, and a second
 # time with profile-guided optimisation when llvm-profdata is there; see
 # build-pgo.sh), puts a pinned SimPy in a local virtual environment, then
-# times them alternately (A B C A B C …) and prints medians and the ratios
+# times them in turn (the order rotating each round) and prints medians and the ratios
 # of medians.
 #
 #   benches/vs-simpy/run.sh [RUNS]     (default 7 runs of each command)
