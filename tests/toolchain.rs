@@ -39,3 +39,24 @@ fn toolchain_is_pinned() {
     let t = read("rust-toolchain.toml");
     assert!(t.contains("channel = \"1.95.0\"") && t.contains("wasm32-unknown-unknown"));
 }
+
+/// The CLI users build with `cargo run --release` is tuned for speed and the
+/// browser's download for size: one profile for both made the CLI 1.4 times
+/// slower (docs/performance.md, "The CLI users build").
+#[test]
+fn release_is_fast_and_the_wasm_download_small() {
+    let cargo = read("Cargo.toml");
+    let section = |name: &str| {
+        let start =
+            cargo.find(&format!("[profile.{name}]")).unwrap_or_else(|| panic!("[profile.{name}] in Cargo.toml"));
+        let rest = &cargo[start + 1..];
+        rest[..rest.find("\n[").unwrap_or(rest.len())].to_string()
+    };
+    assert!(section("release").contains("opt-level = 3"), "release profile at opt-level 3");
+    let wasm = section("wasm-release");
+    assert!(wasm.contains("inherits = \"release\"") && wasm.contains("opt-level = \"z\""), "wasm-release at \"z\"");
+    assert!(
+        read("index.html").contains("data-cargo-profile-release=\"wasm-release\""),
+        "Trunk's release build uses the wasm-release profile"
+    );
+}
