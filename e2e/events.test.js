@@ -194,3 +194,40 @@ test('spoken updates: Off keeps the run quiet, Problems only and Notable speak a
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('single-key shortcuts can be turned off (WCAG 2.1.4), and stay off on the next visit', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
+  const playing = async () => page.getByTestId('play').getAttribute('data-playing');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-keyshortcuts'), 'Space');
+  await page.getByTestId('single-keys').uncheck();
+  assert.match(await page.getByTestId('announcer').textContent(), /Single-key shortcuts off/);
+  // Space, the right arrow and C do nothing from the page now; the buttons no longer claim them.
+  const clock = await page.getByTestId('clock').textContent();
+  // Away from the checkbox, where Space would tick it again.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.locator('body').press('Space');
+  await page.locator('body').press('ArrowRight');
+  await page.locator('body').press('c');
+  await page.waitForTimeout(500);
+  assert.equal(await playing(), 'false');
+  assert.equal(await page.getByTestId('clock').textContent(), clock);
+  assert.doesNotMatch(await page.getByTestId('run-notice').textContent(), /^Step at/, 'the right arrow did not step');
+  assert.equal(await page.getByTestId('compare-dialog').evaluate((d) => d.open), false);
+  assert.equal(await page.getByTestId('single-keys').isChecked(), false);
+  assert.equal(await page.getByTestId('play').getAttribute('aria-keyshortcuts'), null);
+  assert.equal(await page.getByTestId('step').getAttribute('aria-keyshortcuts'), null);
+  // The buttons still work.
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => /^Step at/.test(document.querySelector('[data-testid=run-notice]').textContent));
+  // Kept for the next visit; turned on again, C opens Compare.
+  await page.reload();
+  await page.getByTestId('clock').waitFor();
+  assert.equal(await page.getByTestId('single-keys').isChecked(), false);
+  await page.getByTestId('single-keys').check();
+  await page.evaluate(() => document.activeElement.blur());
+  await page.locator('body').press('c');
+  await page.getByTestId('compare-dialog').waitFor();
+  assert.equal(await page.getByTestId('compare-dialog').evaluate((d) => d.open), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -48,6 +48,9 @@ test('a copied link opens the same run in a fresh browser: same trace hash at th
   const before = await trace(page);
   assert.ok(before.time > 4_000_000, `paused after 4 s (${before.time} µs)`);
   assert.match(await page.getByTestId('share-status').textContent(), /Link copied|Copy the link/);
+  // Said once: the page's announcer speaks it, the visible status is not a second live region.
+  assert.equal(await page.getByTestId('share-status').getAttribute('role'), null);
+  assert.match(await page.getByTestId('announcer').textContent(), /Link copied|Copy the link/);
   await screenshot(page, 'share-menu-1280-light');
   console.log(`link for cascade with a fault and a move: ${link.split('#')[1].length} characters`);
 

@@ -143,6 +143,7 @@ test('Step and Next notable highlight the event they stopped at and name it', as
   // A scenario with trouble: Next notable stops at it and highlights it.
   await page.getByTestId('preset').selectOption('poison');
   await page.getByTestId('play').click();
+  await listen(page);
   await page.getByTestId('step-notable').click();
   await page.waitForFunction(() => /^Stopped at/.test(document.querySelector('[data-testid=run-notice]').textContent), null, {
     timeout: 60000,
@@ -150,7 +151,12 @@ test('Step and Next notable highlight the event they stopped at and name it', as
   const stopped = await text(page, 'run-notice');
   const row = page.locator('[data-testid=event-row][aria-current=true]');
   await row.waitFor();
-  assert.ok(stopped.includes((await row.locator('.event-row__text').textContent()).trim()));
+  const found = (await row.locator('.event-row__text').textContent()).trim();
+  assert.ok(stopped.includes(found));
+  // The notice (a live region) names the event; the announcer does not say it again.
+  await page.waitForTimeout(300);
+  const said = await page.evaluate(() => window.__said);
+  assert.ok(!said.some((t) => t.includes(found)), `said twice: ${found} / ${JSON.stringify(said)}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

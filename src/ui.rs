@@ -22,6 +22,7 @@ mod inspector_job;
 mod inspector_saga;
 mod inspector_settings;
 mod journey_panel;
+mod key_shortcuts;
 mod lesson_card;
 mod link_menu;
 mod metrics_panel;

@@ -59,14 +59,17 @@ pub fn App() -> impl IntoView {
             store.set_speak_level(level);
         }
     }
-    // Whatever is announced (a lesson step, an action's result) holds the
-    // run's own narration back for its gap, so it is heard in full.
+    // Whatever is announced (a lesson step, an action's result, the run's
+    // notice) holds the run's own narration back for its gap, so it is heard in full.
     Effect::new(move |_| {
         store.announcement.track();
+        store.notice.track();
         store.note_announced();
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     sim_loop::start(store, canvas);
+    let single_keys = super::key_shortcuts::SingleKeys::kept();
+    provide_context(single_keys);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         // Escape stops a fast-forward from anywhere, the button just pressed included.
         if ev.key() == "Escape" && store.is_jumping() {
@@ -78,7 +81,7 @@ pub fn App() -> impl IntoView {
             ev.prevent_default();
             return;
         }
-        if typing_into_control(&ev) {
+        if typing_into_control(&ev) || !single_keys.on() {
             return;
         }
         match ev.key().as_str() {

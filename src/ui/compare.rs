@@ -19,7 +19,7 @@ pub fn CompareButton(#[prop(optional)] owner: Option<String>) -> impl IntoView {
         <button
             class="btn btn--small"
             data-testid="compare-open"
-            aria-keyshortcuts="C"
+            aria-keyshortcuts=super::key_shortcuts::shortcut("C")
             title="Run this seed twice, without and with a mitigation (C)"
             on:click=move |_| store.open_compare(owner.as_deref())
         >

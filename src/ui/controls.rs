@@ -83,12 +83,12 @@ pub fn Controls() -> impl IntoView {
                     // Its name says what it does (Play or Pause); not also
                     // "pressed", which contradicted the name. Tests read the state here.
                     data-playing=move || playing.get().to_string()
-                    aria-keyshortcuts="Space"
+                    aria-keyshortcuts=super::key_shortcuts::shortcut("Space")
                     data-testid="play"
                 >
                     {move || if playing.get() { "Pause" } else { "Play" }}
                 </button>
-                <button class="btn" on:click=step aria-keyshortcuts="ArrowRight" data-testid="step" title="Process one event (→)">
+                <button class="btn" on:click=step aria-keyshortcuts=super::key_shortcuts::shortcut("ArrowRight") data-testid="step" title="Process one event (→)">
                     "Step"
                 </button>
                 <button class="btn" on:click=step_notable data-testid="step-notable" title="Run to the next breaker change, crash, dead letter or failed order">

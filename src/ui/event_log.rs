@@ -322,7 +322,11 @@ fn EventLog() -> impl IntoView {
                         <span>"Every event, not only notable ones"</span>
                     </label>
                 </div>
-                <div class="event-log__filters">{speak_select(store)}</div>
+                <div class="event-log__filters">
+                    {speak_select(store)}
+                    {use_context::<super::key_shortcuts::SingleKeys>()
+                        .map(|keys| super::key_shortcuts::shortcuts_switch(keys, store.announcement))}
+                </div>
                 <p class="event-log__caption" data-testid="log-caption">{caption}</p>
     <ol class="event-log__list" aria-labelledby="event-log-title" tabindex="0" data-testid="event-log" node_ref=list>
                     {rows}

@@ -316,7 +316,8 @@ pub fn ShareMenu() -> impl IntoView {
                             on:focus=select_all />
                     </label>
                 </Show>
-                <p class="share-menu__status" role="status" data-testid="share-status">{move || status.get()}</p>
+                // Shown, not a live region: the page's announcer says the same words once.
+                <p class="share-menu__status" data-testid="share-status">{move || status.get()}</p>
                 <button class="btn btn--small" data-testid="export-svg" on:click=move |_| export_svg(store)>"Topology as SVG"</button>
                 <button class="btn btn--small" data-testid="export-png" on:click=move |_| export_png(store)>"Topology as PNG"</button>
                 <button class="btn btn--small" data-testid="export-trace" on:click=move |_| export_trace(store)

@@ -349,7 +349,7 @@ impl Store {
         }) else {
             return;
         };
-        self.take_events(&events, now);
+        self.take_events_told(&events, now, false);
         if let Err(e) = result {
             self.run_failed(&e);
         }
@@ -407,7 +407,8 @@ impl Store {
         // nothing draws or announces them, but the log lists what was jumped over.
         let far = events.partition_point(|e| e.t < jump.log_only_before());
         self.story_take(&events[..far]);
-        self.take_events(&events[far..], now);
+        // Where it stopped, the notice names the event (see `take_events_told`).
+        self.take_events_told(&events[far..], now, !matches!(result, Ok(JumpState::Found)));
         match result {
             Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
             Ok(JumpState::Arrived) => self.drop_jump(),
@@ -472,6 +473,14 @@ impl Store {
     /// Folds events into the flights (skipping those that arrive before
     /// `now`: they would never be drawn) and the narrator.
     fn take_events(&self, events: &[Event], now: Micros) {
+        self.take_events_told(events, now, true);
+    }
+
+    /// [`Store::take_events`], with the narrator left out when `narrate` is
+    /// false: after a Step or a Next notable stop the run's notice names the
+    /// event, and the narrator saying it as well made a screen reader read
+    /// it twice.
+    fn take_events_told(&self, events: &[Event], now: Micros, narrate: bool) {
         if events.is_empty() {
             return;
         }
@@ -480,6 +489,9 @@ impl Store {
         self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
         self.journeys.observe(events);
         self.story_take(events);
+        if !narrate {
+            return;
+        }
         self.sim.with_value(|sim| {
             let scenario = sim.scenario();
             let orders = &sim.metrics().orders;
