@@ -318,15 +318,47 @@ impl Simulation {
     // few lines. Not in wasm, to keep its size.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn emit(&mut self, kind: EventKind) {
-        self.ledger.observe(&kind);
-        self.metrics.observe(self.now, &kind);
-        if let Some(h) = &mut self.hasher {
-            h.write(self.now, &kind);
-        }
+        self.fold(&kind);
         if let Some(rec) = &mut self.recorder {
             if self.record_only.is_none_or(|keep| keep(&kind)) {
                 record(rec, self.now, kind);
             }
+        }
+    }
+
+    /// [`Simulation::emit`] for the few events every customer has: `make`
+    /// builds the event once to fold it and, only while something records,
+    /// again inside a cold call. With `emit`, the recorder's call takes the
+    /// event's address, so each emit site stored the whole event to the
+    /// stack even when nothing records (the CLI never does); here the hot
+    /// path keeps its fields in registers and only the cold call stores them.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn emit_with(&mut self, make: impl FnOnce() -> EventKind + Copy) {
+        self.fold(&make());
+        if self.recorder.is_some() {
+            self.record_made(make);
+        }
+    }
+
+    /// The recorder's half of [`Simulation::emit_with`].
+    #[cold]
+    #[inline(never)]
+    fn record_made(&mut self, make: impl FnOnce() -> EventKind) {
+        let kind = make();
+        if let Some(rec) = &mut self.recorder {
+            if self.record_only.is_none_or(|keep| keep(&kind)) {
+                record(rec, self.now, kind);
+            }
+        }
+    }
+
+    /// Folds an event into the ledger, the metrics and the trace hash.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn fold(&mut self, kind: &EventKind) {
+        self.ledger.observe(kind);
+        self.metrics.observe(self.now, kind);
+        if let Some(h) = &mut self.hasher {
+            h.write(self.now, kind);
         }
     }
 
@@ -340,8 +372,8 @@ impl Simulation {
     // Inlined natively so the fate, known at the call site, folds away.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
-        if self.msgs.remove(msg).is_some() {
-            self.emit(EventKind::Settled { msg, fate });
+        if self.msgs.discard(msg) {
+            self.emit_with(move || EventKind::Settled { msg, fate });
         }
     }
 
@@ -403,7 +435,7 @@ impl Simulation {
         let msg = self.new_msg_id();
         self.msgs.insert_with(msg, || Msg::new(corr));
         let node = feed.node;
-        self.emit(EventKind::OrderPlaced { source, node, msg, corr });
+        self.emit_with(move || EventKind::OrderPlaced { source, node, msg, corr });
         if feed.into_queue {
             self.enqueue_arrive(msg, node, None);
         } else {

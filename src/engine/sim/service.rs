@@ -38,7 +38,7 @@ impl Simulation {
             self.refuse(node, msg, corr, job, Reason::Unavailable);
             return;
         };
-        self.emit(EventKind::Arrived { msg, node });
+        self.emit_with(move || EventKind::Arrived { msg, node });
         self.admit(node, replica, msg, corr, job, poison, true);
     }
 
@@ -94,7 +94,7 @@ impl Simulation {
                 extra,
                 factor,
             });
-            self.emit(EventKind::Started { msg, node, replica, waited: 0 });
+            self.emit_with(move || EventKind::Started { msg, node, replica, waited: 0 });
             self.schedule_quick(due, Quick::WorkEnd(work));
             return;
         }
@@ -135,7 +135,7 @@ impl Simulation {
         let Some(svc) = self.services.get_mut(node as usize) else { return };
         let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, self.now);
         (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
-        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.emit_with(move || EventKind::Started { msg, node, replica, waited });
         self.schedule_quick(due, Quick::WorkEnd(key));
     }
 
@@ -262,7 +262,7 @@ impl Simulation {
                 if self.apply_side_effects(w) && self.topo.onward[node as usize].sends {
                     self.send_on(node, w.msg, w.corr);
                 }
-                self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
+                self.emit_with(move || EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
             Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
@@ -365,13 +365,8 @@ impl Simulation {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn answer_order(&mut self, msg: MsgId, corr: CorrId, order: OrderInfo, outcome: Result<(), Reason>) {
         self.settle(msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
-        self.emit(EventKind::OrderFinished {
-            corr,
-            source: order.source,
-            ok: outcome.is_ok(),
-            e2e: self.now - order.placed,
-            budget: order.budget,
-        });
+        let (ok, e2e) = (outcome.is_ok(), self.now - order.placed);
+        self.emit_with(move || EventKind::OrderFinished { corr, source: order.source, ok, e2e, budget: order.budget });
     }
 
     /// Answers a message that never reached a worker.
