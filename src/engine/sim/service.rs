@@ -322,6 +322,7 @@ impl Simulation {
         self.start_next(node, replica);
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn start_next(&mut self, node: u32, replica: u32) {
         loop {
             let svc = &mut self.services[node as usize];
