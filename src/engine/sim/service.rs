@@ -201,18 +201,19 @@ impl Simulation {
         let comp = matches!(w.job, Job::Step { comp: true, .. });
         let svc = &self.services[node];
         let p_error = (svc.spec.error_rate + svc.error_extra).min(1.0);
-        if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
-            self.finish_work(key, Err(Reason::Error));
+        let outcome = if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
+            Err(Reason::Error)
+        } else if !self.topo.onward[node].calls {
+            // A node with no calls and no saga finishes now: one flag
+            // instead of the two lists `continue_from` would look at.
+            Ok(())
+        } else {
+            // The node is known here: no second lookup of the work.
+            self.continue_from(key, node, 0);
             return;
-        }
-        // A node with no calls and no saga finishes now: one flag instead
-        // of the two lists `continue_from` would look at.
-        if !self.topo.onward[node].calls {
-            self.finish_work(key, Ok(()));
-            return;
-        }
-        // The node is known here: no second lookup of the work.
-        self.continue_from(key, node, 0);
+        };
+        // One call site, with the finish inlined into it natively.
+        self.finish_work_inline(key, outcome);
     }
 
     /// A hung service's worker stops before finishing (until the hang ends).
@@ -249,6 +250,14 @@ impl Simulation {
 
     /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
     pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
+        self.finish_work_inline(key, outcome);
+    }
+
+    /// [`Simulation::finish_work`], inlined natively into the end of a
+    /// work's own processing (the common way a work ends), out of line for
+    /// the other callers.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn finish_work_inline(&mut self, key: Key, outcome: Result<(), Reason>) {
         // Only what is needed is read out, and the slot freed in place
         // with the same lookup: moving the whole record out copied it
         // through the stack.
