@@ -321,6 +321,7 @@ impl Simulation {
     }
 
     /// Frees the worker (or backlog place) a work item held and starts the next in line.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn release(&mut self, node: u32, replica: u32, key: Key, running: bool) {
         let r = &mut self.services[node as usize].replicas[replica as usize];
         if running {
