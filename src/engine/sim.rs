@@ -104,8 +104,9 @@ pub struct Simulation {
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
     same_instant: u64,
-    /// The end of the simulated second being counted, and its events so far (rate guard).
-    second_end: Micros,
+    /// The simulated second being counted (its number; `u64::MAX` before
+    /// the first event), and its events so far (rate guard).
+    second: u64,
     this_second: u64,
     /// Nodes and links of the events of a runaway instant (see `sim/guard.rs`).
     instant_tally: std::collections::BTreeMap<String, u64>,
@@ -183,7 +184,7 @@ impl Simulation {
             root_spent: false,
             last_fired: 0,
             same_instant: 0,
-            second_end: 0,
+            second: u64::MAX,
             this_second: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
