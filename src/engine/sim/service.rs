@@ -22,6 +22,7 @@ impl Simulation {
     }
 
     /// Routes a request to the least loaded instance that is up (lowest index on ties).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn dispatch_request(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, poison: bool) {
         let svc = &self.services[node as usize];
         let pick = match svc.replicas.as_slice() {
