@@ -147,11 +147,19 @@ impl<T> MsgTable<T> {
     /// Moves the window's front past settled ids.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn advance_front(&mut self) {
-        while self.span > 0 && self.ring[self.head].is_none() {
-            self.head = (self.head + 1) & (self.ring.len() - 1);
-            self.base += 1;
-            self.span -= 1;
+        // In locals, written back once: stored to `self` on every step, the
+        // ring's address and length were read again on each (the compiler
+        // cannot tell the ring's slots from these fields). The index is
+        // masked so that it needs no bounds check (the head is always
+        // inside the ring, whose length is a power of two).
+        let mask = self.ring.len().wrapping_sub(1);
+        let (mut head, mut base, mut span) = (self.head, self.base, self.span);
+        while span > 0 && self.ring[head & mask].is_none() {
+            head = (head + 1) & mask;
+            base += 1;
+            span -= 1;
         }
+        (self.head, self.base, self.span) = (head, base, span);
     }
 
     /// How many messages are live.
