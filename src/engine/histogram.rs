@@ -61,7 +61,11 @@ impl Histogram {
         self.counts[index_of(v) & (SLOTS - 1)] += 1;
         self.total += 1;
         self.sum += u128::from(v);
-        self.max = self.max.max(v);
+        // A branch, not a select: a new maximum is rare, and the select
+        // stored the maximum back on every record.
+        if v > self.max {
+            self.max = v;
+        }
     }
 
     /// How many values were recorded.
