@@ -114,18 +114,52 @@ impl<T> MsgTable<T> {
             let offset = self.offset(id)?;
             let slot = self.slot(offset);
             let v = self.ring[slot].take();
-            // The window's front moves past settled ids.
-            while self.span > 0 && self.ring[self.head].is_none() {
-                self.head = (self.head + 1) & (self.ring.len() - 1);
-                self.base += 1;
-                self.span -= 1;
-            }
+            self.advance_front();
             v
         };
         if value.is_some() {
             self.live -= 1;
         }
         value
+    }
+
+    /// Removes the message with this id without moving it out; true if
+    /// it was live. Settling only needs to know that: moving the value out
+    /// copied it through the stack on every settled message.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn discard(&mut self, id: u64) -> bool {
+        let live = if id < self.base {
+            self.old.remove(&id).is_some()
+        } else {
+            let Some(offset) = self.offset(id) else { return false };
+            let slot = self.slot(offset);
+            let live = self.ring[slot].is_some();
+            self.ring[slot] = None;
+            self.advance_front();
+            live
+        };
+        if live {
+            self.live -= 1;
+        }
+        live
+    }
+
+    /// Moves the window's front past settled ids.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn advance_front(&mut self) {
+        // In locals, written back once: stored to `self` on every step, the
+        // ring's address and length were read again on each (the compiler
+        // cannot tell the ring's slots from these fields). The index is
+        // masked so that it needs no bounds check (the head is always
+        // inside the ring, whose length is a power of two).
+        let mask = self.ring.len().wrapping_sub(1);
+        let (mut head, mut base, mut span) = (self.head, self.base, self.span);
+        while span > 0 && self.ring[head & mask].is_none() {
+            head = (head + 1) & mask;
+            base += 1;
+            span -= 1;
+        }
+        (self.head, self.base, self.span) = (head, base, span);
     }
 
     /// How many messages are live.

@@ -104,8 +104,9 @@ pub struct Simulation {
     /// When the last event fired, and how many fired at that instant (livelock guard).
     last_fired: Micros,
     same_instant: u64,
-    /// The end of the simulated second being counted, and its events so far (rate guard).
-    second_end: Micros,
+    /// The simulated second being counted (its number; `u64::MAX` before
+    /// the first event), and its events so far (rate guard).
+    second: u64,
     this_second: u64,
     /// Nodes and links of the events of a runaway instant (see `sim/guard.rs`).
     instant_tally: std::collections::BTreeMap<String, u64>,
@@ -183,7 +184,7 @@ impl Simulation {
             root_spent: false,
             last_fired: 0,
             same_instant: 0,
-            second_end: 0,
+            second: u64::MAX,
             this_second: 0,
             instant_tally: std::collections::BTreeMap::new(),
             halted: None,
@@ -318,15 +319,47 @@ impl Simulation {
     // few lines. Not in wasm, to keep its size.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn emit(&mut self, kind: EventKind) {
-        self.ledger.observe(&kind);
-        self.metrics.observe(self.now, &kind);
-        if let Some(h) = &mut self.hasher {
-            h.write(self.now, &kind);
-        }
+        self.fold(&kind);
         if let Some(rec) = &mut self.recorder {
             if self.record_only.is_none_or(|keep| keep(&kind)) {
                 record(rec, self.now, kind);
             }
+        }
+    }
+
+    /// [`Simulation::emit`] for the few events every customer has: `make`
+    /// builds the event once to fold it and, only while something records,
+    /// again inside a cold call. With `emit`, the recorder's call takes the
+    /// event's address, so each emit site stored the whole event to the
+    /// stack even when nothing records (the CLI never does); here the hot
+    /// path keeps its fields in registers and only the cold call stores them.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn emit_with(&mut self, make: impl FnOnce() -> EventKind + Copy) {
+        self.fold(&make());
+        if self.recorder.is_some() {
+            self.record_made(make);
+        }
+    }
+
+    /// The recorder's half of [`Simulation::emit_with`].
+    #[cold]
+    #[inline(never)]
+    fn record_made(&mut self, make: impl FnOnce() -> EventKind) {
+        let kind = make();
+        if let Some(rec) = &mut self.recorder {
+            if self.record_only.is_none_or(|keep| keep(&kind)) {
+                record(rec, self.now, kind);
+            }
+        }
+    }
+
+    /// Folds an event into the ledger, the metrics and the trace hash.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn fold(&mut self, kind: &EventKind) {
+        self.ledger.observe(kind);
+        self.metrics.observe(self.now, kind);
+        if let Some(h) = &mut self.hasher {
+            h.write(self.now, kind);
         }
     }
 
@@ -340,8 +373,8 @@ impl Simulation {
     // Inlined natively so the fate, known at the call site, folds away.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn settle(&mut self, msg: MsgId, fate: super::event::Fate) {
-        if self.msgs.remove(msg).is_some() {
-            self.emit(EventKind::Settled { msg, fate });
+        if self.msgs.discard(msg) {
+            self.emit_with(move || EventKind::Settled { msg, fate });
         }
     }
 
@@ -403,7 +436,7 @@ impl Simulation {
         let msg = self.new_msg_id();
         self.msgs.insert_with(msg, || Msg::new(corr));
         let node = feed.node;
-        self.emit(EventKind::OrderPlaced { source, node, msg, corr });
+        self.emit_with(move || EventKind::OrderPlaced { source, node, msg, corr });
         if feed.into_queue {
             self.enqueue_arrive(msg, node, None);
         } else {

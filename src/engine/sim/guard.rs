@@ -53,8 +53,24 @@ impl Simulation {
         self.guard_live = live_messages.clamp(1, MAX_LIVE_MESSAGES);
     }
 
-    /// Checks both guards after an event; on a breach, stops the run for good.
+    /// Checks the guards after an event; on a breach, stops the run for good.
+    // The three compares inline on the path of every event; building the
+    // error out of line and cold, so that the event loop's registers are
+    // not laid out around it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn check_guards(&mut self) {
+        if self.same_instant > self.guard_events
+            || self.this_second > self.guard_rate
+            || self.msgs.len() > self.guard_live
+        {
+            self.halt_on_guard();
+        }
+    }
+
+    /// Stops the run for the guard that tripped (see [`Simulation::check_guards`]).
+    #[cold]
+    #[inline(never)]
+    fn halt_on_guard(&mut self) {
         if self.same_instant > self.guard_events {
             let involved = busiest(std::mem::take(&mut self.instant_tally));
             let (at, events, limit) = (self.now, self.same_instant, self.guard_events);

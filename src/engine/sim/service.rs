@@ -22,6 +22,7 @@ impl Simulation {
     }
 
     /// Routes a request to the least loaded instance that is up (lowest index on ties).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn dispatch_request(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, poison: bool) {
         let svc = &self.services[node as usize];
         let pick = match svc.replicas.as_slice() {
@@ -38,7 +39,7 @@ impl Simulation {
             self.refuse(node, msg, corr, job, Reason::Unavailable);
             return;
         };
-        self.emit(EventKind::Arrived { msg, node });
+        self.emit_with(move || EventKind::Arrived { msg, node });
         self.admit(node, replica, msg, corr, job, poison, true);
     }
 
@@ -54,7 +55,11 @@ impl Simulation {
 
     /// Puts a message into an instance: into a worker if one is free, else the backlog.
     // Every argument is part of the work record; a struct for one call site would only rename them.
+    // Inlined natively into its three callers: out of line, its eight
+    // arguments (the job through memory) and a second frame cost more
+    // than the copies.
     #[allow(clippy::too_many_arguments)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn admit(
         &mut self,
         node: u32,
@@ -94,7 +99,7 @@ impl Simulation {
                 extra,
                 factor,
             });
-            self.emit(EventKind::Started { msg, node, replica, waited: 0 });
+            self.emit_with(move || EventKind::Started { msg, node, replica, waited: 0 });
             self.schedule_quick(due, Quick::WorkEnd(work));
             return;
         }
@@ -135,7 +140,7 @@ impl Simulation {
         let Some(svc) = self.services.get_mut(node as usize) else { return };
         let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, self.now);
         (w.stage, w.started, w.due, w.extra, w.factor) = (Stage::Processing, self.now, due, extra, factor);
-        self.emit(EventKind::Started { msg, node, replica, waited });
+        self.emit_with(move || EventKind::Started { msg, node, replica, waited });
         self.schedule_quick(due, Quick::WorkEnd(key));
     }
 
@@ -197,18 +202,19 @@ impl Simulation {
         let comp = matches!(w.job, Job::Step { comp: true, .. });
         let svc = &self.services[node];
         let p_error = (svc.spec.error_rate + svc.error_extra).min(1.0);
-        if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
-            self.finish_work(key, Err(Reason::Error));
+        let outcome = if self.rng.chance(p_error) || (comp && self.compensation_fails(node as u32)) {
+            Err(Reason::Error)
+        } else if !self.topo.onward[node].calls {
+            // A node with no calls and no saga finishes now: one flag
+            // instead of the two lists `continue_from` would look at.
+            Ok(())
+        } else {
+            // The node is known here: no second lookup of the work.
+            self.continue_from(key, node, 0);
             return;
-        }
-        // A node with no calls and no saga finishes now: one flag instead
-        // of the two lists `continue_from` would look at.
-        if !self.topo.onward[node].calls {
-            self.finish_work(key, Ok(()));
-            return;
-        }
-        // The node is known here: no second lookup of the work.
-        self.continue_from(key, node, 0);
+        };
+        // One call site, with the finish inlined into it natively.
+        self.finish_work_inline(key, outcome);
     }
 
     /// A hung service's worker stops before finishing (until the hang ends).
@@ -245,6 +251,14 @@ impl Simulation {
 
     /// Ends a work item: sends its queue messages (on success), answers whoever waits, frees the worker.
     pub(super) fn finish_work(&mut self, key: Key, outcome: Result<(), Reason>) {
+        self.finish_work_inline(key, outcome);
+    }
+
+    /// [`Simulation::finish_work`], inlined natively into the end of a
+    /// work's own processing (the common way a work ends), out of line for
+    /// the other callers.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn finish_work_inline(&mut self, key: Key, outcome: Result<(), Reason>) {
         // Only what is needed is read out, and the slot freed in place
         // with the same lookup: moving the whole record out copied it
         // through the stack.
@@ -262,7 +276,7 @@ impl Simulation {
                 if self.apply_side_effects(w) && self.topo.onward[node as usize].sends {
                     self.send_on(node, w.msg, w.corr);
                 }
-                self.emit(EventKind::Completed { msg: w.msg, node, busy, self_time });
+                self.emit_with(move || EventKind::Completed { msg: w.msg, node, busy, self_time });
             }
             Err(reason) => self.emit_failed(w.msg, node, reason, running),
         }
@@ -308,6 +322,7 @@ impl Simulation {
     }
 
     /// Frees the worker (or backlog place) a work item held and starts the next in line.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn release(&mut self, node: u32, replica: u32, key: Key, running: bool) {
         let r = &mut self.services[node as usize].replicas[replica as usize];
         if running {
@@ -318,6 +333,7 @@ impl Simulation {
         self.start_next(node, replica);
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(super) fn start_next(&mut self, node: u32, replica: u32) {
         loop {
             let svc = &mut self.services[node as usize];
@@ -365,13 +381,8 @@ impl Simulation {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn answer_order(&mut self, msg: MsgId, corr: CorrId, order: OrderInfo, outcome: Result<(), Reason>) {
         self.settle(msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
-        self.emit(EventKind::OrderFinished {
-            corr,
-            source: order.source,
-            ok: outcome.is_ok(),
-            e2e: self.now - order.placed,
-            budget: order.budget,
-        });
+        let (ok, e2e) = (outcome.is_ok(), self.now - order.placed);
+        self.emit_with(move || EventKind::OrderFinished { corr, source: order.source, ok, e2e, budget: order.budget });
     }
 
     /// Answers a message that never reached a worker.

@@ -45,10 +45,11 @@ impl Simulation {
         if until < self.now {
             return Err(SimError::TimeInPast { now: self.now, asked: until });
         }
-        let mut n = 0;
-        while self.fire_next(until) {
-            n += 1;
-        }
+        // Every fired timer counts once in `timers_fired` (see
+        // `advance_to`): no second counter on the stack.
+        let before = self.timers_fired;
+        while self.fire_next(until) {}
+        let n = self.timers_fired - before;
         // As `step` does: a guard broken by the last event stops the next
         // one, if one is due.
         if let Some(e) = &self.halted {
@@ -147,10 +148,13 @@ impl Simulation {
         // Without a branch: in a slow model (M/M/1 at 0.8 orders a second)
         // about half the events start a new second, so a branch here was
         // mispredicted about as often as not. The division by a constant
-        // is a multiply.
-        let crossed = self.now >= self.second_end;
-        let next_end = (self.now / SECOND + 1).saturating_mul(SECOND);
-        self.second_end = std::hint::select_unpredictable(crossed, next_end, self.second_end);
+        // is a multiply. The second is kept by its number, not its end (one
+        // multiply fewer). An event at the very last instant, `Micros::MAX`,
+        // starts a count of its own, as it did when the end was kept: the
+        // end of the last, partial second saturated to that instant.
+        let second = self.now / SECOND;
+        let crossed = second != self.second || self.now == Micros::MAX;
+        self.second = second;
         self.this_second = std::hint::select_unpredictable(crossed, 1, self.this_second + 1);
         self.timers_fired += 1;
         same
