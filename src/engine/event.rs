@@ -445,6 +445,20 @@ pub enum EventKind {
     /// are read again by the run that replaces it. Not a failure the exit
     /// code reports: the job was deleted, not failed.
     JobRunReplaced { node: NodeIx, run: u32, msg: MsgId, rows_in: u64, duration: Micros },
+    /// Run `run`'s pod exited non-zero, its `failures`-th failure, within
+    /// the job's `backoff_limit`: as Kubernetes' Job controller does, a new
+    /// pod starts after `delay` (the doubling back-off). The run is still
+    /// going (its Job is active) and its message `msg` still live.
+    JobRunBackoff { node: NodeIx, run: u32, msg: MsgId, failures: u32, delay: Micros },
+    /// Run `run` started again in a new pod after its back-off (retry
+    /// `retry`, from 1), reading `rows_in` records: everything since the
+    /// last successful run, as a fresh process would.
+    JobRunRetried { node: NodeIx, run: u32, msg: MsgId, retry: u32, rows_in: u64 },
+    /// Run `run` failed `failures` times, one more than its `backoff_limit`
+    /// allows: the Job is failed (Kubernetes `BackoffLimitExceeded`) and the
+    /// run ends non-zero (its `JobRunEnded` follows). Only said when the
+    /// job retries at all (`backoff_limit` above 0).
+    JobRunGaveUp { node: NodeIx, run: u32, msg: MsgId, failures: u32 },
     /// The job's monitoring raised an alert about run `run` (for `stale`:
     /// the last run started, 0 if none).
     JobAlert { node: NodeIx, run: u32, alert: JobAlertKind },

@@ -378,6 +378,9 @@ impl Metrics {
             | EventKind::JobRunEnded { .. }
             | EventKind::JobRunSkipped { .. }
             | EventKind::JobRunReplaced { .. }
+            | EventKind::JobRunBackoff { .. }
+            | EventKind::JobRunRetried { .. }
+            | EventKind::JobRunGaveUp { .. }
             | EventKind::JobRunQueued { .. }
             | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }

@@ -161,7 +161,9 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         K::JobRunEnded { exit_ok, rows_in, rows_out, .. } => {
             (if exit_ok && rows_out >= rows_in { Info } else { Problem }, Topic::Jobs)
         }
-        K::JobRunSkipped { .. } | K::JobRunReplaced { .. } => (Warning, Topic::Jobs),
+        K::JobRunSkipped { .. } | K::JobRunReplaced { .. } | K::JobRunBackoff { .. } => (Warning, Topic::Jobs),
+        K::JobRunRetried { .. } => (Info, Topic::Jobs),
+        K::JobRunGaveUp { .. } => (Problem, Topic::Jobs),
         K::JobAlert { .. } => (Problem, Topic::Jobs),
     }
 }
@@ -199,6 +201,9 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::JobRunEnded { node, .. }
         | K::JobRunSkipped { node, .. }
         | K::JobRunReplaced { node, .. }
+        | K::JobRunBackoff { node, .. }
+        | K::JobRunRetried { node, .. }
+        | K::JobRunGaveUp { node, .. }
         | K::JobRunQueued { node, .. }
         | K::JobAlert { node, .. } => [Some(node), None],
         K::Unreadable { node, topic, .. } => [Some(node), Some(topic)],

@@ -303,6 +303,17 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             n(node),
             ms_text(duration)
         ),
+        EventKind::JobRunBackoff { node, run, failures, delay, .. } => format!(
+            "{} run {run} exited with an error (failure {failures}): a new pod starts in {}.",
+            n(node),
+            ms_text(delay)
+        ),
+        EventKind::JobRunRetried { node, run, retry, rows_in, .. } => {
+            format!("{} run {run} started again (retry {retry}), reading {rows_in} records.", n(node))
+        }
+        EventKind::JobRunGaveUp { node, run, failures, .. } => {
+            format!("{} run {run} failed {failures} times: back-off limit exceeded, the run has failed.", n(node))
+        }
         EventKind::JobAlert { node, run, alert } => format!(
             "Alert from {}: {}.",
             n(node),

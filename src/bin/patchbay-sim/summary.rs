@@ -256,12 +256,14 @@ fn print_streams(r: &Report) {
             let m = &j.metrics;
             let ago = |v: Option<f64>| v.map_or("never".to_string(), |ms| format!("{:.1} s ago", ms / 1_000.0));
             println!(
-                "  {:<20} runs {} · exit 0 {} (short {}) · crashed {} · skipped {} · queued {} · overlapping {} · rows in {} · rows out {} · drift {} · last success {} · output written {} · alerts {} (monitoring {})",
+                "  {:<20} runs {} · exit 0 {} (short {}) · crashed {} (retries {}, back-off limit exceeded {}) · skipped {} · queued {} · overlapping {} · rows in {} · rows out {} · drift {} · last success {} · output written {} · alerts {} (monitoring {})",
                 j.id,
                 m.runs,
                 m.exit_ok,
                 m.short,
                 m.crashed,
+                m.retries,
+                m.backoff_exceeded,
                 m.skipped,
                 m.queued,
                 m.overlapping,

@@ -497,6 +497,26 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(rows_in);
             out(duration);
         }
+        E::JobRunBackoff { node, run, msg, failures, delay } => {
+            out(97);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(failures));
+            out(delay);
+        }
+        E::JobRunRetried { node, run, msg, retry, rows_in } => {
+            out(98);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(retry));
+            out(rows_in);
+        }
+        E::JobRunGaveUp { node, run, msg, failures } => {
+            out(99);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(failures));
+        }
         E::JobRunQueued { node, queued } => {
             out(93);
             out(pair(node, queued));
