@@ -415,8 +415,17 @@ pub enum EventKind {
     /// is lost): for node `on` to be back (the orchestrator itself, the
     /// service that sends the next event, or one that lost its step in a
     /// crash and gets it again), or, with `link`, for that partitioned link
-    /// to heal (choreography's event stays on the broker).
-    SagaWaiting { saga: u64, node: NodeIx, on: NodeIx, link: Option<LinkIx> },
+    /// to heal (choreography's event stays on the broker), or, when `full`,
+    /// for a place in `on`, whose backlog was full (choreography: the event
+    /// stays on the broker and is delivered again when a place frees).
+    SagaWaiting {
+        saga: u64,
+        node: NodeIx,
+        on: NodeIx,
+        link: Option<LinkIx>,
+        #[serde(default)]
+        full: bool,
+    },
     /// A job's run `run` started: a new message `msg` (the run, settled when
     /// it ends). It reads `rows_in` records appended to its inputs since the
     /// last successful run; `alongside` other runs of the job are going

@@ -275,8 +275,12 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::SagaAlert { saga, node, waiting, .. } => {
             format!("Saga {saga} needs a person: an undo failed for good ({waiting} in {}'s manual queue).", n(node))
         }
-        EventKind::SagaWaiting { saga, node, on, link } => match link {
+        EventKind::SagaWaiting { saga, node, on, link, full } => match link {
             Some(link) => format!("Saga {saga}: {} is cut, so its event waits on the broker until it heals.", l(link)),
+            None if full => format!(
+                "Saga {saga}: {} is full, so its event waits on the broker and comes again when a place frees.",
+                n(on)
+            ),
             None if on == node => {
                 format!("Saga {saga} waits for {} to be back: its state is kept, nothing is decided meanwhile.", n(node))
             }

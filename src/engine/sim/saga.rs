@@ -168,7 +168,7 @@ impl Simulation {
         let ok = outcome.is_ok();
         let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_mode(s.node) == SagaMode::Orchestration);
         if !orchestration {
-            if self.redeliver_when_back(node, saga, token, outcome) {
+            if self.redeliver_later(node, saga, token, outcome) {
                 return;
             }
             if let Some(s) = self.sagas.get_mut(saga) {

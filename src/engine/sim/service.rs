@@ -316,6 +316,10 @@ impl Simulation {
             r.waiting.retain(|k| *k != key);
         }
         self.start_next(node, replica);
+        // Choreography's events that found this service full wait for a place.
+        if !self.saga_waits.is_empty() {
+            self.room_freed(node);
+        }
     }
 
     pub(super) fn start_next(&mut self, node: u32, replica: u32) {

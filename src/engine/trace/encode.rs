@@ -414,11 +414,17 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, step));
             out(u64::from(compensating));
         }
-        E::SagaWaiting { saga, node, on, link } => {
+        E::SagaWaiting { saga, node, on, link, full } => {
             out(78);
             out(saga);
             out(pair(node, on));
             opt(link.map(u64::from), out);
+            // Written only for a full participant, so the waits that
+            // existed before it hash as they did; the marker in the high
+            // half keeps it from reading as another event's first word.
+            if full {
+                out(0x4675_6C6C_0000_0000);
+            }
         }
         E::SubscriptionRemoved { topic, sub, dropped } => {
             out(51);
