@@ -411,6 +411,12 @@ pub enum EventKind {
     /// `step` (`compensating`: undoing it). It is marked stuck and keeps
     /// running: a deadline is a detector, not a cancellation.
     SagaStuck { saga: u64, node: NodeIx, step: u32, compensating: bool },
+    /// Service `at` finished step `step` of saga `saga` (orchestrator
+    /// `node`), or its undo (`compensation`), a second time: a repeat of a
+    /// command it had already done (asked again after a late reply). An
+    /// idempotent step recognises it and does nothing again; otherwise
+    /// (`applied`) its effect happened twice.
+    StepRepeated { saga: u64, node: NodeIx, step: u32, at: NodeIx, compensation: bool, applied: bool },
     /// Saga `saga` of orchestrator `node` waits (it is durable, so nothing
     /// is lost): for node `on` to be back (the orchestrator itself, the
     /// service that sends the next event, or one that lost its step in a

@@ -368,6 +368,7 @@ impl Metrics {
             | EventKind::SagaEnded { .. }
             | EventKind::SagaStuck { .. }
             | EventKind::SagaWaiting { .. }
+            | EventKind::StepRepeated { .. }
             | EventKind::SagaAlert { .. } => self.observe_saga(t, kind),
             EventKind::StepSent { link, attempt, .. } | EventKind::CompensationSent { link, attempt, .. } => {
                 let l = &mut self.links[link as usize];

@@ -21,6 +21,7 @@ mod pubsub;
 mod queue;
 mod quick;
 mod saga;
+mod saga_repeat;
 mod saga_wait;
 mod service;
 mod state;

@@ -286,6 +286,13 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             }
             None => format!("Saga {saga} waits for {} to be back, which then gets its step's event again.", n(on)),
         },
+        EventKind::StepRepeated { saga, step, at, compensation, applied, .. } => format!(
+            "Saga {saga}: {} got {} of step {} again and {}.",
+            n(at),
+            if compensation { "the undo" } else { "the command" },
+            step + 1,
+            if applied { "did it twice (not idempotent)" } else { "recognised the repeat: done once" }
+        ),
         EventKind::SagaStuck { saga, node, step, .. } => {
             format!("Saga {saga} of {} passed its deadline at step {}: stuck.", n(node), step + 1)
         }

@@ -41,6 +41,11 @@ pub struct SagaMetrics {
     /// Of those, waits in choreography for a participant whose backlog was
     /// full (its event stayed on the broker until a place freed).
     pub full_waits: u64,
+    /// Repeats of a step or undo its service recognised and did not do again (idempotent steps).
+    pub repeats_recognised: u64,
+    /// Repeats of a step or undo whose effect happened twice (steps not
+    /// idempotent: a second charge, a second refund).
+    pub done_twice: u64,
     /// Alerts raised (one per saga sent to the manual queue).
     pub alerts: u64,
     /// Ids of the first sagas in the manual-intervention queue.
@@ -92,6 +97,11 @@ impl Metrics {
                 }
             }
             EventKind::SagaAlert { node, .. } => self.sagas[node as usize].alerts += 1,
+            EventKind::StepRepeated { node, applied, .. } => {
+                let m = &mut self.sagas[node as usize];
+                m.repeats_recognised += u64::from(!applied);
+                m.done_twice += u64::from(applied);
+            }
             EventKind::SagaWaiting { node, full, .. } => {
                 let m = &mut self.sagas[node as usize];
                 m.waits += 1;

@@ -390,12 +390,16 @@ impl Simulation {
 
     /// Records that a message's side effects happen; returns false when an
     /// idempotent consumer recognises a repeat and skips them.
-    // Inline natively: only queue deliveries have side effects to track,
-    // and the other jobs should not pay a call to learn that.
+    // Inline natively: only queue deliveries, records and saga steps have
+    // side effects to track, and the other jobs should not pay a call to
+    // learn that.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn apply_side_effects(&mut self, w: Held) -> bool {
         if let Job::Record { link, partition, offset, event } = w.job {
             return self.record_effects(w.msg, link, partition, offset, event);
+        }
+        if let Job::Step { id, link, comp, .. } = w.job {
+            return self.apply_step_effects(w.node, id, link, comp);
         }
         let Job::Delivery { link, .. } = w.job else { return true };
         self.apply_delivery_effects(w, link)

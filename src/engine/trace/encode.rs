@@ -414,6 +414,13 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, step));
             out(u64::from(compensating));
         }
+        E::StepRepeated { saga, node, step, at, compensation, applied } => {
+            out(59);
+            out(saga);
+            out(pair(node, step));
+            out(u64::from(at));
+            out(u64::from(compensation) | u64::from(applied) << 1);
+        }
         E::SagaWaiting { saga, node, on, link, full } => {
             out(78);
             out(saga);
