@@ -72,6 +72,9 @@ impl Simulation {
     pub(super) fn saga_wait(&mut self, blocker: Blocker, saga: Key, wake: Wake) {
         let already = self.saga_waits.iter().any(|w| w.saga == saga);
         self.saga_waits.push(Waiting { blocker, saga, wake });
+        if matches!(blocker, Blocker::Room(_)) {
+            self.room_waits += 1;
+        }
         let Some(s) = self.sagas.get(saga) else { return };
         if already {
             return;
@@ -164,6 +167,9 @@ impl Simulation {
             }
         }
         self.saga_waits = kept;
+        if matches!(blocker, Blocker::Room(_)) {
+            self.room_waits = self.room_waits.saturating_sub(woken.len() as u32);
+        }
         for w in woken {
             match w.wake {
                 Wake::Send => self.send_saga_msg(w.saga),

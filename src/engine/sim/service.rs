@@ -317,7 +317,7 @@ impl Simulation {
         }
         self.start_next(node, replica);
         // Choreography's events that found this service full wait for a place.
-        if !self.saga_waits.is_empty() {
+        if self.room_waits > 0 {
             self.room_freed(node);
         }
     }
