@@ -160,7 +160,8 @@ impl Simulation {
         let r = Run { run, msg, started: self.now, rows_in, read_to, due, factor, failures: 0, backoff: false };
         self.jobs[node as usize].running.push(r);
         if faults.crashed {
-            // The job cannot run while it is down: the run exits non-zero at once.
+            // The job cannot run while it is down: its pod exits non-zero
+            // at once (and the run backs off if it has retries left).
             self.crash_run(node, run);
             return;
         }
