@@ -287,8 +287,9 @@ mod random {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
-        /// Any job settings and fault schedule: the ledger balances after every
-        /// step, every run ends once, and the run is the same when replayed.
+        /// Any job settings (retries included) and fault schedule: the ledger
+        /// balances after every step, every run ends once, and the run is the
+        /// same when replayed.
         #[test]
         fn jobs_balance_and_replay(
             every in 200.0f64..6_000.0,
@@ -296,6 +297,8 @@ mod random {
             startup in 0.0f64..3_000.0,
             overlap in 0u8..3,
             output in any::<bool>(),
+            retries in 0u32..4,
+            backoff in 50.0f64..3_000.0,
             faults in proptest::collection::vec((0u8..5, 0.0f64..1.0, 0.0f64..20_000.0, 1.0f64..8_000.0), 0..5),
             seed in any::<u64>(),
         ) {
@@ -308,6 +311,8 @@ mod random {
                 spec.startup_ms = startup;
                 spec.overlap = [OverlapPolicy::Skip, OverlapPolicy::Queue, OverlapPolicy::Concurrent][overlap as usize];
                 spec.monitor = if output { MonitorOn::Output } else { MonitorOn::ExitCode };
+                spec.backoff_limit = retries;
+                spec.backoff_ms = backoff;
             }
             s.faults = faults
                 .iter()

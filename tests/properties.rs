@@ -141,9 +141,9 @@ prop_compose! {
         }
         nodes.push(orch);
         links.push(plain_link("con-o", "q", "orch", Transport::Consume(ConsumePolicy { prefetch, idempotent })));
-        links.push(plain_link("step-w", "orch", "worker", Transport::SagaStep(StepPolicy { order: 1, compensation: true, kind: StepKind::Compensatable })));
+        links.push(plain_link("step-w", "orch", "worker", Transport::SagaStep(StepPolicy { order: 1, compensation: true, kind: StepKind::Compensatable, idempotent: true })));
         let last = if idempotent { StepKind::Pivot } else { StepKind::Compensatable };
-        links.push(plain_link("step-r", "orch", "reader", Transport::SagaStep(StepPolicy { order: 2, compensation: true, kind: last })));
+        links.push(plain_link("step-r", "orch", "reader", Transport::SagaStep(StepPolicy { order: 2, compensation: true, kind: last, idempotent: false })));
         let services: Vec<String> = (0..chain)
             .map(|i| format!("s{i}"))
             .chain(["worker".to_string(), "reader".to_string(), "orch".to_string()])

@@ -488,7 +488,7 @@ fn a_crashed_orchestrator_sends_nothing_until_it_is_back() {
     let events = run_timed(four("orchestration", crash, 2), 20);
     let waits: Vec<&EventKind> =
         events.iter().map(|(_, e)| e).filter(|e| matches!(e, EventKind::SagaWaiting { .. })).collect();
-    assert_eq!(waits, vec![&EventKind::SagaWaiting { saga: 1, node: 0, on: 0, link: None }], "said once");
+    assert_eq!(waits, vec![&EventKind::SagaWaiting { saga: 1, node: 0, on: 0, link: None, full: false }], "said once");
     let words = event_words(waits[0], sim.scenario());
     assert_eq!(words, "Saga 1 waits for Orchestrator to be back: its state is kept, nothing is decided meanwhile.");
     let sent: Vec<(u64, u32)> = events
@@ -558,7 +558,8 @@ fn choreography_waits_out_a_partition() {
     assert!(!events.iter().any(|(_, e)| matches!(e, EventKind::Lost { .. })));
     assert!(events
         .iter()
-        .any(|(t, e)| *t == 15_000 && *e == EventKind::SagaWaiting { saga: 1, node: 0, on: 3, link: Some(2) }));
+        .any(|(t, e)| *t == 15_000
+            && *e == EventKind::SagaWaiting { saga: 1, node: 0, on: 3, link: Some(2), full: false }));
     let sent3: Vec<u64> = events
         .iter()
         .filter_map(|(t, e)| if let EventKind::StepSent { step: 2, .. } = e { Some(*t) } else { None })

@@ -411,12 +411,27 @@ pub enum EventKind {
     /// `step` (`compensating`: undoing it). It is marked stuck and keeps
     /// running: a deadline is a detector, not a cancellation.
     SagaStuck { saga: u64, node: NodeIx, step: u32, compensating: bool },
+    /// Service `at` finished step `step` of saga `saga` (orchestrator
+    /// `node`), or its undo (`compensation`), a second time: a repeat of a
+    /// command it had already done (asked again after a late reply). An
+    /// idempotent step recognises it and does nothing again; otherwise
+    /// (`applied`) its effect happened twice.
+    StepRepeated { saga: u64, node: NodeIx, step: u32, at: NodeIx, compensation: bool, applied: bool },
     /// Saga `saga` of orchestrator `node` waits (it is durable, so nothing
     /// is lost): for node `on` to be back (the orchestrator itself, the
     /// service that sends the next event, or one that lost its step in a
     /// crash and gets it again), or, with `link`, for that partitioned link
-    /// to heal (choreography's event stays on the broker).
-    SagaWaiting { saga: u64, node: NodeIx, on: NodeIx, link: Option<LinkIx> },
+    /// to heal (choreography's event stays on the broker), or, when `full`,
+    /// for a place in `on`, whose backlog was full (choreography: the event
+    /// stays on the broker and is delivered again when a place frees).
+    SagaWaiting {
+        saga: u64,
+        node: NodeIx,
+        on: NodeIx,
+        link: Option<LinkIx>,
+        #[serde(default)]
+        full: bool,
+    },
     /// A job's run `run` started: a new message `msg` (the run, settled when
     /// it ends). It reads `rows_in` records appended to its inputs since the
     /// last successful run; `alongside` other runs of the job are going
@@ -445,6 +460,20 @@ pub enum EventKind {
     /// are read again by the run that replaces it. Not a failure the exit
     /// code reports: the job was deleted, not failed.
     JobRunReplaced { node: NodeIx, run: u32, msg: MsgId, rows_in: u64, duration: Micros },
+    /// Run `run`'s pod exited non-zero, its `failures`-th failure, within
+    /// the job's `backoff_limit`: as Kubernetes' Job controller does, a new
+    /// pod starts after `delay` (the doubling back-off). The run is still
+    /// going (its Job is active) and its message `msg` still live.
+    JobRunBackoff { node: NodeIx, run: u32, msg: MsgId, failures: u32, delay: Micros },
+    /// Run `run` started again in a new pod after its back-off (retry
+    /// `retry`, from 1), reading `rows_in` records: everything since the
+    /// last successful run, as a fresh process would.
+    JobRunRetried { node: NodeIx, run: u32, msg: MsgId, retry: u32, rows_in: u64 },
+    /// Run `run` failed `failures` times, one more than its `backoff_limit`
+    /// allows: the Job is failed (Kubernetes `BackoffLimitExceeded`) and the
+    /// run ends non-zero (its `JobRunEnded` follows). Only said when the
+    /// job retries at all (`backoff_limit` above 0).
+    JobRunGaveUp { node: NodeIx, run: u32, msg: MsgId, failures: u32 },
     /// The job's monitoring raised an alert about run `run` (for `stale`:
     /// the last run started, 0 if none).
     JobAlert { node: NodeIx, run: u32, alert: JobAlertKind },

@@ -117,5 +117,7 @@ pub const MAX_JOB_RATE_PER_S: f64 = 10_000_000.0;
 pub const MAX_QUEUED_RUNS: u32 = 100;
 /// Runs of one job going at once (the `concurrent` overlap policy); more are skipped.
 pub const MAX_CONCURRENT_RUNS: usize = 100;
+/// Retries of a failed job run (`backoff_limit`, Kubernetes' `backoffLimit`).
+pub const MAX_BACKOFF_LIMIT: u32 = 100;
 /// Runs each job keeps in its history (a ring).
 pub const MAX_RUN_HISTORY: usize = 32;

@@ -369,6 +369,7 @@ impl Metrics {
             | EventKind::SagaEnded { .. }
             | EventKind::SagaStuck { .. }
             | EventKind::SagaWaiting { .. }
+            | EventKind::StepRepeated { .. }
             | EventKind::SagaAlert { .. } => self.observe_saga(t, kind),
             EventKind::StepSent { link, attempt, .. } | EventKind::CompensationSent { link, attempt, .. } => {
                 let l = &mut self.links[link as usize];
@@ -379,6 +380,9 @@ impl Metrics {
             | EventKind::JobRunEnded { .. }
             | EventKind::JobRunSkipped { .. }
             | EventKind::JobRunReplaced { .. }
+            | EventKind::JobRunBackoff { .. }
+            | EventKind::JobRunRetried { .. }
+            | EventKind::JobRunGaveUp { .. }
             | EventKind::JobRunQueued { .. }
             | EventKind::JobAlert { .. } => self.observe_job(t, kind),
             EventKind::Replied { .. }

@@ -21,6 +21,7 @@ mod pubsub;
 mod queue;
 mod quick;
 mod saga;
+mod saga_repeat;
 mod saga_wait;
 mod service;
 mod state;
@@ -124,6 +125,9 @@ pub struct Simulation {
     manual: Vec<u32>,
     /// Sagas waiting for a node to be back or a link to heal (`sim/saga_wait.rs`).
     saga_waits: Vec<saga_wait::Waiting>,
+    /// How many of them wait for room in a full service: every freed place
+    /// asks, so the others (a down orchestrator's thousands) are not scanned.
+    room_waits: u32,
     /// The seed the run started with (a structural edit runs again with it).
     seed: u64,
 }
@@ -193,6 +197,7 @@ impl Simulation {
             sagas_running: vec![0; scenario.nodes.len()],
             manual: vec![0; scenario.nodes.len()],
             saga_waits: Vec::new(),
+            room_waits: 0,
             guard_events: crate::engine::limits::MAX_EVENTS_PER_INSTANT,
             guard_live: crate::engine::limits::MAX_LIVE_MESSAGES,
             guard_rate: crate::engine::limits::MAX_EVENTS_PER_SIMULATED_SECOND,

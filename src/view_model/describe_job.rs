@@ -6,7 +6,9 @@ use crate::engine::metrics::RunOutcome;
 use crate::engine::scenario::{JobSpec, MonitorOn, OverlapPolicy};
 use crate::engine::time::{micros_to_ms, Micros};
 
-/// ": runs every 5 s, skips a run while one is going, exit code monitored only".
+/// ": runs every 5 s, skips a run while one is going, exit code monitored
+/// only" (with ", retries a failed run up to 6 times after 10 s and
+/// doubling" before the monitoring when the job retries).
 pub fn schedule_words(j: &JobSpec) -> String {
     let when = match (&j.every_ms, &j.cron) {
         (Some(ms), _) => format!("runs every {}", seconds(*ms)),
@@ -23,7 +25,12 @@ pub fn schedule_words(j: &JobSpec) -> String {
         MonitorOn::ExitCode => "exit code monitored only",
         MonitorOn::Output => "output monitored",
     };
-    format!(": {when}, {overlap}, {watch}")
+    // Said only when it retries, so the words of jobs without retries stay as they were.
+    let retries = match j.backoff_limit {
+        0 => String::new(),
+        n => format!(", retries a failed run up to {n} times after {} and doubling", seconds(j.backoff_ms)),
+    };
+    format!(": {when}, {overlap}{retries}, {watch}")
 }
 
 fn seconds(ms: f64) -> String {
@@ -103,6 +110,12 @@ mod tests {
         assert_eq!(
             schedule_words(s.nodes[j].kind.job().expect("job")),
             ": runs every 5 s, skips a run while one is going, exit code monitored only"
+        );
+        let retrying = JobSpec { backoff_limit: 6, ..s.nodes[j].kind.job().expect("job").clone() };
+        assert_eq!(
+            schedule_words(&retrying),
+            ": runs every 5 s, skips a run while one is going, retries a failed run up to 6 times after 10 s and \
+             doubling, exit code monitored only"
         );
         let mut sim = Simulation::new(s).expect("valid");
         sim.run_until(17 * SECOND).expect("runs");

@@ -157,11 +157,14 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         ),
         K::SagaAlert { .. } | K::SagaStuck { .. } => (Problem, Topic::Sagas),
         K::SagaWaiting { .. } => (Warning, Topic::Sagas),
+        K::StepRepeated { applied, .. } => (if applied { Problem } else { Info }, Topic::Sagas),
         K::JobRunStarted { .. } | K::JobRunQueued { .. } => (Info, Topic::Jobs),
         K::JobRunEnded { exit_ok, rows_in, rows_out, .. } => {
             (if exit_ok && rows_out >= rows_in { Info } else { Problem }, Topic::Jobs)
         }
-        K::JobRunSkipped { .. } | K::JobRunReplaced { .. } => (Warning, Topic::Jobs),
+        K::JobRunSkipped { .. } | K::JobRunReplaced { .. } | K::JobRunBackoff { .. } => (Warning, Topic::Jobs),
+        K::JobRunRetried { .. } => (Info, Topic::Jobs),
+        K::JobRunGaveUp { .. } => (Problem, Topic::Jobs),
         K::JobAlert { .. } => (Problem, Topic::Jobs),
     }
 }
@@ -199,10 +202,14 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::JobRunEnded { node, .. }
         | K::JobRunSkipped { node, .. }
         | K::JobRunReplaced { node, .. }
+        | K::JobRunBackoff { node, .. }
+        | K::JobRunRetried { node, .. }
+        | K::JobRunGaveUp { node, .. }
         | K::JobRunQueued { node, .. }
         | K::JobAlert { node, .. } => [Some(node), None],
         K::Unreadable { node, topic, .. } => [Some(node), Some(topic)],
         K::SagaWaiting { node, on, .. } => [Some(node), (on != node).then_some(on)],
+        K::StepRepeated { node, at, .. } => [Some(node), Some(at)],
         K::Delivered { queue, node, .. } => [Some(queue), Some(node)],
         K::Enqueued { queue, .. }
         | K::Acked { queue, .. }

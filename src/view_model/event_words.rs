@@ -275,13 +275,24 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::SagaAlert { saga, node, waiting, .. } => {
             format!("Saga {saga} needs a person: an undo failed for good ({waiting} in {}'s manual queue).", n(node))
         }
-        EventKind::SagaWaiting { saga, node, on, link } => match link {
+        EventKind::SagaWaiting { saga, node, on, link, full } => match link {
             Some(link) => format!("Saga {saga}: {} is cut, so its event waits on the broker until it heals.", l(link)),
+            None if full => format!(
+                "Saga {saga}: {} is full, so its event waits on the broker and comes again when a place frees.",
+                n(on)
+            ),
             None if on == node => {
                 format!("Saga {saga} waits for {} to be back: its state is kept, nothing is decided meanwhile.", n(node))
             }
             None => format!("Saga {saga} waits for {} to be back, which then gets its step's event again.", n(on)),
         },
+        EventKind::StepRepeated { saga, step, at, compensation, applied, .. } => format!(
+            "Saga {saga}: {} got {} of step {} again and {}.",
+            n(at),
+            if compensation { "the undo" } else { "the command" },
+            step + 1,
+            if applied { "did it twice (not idempotent)" } else { "recognised the repeat: done once" }
+        ),
         EventKind::SagaStuck { saga, node, step, .. } => {
             format!("Saga {saga} of {} passed its deadline at step {}: stuck.", n(node), step + 1)
         }
@@ -303,6 +314,17 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             n(node),
             ms_text(duration)
         ),
+        EventKind::JobRunBackoff { node, run, failures, delay, .. } => format!(
+            "{} run {run} exited with an error (failure {failures}): a new pod starts in {}.",
+            n(node),
+            ms_text(delay)
+        ),
+        EventKind::JobRunRetried { node, run, retry, rows_in, .. } => {
+            format!("{} run {run} started again (retry {retry}), reading {rows_in} records.", n(node))
+        }
+        EventKind::JobRunGaveUp { node, run, failures, .. } => {
+            format!("{} run {run} failed {failures} times: back-off limit exceeded, the run has failed.", n(node))
+        }
         EventKind::JobAlert { node, run, alert } => format!(
             "Alert from {}: {}.",
             n(node),

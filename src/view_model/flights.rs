@@ -253,7 +253,8 @@ impl Flights {
             // The saga goes to the manual-intervention queue: a dead letter of sorts, at the orchestrator.
             EventKind::SagaAlert { node, .. } => (None, Some(mark(MarkKind::DeadLetter, Place::Node(node)))),
             // A run's reads: records travel from each input log to the job.
-            EventKind::JobRunStarted { node, rows_in: 1.., .. } => {
+            EventKind::JobRunStarted { node, rows_in: 1.., .. }
+            | EventKind::JobRunRetried { node, rows_in: 1.., .. } => {
                 for &(_, link) in self.job_reads.iter().filter(|(n, _)| *n == node) {
                     let f = flight(FlightKind::Record, link, true, e.t.saturating_add(JOB_READ), 0);
                     if self.flights.len() >= MAX_FLIGHTS {
@@ -263,8 +264,9 @@ impl Flights {
                 }
                 (None, None)
             }
-            // A non-zero exit is a crash; a silent failure leaves no mark (that is the point).
-            EventKind::JobRunEnded { node, exit_ok: false, .. } => {
+            // A non-zero exit is a crash (a pod retried after its back-off
+            // too); a silent failure leaves no mark (that is the point).
+            EventKind::JobRunEnded { node, exit_ok: false, .. } | EventKind::JobRunBackoff { node, .. } => {
                 (None, Some(mark(MarkKind::Crash, Place::Node(node))))
             }
             _ => (None, None),

@@ -35,6 +35,8 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::StepDone { compensation: false, ok: false, .. }
             | EventKind::JobAlert { .. }
             | EventKind::JobRunEnded { exit_ok: false, .. }
+            | EventKind::JobRunBackoff { .. }
+            | EventKind::JobRunGaveUp { .. }
     ) || matches!(kind, EventKind::PositionMoved { from, to, .. } if to < from)
 }
 
@@ -90,6 +92,8 @@ pub fn noun(kind: &EventKind) -> Noun {
         EventKind::StepDone { .. } => ("failed saga step", "failed saga steps"),
         EventKind::JobAlert { .. } => ("job alert", "job alerts"),
         EventKind::JobRunEnded { .. } => ("short job run", "short job runs"),
+        EventKind::JobRunBackoff { .. } => ("job run backing off", "job runs backing off"),
+        EventKind::JobRunGaveUp { .. } => ("job run out of retries", "job runs out of retries"),
         EventKind::FaultApplied { .. } | EventKind::FaultCleared { .. } => ("fault change", "fault changes"),
         EventKind::OrderFinished { .. } => ORDERS_NOUN,
         _ => ("other event", "other events"),
@@ -264,6 +268,8 @@ impl Narrator {
             | EventKind::GatewayRestarted { .. }
             | EventKind::ConnectionsDropped { .. }
             | EventKind::FaultApplied { .. }
+            | EventKind::JobRunBackoff { .. }
+            | EventKind::JobRunGaveUp { .. }
             | EventKind::FaultCleared { .. } => Some(super::event_words::event_words(kind, s)),
             EventKind::OrderFinished { ok: false, .. } => {
                 self.ok_streak = 0;

@@ -322,6 +322,13 @@ pub const SAGA_STEP: &[Group<StepPolicy>] = &[Group {
             get: |p| (p.kind == StepKind::Compensatable).then_some(!p.compensation as usize),
             set: |p, k| p.compensation = k == 0,
         }),
+        Item::Choice(Choice {
+            key: "step-idempotent",
+            label: "A repeat is recognised (idempotent)",
+            options: &["yes", "no"],
+            get: |p| Some(!p.idempotent as usize),
+            set: |p, k| p.idempotent = k == 0,
+        }),
     ],
 }];
 

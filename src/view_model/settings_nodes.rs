@@ -204,6 +204,27 @@ pub const JOB: &[Group<JobSpec>] = &[
         ],
     },
     Group {
+        title: "Retries of a failed run",
+        items: &[
+            Item::Num(Num {
+                meta: Meta::count(
+                    "backoff-limit",
+                    "Retries (backoff limit)",
+                    "retries",
+                    0.0,
+                    crate::engine::limits::MAX_BACKOFF_LIMIT as f64,
+                ),
+                get: |j| Some(Some(f64::from(j.backoff_limit))),
+                set: |j, v| j.backoff_limit = v.unwrap_or_default() as u32,
+            }),
+            Item::Num(Num {
+                meta: Meta { above: true, ..Meta::ms("backoff", "First back-off", 0.0) },
+                get: |j| Some(Some(j.backoff_ms)),
+                set: |j, v| j.backoff_ms = v.unwrap_or_default(),
+            }),
+        ],
+    },
+    Group {
         title: "Output checks",
         items: &[
             Item::Num(Num {

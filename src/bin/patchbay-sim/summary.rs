@@ -173,8 +173,8 @@ fn print_sagas(r: &Report) {
             patchbay::engine::scenario::SagaMode::Choreography => "choreography",
         };
         println!(
-            "  {:<20} {mode} · started {} · running {} · completed {} · compensated {} · manual {} · stuck {} · steps failed {} · compensations {} done, {} failed · alerts {}",
-            g.id, m.started, m.running, m.completed, m.compensated, m.manual, m.stuck, m.steps_failed, m.compensations_done, m.compensations_failed, m.alerts
+            "  {:<20} {mode} · started {} · running {} · completed {} · compensated {} · manual {} · stuck {} · steps failed {} · compensations {} done, {} failed · waits {} ({} for a full service) · alerts {}",
+            g.id, m.started, m.running, m.completed, m.compensated, m.manual, m.stuck, m.steps_failed, m.compensations_done, m.compensations_failed, m.waits, m.full_waits, m.alerts
         );
         if !m.manual_queue.is_empty() {
             let ids: Vec<String> = m.manual_queue.iter().map(|id| format!("#{id}")).collect();
@@ -256,12 +256,14 @@ fn print_streams(r: &Report) {
             let m = &j.metrics;
             let ago = |v: Option<f64>| v.map_or("never".to_string(), |ms| format!("{:.1} s ago", ms / 1_000.0));
             println!(
-                "  {:<20} runs {} · exit 0 {} (short {}) · crashed {} · skipped {} · queued {} · overlapping {} · rows in {} · rows out {} · drift {} · last success {} · output written {} · alerts {} (monitoring {})",
+                "  {:<20} runs {} · exit 0 {} (short {}) · crashed {} (retries {}, back-off limit exceeded {}) · skipped {} · queued {} · overlapping {} · rows in {} · rows out {} · drift {} · last success {} · output written {} · alerts {} (monitoring {})",
                 j.id,
                 m.runs,
                 m.exit_ok,
                 m.short,
                 m.crashed,
+                m.retries,
+                m.backoff_exceeded,
                 m.skipped,
                 m.queued,
                 m.overlapping,

@@ -1,6 +1,6 @@
 //! Metrics of type 7, scheduled jobs: runs by outcome, rows in and out,
 //! durations, the last success, the output's freshness, accumulated drift,
-//! overlap (skipped, queued, concurrent runs) and alerts. Each job keeps its
+//! overlap (skipped, queued, concurrent runs), retries and alerts. Each job keeps its
 //! last [`MAX_RUN_HISTORY`] runs in a ring for the page's timeline.
 
 use std::collections::VecDeque;
@@ -47,6 +47,8 @@ pub struct RunRecord {
     pub outcome: RunOutcome,
     /// Monitoring raised an alert about it.
     pub alerted: bool,
+    /// New pods it started after a pod exited non-zero (Kubernetes back-off).
+    pub retries: u32,
 }
 
 /// Per-job counters and gauges.
@@ -66,6 +68,11 @@ pub struct JobMetrics {
     pub queued: u64,
     /// Runs stopped for the next one (replace policy).
     pub replaced: u64,
+    /// New pods started for runs whose pod exited non-zero (`backoff_limit`).
+    pub retries: u64,
+    /// Runs that failed for good after using every retry
+    /// (Kubernetes `BackoffLimitExceeded`; also counted in `crashed`).
+    pub backoff_exceeded: u64,
     /// Runs started while another run of the job was going.
     pub overlapping: u64,
     /// Runs going now.
@@ -167,6 +174,15 @@ impl Metrics {
                     r.outcome = RunOutcome::Replaced;
                 }
             }
+            EventKind::JobRunRetried { node, run, rows_in, .. } => {
+                let j = &mut self.jobs[node as usize];
+                j.retries += 1;
+                if let Some(r) = j.history.iter_mut().rev().find(|r| r.run == run) {
+                    r.retries += 1;
+                    r.rows_in = rows_in;
+                }
+            }
+            EventKind::JobRunGaveUp { node, .. } => self.jobs[node as usize].backoff_exceeded += 1,
             EventKind::JobAlert { node, run, alert } => {
                 let j = &mut self.jobs[node as usize];
                 let i = JobAlertKind::ALL.iter().position(|k| *k == alert).unwrap_or(0);

@@ -35,8 +35,17 @@ pub struct SagaMetrics {
     /// Compensation attempts that failed (each retry counts).
     pub compensations_failed: u64,
     /// Times a saga had to wait: its orchestrator (or in choreography the
-    /// service holding it) was down, or its event waited out a partition.
+    /// service holding it) was down, its event waited out a partition, or
+    /// (choreography) the next service was full.
     pub waits: u64,
+    /// Of those, waits in choreography for a participant whose backlog was
+    /// full (its event stayed on the broker until a place freed).
+    pub full_waits: u64,
+    /// Repeats of a step or undo its service recognised and did not do again (idempotent steps).
+    pub repeats_recognised: u64,
+    /// Repeats of a step or undo whose effect happened twice (steps not
+    /// idempotent: a second charge, a second refund).
+    pub done_twice: u64,
     /// Alerts raised (one per saga sent to the manual queue).
     pub alerts: u64,
     /// Ids of the first sagas in the manual-intervention queue.
@@ -88,7 +97,16 @@ impl Metrics {
                 }
             }
             EventKind::SagaAlert { node, .. } => self.sagas[node as usize].alerts += 1,
-            EventKind::SagaWaiting { node, .. } => self.sagas[node as usize].waits += 1,
+            EventKind::StepRepeated { node, applied, .. } => {
+                let m = &mut self.sagas[node as usize];
+                m.repeats_recognised += u64::from(!applied);
+                m.done_twice += u64::from(applied);
+            }
+            EventKind::SagaWaiting { node, full, .. } => {
+                let m = &mut self.sagas[node as usize];
+                m.waits += 1;
+                m.full_waits += u64::from(full);
+            }
             EventKind::SagaStuck { node, .. } => {
                 let m = &mut self.sagas[node as usize];
                 m.stuck += 1;

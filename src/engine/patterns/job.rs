@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::limits::{MAX_CRON_CHARS, MAX_JOB_RATE_PER_S};
+use crate::engine::limits::{MAX_BACKOFF_LIMIT, MAX_CRON_CHARS, MAX_JOB_RATE_PER_S};
 use crate::engine::scenario::NodeKind;
 use crate::engine::time::{Micros, SECOND};
 use crate::engine::validate::{check_duration, ProblemSink};
@@ -49,6 +49,18 @@ pub struct JobSpec {
     /// the mean of the last good runs (≥ 1).
     #[serde(default = "default_growth")]
     pub duration_growth: f64,
+    /// Kubernetes Job `backoffLimit`: how many times a run whose pod exits
+    /// non-zero is started again in a new pod before the run fails for good
+    /// (`BackoffLimitExceeded`). Kubernetes' default is 6; absent here means
+    /// 0, which is how every scenario ran before the setting existed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub backoff_limit: u32,
+    /// The back-off before a failed run's first new pod (ms); it doubles
+    /// after each failure, up to [`BACKOFF_CAP`] times itself. Kubernetes
+    /// fixes it at 10 s, capped at 6 minutes (the default here); lessons
+    /// scale it down with their periods.
+    #[serde(default = "default_backoff_ms", skip_serializing_if = "is_default_backoff")]
+    pub backoff_ms: f64,
 }
 
 impl Default for JobSpec {
@@ -63,9 +75,15 @@ impl Default for JobSpec {
             row_tolerance: 0.0,
             freshness_ms: None,
             duration_growth: default_growth(),
+            backoff_limit: 0,
+            backoff_ms: default_backoff_ms(),
         }
     }
 }
+
+/// The longest back-off, in multiples of the first: Kubernetes' Job
+/// controller waits 10 s, 20 s, 40 s … capped at 6 minutes.
+pub const BACKOFF_CAP: u64 = 36;
 
 /// Kubernetes CronJob's `concurrencyPolicy` (Allow, Forbid, Replace), plus a queue.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +267,15 @@ impl JobSpec {
             Some(Err(_)) | None => Micros::MAX,
         }
     }
+
+    /// The back-off before a failed run's next pod, after its `failures`-th
+    /// failure (from 1): `backoff_ms` doubled each time, capped at
+    /// [`BACKOFF_CAP`] times it, and at least 1 µs.
+    pub fn backoff_after(&self, failures: u32) -> Micros {
+        let base = crate::engine::time::ms_to_micros(self.backoff_ms).max(1);
+        let doubled = base.saturating_mul(1u64 << failures.saturating_sub(1).min(16));
+        doubled.min(base.saturating_mul(BACKOFF_CAP))
+    }
 }
 
 /// Checks a job's settings at `p` (the node's `kind`).
@@ -287,6 +314,13 @@ pub(crate) fn check_job(j: &JobSpec, p: &str, v: &mut impl ProblemSink) {
     if !(j.duration_growth.is_finite() && (1.0..=1000.0).contains(&j.duration_growth)) {
         v.problem(format!("{p}.duration_growth"), "must be between 1 and 1000");
     }
+    if j.backoff_limit > MAX_BACKOFF_LIMIT {
+        v.problem(
+            format!("{p}.backoff_limit"),
+            &format!("must be between 0 and {MAX_BACKOFF_LIMIT} retries (Kubernetes' default is 6)"),
+        );
+    }
+    check_duration(j.backoff_ms, format!("{p}.backoff_ms"), false, v);
 }
 
 /// Why a scheduled-read link cannot join these two kinds: (`"from"` or `"to"`, reason).
@@ -309,6 +343,18 @@ fn default_startup_ms() -> f64 {
 }
 fn default_growth() -> f64 {
     2.0
+}
+/// Kubernetes' first pod-failure back-off: 10 s.
+fn default_backoff_ms() -> f64 {
+    10_000.0
+}
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+// Left out of the JSON at their defaults, so exported scenarios and share
+// links written before the setting existed stay byte for byte the same.
+fn is_default_backoff(ms: &f64) -> bool {
+    *ms == default_backoff_ms()
 }
 
 #[cfg(test)]
@@ -393,5 +439,13 @@ mod tests {
         assert_eq!(s.next_after(0), 5 * SECOND);
         assert_eq!(s.next_after(5 * SECOND), 10 * SECOND);
         assert_eq!(s.next_after(7 * SECOND), 10 * SECOND);
+    }
+
+    #[test]
+    fn backoff_doubles_from_ten_seconds_up_to_six_minutes() {
+        let s = JobSpec::default();
+        let delays: Vec<Micros> = (1..=8).map(|f| s.backoff_after(f) / SECOND).collect();
+        assert_eq!(delays, vec![10, 20, 40, 80, 160, 320, 360, 360]);
+        assert_eq!(s.backoff_after(u32::MAX), 360 * SECOND);
     }
 }

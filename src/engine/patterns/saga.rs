@@ -75,7 +75,7 @@ pub enum StepKind {
 }
 
 /// Settings of an orchestrator → service step link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepPolicy {
     /// Place of the step in the saga (lower first; ties keep link order).
@@ -88,6 +88,19 @@ pub struct StepPolicy {
     /// Compensatable, pivot or retriable.
     #[serde(default)]
     pub kind: StepKind,
+    /// Whether the service recognises a repeat of this step or its undo
+    /// (the same saga and step, the command's idempotency key) and does
+    /// its effect once; `false`: a repeat does it again (a second charge).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub idempotent: bool,
+}
+
+impl Default for StepPolicy {
+    // What the derived default was before `idempotent` (so the editor's
+    // starter link is unchanged), with a participant that recognises repeats.
+    fn default() -> Self {
+        StepPolicy { order: 0, compensation: false, kind: StepKind::default(), idempotent: true }
+    }
 }
 
 /// Checks an orchestrator's settings at `p` (the service's `kind.saga`).
@@ -164,6 +177,11 @@ pub(crate) fn check_steps(s: &Scenario, v: &mut impl ProblemSink) {
 
 fn three() -> u32 {
     3
+}
+// Left out of the JSON at its default, so scenarios written before the
+// setting existed export byte for byte the same.
+fn is_true(b: &bool) -> bool {
+    *b
 }
 fn yes() -> bool {
     true

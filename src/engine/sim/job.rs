@@ -12,7 +12,10 @@
 //! drift run after run, `missing_input` makes the inputs read as empty.
 //! Monitoring by exit code alerts only on crashes; output monitoring also
 //! checks rows in against rows out, freshness (of the newest row written) and
-//! the duration trend.
+//! the duration trend. A run whose pod exits non-zero is retried within the
+//! job's `backoff_limit` (`job/backoff.rs`).
+
+mod backoff;
 
 use std::collections::VecDeque;
 
@@ -41,6 +44,11 @@ pub(super) struct Run {
     /// runs stretches or shrinks what is left of it.
     due: Micros,
     factor: f64,
+    /// Pods of this run that exited non-zero so far (Kubernetes' Job
+    /// back-off; see `job/backoff.rs`).
+    failures: u32,
+    /// Waiting out its back-off: no pod runs, `due` is when the next starts.
+    backoff: bool,
 }
 
 /// A job's scheduler and runs (empty for other kinds).
@@ -139,6 +147,30 @@ impl Simulation {
     fn start_run(&mut self, node: u32, waited: Micros) {
         let Some(spec) = self.job_spec(node) else { return };
         let faults = self.job_faults(node);
+        let (read_to, rows_in) = self.read_inputs(node, faults.missing);
+        let j = &mut self.jobs[node as usize];
+        j.runs += 1;
+        let run = j.runs;
+        let alongside = j.running.len() as u32;
+        let msg = self.new_msg_id();
+        self.msgs.insert(msg, Msg::new(0));
+        self.emit(EventKind::JobRunStarted { node, run, msg, rows_in, alongside, waited });
+        let due = self.now.saturating_add(pod_time(&spec, rows_in, faults.slow));
+        let factor = faults.slow;
+        let r = Run { run, msg, started: self.now, rows_in, read_to, due, factor, failures: 0, backoff: false };
+        self.jobs[node as usize].running.push(r);
+        if faults.crashed {
+            // The job cannot run while it is down: its pod exits non-zero
+            // at once (and the run backs off if it has retries left).
+            self.crash_run(node, run);
+            return;
+        }
+        self.schedule(due, Action::JobRunEnd { node, run });
+    }
+
+    /// What a run (or a new pod of it) reads now: per input link, per
+    /// partition, the end offset, and the records since the last success.
+    fn read_inputs(&mut self, node: u32, missing: bool) -> (Vec<Vec<u64>>, u64) {
         let inputs = self.topo.job_inputs[node as usize].clone();
         let mut read_to = Vec::with_capacity(inputs.len());
         let mut rows_in = 0u64;
@@ -152,31 +184,13 @@ impl Simulation {
                 let from = self.jobs[node as usize].positions.get(k).and_then(|v| v.get(p as usize)).copied();
                 let from = from.unwrap_or(0).max(part.start);
                 // A missing input reads as empty: nothing read, nothing moved.
-                let end = if faults.missing { from } else { part.end() };
+                let end = if missing { from } else { part.end() };
                 rows_in += end.saturating_sub(from);
                 ends.push(end);
             }
             read_to.push(ends);
         }
-        let j = &mut self.jobs[node as usize];
-        j.runs += 1;
-        let run = j.runs;
-        let alongside = j.running.len() as u32;
-        let msg = self.new_msg_id();
-        self.msgs.insert(msg, Msg::new(0));
-        self.emit(EventKind::JobRunStarted { node, run, msg, rows_in, alongside, waited });
-        let secs = rows_in as f64 / spec.records_per_s;
-        let busy = ms_to_micros(spec.startup_ms).saturating_add(round_to_micros(secs * SECOND as f64));
-        let busy = round_to_micros(busy as f64 * faults.slow).max(1);
-        let due = self.now.saturating_add(busy);
-        let factor = faults.slow;
-        self.jobs[node as usize].running.push(Run { run, msg, started: self.now, rows_in, read_to, due, factor });
-        if faults.crashed {
-            // The job cannot run while it is down: the run exits non-zero at once.
-            self.crash_run(node, run);
-            return;
-        }
-        self.schedule(due, Action::JobRunEnd { node, run });
+        (read_to, rows_in)
     }
 
     /// A slow-down on a job began or ended: its running runs do what is
@@ -191,7 +205,8 @@ impl Simulation {
         let now = self.now;
         let mut moved = Vec::new();
         for r in &mut self.jobs[node as usize].running {
-            if r.factor == factor || r.due <= now {
+            // A back-off is the controller's wall-clock wait, not work.
+            if r.backoff || r.factor == factor || r.due <= now {
                 continue;
             }
             let left = (r.due - now) as f64 / r.factor * factor;
@@ -210,9 +225,15 @@ impl Simulation {
         Some(j.running.remove(i))
     }
 
-    /// A run exits non-zero: nothing written, its reads not kept.
+    /// A run's pod exits non-zero: nothing written, its reads not kept. A
+    /// run with retries left backs off and starts again in a new pod;
+    /// otherwise it ends failed.
     fn crash_run(&mut self, node: u32, run: u32) {
+        if self.back_off(node, run) {
+            return;
+        }
         let Some(r) = self.take_run(node, run) else { return };
+        self.gave_up(node, &r);
         let drift = self.jobs[node as usize].drift;
         let duration = self.now.saturating_sub(r.started);
         let (msg, rows_in) = (r.msg, r.rows_in);
@@ -233,9 +254,10 @@ impl Simulation {
         }
     }
 
-    /// A `crash` fault starts on a job: every running run dies with it.
+    /// A `crash` fault starts on a job: every running pod dies with it (a
+    /// run waiting out its back-off has none to lose).
     pub(super) fn job_crashed(&mut self, node: u32) {
-        let runs: Vec<u32> = self.jobs[node as usize].running.iter().map(|r| r.run).collect();
+        let runs: Vec<u32> = self.jobs[node as usize].running.iter().filter(|r| !r.backoff).map(|r| r.run).collect();
         for run in runs {
             self.crash_run(node, run);
         }
@@ -248,6 +270,10 @@ impl Simulation {
         // Killed by a crash before, or moved by a change of speed: this end timer is void.
         let due = self.jobs[node as usize].running.iter().find(|r| r.run == run).map(|r| r.due);
         if due != Some(self.now) {
+            return;
+        }
+        if self.jobs[node as usize].running.iter().any(|r| r.run == run && r.backoff) {
+            self.retry_run(node, run);
             return;
         }
         let Some(r) = self.take_run(node, run) else { return };
@@ -351,6 +377,13 @@ impl Simulation {
     pub fn job_queued(&self, node: usize) -> u32 {
         self.jobs.get(node).map_or(0, |j| j.queued.len() as u32)
     }
+}
+
+/// How long a pod of the job takes for `rows_in` records at slow-down `slow`.
+fn pod_time(spec: &JobSpec, rows_in: u64, slow: f64) -> Micros {
+    let secs = rows_in as f64 / spec.records_per_s;
+    let busy = ms_to_micros(spec.startup_ms).saturating_add(round_to_micros(secs * SECOND as f64));
+    round_to_micros(busy as f64 * slow).max(1)
 }
 
 struct JobFaults {

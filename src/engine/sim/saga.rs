@@ -137,7 +137,7 @@ impl Simulation {
         self.emit(kind);
         match arrives {
             Some(t) => {
-                let arrival = StepArrival { msg, corr, node: to, saga, token, link, comp };
+                let arrival = StepArrival { msg, corr, node: to, saga, id, token, link, comp };
                 self.schedule(t, Action::StepArrive(Box::new(arrival)));
             }
             None => {
@@ -158,7 +158,7 @@ impl Simulation {
     // replied over the reserve step's link, and a late compensation was
     // treated as a forward step, out of reach of `compensation_fails`).
     pub(super) fn step_arrive(&mut self, a: StepArrival) {
-        let job = Job::Step { saga: a.saga, token: a.token, link: a.link, comp: a.comp };
+        let job = Job::Step { saga: a.saga, id: a.id, token: a.token, link: a.link, comp: a.comp };
         self.dispatch_request(a.node, a.msg, a.corr, job, false);
     }
 
@@ -168,7 +168,7 @@ impl Simulation {
         let ok = outcome.is_ok();
         let orchestration = self.sagas.get(saga).is_none_or(|s| self.saga_mode(s.node) == SagaMode::Orchestration);
         if !orchestration {
-            if self.redeliver_when_back(node, saga, token, outcome) {
+            if self.redeliver_later(node, saga, token, outcome) {
                 return;
             }
             if let Some(s) = self.sagas.get_mut(saga) {

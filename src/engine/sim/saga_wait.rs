@@ -10,7 +10,11 @@
 //!   service that crashes while doing its step, or is down when the event
 //!   comes, gets the event again once it is back (it never "sends" its own
 //!   failure); an event on a partitioned link waits for the link to heal
-//!   instead of being lost; a service that is down sends nothing.
+//!   instead of being lost; a service that is down sends nothing. A
+//!   service whose backlog is full (`overloaded`) does not reject the
+//!   event either: it stays on the broker and is delivered again when the
+//!   service has a place free (a consumer takes a message when it has room,
+//!   as RabbitMQ's prefetch or an SQS poller does), one per place.
 //!
 //! The saga's deadline keeps running while it waits: a saga held up by a
 //! dead orchestrator is exactly what that alert is for.
@@ -28,6 +32,9 @@ pub(super) enum Blocker {
     Node(u32),
     /// A partitioned link.
     Link(u32),
+    /// A node whose backlog was full: choreography's event stays on the
+    /// broker until a place frees.
+    Room(u32),
 }
 
 /// What to do once the blocker is gone.
@@ -65,35 +72,60 @@ impl Simulation {
     pub(super) fn saga_wait(&mut self, blocker: Blocker, saga: Key, wake: Wake) {
         let already = self.saga_waits.iter().any(|w| w.saga == saga);
         self.saga_waits.push(Waiting { blocker, saga, wake });
+        if matches!(blocker, Blocker::Room(_)) {
+            self.room_waits += 1;
+        }
         let Some(s) = self.sagas.get(saga) else { return };
         if already {
             return;
         }
         let (id, node) = (s.id, s.node);
-        let (on, link) = match blocker {
-            Blocker::Node(on) => (on, None),
-            Blocker::Link(link) => (self.topo.link_to[link as usize], Some(link)),
+        let (on, link, full) = match blocker {
+            Blocker::Node(on) => (on, None, false),
+            Blocker::Link(link) => (self.topo.link_to[link as usize], Some(link), false),
+            Blocker::Room(on) => (on, None, true),
         };
-        self.emit(EventKind::SagaWaiting { saga: id, node, on, link });
+        self.emit(EventKind::SagaWaiting { saga: id, node, on, link, full });
     }
 
     /// In choreography, a step's service that crashed while doing it, or was
-    /// down when it came, gets the event again when it is back (true: kept
-    /// for redelivery, not a failure).
-    pub(super) fn redeliver_when_back(
-        &mut self,
-        node: u32,
-        saga: Key,
-        token: u32,
-        outcome: Result<(), Reason>,
-    ) -> bool {
-        let lost = matches!(outcome, Err(Reason::Crashed | Reason::Unavailable));
+    /// down when it came, gets the event again when it is back; one whose
+    /// backlog was full gets it when a place frees (true: kept for
+    /// redelivery, not a failure: the event never left the broker).
+    // Found in an audit: an overloaded participant's refusal was taken as a
+    // business failure and the saga compensated (or, for a refused
+    // compensation, went to the manual queue), though durable messaging
+    // only makes the event wait.
+    pub(super) fn redeliver_later(&mut self, node: u32, saga: Key, token: u32, outcome: Result<(), Reason>) -> bool {
+        let blocker = match outcome {
+            Err(Reason::Crashed | Reason::Unavailable) => Blocker::Node(node),
+            Err(Reason::Overloaded) => Blocker::Room(node),
+            _ => return false,
+        };
         let current = self.sagas.get(saga).is_some_and(|s| s.token == token);
-        if !lost || !current || self.saga_mode_of(saga) != Some(SagaMode::Choreography) {
+        if !current || self.saga_mode_of(saga) != Some(SagaMode::Choreography) {
             return false;
         }
-        self.saga_wait(Blocker::Node(node), saga, Wake::Send);
+        self.saga_wait(blocker, saga, Wake::Send);
         true
+    }
+
+    /// Places `node` could take in now: free workers and free backlog
+    /// places of its instances that are up.
+    fn free_places(&self, node: u32) -> usize {
+        let svc = &self.services[node as usize];
+        let (conc, backlog) = (svc.spec.concurrency as usize, svc.spec.backlog as usize);
+        svc.replicas
+            .iter()
+            .filter(|r| r.up && !r.retired)
+            .map(|r| conc.saturating_sub(r.busy as usize) + backlog.saturating_sub(r.waiting.len()))
+            .sum()
+    }
+
+    /// A worker or backlog place of `node` was freed: the events waiting for
+    /// room there are delivered again, as many as it has places.
+    pub(super) fn room_freed(&mut self, node: u32) {
+        self.sagas_unblocked(Blocker::Room(node));
     }
 
     /// `blocker` may be gone: what waited on it runs again, in the order it
@@ -102,16 +134,42 @@ impl Simulation {
         if self.saga_waits.iter().all(|w| w.blocker != blocker) {
             return;
         }
-        let free = match blocker {
-            Blocker::Node(node) => self.node_can_act(node),
-            Blocker::Link(link) => !self.links[link as usize].partitioned,
+        // How many may go: all of them once a node is back or a link
+        // healed; one per free place for a node that was full (waking them
+        // all at each freed place would send them all to be refused again).
+        let room = match blocker {
+            Blocker::Node(node) => {
+                if self.node_can_act(node) {
+                    usize::MAX
+                } else {
+                    0
+                }
+            }
+            Blocker::Link(link) => {
+                if self.links[link as usize].partitioned {
+                    0
+                } else {
+                    usize::MAX
+                }
+            }
+            Blocker::Room(node) => self.free_places(node),
         };
-        if !free {
+        if room == 0 {
             return;
         }
-        let (woken, kept): (Vec<Waiting>, Vec<Waiting>) =
-            std::mem::take(&mut self.saga_waits).into_iter().partition(|w| w.blocker == blocker);
+        let mut woken = Vec::new();
+        let mut kept = Vec::with_capacity(self.saga_waits.len());
+        for w in std::mem::take(&mut self.saga_waits) {
+            if w.blocker == blocker && woken.len() < room {
+                woken.push(w);
+            } else {
+                kept.push(w);
+            }
+        }
         self.saga_waits = kept;
+        if matches!(blocker, Blocker::Room(_)) {
+            self.room_waits = self.room_waits.saturating_sub(woken.len() as u32);
+        }
         for w in woken {
             match w.wake {
                 Wake::Send => self.send_saga_msg(w.saga),
@@ -124,6 +182,9 @@ impl Simulation {
     /// hang ended, instances were added).
     pub(super) fn node_back(&mut self, node: u32) {
         self.sagas_unblocked(Blocker::Node(node));
+        // Back after a crash with an empty backlog, or given more capacity:
+        // no work there may finish to free a place, so room is looked at now.
+        self.sagas_unblocked(Blocker::Room(node));
     }
 
     fn saga_mode_of(&self, saga: Key) -> Option<SagaMode> {

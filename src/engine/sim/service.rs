@@ -331,6 +331,10 @@ impl Simulation {
             r.waiting.retain(|k| *k != key);
         }
         self.start_next(node, replica);
+        // Choreography's events that found this service full wait for a place.
+        if self.room_waits > 0 {
+            self.room_freed(node);
+        }
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
@@ -397,12 +401,16 @@ impl Simulation {
 
     /// Records that a message's side effects happen; returns false when an
     /// idempotent consumer recognises a repeat and skips them.
-    // Inline natively: only queue deliveries have side effects to track,
-    // and the other jobs should not pay a call to learn that.
+    // Inline natively: only queue deliveries, records and saga steps have
+    // side effects to track, and the other jobs should not pay a call to
+    // learn that.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn apply_side_effects(&mut self, w: Held) -> bool {
         if let Job::Record { link, partition, offset, event } = w.job {
             return self.record_effects(w.msg, link, partition, offset, event);
+        }
+        if let Job::Step { id, link, comp, .. } = w.job {
+            return self.apply_step_effects(w.node, id, link, comp);
         }
         let Job::Delivery { link, .. } = w.job else { return true };
         self.apply_delivery_effects(w, link)

@@ -58,8 +58,9 @@ pub(super) enum Job {
     Delivery { queue: u32, link: u32 },
     /// A record polled by a consumer group's member (the read `link`).
     Record { link: u32, partition: u32, offset: u64, event: MsgId },
-    /// A saga's step command or compensation (`token` names the attempt).
-    Step { saga: Key, token: u32, link: u32, comp: bool },
+    /// A saga's step command or compensation (`token` names the attempt;
+    /// `id` is the saga's, kept for recognising a repeat after it ended).
+    Step { saga: Key, id: u64, token: u32, link: u32, comp: bool },
 }
 
 #[derive(Clone, Copy)]
@@ -160,6 +161,10 @@ pub(super) struct ServiceState {
     /// Ids whose side effects were applied, with when (for duplicate detection).
     pub applied: BTreeSet<MsgId>,
     pub applied_order: VecDeque<(Micros, MsgId)>,
+    /// Saga steps done here: (saga id, step link × 2 + undo), with when
+    /// (a participant recognising a repeat; `sim/saga_repeat.rs`).
+    pub applied_steps: BTreeSet<(u64, u32)>,
+    pub applied_steps_order: VecDeque<(Micros, (u64, u32))>,
 }
 
 impl ServiceState {
@@ -211,6 +216,8 @@ impl ServiceState {
             parked: Vec::new(),
             applied: BTreeSet::new(),
             applied_order: VecDeque::new(),
+            applied_steps: BTreeSet::new(),
+            applied_steps_order: VecDeque::new(),
         }
     }
 

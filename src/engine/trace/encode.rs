@@ -414,11 +414,24 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, step));
             out(u64::from(compensating));
         }
-        E::SagaWaiting { saga, node, on, link } => {
+        E::StepRepeated { saga, node, step, at, compensation, applied } => {
+            out(59);
+            out(saga);
+            out(pair(node, step));
+            out(u64::from(at));
+            out(u64::from(compensation) | u64::from(applied) << 1);
+        }
+        E::SagaWaiting { saga, node, on, link, full } => {
             out(78);
             out(saga);
             out(pair(node, on));
             opt(link.map(u64::from), out);
+            // Written only for a full participant, so the waits that
+            // existed before it hash as they did; the marker in the high
+            // half keeps it from reading as another event's first word.
+            if full {
+                out(0x4675_6C6C_0000_0000);
+            }
         }
         E::SubscriptionRemoved { topic, sub, dropped } => {
             out(51);
@@ -496,6 +509,26 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(msg);
             out(rows_in);
             out(duration);
+        }
+        E::JobRunBackoff { node, run, msg, failures, delay } => {
+            out(97);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(failures));
+            out(delay);
+        }
+        E::JobRunRetried { node, run, msg, retry, rows_in } => {
+            out(98);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(retry));
+            out(rows_in);
+        }
+        E::JobRunGaveUp { node, run, msg, failures } => {
+            out(99);
+            out(pair(node, run));
+            out(msg);
+            out(u64::from(failures));
         }
         E::JobRunQueued { node, queued } => {
             out(93);

@@ -181,6 +181,8 @@ pub(in crate::engine::sim) struct StepArrival {
     pub corr: CorrId,
     pub node: u32,
     pub saga: Key,
+    /// The saga's id (its slot may be reused once it ends).
+    pub id: u64,
     pub token: u32,
     /// The step link it was sent on, and whether it is a compensation.
     pub link: u32,
