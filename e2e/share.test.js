@@ -185,6 +185,11 @@ test('link options the page cannot use as written are said, and the page runs', 
   assert.match(await page.getByTestId('run-notice').textContent(), /\?at=-1 is not a time after the start, so the run starts at 0 s\./);
   await page.goto(app.server.url + '?scenario=cascade&speed=0&paused=1');
   await page.waitForFunction(() => /speed=0 is outside/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  // Too large to read is a number out of range, not "not a number"; a paused= other than 1 or 0 is said.
+  await page.goto(app.server.url + '?scenario=cascade&speed=1e400&paused=maybe');
+  await page.waitForFunction(() => /speed=1e400 is outside ×0\.01 to ×100, so ×100 is used/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await page.getByTestId('run-notice').textContent(), /\?paused=maybe is not 1 or 0, so the run plays\./);
+  assert.equal((await page.getByTestId('speed-label').textContent()).trim(), '×100');
   await page.goto(app.server.url + '?lesson=queue&step=99');
   await page.waitForFunction(() => /step=99 is not one of this lesson's 4 steps, so step 4 is shown/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
   assert.match(await page.getByTestId('lesson').textContent(), /Step 4 of 4/);

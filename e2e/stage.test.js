@@ -207,6 +207,10 @@ test('Tab from the stage reaches the view tools at its top before the nodes, and
   await page.getByTestId('stage').focus();
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'zoom-in');
+  // Named groups, not toolbars: a toolbar promises arrow keys between its buttons, and Tab moves here.
+  assert.equal(await page.locator('[role=toolbar]').count(), 0);
+  assert.equal(await page.getByRole('group', { name: 'View' }).count(), 1);
+  assert.equal(await page.getByRole('group', { name: 'Run controls' }).count(), 1);
   const before = await zoom(page);
   await page.getByTestId('zoom-in').click();
   await page.waitForFunction((z) => Number(document.querySelector('[data-testid=stage]').dataset.zoom) > z, before);

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::embed_api::EmbedOptions;
-use crate::view_model::run::at_from_link;
+use crate::view_model::run::{at_from_link, paused_from_link};
 use crate::view_model::speed::speed_from_query;
 
 use super::browser::{
-    editing_text, from_stage, now_ms, parse_finite, prefers_reduced_motion, query_param, typing_into_control,
+    editing_text, from_stage, now_ms, parse_decimal, prefers_reduced_motion, query_param, typing_into_control,
 };
 use super::controls::{Controls, RunStatus};
 use super::debug_overlay::DebugOverlay;
@@ -259,7 +259,7 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
 fn apply_url_options(store: Store) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(raw) = query_param("speed") {
-        let (speed, note) = speed_from_query(&raw, parse_finite(&raw), store.speed.get_untracked());
+        let (speed, note) = speed_from_query(&raw, parse_decimal(&raw), store.speed.get_untracked());
         if let Some(speed) = speed {
             store.speed.set(speed);
         }
@@ -267,14 +267,18 @@ fn apply_url_options(store: Store) -> Vec<String> {
     }
     // At most an hour in, run in slices across frames with a progress indicator (see sim_loop).
     if let Some(raw) = query_param("at") {
-        let (at, note) = at_from_link(&raw, parse_finite(&raw));
+        let (at, note) = at_from_link(&raw, parse_decimal(&raw));
         if let Some(at) = at {
             store.jump_to(at);
         }
         notes.extend(note);
     }
-    if query_param("paused").as_deref() == Some("1") {
-        store.playing.set(false);
+    if let Some(raw) = query_param("paused") {
+        let (paused, note) = paused_from_link(&raw);
+        if paused {
+            store.playing.set(false);
+        }
+        notes.extend(note);
     }
     notes
 }

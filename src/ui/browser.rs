@@ -25,10 +25,14 @@ pub fn query_param(name: &str) -> Option<String> {
 /// converted by JavaScript's `+text` (the same grammar, also correctly rounded); the
 /// other texts Rust accepts (`inf`, `nan`) are not finite.
 pub fn parse_finite(text: &str) -> Option<f64> {
-    if !crate::view_model::number::is_decimal_number(text) {
-        return None;
-    }
-    Some(wasm_bindgen::JsValue::from_str(text).unchecked_into_f64()).filter(|x| x.is_finite())
+    parse_decimal(text).filter(|x| x.is_finite())
+}
+
+/// A decimal number as the browser reads it, infinite when it overflows
+/// (`1e400` is a number, too large, not "not a number").
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    crate::view_model::number::is_decimal_number(text)
+        .then(|| wasm_bindgen::JsValue::from_str(text).unchecked_into_f64())
 }
 
 /// True when a key press is meant for a form control, not for the app's shortcuts.

@@ -75,7 +75,9 @@ pub fn Controls() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="controls" role="toolbar" aria-label="Run controls">
+        // A named group, not a toolbar: a toolbar promises arrow keys between
+        // its buttons, and here Tab moves between them.
+        <div class="controls" role="group" aria-label="Run controls">
             <div class="controls__group">
                 <button
                     class="btn btn--primary"

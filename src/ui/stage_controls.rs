@@ -47,7 +47,8 @@ pub fn StageToolbar() -> impl IntoView {
             _ => {}
         }
     };
-    view! { <div class="stage__tools" role="toolbar" aria-label="View" on:click=click inner_html=TOOLS></div> }
+    // A group, not a toolbar (see the run controls): Tab moves between the buttons.
+    view! { <div class="stage__tools" role="group" aria-label="View" on:click=click inner_html=TOOLS></div> }
 }
 
 /// The whole topology in small, with the part in view outlined. Hidden

@@ -71,10 +71,12 @@ pub fn at_from_query(value: &str) -> Option<Micros> {
 }
 
 /// A `?at=` value (`raw` as written, `parsed` as the browser read it, `None`
-/// when it is not a finite number): where to fast-forward, if anywhere, and
+/// when it is not a decimal number, infinite when too large to read): where to fast-forward, if anywhere, and
 /// a note for the page when the value was not used as written.
 pub fn at_from_link(raw: &str, parsed: Option<f64>) -> (Option<Micros>, Option<String>) {
     let shown: String = raw.chars().take(40).collect();
+    // Too large to read (`1e400`, infinite) is past the longest fast-forward, not "no time".
+    let parsed = parsed.map(|s| if s == f64::INFINITY { f64::MAX } else { s });
     match parsed.and_then(at_from_seconds) {
         None => (None, Some(format!("?at={shown} is not a time after the start, so the run starts at 0 s."))),
         Some(at) if parsed.is_some_and(|s| s > MAX_AT_SECONDS) => (
@@ -82,6 +84,19 @@ pub fn at_from_link(raw: &str, parsed: Option<f64>) -> (Option<Micros>, Option<S
             Some(format!("?at={shown} is past the longest fast-forward, so the run goes to {MAX_AT_SECONDS} s.")),
         ),
         Some(at) => (Some(at), None),
+    }
+}
+
+/// A `?paused=` value: whether to start paused, and a note for the page
+/// when the value is neither 1 nor 0 (the run then plays, as without it).
+pub fn paused_from_link(raw: &str) -> (bool, Option<String>) {
+    match raw {
+        "1" | "true" => (true, None),
+        "0" | "false" => (false, None),
+        _ => {
+            let shown: String = raw.chars().take(40).collect();
+            (false, Some(format!("?paused={shown} is not 1 or 0, so the run plays.")))
+        }
     }
 }
 

@@ -15,7 +15,8 @@ pub fn speed_at(pos: u32) -> f64 {
 }
 
 /// A `?speed=` value (`raw` as written, `parsed` as the browser read it:
-/// `None` when it is not a finite number) over the page's speed `current`:
+/// `None` when it is not a decimal number; one too large to read, `1e400`,
+/// is infinite and so above the range) over the page's speed `current`:
 /// the speed to use, if any, and a note for the page when the value was not
 /// used as written.
 pub fn speed_from_query(raw: &str, parsed: Option<f64>, current: f64) -> (Option<f64>, Option<String>) {
@@ -73,6 +74,10 @@ mod tests {
         assert_eq!(used, Some(MIN_SPEED));
         assert_eq!(note.as_deref(), Some("?speed=0 is outside ×0.01 to ×100, so ×0.01 is used."));
         assert_eq!(speed_from_query("1e9", Some(1e9), 0.1).0, Some(MAX_SPEED));
+        // Too large to read is still a number, above the range (it said "not a number").
+        let (used, note) = speed_from_query("1e400", Some(f64::INFINITY), 0.1);
+        assert_eq!(used, Some(MAX_SPEED));
+        assert_eq!(note.as_deref(), Some("?speed=1e400 is outside ×0.01 to ×100, so ×100 is used."));
         let (used, note) = speed_from_query("abc", None, 0.1);
         assert_eq!(used, None);
         assert_eq!(note.as_deref(), Some("?speed=abc is not a number, so the speed stays ×0.1."));

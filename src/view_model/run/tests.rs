@@ -10,6 +10,9 @@ fn a_time_in_the_link_is_used_capped_or_refused_with_a_note() {
     let (at, note) = at_from_link("1e308", Some(1e308));
     assert_eq!(at, Some(3_600 * SECOND));
     assert_eq!(note.as_deref(), Some("?at=1e308 is past the longest fast-forward, so the run goes to 3600 s."));
+    let (at, note) = at_from_link("1e400", Some(f64::INFINITY));
+    assert_eq!(at, Some(3_600 * SECOND));
+    assert_eq!(note.as_deref(), Some("?at=1e400 is past the longest fast-forward, so the run goes to 3600 s."));
 }
 use crate::engine::presets;
 
@@ -163,6 +166,15 @@ fn progress_in_words() {
     assert_eq!(notable.progress_text(12 * SECOND), "12 of 60 simulated seconds searched");
     assert_eq!(whole_seconds(999 * SECOND), "999");
     assert_eq!(whole_seconds(1_000_000 * SECOND), "1,000,000");
+}
+
+#[test]
+fn paused_in_the_link_is_one_or_zero_and_anything_else_is_said() {
+    assert_eq!(paused_from_link("1"), (true, None));
+    assert_eq!(paused_from_link("0"), (false, None));
+    let (paused, note) = paused_from_link("maybe");
+    assert!(!paused);
+    assert_eq!(note.as_deref(), Some("?paused=maybe is not 1 or 0, so the run plays."));
 }
 
 #[test]
