@@ -211,6 +211,7 @@ test('Tab from the stage reaches the view tools at its top before the nodes, and
   assert.equal(await page.locator('[role=toolbar]').count(), 0);
   assert.equal(await page.getByRole('group', { name: 'View' }).count(), 1);
   assert.equal(await page.getByRole('group', { name: 'Run controls' }).count(), 1);
+  assert.equal(await page.getByRole('group', { name: 'Edit the topology' }).count(), 1);
   const before = await zoom(page);
   await page.getByTestId('zoom-in').click();
   await page.waitForFunction((z) => Number(document.querySelector('[data-testid=stage]').dataset.zoom) > z, before);

@@ -156,7 +156,8 @@ pub fn EditorBar() -> impl IntoView {
     let undo_label = move || store.undo_labels.with(|(u, _)| u.clone());
     let redo_label = move || store.undo_labels.with(|(_, r)| r.clone());
     view! {
-        <div class="editor-bar" role="toolbar" aria-label="Edit the topology" data-testid="editor-bar">
+        // A named group, not a toolbar: Tab moves between its buttons, not arrow keys.
+        <div class="editor-bar" role="group" aria-label="Edit the topology" data-testid="editor-bar">
             <div class="editor-bar__group" role="group" aria-label="Add a node">{palette}</div>
             <div class="editor-bar__group">
                 <button class="btn btn--small" data-testid="undo" aria-keyshortcuts="Control+Z Meta+Z"
