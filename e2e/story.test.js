@@ -78,6 +78,8 @@ test('poison: crashes and restarts are counted, logged and announced alike', asy
   assert.ok(said.some((s) => /not counted as failed/.test(s)));
   assert.ok(!said.some((s) => /And \d+ more\.$/.test(s)), 'no bare "and N more"');
   assert.equal(await text(page, 'messages-failed'), '0');
+  // The message counts say what they count, so they do not read as the orders' (issue found in review).
+  assert.match(await text(page, 'metrics-note'), /An order can end well although some of its messages failed/);
   for (const [w, h, scheme] of [
     [1280, 860, 'light'],
     [700, 900, 'dark'],

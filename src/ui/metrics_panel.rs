@@ -18,8 +18,8 @@ pub fn MetricsPanel() -> impl IntoView {
         ("Orders ok", "orders-ok", |f| f.orders.1, false),
         ("Orders failed", "orders-failed", |f| f.orders.2, true),
         ("Messages moving", "in-flight", |f| f.moving as u64, false),
-        ("Processed", "processed", |f| f.ledger.0, false),
-        ("Failed", "messages-failed", |f| f.ledger.1, true),
+        ("Messages processed", "processed", |f| f.ledger.0, false),
+        ("Messages failed", "messages-failed", |f| f.ledger.1, true),
         ("Dead-lettered", "dead-lettered", |f| f.ledger.2, true),
         ("Dropped", "dropped", |f| f.ledger.3, false),
         ("Unfinished", "unfinished", |f| f.ledger.4, false),
@@ -38,6 +38,11 @@ pub fn MetricsPanel() -> impl IntoView {
     view! {
         <super::charts::SummaryCharts />
         <dl class="metrics">{cells}</dl>
+        // "Orders failed 0" beside "Failed 36" read as a contradiction: say
+        // what the message counts are and why they can differ.
+        <p class="metrics__note" data-testid="metrics-note">
+            "Messages count every call, retry, delivery and event. An order can end well although some of its messages failed: a retry, a fallback or a redelivery covered them."
+        </p>
         <p class="legend" aria-hidden="true">
             <span class="legend__item"><span class="legend__dot"></span>"request"</span>
             <span class="legend__item"><span class="legend__ring"></span>"retry"</span>
