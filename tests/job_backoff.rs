@@ -7,10 +7,14 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/job_run.rs"]
+mod job_run;
+use job_run::{alerts, run};
+
 use patchbay::engine::event::{Event, EventKind, JobAlertKind};
-use patchbay::engine::metrics::{JobMetrics, RunOutcome};
+use patchbay::engine::metrics::RunOutcome;
 use patchbay::engine::scenario::*;
-use patchbay::engine::{parse_scenario, presets, Simulation, SECOND};
+use patchbay::engine::{parse_scenario, presets, SECOND};
 
 /// The silent-batch preset without its bug, retrying up to `limit` times
 /// after a first back-off of 1 s, and a crash of the job from `at` to `until` (ms).
@@ -23,27 +27,6 @@ fn batch(limit: u32, at: f64, until: Option<f64>) -> Scenario {
     }
     s.faults = vec![Fault { target: "reconciliation".into(), at_ms: at, until_ms: until, effect: FaultEffect::Crash }];
     s
-}
-
-/// Runs to `secs` recording every event; the events, the job's metrics and the simulation.
-fn run(s: Scenario, secs: u64) -> (Vec<Event>, JobMetrics, Simulation) {
-    let j = s.nodes.iter().position(|n| n.kind.job().is_some()).expect("a job");
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(secs * SECOND).expect("runs");
-    assert!(sim.ledger().balances(sim.live_messages()));
-    let m = sim.metrics().jobs[j].clone();
-    (sim.drain_events(), m, sim)
-}
-
-fn alerts(events: &[Event]) -> Vec<JobAlertKind> {
-    events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::JobAlert { alert, .. } => Some(alert),
-            _ => None,
-        })
-        .collect()
 }
 
 /// (time, failures, delay) of every back-off.

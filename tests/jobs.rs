@@ -6,8 +6,12 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/job_run.rs"]
+mod job_run;
+use job_run::{alerts, run};
+
 use patchbay::engine::event::{Event, EventKind, JobAlertKind};
-use patchbay::engine::metrics::{JobMetrics, RunOutcome};
+use patchbay::engine::metrics::RunOutcome;
 use patchbay::engine::scenario::*;
 use patchbay::engine::{parse_scenario, presets, Edit, Simulation, SECOND};
 
@@ -17,27 +21,6 @@ fn preset(name: &str) -> Scenario {
 
 fn job_ix(s: &Scenario) -> usize {
     s.nodes.iter().position(|n| n.kind.job().is_some()).expect("a job")
-}
-
-/// Runs to `secs` recording every event; returns the events and the job's metrics.
-fn run(s: Scenario, secs: u64) -> (Vec<Event>, JobMetrics, Simulation) {
-    let j = job_ix(&s);
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(secs * SECOND).expect("runs");
-    assert!(sim.ledger().balances(sim.live_messages()));
-    let m = sim.metrics().jobs[j].clone();
-    (sim.drain_events(), m, sim)
-}
-
-fn alerts(events: &[Event]) -> Vec<JobAlertKind> {
-    events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::JobAlert { alert, .. } => Some(alert),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]
