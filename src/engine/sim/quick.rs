@@ -128,10 +128,12 @@ impl QuickHeap {
             }
             let mut child = self.v[c];
             if c + 1 < n {
+                // Which child is earlier is a coin toss (several workers'
+                // ends race): a select, not a jump.
                 let right = self.v[c + 1];
-                if right.key() < child.key() {
-                    (c, child) = (c + 1, right);
-                }
+                let take = right.key() < child.key();
+                c = std::hint::select_unpredictable(take, c + 1, c);
+                child = std::hint::select_unpredictable(take, right, child);
             }
             if k < child.key() {
                 break;
