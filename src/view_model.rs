@@ -34,6 +34,7 @@ pub mod pace;
 pub mod preset_titles;
 pub mod queueing;
 pub mod run;
+pub mod saga_step_words;
 pub mod settings;
 pub mod settings_dist;
 pub mod settings_links;

@@ -400,8 +400,19 @@ pub enum EventKind {
         arrives: Option<Micros>,
     },
     /// The outcome of a step (or of a compensation, `compensation`) counted
-    /// for saga `saga` of orchestrator `node`; `timed_out`: no reply came in time.
-    StepDone { saga: u64, node: NodeIx, step: u32, compensation: bool, ok: bool, timed_out: bool },
+    /// for saga `saga` of orchestrator `node`; `timed_out`: no reply came in
+    /// time; `refused`: its service refused it unworked (down, or full) and
+    /// it is asked again (orchestration).
+    StepDone {
+        saga: u64,
+        node: NodeIx,
+        step: u32,
+        compensation: bool,
+        ok: bool,
+        timed_out: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        refused: bool,
+    },
     /// A saga ended after `steps_done` steps and `compensated` compensations.
     SagaEnded { saga: u64, node: NodeIx, outcome: SagaOutcome, steps_done: u32, compensated: u32, started: Micros },
     /// Alert: a compensation failed for good; saga `saga` waits for a person

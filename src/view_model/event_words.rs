@@ -261,14 +261,15 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::CompensationSent { saga, step, to, .. } => {
             format!("Saga {saga}: undoing step {} at {}.", step + 1, n(to))
         }
-        EventKind::StepDone { saga, step, compensation, ok, timed_out, .. } => format!(
+        EventKind::StepDone { saga, step, compensation, ok, timed_out, refused, .. } => format!(
             "Saga {saga}: {} of step {} {}.",
             if compensation { "the undo" } else { "the work" },
             step + 1,
-            match (ok, timed_out) {
-                (true, _) => "succeeded",
-                (false, true) => "timed out",
-                (false, false) => "failed",
+            match (ok, timed_out, refused) {
+                (true, ..) => "succeeded",
+                (false, true, _) => "timed out",
+                (false, false, true) => "was refused before any work (service down or full), so it is asked again",
+                (false, false, false) => "failed",
             }
         ),
         EventKind::SagaEnded { saga, outcome, .. } => format!("Saga {saga} ended: {}.", outcome.name()),

@@ -32,7 +32,7 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::HeartbeatsMissed { dead: 1.., .. }
             | EventKind::SagaAlert { .. }
             | EventKind::SagaStuck { .. }
-            | EventKind::StepDone { compensation: false, ok: false, .. }
+            | EventKind::StepDone { compensation: false, ok: false, refused: false, .. }
             | EventKind::JobAlert { .. }
             | EventKind::JobRunEnded { exit_ok: false, .. }
             | EventKind::JobRunBackoff { .. }
@@ -254,8 +254,8 @@ impl Narrator {
                 if compensating { "undoing" } else { "on" },
                 step + 1
             )),
-            EventKind::StepDone { saga, step, compensation: false, ok: false, .. } => {
-                Some(format!("Saga {saga}: step {} failed; undoing the steps before it in reverse.", step + 1))
+            EventKind::StepDone { saga, node, step, compensation: false, ok: false, timed_out, refused } => {
+                Some(super::saga_step_words::step_missed(s, saga, node, step, timed_out, refused))
             }
             EventKind::JobAlert { .. } => Some(super::event_words::event_words(kind, s)),
             // Said whatever the monitoring: the page shows what the job's owner would not see.

@@ -173,8 +173,8 @@ fn print_sagas(r: &Report) {
             patchbay::engine::scenario::SagaMode::Choreography => "choreography",
         };
         println!(
-            "  {:<20} {mode} · started {} · running {} · completed {} · compensated {} · manual {} · stuck {} · steps failed {} · compensations {} done, {} failed · waits {} ({} for a full service) · alerts {}",
-            g.id, m.started, m.running, m.completed, m.compensated, m.manual, m.stuck, m.steps_failed, m.compensations_done, m.compensations_failed, m.waits, m.full_waits, m.alerts
+            "  {:<20} {mode} · started {} · running {} · completed {} · compensated {} · manual {} · stuck {} · steps failed {} · compensations {} done, {} failed · refused and asked again {} · waits {} ({} for a full service) · alerts {}",
+            g.id, m.started, m.running, m.completed, m.compensated, m.manual, m.stuck, m.steps_failed, m.compensations_done, m.compensations_failed, m.refused, m.waits, m.full_waits, m.alerts
         );
         if !m.manual_queue.is_empty() {
             let ids: Vec<String> = m.manual_queue.iter().map(|id| format!("#{id}")).collect();

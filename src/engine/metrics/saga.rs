@@ -41,6 +41,9 @@ pub struct SagaMetrics {
     /// Of those, waits in choreography for a participant whose backlog was
     /// full (its event stayed on the broker until a place freed).
     pub full_waits: u64,
+    /// Steps and undos their service refused unworked (down, or full) and
+    /// the orchestrator asked again: not failures, nothing was done.
+    pub refused: u64,
     /// Repeats of a step or undo its service recognised and did not do again (idempotent steps).
     pub repeats_recognised: u64,
     /// Repeats of a step or undo whose effect happened twice (steps not
@@ -69,6 +72,7 @@ impl Metrics {
                 m.started += 1;
                 m.running += 1;
             }
+            EventKind::StepDone { node, refused: true, .. } => self.sagas[node as usize].refused += 1,
             EventKind::StepDone { node, compensation, ok, timed_out, .. } => {
                 let m = &mut self.sagas[node as usize];
                 match (compensation, ok) {

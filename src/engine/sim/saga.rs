@@ -41,8 +41,11 @@ pub(super) struct Saga {
     pub compensating: bool,
     /// Compensations that succeeded.
     pub comps: u32,
-    /// Retries of the current step or compensation so far.
+    /// Retries of the current step or compensation so far (sets the backoff).
     pub attempt: u32,
+    /// Failed tries of the current compensation (refusals are not
+    /// failures: they do not use up `compensation_retries`).
+    pub failures: u32,
     /// Names the current attempt: replies, timeouts and resends of older ones are ignored.
     pub token: u32,
     /// Choreography: the service that holds the saga now (sends the next message).
@@ -94,6 +97,7 @@ impl Simulation {
             compensating: false,
             comps: 0,
             attempt: 0,
+            failures: 0,
             token: 0,
             at: node,
             stuck: false,
@@ -191,6 +195,7 @@ impl Simulation {
         let answer = match outcome {
             Ok(()) => Answer::Ok,
             Err(Reason::Crashed) => Answer::Crashed,
+            Err(Reason::Overloaded | Reason::Unavailable) => Answer::Refused,
             Err(_) => Answer::Failed,
         };
         self.schedule(at, Action::StepOutcome { saga, token, answer });
@@ -213,8 +218,8 @@ impl Simulation {
         // Whatever else comes for this attempt is stale now.
         s.token = s.token.wrapping_add(1);
         let (id, node, step, comp) = (s.id, s.node, s.step, s.compensating);
-        let (ok, timed_out) = (answer == Answer::Ok, answer == Answer::TimedOut);
-        self.emit(EventKind::StepDone { saga: id, node, step, compensation: comp, ok, timed_out });
+        let (ok, timed_out, refused) = (answer == Answer::Ok, answer == Answer::TimedOut, answer == Answer::Refused);
+        self.emit(EventKind::StepDone { saga: id, node, step, compensation: comp, ok, timed_out, refused });
         let steps = &self.topo.saga_steps[node as usize];
         let n = steps.len() as u32;
         let (kind, _) = steps.get(step as usize).map_or((StepKind::Compensatable, false), |&l| self.step_kind(l));
@@ -223,7 +228,7 @@ impl Simulation {
         match (comp, ok) {
             (false, true) => {
                 s.done = step + 1;
-                s.attempt = 0;
+                (s.attempt, s.failures) = (0, 0);
                 if s.done >= n {
                     self.end_saga(saga, SagaOutcome::Completed);
                 } else {
@@ -231,6 +236,15 @@ impl Simulation {
                     self.send_saga_msg(saga);
                 }
             }
+            // Refused without any work (its service down, or full): nothing
+            // happened and nothing was decided, so there is nothing to undo
+            // and no failure to count. The orchestrator asks again with the
+            // doubling backoff, as a workflow engine retries an activity
+            // (Temporal's default policy: without limit) and as a command
+            // waits on a durable channel (Eventuate Tram); undoing every
+            // saga while a service restarts would teach that a restart is a
+            // business failure. The deadline still marks a long wait stuck.
+            (_, false) if answer == Answer::Refused => self.retry_later(saga),
             // After the pivot there is no way back: try again until it works.
             (false, false) if kind == StepKind::Retriable => self.retry_later(saga),
             // A pivot whose outcome is unknown cannot be compensated around:
@@ -241,7 +255,7 @@ impl Simulation {
             (false, false) if kind == StepKind::Pivot && answer.unknown() => self.retry_later(saga),
             (false, false) => {
                 s.compensating = true;
-                s.attempt = 0;
+                (s.attempt, s.failures) = (0, 0);
                 // A step that failed is not compensated. A step that timed
                 // out, or whose service crashed doing it, may still have
                 // happened (or happen later): its outcome is unknown, so its
@@ -253,10 +267,13 @@ impl Simulation {
             }
             (true, true) => {
                 s.comps += 1;
-                s.attempt = 0;
+                (s.attempt, s.failures) = (0, 0);
                 self.next_compensation(saga, step);
             }
-            (true, false) if s.attempt < retries => self.retry_later(saga),
+            (true, false) if s.failures < retries => {
+                s.failures += 1;
+                self.retry_later(saga);
+            }
             (true, false) => {
                 // The compensations before this one do not run: a person must look.
                 self.end_saga(saga, SagaOutcome::Manual);

@@ -389,11 +389,11 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(54);
             saga_msg(msg, corr, saga, [step, from, to, link, attempt], arrives, out);
         }
-        E::StepDone { saga, node, step, compensation, ok, timed_out } => {
+        E::StepDone { saga, node, step, compensation, ok, timed_out, refused } => {
             out(55);
             out(saga);
             out(pair(node, step));
-            out(u64::from(compensation) | u64::from(ok) << 1 | u64::from(timed_out) << 2);
+            out(u64::from(compensation) | u64::from(ok) << 1 | u64::from(timed_out) << 2 | u64::from(refused) << 3);
         }
         E::SagaEnded { saga, node, outcome, steps_done, compensated, started } => {
             out(56);

@@ -219,8 +219,12 @@ pub(in crate::engine::sim) struct Delivery {
 pub enum Answer {
     /// Done.
     Ok,
-    /// Refused or failed: it did not happen.
+    /// Failed: it did not happen.
     Failed,
+    /// Refused before any work (no instance up, or every worker busy and
+    /// the backlog full): it did not happen, and says nothing about the
+    /// business; the orchestrator asks again.
+    Refused,
     /// No reply in time: it may have happened, or may still happen.
     TimedOut,
     /// The service crashed while doing it: as unknown as a timeout (it may

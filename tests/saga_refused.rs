@@ -1,0 +1,135 @@
+//! Type 5, orchestration: a command or compensation its service refuses
+//! before any work (no instance up, or every worker busy and the backlog
+//! full) is not a business failure. Nothing happened, so nothing is undone
+//! and no failure is counted; the orchestrator asks again with the doubling
+//! backoff, as a workflow engine retries an activity, until it gets a real
+//! answer. Before, a restart of one participant turned every saga back.
+
+// Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use patchbay::engine::event::{EventKind, Reason, SagaOutcome};
+use patchbay::engine::scenario::Scenario;
+use patchbay::engine::{Simulation, SECOND};
+use patchbay::view_model::event_words::event_words;
+use serde_json::{json, Value};
+
+/// An orchestrator with three compensatable steps on s1…s3 (s`narrow` has
+/// one worker and no backlog), `orders` orders at 0, and `faults`.
+fn saga(orders: u32, narrow: usize, faults: Value, compensation_retries: u32) -> Scenario {
+    let mut nodes = vec![json!({
+        "id": "orch", "label": "Orchestrator",
+        "kind": {"type": "service", "concurrency": 10, "processing": {"type": "constant", "ms": 1},
+                 "saga": {"mode": "orchestration", "compensation_retries": compensation_retries,
+                          "retry_backoff_ms": 100, "step_timeout_ms": 2000, "deadline_ms": 10000}}
+    })];
+    let mut links = Vec::new();
+    for i in 1..=3 {
+        let (concurrency, backlog) = if i == narrow { (1, 0) } else { (10, 100) };
+        nodes.push(json!({"id": format!("s{i}"), "label": format!("s{i}"), "kind": {"type": "service",
+            "concurrency": concurrency, "backlog": backlog, "processing": {"type": "constant", "ms": 20}}}));
+        links.push(json!({"id": format!("step{i}"), "from": "orch", "to": format!("s{i}"),
+            "latency": {"type": "constant", "ms": 2},
+            "transport": {"type": "saga_step", "order": i, "kind": "compensatable", "compensation": true}}));
+    }
+    serde_json::from_value(json!({
+        "version": 1, "name": "refused-saga", "seed": 5, "nodes": nodes, "links": links,
+        "sources": [{"id": "orders", "target": "orch", "arrival": {"type": "burst", "at_ms": 0, "count": orders}}],
+        "faults": faults,
+    }))
+    .expect("scenario")
+}
+
+fn run(s: Scenario, secs: u64) -> (Simulation, Vec<(u64, EventKind)>) {
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(secs * SECOND).expect("runs");
+    assert!(sim.ledger().balances(sim.live_messages()));
+    let events = sim.drain_events().into_iter().map(|e| (e.t, e.kind)).collect();
+    (sim, events)
+}
+
+fn outcomes(events: &[(u64, EventKind)]) -> Vec<SagaOutcome> {
+    events
+        .iter()
+        .filter_map(|(_, e)| if let EventKind::SagaEnded { outcome, .. } = e { Some(*outcome) } else { None })
+        .collect()
+}
+
+fn refused_steps(events: &[(u64, EventKind)]) -> Vec<(u64, u32, bool)> {
+    events
+        .iter()
+        .filter_map(|(t, e)| match *e {
+            EventKind::StepDone { step, compensation, refused: true, ok: false, .. } => Some((*t, step, compensation)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_step_whose_service_is_down_is_asked_again_until_it_is_back_and_nothing_is_undone() {
+    let crash = json!([{"target": "s2", "at_ms": 0, "until_ms": 1000, "effect": {"type": "crash"}}]);
+    let (sim, events) = run(saga(1, 0, crash, 2), 5);
+    assert_eq!(outcomes(&events), vec![SagaOutcome::Completed], "a restart is not a business failure");
+    assert!(!events.iter().any(|(_, e)| matches!(e, EventKind::CompensationSent { .. })), "nothing undone");
+    let refused = refused_steps(&events);
+    assert!(refused.len() >= 3, "asked again while s2 was down: {refused:?}");
+    assert!(refused.iter().all(|&(t, step, comp)| step == 1 && !comp && t < 1_000_000), "{refused:?}");
+    assert!(events.iter().any(|(_, e)| matches!(e, EventKind::Rejected { node: 2, reason: Reason::Unavailable, .. })));
+    // The waits double: 100 ms, 200 ms, 400 ms… between one refusal and the next send.
+    let sends: Vec<u64> = events
+        .iter()
+        .filter_map(|(t, e)| if let EventKind::StepSent { step: 1, .. } = e { Some(*t) } else { None })
+        .collect();
+    let gaps: Vec<u64> = sends.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.windows(2).all(|g| g[1] > g[0]), "the backoff doubles: {gaps:?}");
+    assert!(*sends.last().unwrap() >= 1_000_000, "the send that worked came after s2 was back: {sends:?}");
+    let m = &sim.metrics().sagas[0];
+    assert_eq!((m.completed, m.compensated, m.steps_failed), (1, 0, 0));
+    assert_eq!(m.refused, refused.len() as u64);
+    let words = event_words(
+        &events.iter().find(|(_, e)| matches!(e, EventKind::StepDone { refused: true, .. })).unwrap().1,
+        sim.scenario(),
+    );
+    assert!(words.contains("refused") && words.contains("asked again"), "{words}");
+}
+
+#[test]
+fn a_step_that_finds_its_service_full_is_asked_again_and_every_saga_completes() {
+    // s2 has one worker and no backlog: of three sagas reaching it together, two are refused.
+    let (sim, events) = run(saga(3, 2, json!([]), 2), 5);
+    assert_eq!(outcomes(&events), vec![SagaOutcome::Completed; 3]);
+    assert!(events.iter().any(|(_, e)| matches!(e, EventKind::Rejected { node: 2, reason: Reason::Overloaded, .. })));
+    assert!(!refused_steps(&events).is_empty());
+    let m = &sim.metrics().sagas[0];
+    assert_eq!((m.compensated, m.steps_failed, m.compensations_done), (0, 0, 0));
+}
+
+#[test]
+fn a_refused_undo_waits_and_does_not_use_up_the_compensation_retries() {
+    // s3 fails every step, so each saga undoes step 2, then step 1; s1 is
+    // down from 30 ms to 900 ms, when the undo of step 1 comes. With no
+    // compensation retries, taking the refusal as a failed undo sent the
+    // saga to a person.
+    let faults = json!([
+        {"target": "s3", "effect": {"type": "error_rate", "rate": 1.0}},
+        {"target": "s1", "at_ms": 30, "until_ms": 900, "effect": {"type": "crash"}}
+    ]);
+    let (sim, events) = run(saga(1, 0, faults, 0), 5);
+    assert_eq!(outcomes(&events), vec![SagaOutcome::Compensated]);
+    let refused = refused_steps(&events);
+    assert!(!refused.is_empty() && refused.iter().all(|&(_, step, comp)| step == 0 && comp), "{refused:?}");
+    let m = &sim.metrics().sagas[0];
+    assert_eq!((m.manual, m.alerts, m.compensations_failed, m.compensations_done), (0, 0, 0, 2));
+}
+
+#[test]
+fn a_service_down_for_good_leaves_the_saga_waiting_and_the_deadline_marks_it_stuck() {
+    let crash = json!([{"target": "s2", "at_ms": 0, "effect": {"type": "crash"}}]);
+    let (sim, events) = run(saga(1, 0, crash, 2), 30);
+    assert!(outcomes(&events).is_empty(), "still waiting for s2");
+    assert!(events.iter().any(|(_, e)| matches!(e, EventKind::SagaStuck { step: 1, compensating: false, .. })));
+    assert!(!events.iter().any(|(_, e)| matches!(e, EventKind::CompensationSent { .. })));
+    // The wait between asks stops doubling at 1024 × 100 ms: a bounded number of asks.
+    assert!(sim.metrics().sagas[0].refused <= 20, "{}", sim.metrics().sagas[0].refused);
+}
