@@ -133,3 +133,18 @@ fn a_service_down_for_good_leaves_the_saga_waiting_and_the_deadline_marks_it_stu
     // The wait between asks stops doubling at 1024 × 100 ms: a bounded number of asks.
     assert!(sim.metrics().sagas[0].refused <= 20, "{}", sim.metrics().sagas[0].refused);
 }
+
+#[test]
+fn the_page_says_how_many_steps_were_asked_again() {
+    use patchbay::view_model::describe_events::saga_words;
+    use patchbay::view_model::frame::Frame;
+
+    let crash = json!([{"target": "s2", "at_ms": 0, "until_ms": 1000, "effect": {"type": "crash"}}]);
+    let (sim, events) = run(saga(1, 0, crash, 2), 5);
+    let refused = refused_steps(&events).len();
+    let frame = Frame::capture(&sim, vec![0; sim.scenario().links.len()]);
+    let g = frame.sagas[0].clone().expect("the orchestrator's frame");
+    assert_eq!(g.refused, refused as u64);
+    let words = saga_words(&g, &["s1".to_string(), "s2".to_string(), "s3".to_string()]);
+    assert!(words.contains(&format!(", {refused} steps asked again after their service refused them")), "{words}");
+}

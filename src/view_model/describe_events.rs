@@ -36,6 +36,9 @@ pub fn saga_words(g: &SagaFrame, step_names: &[String]) -> String {
         out.push_str(&format!(", {} waiting for a service to be back or a link to heal", g.waiting));
     }
     out.push_str(&format!(", {} completed, {} compensated", g.completed, g.compensated));
+    if g.refused > 0 {
+        out.push_str(&format!(", {} steps asked again after their service refused them", g.refused));
+    }
     if g.stuck > 0 {
         out.push_str(&format!(", {} stuck", g.stuck));
     }

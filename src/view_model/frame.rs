@@ -61,6 +61,8 @@ pub struct SagaFrame {
     pub stuck: u64,
     /// Running sagas waiting now for a node to be back or a link to heal.
     pub waiting: u64,
+    /// Steps and undos refused by a down or full service and asked again (so far).
+    pub refused: u64,
     /// The oldest running sagas: (id, step from 0, compensating).
     pub current: Vec<(u64, u32, bool)>,
     /// The first saga ids in the manual queue.
@@ -168,6 +170,7 @@ impl Frame {
                         manual: g.manual,
                         stuck: g.stuck,
                         waiting: sim.sagas_waiting(i as u32) as u64,
+                        refused: g.refused,
                         current: sim
                             .running_sagas(i as u32, SAGAS_SHOWN)
                             .into_iter()
