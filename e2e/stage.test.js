@@ -218,3 +218,31 @@ test('Tab from the stage reaches the view tools at its top before the nodes, and
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('breaker badges are drawn above the moving messages and clear of their link’s glyph', async () => {
+  const { context, page } = await app.open('?scenario=seven&at=16&paused=1');
+  const badge = page.locator('[data-testid=stage-badges] .breaker--open');
+  await badge.waitFor();
+  // The badges' layer comes after the messages' canvas, so it paints above it, and lets the pointer through.
+  const order = await page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid=flights]');
+    const over = document.querySelector('[data-testid=stage-badges]');
+    return {
+      after: Boolean(canvas.compareDocumentPosition(over) & Node.DOCUMENT_POSITION_FOLLOWING),
+      pointer: getComputedStyle(over).pointerEvents,
+      hidden: over.getAttribute('aria-hidden'),
+    };
+  });
+  assert.deepEqual(order, { after: true, pointer: 'none', hidden: 'true' });
+  // Inventory → Pricing is short: its OPEN badge sits beside the line, not over the ⇄ glyph.
+  const b = await badge.boundingBox();
+  const glyphs = await page.locator('.link__glyph').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().toJSON()));
+  const overlapping = glyphs.filter((g) => g.x < b.x + b.width && b.x < g.x + g.width && g.y < b.y + b.height && b.y < g.y + g.height);
+  assert.deepEqual(overlapping, [], 'no transport glyph under the OPEN badge');
+  // The link's description still says the state for screen readers.
+  const said = await page.locator('[data-testid^=link-][aria-describedby]').evaluateAll((ls) =>
+    ls.map((l) => l.getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id)?.textContent || '').join(' ')),
+  );
+  assert.ok(said.some((n) => /breaker open/.test(n)), said.join('\n'));
+  await context.close();
+});

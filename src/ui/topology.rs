@@ -165,12 +165,18 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
                 <g class="stage__world" transform=move || store.viewport.get().transform()>
                     <g class="stage__links">{links}</g>
                     <g class="stage__nodes">{nodes}</g>
-                    <g class="stage__badges">{badges}</g>
                     <g class="stage__labels">{labels}</g>
                     {rubber}
                 </g>
             </svg>
             <canvas class="stage__canvas" node_ref=canvas aria-hidden="true" data-testid="flights"></canvas>
+            // Breaker badges above the moving messages, which crossed the
+            // word OPEN on a short link; the links' names say the state.
+            <svg class="stage__overlay" aria-hidden="true" data-testid="stage-badges">
+                <g transform=move || store.viewport.get().transform()>
+                    <g class="stage__badges">{badges}</g>
+                </g>
+            </svg>
             <Minimap />
         </div>
         // The words the compact stage hides, as a list beside it (`state_list.rs`).

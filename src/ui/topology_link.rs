@@ -9,7 +9,7 @@ use crate::view_model::describe::{breaker_word, link_name, link_title, state_par
 use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
 use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
 use crate::view_model::label_layout::{
-    anchor_for, down_normal, lane_anchor, BREAKER_AT, BREAKER_HALF, GLYPH_AT, GLYPH_RADIUS, LINE_STEP,
+    anchor_for, badge_growth, breaker_centre, down_normal, lane_anchor, BREAKER_HALF, GLYPH_AT, GLYPH_RADIUS, LINE_STEP,
 };
 
 use super::stage::{use_stage, Stage};
@@ -84,7 +84,7 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
     let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
     let place = move || {
         let (a, b) = line.get();
-        let (x, y) = lerp(a, b, BREAKER_AT);
+        let (x, y) = breaker_centre(a, b, badge_growth(store.viewport.get().zoom));
         format!("translate({x} {y})")
     };
     view! {

@@ -33,6 +33,30 @@ pub const BREAKER_AT: f64 = 0.3;
 /// grow with zoom, so it fits "HALF-OPEN").
 pub const BREAKER_HALF: (f64, f64) = (34.0, 10.0);
 
+/// Where a link's breaker badge is centred, for the drawn line from `a`
+/// to `b` with badges and glyphs grown `grow` times (zoomed out they keep
+/// their size on screen: `max(1, 1 / zoom)`): on the line at
+/// [`BREAKER_AT`], or, on a line too short to hold the badge and the
+/// transport glyph apart, beside its middle on the upper (or left) side
+/// (found on `seven`: OPEN covered Inventory → Pricing's glyph).
+pub fn breaker_centre(a: (f64, f64), b: (f64, f64), grow: f64) -> (f64, f64) {
+    let (hw, hh, r) = (BREAKER_HALF.0 * grow, BREAKER_HALF.1 * grow, GLYPH_RADIUS * grow);
+    let len = (b.0 - a.0).hypot(b.1 - a.1);
+    if (GLYPH_AT - BREAKER_AT) * len >= hw + r + 4.0 {
+        return lerp(a, b, BREAKER_AT);
+    }
+    let ((mx, my), (nx, ny)) = (lerp(a, b, 0.5), down_normal(a, b));
+    // The box's half extent across the line, plus the glyph and a gap.
+    let away = hw * nx.abs() + hh * ny.abs() + r + 3.0;
+    (mx - nx * away, my - ny * away)
+}
+
+/// How many times badges and glyphs are grown at `zoom` (style/main.css:
+/// `scale(max(1, var(--k)))`, `--k` being 1 / zoom).
+pub fn badge_growth(zoom: f64) -> f64 {
+    (1.0 / zoom.max(1e-9)).max(1.0)
+}
+
 /// The unit normal of the line from `a` to `b` pointing down (or right, for a vertical line).
 pub fn down_normal(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -216,11 +240,13 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
         let (Some(from), Some(to)) = (s.node(&l.from), s.node(&l.to)) else { continue };
         let (a, b) = link_ends(from.position, to.position);
         let (gx, gy) = lerp(a, b, GLYPH_AT);
+        // At their size at zoom 1: zoomed out, badges and glyphs grow (see
+        // `badge_growth`) and a few of them meet other links' (notes).
         let r = GLYPH_RADIUS;
         let glyph = Bounds { x: gx - r, y: gy - r, w: 2.0 * r, h: 2.0 * r };
         out.push(TextBox { owner: format!("{} glyph", l.id), text: "glyph".into(), b: glyph });
         if l.transport.sync_policy().is_some_and(|p| p.breaker.is_some()) {
-            let ((bx, by), (hw, hh)) = (lerp(a, b, BREAKER_AT), BREAKER_HALF);
+            let ((bx, by), (hw, hh)) = (breaker_centre(a, b, badge_growth(zoom)), BREAKER_HALF);
             let badge = Bounds { x: bx - hw, y: by - hh, w: 2.0 * hw, h: 2.0 * hh };
             out.push(TextBox { owner: format!("{} breaker", l.id), text: "HALF-OPEN".into(), b: badge });
         }
@@ -267,6 +293,29 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_breaker_badge_keeps_clear_of_its_links_glyph() {
+        let clear = |a: (f64, f64), b: (f64, f64), grow: f64| {
+            let (bx, by) = breaker_centre(a, b, grow);
+            let (gx, gy) = lerp(a, b, GLYPH_AT);
+            // The nearest point of the badge's box to the glyph's centre is farther than its radius.
+            let dx = (gx - bx).abs() - BREAKER_HALF.0 * grow;
+            let dy = (gy - by).abs() - BREAKER_HALF.1 * grow;
+            dx.max(0.0).hypot(dy.max(0.0)) > GLYPH_RADIUS * grow
+        };
+        for zoom in [2.0, 1.0, 0.74, 0.5] {
+            let grow = badge_growth(zoom);
+            for len in [40.0, 80.0, 104.0, 120.0, 150.0, 300.0] {
+                assert!(clear((0.0, 0.0), (len, 0.0), grow), "horizontal, {len} long, zoom {zoom}");
+                assert!(clear((0.0, 0.0), (0.0, len), grow), "vertical, {len} long, zoom {zoom}");
+                assert!(clear((0.0, 0.0), (len * 0.6, len * 0.8), grow), "slanted, {len} long, zoom {zoom}");
+            }
+        }
+        assert_eq!(breaker_centre((0.0, 0.0), (300.0, 0.0), 1.0), (90.0, 0.0), "a long link keeps it on the line");
+        let (_, y) = breaker_centre((0.0, 0.0), (60.0, 0.0), 1.0);
+        assert!(y < 0.0, "a short link's badge sits above it");
+    }
     use crate::engine::presets;
     use crate::view_model::viewport::COMPACT_BELOW;
 
