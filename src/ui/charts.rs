@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::engine::metrics::Metrics;
 use crate::engine::Simulation;
 use crate::view_model::chart::{self, grid_markup, layout, Unit};
-use crate::view_model::chart_series::{self, last_values, lines, ChartDef, Theory};
+use crate::view_model::chart_series::{self, last_values, lines, silence_note, ChartDef, Theory};
 use crate::view_model::queueing::{self, Prediction};
 
 use super::store::{use_store, Selection, Store};
@@ -51,7 +51,7 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
             clock.track();
             read(store, |m, _| {
                 let ls = lines(&def, m);
-                (layout(&ls, def.unit, &values), last_values(&def, &ls))
+                (layout(&ls, def.unit, &values), last_values(&def, &ls), silence_note(&def, &ls))
             })
         })
     };
@@ -111,14 +111,21 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
     let testid = format!("chart-{}", def.id);
     let title = def.title.clone();
     let labelled_by = title_id.clone();
+    // Empty (and hidden by CSS) unless the lines have gone quiet; the
+    // picture's description, so a screen reader hears it with the chart.
+    let note_id = format!("chart-{}-note", def.id);
     view! {
         <figure class="chart" data-testid=testid aria-labelledby=labelled_by>
             <figcaption class="chart__title" id=title_id>{title}</figcaption>
+            <p class="chart__note" id=note_id.clone() data-testid="chart-note">
+                {move || data.with(|d| d.2.clone().unwrap_or_default())}
+            </p>
             <svg
                 class="chart__svg"
                 viewBox=format!("0 0 {} {}", chart::WIDTH, chart::HEIGHT)
                 role="img"
                 aria-label=label
+                aria-describedby=note_id
             >
                 <g class="chart__grid" inner_html=move || grid.get()></g>
                 {threshold_view}

@@ -347,6 +347,17 @@ impl Tracks {
             .collect()
     }
 
+    /// `owner`'s `key` at every sample kept, oldest first, `NaN` where
+    /// nothing was measured: a chart of values that only exist when
+    /// something happened (a call's round trip) keeps the run's time axis
+    /// and breaks its line over the silence instead of bridging it.
+    pub fn samples(&self, owner: Owner, key: Key) -> Vec<(Micros, f32)> {
+        let Some(c) = self.channels(owner).and_then(|cs| cs.iter().find(|c| c.key == key)) else {
+            return Vec::new();
+        };
+        self.order().filter_map(|i| Some((*self.times.get(i)?, *c.values.get(i)?))).collect()
+    }
+
     /// The newest value of `owner`'s `key`.
     pub fn last(&self, owner: Owner, key: Key) -> Option<f32> {
         let c = self.channels(owner)?.iter().find(|c| c.key == key)?;

@@ -118,7 +118,10 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
 /// a timeout the slower ones are cut off and counted as failures, so the
 /// lines never rise above the timeout's line; a hop that is really slower
 /// shows as a p99 pressed flat against it (and as failures in the retries
-/// chart). The order's end-to-end budget is drawn too.
+/// chart). The order's end-to-end budget is drawn too. When no call comes
+/// back at all (every one times out or the breaker refuses it), the lines
+/// stop and the chart says since when: a last value of 18 ms kept in the
+/// legend would read as calls being fast.
 pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
     let o = Owner::Link(i);
     let link = &s.links[i];
@@ -131,6 +134,7 @@ pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
         .collect();
     ChartDef {
         thresholds,
+        silence: Some(format!("No call to {to} has been answered")),
         ..chart(
             format!("link-{i}-latency"),
             format!("Calls to {to}: round trip of answered calls"),
