@@ -40,8 +40,9 @@ pub fn App() -> impl IntoView {
         return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
     };
     store.reduced_motion.set(prefers_reduced_motion());
-    let url_notes = apply_url_options(store);
     let embed = embed_options();
+    let mut url_notes = apply_url_options(store);
+    url_notes.extend(embed.notes.iter().cloned());
     embed::start(store, &embed);
     embed::register_service_worker();
     provide_context(store);
