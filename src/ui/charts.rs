@@ -147,8 +147,10 @@ fn ChartGrid(#[prop(into)] defs: Signal<Vec<ChartDef>>, clock: Clock) -> impl In
 }
 
 /// The measured wait beside what queueing theory predicts, and Little's law.
+/// `nested`: in the inspector, under the selection's "Over time" (a heading
+/// of level 5 there, 3 under the metrics region's heading), so the outline skips no level.
 #[component]
-fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
+fn TheoryCard(index: usize, clock: Clock, #[prop(optional)] nested: bool) -> impl IntoView {
     let store = use_store();
     let theory = Memo::new(move |_| {
         clock.track();
@@ -204,7 +206,10 @@ fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
     });
     view! {
         <section class="theory" data-testid="theory" aria-label=move || format!("Queueing theory for {}", name.get())>
-            <h3 class="theory__title">{move || format!("{}: wait against queueing theory", name.get())}</h3>
+            // One element at either level (two tags would be two copies of the view's code).
+            <p class="theory__title" role="heading" attr:aria-level=if nested { "5" } else { "3" }>
+                {move || format!("{}: wait against queueing theory", name.get())}
+            </p>
             {body}
         </section>
     }
@@ -257,8 +262,8 @@ pub fn SelectionCharts() -> impl IntoView {
     view! {
         <Show when=move || shape.with(|s| !s.0.is_empty())>
             <section class="inspector__charts" data-testid="selection-charts" aria-label="Charts">
-                <h3 class="inspector__subtitle">"Over time"</h3>
-                {move || shape.with(|s| s.1).map(|i| view! { <TheoryCard index=i clock=clock /> })}
+                <h4 class="inspector__subtitle">"Over time"</h4>
+                {move || shape.with(|s| s.1).map(|i| view! { <TheoryCard index=i clock=clock nested=true /> })}
                 <ChartGrid defs=defs clock=clock />
             </section>
         </Show>
