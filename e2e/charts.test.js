@@ -174,7 +174,7 @@ test('a call that stopped answering: its latency chart runs to now and says sinc
   const breaker = panel.locator('figure.chart', { hasText: 'breaker state' });
   await latency.waitFor();
   const note = latency.getByTestId('chart-note');
-  assert.match(await note.textContent(), /^No call to Pricing has been answered since 1[01] s, so the lines stop there\.$/);
+  assert.match(await note.textContent(), /^No call has been answered since 1[01] s, so the lines stop there\.$/);
   assert.ok(await note.isVisible());
   // The picture's description is the note.
   const described = await latency.locator('svg').evaluate((svg) =>

@@ -181,7 +181,7 @@ fn values_the_page_cannot_use_are_said_with_what_it_did_instead() {
     );
     assert_eq!(
         notes(&[("embed", "1"), ("controls", "play,xyz,spede,step")]),
-        ["?controls=play,xyz,spede,step: the page has no controls called xyz or spede, so the controls shown are: play, step."]
+        ["?controls=play,xyz,spede,step: the page has no control called xyz or spede, so the controls shown are: play, step."]
     );
     let long = "x".repeat(500);
     let note = &notes(&[("theme", long.as_str())])[0];

@@ -61,10 +61,10 @@ pub struct ChartDef {
     pub thresholds: Vec<(String, f64)>,
     /// For lines that have a value only when something happens (a call's
     /// round trip exists once it is answered): the start of the sentence
-    /// that says it stopped happening ("No call to Pricing has been
-    /// answered"). Such lines keep every sample, so the time axis runs to
-    /// now and the line breaks over the silence instead of bridging it.
-    pub silence: Option<String>,
+    /// that says it stopped happening ("No call has been answered"; the
+    /// title names whose). Such lines keep every sample, so the time axis
+    /// runs to now and the line breaks over the silence instead of bridging it.
+    pub silence: Option<&'static str>,
 }
 
 impl ChartDef {
@@ -84,6 +84,49 @@ fn track(owner: Owner, key: Key) -> Source {
 
 fn chart(id: String, title: String, unit: Unit, plots: Vec<Plot>) -> ChartDef {
     ChartDef { id, title, unit, plots, thresholds: vec![], silence: None }
+}
+
+/// One line of a [`Spec`]: a channel of the chart's owner, scaled by `factor`.
+struct LineSpec {
+    key: Key,
+    factor: f64,
+    label: &'static str,
+    color: u8,
+    dashed: bool,
+}
+
+const fn line(key: Key, label: &'static str, color: u8) -> LineSpec {
+    LineSpec { key, factor: 1.0, label, color, dashed: false }
+}
+
+/// A chart of its owner's own channels, as data: its id's last word, its
+/// title after the owner's name, unit and lines. Written as code, each
+/// chart cost the download about 250 bytes; as data it is a little text.
+struct Spec {
+    what: &'static str,
+    title: &'static str,
+    unit: Unit,
+    lines: &'static [LineSpec],
+}
+
+/// The chart `spec` of `owner`, whose name (or the words before the title's
+/// own, "Calls to Pricing") is `name`.
+fn from_spec(owner: Owner, name: &str, spec: &Spec) -> ChartDef {
+    let (kind, i) = match owner {
+        Owner::Node(i) => ("node", i),
+        Owner::Link(i) => ("link", i),
+    };
+    let plots = spec
+        .lines
+        .iter()
+        .map(|l| Plot { dashed: l.dashed, ..plot(Source::Track(owner, l.key, l.factor), l.label, l.color) })
+        .collect();
+    chart(format!("{kind}-{i}-{}", spec.what), format!("{name}{}", spec.title), spec.unit, plots)
+}
+
+/// [`from_spec`] for each of `specs`, in order.
+fn from_specs(owner: Owner, name: &str, specs: &[Spec]) -> Vec<ChartDef> {
+    specs.iter().map(|spec| from_spec(owner, name, spec)).collect()
 }
 
 /// The orders' end-to-end budget (the first source's), in ms.
@@ -143,9 +186,14 @@ pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
         .map(|p| {
             let points = match p.source {
                 Source::Track(owner, key, factor) => {
-                    let points =
-                        if def.silence.is_some() { m.tracks.samples(owner, key) } else { m.tracks.points(owner, key) };
-                    points.into_iter().map(|(t, v)| (secs(t), f64::from(v) * factor)).collect()
+                    let mut v = Vec::new();
+                    for (t, x) in m.tracks.samples(owner, key) {
+                        // A silent chart keeps its gaps (NaN breaks the line); others skip them.
+                        if def.silence.is_some() || !x.is_nan() {
+                            v.push((secs(t), f64::from(x) * factor));
+                        }
+                    }
+                    v
                 }
                 Source::OrdersOk => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_ok))).collect(),
                 Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
@@ -201,7 +249,7 @@ pub fn last_values(def: &ChartDef, lines: &[Line]) -> Vec<String> {
 /// measured for the last two samples or more, since the time of the last
 /// value or from the start. `None` while values keep coming.
 pub fn silence_note(def: &ChartDef, lines: &[Line]) -> Option<String> {
-    let words = def.silence.as_deref()?;
+    let words = def.silence?;
     Some(match silent_since(def, lines)? {
         Some(t) => format!("{words} since {}, so the lines stop there.", since_label(t)),
         None => format!("{words} yet."),
@@ -213,7 +261,7 @@ pub fn silence_note(def: &ChartDef, lines: &[Line]) -> Option<String> {
 /// value at all, `None` otherwise. One sample without a value is a quiet
 /// second, not yet news: a link with little traffic would flicker.
 fn silent_since(def: &ChartDef, lines: &[Line]) -> Option<Option<f64>> {
-    def.silence.as_ref()?;
+    def.silence?;
     let points = &lines.first()?.points;
     let &(now, newest) = points.last()?;
     if newest.is_finite() {
@@ -225,14 +273,9 @@ fn silent_since(def: &ChartDef, lines: &[Line]) -> Option<Option<f64>> {
     }
 }
 
-/// A time of the run for a sentence: "10 s", "2:30".
+/// A time of the run for a sentence, in whole seconds: "10 s", "150 s".
 fn since_label(t: f64) -> String {
-    let s = libm::round(t) as i64;
-    if s < 120 {
-        format!("{s} s")
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
+    format!("{} s", libm::round(t) as i64)
 }
 
 #[cfg(test)]
@@ -316,7 +359,7 @@ mod tests {
         assert!((9.0..=12.0).contains(&last), "answered until the slow-down, {last}");
         let note = silence_note(latency, &ls).expect("said");
         let since = format!("since {} s", libm::round(last));
-        assert_eq!(note, format!("No call to Pricing has been answered {since}, so the lines stop there."));
+        assert_eq!(note, format!("No call has been answered {since}, so the lines stop there."));
         assert_eq!(last_values(latency, &ls), [format!("p50: none {since}"), format!("p99: none {since}")]);
         // Drawn up to the last answer and no further: the right part of the plot is empty.
         let g = layout(&ls, latency.unit, &latency.threshold_values());

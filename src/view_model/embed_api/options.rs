@@ -61,7 +61,7 @@ impl EmbedOptions {
         let embed_raw = param("embed");
         let embed = embed_raw.as_deref() == Some("1");
         if let Some(raw) = embed_raw.as_deref().filter(|r| !matches!(*r, "1" | "0")) {
-            notes.push(format!("?embed={} is not 1 or 0, so the page opens in full.", shown(raw)));
+            notes.push(not_used("embed", raw, "1 or 0", "the page opens in full"));
         }
         let controls = match param("controls") {
             Some(list) => {
@@ -82,10 +82,7 @@ impl EmbedOptions {
             Some(raw) => {
                 let theme = Theme::parse(&raw);
                 if theme == Theme::Auto && raw != "auto" {
-                    notes.push(format!(
-                        "?theme={} is not light, dark or auto, so the colours follow your system's.",
-                        shown(&raw)
-                    ));
+                    notes.push(not_used("theme", &raw, "light, dark or auto", "the colours follow your system's"));
                 }
                 theme
             }
@@ -128,15 +125,19 @@ fn shown(raw: &str) -> String {
     raw.chars().take(40).collect()
 }
 
+/// "?embed=2 is not 1 or 0, so the page opens in full."
+fn not_used(param: &str, raw: &str, expected: &str, instead: &str) -> String {
+    format!("?{param}={} is not {expected}, so {instead}.", shown(raw))
+}
+
 /// "?controls=play,xyz: the page has no control called xyz, so the controls shown are: play."
 fn unknown_controls_note(list: &str, unknown: &[String], used: &[&str]) -> String {
-    let names = match unknown {
-        [one] => format!("no control called {one}"),
-        [first @ .., last] => format!("no controls called {} or {last}", first.join(", ")),
-        [] => String::new(),
-    };
     let shows = if used.is_empty() { "none".to_string() } else { used.join(", ") };
-    format!("?controls={}: the page has {names}, so the controls shown are: {shows}.", shown(list))
+    format!(
+        "?controls={}: the page has no control called {}, so the controls shown are: {shows}.",
+        shown(list),
+        unknown.join(" or ")
+    )
 }
 
 /// Splits `origin=` into origins, keeping only well-formed `http(s)://host[:port]`
