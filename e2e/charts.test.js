@@ -164,3 +164,38 @@ test('charts fit a 390 px phone without horizontal overflow; screenshots in both
   assert.deepEqual(phone.problems, []);
   await phone.context.close();
 });
+
+test('a call that stopped answering: its latency chart runs to now and says since when', async () => {
+  // Pricing slows down 500 times at 10 s; from then on no call to it comes back.
+  const { context, page, problems } = await openAt('?scenario=cascade-protected&at=25&paused=1');
+  await page.getByTestId('link-inventory-pricing').click();
+  const panel = page.getByTestId('selection-charts');
+  const latency = panel.locator('figure.chart', { hasText: 'round trip of answered calls' });
+  const breaker = panel.locator('figure.chart', { hasText: 'breaker state' });
+  await latency.waitFor();
+  const note = latency.getByTestId('chart-note');
+  assert.match(await note.textContent(), /^No call has been answered since 1[01] s, so the lines stop there\.$/);
+  assert.ok(await note.isVisible());
+  // The picture's description is the note.
+  const described = await latency.locator('svg').evaluate((svg) =>
+    document.getElementById(svg.getAttribute('aria-describedby'))?.textContent,
+  );
+  assert.equal(described, await note.textContent());
+  // The legend says there is no newest value instead of the last one from before.
+  for (const t of await latency.getByTestId('chart-last').allTextContents()) {
+    assert.match(t, /^p(50|99): none since 1[01] s$/);
+  }
+  // One time axis with the breaker chart beside it, and no line drawn over the silence.
+  const ticks = (fig) => fig.locator('[data-testid=chart-x-tick]').allTextContents();
+  assert.deepEqual(await ticks(latency), await ticks(breaker));
+  assert.ok((await ticks(latency)).includes('20 s'), (await ticks(latency)).join(' '));
+  const lastX = await latency.locator('path.chart__line').first().evaluate((p) => p.getBBox().x + p.getBBox().width);
+  assert.ok(lastX < 200, `the p50 line ends at the last answer, x ${lastX}`);
+  // While calls come back, there is nothing to say.
+  const other = panel.locator('figure.chart').first();
+  await page.getByTestId('link-browser-api').click();
+  await other.filter({ hasText: 'Order API' }).waitFor();
+  assert.equal(await other.getByTestId('chart-note').isVisible(), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -5,7 +5,9 @@
 // flows with the page (a short embed shows its first lines and "Read all");
 // "Back to the lesson" shows only once the page has left the lesson; the
 // phone's inspector sheet puts focus on its heading and Escape or × gives
-// focus back; the inspector's controls keep to its width.
+// focus back; the inspector's controls keep to its width. Below 900 px the
+// sheet and the transport menu are modal dialogs: named, Tab kept inside,
+// focus moved in and given back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -191,7 +193,7 @@ for (const colorScheme of ['light', 'dark']) {
     await name.click();
     await page.waitForFunction(() => document.activeElement?.classList.contains('inspector__title'));
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Inventory');
-    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H3', 'under the region\'s heading, Inspector');
     console.log(`screenshot: ${await firstScreen(page, `phone-sheet-${colorScheme}`)}`);
     // Tab goes on to the sheet's controls.
     await page.keyboard.press('Tab');
@@ -255,3 +257,97 @@ for (const [width, height] of [[1280, 860], [700, 900], [390, 844]]) {
     }
   });
 }
+
+/** Where focus is: the element's test id, else its tag and class. */
+const focusedAt = (page) =>
+  page.evaluate(() => {
+    const a = document.activeElement;
+    return a?.dataset?.testid ?? `${a?.tagName} ${a?.className}`;
+  });
+
+/** Presses `key` `times` times; returns true if focus stayed inside `selector` after each. */
+async function staysInside(page, key, times, selector) {
+  for (let i = 0; i < times; i++) {
+    await page.keyboard.press(key);
+    const inside = await page.evaluate((sel) => !!document.activeElement?.closest(sel), selector);
+    if (!inside) return `left after ${i + 1} × ${key}: ${await focusedAt(page)}`;
+  }
+  return true;
+}
+
+test('390 px: the inspector sheet is a modal dialog named by its selection; focus goes in, stays, and comes back', async () => {
+  const { context, page, problems } = await app.open('?scenario=seven&paused=1', { viewport: { width: 390, height: 844 } });
+  const region = page.getByTestId('region-inspector');
+  assert.equal(await region.getAttribute('role'), null, 'nothing selected: no dialog');
+  // Opened from the stage with the keyboard.
+  await page.getByTestId('node-inventory').focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Inspector Inventory' });
+  await dialog.waitFor();
+  assert.equal(await region.getAttribute('aria-modal'), 'true');
+  await page.waitForFunction(() => document.activeElement?.id === 'inspector-selection');
+  // Tab and Shift+Tab go round inside the sheet.
+  assert.equal(await staysInside(page, 'Tab', 60, '[data-testid=region-inspector]'), true);
+  await page.locator('#inspector-selection').focus();
+  assert.equal(await staysInside(page, 'Shift+Tab', 3, '[data-testid=region-inspector]'), true);
+  // Escape closes it from a field too, when nothing typed there is to be dropped first.
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'INPUT');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'node-inventory');
+  assert.equal(await region.getAttribute('role'), null, 'closed: no dialog');
+  assert.equal(await region.getAttribute('aria-modal'), null);
+  // A tap opens it too, with focus in the sheet; × gives focus back to what was tapped.
+  await page.getByTestId('node-pricing').click();
+  await page.getByRole('dialog', { name: 'Inspector Pricing' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'inspector-selection');
+  await page.getByTestId('inspector-close').click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'node-pricing');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('1280 px: the inspector is a column, not a dialog, and selecting keeps focus on the stage', async () => {
+  const { context, page, problems } = await app.open('?scenario=seven&paused=1');
+  await page.getByTestId('node-inventory').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#inspector-selection').waitFor();
+  await page.waitForTimeout(100);
+  const region = page.getByTestId('region-inspector');
+  assert.equal(await region.getAttribute('role'), null);
+  assert.equal(await region.getAttribute('aria-modal'), null);
+  assert.equal(await focusedAt(page), 'node-inventory');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('390 px: the transport menu is modal: Tab stays in it, the page behind takes no tap, focus comes back', async () => {
+  const { context, page, problems } = await app.open('?scenario=seven&paused=1', { viewport: { width: 390, height: 844 } });
+  await page.getByTestId('node-inventory').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'inspector-selection');
+  await page.getByTestId('connect-target').selectOption('warehouse');
+  const connect = page.getByTestId('connect');
+  await connect.scrollIntoViewIfNeeded();
+  await connect.focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('dialog', { name: /^Connect Inventory → / });
+  await menu.waitFor();
+  assert.equal(await page.getByTestId('link-menu').getAttribute('aria-modal'), 'true');
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid=link-menu]'));
+  assert.equal(await staysInside(page, 'Tab', 25, '[data-testid=link-menu]'), true);
+  assert.equal(await staysInside(page, 'Shift+Tab', 25, '[data-testid=link-menu]'), true);
+  console.log(`screenshot: ${await screenshot(page, 'phone-transport-menu')}`);
+  // A tap on the page behind reaches nothing there: the scrim takes it.
+  const behind = await page.evaluate(() => {
+    const el = document.elementFromPoint(20, 20);
+    return el === document.body || el === document.documentElement;
+  });
+  assert.ok(behind, 'the scrim covers the page');
+  await page.mouse.click(20, 20);
+  assert.equal(await page.getByTestId('link-menu').count(), 1, 'still open');
+  await page.getByTestId('link-menu').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('link-menu').waitFor({ state: 'detached' });
+  assert.equal(await focusedAt(page), 'connect', 'back on the button that opened it');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

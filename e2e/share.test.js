@@ -199,6 +199,28 @@ test('link options the page cannot use as written are said, and the page runs', 
   await context.close();
 });
 
+test('theme, embed and controls values the page cannot use are said too', async () => {
+  const notice = (page) => page.getByTestId('run-notice').textContent();
+  const { context, page, problems } = await app.open('?scenario=cascade&theme=neon&embed=2');
+  await page.waitForFunction(() => /theme=neon/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await notice(page), /\?theme=neon is not light, dark or auto, so the colours follow your system's\./);
+  assert.match(await notice(page), /\?embed=2 is not 1 or 0, so the page opens in full\./);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme ?? 'auto'), 'auto');
+  assert.equal(await page.getByTestId('app').evaluate((a) => a.classList.contains('app--embed')), false);
+  // In embed mode, a control's name the page does not know is said, with the controls it shows.
+  await page.goto(app.server.url + '?embed=1&scenario=cascade&controls=,,,xyz');
+  await page.waitForFunction(() => /controls=/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.equal(await notice(page), '?controls=,,,xyz: the page has no control called xyz, so the controls shown are: none.');
+  assert.ok(await page.getByTestId('run-notice').isVisible(), 'shown in the embed');
+  // Values it can use say nothing.
+  await page.goto(app.server.url + '?embed=1&scenario=cascade&controls=play,step&theme=dark');
+  await page.getByTestId('clock').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await notice(page), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('labels with markup are shown as text, imported and through a link', async () => {
   const scenario = JSON.parse(fs.readFileSync('src/engine/presets/cascade.json', 'utf8'));
   scenario.nodes[1].label = '<img src=x onerror=alert(1)>';

@@ -47,6 +47,7 @@ mod tagged;
 mod tagged_forms;
 pub mod time;
 pub mod trace;
+mod unit_enum;
 pub mod validate;
 mod ziggurat;
 

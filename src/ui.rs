@@ -21,6 +21,7 @@ mod inspector_events;
 mod inspector_job;
 mod inspector_saga;
 mod inspector_settings;
+mod inspector_sheet;
 mod journey_panel;
 mod key_shortcuts;
 mod lesson_card;

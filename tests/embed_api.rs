@@ -161,6 +161,31 @@ fn url_options_are_read() {
     assert_eq!(o.theme, Theme::Dark);
     assert_eq!(params(&[("theme", "neon")]).theme, Theme::Auto);
     assert!(params(&[("controls", "")]).controls.is_empty());
+    assert_eq!(o.notes.len(), 1, "bogus is said: {:?}", o.notes);
+}
+
+#[test]
+fn values_the_page_cannot_use_are_said_with_what_it_did_instead() {
+    let notes = |pairs: &[(&str, &str)]| params(pairs).notes;
+    assert!(notes(&[("embed", "1"), ("controls", "play, step"), ("theme", "auto")]).is_empty());
+    assert!(notes(&[("embed", "0")]).is_empty(), "0 is a plain no");
+    assert!(notes(&[("embed", "1"), ("controls", ",,,")]).is_empty(), "an empty list asks for none");
+    assert_eq!(
+        notes(&[("theme", "neon")]),
+        ["?theme=neon is not light, dark or auto, so the colours follow your system's."]
+    );
+    assert_eq!(notes(&[("embed", "2")]), ["?embed=2 is not 1 or 0, so the page opens in full."]);
+    assert_eq!(
+        notes(&[("embed", "1"), ("controls", ",,,xyz")]),
+        ["?controls=,,,xyz: the page has no control called xyz, so the controls shown are: none."]
+    );
+    assert_eq!(
+        notes(&[("embed", "1"), ("controls", "play,xyz,spede,step")]),
+        ["?controls=play,xyz,spede,step: the page has no control called xyz or spede, so the controls shown are: play, step."]
+    );
+    let long = "x".repeat(500);
+    let note = &notes(&[("theme", long.as_str())])[0];
+    assert!(note.len() < 120, "quoted short: {note}");
 }
 
 #[test]

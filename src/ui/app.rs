@@ -40,8 +40,9 @@ pub fn App() -> impl IntoView {
         return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
     };
     store.reduced_motion.set(prefers_reduced_motion());
-    let url_notes = apply_url_options(store);
     let embed = embed_options();
+    let mut url_notes = apply_url_options(store);
+    url_notes.extend(embed.notes.iter().cloned());
     embed::start(store, &embed);
     embed::register_service_worker();
     provide_context(store);
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
     // open lesson's card comes first (lessons.css). An embed keeps it with
     // the stage (one narrow column), before it while a lesson is open.
     let embedded = embed.embed;
+    super::inspector_sheet::start(store);
     view! {
         <div
             class="app"
@@ -129,9 +131,9 @@ pub fn App() -> impl IntoView {
                 class:regions--inspecting=move || store.selected.get().is_some()
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" && !ev.default_prevented() {
-                        // The transport menu is not modal: Escape closes it first
-                        // even when the focus has not reached it yet (it moves
-                        // there a frame after the menu opens) or has left it.
+                        // Escape closes the transport menu first even when the
+                        // focus has not reached it yet (it moves there a frame
+                        // after the menu opens).
                         if store.pending_link.get_untracked().is_some() {
                             store.pending_link.set(None);
                             store.relinking.set(None);
@@ -153,11 +155,12 @@ pub fn App() -> impl IntoView {
                     <LinkMenu />
                 </section>
                 {(!embedded).then(|| view! { <LessonCard /> })}
+                // Below 900 px, while something is selected, a modal sheet (inspector_sheet.rs).
                 <aside
                     class="region region--inspector"
-                    aria-labelledby="inspector-title"
+                    aria-labelledby="inspector-title inspector-selection"
                     data-testid="region-inspector"
-                    on:keydown=super::skip_links::on_inspector_key
+                    on:keydown=super::inspector_sheet::on_key
                 >
                     <div class="inspector__top">
                         <h2 id="inspector-title" class="region__title" tabindex="-1">"Inspector"</h2>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::engine::metrics::Metrics;
 use crate::engine::Simulation;
 use crate::view_model::chart::{self, grid_markup, layout, Unit};
-use crate::view_model::chart_series::{self, last_values, lines, ChartDef, Theory};
+use crate::view_model::chart_series::{self, last_values, lines, silence_note, ChartDef, Theory};
 use crate::view_model::queueing::{self, Prediction};
 
 use super::store::{use_store, Selection, Store};
@@ -51,7 +51,7 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
             clock.track();
             read(store, |m, _| {
                 let ls = lines(&def, m);
-                (layout(&ls, def.unit, &values), last_values(&def, &ls))
+                (layout(&ls, def.unit, &values), last_values(&def, &ls), silence_note(&def, &ls))
             })
         })
     };
@@ -111,14 +111,21 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
     let testid = format!("chart-{}", def.id);
     let title = def.title.clone();
     let labelled_by = title_id.clone();
+    // Empty (and hidden by CSS) unless the lines have gone quiet; the
+    // picture's description, so a screen reader hears it with the chart.
+    let note_id = format!("chart-{}-note", def.id);
     view! {
         <figure class="chart" data-testid=testid aria-labelledby=labelled_by>
             <figcaption class="chart__title" id=title_id>{title}</figcaption>
+            <p class="chart__note" id=note_id.clone() data-testid="chart-note">
+                {move || data.with(|d| d.2.clone().unwrap_or_default())}
+            </p>
             <svg
                 class="chart__svg"
                 viewBox=format!("0 0 {} {}", chart::WIDTH, chart::HEIGHT)
                 role="img"
                 aria-label=label
+                aria-describedby=note_id
             >
                 <g class="chart__grid" inner_html=move || grid.get()></g>
                 {threshold_view}
@@ -140,8 +147,10 @@ fn ChartGrid(#[prop(into)] defs: Signal<Vec<ChartDef>>, clock: Clock) -> impl In
 }
 
 /// The measured wait beside what queueing theory predicts, and Little's law.
+/// `nested`: in the inspector, under the selection's "Over time" (a heading
+/// of level 5 there, 3 under the metrics region's heading), so the outline skips no level.
 #[component]
-fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
+fn TheoryCard(index: usize, clock: Clock, #[prop(optional)] nested: bool) -> impl IntoView {
     let store = use_store();
     let theory = Memo::new(move |_| {
         clock.track();
@@ -197,7 +206,10 @@ fn TheoryCard(index: usize, clock: Clock) -> impl IntoView {
     });
     view! {
         <section class="theory" data-testid="theory" aria-label=move || format!("Queueing theory for {}", name.get())>
-            <h3 class="theory__title">{move || format!("{}: wait against queueing theory", name.get())}</h3>
+            // One element at either level (two tags would be two copies of the view's code).
+            <p class="theory__title" role="heading" attr:aria-level=if nested { "5" } else { "3" }>
+                {move || format!("{}: wait against queueing theory", name.get())}
+            </p>
             {body}
         </section>
     }
@@ -250,8 +262,8 @@ pub fn SelectionCharts() -> impl IntoView {
     view! {
         <Show when=move || shape.with(|s| !s.0.is_empty())>
             <section class="inspector__charts" data-testid="selection-charts" aria-label="Charts">
-                <h3 class="inspector__subtitle">"Over time"</h3>
-                {move || shape.with(|s| s.1).map(|i| view! { <TheoryCard index=i clock=clock /> })}
+                <h4 class="inspector__subtitle">"Over time"</h4>
+                {move || shape.with(|s| s.1).map(|i| view! { <TheoryCard index=i clock=clock nested=true /> })}
                 <ChartGrid defs=defs clock=clock />
             </section>
         </Show>

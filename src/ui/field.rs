@@ -57,6 +57,8 @@ pub fn text_field(shown: Shown, value: TextGet, apply: Option<TextSet>) -> AnyVi
         }
     };
     let read_only = apply.is_none();
+    let i = in_force.clone();
+    let typed_changed = move || input.get_untracked().is_some_and(|el| el.value().trim() != i());
     let commit = move || {
         let (Some(el), Some(apply)) = (input.get_untracked(), apply.as_ref()) else { return };
         let typed = el.value();
@@ -91,8 +93,9 @@ pub fn text_field(shown: Shown, value: TextGet, apply: Option<TextSet>) -> AnyVi
                     prop:value=move || show().unwrap_or_default()
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
                         "Enter" => c1(),
-                        "Escape" => {
-                            // Taken here: it must not also close the inspector sheet around the field.
+                        // Taken here only when there is something to drop (typed text, a
+                        // refusal), so it does not also close the inspector; else it closes it.
+                        "Escape" if error.with_untracked(Option::is_some) || typed_changed() => {
                             ev.prevent_default();
                             r1();
                             error.set(None);

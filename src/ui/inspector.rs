@@ -143,13 +143,12 @@ fn NodeInspector(index: usize) -> impl IntoView {
                 );
                 let t = n.id.clone();
                 view! {
-                    <h3 class="inspector__heading">"Inject a fault"</h3>
+                    <h4 class="inspector__heading">"Inject a fault"</h4>
                     <div class="inspector__buttons">
-                        <FaultButton target=t.clone() label="Slow ×100" effect=FaultEffect::Slow { factor: 100.0 } />
-                        <FaultButton target=t.clone() label="+200 ms" effect=FaultEffect::ExtraLatency { ms: 200.0 } />
-                        <FaultButton target=t.clone() label="Errors 50 %" effect=FaultEffect::ErrorRate { rate: 0.5 } />
-                        <FaultButton target=t.clone() label="Crash" effect=FaultEffect::Crash />
-                        <FaultButton target=t.clone() label="Hang" effect=FaultEffect::Hang />
+                        {SERVICE_FAULTS
+                            .iter()
+                            .map(|(label, effect)| view! { <FaultButton target=t.clone() label=*label effect=effect.clone() /> })
+                            .collect_view()}
                         {sends_to_queue.then(|| view! {
                             <FaultButton target=t.clone() label="Poison messages" effect=FaultEffect::Poison { probability: 1.0, count: Some(3) } />
                         })}
@@ -180,7 +179,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
                     store.set_queue(&id, spec);
                 });
                 view! {
-                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <h4 class="inspector__heading">"Mitigations"</h4>
                     <Switch label="Dead-letter queue after repeated receives" testid="switch-dlq" checked=has_dlq on_change=toggle />
                     <super::compare::CompareButton owner=id2 />
                 }
@@ -191,7 +190,7 @@ fn NodeInspector(index: usize) -> impl IntoView {
             NodeKind::Job(j) => view! { <JobPanel id=id.clone() spec=j.clone() /> }.into_any(),
         };
         view! {
-            <h2 class="inspector__title" tabindex="-1">{n.label.clone()}</h2>
+            <h3 class="inspector__title" id="inspector-selection" tabindex="-1">{n.label.clone()}</h3>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />
             {body}
@@ -267,7 +266,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
                 let (t, r, b, f) = (p.timeout_ms.is_some(), p.retry.is_some(), p.breaker.is_some(), p.fallback);
                 let timeout_label = p.timeout_ms.map_or("Timeout".to_string(), |ms| format!("Timeout ({ms:.0} ms)"));
                 view! {
-                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <h4 class="inspector__heading">"Mitigations"</h4>
                     <Switch label="Timeout" testid="switch-timeout" checked=Signal::derive(move || t) on_change=timeout_cb />
                     <p class="inspector__detail">{timeout_label}</p>
                     <Switch label="Retries with backoff and jitter" testid="switch-retry" checked=Signal::derive(move || r) on_change=retry_cb />
@@ -285,7 +284,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
                     store.set_transport(&id, Transport::Consume(next));
                 });
                 view! {
-                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <h4 class="inspector__heading">"Mitigations"</h4>
                     <Switch label="Idempotent consumer (skip repeats)" testid="switch-idempotent" checked=Signal::derive(move || idem) on_change=cb />
                 }
                 .into_any()
@@ -300,7 +299,7 @@ fn LinkInspector(index: usize) -> impl IntoView {
                     store.set_transport(&id, Transport::Append(next));
                 });
                 view! {
-                    <h3 class="inspector__heading">"Mitigations"</h3>
+                    <h4 class="inspector__heading">"Mitigations"</h4>
                     <Switch label="Transactional outbox" testid="switch-outbox" checked=Signal::derive(move || outbox) on_change=cb />
                 }
                 .into_any()
@@ -335,16 +334,18 @@ fn LinkInspector(index: usize) -> impl IntoView {
         };
         let t = l.id.clone();
         view! {
-            <h2 class="inspector__title" tabindex="-1">{format!("{from} → {to}")}</h2>
+            <h3 class="inspector__title" id="inspector-selection" tabindex="-1">{format!("{from} → {to}")}</h3>
             <p class="inspector__kind">{transport_word(&l.transport)}</p>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />
             {mitigations}
             {has_toggles.then(|| view! { <super::compare::CompareButton owner=t.clone() /> })}
-            <h3 class="inspector__heading">"Inject a fault"</h3>
+            <h4 class="inspector__heading">"Inject a fault"</h4>
             <div class="inspector__buttons">
-                <FaultButton target=t.clone() label="Partition" effect=FaultEffect::Partition />
-                <FaultButton target=t.clone() label="+200 ms latency" effect=FaultEffect::LinkLatency { ms: 200.0 } />
+                {LINK_FAULTS
+                    .iter()
+                    .map(|(label, effect)| view! { <FaultButton target=t.clone() label=*label effect=effect.clone() /> })
+                    .collect_view()}
                 {push.then(|| view! {
                     <FaultButton target=t.clone() label="Silent disconnect 30 %" effect=FaultEffect::SilentDisconnect { share: 0.3 } testid="fault-silent-disconnect" />
                 })}
@@ -353,6 +354,20 @@ fn LinkInspector(index: usize) -> impl IntoView {
         .into_any()
     }
 }
+
+/// Every service's fault buttons, as data: five buttons written out were
+/// five copies of the button's setup in the download.
+const SERVICE_FAULTS: [(&str, FaultEffect); 5] = [
+    ("Slow ×100", FaultEffect::Slow { factor: 100.0 }),
+    ("+200 ms", FaultEffect::ExtraLatency { ms: 200.0 }),
+    ("Errors 50 %", FaultEffect::ErrorRate { rate: 0.5 }),
+    ("Crash", FaultEffect::Crash),
+    ("Hang", FaultEffect::Hang),
+];
+
+/// Every link's fault buttons, as data like the services'.
+const LINK_FAULTS: [(&str, FaultEffect); 2] =
+    [("Partition", FaultEffect::Partition), ("+200 ms latency", FaultEffect::LinkLatency { ms: 200.0 })];
 
 /// Every fault acting now, each removable.
 #[component]

@@ -15,7 +15,7 @@ use super::store::use_store;
 pub(super) fn GatewayPanel(id: String) -> impl IntoView {
     view! {
         <p class="region__hint">"Holds the browsers' live connections and pushes each order's status to the browser following it."</p>
-        <h3 class="inspector__heading">"Inject a fault"</h3>
+        <h4 class="inspector__heading">"Inject a fault"</h4>
         <div class="inspector__buttons">
             <FaultButton target=id label="Restart gateway" effect=FaultEffect::GatewayRestart testid="fault-gateway-restart" />
         </div>
@@ -42,7 +42,7 @@ pub(super) fn PushPanel(id: String, policy: PushPolicy) -> impl IntoView {
     let what = format!("{} browsers over {}.", clients, if sse { "server-sent events" } else { "WebSocket" });
     view! {
         <p class="region__hint">{what}</p>
-        <h3 class="inspector__heading">"Mitigations"</h3>
+        <h4 class="inspector__heading">"Mitigations"</h4>
         <Switch label="Heartbeats (a ping every 3 s)" testid="switch-heartbeat" checked=Signal::derive(move || hb) on_change=hb_cb />
         <Switch label="Reconnect with backoff and jitter (off: a fixed delay)" testid="switch-jitter" checked=Signal::derive(move || jitter) on_change=jitter_cb />
         {sse.then(|| view! {

@@ -88,7 +88,7 @@ pub fn TopicPanel(id: String, spec: TopicSpec) -> impl IntoView {
         <p class="inspector__detail" data-testid="topic-schema">
             {format!("{} events, schema {} v{}: {}", spec.event_type, spec.schema.name, spec.schema.version, fields)}
         </p>
-        <h3 class="inspector__heading">"Change the publisher's schema"</h3>
+        <h4 class="inspector__heading">"Change the publisher's schema"</h4>
         <div class="inspector__buttons">
             {drops}
             <FaultButton
@@ -98,7 +98,7 @@ pub fn TopicPanel(id: String, spec: TopicSpec) -> impl IntoView {
                 effect=FaultEffect::SchemaChange { schema: added }
             />
         </div>
-        <h3 class="inspector__heading">"Mitigations"</h3>
+        <h4 class="inspector__heading">"Mitigations"</h4>
         <label class="inspector__field">
             <span>"Schema registry"</span>
             <select data-testid="select-registry" on:change=on_registry>{options}</select>
@@ -144,7 +144,7 @@ pub fn SubscriptionPanel(id: String, policy: SubscribePolicy) -> impl IntoView {
     };
     view! {
         <p class="inspector__detail" data-testid="subscription-reads">{reads}</p>
-        <h3 class="inspector__heading">"Mitigations"</h3>
+        <h4 class="inspector__heading">"Mitigations"</h4>
         <Switch
             label="Dead-letter events it cannot read, with an alert"
             testid="switch-unreadable-dlq"
@@ -207,7 +207,7 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
     let static_membership = policy.static_membership;
     let on_static = switch(|p, on| p.static_membership = on);
     view! {
-        <h3 class="inspector__heading">"Offsets"</h3>
+        <h4 class="inspector__heading">"Offsets"</h4>
         <label class="inspector__field">
             <span>"Commit"</span>
             <select data-testid="select-commit" on:change=on_commit>{options}</select>
@@ -255,7 +255,7 @@ pub fn GroupPanel(id: String, policy: ReadPolicy) -> impl IntoView {
             />
             <button class="btn" type="submit" data-testid="reset-offset-go">"Move"</button>
         </form>
-        <h3 class="inspector__heading">"Mitigations"</h3>
+        <h4 class="inspector__heading">"Mitigations"</h4>
         <Switch
             label="Idempotent consumer (skip repeats)"
             testid="switch-idempotent"

@@ -61,7 +61,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
         .map(|(label, testid, effect)| view! { <FaultButton target=id.clone() label=label testid=testid effect=effect /> })
         .collect_view();
     view! {
-        <h3 class="inspector__heading">"Monitoring"</h3>
+        <h4 class="inspector__heading">"Monitoring"</h4>
         <Switch
             label="Monitor the output: rows in vs out, freshness, duration"
             testid="switch-job-output"
@@ -79,7 +79,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
             <span>"When a run is still going"</span>
             <select data-testid="select-overlap" on:change=on_overlap>{options}</select>
         </label>
-        <h3 class="inspector__heading">"Inject a fault"</h3>
+        <h4 class="inspector__heading">"Inject a fault"</h4>
         <div class="inspector__buttons">{toggles}</div>
     }
 }

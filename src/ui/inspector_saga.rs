@@ -41,14 +41,14 @@ pub(super) fn SagaPanel(id: String, index: usize, spec: ServiceSpec) -> impl Int
     };
     let alert = move || store.frame.with(|f| f.sagas.get(index).cloned().flatten().is_some_and(|g| g.manual > 0));
     view! {
-        <h3 class="inspector__heading">"Saga"</h3>
+        <h4 class="inspector__heading">"Saga"</h4>
         <Switch label="Choreography (no coordinator)" testid="switch-choreography" checked=Signal::derive(move || choreography) on_change=mode_cb />
         <div class="inspector__row">
             <button class="btn" on:click=fewer data-testid="comp-retries-fewer" aria-label="One compensation retry fewer">"−"</button>
             <span data-testid="comp-retries">{format!("{retries} compensation retries")}</span>
             <button class="btn" on:click=more data-testid="comp-retries-more" aria-label="One compensation retry more">"+"</button>
         </div>
-        <h3 class="inspector__heading">"Manual-intervention queue"</h3>
+        <h4 class="inspector__heading">"Manual-intervention queue"</h4>
         <p class=move || { if alert() { "inspector__error" } else { "inspector__detail" } } data-testid="manual-queue">{queue}</p>
     }
 }

@@ -309,7 +309,7 @@ pub fn LessonCard() -> impl IntoView {
             <p class="lesson__error" role="alert" data-testid="lesson-error">{move || t.error.get()}</p>
             <Show when=move || open() && t.expanded.get()>
                 <div class="lesson__body" id="lesson-body">
-                    <h3 class="lesson__title">{move || t.lesson.with(|l| l.as_ref().map(|l| l.title.clone()))}</h3>
+                    <h2 class="lesson__title">{move || t.lesson.with(|l| l.as_ref().map(|l| l.title.clone()))}</h2>
                     <p
                         class="lesson__text"
                         id="lesson-text"

@@ -2,7 +2,9 @@
 //! from one node to another, or from the keyboard) or when a link's
 //! transport is changed. It lists only what is valid for the pair, and
 //! beside the focused choice a card shows its communication type on five
-//! dimensions, with evidence from the current run.
+//! dimensions, with evidence from the current run. A modal dialog: Tab
+//! stays inside, Escape cancels, and a scrim (editor.css) keeps taps off
+//! the page behind.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -100,16 +102,19 @@ pub fn LinkMenu() -> impl IntoView {
             </aside>
         })
     };
+    // Modal: Tab stays in the menu (on a phone it covers the page), Escape cancels.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             ev.stop_propagation();
             close();
+        } else if let Some(menu) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            super::focus_trap::keep_tab_inside(&ev, &menu);
         }
     };
     view! {
         <Show when=open>
-            <div class="link-menu" role="dialog" aria-modal="false" aria-labelledby="link-menu-title" on:keydown=on_key data-testid="link-menu">
+            <div class="link-menu" role="dialog" aria-modal="true" aria-labelledby="link-menu-title" on:keydown=on_key data-testid="link-menu">
                 <h3 id="link-menu-title" class="link-menu__title">
                     {move || options.get().map(|(t, _, _, r, _)| if r.is_some() { format!("Change the transport: {t}") } else { format!("Connect {t}") })}
                 </h3>

@@ -59,6 +59,12 @@ pub struct ChartDef {
     pub plots: Vec<Plot>,
     /// Thresholds to draw across (label, value in the chart's unit).
     pub thresholds: Vec<(String, f64)>,
+    /// For lines that have a value only when something happens (a call's
+    /// round trip exists once it is answered): the start of the sentence
+    /// that says it stopped happening ("No call has been answered"; the
+    /// title names whose). Such lines keep every sample, so the time axis
+    /// runs to now and the line breaks over the silence instead of bridging it.
+    pub silence: Option<&'static str>,
 }
 
 impl ChartDef {
@@ -77,7 +83,50 @@ fn track(owner: Owner, key: Key) -> Source {
 }
 
 fn chart(id: String, title: String, unit: Unit, plots: Vec<Plot>) -> ChartDef {
-    ChartDef { id, title, unit, plots, thresholds: vec![] }
+    ChartDef { id, title, unit, plots, thresholds: vec![], silence: None }
+}
+
+/// One line of a [`Spec`]: a channel of the chart's owner, scaled by `factor`.
+struct LineSpec {
+    key: Key,
+    factor: f64,
+    label: &'static str,
+    color: u8,
+    dashed: bool,
+}
+
+const fn line(key: Key, label: &'static str, color: u8) -> LineSpec {
+    LineSpec { key, factor: 1.0, label, color, dashed: false }
+}
+
+/// A chart of its owner's own channels, as data: its id's last word, its
+/// title after the owner's name, unit and lines. Written as code, each
+/// chart cost the download about 250 bytes; as data it is a little text.
+struct Spec {
+    what: &'static str,
+    title: &'static str,
+    unit: Unit,
+    lines: &'static [LineSpec],
+}
+
+/// The chart `spec` of `owner`, whose name (or the words before the title's
+/// own, "Calls to Pricing") is `name`.
+fn from_spec(owner: Owner, name: &str, spec: &Spec) -> ChartDef {
+    let (kind, i) = match owner {
+        Owner::Node(i) => ("node", i),
+        Owner::Link(i) => ("link", i),
+    };
+    let plots = spec
+        .lines
+        .iter()
+        .map(|l| Plot { dashed: l.dashed, ..plot(Source::Track(owner, l.key, l.factor), l.label, l.color) })
+        .collect();
+    chart(format!("{kind}-{i}-{}", spec.what), format!("{name}{}", spec.title), spec.unit, plots)
+}
+
+/// [`from_spec`] for each of `specs`, in order.
+fn from_specs(owner: Owner, name: &str, specs: &[Spec]) -> Vec<ChartDef> {
+    specs.iter().map(|spec| from_spec(owner, name, spec)).collect()
 }
 
 /// The orders' end-to-end budget (the first source's), in ms.
@@ -137,7 +186,14 @@ pub fn lines(def: &ChartDef, m: &Metrics) -> Vec<Line> {
         .map(|p| {
             let points = match p.source {
                 Source::Track(owner, key, factor) => {
-                    m.tracks.points(owner, key).into_iter().map(|(t, v)| (secs(t), f64::from(v) * factor)).collect()
+                    let mut v = Vec::new();
+                    for (t, x) in m.tracks.samples(owner, key) {
+                        // A silent chart keeps its gaps (NaN breaks the line); others skip them.
+                        if def.silence.is_some() || !x.is_nan() {
+                            v.push((secs(t), f64::from(x) * factor));
+                        }
+                    }
+                    v
                 }
                 Source::OrdersOk => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_ok))).collect(),
                 Source::OrdersFailed => m.series.iter().map(|b| (secs(b.start), f64::from(b.orders_failed))).collect(),
@@ -169,16 +225,57 @@ fn secs(t: Micros) -> f64 {
     t as f64 / SECOND as f64
 }
 
-/// The newest value of each line, in words with its unit (the text summary).
+/// The newest value of each line, in words with its unit (the text summary);
+/// a silent chart's lines say since when they have had none, rather than
+/// an old value that reads as the present.
 pub fn last_values(def: &ChartDef, lines: &[Line]) -> Vec<String> {
+    let silent = silent_since(def, lines);
     def.plots
         .iter()
         .zip(lines)
         .map(|(p, l)| {
             let v = l.points.iter().rev().find(|p| p.1.is_finite()).map(|p| p.1);
-            format!("{}: {}", p.label, v.map_or("no data yet".to_string(), |v| def.unit.format(v)))
+            let text = match (silent, v) {
+                (Some(Some(t)), _) => format!("none since {}", since_label(t)),
+                (_, Some(v)) => def.unit.format(v),
+                (_, None) => "no data yet".to_string(),
+            };
+            format!("{}: {text}", p.label)
         })
         .collect()
+}
+
+/// The sentence under a silent chart (see [`ChartDef::silence`]): nothing
+/// measured for the last two samples or more, since the time of the last
+/// value or from the start. `None` while values keep coming.
+pub fn silence_note(def: &ChartDef, lines: &[Line]) -> Option<String> {
+    let words = def.silence?;
+    Some(match silent_since(def, lines)? {
+        Some(t) => format!("{words} since {}, so the lines stop there.", since_label(t)),
+        None => format!("{words} yet."),
+    })
+}
+
+/// Whether a silent chart's first line has gone quiet: `Some(Some(t))`
+/// with no value after `t` s for two samples or more, `Some(None)` with no
+/// value at all, `None` otherwise. One sample without a value is a quiet
+/// second, not yet news: a link with little traffic would flicker.
+fn silent_since(def: &ChartDef, lines: &[Line]) -> Option<Option<f64>> {
+    def.silence?;
+    let points = &lines.first()?.points;
+    let &(now, newest) = points.last()?;
+    if newest.is_finite() {
+        return None;
+    }
+    match points.iter().rev().find(|p| p.1.is_finite()) {
+        Some(&(t, _)) => (now - t >= 2.0).then_some(Some(t)),
+        None => (points.len() >= 2).then_some(None),
+    }
+}
+
+/// A time of the run for a sentence, in whole seconds: "10 s", "150 s".
+fn since_label(t: f64) -> String {
+    format!("{} s", libm::round(t) as i64)
 }
 
 #[cfg(test)]
@@ -241,6 +338,45 @@ mod tests {
             .next()
             .expect("a call without a timeout");
         assert_eq!(none.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(), ["order budget"]);
+    }
+
+    #[test]
+    fn a_call_that_stopped_answering_keeps_the_time_axis_and_says_since_when() {
+        // Pricing slows down 500 times at 10 s: from then on every call to it
+        // times out or is refused, so no round trip is measured.
+        let sim = run("cascade-protected", 25);
+        let s = sim.scenario();
+        let i = s.links.iter().position(|l| l.to == "pricing").expect("inventory → pricing");
+        let charts = link_charts(s, i);
+        let (latency, breaker) = (&charts[0], &charts[1]);
+        let ls = lines(latency, sim.metrics());
+        let now = secs(sim.metrics().tracks.newest_time().expect("sampled"));
+        assert!(now >= 24.0, "{now}");
+        let end = |ls: &[Line]| ls[0].points.last().map(|p| p.0);
+        assert_eq!(end(&ls), Some(now), "the latency axis runs to now");
+        assert_eq!(end(&lines(breaker, sim.metrics())), Some(now), "like the breaker's beside it");
+        let last = ls[0].points.iter().rev().find(|p| p.1.is_finite()).expect("answered before").0;
+        assert!((9.0..=12.0).contains(&last), "answered until the slow-down, {last}");
+        let note = silence_note(latency, &ls).expect("said");
+        let since = format!("since {} s", libm::round(last));
+        assert_eq!(note, format!("No call has been answered {since}, so the lines stop there."));
+        assert_eq!(last_values(latency, &ls), [format!("p50: none {since}"), format!("p99: none {since}")]);
+        // Drawn up to the last answer and no further: the right part of the plot is empty.
+        let g = layout(&ls, latency.unit, &latency.threshold_values());
+        let x_end = |d: &str| -> f64 {
+            let tail = d.rsplit(['M', 'L']).next().expect("a point");
+            tail.split(' ').next().and_then(|x| x.parse().ok()).expect("x")
+        };
+        let right = crate::view_model::chart::WIDTH - crate::view_model::chart::RIGHT;
+        assert!(x_end(&g.paths[0]) < right * 0.6, "{}", g.paths[0]);
+        let beside = layout(&lines(breaker, sim.metrics()), breaker.unit, &[]);
+        assert_eq!(g.x_ticks, beside.x_ticks, "one time axis with the breaker's chart");
+
+        // While answers keep coming there is no note, and the legend has numbers.
+        let early = run("cascade-protected", 8);
+        let ls = lines(&link_charts(early.scenario(), i)[0], early.metrics());
+        assert_eq!(silence_note(&link_charts(early.scenario(), i)[0], &ls), None);
+        assert!(last_values(&link_charts(early.scenario(), i)[0], &ls)[0].ends_with(" ms"));
     }
 
     #[test]

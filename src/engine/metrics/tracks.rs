@@ -338,13 +338,26 @@ impl Tracks {
     /// `owner`'s `key` as (time, value) points, oldest first, skipping
     /// samples from before the channel existed. Empty when it has no such channel.
     pub fn points(&self, owner: Owner, key: Key) -> Vec<(Micros, f32)> {
+        let mut points = self.samples(owner, key);
+        points.retain(|(_, v)| !v.is_nan());
+        points
+    }
+
+    /// `owner`'s `key` at every sample kept, oldest first, `NaN` where
+    /// nothing was measured: a chart of values that only exist when
+    /// something happened (a call's round trip) keeps the run's time axis
+    /// and breaks its line over the silence instead of bridging it.
+    pub fn samples(&self, owner: Owner, key: Key) -> Vec<(Micros, f32)> {
         let Some(c) = self.channels(owner).and_then(|cs| cs.iter().find(|c| c.key == key)) else {
             return Vec::new();
         };
-        self.order()
-            .filter_map(|i| Some((*self.times.get(i)?, *c.values.get(i)?)))
-            .filter(|(_, v)| !v.is_nan())
-            .collect()
+        let mut out = Vec::with_capacity(self.times.len());
+        for i in self.order() {
+            if let (Some(&t), Some(&v)) = (self.times.get(i), c.values.get(i)) {
+                out.push((t, v));
+            }
+        }
+        out
     }
 
     /// The newest value of `owner`'s `key`.

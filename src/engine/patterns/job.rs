@@ -86,7 +86,7 @@ impl Default for JobSpec {
 pub const BACKOFF_CAP: u64 = 36;
 
 /// Kubernetes CronJob's `concurrencyPolicy` (Allow, Forbid, Replace), plus a queue.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverlapPolicy {
     /// Start the new run beside the old one (Kubernetes `Allow`, its default):
@@ -107,7 +107,7 @@ pub enum OverlapPolicy {
 }
 
 /// What the job's alerts watch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorOn {
     /// Only the exit code: a crash alerts, an exit 0 with bad output does not.
@@ -116,6 +116,10 @@ pub enum MonitorOn {
     /// The exit code and the output: row counts, freshness, duration trend.
     Output,
 }
+
+// Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.
+crate::engine::unit_enum::unit_enum_words!(OverlapPolicy { Concurrent = "concurrent", Skip = "skip", Queue = "queue", Replace = "replace" });
+crate::engine::unit_enum::unit_enum_words!(MonitorOn { ExitCode = "exit_code", Output = "output" });
 
 /// Minutes in the simulated month: 31 days of 24 hours, starting at 00:00
 /// on day 1 at t = 0. Twelve such months make a simulated year.

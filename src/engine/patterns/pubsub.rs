@@ -41,7 +41,7 @@ pub struct Registry {
 
 /// What a subscriber does with an event it cannot read (its schema lacks a
 /// field the subscriber requires).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnUnreadable {
     /// Discards it and acknowledges: no error, no alert, just missing data.
@@ -211,3 +211,6 @@ fn default_ack_deadline_ms() -> f64 {
 fn default_max_delivery_attempts() -> Option<u32> {
     Some(5)
 }
+
+// Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.
+crate::engine::unit_enum::unit_enum_words!(OnUnreadable { Drop = "drop", DeadLetter = "dead_letter" });

@@ -47,7 +47,7 @@ pub struct RetryPolicy {
 }
 
 /// Jitter strategies, with expo = min(cap, base · 2^attempt).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Jitter {
     /// sleep = expo.
@@ -218,3 +218,6 @@ fn default_half_open_calls() -> u32 {
 fn default_window() -> u32 {
     100
 }
+
+// Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.
+crate::engine::unit_enum::unit_enum_words!(Jitter { None = "none", Full = "full", Equal = "equal", Decorrelated = "decorrelated" });

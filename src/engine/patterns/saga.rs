@@ -50,7 +50,7 @@ impl Default for SagaSpec {
 }
 
 /// Who drives a saga's steps.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SagaMode {
     /// The orchestrator sends each command and waits for its reply.
@@ -62,7 +62,7 @@ pub enum SagaMode {
 }
 
 /// What a step may do when a later one fails.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Undone by its compensation when a later step fails.
@@ -195,3 +195,7 @@ fn default_step_timeout_ms() -> f64 {
 fn default_deadline_ms() -> f64 {
     30_000.0
 }
+
+// Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.
+crate::engine::unit_enum::unit_enum_words!(SagaMode { Orchestration = "orchestration", Choreography = "choreography" });
+crate::engine::unit_enum::unit_enum_words!(StepKind { Compensatable = "compensatable", Pivot = "pivot", Retriable = "retriable" });

@@ -62,7 +62,7 @@ impl Default for OutboxPolicy {
 }
 
 /// Where a new consumer group starts reading (Kafka's `auto.offset.reset`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StartFrom {
     /// The oldest record still kept.
@@ -74,7 +74,7 @@ pub enum StartFrom {
 
 /// How a consumer group hands partitions over in a rebalance (Kafka's
 /// `partition.assignment.strategy`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Assignor {
     /// The eager protocol with the range assignor (Kafka's long-time
@@ -95,7 +95,7 @@ impl Assignor {
 }
 
 /// When a consumer group commits its position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitPolicy {
     /// After the polled batch is processed: at-least-once (a crash replays
@@ -283,3 +283,8 @@ fn default_session_timeout_ms() -> f64 {
 fn default_rebalance_ms() -> f64 {
     3_000.0
 }
+
+// Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.
+crate::engine::unit_enum::unit_enum_words!(StartFrom { Earliest = "earliest", Latest = "latest" });
+crate::engine::unit_enum::unit_enum_words!(Assignor { Range = "range", CooperativeSticky = "cooperative_sticky" });
+crate::engine::unit_enum::unit_enum_words!(CommitPolicy { After = "after", Before = "before", Auto = "auto" });

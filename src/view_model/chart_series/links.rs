@@ -4,50 +4,100 @@
 
 use super::*;
 
+/// A call's charts after its latency's ("Calls to Pricing" before each title).
+const CALL: [Spec; 2] = [
+    Spec { what: "breaker", title: ": breaker state", unit: Unit::Breaker, lines: &[line(Key::Breaker, "breaker", 2)] },
+    Spec {
+        what: "retries",
+        title: ": retries and failures",
+        unit: Unit::PerSecond,
+        // Attempts count when sent, failures when they end (a timeout
+        // later): in a storm the second can outrun the first.
+        lines: &[
+            line(Key::SentPerS, "attempts, as sent", 0),
+            line(Key::RetriesPerS, "retries", 3),
+            line(Key::ErrorsPerS, "failed or timed out, as they end", 2),
+        ],
+    },
+];
+
+/// A subscription's charts ("Email's subscription" before each title).
+const SUBSCRIPTION: [Spec; 3] = [
+    Spec {
+        what: "fates",
+        title: ": published, delivered, processed",
+        unit: Unit::Count,
+        lines: &[
+            line(Key::SubPublished, "published", 0),
+            LineSpec { dashed: true, ..line(Key::SubDelivered, "delivered", 1) },
+            line(Key::SubProcessed, "processed", 3),
+        ],
+    },
+    Spec {
+        what: "lag",
+        title: ": lag and dead letters",
+        unit: Unit::Count,
+        lines: &[line(Key::SubLag, "waiting", 0), line(Key::SubDeadLetters, "in the DLQ", 2)],
+    },
+    Spec {
+        what: "age",
+        title: ": oldest event's age",
+        unit: Unit::Seconds,
+        lines: &[LineSpec { factor: 1e-3, ..line(Key::OldestAgeMs, "oldest age", 3) }],
+    },
+];
+
+/// A consumer group's charts after its lag's ("Audit reading orders" before each title).
+const GROUP: [Spec; 2] = [
+    Spec {
+        what: "offsets",
+        title: ": committed vs processed",
+        unit: Unit::Count,
+        lines: &[
+            line(Key::ProcessedOffset, "processed offset", 0),
+            LineSpec { dashed: true, ..line(Key::Committed, "committed offset", 1) },
+        ],
+    },
+    Spec {
+        what: "dups",
+        title: ": duplicates and losses",
+        unit: Unit::Count,
+        lines: &[line(Key::Duplicates, "duplicates", 3), line(Key::Losses, "lost", 2)],
+    },
+];
+
+/// A push link's charts ("Gateway → Browsers" before each title).
+const PUSH: [Spec; 2] = [
+    Spec {
+        what: "conn",
+        title: ": connections",
+        unit: Unit::Count,
+        lines: &[line(Key::Connected, "connected", 0), line(Key::HeartbeatFailures, "heartbeat failures", 2)],
+    },
+    Spec {
+        what: "msgs",
+        title: ": updates and reconnects",
+        unit: Unit::PerSecond,
+        lines: &[line(Key::ReceivedPerS, "updates received", 1), line(Key::ReconnectsPerS, "reconnects", 3)],
+    },
+];
+
+const SENT: [Spec; 1] =
+    [Spec { what: "sent", title: ": messages", unit: Unit::PerSecond, lines: &[line(Key::SentPerS, "sent", 0)] }];
+
 /// The charts of link `i`.
 pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
     let Some(l) = s.links.get(i) else { return vec![] };
     let o = Owner::Link(i);
-    let id = |what: &str| format!("link-{i}-{what}");
     let to = s.node(&l.to).map_or(l.to.as_str(), |n| n.label.as_str());
     let from = s.node(&l.from).map_or(l.from.as_str(), |n| n.label.as_str());
     match &l.transport {
-        Transport::RequestResponse(_) => vec![
-            latency_chart(s, i),
-            chart(
-                id("breaker"),
-                format!("Calls to {to}: breaker state"),
-                Unit::Breaker,
-                vec![plot(track(o, Key::Breaker), "breaker", 2)],
-            ),
-            chart(
-                id("retries"),
-                format!("Calls to {to}: retries and failures"),
-                Unit::PerSecond,
-                vec![
-                    // Attempts count when sent, failures when they end (a timeout
-                    // later): in a storm the second can outrun the first.
-                    plot(track(o, Key::SentPerS), "attempts, as sent", 0),
-                    plot(track(o, Key::RetriesPerS), "retries", 3),
-                    plot(track(o, Key::ErrorsPerS), "failed or timed out, as they end", 2),
-                ],
-            ),
-        ],
-        Transport::Subscribe(_) => vec![
-            sub_chart(s, i),
-            chart(
-                id("lag"),
-                format!("{to}'s subscription: lag and dead letters"),
-                Unit::Count,
-                vec![plot(track(o, Key::SubLag), "waiting", 0), plot(track(o, Key::SubDeadLetters), "in the DLQ", 2)],
-            ),
-            chart(
-                id("age"),
-                format!("{to}'s subscription: oldest event's age"),
-                Unit::Seconds,
-                vec![plot(Source::Track(o, Key::OldestAgeMs, 1e-3), "oldest age", 3)],
-            ),
-        ],
+        Transport::RequestResponse(_) => {
+            let mut v = vec![latency_chart(s, i)];
+            v.extend(from_specs(o, &format!("Calls to {to}"), &CALL));
+            v
+        }
+        Transport::Subscribe(_) => from_specs(o, &format!("{to}'s subscription"), &SUBSCRIPTION),
         Transport::Read(_) => {
             let all = s.node(&l.from).and_then(|n| n.kind.log()).map_or(0, |g| g.partitions);
             let partitions = all.min(8);
@@ -61,56 +111,19 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
                     ..plot(track(o, Key::PartitionLag(p as u8)), PARTITION_LABELS[p as usize], 1 + (p % 3) as u8)
                 });
             }
-            vec![
-                chart(id("lag"), format!("{to} reading {from}: lag per partition{first}"), Unit::Count, lag),
-                chart(
-                    id("offsets"),
-                    format!("{to} reading {from}: committed vs processed"),
-                    Unit::Count,
-                    vec![
-                        plot(track(o, Key::ProcessedOffset), "processed offset", 0),
-                        Plot { dashed: true, ..plot(track(o, Key::Committed), "committed offset", 1) },
-                    ],
-                ),
-                chart(
-                    id("dups"),
-                    format!("{to} reading {from}: duplicates and losses"),
-                    Unit::Count,
-                    vec![plot(track(o, Key::Duplicates), "duplicates", 3), plot(track(o, Key::Losses), "lost", 2)],
-                ),
-            ]
+            let name = format!("{to} reading {from}");
+            let mut v =
+                vec![chart(format!("link-{i}-lag"), format!("{name}: lag per partition{first}"), Unit::Count, lag)];
+            v.extend(from_specs(o, &name, &GROUP));
+            v
         }
-        Transport::Push(_) => vec![
-            chart(
-                id("conn"),
-                format!("{from} → {to}: connections"),
-                Unit::Count,
-                vec![
-                    plot(track(o, Key::Connected), "connected", 0),
-                    plot(track(o, Key::HeartbeatFailures), "heartbeat failures", 2),
-                ],
-            ),
-            chart(
-                id("msgs"),
-                format!("{from} → {to}: updates and reconnects"),
-                Unit::PerSecond,
-                vec![
-                    plot(track(o, Key::ReceivedPerS), "updates received", 1),
-                    plot(track(o, Key::ReconnectsPerS), "reconnects", 3),
-                ],
-            ),
-        ],
+        Transport::Push(_) => from_specs(o, &format!("{from} → {to}"), &PUSH),
         Transport::Enqueue
         | Transport::Consume(_)
         | Transport::Publish
         | Transport::Append(_)
         | Transport::SagaStep(_)
-        | Transport::ScheduledRead => vec![chart(
-            id("sent"),
-            format!("{from} → {to}: messages"),
-            Unit::PerSecond,
-            vec![plot(track(o, Key::SentPerS), "sent", 0)],
-        )],
+        | Transport::ScheduledRead => from_specs(o, &format!("{from} → {to}"), &SENT),
     }
 }
 
@@ -118,7 +131,10 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
 /// a timeout the slower ones are cut off and counted as failures, so the
 /// lines never rise above the timeout's line; a hop that is really slower
 /// shows as a p99 pressed flat against it (and as failures in the retries
-/// chart). The order's end-to-end budget is drawn too.
+/// chart). The order's end-to-end budget is drawn too. When no call comes
+/// back at all (every one times out or the breaker refuses it), the lines
+/// stop and the chart says since when: a last value of 18 ms kept in the
+/// legend would read as calls being fast.
 pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
     let o = Owner::Link(i);
     let link = &s.links[i];
@@ -131,6 +147,7 @@ pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
         .collect();
     ChartDef {
         thresholds,
+        silence: Some("No call has been answered"),
         ..chart(
             format!("link-{i}-latency"),
             format!("Calls to {to}: round trip of answered calls"),
@@ -141,16 +158,6 @@ pub(super) fn latency_chart(s: &Scenario, i: usize) -> ChartDef {
 }
 
 pub(super) fn sub_chart(s: &Scenario, i: usize) -> ChartDef {
-    let o = Owner::Link(i);
     let to = s.node(&s.links[i].to).map_or("?", |n| n.label.as_str());
-    chart(
-        format!("link-{i}-fates"),
-        format!("{to}'s subscription: published, delivered, processed"),
-        Unit::Count,
-        vec![
-            plot(track(o, Key::SubPublished), "published", 0),
-            Plot { dashed: true, ..plot(track(o, Key::SubDelivered), "delivered", 1) },
-            plot(track(o, Key::SubProcessed), "processed", 3),
-        ],
-    )
+    from_spec(Owner::Link(i), &format!("{to}'s subscription"), &SUBSCRIPTION[0])
 }

@@ -4,141 +4,150 @@
 
 use super::*;
 
+const SERVICE: [Spec; 4] = [
+    Spec {
+        what: "wait",
+        title: ": wait for a worker vs processing",
+        unit: Unit::Ms,
+        lines: &[line(Key::WaitMs, "wait", 0), line(Key::ProcessingMs, "processing", 1)],
+    },
+    Spec {
+        what: "util",
+        title: ": pool in use",
+        unit: Unit::Percent,
+        lines: &[LineSpec { factor: 100.0, ..line(Key::Utilisation, "busy workers", 0) }],
+    },
+    Spec {
+        what: "rate",
+        title: ": work done and failed",
+        unit: Unit::PerSecond,
+        lines: &[line(Key::DonePerS, "done", 0), line(Key::FailedPerS, "failed", 2)],
+    },
+    Spec {
+        what: "crashes",
+        title: ": crashes (each one a restart)",
+        unit: Unit::Count,
+        lines: &[line(Key::Crashes, "crashes", 2), line(Key::Waiting, "waiting now", 1)],
+    },
+];
+
+/// An orchestrator's two charts before its service's own.
+const SAGA: [Spec; 2] = [
+    Spec {
+        what: "sagas",
+        title: ": sagas",
+        unit: Unit::Count,
+        lines: &[
+            line(Key::SagasStarted, "started", 0),
+            line(Key::SagasCompleted, "completed", 1),
+            line(Key::SagasCompensated, "compensated", 3),
+            line(Key::SagasStuck, "stuck", 2),
+        ],
+    },
+    Spec {
+        what: "manual",
+        title: ": manual queue and failed compensations",
+        unit: Unit::Count,
+        lines: &[line(Key::ManualQueue, "manual queue", 2), line(Key::CompensationsFailed, "failed compensations", 3)],
+    },
+];
+
+/// A queue's charts before and after its wait (which reads its consumer's).
+const QUEUE: [Spec; 3] = [
+    Spec {
+        what: "depth",
+        title: ": depth and dead letters",
+        unit: Unit::Count,
+        lines: &[line(Key::Depth, "depth", 0), line(Key::DeadLetters, "in the DLQ", 2)],
+    },
+    Spec {
+        what: "age",
+        title: ": oldest message's age",
+        unit: Unit::Seconds,
+        lines: &[LineSpec { factor: 1e-3, ..line(Key::OldestAgeMs, "oldest age", 3) }],
+    },
+    Spec {
+        what: "flow",
+        title: ": in and out",
+        unit: Unit::PerSecond,
+        lines: &[line(Key::EnqueuedPerS, "enqueued", 0), line(Key::DeliveredPerS, "delivered", 1)],
+    },
+];
+
+const TOPIC: [Spec; 2] = [
+    Spec {
+        what: "published",
+        title: ": published",
+        unit: Unit::PerSecond,
+        lines: &[line(Key::PublishedPerS, "events", 0)],
+    },
+    Spec {
+        what: "rejected",
+        title: ": refused by the schema registry",
+        unit: Unit::Count,
+        lines: &[line(Key::RegistryRejections, "refused", 2)],
+    },
+];
+
+const LOG: [Spec; 1] = [Spec {
+    what: "appended",
+    title: ": appended",
+    unit: Unit::PerSecond,
+    lines: &[line(Key::AppendedPerS, "records", 0)],
+}];
+
+/// A job's charts before its runs' durations.
+const JOB: [Spec; 2] = [
+    Spec {
+        what: "fresh",
+        title: ": freshness and last success",
+        unit: Unit::Seconds,
+        lines: &[
+            LineSpec { factor: 1e-3, ..line(Key::FreshnessMs, "output age", 3) },
+            LineSpec { factor: 1e-3, dashed: true, ..line(Key::SinceSuccessMs, "since exit 0", 1) },
+        ],
+    },
+    Spec {
+        what: "rows",
+        title: ": rows in vs out",
+        unit: Unit::Count,
+        lines: &[line(Key::RowsIn, "rows in", 0), line(Key::RowsOut, "rows out", 1)],
+    },
+];
+
 /// The charts of node `i`.
 pub fn node_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
     let Some(n) = s.nodes.get(i) else { return vec![] };
     let o = Owner::Node(i);
-    let id = |what: &str| format!("node-{i}-{what}");
-    let name = &n.label;
+    let name = n.label.as_str();
     match &n.kind {
         NodeKind::Client(_) | NodeKind::Gateway(_) => vec![],
         NodeKind::Service(spec) => {
-            let mut v = vec![
-                chart(
-                    id("wait"),
-                    format!("{name}: wait for a worker vs processing"),
-                    Unit::Ms,
-                    vec![plot(track(o, Key::WaitMs), "wait", 0), plot(track(o, Key::ProcessingMs), "processing", 1)],
-                ),
-                chart(
-                    id("util"),
-                    format!("{name}: pool in use"),
-                    Unit::Percent,
-                    vec![plot(Source::Track(o, Key::Utilisation, 100.0), "busy workers", 0)],
-                ),
-                chart(
-                    id("rate"),
-                    format!("{name}: work done and failed"),
-                    Unit::PerSecond,
-                    vec![plot(track(o, Key::DonePerS), "done", 0), plot(track(o, Key::FailedPerS), "failed", 2)],
-                ),
-                chart(
-                    id("crashes"),
-                    format!("{name}: crashes (each one a restart)"),
-                    Unit::Count,
-                    vec![plot(track(o, Key::Crashes), "crashes", 2), plot(track(o, Key::Waiting), "waiting now", 1)],
-                ),
-            ];
-            if spec.saga.is_some() {
-                v.insert(0, saga_chart(s, i));
-                v.insert(
-                    1,
-                    chart(
-                        id("manual"),
-                        format!("{name}: manual queue and failed compensations"),
-                        Unit::Count,
-                        vec![
-                            plot(track(o, Key::ManualQueue), "manual queue", 2),
-                            plot(track(o, Key::CompensationsFailed), "failed compensations", 3),
-                        ],
-                    ),
-                );
-            }
+            let saga: &[Spec] = if spec.saga.is_some() { &SAGA } else { &[] };
+            saga.iter().chain(&SERVICE).map(|c| from_spec(o, name, c)).collect()
+        }
+        NodeKind::Queue(_) => {
+            let mut v = from_specs(o, name, &QUEUE);
+            v.insert(2, queue_wait_chart(s, i));
             v
         }
-        NodeKind::Queue(_) => vec![
-            chart(
-                id("depth"),
-                format!("{name}: depth and dead letters"),
-                Unit::Count,
-                vec![plot(track(o, Key::Depth), "depth", 0), plot(track(o, Key::DeadLetters), "in the DLQ", 2)],
-            ),
-            chart(
-                id("age"),
-                format!("{name}: oldest message's age"),
-                Unit::Seconds,
-                vec![plot(Source::Track(o, Key::OldestAgeMs, 1e-3), "oldest age", 3)],
-            ),
-            queue_wait_chart(s, i),
-            chart(
-                id("flow"),
-                format!("{name}: in and out"),
-                Unit::PerSecond,
-                vec![
-                    plot(track(o, Key::EnqueuedPerS), "enqueued", 0),
-                    plot(track(o, Key::DeliveredPerS), "delivered", 1),
-                ],
-            ),
-        ],
-        NodeKind::Topic(_) => vec![
-            chart(
-                id("published"),
-                format!("{name}: published"),
-                Unit::PerSecond,
-                vec![plot(track(o, Key::PublishedPerS), "events", 0)],
-            ),
-            chart(
-                id("rejected"),
-                format!("{name}: refused by the schema registry"),
-                Unit::Count,
-                vec![plot(track(o, Key::RegistryRejections), "refused", 2)],
-            ),
-        ],
-        NodeKind::Log(_) => vec![chart(
-            id("appended"),
-            format!("{name}: appended"),
-            Unit::PerSecond,
-            vec![plot(track(o, Key::AppendedPerS), "records", 0)],
-        )],
-        NodeKind::Job(_) => vec![
-            chart(
-                id("fresh"),
-                format!("{name}: freshness and last success"),
-                Unit::Seconds,
-                vec![
-                    plot(Source::Track(o, Key::FreshnessMs, 1e-3), "output age", 3),
-                    Plot { dashed: true, ..plot(Source::Track(o, Key::SinceSuccessMs, 1e-3), "since exit 0", 1) },
-                ],
-            ),
-            chart(
-                id("rows"),
-                format!("{name}: rows in vs out"),
-                Unit::Count,
-                vec![plot(track(o, Key::RowsIn), "rows in", 0), plot(track(o, Key::RowsOut), "rows out", 1)],
-            ),
-            chart(
-                id("duration"),
+        NodeKind::Topic(_) => from_specs(o, name, &TOPIC),
+        NodeKind::Log(_) => from_specs(o, name, &LOG),
+        NodeKind::Job(_) => {
+            let mut v = from_specs(o, name, &JOB);
+            v.push(chart(
+                format!("node-{i}-duration"),
                 format!("{name}: duration per run"),
                 Unit::Seconds,
                 vec![Plot { bars: true, ..plot(Source::JobRuns(i), "last run", 0) }],
-            ),
-        ],
+            ));
+            v
+        }
     }
 }
 
 pub(super) fn saga_chart(s: &Scenario, i: usize) -> ChartDef {
-    let o = Owner::Node(i);
-    chart(
-        format!("node-{i}-sagas"),
-        format!("{}: sagas", s.nodes[i].label),
-        Unit::Count,
-        vec![
-            plot(track(o, Key::SagasStarted), "started", 0),
-            plot(track(o, Key::SagasCompleted), "completed", 1),
-            plot(track(o, Key::SagasCompensated), "compensated", 3),
-            plot(track(o, Key::SagasStuck), "stuck", 2),
-        ],
-    )
+    from_spec(Owner::Node(i), &s.nodes[i].label, &SAGA[0])
 }
 
 /// A queue's wait apart from its consumers' processing.

@@ -48,25 +48,53 @@ pub struct EmbedOptions {
     pub theme: Theme,
     /// `origin=`: the embedding pages allowed to talk to this one; empty means any.
     pub origins: Vec<String>,
+    /// A sentence per value the page could not use as written (`theme=neon`,
+    /// `embed=2`, an unknown control's name), with what it did instead: the
+    /// page says them under the run controls like `?speed=abc`'s.
+    pub notes: Vec<String>,
 }
 
 impl EmbedOptions {
     /// Reads the options through `param` (a URL query lookup).
     pub fn from_params(param: impl Fn(&str) -> Option<String>) -> EmbedOptions {
-        let embed = param("embed").as_deref() == Some("1");
+        let mut notes = Vec::new();
+        let embed_raw = param("embed");
+        let embed = embed_raw.as_deref() == Some("1");
+        if let Some(raw) = embed_raw.as_deref().filter(|r| !matches!(*r, "1" | "0")) {
+            notes.push(not_used("embed", raw, "1 or 0", "the page opens in full"));
+        }
         let controls = match param("controls") {
             Some(list) => {
                 let asked: Vec<&str> = list.split(',').map(str::trim).collect();
-                CONTROL_NAMES.iter().copied().filter(|c| asked.contains(c)).collect()
+                let used: Vec<&'static str> = CONTROL_NAMES.iter().copied().filter(|c| asked.contains(c)).collect();
+                // Empty names (`controls=` or a stray comma) ask for nothing; a word we do not know is a typo to say.
+                let unknown: Vec<String> =
+                    asked.iter().filter(|a| !a.is_empty() && !CONTROL_NAMES.contains(a)).map(|a| shown(a)).collect();
+                // Controls only show in embed mode: outside it, all of them do whatever the list says.
+                if embed && !unknown.is_empty() {
+                    notes.push(unknown_controls_note(&list, &unknown, &used));
+                }
+                used
             }
             None => DEFAULT_CONTROLS.to_vec(),
+        };
+        let theme = match param("theme") {
+            Some(raw) => {
+                let theme = Theme::parse(&raw);
+                if theme == Theme::Auto && raw != "auto" {
+                    notes.push(not_used("theme", &raw, "light, dark or auto", "the colours follow your system's"));
+                }
+                theme
+            }
+            None => Theme::Auto,
         };
         EmbedOptions {
             embed,
             controls,
             autoplay: param("autoplay").as_deref() == Some("1"),
-            theme: param("theme").map_or(Theme::Auto, |t| Theme::parse(&t)),
+            theme,
             origins: param("origin").map(|o| parse_origins(&o)).unwrap_or_default(),
+            notes,
         }
     }
 
@@ -90,6 +118,26 @@ impl EmbedOptions {
             self.origins.clone()
         }
     }
+}
+
+/// A value from the URL as a note quotes it: at most 40 characters.
+fn shown(raw: &str) -> String {
+    raw.chars().take(40).collect()
+}
+
+/// "?embed=2 is not 1 or 0, so the page opens in full."
+fn not_used(param: &str, raw: &str, expected: &str, instead: &str) -> String {
+    format!("?{param}={} is not {expected}, so {instead}.", shown(raw))
+}
+
+/// "?controls=play,xyz: the page has no control called xyz, so the controls shown are: play."
+fn unknown_controls_note(list: &str, unknown: &[String], used: &[&str]) -> String {
+    let shows = if used.is_empty() { "none".to_string() } else { used.join(", ") };
+    format!(
+        "?controls={}: the page has no control called {}, so the controls shown are: {shows}.",
+        shown(list),
+        unknown.join(" or ")
+    )
 }
 
 /// Splits `origin=` into origins, keeping only well-formed `http(s)://host[:port]`
