@@ -8,9 +8,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use patchbay::engine::event::{EventKind, Reason, SagaOutcome};
+
+#[path = "support/saga_run.rs"]
+mod saga_run;
 use patchbay::engine::scenario::Scenario;
-use patchbay::engine::{Simulation, SECOND};
 use patchbay::view_model::event_words::event_words;
+use saga_run::{outcomes, run};
 use serde_json::{json, Value};
 
 /// Three orders at once into a choreography of steps s1…s(n); s2 has one
@@ -55,22 +58,6 @@ fn tight(full: usize, steps: usize, failing: Option<&str>, mode: &str, sources: 
         "faults": faults,
     }))
     .expect("scenario")
-}
-
-fn run(s: Scenario, secs: u64) -> (Simulation, Vec<(u64, EventKind)>) {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(secs * SECOND).expect("runs");
-    assert!(sim.ledger().balances(sim.live_messages()));
-    let events = sim.drain_events().into_iter().map(|e| (e.t, e.kind)).collect();
-    (sim, events)
-}
-
-fn outcomes(events: &[(u64, EventKind)]) -> Vec<SagaOutcome> {
-    events
-        .iter()
-        .filter_map(|(_, e)| if let EventKind::SagaEnded { outcome, .. } = e { Some(*outcome) } else { None })
-        .collect()
 }
 
 fn refused(events: &[(u64, EventKind)]) -> usize {
