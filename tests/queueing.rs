@@ -25,7 +25,7 @@ fn measure(s: Scenario, seed: u64, seconds: u64) -> (f64, f64, f64) {
     sim.run_until(seconds * SECOND).expect("runs");
     let n = &sim.metrics().nodes[0];
     let wq = n.wait.mean() / 1e6;
-    let w = wq + n.busy_time.mean() / 1e6;
+    let w = wq + n.held.busy_mean() / 1e6;
     (wq, w, n.utilisation(sim.now()))
 }
 

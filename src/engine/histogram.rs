@@ -92,6 +92,18 @@ impl Histogram {
         self.max
     }
 
+    /// The histogram of both sets of values, as if each had been recorded in one.
+    pub fn merged(&self, other: &Histogram) -> Histogram {
+        let mut out = self.clone();
+        for (a, b) in out.counts.iter_mut().zip(other.counts.iter()) {
+            *a += b;
+        }
+        out.total += other.total;
+        out.sum += other.sum;
+        out.max = out.max.max(other.max);
+        out
+    }
+
     /// The value at quantile `q` (0 to 1): the middle of its bucket, never above the max.
     pub fn quantile(&self, q: f64) -> Micros {
         if self.total == 0 {

@@ -14,6 +14,7 @@
 //! report is built from them.
 
 mod edge;
+mod held_time;
 mod job;
 mod node;
 mod pubsub;
@@ -25,6 +26,7 @@ mod stream;
 mod tracks;
 
 pub use edge::EdgeMetrics;
+pub use held_time::HeldTime;
 pub use job::{JobMetrics, RunOutcome, RunRecord};
 pub use node::{reason_ix, NodeMetrics};
 pub use pubsub::{SubscriptionMetrics, TopicMetrics};
@@ -280,8 +282,7 @@ impl Metrics {
             EventKind::Completed { node, busy, self_time, .. } => {
                 let n = &mut self.nodes[node as usize];
                 n.completed += 1;
-                n.busy_time.record(busy);
-                n.self_time.record(self_time);
+                n.held.record(busy, self_time);
                 let b = n.busy.saturating_sub(1);
                 n.set_busy(t, b);
             }

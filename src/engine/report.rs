@@ -153,7 +153,7 @@ fn budget(s: &Scenario, m: &Metrics) -> BudgetReport {
         .zip(&m.nodes)
         .filter(|(n, _)| on_path.contains(&n.id.as_str()))
         .map(|(n, nm)| {
-            let own = nm.self_time.mean() + nm.wait.mean();
+            let own = nm.held.self_mean() + nm.wait.mean();
             (n.id.clone(), own / 1_000.0, own / budget as f64)
         })
         .collect();

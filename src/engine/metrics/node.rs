@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::held_time::HeldTime;
 use crate::engine::event::Reason;
 use crate::engine::histogram::Histogram;
 use crate::engine::time::Micros;
@@ -36,10 +37,11 @@ pub struct NodeMetrics {
     pub(super) last_change: Micros,
     /// Time from arrival to a worker picking it up.
     pub wait: Histogram,
-    /// Time a worker was held (own processing plus downstream calls).
-    pub busy_time: Histogram,
-    /// Own processing only (the hop's share of a latency budget).
-    pub self_time: Histogram,
+    /// Time a worker was held (own processing plus downstream calls) and
+    /// own processing only (the hop's share of a latency budget); serialised
+    /// as `busy_time` and `self_time`.
+    #[serde(flatten)]
+    pub held: HeldTime,
     /// Arrival to successful completion.
     pub sojourn: Histogram,
     /// Messages processed a second time (side effects repeated).

@@ -57,14 +57,14 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
             let wq = nm.wait.mean() / 1e6;
             let little = (nm.wait.count() > 0).then(|| (nm.mean_waiting(now), lambda * wq));
             let constant = matches!(spec.processing, crate::engine::dist::Dist::Constant { .. });
-            (lambda, spec.replicas * spec.concurrency, nm.busy_time.mean() / 1e6, wq * 1e3, little, constant)
+            (lambda, spec.replicas * spec.concurrency, nm.held.busy_mean() / 1e6, wq * 1e3, little, constant)
         }
         NodeKind::Queue(_) => {
             let q = m.queues.get(i)?;
             let cs = consumers(s, i);
             let servers: u32 =
                 cs.iter().filter_map(|c| s.nodes[*c].kind.service()).map(|sp| sp.replicas * sp.concurrency).sum();
-            let held: f64 = cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.busy_time.mean()).sum::<f64>()
+            let held: f64 = cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.held.busy_mean()).sum::<f64>()
                 / cs.len().max(1) as f64;
             // Messages that came back (a visibility timeout ran out) join the
             // queue again: the consumers see arrivals plus redeliveries.

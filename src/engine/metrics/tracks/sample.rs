@@ -54,8 +54,7 @@ impl Metrics {
                 put(c, slot, r, dt);
             }
             if let Some(n) = self.nodes.get_mut(i) {
-                n.window_mark =
-                    (n.wait.count(), n.wait.sum(), n.self_time.count(), n.self_time.sum(), n.busy_area_at(at));
+                n.window_mark = (n.wait.count(), n.wait.sum(), n.held.count(), n.held.self_sum(), n.busy_area_at(at));
                 n.window_at = at;
             }
             if let Some(q) = self.queues.get_mut(i) {
@@ -101,7 +100,7 @@ impl Metrics {
             Key::Waiting => Gauge(f64::from(n.waiting)),
             Key::WaitMs => Gauge(window_mean(n.wait.count(), n.wait.sum(), (n.window_mark.0, n.window_mark.1))),
             Key::ProcessingMs => {
-                Gauge(window_mean(n.self_time.count(), n.self_time.sum(), (n.window_mark.2, n.window_mark.3)))
+                Gauge(window_mean(n.held.count(), n.held.self_sum(), (n.window_mark.2, n.window_mark.3)))
             }
             Key::DonePerS => Total(n.completed as f64),
             Key::FailedPerS => Total(n.failed_total() as f64),
