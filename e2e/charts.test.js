@@ -203,7 +203,9 @@ test('a call that stopped answering: its latency chart runs to now and says sinc
 test("every y tick label fits inside its chart: a breaker's half-open at 1280 and 390 px", async () => {
   for (const width of [1280, 390]) {
     const { context, page, problems } = await openAt('?scenario=cascade-protected&at=25&paused=1', { viewport: { width, height: 900 } });
-    await page.getByTestId('link-inventory-pricing').click();
+    // By keyboard: on a phone the stage draws compact links, too thin to click reliably.
+    await page.getByTestId('link-inventory-pricing').focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('selection-charts').waitFor();
     const cut = await page.evaluate(() => {
       const out = [];
