@@ -199,3 +199,28 @@ test('a call that stopped answering: its latency chart runs to now and says sinc
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("every y tick label fits inside its chart: a breaker's half-open at 1280 and 390 px", async () => {
+  for (const width of [1280, 390]) {
+    const { context, page, problems } = await openAt('?scenario=cascade-protected&at=25&paused=1', { viewport: { width, height: 900 } });
+    // By keyboard: on a phone the stage draws compact links, too thin to click reliably.
+    await page.getByTestId('link-inventory-pricing').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('selection-charts').waitFor();
+    const cut = await page.evaluate(() => {
+      const out = [];
+      const labels = document.querySelectorAll('[data-testid=selection-charts] [data-testid=chart-y-tick], [data-testid=summary-charts] [data-testid=chart-y-tick]');
+      for (const t of labels) {
+        const chart = t.closest('figure.chart').getBoundingClientRect();
+        const svg = t.closest('svg').getBoundingClientRect();
+        const r = t.getBoundingClientRect();
+        if (r.left < svg.left - 0.5 || r.left < chart.left - 0.5) out.push(`${t.textContent} at ${r.left.toFixed(1)} (chart from ${svg.left.toFixed(1)})`);
+      }
+      return { count: labels.length, out, breaker: [...labels].some((t) => t.textContent === 'half-open') };
+    });
+    assert.ok(cut.breaker, 'the breaker chart is drawn');
+    assert.deepEqual(cut.out, [], `at ${width} px`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

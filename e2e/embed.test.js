@@ -242,3 +242,32 @@ test('no CSP violations, and after a first visit the app loads offline', async (
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=clock]').textContent) > 0);
   await context.close();
 });
+
+for (const width of [700, 390]) {
+  test(`the demo page at ${width} px: the open lesson's title can be read whole`, async () => {
+    const { context, page, problems } = await demo('', width);
+    const cascade = page.frameLocator('#cascade');
+    await cascade.getByTestId('lesson-step').getByText(/^Step 1 of \d+$/).waitFor({ timeout: 20000 });
+    const seen = await cascade.getByTestId('lesson').evaluate((card) => {
+      const select = card.querySelector('[data-testid=lesson-picker]');
+      const text = select.selectedOptions[0].textContent.trim();
+      const cs = getComputedStyle(select);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      // The select's room for its text: its inner width less padding and the arrow (about 20 px).
+      const room = select.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+      const needs = ctx.measureText(text).width;
+      const title = card.querySelector('.lesson__title');
+      const r = title.getBoundingClientRect();
+      const titleShown = title.textContent.trim() === text && r.height > 10 && r.left >= 0 && r.right <= innerWidth && getComputedStyle(title).clip === 'auto';
+      return { text, room: Math.round(room), needs: Math.round(needs), inPicker: needs <= room, titleShown };
+    });
+    console.log(`${width}: ${JSON.stringify(seen)}`);
+    assert.ok(seen.inPicker || seen.titleShown, JSON.stringify(seen));
+    // A course's column is wide enough for the picker itself to name the lesson.
+    if (width >= 700) assert.ok(seen.inPicker, JSON.stringify(seen));
+    console.log('screenshot:', await screenshot(page, `embed-demo-${width}`));
+    assert.deepEqual(cspProblems(problems), []);
+    await context.close();
+  });
+}

@@ -60,3 +60,48 @@ for (const [width, height] of [[1280, 860], [390, 844]]) {
     }
   });
 }
+
+test('every dialog is titled by an h2, and no heading inside it skips a level', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade-protected&paused=1');
+  /** The open dialog's headings as [level, text], and whether its label is its first heading. */
+  const inDialog = (testid) =>
+    page.getByTestId(testid).evaluate((d) => {
+      const hs = [...d.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')].filter((h) => h.getClientRects().length > 0);
+      const label = document.getElementById(d.getAttribute('aria-labelledby'));
+      return {
+        list: hs.map((h) => [Number(h.getAttribute('aria-level') ?? h.tagName[1]), h.textContent.trim().slice(0, 40)]),
+        labelIsFirst: hs[0] === label,
+      };
+    });
+  const check = async (testid) => {
+    const { list, labelIsFirst } = await inDialog(testid);
+    assert.ok(labelIsFirst, `${testid}: labelled by its first heading ${JSON.stringify(list)}`);
+    assert.equal(list[0][0], 2, `${testid}: ${JSON.stringify(list)}`);
+    let before = 2;
+    for (const [level, text] of list.slice(1)) {
+      assert.ok(level <= before + 1, `${testid}: h${level} "${text}" after h${before}`);
+      before = level;
+    }
+  };
+  await page.getByTestId('compare-open').first().click();
+  await page.getByTestId('compare-dialog').waitFor();
+  await check('compare-dialog');
+  await page.getByTestId('compare-close').click();
+  await page.locator('[data-testid=share-menu] > summary').click();
+  await page.getByTestId('reset-default').click();
+  await page.getByTestId('confirm-reset').waitFor();
+  await check('confirm-reset');
+  await page.getByTestId('confirm-reset-cancel').click();
+  await page.getByTestId('embed-open').click();
+  await check('embed-dialog');
+  await page.keyboard.press('Escape');
+  // A changed run asks before another scenario replaces it.
+  await page.getByTestId('add-service').click();
+  await page.getByTestId('node-service').waitFor();
+  await page.getByTestId('preset').selectOption('seven');
+  await page.getByTestId('confirm-discard').waitFor();
+  await check('confirm-discard');
+  await page.getByTestId('confirm-discard-cancel').click();
+  assert.deepEqual(problems, []);
+  await context.close();
+});

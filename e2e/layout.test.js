@@ -106,6 +106,55 @@ for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
   }
 }
 
+/** On the stage as drawn (badges and glyphs grown when zoomed out): a
+ * link's text or breaker badge over another link's transport glyph, and
+ * a corner badge touching a link's line. */
+function glyphsAndBadges(page) {
+  return page.evaluate(() => {
+    const stage = document.querySelector('[data-testid=stage]');
+    const owner = (el) => el.closest('[data-testid^=link-], [data-testid^=node-]')?.dataset.testid ?? '';
+    const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+    const meet = (a, b, gap = 0) => a.left - gap < b.right && b.left - gap < a.right && a.top - gap < b.bottom && b.top - gap < a.bottom;
+    const glyphs = [...stage.querySelectorAll('.link__glyph circle')].filter(visible).map((c) => ({ owner: owner(c), r: c.getBoundingClientRect() }));
+    const covers = [...stage.querySelectorAll('.breaker rect, [data-testid^=link-] text:not(.link__glyph text)')]
+      .filter((e) => visible(e) && (e.tagName !== 'text' || e.textContent.trim()))
+      .map((e) => ({ owner: owner(e), what: e.tagName === 'rect' ? 'breaker' : e.textContent.trim(), r: e.getBoundingClientRect() }));
+    const out = [];
+    for (const c of covers) for (const g of glyphs) if (c.owner !== g.owner && meet(c.r, g.r)) out.push(`${c.owner} "${c.what}" over ${g.owner}'s glyph`);
+    // Corner badges against every link's line, in screen coordinates.
+    const lines = [...stage.querySelectorAll('.link__line')].map((l) => {
+      const m = l.getScreenCTM();
+      const p = (x, y) => new DOMPoint(x, y).matrixTransform(m);
+      return { owner: owner(l), a: p(l.x1.baseVal.value, l.y1.baseVal.value), b: p(l.x2.baseVal.value, l.y2.baseVal.value) };
+    });
+    for (const badge of [...stage.querySelectorAll('.node__manual rect, .node__dlq rect')].filter(visible)) {
+      const r = badge.getBoundingClientRect();
+      for (const { owner: link, a, b } of lines) {
+        // Sampled along the line: a point within 1 px of the badge touches it.
+        for (let k = 0; k <= 200; k++) {
+          const x = a.x + ((b.x - a.x) * k) / 200;
+          const y = a.y + ((b.y - a.y) * k) / 200;
+          if (x > r.left - 1 && x < r.right + 1 && y > r.top - 1 && y < r.bottom + 1) {
+            out.push(`${owner(badge)}'s badge touches ${link}`);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  });
+}
+
+test('seven at 1280 px: no link text or breaker badge covers a glyph, no corner badge touches a line', async () => {
+  const { context, page, problems } = await app.openAt('?scenario=seven&at=40&paused=1', { viewport: { width: 1280, height: 900 } });
+  const zoom = Number(await page.getByTestId('stage').getAttribute('data-zoom'));
+  assert.ok(zoom < 0.8, `fitted, badges grown (${zoom})`);
+  await page.getByTestId('node-saga').locator('.node__manual').waitFor();
+  assert.deepEqual(await glyphsAndBadges(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
   test(`a lesson open at ${width}×${height}: the stage starts within the first screen`, async () => {
     const { context, page, problems } = await app.open('?lesson=queue&step=1', { viewport: { width, height } });

@@ -212,12 +212,58 @@ test('theme, embed and controls values the page cannot use are said too', async 
   await page.waitForFunction(() => /controls=/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
   assert.equal(await notice(page), '?controls=,,,xyz: the page has no control called xyz, so the controls shown are: none.');
   assert.ok(await page.getByTestId('run-notice').isVisible(), 'shown in the embed');
+  // Autoplay other than 1 or 0, controls outside embed mode and origins that are not origins.
+  await page.goto(app.server.url + '?scenario=cascade&controls=play&autoplay=yes&origin=https://a.example,ftp://b');
+  await page.waitForFunction(() => /autoplay=/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await notice(page), /\?controls=play only applies with \?embed=1, so every control is shown\./);
+  assert.match(await notice(page), /\?autoplay=yes is not 1 or 0, so the run plays as usual\./);
+  assert.match(await notice(page), /\?origin=: ftp:\/\/b is not an origin such as https:\/\/example\.com, so it is left out; commands are read from https:\/\/a\.example\./);
+  assert.equal(await page.getByTestId('reset').isVisible(), true, 'every control is shown');
+  await page.goto(app.server.url + '?embed=1&scenario=cascade&autoplay=2');
+  await page.waitForFunction(() => /autoplay=2/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.match(await notice(page), /\?autoplay=2 is not 1 or 0, so the run starts paused\./);
+  assert.equal(await page.getByTestId('play').textContent(), 'Play', 'paused');
   // Values it can use say nothing.
-  await page.goto(app.server.url + '?embed=1&scenario=cascade&controls=play,step&theme=dark');
+  await page.goto(app.server.url + '?embed=1&scenario=cascade&controls=play,step&theme=dark&autoplay=0&origin=https://a.example');
   await page.getByTestId('clock').waitFor();
   await page.waitForTimeout(300);
   assert.equal(await notice(page), '');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('?seed= starts the run on that seed, a copied link carries it, and a seed that is not one is said', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade&seed=11&paused=1');
+  assert.equal(await page.getByTestId('seed').inputValue(), '11');
+  await page.getByTestId('step').click();
+  await page.getByTestId('step').click();
+  const link = await copyLink(page);
+  const before = await trace(page);
+  // Without the query: the link's own state holds the seed.
+  const bare = link.replace(/\?[^#]*/, '');
+  const fresh = await app.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const other = await fresh.newPage();
+  const otherProblems = collectProblems(other);
+  await other.goto(bare);
+  await other.getByTestId('clock').waitFor();
+  assert.equal(await other.getByTestId('seed').inputValue(), '11');
+  assert.deepEqual(await trace(other), before, 'the same run, on seed 11');
+  // The same run as a Reset to seed 11 in the page, and not the scenario's own seed's.
+  await other.goto(app.server.url + '?scenario=cascade&paused=1');
+  await other.getByTestId('clock').waitFor();
+  assert.notEqual(await other.getByTestId('seed').inputValue(), '11');
+  await other.getByTestId('seed').fill('11');
+  await other.getByTestId('seed').press('Tab');
+  await other.getByTestId('step').click();
+  await other.getByTestId('step').click();
+  assert.deepEqual(await trace(other), before);
+  await other.goto(app.server.url + '?scenario=cascade&seed=-3&paused=1');
+  await other.waitForFunction(() => /seed=-3/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  const kept = await other.getByTestId('seed').inputValue();
+  assert.match(await other.getByTestId('run-notice').textContent(), new RegExp(`\\?seed=-3 is not a whole number from 0 up, so the run keeps its seed, ${kept}\\.`));
+  assert.deepEqual(otherProblems, []);
+  assert.deepEqual(problems, []);
+  await fresh.close();
   await context.close();
 });
 

@@ -162,6 +162,7 @@ fn url_options_are_read() {
     assert_eq!(params(&[("theme", "neon")]).theme, Theme::Auto);
     assert!(params(&[("controls", "")]).controls.is_empty());
     assert_eq!(o.notes.len(), 1, "bogus is said: {:?}", o.notes);
+    assert_eq!(params(&[("embed", "0"), ("controls", "play")]).notes.len(), 1, "controls outside embed mode are said");
 }
 
 #[test]
@@ -183,6 +184,25 @@ fn values_the_page_cannot_use_are_said_with_what_it_did_instead() {
         notes(&[("embed", "1"), ("controls", "play,xyz,spede,step")]),
         ["?controls=play,xyz,spede,step: the page has no control called xyz or spede, so the controls shown are: play, step."]
     );
+    assert_eq!(
+        notes(&[("embed", "1"), ("autoplay", "yes")]),
+        ["?autoplay=yes is not 1 or 0, so the run starts paused."]
+    );
+    assert_eq!(notes(&[("autoplay", "true")]), ["?autoplay=true is not 1 or 0, so the run plays as usual."]);
+    assert!(notes(&[("embed", "1"), ("autoplay", "0")]).is_empty() && notes(&[("autoplay", "1")]).is_empty());
+    assert_eq!(
+        notes(&[("controls", "play,step")]),
+        ["?controls=play,step only applies with ?embed=1, so every control is shown."]
+    );
+    assert_eq!(
+        notes(&[("embed", "1"), ("origin", "https://a.example, ftp://b.example,,*")]),
+        ["?origin=: ftp://b.example and * are not origins such as https://example.com, so they are left out; commands are read from https://a.example."]
+    );
+    assert_eq!(
+        notes(&[("embed", "1"), ("origin", "a.example")]),
+        ["?origin=: a.example is not an origin such as https://example.com, so it is left out; commands are read from any page."]
+    );
+    assert!(notes(&[("embed", "1"), ("origin", "https://a.example,http://b.example:8080")]).is_empty());
     let long = "x".repeat(500);
     let note = &notes(&[("theme", long.as_str())])[0];
     assert!(note.len() < 120, "quoted short: {note}");
@@ -212,11 +232,17 @@ fn the_snippet_is_a_sandboxed_iframe_with_the_choices() {
         controls: vec!["play", "speed"],
         theme: Theme::Dark,
         autoplay: true,
+        seed: None,
         height: 480,
     };
     assert_eq!(
         embed_url(&c),
         "https://x.example/patchbay/?embed=1&scenario=cascade&controls=play,speed&theme=dark&autoplay=1"
+    );
+    let seeded = SnippetChoice { seed: Some(7), ..c.clone() };
+    assert_eq!(
+        embed_url(&seeded),
+        "https://x.example/patchbay/?embed=1&scenario=cascade&controls=play,speed&theme=dark&seed=7&autoplay=1"
     );
     let s = snippet(&c);
     assert!(s.starts_with("<iframe src=\"https://x.example/patchbay/?embed=1&amp;scenario=cascade"), "{s}");

@@ -41,9 +41,20 @@ async fn shell_shows_the_product_and_its_regions() {
         let region = root.query_selector(&format!("[data-testid={id}]")).ok().flatten();
         assert!(region.is_some(), "region {id} is mounted");
     }
-    let all = root.query_selector_all("h2").expect("a selector");
-    let headings: Vec<String> = (0..all.length()).filter_map(|i| all.item(i)?.text_content()).collect();
-    assert_eq!(headings, ["Topology", "Inspector", "Events and alerts", "Timeline and metrics", "Journey of an order"]);
+    // The regions' headings; the dialogs' titles are h2 too (each dialog
+    // is a page of its own over the page), inside their closed `<dialog>`s.
+    let h2 = |selector: &str| -> Vec<String> {
+        let all = root.query_selector_all(selector).expect("a selector");
+        (0..all.length()).filter_map(|i| all.item(i)?.text_content()).collect()
+    };
+    let in_dialogs = h2("dialog h2");
+    assert_eq!(
+        h2("h2:not(dialog h2)"),
+        ["Topology", "Inspector", "Events and alerts", "Timeline and metrics", "Journey of an order"]
+    );
+    for title in ["Reset to the default scenario?", "Compare without and with a mitigation"] {
+        assert!(in_dialogs.iter().any(|h| h == title), "{title} is a dialog's h2: {in_dialogs:?}");
+    }
     drop(handle);
 }
 

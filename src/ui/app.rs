@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::embed_api::EmbedOptions;
-use crate::view_model::run::{at_from_link, paused_from_link};
+use crate::view_model::run::{at_from_link, paused_from_link, seed_from_link};
 use crate::view_model::speed::speed_from_query;
 
 use super::browser::{
@@ -257,10 +257,19 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
     true
 }
 
-/// `?speed=X` sets the speed, `?at=SECONDS` starts the run that far in,
-/// `?paused=1` starts paused: links a course can share to a precise moment.
+/// `?seed=N` starts the run on that seed, `?speed=X` sets the speed,
+/// `?at=SECONDS` starts the run that far in, `?paused=1` starts paused:
+/// links a course can share to a precise moment.
 fn apply_url_options(store: Store) -> Vec<String> {
     let mut notes = Vec::new();
+    // First: the fast-forward of `?at=` runs on it.
+    if let Some(raw) = query_param("seed") {
+        let (seed, note) = seed_from_link(&raw, store.seed.get_untracked());
+        if let Some(seed) = seed {
+            store.start_on_seed(seed);
+        }
+        notes.extend(note);
+    }
     if let Some(raw) = query_param("speed") {
         let (speed, note) = speed_from_query(&raw, parse_decimal(&raw), store.speed.get_untracked());
         if let Some(speed) = speed {

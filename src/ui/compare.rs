@@ -72,7 +72,7 @@ pub fn CompareDialog() -> impl IntoView {
         <dialog id=DIALOG_ID class="compare" aria-labelledby="compare-title" data-testid="compare-dialog"
             on:close=move |_| store.cancel_compare()>
             <div class="compare__head">
-                <h3 id="compare-title" class="compare__title">"Compare without and with a mitigation"</h3>
+                <h2 id="compare-title" class="compare__title">"Compare without and with a mitigation"</h2>
                 <button class="btn btn--small" aria-label="Close Compare" data-testid="compare-close" on:click=close>"×"</button>
             </div>
             <p class="compare__what">{what}</p>

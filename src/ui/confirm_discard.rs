@@ -98,9 +98,9 @@ pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
                 }
             }
             on:close=on_close>
-            <h3 id="discard-title" class="confirm__title">
+            <h2 id="discard-title" class="confirm__title">
                 {move || pending.with(|p| p.as_ref().map(|p| format!("{} “{}”?", p.verb, p.title)))}
-            </h3>
+            </h2>
             <p id="discard-text">
                 "Your changes to this run would be lost, here and in this browser's saved copy. "
                 "To keep them, cancel and copy a link or export the scenario first."

@@ -210,6 +210,11 @@ pub fn EmbedDialog(store: Store) -> impl IntoView {
         controls: controls.get(),
         theme: theme.get(),
         autoplay: false,
+        // The run's seed goes with its own scenario when it is not the scenario's default.
+        seed: {
+            let seed = store.seed.get();
+            (scenario.get() == store.preset.get() && seed != store.original.with_value(|o| o.seed)).then_some(seed)
+        },
         height: height.get(),
     };
     let choice = Signal::derive(choice);

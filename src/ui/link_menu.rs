@@ -115,9 +115,9 @@ pub fn LinkMenu() -> impl IntoView {
     view! {
         <Show when=open>
             <div class="link-menu" role="dialog" aria-modal="true" aria-labelledby="link-menu-title" on:keydown=on_key data-testid="link-menu">
-                <h3 id="link-menu-title" class="link-menu__title">
+                <h2 id="link-menu-title" class="link-menu__title">
                     {move || options.get().map(|(t, _, _, r, _)| if r.is_some() { format!("Change the transport: {t}") } else { format!("Connect {t}") })}
-                </h3>
+                </h2>
                 {move || {
                     let Some((_, _, _, _, list)) = options.get() else { return ().into_any() };
                     if list.is_empty() {

@@ -337,7 +337,7 @@ pub fn ShareMenu() -> impl IntoView {
                     let _focused = b.focus();
                 }
             }>
-            <h3 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h3>
+            <h2 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h2>
             <p id="confirm-text">"Your changes to this run are cleared, here and in this browser's saved copy. Links you copied still work."</p>
             <div class="confirm__actions">
                 <button class="btn" data-testid="confirm-reset-cancel" on:click=move |_| close()>"Cancel"</button>

@@ -276,6 +276,15 @@ impl Store {
         self.restart(scenario, seed);
     }
 
+    /// Starts the run again from time zero on `seed` as its start seed (a
+    /// link's `?seed=`): share links then carry it as where the run began,
+    /// not as a change made to it.
+    pub fn start_on_seed(&self, seed: u64) {
+        self.seed.set(seed);
+        self.start.update_value(|s| s.seed = seed);
+        self.restart(self.scenario(), seed);
+    }
+
     /// Starts the current (edited) scenario again from time zero, with `seed`.
     pub fn reset(&self, seed: u64) {
         let scenario = self.scenario();

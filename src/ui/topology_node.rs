@@ -245,7 +245,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
     };
     let described_by = state_id.clone();
     // The saga label sits under the node (below its state badges), the
-    // manual badge on the top-right corner (where a queue's DLQ badge would be).
+    // manual badge on the top-left corner (step arrows leave from the right).
     view! {
         <g
             class=move || {
@@ -302,10 +302,10 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     <text class="node__saga-label" x="0" y=below_line_y(1) text-anchor="middle">{saga_text.clone()}</text>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
-                        transform=format!("translate({} {})", NODE_HALF_W - BADGE_INSET, -NODE_HALF_H - 8.0)
+                        transform=format!("translate({} {})", BADGE_INSET - NODE_HALF_W, -NODE_HALF_H - 8.0)
                     >
-                        <rect x=-MANUAL_BADGE_W y="-9" width=MANUAL_BADGE_W height="17" rx="8"></rect>
-                        <text x=-MANUAL_BADGE_W / 2.0 y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
+                        <rect x="0" y="-9" width=MANUAL_BADGE_W height="17" rx="8"></rect>
+                        <text x=MANUAL_BADGE_W / 2.0 y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
                     </g>
                 </g>
             </Show>

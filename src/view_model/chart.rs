@@ -6,8 +6,10 @@
 pub const WIDTH: f64 = 320.0;
 /// Height of the coordinate box.
 pub const HEIGHT: f64 = 132.0;
-/// Room for the y tick labels.
-pub const LEFT: f64 = 44.0;
+/// Room for the y tick labels: the widest, a breaker's "half-open", fits
+/// (tested), and every chart keeps it so charts side by side share one
+/// time axis.
+pub const LEFT: f64 = 58.0;
 /// Right margin.
 pub const RIGHT: f64 = 12.0;
 /// Top margin.
@@ -407,7 +409,7 @@ mod tests {
         assert_eq!(g.y_ticks[0].at, HEIGHT - BOTTOM);
         assert_eq!(g.x_ticks.first().map(|t| t.label.as_str()), Some("0 s"));
         assert_eq!(g.x_ticks.last().map(|t| (t.label.as_str(), t.at)), Some(("60 s", WIDTH - RIGHT)));
-        assert!(g.paths[0].starts_with("M44.0 112.0L"), "{}", g.paths[0]);
+        assert!(g.paths[0].starts_with("M58.0 112.0L"), "{}", g.paths[0]);
         assert_eq!(g.paths[0].matches('L').count(), 60);
         let th = g.thresholds[0];
         assert!(th > TOP && th < HEIGHT - BOTTOM);
@@ -422,6 +424,24 @@ mod tests {
         assert_eq!(labels, ["closed", "half-open", "open"]);
         assert_eq!(g.paths[0].matches('M').count(), 2, "a gap breaks the line: {}", g.paths[0]);
         assert!(g.paths[0].contains('H') && g.paths[0].contains('V'));
+    }
+
+    #[test]
+    fn every_y_tick_label_fits_inside_the_chart() {
+        use crate::view_model::text_fit::em_width;
+        // `.chart__tick` is 11 px (style/charts.css); a label ends 4 units
+        // left of the plot (`grid_markup`) and must start at least 2 units
+        // inside the chart's left edge, in the font's widest measure.
+        let fits = |g: &Geometry| g.y_ticks.iter().all(|t| LEFT - 4.0 - em_width(&t.label, false) * 11.0 >= 2.0);
+        let states = Line { points: vec![(0.0, 0.0), (5.0, 1.0)], step: true };
+        let breaker = layout(&[states], Unit::Breaker, &[]);
+        assert!(fits(&breaker), "half-open fits");
+        for unit in [Unit::Ms, Unit::Seconds, Unit::PerSecond, Unit::Percent, Unit::Count] {
+            for top in [0.0, 0.03, 0.3, 7.0, 99.0, 450.0, 1_234.0, 99_999.0, 3.0e6] {
+                let g = layout(&[Line { points: vec![(0.0, 0.0), (30.0, top)], step: false }], unit, &[]);
+                assert!(fits(&g), "{unit:?} up to {top}: {:?}", g.y_ticks);
+            }
+        }
     }
 
     #[test]

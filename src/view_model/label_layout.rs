@@ -110,7 +110,7 @@ pub struct TextBox {
     pub b: Bounds,
 }
 
-/// How far a corner badge's right edge sits inside the node's right edge.
+/// How far a corner badge's outer end sits inside the node's left or right edge.
 pub const BADGE_INSET: f64 = 4.0;
 /// The width of an orchestrator's "manual N" badge at actual size.
 pub const MANUAL_BADGE_W: f64 = 62.0;
@@ -195,11 +195,12 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
                     .map(|t| t.label.chars().count())
                     .max()
                     .unwrap_or(0);
-                // The manual badge over the top-right corner grows leftwards from the corner.
+                // The manual badge over the top-left corner grows rightwards
+                // from the corner (on the right, step arrows leave the node).
                 let k = small / MIN_TEXT_PX;
-                let (cx, cy) = (x + NODE_HALF_W - BADGE_INSET, y - NODE_HALF_H - 8.0);
-                let b = Bounds { x: cx - MANUAL_BADGE_W * k, y: cy - 9.0 * k, w: MANUAL_BADGE_W * k, h: 17.0 * k };
-                out.push(TextBox { owner: n.id.clone(), text: "manual 99".into(), b });
+                let (cx, cy) = (x - NODE_HALF_W + BADGE_INSET, y - NODE_HALF_H - 8.0);
+                let b = Bounds { x: cx, y: cy - 9.0 * k, w: MANUAL_BADGE_W * k, h: 17.0 * k };
+                out.push(TextBox { owner: n.id.clone(), text: MANUAL_SAMPLE.into(), b });
                 Some(format!("99 running · ↩ {}", "n".repeat(longest)))
             }
             _ if s
@@ -240,13 +241,13 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
         let (Some(from), Some(to)) = (s.node(&l.from), s.node(&l.to)) else { continue };
         let (a, b) = link_ends(from.position, to.position);
         let (gx, gy) = lerp(a, b, GLYPH_AT);
-        // At their size at zoom 1: zoomed out, badges and glyphs grow (see
-        // `badge_growth`) and a few of them meet other links' (notes).
-        let r = GLYPH_RADIUS;
+        // As drawn: zoomed out, badges and glyphs grow (see `badge_growth`).
+        let grow = badge_growth(zoom);
+        let r = GLYPH_RADIUS * grow;
         let glyph = Bounds { x: gx - r, y: gy - r, w: 2.0 * r, h: 2.0 * r };
         out.push(TextBox { owner: format!("{} glyph", l.id), text: "glyph".into(), b: glyph });
         if l.transport.sync_policy().is_some_and(|p| p.breaker.is_some()) {
-            let ((bx, by), (hw, hh)) = (breaker_centre(a, b, badge_growth(zoom)), BREAKER_HALF);
+            let ((bx, by), (hw, hh)) = (breaker_centre(a, b, grow), (BREAKER_HALF.0 * grow, BREAKER_HALF.1 * grow));
             let badge = Bounds { x: bx - hw, y: by - hh, w: 2.0 * hw, h: 2.0 * hh };
             out.push(TextBox { owner: format!("{} breaker", l.id), text: "HALF-OPEN".into(), b: badge });
         }
@@ -260,6 +261,33 @@ pub fn text_boxes(s: &Scenario, zoom: f64) -> Vec<TextBox> {
 /// link's, and over its own as part of it.
 fn may_cover(text: &TextBox, glyph: &TextBox) -> bool {
     glyph.owner.ends_with(" glyph") && text.text == STATE_LINE
+}
+
+/// The manual badge's text as measured (a two-digit count).
+const MANUAL_SAMPLE: &str = "manual 99";
+
+/// `b` with `d` more on every side.
+fn grown(b: &Bounds, d: f64) -> Bounds {
+    Bounds { x: b.x - d, y: b.y - d, w: b.w + 2.0 * d, h: b.h + 2.0 * d }
+}
+
+/// Whether the segment from `p` to `q` passes through `b` (clipped to the
+/// box one axis at a time: Liang–Barsky).
+fn segment_meets(p: (f64, f64), q: (f64, f64), b: &Bounds) -> bool {
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (step, near, far) in [(dx, b.x - p.0, b.x + b.w - p.0), (dy, b.y - p.1, b.y + b.h - p.1)] {
+        if step.abs() < 1e-12 {
+            if near > 0.0 || far < 0.0 {
+                return false;
+            }
+            continue;
+        }
+        let (ta, tb) = (near / step, far / step);
+        t0 = t0.max(ta.min(tb));
+        t1 = t1.min(ta.max(tb));
+    }
+    t0 <= t1
 }
 
 /// The widest state badges a node shows at once.
@@ -276,6 +304,17 @@ pub fn label_overlaps(s: &Scenario, zoom: f64) -> Vec<String> {
         for b in &boxes[i + 1..] {
             if a.owner != b.owner && intersect(&a.b, &b.b) && !may_cover(a, b) && !may_cover(b, a) {
                 out.push(format!("{}'s '{}' covers {}'s '{}'", a.owner, a.text, b.owner, b.text));
+            }
+        }
+        // A corner badge may not touch a link's line (found on `seven`:
+        // the Order saga's manual badge on its step arrow to the warehouse).
+        if a.text == MANUAL_SAMPLE {
+            for l in &s.links {
+                let (Some(from), Some(to)) = (s.node(&l.from), s.node(&l.to)) else { continue };
+                let (p, q) = link_ends(from.position, to.position);
+                if segment_meets(p, q, &grown(&a.b, 3.0)) {
+                    out.push(format!("{}'s '{}' touches link {}", a.owner, a.text, l.id));
+                }
             }
         }
         // A node's own lines may not run into another node, nor a lane's
@@ -316,6 +355,17 @@ mod tests {
         let (_, y) = breaker_centre((0.0, 0.0), (60.0, 0.0), 1.0);
         assert!(y < 0.0, "a short link's badge sits above it");
     }
+    #[test]
+    fn a_segment_meets_a_box_only_where_it_crosses_it() {
+        let b = Bounds { x: 0.0, y: 0.0, w: 10.0, h: 10.0 };
+        assert!(segment_meets((-5.0, 5.0), (15.0, 5.0), &b), "straight through");
+        assert!(segment_meets((5.0, 5.0), (50.0, 50.0), &b), "from inside");
+        assert!(!segment_meets((-5.0, 12.0), (15.0, 12.0), &b), "passes above");
+        assert!(!segment_meets((11.0, -5.0), (11.0, 20.0), &b), "vertical, beside");
+        assert!(!segment_meets((-10.0, 5.0), (-1.0, 5.0), &b), "ends before it");
+        assert!(!segment_meets((12.0, 0.0), (20.0, -8.0), &b), "slanted, past the corner");
+    }
+
     use crate::engine::presets;
     use crate::view_model::viewport::COMPACT_BELOW;
 

@@ -100,6 +100,22 @@ pub fn paused_from_link(raw: &str) -> (bool, Option<String>) {
     }
 }
 
+/// A `?seed=` value: the seed to start the run on, and a note for the page
+/// when it is not a whole number from 0 up (the run then keeps `current`,
+/// the scenario's own seed), as the Seed box says.
+pub fn seed_from_link(raw: &str, current: u64) -> (Option<u64>, Option<String>) {
+    match raw.trim().parse::<u64>() {
+        Ok(seed) => (Some(seed), None),
+        Err(_) => {
+            let shown: String = raw.chars().take(40).collect();
+            (
+                None,
+                Some(format!("?seed={shown} is not a whole number from 0 up, so the run keeps its seed, {current}.")),
+            )
+        }
+    }
+}
+
 /// The same for a number already read (the page lets the browser convert
 /// the text, which keeps Rust's float parser out of the download).
 pub fn at_from_seconds(s: f64) -> Option<Micros> {

@@ -70,8 +70,13 @@ impl EmbedOptions {
                 // Empty names (`controls=` or a stray comma) ask for nothing; a word we do not know is a typo to say.
                 let unknown: Vec<String> =
                     asked.iter().filter(|a| !a.is_empty() && !CONTROL_NAMES.contains(a)).map(|a| shown(a)).collect();
-                // Controls only show in embed mode: outside it, all of them do whatever the list says.
-                if embed && !unknown.is_empty() {
+                // Controls only show in embed mode: outside it, the page has them all, whatever the list says.
+                if !embed {
+                    notes.push(format!(
+                        "?controls={} only applies with ?embed=1, so every control is shown.",
+                        shown(&list)
+                    ));
+                } else if !unknown.is_empty() {
                     notes.push(unknown_controls_note(&list, &unknown, &used));
                 }
                 used
@@ -88,14 +93,24 @@ impl EmbedOptions {
             }
             None => Theme::Auto,
         };
-        EmbedOptions {
-            embed,
-            controls,
-            autoplay: param("autoplay").as_deref() == Some("1"),
-            theme,
-            origins: param("origin").map(|o| parse_origins(&o)).unwrap_or_default(),
-            notes,
+        let autoplay_raw = param("autoplay");
+        if let Some(raw) = autoplay_raw.as_deref().filter(|r| !matches!(*r, "1" | "0")) {
+            let instead = if embed { "the run starts paused" } else { "the run plays as usual" };
+            notes.push(not_used("autoplay", raw, "1 or 0", instead));
         }
+        let origins = match param("origin") {
+            Some(list) => {
+                let origins = parse_origins(&list);
+                let dropped: Vec<String> =
+                    list.split(',').map(str::trim).filter(|o| !o.is_empty() && !is_origin(o)).map(shown).collect();
+                if !dropped.is_empty() {
+                    notes.push(origins_note(&dropped, &origins));
+                }
+                origins
+            }
+            None => Vec::new(),
+        };
+        EmbedOptions { embed, controls, autoplay: autoplay_raw.as_deref() == Some("1"), theme, origins, notes }
     }
 
     /// The controls as the space-separated list CSS matches with `~=`.
@@ -137,6 +152,18 @@ fn unknown_controls_note(list: &str, unknown: &[String], used: &[&str]) -> Strin
         "?controls={}: the page has no control called {}, so the controls shown are: {shows}.",
         shown(list),
         unknown.join(" or ")
+    )
+}
+
+/// "?origin=: ftp://x is not an origin such as https://example.com, so it is
+/// left out; commands are read from https://a.example." An empty list is
+/// no list: the page then reads commands from any page, and says so.
+fn origins_note(dropped: &[String], kept: &[String]) -> String {
+    let from = if kept.is_empty() { "any page".to_string() } else { kept.join(", ") };
+    let (what, it) = if dropped.len() == 1 { ("is not an origin", "it is") } else { ("are not origins", "they are") };
+    format!(
+        "?origin=: {} {what} such as https://example.com, so {it} left out; commands are read from {from}.",
+        dropped.join(" and ")
     )
 }
 

@@ -15,6 +15,8 @@ pub struct SnippetChoice {
     pub theme: Theme,
     /// Start playing.
     pub autoplay: bool,
+    /// The seed to run on, when not the scenario's own (`?seed=`).
+    pub seed: Option<u64>,
     /// Height in CSS pixels (the width is 100 % of the column).
     pub height: u32,
 }
@@ -27,6 +29,10 @@ pub fn embed_url(c: &SnippetChoice) -> String {
     if c.theme != Theme::Auto {
         url.push_str("&theme=");
         url.push_str(c.theme.key());
+    }
+    if let Some(seed) = c.seed {
+        url.push_str("&seed=");
+        url.push_str(&seed.to_string());
     }
     if c.autoplay {
         url.push_str("&autoplay=1");

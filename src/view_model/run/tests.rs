@@ -178,6 +178,18 @@ fn paused_in_the_link_is_one_or_zero_and_anything_else_is_said() {
 }
 
 #[test]
+fn a_seed_in_the_link_is_a_whole_number_and_anything_else_is_said() {
+    assert_eq!(seed_from_link("7", 42), (Some(7), None));
+    assert_eq!(seed_from_link(" 0 ", 42), (Some(0), None));
+    assert_eq!(seed_from_link("18446744073709551615", 42), (Some(u64::MAX), None));
+    for bad in ["-1", "1.5", "abc", "", "18446744073709551616"] {
+        let (seed, note) = seed_from_link(bad, 42);
+        assert_eq!(seed, None, "{bad}");
+        assert_eq!(note, Some(format!("?seed={bad} is not a whole number from 0 up, so the run keeps its seed, 42.")));
+    }
+}
+
+#[test]
 fn the_at_parameter_is_bounded() {
     assert_eq!(at_from_query("12"), Some(12 * SECOND));
     assert_eq!(at_from_query("0.5"), Some(SECOND / 2));
