@@ -200,7 +200,7 @@ fn values_the_page_cannot_use_are_said_with_what_it_did_instead() {
     );
     assert_eq!(
         notes(&[("embed", "1"), ("origin", "a.example")]),
-        ["?origin=: a.example is not an origin such as https://example.com, so it is left out; commands are read from any page."]
+        ["?origin=: a.example is not an origin such as https://example.com, so it is left out; commands are read from no page."]
     );
     assert!(notes(&[("embed", "1"), ("origin", "https://a.example,http://b.example:8080")]).is_empty());
     let long = "x".repeat(500);
@@ -220,6 +220,16 @@ fn the_origin_list_is_enforced() {
     assert!(!o.allows("https://evil.example"));
     assert!(!o.allows("null"));
     assert_eq!(o.targets(), o.origins);
+    // A list the author gave with nothing usable in it fails closed: no page
+    // may command the embed and no events are posted, rather than everyone.
+    let none = params(&[("origin", "a.example, *")]);
+    assert!(!none.allows("https://a.example"));
+    assert!(!none.allows("null"));
+    assert!(none.targets().is_empty());
+    // An empty value names nothing: no list, as without the parameter.
+    let empty = params(&[("origin", " , ")]);
+    assert!(empty.allows("https://anyone.example"));
+    assert_eq!(empty.targets(), vec!["*"]);
     let many = (0..20).map(|i| format!("https://h{i}.example")).collect::<Vec<_>>().join(",");
     assert_eq!(parse_origins(&many).len(), MAX_ORIGINS);
 }

@@ -46,8 +46,12 @@ pub struct EmbedOptions {
     pub autoplay: bool,
     /// `theme=`.
     pub theme: Theme,
-    /// `origin=`: the embedding pages allowed to talk to this one; empty means any.
+    /// `origin=`: the embedding pages allowed to talk to this one (see [`EmbedOptions::restricted`]).
     pub origins: Vec<String>,
+    /// True when `origin=` named anything at all: then only `origins` may
+    /// talk to the page, and none when every entry was malformed (a list
+    /// the author meant as a restriction never opens the page to all).
+    pub restricted: bool,
     /// A sentence per value the page could not use as written (`theme=neon`,
     /// `embed=2`, an unknown control's name), with what it did instead: the
     /// page says them under the run controls like `?speed=abc`'s.
@@ -98,7 +102,7 @@ impl EmbedOptions {
             let instead = if embed { "the run starts paused" } else { "the run plays as usual" };
             notes.push(not_used("autoplay", raw, "1 or 0", instead));
         }
-        let origins = match param("origin") {
+        let (origins, restricted) = match param("origin") {
             Some(list) => {
                 let origins = parse_origins(&list);
                 let dropped: Vec<String> =
@@ -106,11 +110,12 @@ impl EmbedOptions {
                 if !dropped.is_empty() {
                     notes.push(origins_note(&dropped, &origins));
                 }
-                origins
+                (origins, list.split(',').any(|o| !o.trim().is_empty()))
             }
-            None => Vec::new(),
+            None => (Vec::new(), false),
         };
-        EmbedOptions { embed, controls, autoplay: autoplay_raw.as_deref() == Some("1"), theme, origins, notes }
+        let autoplay = autoplay_raw.as_deref() == Some("1");
+        EmbedOptions { embed, controls, autoplay, theme, origins, restricted, notes }
     }
 
     /// The controls as the space-separated list CSS matches with `~=`.
@@ -120,17 +125,17 @@ impl EmbedOptions {
 
     /// True when a message from `origin` may be read.
     pub fn allows(&self, origin: &str) -> bool {
-        self.origins.is_empty() || self.origins.iter().any(|o| o == origin)
+        !self.restricted || self.origins.iter().any(|o| o == origin)
     }
 
     /// The target origins events are posted to: each allowed origin (the
-    /// browser delivers only to the one the parent really has), or `*`
-    /// when no list was given.
+    /// browser delivers only to the one the parent really has), `*` when no
+    /// list was given, none when a list was given and nothing in it was an origin.
     pub fn targets(&self) -> Vec<String> {
-        if self.origins.is_empty() {
-            vec!["*".to_string()]
-        } else {
+        if self.restricted {
             self.origins.clone()
+        } else {
+            vec!["*".to_string()]
         }
     }
 }
@@ -156,10 +161,10 @@ fn unknown_controls_note(list: &str, unknown: &[String], used: &[&str]) -> Strin
 }
 
 /// "?origin=: ftp://x is not an origin such as https://example.com, so it is
-/// left out; commands are read from https://a.example." An empty list is
-/// no list: the page then reads commands from any page, and says so.
+/// left out; commands are read from https://a.example." When nothing is
+/// left, the page reads commands from no page, and says so.
 fn origins_note(dropped: &[String], kept: &[String]) -> String {
-    let from = if kept.is_empty() { "any page".to_string() } else { kept.join(", ") };
+    let from = if kept.is_empty() { "no page".to_string() } else { kept.join(", ") };
     let (what, it) = if dropped.len() == 1 { ("is not an origin", "it is") } else { ("are not origins", "they are") };
     format!(
         "?origin=: {} {what} such as https://example.com, so {it} left out; commands are read from {from}.",
