@@ -135,3 +135,28 @@ fn the_page_says_how_many_steps_were_asked_again() {
     let words = saga_words(&g, &["s1".to_string(), "s2".to_string(), "s3".to_string()]);
     assert!(words.contains(&format!(", {refused} steps asked again after their service refused them")), "{words}");
 }
+
+#[test]
+fn a_tiny_backoff_still_backs_off_to_one_ask_a_second_while_a_service_is_down_for_good() {
+    // 1 µs doubled ten times is about a millisecond: without a floor under
+    // the cap, every waiting saga asked a thousand times a simulated second
+    // for as long as the participant stayed down.
+    let mut s = saga(20, 0, json!([{"target": "s2", "at_ms": 0, "until_ms": null, "effect": {"type": "crash"}}]), 2);
+    let orch = s.nodes.iter_mut().find(|n| n.id == "orch").unwrap();
+    let patchbay::engine::scenario::NodeKind::Service(spec) = &mut orch.kind else { panic!("a service") };
+    spec.saga.as_mut().unwrap().retry_backoff_ms = 0.001;
+    let (_, events) = run(s, 120);
+    let refused = refused_steps(&events);
+    // 20 sagas: about 20 fast asks each while the backoff grows to a
+    // second, then one a second for the rest of the two minutes.
+    assert!(refused.len() > 20 * 100, "still asking: {}", refused.len());
+    assert!(refused.len() < 20 * (30 + 120), "backed off to one ask a second: {}", refused.len());
+    let sends: Vec<u64> = events
+        .iter()
+        .filter_map(|(t, e)| if let EventKind::StepSent { saga: 1, step: 1, .. } = e { Some(*t) } else { None })
+        .collect();
+    assert!(sends.len() > 100, "one saga's asks: {}", sends.len());
+    let gaps: Vec<u64> = sends.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|&g| g <= 1_000_000 + 10_000), "never longer than the cap: {gaps:?}");
+    assert!(gaps.iter().rev().take(50).all(|&g| g >= 1_000_000), "the cap is a second: {gaps:?}");
+}

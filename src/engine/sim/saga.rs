@@ -24,7 +24,7 @@ use crate::engine::event::{EventKind, Fate, MsgId, Reason, SagaOutcome};
 use crate::engine::limits::MAX_LIVE_SAGAS;
 use crate::engine::scenario::{FaultEffect, SagaMode, SagaSpec, StepKind};
 use crate::engine::slab::Key;
-use crate::engine::time::{ms_to_micros, Micros};
+use crate::engine::time::{ms_to_micros, Micros, SECOND};
 
 /// One running saga.
 pub(super) struct Saga {
@@ -306,7 +306,7 @@ impl Simulation {
         s.attempt += 1;
         let (node, attempt, token) = (s.node, s.attempt, s.token);
         let base = ms_to_micros(self.saga_spec(node).retry_backoff_ms);
-        let delay = base.saturating_mul(1 << (attempt - 1).min(10));
+        let delay = saga_backoff(base, attempt);
         self.schedule(self.now.saturating_add(delay), Action::SagaResend { saga, token });
     }
 
@@ -362,4 +362,17 @@ impl Simulation {
             .map(|(_, s)| (s.id, s.step, s.compensating, s.done))
             .collect()
     }
+}
+
+/// The wait before the `attempt`-th ask (from 1): `base` doubled on each
+/// ask, up to 1,024 times `base` but never capped below one second.
+/// Refused steps are asked again without limit, so the cap is what a
+/// participant down for good costs per saga: with a 1 µs base and a cap
+/// of 1,024 µs every waiting saga asked a thousand times a simulated
+/// second, and a run of ten minutes took longer than that to compute
+/// (found by a hostile input). Workflow engines cap their interval the
+/// same way (Temporal: 100 times the first, by default).
+pub(super) fn saga_backoff(base: Micros, attempt: u32) -> Micros {
+    let cap = base.saturating_mul(1024).max(SECOND);
+    base.saturating_mul(1 << attempt.saturating_sub(1).min(40)).min(cap)
 }
