@@ -169,6 +169,18 @@ impl Breaker {
         }
     }
 
+    /// Gives back the permit of a call let through with `epoch` that will
+    /// never report an outcome (its caller crashed with it in flight), as
+    /// resilience4j's `releasePermission` does for a permitted call that
+    /// did not run. In half-open its trial slot goes to the next call:
+    /// without this, a lost trial kept the breaker half-open for good,
+    /// rejecting every call (found in an audit).
+    pub fn release(&mut self, epoch: u32) {
+        if epoch == self.epoch && self.state == BreakerState::HalfOpen && self.half_open_granted > self.half_open_done {
+            self.half_open_granted -= 1;
+        }
+    }
+
     fn threshold_met(&self) -> bool {
         let n = self.window.len() as f64;
         let failure_rate = 100.0 * f64::from(self.failures) / n;
@@ -272,6 +284,26 @@ mod tests {
         for t in 0..3 {
             assert_eq!(call(&mut b, 3_000_000 + t, true), None);
         }
+    }
+
+    #[test]
+    fn a_released_trial_gives_its_slot_to_the_next_call() {
+        let mut b = Breaker::new(&policy());
+        for t in 1..=4 {
+            call(&mut b, t, true);
+        }
+        let t = 2_000_000;
+        let Permit::Granted(e1) = b.acquire(t).0 else { panic!("first trial") };
+        let Permit::Granted(e2) = b.acquire(t).0 else { panic!("second trial") };
+        assert_eq!(b.acquire(t).0, Permit::Rejected);
+        b.release(e1);
+        let Permit::Granted(e3) = b.acquire(t).0 else { panic!("the released slot") };
+        assert_eq!(b.acquire(t).0, Permit::Rejected, "still two at most");
+        assert_eq!(b.record(t, e2, 10, false), None);
+        assert_eq!(b.record(t, e3, 10, false), Some(BreakerState::Closed));
+        // A release from an earlier state, or once closed, changes nothing.
+        b.release(e1);
+        assert_eq!(b.state(), BreakerState::Closed);
     }
 
     #[test]

@@ -130,6 +130,16 @@ impl Simulation {
         self.after_failed_attempt(key);
     }
 
+    /// Forgets a call whose caller is gone (a crash): an attempt still in
+    /// flight gives its breaker permit back, since its outcome will never
+    /// be recorded (a late reply is ignored).
+    pub(super) fn drop_call(&mut self, key: Key) {
+        let Some(c) = self.calls.remove(key) else { return };
+        if let (true, Some(e), Some(b)) = (c.awaiting, c.epoch, self.links[c.link as usize].breaker.as_mut()) {
+            b.release(e);
+        }
+    }
+
     fn record_outcome(&mut self, link: u32, epoch: Option<u32>, duration: Micros, failed: bool) {
         let (Some(e), Some(b)) = (epoch, self.links[link as usize].breaker.as_mut()) else { return };
         let from = b.state();

@@ -219,7 +219,7 @@ impl Simulation {
         for key in held {
             let Some(w) = self.works.remove(key) else { continue };
             if let Stage::Calling { call, .. } = w.stage {
-                self.calls.remove(call);
+                self.drop_call(call);
             }
             let running = w.stage != Stage::Waiting;
             let why = if w.poison { Reason::Poison } else { Reason::Crashed };
