@@ -177,3 +177,21 @@ fn a_run_stopped_by_a_guard_exits_3_naming_the_loop() {
     let err = stderr(&o);
     assert!(err.contains("without the clock moving") && err.contains("node 'w'"), "{err}");
 }
+
+#[test]
+fn every_latency_a_busy_service_reports_has_samples() {
+    // A distribution in the report that nothing records reads as a
+    // measured zero (a `sojourn` histogram was reported empty for every
+    // service until an audit found it).
+    let o = sim(&["run", "mmc", "--until", "60", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    let service = &v["services"][0];
+    assert!(service["completed"].as_u64().unwrap_or(0) > 100, "{service}");
+    let histograms: Vec<(&String, &serde_json::Value)> =
+        service.as_object().expect("an object").iter().filter(|(_, h)| h.get("count").is_some()).collect();
+    assert!(histograms.len() >= 3, "wait, busy_time, self_time: {service}");
+    for (name, h) in histograms {
+        assert!(h["count"].as_u64().unwrap_or(0) > 100, "{name} has no samples: {h}");
+    }
+}

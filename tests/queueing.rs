@@ -92,3 +92,34 @@ fn erlang_c_helper_is_right() {
     // c = 1 reduces to ρ.
     assert!((erlang_c(0.7, 1.0, 1) - 0.7).abs() < 1e-12);
 }
+
+#[test]
+fn utilisation_divides_by_the_worker_time_offered_when_the_pool_is_resized() {
+    // λ = 50/s of 100 ms work: about 5 workers busy on average. Ten workers
+    // for 30 s, then one replica of two (2 workers, overloaded: both busy)
+    // for 30 s: (5·30 + 2·30) / (10·30 + 2·30) ≈ 0.58. Dividing by the last
+    // pool size times the whole run gave (150 + 60) / 120 = 1.75.
+    let mut s = single_server_scenario(50.0, 5, Dist::Constant { ms: 100.0 });
+    let NodeKind::Service(spec) = &mut s.nodes[0].kind else { panic!("a service") };
+    spec.replicas = 2;
+    spec.backlog = 1_000_000;
+    let mut smaller = spec.clone();
+    smaller.replicas = 1;
+    smaller.concurrency = 2;
+    let node = s.nodes[0].id.clone();
+    let mut sim = Simulation::with_seed(s, 3).expect("valid");
+    sim.set_tracks(true);
+    sim.run_until(30 * SECOND).expect("runs");
+    let before = sim.metrics().nodes[0].utilisation(sim.now());
+    assert_close(before, 0.5, 0.05, "utilisation of ten workers");
+    sim.apply(&patchbay::engine::Edit::SetService { node, spec: smaller }).expect("applies");
+    sim.run_until(60 * SECOND).expect("runs");
+    let u = sim.metrics().nodes[0].utilisation(sim.now());
+    assert_close(u, 210.0 / 360.0, 0.05, "utilisation over both pool sizes");
+    assert!(u <= 1.0, "never above 100 %: {u}");
+    // The chart's per-second readings too, the second of the change included.
+    use patchbay::engine::metrics::{Key, Owner};
+    let points = sim.metrics().tracks.points(Owner::Node(0), Key::Utilisation);
+    assert!(points.len() >= 50, "a reading a second: {}", points.len());
+    assert!(points.iter().all(|&(_, v)| v <= 1.0 + 1e-6), "{points:?}");
+}

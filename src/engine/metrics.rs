@@ -207,9 +207,7 @@ impl Metrics {
     /// Updates a service's pool size after an edit.
     pub fn set_capacity(&mut self, node: usize, now: Micros, capacity: u32) {
         if let Some(m) = self.nodes.get_mut(node) {
-            let busy = m.busy;
-            m.set_busy(now, busy);
-            m.capacity = capacity;
+            m.set_capacity(now, capacity);
         }
     }
 

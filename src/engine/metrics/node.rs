@@ -35,6 +35,14 @@ pub struct NodeMetrics {
     pub(super) busy_area: u128,
     #[serde(skip)]
     pub(super) last_change: Micros,
+    /// Worker time offered since the start (capacity integrated over time,
+    /// in worker-microseconds up to `capacity_change`): the pool can be
+    /// resized while running, so utilisation divides by this, not by
+    /// today's capacity times the whole run.
+    #[serde(skip)]
+    pub(super) capacity_area: u128,
+    #[serde(skip)]
+    pub(super) capacity_change: Micros,
     /// Time from arrival to a worker picking it up.
     pub wait: Histogram,
     /// Time a worker was held (own processing plus downstream calls) and
@@ -42,8 +50,6 @@ pub struct NodeMetrics {
     /// as `busy_time` and `self_time`.
     #[serde(flatten)]
     pub held: HeldTime,
-    /// Arrival to successful completion.
-    pub sojourn: Histogram,
     /// Messages processed a second time (side effects repeated).
     pub duplicates_processed: u64,
     /// Repeats skipped by an idempotent consumer.
@@ -60,13 +66,16 @@ pub struct NodeMetrics {
     /// When the last track sample was taken.
     #[serde(skip)]
     pub(super) window_at: Micros,
+    /// The offered worker time at the last track sample.
+    #[serde(skip)]
+    pub(super) window_capacity_mark: u128,
 }
 
 impl NodeMetrics {
     /// Share of worker time in use since the start, 0 to 1.
     pub fn utilisation(&self, now: Micros) -> f64 {
-        let area = self.busy_area + u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change));
-        let total = u128::from(self.capacity) * u128::from(now);
+        let area = self.busy_area_at(now);
+        let total = self.capacity_area_at(now);
         if total == 0 {
             0.0
         } else {
@@ -100,6 +109,23 @@ impl NodeMetrics {
         self.busy_area + u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change))
     }
 
+    /// Worker time offered since the start, in worker-microseconds: the
+    /// pool's size over time, plus workers busy beyond it (draining).
+    pub(super) fn capacity_area_at(&self, now: Micros) -> u128 {
+        let excess =
+            u128::from(self.busy.saturating_sub(self.capacity)) * u128::from(now.saturating_sub(self.last_change));
+        self.capacity_area + u128::from(self.capacity) * u128::from(now.saturating_sub(self.capacity_change)) + excess
+    }
+
+    /// Resizes the pool at `now`, keeping the busy and offered areas exact.
+    pub(super) fn set_capacity(&mut self, now: Micros, capacity: u32) {
+        self.set_busy(now, self.busy);
+        // `set_busy` has just counted any excess up to now.
+        self.capacity_area += u128::from(self.capacity) * u128::from(now.saturating_sub(self.capacity_change));
+        self.capacity_change = now;
+        self.capacity = capacity;
+    }
+
     pub(super) fn set_waiting(&mut self, now: Micros, waiting: u32) {
         self.waiting_area += u128::from(self.waiting) * u128::from(now.saturating_sub(self.waiting_change));
         self.waiting_change = now;
@@ -107,7 +133,14 @@ impl NodeMetrics {
     }
 
     pub(super) fn set_busy(&mut self, now: Micros, busy: u32) {
-        self.busy_area += u128::from(self.busy) * u128::from(now.saturating_sub(self.last_change));
+        let held = u128::from(now.saturating_sub(self.last_change));
+        if self.busy > self.capacity {
+            // Instances retired by a smaller pool finish what they hold
+            // (a graceful drain): their busy workers are offered time too,
+            // so utilisation stays at most 1.
+            self.capacity_area += u128::from(self.busy - self.capacity) * held;
+        }
+        self.busy_area += u128::from(self.busy) * held;
         self.last_change = now;
         self.busy = busy;
     }

@@ -56,6 +56,7 @@ impl Metrics {
             if let Some(n) = self.nodes.get_mut(i) {
                 n.window_mark = (n.wait.count(), n.wait.sum(), n.held.count(), n.held.self_sum(), n.busy_area_at(at));
                 n.window_at = at;
+                n.window_capacity_mark = n.capacity_area_at(at);
             }
             if let Some(q) = self.queues.get_mut(i) {
                 q.window_mark = (q.wait.count(), q.wait.sum());
@@ -92,9 +93,8 @@ impl Metrics {
         let ms = |t: Micros| t as f64 / 1_000.0;
         match key {
             Key::Utilisation => {
-                let dt = at.saturating_sub(n.window_at);
                 let area = n.busy_area_at(at).saturating_sub(n.window_mark.4);
-                let total = u128::from(n.capacity) * u128::from(dt);
+                let total = n.capacity_area_at(at).saturating_sub(n.window_capacity_mark);
                 Gauge(if total == 0 { 0.0 } else { area as f64 / total as f64 })
             }
             Key::Waiting => Gauge(f64::from(n.waiting)),
