@@ -253,3 +253,26 @@ fn messages_that_circulate_without_end_stop_at_the_rate_guard() {
     assert!(involved.iter().any(|n| n.starts_with("node 'w'") || n.starts_with("link 'take'")), "{involved:?}");
     assert!(e.to_string().contains("within one simulated second"), "{e}");
 }
+
+#[test]
+fn the_clients_of_all_push_links_together_have_a_limit() {
+    // A gateway's restart plans every connected client's reconnect in one
+    // event: 999 links of 10,000 clients passed before and took seconds.
+    let push = |i: usize, clients: u32| {
+        json!({ "id": format!("p{i}"), "from": "gw", "to": "browsers", "latency": { "type": "constant", "ms": 1 },
+                "transport": { "type": "push", "clients": clients } })
+    };
+    let nodes = || {
+        vec![
+            json!({ "id": "gw", "label": "gw", "kind": { "type": "gateway" } }),
+            json!({ "id": "browsers", "label": "browsers", "kind": { "type": "client" } }),
+        ]
+    };
+    let at_cap: Vec<Value> = (0..2).map(|i| push(i, MAX_CROWD)).collect();
+    assert_eq!(2 * MAX_CROWD, MAX_TOTAL_CROWD);
+    let ps = problems(&scenario(nodes(), at_cap, vec![]));
+    assert!(ps.is_empty(), "two links at the per-link cap are fine: {ps:?}");
+    let over: Vec<Value> = (0..3).map(|i| push(i, MAX_CROWD)).collect();
+    let ps = problems(&scenario(nodes(), over, vec![]));
+    assert!(has(&ps, "$.links", "30000 clients in all; at most 20000"), "{ps:?}");
+}

@@ -271,6 +271,10 @@ fn check_links<'a>(s: &'a Scenario, nodes: &BTreeMap<&str, &Node>, v: &mut Probl
             v.add(format!("{p}.{end}"), reason);
         }
     }
+    let crowd: u64 = s.links.iter().filter_map(|l| l.transport.push_policy()).map(|c| u64::from(c.clients)).sum();
+    if crowd > u64::from(MAX_TOTAL_CROWD) {
+        v.add("$.links", format!("the push links have {crowd} clients in all; at most {MAX_TOTAL_CROWD} are allowed"));
+    }
     ids
 }
 
