@@ -369,8 +369,8 @@ impl Simulation {
 /// Refused steps are asked again without limit, so the cap is what a
 /// participant down for good costs per saga: with a 1 µs base and a cap
 /// of 1,024 µs every waiting saga asked a thousand times a simulated
-/// second, and a run of ten minutes took longer than that to compute
-/// (found by a hostile input). Workflow engines cap their interval the
+/// second: ten simulated minutes of the saga preset with one participant
+/// down took 40 s and 156 M events (0.3 s and 1.9 M with the floor). Workflow engines cap their interval the
 /// same way (Temporal: 100 times the first, by default).
 pub(super) fn saga_backoff(base: Micros, attempt: u32) -> Micros {
     let cap = base.saturating_mul(1024).max(SECOND);
