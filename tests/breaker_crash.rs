@@ -55,7 +55,7 @@ fn a_trial_call_lost_in_a_crash_does_not_keep_the_breaker_half_open() {
         .iter()
         .filter(|e| e.t < 14 * SECOND)
         .filter_map(|e| if let EventKind::BreakerChanged { to, .. } = e.kind { Some(to) } else { None })
-        .last();
+        .next_back();
     assert_eq!(half_open_at_crash, Some(BreakerState::HalfOpen), "the set-up: a trial out when A crashes");
     let closed_after = events
         .iter()
