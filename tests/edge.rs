@@ -405,3 +405,103 @@ fn a_restarting_gateway_takes_in_nothing_and_loses_its_replay_buffer() {
         .iter()
         .any(|e| e.t > 10_000_000 && matches!(e.kind, EventKind::Completed { node, .. } if node == notify)));
 }
+
+/// reconnect-storm with 200 SSE clients that resume, an 800 ms push
+/// latency (so many updates are in flight at any moment), a gateway of
+/// `replay_buffer`, and the given faults and reconnect delay.
+fn slow_sse(replay_buffer: u32, faults: Vec<Fault>, base_ms: f64, heartbeat_ms: Option<f64>) -> Scenario {
+    let mut s = presets::load("reconnect-storm").unwrap();
+    let push = s.links.iter().position(|l| l.id == "push").unwrap();
+    s.links[push].latency = patchbay::engine::dist::Dist::Constant { ms: 800.0 };
+    if let Transport::Push(p) = &mut s.links[push].transport {
+        (p.sse, p.resume, p.clients, p.base_ms, p.max_ms) = (true, true, 200, base_ms, base_ms);
+        (p.heartbeat_ms, p.missed_pongs) = (heartbeat_ms, 1);
+    }
+    let gw = s.nodes.iter().position(|n| n.id == "notify").unwrap();
+    if let NodeKind::Gateway(g) = &mut s.nodes[gw].kind {
+        (g.replay_buffer, g.accept_per_100ms) = (replay_buffer, None);
+    }
+    s.faults = faults;
+    s
+}
+
+#[test]
+fn updates_in_flight_when_the_gateway_restarts_are_lost_not_replayed() {
+    // The new process never had them: its replay buffer starts empty.
+    let restart: Fault = serde_json::from_value(serde_json::json!(
+        {"target": "notify", "at_ms": 5000, "effect": {"type": "gateway_restart"}}
+    ))
+    .unwrap();
+    let mut s = Simulation::new(slow_sse(1000, vec![restart], 3000.0, None)).unwrap();
+    s.set_recording(true);
+    s.run_until(12 * SECOND).unwrap();
+    assert!(s.ledger().balances(s.live_messages()));
+    let events = s.drain_events();
+    let sent_before: std::collections::BTreeSet<u64> = events
+        .iter()
+        .filter(|e| e.t < 5_000_000 && matches!(e.kind, EventKind::Sent { link: 3, .. }))
+        .filter_map(|e| if let EventKind::Sent { msg, .. } = e.kind { Some(msg) } else { None })
+        .collect();
+    let missed_after: Vec<u64> = events
+        .iter()
+        .filter(|e| e.t >= 5_000_000)
+        .filter_map(|e| if let EventKind::UpdateMissed { msg, held, .. } = e.kind { Some((msg, held)) } else { None })
+        .filter(|(msg, _)| sent_before.contains(msg))
+        .map(|(msg, held)| {
+            assert!(!held, "an update the old process sent is not held by the new one");
+            msg
+        })
+        .collect();
+    assert!(missed_after.len() > 20, "the set-up: updates in flight at the restart: {}", missed_after.len());
+    let replayed_old = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::UpdateReplayed { msg, .. } if sent_before.contains(&msg)))
+        .count();
+    assert_eq!(replayed_old, 0);
+    assert!(s.ledger().dropped.get("restarting").copied().unwrap_or(0) >= missed_after.len() as u64);
+}
+
+#[test]
+fn the_replay_buffer_keeps_the_newest_updates_by_their_own_number() {
+    // Every connection drops silently at 5 s; heartbeats notice 300 ms on,
+    // while updates sent before the drop are still landing on dead
+    // connections. An update's place in the buffer is its own number, so
+    // none older than the buffer's last `keep` is ever replayed.
+    let drop: Fault = serde_json::from_value(serde_json::json!(
+        {"target": "push", "at_ms": 5000, "effect": {"type": "silent_disconnect", "share": 1.0}}
+    ))
+    .unwrap();
+    let keep = 100;
+    let mut s = Simulation::new(slow_sse(keep, vec![drop], 100.0, Some(300.0))).unwrap();
+    s.set_recording(true);
+    s.run_until(8 * SECOND).unwrap();
+    let mut number = std::collections::BTreeMap::new();
+    let (mut pushed, mut replayed, mut expired) = (0u64, Vec::new(), Vec::new());
+    for e in s.drain_events() {
+        match e.kind {
+            EventKind::Sent { msg, link: 3, .. } => {
+                pushed += 1;
+                number.insert(msg, pushed);
+            }
+            EventKind::UpdateReplayed { msg, .. } => replayed.push((number[&msg], pushed)),
+            EventKind::UpdateExpired { msg, restarted, .. } => {
+                assert!(!restarted);
+                expired.push(number[&msg]);
+            }
+            _ => {}
+        }
+    }
+    assert!(replayed.len() > 50 && !expired.is_empty(), "{} replayed, {} expired", replayed.len(), expired.len());
+    let too_old: Vec<_> = replayed.iter().filter(|&&(n, at)| at - n >= u64::from(keep)).collect();
+    assert!(too_old.is_empty(), "replayed from outside the buffer: {too_old:?}");
+}
+
+#[test]
+fn the_words_say_a_restart_lost_the_buffer() {
+    use patchbay::view_model::event_words::event_words;
+    let s = presets::load("reconnect-storm").unwrap();
+    let lost = event_words(&EventKind::UpdateExpired { msg: 1, link: 3, restarted: true }, &s);
+    assert!(lost.contains("restarted") && !lost.contains("expired"), "{lost}");
+    let expired = event_words(&EventKind::UpdateExpired { msg: 1, link: 3, restarted: false }, &s);
+    assert!(expired.contains("expired"), "{expired}");
+}

@@ -228,8 +228,10 @@ pub enum EventKind {
     /// A held update was sent again after its client resumed with its last
     /// event id; it arrives at `arrives` (`None`: lost on a partition).
     UpdateReplayed { msg: MsgId, link: LinkIx, client: u32, arrives: Option<Micros> },
-    /// A held update left the replay buffer before its client came back: lost.
-    UpdateExpired { msg: MsgId, link: LinkIx },
+    /// A held update left the replay buffer before its client came back:
+    /// lost. `restarted`: the buffer itself was lost with the gateway's
+    /// process (a restart), not outgrown.
+    UpdateExpired { msg: MsgId, link: LinkIx, restarted: bool },
     /// Orchestrator `node` handled message `msg` of order `corr` and started
     /// saga `saga` over `steps` steps.
     SagaStarted { saga: u64, node: NodeIx, msg: MsgId, corr: CorrId, steps: u32 },

@@ -185,6 +185,10 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::OffsetCommitted { link, partition, offset } => {
             format!("Group {} committed offset {offset} of partition {partition}.", l(link))
         }
+        EventKind::RebalanceStarted { link, .. } if cooperative(s, link) => format!(
+            "Group {} began a cooperative rebalance: only the partitions that move pause; the rest are read on.",
+            l(link)
+        ),
         EventKind::RebalanceStarted { link, .. } => format!("Group {} stopped for a rebalance.", l(link)),
         EventKind::RebalanceDone { link, members, .. } => {
             format!("Group {} rebalanced over {members} members.", l(link))
@@ -248,7 +252,12 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::UpdateReplayed { link, client, .. } => {
             format!("Client {client} on {} resumed and got a held update.", l(link))
         }
-        EventKind::UpdateExpired { link, .. } => format!("A held update on {} expired before its client came back.", l(link)),
+        EventKind::UpdateExpired { link, restarted: false, .. } => {
+            format!("A held update on {} expired before its client came back.", l(link))
+        }
+        EventKind::UpdateExpired { link, restarted: true, .. } => {
+            format!("A held update on {} was lost with the gateway's memory when it restarted.", l(link))
+        }
         EventKind::SagaStarted { saga, node, corr, steps, .. } => {
             format!("{} started saga {saga} for order {corr} ({steps} steps).", n(node))
         }
@@ -377,4 +386,14 @@ mod tests {
         assert_eq!(ms_text(12_345), "12 ms");
         assert_eq!(ms_text(1_250_000), "1.2 s");
     }
+}
+
+/// Whether read link `link` uses the cooperative sticky assignor, whose
+/// rebalance pauses only the partitions that move (the eager one stops the
+/// whole group).
+pub fn cooperative(s: &Scenario, link: u32) -> bool {
+    s.links
+        .get(link as usize)
+        .and_then(|l| l.transport.read_policy())
+        .is_some_and(|p| p.assignor == crate::engine::scenario::Assignor::CooperativeSticky)
 }

@@ -217,6 +217,10 @@ impl Narrator {
                 node_label(s, topic),
                 if accepted { "" } else { ", which the registry refuses" }
             )),
+            EventKind::RebalanceStarted { link, .. } if super::event_words::cooperative(s, link) => Some(format!(
+                "Consumer group {} began a cooperative rebalance: only the partitions that move pause.",
+                link_label(s, link)
+            )),
             EventKind::RebalanceStarted { link, .. } => {
                 Some(format!("Consumer group {} stopped for a rebalance.", link_label(s, link)))
             }
@@ -227,8 +231,9 @@ impl Narrator {
             )),
             // The pause's end, so a listener is not left thinking the group is still stopped.
             EventKind::RebalanceDone { link, members, .. } => Some(format!(
-                "Consumer group {} resumed after the rebalance, with {members} {}.",
+                "Consumer group {} {} the rebalance, with {members} {}.",
                 link_label(s, link),
+                if super::event_words::cooperative(s, link) { "finished" } else { "resumed after" },
                 if members == 1 { "member" } else { "members" }
             )),
             EventKind::PositionMoved { link, from, to, .. } if to < from => {
@@ -389,6 +394,28 @@ mod tests {
         assert_eq!(n.flush(2_100.0).as_deref(), Some("three Also since the last announcement: 1 announcement."));
         assert_eq!(n.flush(5_000.0), None);
         assert_eq!(n.offer("four".into(), 5_000.0).as_deref(), Some("four"));
+    }
+
+    #[test]
+    fn a_cooperative_rebalance_is_not_said_to_stop_the_group() {
+        use crate::engine::scenario::{Assignor, Transport};
+        let mut s = presets::load("commit-after").expect("preset");
+        let link = s.links.iter().position(|l| l.transport.read_policy().is_some()).expect("a read link") as u32;
+        let started = EventKind::RebalanceStarted { link, generation: 1 };
+        let done = EventKind::RebalanceDone { link, generation: 1, members: 3 };
+        let eager = (Narrator::default().sentence(&started, &s), Narrator::default().sentence(&done, &s));
+        assert!(eager.0.as_deref().is_some_and(|t| t.contains("stopped")), "{eager:?}");
+        assert!(eager.1.as_deref().is_some_and(|t| t.contains("resumed")), "{eager:?}");
+        assert!(crate::view_model::event_words::event_words(&started, &s).contains("stopped"));
+        if let Transport::Read(p) = &mut s.links[link as usize].transport {
+            p.assignor = Assignor::CooperativeSticky;
+        }
+        let said = Narrator::default().sentence(&started, &s).expect("a sentence");
+        assert!(said.contains("only the partitions that move") && !said.contains("stopped"), "{said}");
+        let after = Narrator::default().sentence(&done, &s).expect("a sentence");
+        assert!(!after.contains("resumed"), "{after}");
+        let logged = crate::view_model::event_words::event_words(&started, &s);
+        assert!(logged.contains("cooperative") && !logged.contains("stopped"), "{logged}");
     }
 
     #[test]

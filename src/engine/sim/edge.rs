@@ -49,6 +49,10 @@ pub(super) struct Crowd {
     pub held: VecDeque<(u64, MsgId, u32)>,
     /// Updates pushed on the link so far (their sequence numbers).
     pub pushed: u64,
+    /// The last sequence number its gateway's previous process sent: an
+    /// update up to it that misses its client is lost, since the buffer
+    /// it would wait in went with that process (a restart).
+    pub forgotten: u64,
     /// Bumped when the heartbeat setting changes, so old rounds stop.
     pub heartbeat_epoch: u32,
     /// When the last update sent to each client arrives: one connection is
@@ -136,6 +140,7 @@ impl Simulation {
         // The client following the order: a fixed function of the order.
         let client = (corr % c.conn.len() as u64) as u32;
         c.pushed += 1;
+        let seq = c.pushed;
         let up = c.conn[client as usize] == Conn::Up;
         let conn = c.generation[client as usize];
         self.expire_held(link);
@@ -144,12 +149,12 @@ impl Simulation {
         let at = if up { self.cross(link).map(|at| self.in_order(link, client, at)) } else { None };
         self.emit(EventKind::Sent { msg, corr, parent, link, attempt: 0, arrives: at });
         match at {
-            Some(at) => self.schedule(at, Action::PushArrive { msg, link, client, conn }),
+            Some(at) => self.schedule(at, Action::PushArrive { msg, link, client, conn, seq }),
             None if up => {
                 self.emit(EventKind::Lost { msg, link });
                 self.settle(msg, Fate::Dropped(Reason::Partition));
             }
-            None => self.miss(msg, link, client),
+            None => self.miss(msg, link, client, seq),
         }
     }
 
@@ -162,24 +167,35 @@ impl Simulation {
     }
 
     /// An update reaches its client, if the connection it was sent on still works.
-    pub(super) fn push_arrive(&mut self, msg: MsgId, link: u32, client: u32, conn: u32) {
+    pub(super) fn push_arrive(&mut self, msg: MsgId, link: u32, client: u32, conn: u32, seq: u64) {
         let c = &self.crowds[link as usize];
         if c.conn[client as usize] == Conn::Up && c.generation[client as usize] == conn {
             self.emit(EventKind::UpdateReceived { msg, link, client });
             self.settle(msg, Fate::Processed);
         } else {
-            self.miss(msg, link, client);
+            self.miss(msg, link, client, seq);
         }
     }
 
-    /// An update that found no working connection: held for resume, or lost.
-    fn miss(&mut self, msg: MsgId, link: u32, client: u32) {
-        let held = self.resumes(link) && self.replay_buffer(link) > 0;
+    /// An update (number `seq` on its link) that found no working
+    /// connection: held for resume, or lost.
+    fn miss(&mut self, msg: MsgId, link: u32, client: u32, seq: u64) {
+        // Sent by a gateway process that has since restarted: the buffer it
+        // would wait in was that process's memory (found in an audit: the
+        // new process replayed updates it never had).
+        let forgotten = seq <= self.crowds[link as usize].forgotten;
+        let held = !forgotten && self.resumes(link) && self.replay_buffer(link) > 0;
         self.emit(EventKind::UpdateMissed { msg, link, client, held });
         if held {
+            // Kept in order of the update's own number, as a buffer keyed
+            // by event id is, so the oldest leave first: a miss noticed
+            // late (a silent drop, a slow link) is still an old update.
             let c = &mut self.crowds[link as usize];
-            c.held.push_back((c.pushed, msg, client));
+            let at = c.held.partition_point(|h| h.0 <= seq);
+            c.held.insert(at, (seq, msg, client));
             self.expire_held(link);
+        } else if forgotten {
+            self.settle(msg, Fate::Dropped(Reason::Restarting));
         } else {
             self.settle(msg, Fate::Dropped(Reason::Disconnected));
         }
@@ -204,7 +220,7 @@ impl Simulation {
                 return;
             }
             c.held.pop_front();
-            self.emit(EventKind::UpdateExpired { msg, link });
+            self.emit(EventKind::UpdateExpired { msg, link, restarted: false });
             self.settle(msg, Fate::Dropped(Reason::Disconnected));
         }
     }
@@ -298,9 +314,9 @@ impl Simulation {
             !back
         });
         let resume = self.resumes(link);
-        for (_, msg, client) in theirs {
+        for (seq, msg, client) in theirs {
             if !resume {
-                self.emit(EventKind::UpdateExpired { msg, link });
+                self.emit(EventKind::UpdateExpired { msg, link, restarted: false });
                 self.settle(msg, Fate::Dropped(Reason::Disconnected));
                 continue;
             }
@@ -309,7 +325,7 @@ impl Simulation {
             match at {
                 Some(at) => {
                     let conn = self.crowds[link as usize].generation[client as usize];
-                    self.schedule(at, Action::PushArrive { msg, link, client, conn });
+                    self.schedule(at, Action::PushArrive { msg, link, client, conn, seq });
                 }
                 None => {
                     self.emit(EventKind::Lost { msg, link });
@@ -409,8 +425,10 @@ impl Simulation {
                 self.crowds[link as usize].attempt[client as usize] = 0;
                 self.plan_reconnect(link, client);
             }
+            let c = &mut self.crowds[link as usize];
+            c.forgotten = c.pushed;
             while let Some((_, msg, _)) = self.crowds[link as usize].held.pop_front() {
-                self.emit(EventKind::UpdateExpired { msg, link });
+                self.emit(EventKind::UpdateExpired { msg, link, restarted: true });
                 self.settle(msg, Fate::Dropped(Reason::Restarting));
             }
         }

@@ -216,7 +216,7 @@ impl Simulation {
             Action::Reconnect { link } => self.reconnect(link),
             Action::Heartbeat { link, epoch } => self.heartbeat(link, epoch),
             Action::GatewayUp { node, epoch } => self.gateway_up(node, epoch),
-            Action::PushArrive { msg, link, client, conn } => self.push_arrive(msg, link, client, conn),
+            Action::PushArrive { msg, link, client, conn, seq } => self.push_arrive(msg, link, client, conn, seq),
             Action::StepArrive(s) => self.step_arrive(*s),
             Action::StepOutcome { saga, token, answer } => self.step_outcome(saga, token, answer),
             Action::SagaResend { saga, token } => self.saga_resend(saga, token),

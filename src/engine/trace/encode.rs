@@ -475,10 +475,11 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(link, client));
             opt(arrives, out);
         }
-        E::UpdateExpired { msg, link } => {
+        E::UpdateExpired { msg, link, restarted } => {
             out(77);
             out(msg);
-            out(u64::from(link));
+            // The flag in the high half: an expiry without a restart hashes as before.
+            out(pair(u32::from(restarted), link));
         }
         // Type 7 (jobs): tags 90-109 are reserved for it.
         E::JobRunStarted { node, run, msg, rows_in, alongside, waited } => {

@@ -138,6 +138,8 @@ pub(in crate::engine::sim) enum Action {
         link: u32,
         client: u32,
         conn: u32,
+        /// The update's number on its link (its SSE event id).
+        seq: u64,
     },
     /// A saga's step command or compensation reaches the service that does it
     /// (type 5). Boxed: inline it was the one 40-byte action, and every
