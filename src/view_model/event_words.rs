@@ -359,6 +359,16 @@ pub fn target_label(s: &Scenario, id: &str) -> String {
     }
 }
 
+/// Whether read link `link` uses the cooperative sticky assignor, whose
+/// rebalance pauses only the partitions that move (the eager one stops the
+/// whole group).
+pub fn cooperative(s: &Scenario, link: u32) -> bool {
+    s.links
+        .get(link as usize)
+        .and_then(|l| l.transport.read_policy())
+        .is_some_and(|p| p.assignor == crate::engine::scenario::Assignor::CooperativeSticky)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,14 +396,4 @@ mod tests {
         assert_eq!(ms_text(12_345), "12 ms");
         assert_eq!(ms_text(1_250_000), "1.2 s");
     }
-}
-
-/// Whether read link `link` uses the cooperative sticky assignor, whose
-/// rebalance pauses only the partitions that move (the eager one stops the
-/// whole group).
-pub fn cooperative(s: &Scenario, link: u32) -> bool {
-    s.links
-        .get(link as usize)
-        .and_then(|l| l.transport.read_policy())
-        .is_some_and(|p| p.assignor == crate::engine::scenario::Assignor::CooperativeSticky)
 }
