@@ -248,7 +248,7 @@ for (const width of [700, 390]) {
     const { context, page, problems } = await demo('', width);
     const cascade = page.frameLocator('#cascade');
     await cascade.getByTestId('lesson-step').getByText(/^Step 1 of \d+$/).waitFor({ timeout: 20000 });
-    const seen = await cascade.getByTestId('lesson').evaluate((card) => {
+    const measure = () => cascade.getByTestId('lesson').evaluate((card) => {
       const select = card.querySelector('[data-testid=lesson-picker]');
       const text = select.selectedOptions[0].textContent.trim();
       const cs = getComputedStyle(select);
@@ -260,13 +260,34 @@ for (const width of [700, 390]) {
       const title = card.querySelector('.lesson__title');
       const r = title.getBoundingClientRect();
       const titleShown = title.textContent.trim() === text && r.height > 10 && r.left >= 0 && r.right <= innerWidth && getComputedStyle(title).clip === 'auto';
-      return { text, room: Math.round(room), needs: Math.round(needs), inPicker: needs <= room, titleShown };
+      return { text, room: Math.round(room), needs: Math.round(needs), inPicker: needs <= room, titleShown, frame: innerWidth };
     });
+    const seen = await measure();
     console.log(`${width}: ${JSON.stringify(seen)}`);
     assert.ok(seen.inPicker || seen.titleShown, JSON.stringify(seen));
-    // A course's column is wide enough for the picker itself to name the lesson.
-    if (width >= 700) assert.ok(seen.inPicker, JSON.stringify(seen));
-    console.log('screenshot:', await screenshot(page, `embed-demo-${width}`));
+    // A course's column (668 px inside the demo's 700 px page) is wide
+    // enough for the picker itself to name the lesson: the longest titles
+    // too (lessons 3 and 4, once cut), which move the step and buttons to a second row.
+    if (width >= 700) {
+      assert.ok(seen.inPicker, JSON.stringify(seen));
+      assert.equal(seen.frame, 668);
+      console.log('screenshot:', await screenshot(page, `embed-demo-${width}`));
+      for (const name of ['pubsub', 'stream']) {
+        await cascade.getByTestId('lesson-picker').selectOption(name);
+        await cascade.getByTestId('lesson-step').getByText(/^Step 1 of \d+$/).waitFor({ timeout: 20000 });
+        const long = await measure();
+        console.log(`${width}, ${name}: ${JSON.stringify(long)}`);
+        assert.ok(long.inPicker, JSON.stringify(long));
+        const bar = await cascade.locator('.lesson__bar').evaluate((b) => {
+          const r = b.getBoundingClientRect();
+          return [...b.children].every((c) => { const q = c.getBoundingClientRect(); return q.width === 0 || (q.left >= r.left - 0.5 && q.right <= r.right + 0.5); });
+        });
+        assert.ok(bar, 'the step and buttons stay inside the bar');
+      }
+      console.log('screenshot:', await screenshot(page, `embed-demo-${width}-long-title`));
+    } else {
+      console.log('screenshot:', await screenshot(page, `embed-demo-${width}`));
+    }
     assert.deepEqual(cspProblems(problems), []);
     await context.close();
   });

@@ -107,8 +107,9 @@ for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
 }
 
 /** On the stage as drawn (badges and glyphs grown when zoomed out): a
- * link's text or breaker badge over another link's transport glyph, and
- * a corner badge touching a link's line. */
+ * link's text or breaker badge over another link's transport glyph, a
+ * corner badge touching a link's line, and a lane's text across another
+ * link's line. */
 function glyphsAndBadges(page) {
   return page.evaluate(() => {
     const stage = document.querySelector('[data-testid=stage]');
@@ -141,15 +142,33 @@ function glyphsAndBadges(page) {
         }
       }
     }
+    // A lane's words against every other link's line, its arrowhead's half width (4 px) included:
+    // a line through words hides them, and reads as pointing at them.
+    for (const t of [...stage.querySelectorAll('.lane text')].filter((e) => visible(e) && e.textContent.trim())) {
+      const r = t.getBoundingClientRect();
+      const link = `link-${t.closest('.lane').dataset.testid.replace(/^(lane|group)-/, '')}`;
+      for (const { owner: other, a, b } of lines.filter((l) => l.owner !== link)) {
+        for (let k = 0; k <= 200; k++) {
+          const x = a.x + ((b.x - a.x) * k) / 200;
+          const y = a.y + ((b.y - a.y) * k) / 200;
+          if (x > r.left - 4 && x < r.right + 4 && y > r.top - 4 && y < r.bottom + 4) {
+            out.push(`${link}'s "${t.textContent.trim()}" lies across ${other}`);
+            break;
+          }
+        }
+      }
+    }
     return out;
   });
 }
 
-test('seven at 1280 px: no link text or breaker badge covers a glyph, no corner badge touches a line', async () => {
+test('seven at 1280 px: no link text or breaker badge covers a glyph, no corner badge touches a line, no lane text lies across a line', async () => {
   const { context, page, problems } = await app.openAt('?scenario=seven&at=40&paused=1', { viewport: { width: 1280, height: 900 } });
   const zoom = Number(await page.getByTestId('stage').getAttribute('data-zoom'));
   assert.ok(zoom < 0.8, `fitted, badges grown (${zoom})`);
   await page.getByTestId('node-saga').locator('.node__manual').waitFor();
+  // Email's lane says what the schema change did (the warning found across the orders log's arrow).
+  assert.match(await page.getByTestId('lane-order-events-email').textContent(), /⚠ \d+ unreadable/);
   assert.deepEqual(await glyphsAndBadges(page), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -351,3 +351,29 @@ test('390 px: the transport menu is modal: Tab stays in it, the page behind take
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('390 × 844: every link of seven has a line in the state list, a 44 px target that Tab reaches and Enter opens', async () => {
+  const { context, page, problems } = await app.openAt('?scenario=seven&at=16&paused=1', { viewport: { width: 390, height: 844 } });
+  const list = page.getByTestId('state-list');
+  await list.waitFor();
+  // On the compact stage a link is a thin line; the list names each one.
+  const links = await page.locator('[data-testid=stage] [data-testid^=link-]').count();
+  const names = await list.locator('.states__name').evaluateAll((bs) =>
+    bs.map((b) => { const r = b.getBoundingClientRect(); return { text: b.textContent, w: r.width, h: r.height }; }),
+  );
+  assert.equal(names.filter((n) => n.text.includes(' → ')).length, links, JSON.stringify(names.map((n) => n.text)));
+  for (const n of names) assert.ok(n.w >= 44 && n.h >= 44, `${n.text} is ${n.w.toFixed(0)}×${n.h.toFixed(0)} px`);
+  // A link with no state of its own says its transport.
+  const browserApi = list.locator('.states__line').filter({ has: page.getByRole('button', { name: 'Browser → Order API', exact: true }) });
+  assert.match(await browserApi.getByTestId('state-text').textContent(), /request-response call/);
+  // By keyboard: Tab from the last node's line reaches the first link's, Enter opens it in the inspector.
+  await list.getByRole('button', { name: 'Reconciliation', exact: true }).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Browser → Order API');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid=region-inspector]'));
+  assert.equal((await page.locator('#inspector-selection').textContent()).trim(), 'Browser → Order API');
+  console.log(`screenshot: ${await screenshot(page, 'phone-390-state-list-links')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

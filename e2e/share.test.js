@@ -267,6 +267,62 @@ test('?seed= starts the run on that seed, a copied link carries it, and a seed t
   await context.close();
 });
 
+test('?seed= and ?at= a lesson does not use are said beside the link\'s other notes and the step\'s, and stay once it is placed', async () => {
+  const notice = (page) => page.getByTestId('run-notice').textContent();
+  const { context, page, problems } = await app.open('?lesson=queue&step=99&seed=123&at=5&speed=abc');
+  await page.getByTestId('lesson-text').waitFor();
+  // Placed: step 4 runs to 30 s in fast-forwards of its own, which used to clear what the link's notes said.
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid=fast-forward]') && parseFloat(document.querySelector('[data-testid=clock]').textContent) >= 29.9,
+    null,
+    { timeout: 60000 },
+  );
+  const seed = await page.getByTestId('seed').inputValue();
+  assert.notEqual(seed, '123', 'the lesson runs on its own seed');
+  const said = await notice(page);
+  const speed = said.indexOf('?speed=abc is not a number');
+  const seedNote = said.indexOf(`?seed=123 was not used: a lesson runs on its own seed, ${seed}, which its text is written for.`);
+  const atNote = said.indexOf('?at=5 was not used: a lesson step runs to its own time.');
+  const step = said.indexOf("?step=99 is not one of this lesson's 4 steps, so step 4 is shown.");
+  assert.ok(speed >= 0 && step > speed && seedNote > step && atNote > seedNote, `the link's notes, then the lesson's: ${said}`);
+  // A seed the lesson does run on says nothing.
+  await page.goto(app.server.url + `?lesson=queue&step=1&seed=${seed}`);
+  await page.getByTestId('lesson-text').waitFor();
+  await page.waitForTimeout(300);
+  assert.doesNotMatch(await notice(page), /seed=/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('?seed= opens that run rather than the autosave; a share link that started on another seed says why it was not used', async () => {
+  const notice = (page) => page.getByTestId('run-notice').textContent();
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
+  const link = await copyLink(page);
+  const own = await page.getByTestId('seed').inputValue();
+  // The autosave holds the added service; a ?seed= link opens the default scenario on its seed instead.
+  await page.goto(app.server.url + '?seed=77&paused=1');
+  await page.getByTestId('clock').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('seed').inputValue(), '77');
+  assert.ok(!(await nodeIds(page)).includes('node-service'), 'not the autosave');
+  assert.equal(await notice(page), '');
+  // A share link's own run wins over ?seed=, and the page says so.
+  await page.goto(link.replace(/\?[^#]*/, '').replace('#', '?seed=78#'));
+  await page.getByTestId('node-service').waitFor({ timeout: 20000 });
+  await page.waitForFunction(() => /seed=78/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.equal(
+    await notice(page),
+    `?seed=78 was not used: the run saved in the link (after # in the address) started on seed ${own}.`,
+  );
+  assert.equal(await page.getByTestId('seed').inputValue(), own);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('labels with markup are shown as text, imported and through a link', async () => {
   const scenario = JSON.parse(fs.readFileSync('src/engine/presets/cascade.json', 'utf8'));
   scenario.nodes[1].label = '<img src=x onerror=alert(1)>';

@@ -1,5 +1,6 @@
 //! The root component: creates the store, starts the loop, lays out the regions.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::engine::presets;
@@ -36,8 +37,10 @@ pub fn App() -> impl IntoView {
     let asked = query_param("scenario");
     let known = asked.as_deref().is_some_and(|name| presets::names().any(|n| n == name));
     let preset = asked.clone().filter(|_| known).unwrap_or_else(|| presets::DEFAULT.to_string());
+    // Either rather than `into_any`: a type-erased view costs a set of
+    // functions per view type in the wasm (about 300 B gzipped here).
     let Some(store) = Store::new(&preset) else {
-        return view! { <p role="alert">"Patchbay could not start its simulation."</p> }.into_any();
+        return Either::Left(view! { <p role="alert">"Patchbay could not start its simulation."</p> });
     };
     store.reduced_motion.set(prefers_reduced_motion());
     let embed = embed_options();
@@ -47,12 +50,7 @@ pub fn App() -> impl IntoView {
     embed::register_service_worker();
     provide_context(store);
     // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
-    provide_context(persist::open(store, asked.as_deref(), known));
-    // A value the link could not use as written is said, not silently dropped
-    // (after the link or autosave is opened, which starts with a clean notice).
-    if !url_notes.is_empty() {
-        store.notice.set(Some(url_notes.join(" ")));
-    }
+    provide_context(persist::open(store, asked.as_deref(), known, &mut url_notes));
     // How much the run says by itself, as the person left it last visit.
     if let Some(value) = super::persist::setting(super::event_log::SPEAK_KEY) {
         if let Some(&(level, _, _)) = crate::view_model::narration::SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value)
@@ -114,7 +112,7 @@ pub fn App() -> impl IntoView {
     // the stage (one narrow column), before it while a lesson is open.
     let embedded = embed.embed;
     super::inspector_sheet::start(store);
-    view! {
+    let page = view! {
         <div
             class="app"
             class:app--embed=embed.embed
@@ -199,8 +197,18 @@ pub fn App() -> impl IntoView {
             {debug.then(|| view! { <DebugOverlay /> })}
             {bench.map(|text| view! { <output class="debug-overlay" data-testid="bench-result">{text}</output> })}
         </div>
+    };
+    // A value the link could not use as written is said, not silently
+    // dropped: after the link, the autosave or a `?lesson=` is opened (each
+    // starts with a clean notice), and before the lesson's own notes
+    // (`?step=`, a seed it does not run on), which it adds to the notice.
+    if !url_notes.is_empty() {
+        store.notice.update(|n| {
+            url_notes.extend(n.take());
+            *n = Some(url_notes.join(" "));
+        });
     }
-    .into_any()
+    Either::Right(page)
 }
 
 /// Closes the inspector (Escape, its ×): the selection goes, and focus,
@@ -259,7 +267,8 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
 
 /// `?seed=N` starts the run on that seed, `?speed=X` sets the speed,
 /// `?at=SECONDS` starts the run that far in, `?paused=1` starts paused:
-/// links a course can share to a precise moment.
+/// links a course can share to a precise moment. Returns notes on the
+/// values not used as written.
 fn apply_url_options(store: Store) -> Vec<String> {
     let mut notes = Vec::new();
     // First: the fast-forward of `?at=` runs on it.

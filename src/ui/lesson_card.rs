@@ -17,7 +17,9 @@ use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
-use super::browser::query_param;
+use crate::view_model::run::{at_from_link, at_not_used_in_lesson, seed_not_used};
+
+use super::browser::{parse_decimal, query_param};
 use super::confirm_discard::{use_asker, would_lose_changes, Discard};
 use super::store::{use_store, Store};
 
@@ -65,6 +67,9 @@ impl Tutor {
         self.step.set(k);
         self.error.set(None);
         store.playing.set(false);
+        // What the page said about the run before is stale; the plan's own
+        // fast-forwards keep what is said from here (see `advance`).
+        store.notice.set(None);
         if r.restart {
             store.load(&l.scenario);
         }
@@ -95,7 +100,11 @@ impl Tutor {
         let next = edits.front().map_or(until, |(at, _)| *at);
         if next > now {
             self.pending.set_value(Some((edits, until)));
+            // A fast-forward starts with a clean notice; this one is the
+            // lesson's own, so what the link's notes said stays.
+            let said = store.notice.get_untracked();
             store.jump_to(next);
+            store.notice.set(said);
         } else {
             self.pending.set_value(None);
             self.mark.set(Some((store.revision.get_untracked(), store.seed.get_untracked())));
@@ -203,8 +212,21 @@ pub fn LessonCard() -> impl IntoView {
         let steps = lesson::builtin(&name).map(|l| l.steps.len());
         let step = query_param("step");
         t.open(&name, step_from_query(step.as_deref(), steps.unwrap_or(1)));
-        if let Some(note) = steps.and_then(|n| step_note(step.as_deref(), n)) {
-            store.notice.set(Some(note));
+        // Added to what the page says of the link (the app puts its own
+        // notes first): the step, and a seed or time the lesson does not use.
+        let mut notes: Vec<String> = steps.and_then(|n| step_note(step.as_deref(), n)).into_iter().collect();
+        if steps.is_some() {
+            notes.extend(
+                super::persist::seeded().and_then(|seed| seed_not_used(seed, store.seed.get_untracked(), true)),
+            );
+            notes.extend(
+                query_param("at")
+                    .filter(|raw| at_from_link(raw, parse_decimal(raw)).0.is_some())
+                    .map(|raw| at_not_used_in_lesson(&raw)),
+            );
+        }
+        if !notes.is_empty() {
+            store.notice.set(Some(notes.join(" ")));
         }
     }
     // Over a run the person changed, asked first (see confirm_discard.rs).

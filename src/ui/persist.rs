@@ -3,9 +3,10 @@
 //! browser's localStorage (autosave).
 //!
 //! Precedence when the page opens (docs/share.md): a state in the
-//! fragment wins (over `?lesson=` too); else `?scenario=` or `?lesson=`
-//! names what opens; else the autosave;
-//! else the default preset. A fragment or autosave that cannot be opened
+//! fragment wins (over `?lesson=` and `?seed=` too, which is said when
+//! the seeds differ); else `?scenario=` or `?lesson=` names what opens,
+//! or `?seed=` or `?at=` a run of the default scenario; else the
+//! autosave; else the default preset. A fragment or autosave that cannot be opened
 //! leaves the page on what it would otherwise show, with a notice saying
 //! why; an unreadable autosave is set aside under another key, not lost.
 //! Where storage throws (a sandboxed iframe, private modes), the page
@@ -14,8 +15,10 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
+use crate::view_model::run::seed_not_used;
 use crate::view_model::share::{decode, encode};
 
+use super::browser::query_param;
 use super::store::Store;
 
 /// The autosave's key in localStorage.
@@ -87,9 +90,16 @@ pub fn clear_fragment() {
     }
 }
 
+/// `?seed=`, when it is a seed.
+pub fn seeded() -> Option<u64> {
+    query_param("seed")?.trim().parse().ok()
+}
+
 /// Opens the page's state by the precedence above. `asked` is the
 /// `?scenario=` name, if any, and `known` whether such a preset exists.
-pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
+/// A `?seed=` (already started, `ui::app`) that a link's state does not
+/// start on is said in `url_notes`.
+pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<String>) -> Persist {
     let persist =
         Persist { notice: RwSignal::new(None), saving: RwSignal::new(storage_works()), link: RwSignal::new(None) };
     let mut notes = Vec::new();
@@ -100,8 +110,14 @@ pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
         ));
     }
     if let Some(text) = fragment() {
-        match decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError)) {
-            Ok(()) => persist.link.set(Some(text)),
+        match decode(&text).and_then(|state| {
+            store.restore(&state).map_err(crate::view_model::share::ShareError)?;
+            Ok(state.seed)
+        }) {
+            Ok(own) => {
+                persist.link.set(Some(text));
+                url_notes.extend(seeded().and_then(|seed| seed_not_used(seed, own, false)));
+            }
             Err(e) => {
                 // The address bar shows what the page shows: a refused link
                 // (up to the fragment limit) must not be copied on as this page.
@@ -109,8 +125,10 @@ pub fn open(store: Store, asked: Option<&str>, known: bool) -> Persist {
                 notes.push(format!("This link could not be opened: {e}. It was taken out of the address bar."));
             }
         }
-    } else if asked.is_none() && super::browser::query_param("lesson").is_none() {
-        // `?scenario=` and `?lesson=` name what to open: the autosave waits for a plain visit.
+    } else if asked.is_none() && ["lesson", "seed", "at"].into_iter().all(|k| query_param(k).is_none()) {
+        // `?scenario=` and `?lesson=` name what to open, and `?seed=` and
+        // `?at=` a run (of the default scenario, even when the value is
+        // not one: its note says what was used): the autosave waits for a plain visit.
         restore_autosave(store, &mut notes);
     }
     if !persist.saving.get_untracked() {

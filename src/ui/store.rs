@@ -1,6 +1,12 @@
 //! The app's one store: the simulation (outside the reactive graph), the
 //! signals the views read, and the actions that change them. Every change to
-//! the simulation goes through here.
+//! the simulation goes through here. This file holds the store's fields and
+//! how it is made; its actions are in files by purpose: `load.rs` (a
+//! preset, for the picker and lessons; a file; a seed), `restore.rs` (a
+//! share link or the autosave played back), `share.rs` (what a link
+//! records), `run.rs` (playing, stepping, fast-forwards), `events.rs`
+//! (the events taken in), `edits.rs`, `history.rs` (undo), `story.rs`
+//! and `compare.rs`.
 
 use std::collections::VecDeque;
 
@@ -8,7 +14,11 @@ use leptos::prelude::*;
 
 mod compare;
 mod edits;
+mod events;
 mod history;
+mod load;
+mod restore;
+mod run;
 mod share;
 mod story;
 
@@ -18,18 +28,16 @@ pub use compare::{CompareState, DIALOG_ID};
 pub use history::History;
 pub use story::StoryState;
 
-use crate::engine::event::Event;
 use crate::engine::scenario::Scenario;
-use crate::engine::time::Micros;
-use crate::engine::{presets, SimError, Simulation, TimedEdit};
+use crate::engine::{Simulation, TimedEdit};
 use crate::view_model::flights::Flights;
-use crate::view_model::frame::{clock_text, Frame};
+use crate::view_model::frame::Frame;
 use crate::view_model::narration::Narrator;
-use crate::view_model::run::{gave_up_text, run_toward, Jump, JumpState};
+use crate::view_model::run::Jump;
 use crate::view_model::story::{departs, StartText};
 use crate::view_model::viewport::Viewport;
 
-use super::browser::now_ms;
+use load::{load_preset, new_sim};
 
 /// What the inspector shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,28 +151,6 @@ pub struct Store {
 /// Edits kept per run; beyond this they still apply but are not listed.
 const MAX_KEPT_EDITS: usize = 10_000;
 
-fn load_preset(name: &str) -> Scenario {
-    presets::load(name).or_else(|| presets::load(presets::DEFAULT)).unwrap_or_else(|| Scenario {
-        version: crate::engine::scenario::FORMAT_VERSION,
-        name: "empty".into(),
-        description: String::new(),
-        seed: 0,
-        nodes: vec![],
-        links: vec![],
-        sources: vec![],
-        faults: vec![],
-        monitors: vec![],
-    })
-}
-
-fn new_sim(s: Scenario, seed: u64) -> Option<Simulation> {
-    let mut sim = Simulation::with_seed(s, seed).ok()?;
-    sim.set_recording(true);
-    // A share link is checked by its hash: the same run gives the same one.
-    sim.enable_trace_hash();
-    Some(sim)
-}
-
 impl Store {
     /// A store running preset `name` (the default preset if the name is unknown).
     pub fn new(name: &str) -> Option<Store> {
@@ -248,279 +234,6 @@ impl Store {
         self.started_as.set_value(StartText::of(scenario));
     }
 
-    /// Loads a preset from scratch.
-    pub fn load(&self, name: &str) {
-        let scenario = load_preset(name);
-        let seed = scenario.seed;
-        self.set_original(&scenario);
-        self.imported.set(None);
-        self.preset.set(scenario.name.clone());
-        self.seed.set(seed);
-        self.forget_history();
-        self.start.set_value(Start::preset(&scenario.name, seed));
-        self.ops.set_value(Vec::new());
-        self.restart(scenario, seed);
-    }
-
-    /// Loads a scenario from a file (already parsed and validated); `from`
-    /// names it on the page (the file's name).
-    pub fn load_scenario(&self, scenario: Scenario, from: String) {
-        let seed = scenario.seed;
-        self.start.set_value(Start::whole(&scenario, seed));
-        self.ops.set_value(Vec::new());
-        self.set_original(&scenario);
-        self.imported.set(Some(from));
-        self.preset.set(scenario.name.clone());
-        self.seed.set(seed);
-        self.forget_history();
-        self.restart(scenario, seed);
-    }
-
-    /// Starts the run again from time zero on `seed` as its start seed (a
-    /// link's `?seed=`): share links then carry it as where the run began,
-    /// not as a change made to it.
-    pub fn start_on_seed(&self, seed: u64) {
-        self.seed.set(seed);
-        self.start.update_value(|s| s.seed = seed);
-        self.restart(self.scenario(), seed);
-    }
-
-    /// Starts the current (edited) scenario again from time zero, with `seed`.
-    pub fn reset(&self, seed: u64) {
-        let scenario = self.scenario();
-        self.seed.set(seed);
-        self.record(|n, t| crate::view_model::share::Op::Reset { n, t, seed });
-        self.restart(scenario, seed);
-    }
-
-    fn restart(&self, scenario: Scenario, seed: u64) {
-        self.drop_jump();
-        self.run_error.set(None);
-        self.notice.set(None);
-        self.flights.update_value(|f| {
-            f.clear();
-            f.shape_links(&scenario);
-        });
-        match new_sim(scenario, seed) {
-            Some(sim) => self.sim.set_value(sim),
-            None => self.run_error.set(Some("This scenario cannot run.".into())),
-        }
-        self.narrator.update_value(Narrator::reset);
-        self.journeys.clear();
-        self.story_reset();
-        self.edits.update_value(Vec::clear);
-        self.selected.set(None);
-        self.revision.update(|r| *r += 1);
-        self.shared.update(|r| *r += 1);
-        self.refresh();
-    }
-
-    /// Plays or pauses. Playing again clears the last run failure (it shows
-    /// again if the engine still cannot go on).
-    pub fn toggle_play(&self) {
-        self.playing.update(|p| *p = !*p);
-        if self.playing.get_untracked() {
-            self.run_error.set(None);
-            self.notice.set(None);
-        } else {
-            self.story_frame(true);
-        }
-    }
-
-    /// Advances simulated time by up to `dt` microseconds, stopping when the
-    /// wall clock reaches `deadline_ms`, and takes in the events. Returns the
-    /// microseconds advanced and whether all of `dt` was reached (when not,
-    /// the clock lags behind the speed asked; it never jumps).
-    pub fn advance_within(&self, dt: u64, deadline_ms: f64) -> (u64, bool) {
-        let Some((before, after, result, events)) = self.sim.try_update_value(|s| {
-            let before = s.now();
-            let result = run_toward(s, before.saturating_add(dt), |_| now_ms() < deadline_ms);
-            (before, s.now(), result, s.drain_events())
-        }) else {
-            return (0, true);
-        };
-        self.take_events(&events, after);
-        match result {
-            Ok(slice) => (after - before, slice.reached),
-            Err(e) => {
-                self.run_failed(&e);
-                (after - before, false)
-            }
-        }
-    }
-
-    /// Processes exactly one event (ending any fast-forward where it got to).
-    pub fn step_one(&self) {
-        self.end_jump();
-        let Some((result, events, now)) = self.sim.try_update_value(|s| {
-            let result = s.step();
-            (result, s.drain_events(), s.now())
-        }) else {
-            return;
-        };
-        self.take_events_told(&events, now, false);
-        if let Err(e) = result {
-            self.run_failed(&e);
-        }
-        self.refresh();
-        self.story_stepped(&events);
-    }
-
-    /// Starts running to an event worth attention (breaker change, dead
-    /// letter, crash, failed order…), at most one simulated minute ahead, in
-    /// slices across frames; the run pauses there.
-    pub fn step_to_notable(&self) {
-        self.playing.set(false);
-        self.end_jump();
-        if let Some(jump) = self.sim.try_with_value(Jump::notable) {
-            self.start_jump(jump);
-        }
-    }
-
-    /// Starts a fast-forward to simulated time `target`, in slices across frames.
-    pub fn jump_to(&self, target: Micros) {
-        self.end_jump();
-        if let Some(jump) = self.sim.try_with_value(|s| Jump::to(s, target)) {
-            self.start_jump(jump);
-        }
-    }
-
-    fn start_jump(&self, jump: Jump) {
-        self.notice.set(None);
-        self.run_error.set(None);
-        self.jump.set_value(Some(jump.clone()));
-        self.jumping.set(Some(jump));
-    }
-
-    /// True while a fast-forward is under way.
-    pub fn is_jumping(&self) -> bool {
-        self.jump.with_value(Option::is_some) || self.is_opening_link()
-    }
-
-    /// One frame's share of the fast-forward, until the wall clock reaches `deadline_ms`.
-    pub fn jump_slice(&self, deadline_ms: f64) {
-        if self.is_opening_link() {
-            self.playback_slice(deadline_ms);
-            return;
-        }
-        let Some(mut jump) = self.jump.with_value(Clone::clone) else { return };
-        // Bounded by the frame's budget (and for a jump to a time, by its recording window).
-        let mut events = Vec::new();
-        let Some((result, now)) = self.sim.try_update_value(|s| {
-            let result = jump.slice(s, || now_ms() < deadline_ms, |e| events.extend_from_slice(e));
-            (result, s.now())
-        }) else {
-            return;
-        };
-        // Notable events far behind the target go to the event log only:
-        // nothing draws or announces them, but the log lists what was jumped over.
-        let far = events.partition_point(|e| e.t < jump.log_only_before());
-        self.story_take(&events[..far]);
-        // Where it stopped, the notice names the event (see `take_events_told`).
-        self.take_events_told(&events[far..], now, !matches!(result, Ok(JumpState::Found)));
-        match result {
-            Ok(JumpState::Running) => self.jump.set_value(Some(jump)),
-            Ok(JumpState::Arrived) => self.drop_jump(),
-            Ok(JumpState::Found) => {
-                self.drop_jump();
-                self.refresh();
-                self.story_found(&events);
-            }
-            Ok(JumpState::GaveUp) => {
-                self.drop_jump();
-                self.notice.set(Some(gave_up_text(now)));
-                self.story.highlight.set(None);
-            }
-            Err(e) => {
-                self.jump.set_value(Some(jump));
-                self.run_failed(&e);
-            }
-        }
-    }
-
-    /// Stops the fast-forward where it got to, paused (Cancel, Escape).
-    pub fn cancel_jump(&self) {
-        if self.is_jumping() {
-            self.end_jump();
-            self.playing.set(false);
-            self.refresh();
-        }
-    }
-
-    /// Ends a fast-forward, leaving the simulation recording as the page expects.
-    fn end_jump(&self) {
-        self.end_playback();
-        let Some(mut jump) = self.jump.try_update_value(Option::take).flatten() else { return };
-        let mut events = Vec::new();
-        let now = self.sim.try_update_value(|s| {
-            jump.finish(s, |e| events.extend_from_slice(e));
-            s.now()
-        });
-        self.take_events(&events, now.unwrap_or_default());
-        self.jumping.set(None);
-    }
-
-    /// Forgets a fast-forward whose simulation is done with it (arrived, or replaced).
-    fn drop_jump(&self) {
-        self.playback.set_value(None);
-        self.jump.set_value(None);
-        if self.jumping.with_untracked(Option::is_some) {
-            self.jumping.set(None);
-        }
-    }
-
-    /// The engine refused to go on: the run pauses where it is, with the
-    /// scenario and the edits kept, and the controls say why.
-    fn run_failed(&self, e: &SimError) {
-        self.end_jump();
-        self.playing.set(false);
-        let at = clock_text(self.sim.with_value(Simulation::now));
-        self.run_error.set(Some(format!("The run stopped at {at}: {e}")));
-        self.refresh();
-    }
-
-    /// Folds events into the flights (skipping those that arrive before
-    /// `now`: they would never be drawn) and the narrator.
-    fn take_events(&self, events: &[Event], now: Micros) {
-        self.take_events_told(events, now, true);
-    }
-
-    /// [`Store::take_events`], with the narrator left out when `narrate` is
-    /// false: after a Step or a Next notable stop the run's notice names the
-    /// event, and the narrator saying it as well made a screen reader read
-    /// it twice.
-    fn take_events_told(&self, events: &[Event], now: Micros, narrate: bool) {
-        if events.is_empty() {
-            return;
-        }
-        let wall = now_ms();
-        let mut spoken = None;
-        self.flights.update_value(|f| events.iter().for_each(|e| f.observe_after(e, now, 0)));
-        self.journeys.observe(events);
-        self.story_take(events);
-        if !narrate {
-            return;
-        }
-        self.sim.with_value(|sim| {
-            let scenario = sim.scenario();
-            let orders = &sim.metrics().orders;
-            self.narrator.update_value(|n| {
-                n.set_orders(orders.ok, orders.failed);
-                for e in events {
-                    if let Some(say) = n.hear(&e.kind, scenario, wall) {
-                        spoken = Some(say);
-                    }
-                }
-                if spoken.is_none() {
-                    spoken = n.flush(wall);
-                }
-            });
-        });
-        if let Some(say) = spoken {
-            self.announcement.set(say);
-        }
-    }
-
     /// Copies the simulation's state into the frame signal.
     pub fn refresh(&self) {
         let links = self.sim.with_value(|s| s.scenario().links.len());
@@ -534,12 +247,6 @@ impl Store {
         if self.trace.get_untracked() != trace {
             self.trace.set(trace);
         }
-    }
-
-    /// Drops flights that have arrived and old marks.
-    pub fn prune_flights(&self, mark_ttl: u64) {
-        let now = self.sim.with_value(Simulation::now);
-        self.flights.update_value(|f| f.prune(now, mark_ttl));
     }
 }
 

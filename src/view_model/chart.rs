@@ -185,9 +185,27 @@ pub fn layout(lines: &[Line], unit: Unit, thresholds: &[f64]) -> Geometry {
         }
         Unit::Ms | Unit::Seconds | Unit::PerSecond | Unit::Count => {
             let top = if vmax > 0.0 { vmax } else { 1.0 };
-            let step = nice_step(top, 4);
-            let step = if matches!(unit, Unit::Count) { step.max(1.0) } else { step };
+            // No finer than the smallest step its labels tell apart: one
+            // count, the engine's microsecond, a millisecond of an age, a
+            // hundredth of a rate.
+            let least = match unit {
+                Unit::Count => 1.0,
+                Unit::Ms | Unit::Seconds => 1e-3,
+                _ => 0.01,
+            };
+            let step = nice_step(top, 4).max(least);
             (libm::ceil(top / step) * step, step)
+        }
+    };
+    // Steps under a hundredth of a millisecond or second are labelled a
+    // thousand times larger in the next unit down (µs, ms): "< 0.01 ms"
+    // on every tick told nothing and was wider than the margin.
+    let finer = y_step < 0.01 && matches!(unit, Unit::Ms | Unit::Seconds);
+    let label = |v: f64| {
+        if finer {
+            format!("{}{}", short_number(v * 1e3), if unit == Unit::Ms { " µs" } else { " ms" })
+        } else {
+            unit.format(v)
         }
     };
     let plot_w = WIDTH - LEFT - RIGHT;
@@ -198,7 +216,7 @@ pub fn layout(lines: &[Line], unit: Unit, thresholds: &[f64]) -> Geometry {
     let mut y_ticks = Vec::new();
     let mut v = 0.0;
     while v <= ymax + y_step * 1e-9 {
-        y_ticks.push(Tick { at: y(v), label: unit.format(v) });
+        y_ticks.push(Tick { at: y(v), label: label(v) });
         v += y_step;
     }
     let x_ticks = time_ticks(t0, t1).into_iter().map(|t| Tick { at: x(t), label: time_label(t) }).collect();
@@ -437,9 +455,15 @@ mod tests {
         let breaker = layout(&[states], Unit::Breaker, &[]);
         assert!(fits(&breaker), "half-open fits");
         for unit in [Unit::Ms, Unit::Seconds, Unit::PerSecond, Unit::Percent, Unit::Count] {
-            for top in [0.0, 0.03, 0.3, 7.0, 99.0, 450.0, 1_234.0, 99_999.0, 3.0e6] {
+            // Down to values under 0.005 ms: every tick's label was "< 0.01 ms".
+            for top in [0.0, 1e-9, 2e-4, 0.004, 0.0049, 0.03, 0.3, 7.0, 99.0, 450.0, 1_234.0, 99_999.0, 3.0e6] {
                 let g = layout(&[Line { points: vec![(0.0, 0.0), (30.0, top)], step: false }], unit, &[]);
                 assert!(fits(&g), "{unit:?} up to {top}: {:?}", g.y_ticks);
+                // And each tick says a value of its own.
+                let mut labels: Vec<&str> = g.y_ticks.iter().map(|t| t.label.as_str()).collect();
+                labels.dedup();
+                assert_eq!(labels.len(), g.y_ticks.len(), "{unit:?} up to {top}: {labels:?}");
+                assert!(labels.iter().all(|l| !l.starts_with('<')), "{unit:?} up to {top}: {labels:?}");
             }
         }
     }
@@ -454,6 +478,20 @@ mod tests {
         assert!(m.contains(">0 ms</text>") && m.contains(">20 s</text>"), "{m}");
         assert_eq!(escape("a<b>&"), "a&lt;b&gt;&amp;");
         assert_eq!(Unit::Ms.format(0.001), "< 0.01 ms");
+    }
+
+    #[test]
+    fn tiny_milliseconds_are_ticked_in_microseconds() {
+        let line = Line { points: vec![(0.0, 0.001), (20.0, 0.004)], step: false };
+        let labels: Vec<String> = layout(&[line], Unit::Ms, &[]).y_ticks.into_iter().map(|t| t.label).collect();
+        assert_eq!(labels, ["0 µs", "1 µs", "2 µs", "3 µs", "4 µs"]);
+        let line = Line { points: vec![(0.0, 0.0), (20.0, 0.003)], step: false };
+        let labels: Vec<String> = layout(&[line], Unit::Seconds, &[]).y_ticks.into_iter().map(|t| t.label).collect();
+        assert_eq!(labels, ["0 ms", "1 ms", "2 ms", "3 ms"]);
+        // From a hundredth up, the unit stays.
+        let line = Line { points: vec![(0.0, 0.0), (20.0, 0.04)], step: false };
+        let labels: Vec<String> = layout(&[line], Unit::Ms, &[]).y_ticks.into_iter().map(|t| t.label).collect();
+        assert_eq!(labels, ["0 ms", "0.01 ms", "0.02 ms", "0.03 ms", "0.04 ms"]);
     }
 
     #[test]

@@ -116,6 +116,25 @@ pub fn seed_from_link(raw: &str, current: u64) -> (Option<u64>, Option<String>) 
     }
 }
 
+/// Why a link's `?seed=` was not used, when what opened starts on a seed
+/// of its own, `own`: a lesson (its text is written for that run) or a
+/// share link's state after `#`. `None` when the two agree (the seed was
+/// the run's start seed all along).
+pub fn seed_not_used(seed: u64, own: u64, lesson: bool) -> Option<String> {
+    let (before, after) = if lesson {
+        ("a lesson runs on its own seed, ", ", which its text is written for.")
+    } else {
+        ("the run saved in the link (after # in the address) started on seed ", ".")
+    };
+    (seed != own).then(|| format!("?seed={seed} was not used: {before}{own}{after}"))
+}
+
+/// Why a link's `?at=` was not used with `?lesson=`: the step sets the time.
+pub fn at_not_used_in_lesson(raw: &str) -> String {
+    let shown: String = raw.chars().take(40).collect();
+    format!("?at={shown} was not used: a lesson step runs to its own time.")
+}
+
 /// The same for a number already read (the page lets the browser convert
 /// the text, which keeps Rust's float parser out of the download).
 pub fn at_from_seconds(s: f64) -> Option<Micros> {

@@ -1,10 +1,14 @@
-//! The stage's state as a list of lines, one per node and per link that
-//! has something to say: "Inventory — CRASHED · 0/2 busy", "Order API →
-//! Inventory — breaker OPEN". Shown beside the stage when its compact level
-//! of detail hides the words inside the nodes (a phone, a course page's
-//! column), built from the same frame the stage draws.
+//! The stage's state as a list of lines, one per node and per link:
+//! "Inventory — CRASHED · 0/2 busy", "Order API → Inventory — breaker
+//! OPEN", and for a link with no state of its own its transport ("Browser
+//! → Order API — request-response call"), so every link can be reached
+//! from the list (on a phone's compact stage a link's line is too thin to
+//! tap). Shown beside the stage when its compact level of detail hides the
+//! words inside the nodes (a phone, a course page's column), built from
+//! the same frame the stage draws.
 
 use crate::engine::breaker::BreakerState;
+use crate::engine::patterns::transport_look;
 use crate::engine::scenario::{NodeKind, Scenario};
 use crate::engine::time::micros_to_ms;
 use crate::engine::NodeStatus;
@@ -63,8 +67,8 @@ impl StateList {
 #[derive(Clone, Debug, Default)]
 pub struct Subjects {
     nodes: Vec<(String, NodeKind, Vec<String>)>,
-    /// Per link: "From → To".
-    links: Vec<String>,
+    /// Per link: "From → To" and its transport's word.
+    links: Vec<(String, &'static str)>,
     /// Push links: (gateway, crowd of clients, link).
     push: Vec<(usize, usize, usize)>,
 }
@@ -85,7 +89,11 @@ impl Subjects {
                 (n.label.clone(), n.kind.clone(), steps)
             })
             .collect();
-        let links = s.links.iter().map(|l| format!("{} → {}", label(&l.from), label(&l.to))).collect();
+        let links = s
+            .links
+            .iter()
+            .map(|l| (format!("{} → {}", label(&l.from), label(&l.to)), transport_look(&l.transport).word))
+            .collect();
         let push = s
             .links
             .iter()
@@ -224,10 +232,10 @@ fn node_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
     Some(StateRow { subject: Subject::Node(i), name: name.clone(), state: parts.join(" · "), alert })
 }
 
-/// Link `i`'s line, if it has a state of its own to show (a breaker, a
-/// partition, added latency, a subscription's lane, a consumer group).
+/// Link `i`'s line: its state (a breaker, a partition, added latency, a
+/// subscription's lane, a consumer group), else its transport.
 fn link_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
-    let name = subjects.links.get(i)?;
+    let (name, word) = subjects.links.get(i)?;
     let s = f.links.get(i)?;
     let mut parts = Vec::new();
     let mut alert = false;
@@ -254,15 +262,13 @@ fn link_row(subjects: &Subjects, f: &Frame, i: usize) -> Option<StateRow> {
         alert |= g.lost > 0;
         parts.push(group_label(g));
     }
-    (!parts.is_empty()).then(|| StateRow {
-        subject: Subject::Link(i),
-        name: name.clone(),
-        state: parts.join(" · "),
-        alert,
-    })
+    if parts.is_empty() {
+        parts.push(word.to_string());
+    }
+    Some(StateRow { subject: Subject::Link(i), name: name.clone(), state: parts.join(" · "), alert })
 }
 
-/// Every node's line and the lines of links with a state, in scenario
+/// Every node's line and every link's, in scenario
 /// order; over [`MAX_ROWS`], the lines that need attention first.
 pub fn state_list(subjects: &Subjects, f: &Frame) -> StateList {
     // Two loops, not a chained iterator: the same order, less code in the wasm.
@@ -303,6 +309,18 @@ mod tests {
 
     fn row<'a>(list: &'a StateList, name: &str) -> &'a StateRow {
         list.rows.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("no line for {name}: {list:?}"))
+    }
+
+    #[test]
+    fn every_link_has_a_line_named_by_its_transport_when_it_has_no_state() {
+        let (subjects, f) = run("seven", 5 * SECOND, vec![]);
+        let list = state_list(&subjects, &f);
+        let s = presets::load("seven").expect("preset");
+        let links = list.rows.iter().filter(|r| matches!(r.subject, Subject::Link(_))).count();
+        assert_eq!(links, s.links.len(), "{list:?}");
+        assert_eq!(row(&list, "Browser → Order API").state, "request-response call");
+        assert_eq!(row(&list, "Order API → Inventory").state, "breaker CLOSED");
+        assert_eq!(list.more, 0, "seven's 31 lines fit");
     }
 
     #[test]

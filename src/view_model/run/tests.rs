@@ -227,3 +227,18 @@ fn a_jump_keeps_the_notable_events_it_jumps_over() {
     // A jump to the next notable event hands everything to the page.
     assert_eq!(Jump::notable(&s).log_only_before(), 0);
 }
+
+#[test]
+fn a_seed_the_opened_run_did_not_start_on_is_said_with_why() {
+    assert_eq!(
+        seed_not_used(7, 42, true).as_deref(),
+        Some("?seed=7 was not used: a lesson runs on its own seed, 42, which its text is written for.")
+    );
+    assert_eq!(
+        seed_not_used(7, 11, false).as_deref(),
+        Some("?seed=7 was not used: the run saved in the link (after # in the address) started on seed 11.")
+    );
+    assert_eq!(seed_not_used(11, 11, false), None, "the link's run started on it");
+    assert_eq!(seed_not_used(42, 42, true), None);
+    assert_eq!(at_not_used_in_lesson("30"), "?at=30 was not used: a lesson step runs to its own time.");
+}
