@@ -190,9 +190,14 @@ impl Simulation {
             // Kept in order of the update's own number, as a buffer keyed
             // by event id is, so the oldest leave first: a miss noticed
             // late (a silent drop, a slow link) is still an old update.
+            // Nearly always at the back: a step back per newer update.
             let c = &mut self.crowds[link as usize];
-            let at = c.held.partition_point(|h| h.0 <= seq);
-            c.held.insert(at, (seq, msg, client));
+            let mut at = c.held.len();
+            c.held.push_back((seq, msg, client));
+            while at > 0 && c.held[at - 1].0 > seq {
+                c.held.swap(at - 1, at);
+                at -= 1;
+            }
             self.expire_held(link);
         } else if forgotten {
             self.settle(msg, Fate::Dropped(Reason::Restarting));
