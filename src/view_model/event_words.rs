@@ -105,6 +105,10 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             "Message {msg} was not acknowledged in time: visible again in {} after {receive_count} receives.",
             n(queue)
         ),
+        // A subscription has its own dead-letter queue, not the topic's.
+        EventKind::DeadLettered { msg, sub: Some(sub), receive_count, .. } => {
+            format!("Message {msg} moved to the dead-letter queue of {} after {receive_count} deliveries.", l(sub))
+        }
         EventKind::DeadLettered { msg, queue, receive_count, .. } => {
             format!("Message {msg} moved to the dead-letter queue of {} after {receive_count} receives.", n(queue))
         }
@@ -373,6 +377,25 @@ pub fn cooperative(s: &Scenario, link: u32) -> bool {
 mod tests {
     use super::*;
     use crate::engine::{presets, Simulation, SECOND};
+
+    #[test]
+    fn a_subscriptions_dead_letter_names_the_subscription_not_the_topic() {
+        let s = presets::load("schema-break-dlq").expect("preset");
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        sim.run_until(30 * SECOND).expect("runs");
+        let e = sim
+            .drain_events()
+            .into_iter()
+            .find(|e| matches!(e.kind, EventKind::DeadLettered { sub: Some(_), .. }))
+            .expect("a subscription dead-lettered");
+        let EventKind::DeadLettered { sub: Some(sub), queue, .. } = e.kind else { unreachable!() };
+        let words = event_words(&e.kind, &s);
+        let (subscription, topic) = (crate::view_model::narration::link_label(&s, sub), &s.nodes[queue as usize].label);
+        assert!(words.contains(&subscription) && words.contains("deliveries"), "{words}");
+        let said = crate::view_model::narration::Narrator::default().sentence(&e.kind, &s).expect("said");
+        assert!(said.contains(&subscription) && !said.ends_with(&format!("{topic}.")), "{said}");
+    }
 
     #[test]
     fn every_event_of_the_seven_preset_has_words() {

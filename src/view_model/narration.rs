@@ -185,9 +185,10 @@ impl Narrator {
     /// are failing so that only the change is announced, not every failure.
     pub fn sentence(&mut self, kind: &EventKind, s: &Scenario) -> Option<String> {
         match *kind {
-            EventKind::DeadLettered { queue, .. } => {
-                Some(format!("A message was moved to the dead-letter queue of {}.", node_label(s, queue)))
-            }
+            EventKind::DeadLettered { queue, sub, .. } => Some(format!(
+                "A message was moved to the dead-letter queue of {}.",
+                sub.map_or_else(|| node_label(s, queue).to_string(), |l| link_label(s, l))
+            )),
             // The gateway's restart is said by its own event.
             EventKind::ReplicaCrashed { reason: crate::engine::event::Reason::Restarting, .. } => None,
             EventKind::ReplicaCrashed { node, replica, reason } => {
