@@ -107,7 +107,6 @@ impl Tutor {
             store.notice.set(said);
         } else {
             self.pending.set_value(None);
-            store.mark_start();
             self.mark.set(Some((store.revision.get_untracked(), store.seed.get_untracked())));
             self.point_log();
         }

@@ -57,7 +57,7 @@ pub struct Store {
     /// back on); set with [`Store::set_original`].
     pub original: StoredValue<Scenario, LocalStorage>,
     /// `original`'s text as `view_model::story::departs` compares it, made once per load.
-    started_as: RwSignal<StartText, LocalStorage>,
+    started_as: StoredValue<StartText, LocalStorage>,
     /// True once the run has left how its scenario started (an edit, a
     /// fault by hand): the title says "(changed)" and so does the picker.
     pub changed: Memo<bool>,
@@ -157,7 +157,7 @@ impl Store {
         let scenario = load_preset(name);
         let seed = scenario.seed;
         let sim = StoredValue::new_local(new_sim(scenario.clone(), seed)?);
-        let started_as = RwSignal::new_local(StartText::of(&scenario));
+        let started_as = StoredValue::new_local(StartText::of(&scenario));
         let (preset, revision, jumping) = (RwSignal::new(scenario.name.clone()), RwSignal::new(0), RwSignal::new(None));
         // Again when another scenario is loaded (`preset` is set on every
         // load), after every change, and when a fast-forward ends, since a
@@ -166,7 +166,7 @@ impl Store {
             preset.track();
             revision.track();
             jumping.track();
-            started_as.with(|start| sim.with_value(|s: &Simulation| departs(start, &s.design())))
+            started_as.with_value(|start| sim.with_value(|s: &Simulation| departs(start, &s.design())))
         });
         let store = Store {
             sim,
@@ -231,14 +231,7 @@ impl Store {
     /// The scenario as it was loaded, and its text for `changed`, made once here.
     pub fn set_original(&self, scenario: &Scenario) {
         self.original.set_value(scenario.clone());
-        self.started_as.set(StartText::of(scenario));
-    }
-
-    /// The run as it stands becomes how it started, for `changed`: a
-    /// lesson step's own edits are the lesson's, not the learner's, so the
-    /// title does not call its run "(changed)".
-    pub fn mark_start(&self) {
-        self.started_as.set(self.sim.with_value(|s| StartText::of(&s.design())));
+        self.started_as.set_value(StartText::of(scenario));
     }
 
     /// Copies the simulation's state into the frame signal.
