@@ -225,6 +225,19 @@ mod tests {
         }
     }
 
+    /// A breaker opened by four failures, half-open at 2 s with both of its
+    /// trial calls let through: (breaker, now, first epoch, second epoch).
+    fn half_open_with_both_trials_out() -> (Breaker, Micros, u32, u32) {
+        let mut b = Breaker::new(&policy());
+        for t in 1..=4 {
+            call(&mut b, t, true);
+        }
+        let t = 2_000_000;
+        let Permit::Granted(e1) = b.acquire(t).0 else { panic!("first trial") };
+        let Permit::Granted(e2) = b.acquire(t).0 else { panic!("second trial") };
+        (b, t, e1, e2)
+    }
+
     #[test]
     fn stays_closed_until_the_minimum_number_of_calls() {
         let mut b = Breaker::new(&policy());
@@ -270,13 +283,7 @@ mod tests {
 
     #[test]
     fn half_open_permits_exactly_n_then_decides() {
-        let mut b = Breaker::new(&policy());
-        for t in 1..=4 {
-            call(&mut b, t, true);
-        }
-        let t = 2_000_000;
-        let Permit::Granted(e1) = b.acquire(t).0 else { panic!("first trial") };
-        let Permit::Granted(e2) = b.acquire(t).0 else { panic!("second trial") };
+        let (mut b, t, e1, e2) = half_open_with_both_trials_out();
         assert_eq!(b.acquire(t).0, Permit::Rejected, "only two trial calls");
         assert_eq!(b.record(t, e1, 10, false), None);
         assert_eq!(b.record(t, e2, 10, false), Some(BreakerState::Closed));
@@ -288,13 +295,7 @@ mod tests {
 
     #[test]
     fn a_released_trial_gives_its_slot_to_the_next_call() {
-        let mut b = Breaker::new(&policy());
-        for t in 1..=4 {
-            call(&mut b, t, true);
-        }
-        let t = 2_000_000;
-        let Permit::Granted(e1) = b.acquire(t).0 else { panic!("first trial") };
-        let Permit::Granted(e2) = b.acquire(t).0 else { panic!("second trial") };
+        let (mut b, t, e1, e2) = half_open_with_both_trials_out();
         assert_eq!(b.acquire(t).0, Permit::Rejected);
         b.release(e1);
         let Permit::Granted(e3) = b.acquire(t).0 else { panic!("the released slot") };
@@ -308,13 +309,7 @@ mod tests {
 
     #[test]
     fn half_open_reopens_when_trials_fail() {
-        let mut b = Breaker::new(&policy());
-        for t in 1..=4 {
-            call(&mut b, t, true);
-        }
-        let t = 2_000_000;
-        let Permit::Granted(e1) = b.acquire(t).0 else { panic!() };
-        let Permit::Granted(e2) = b.acquire(t).0 else { panic!() };
+        let (mut b, t, e1, e2) = half_open_with_both_trials_out();
         assert_eq!(b.record(t, e1, 10, true), None);
         assert_eq!(b.record(t + 5, e2, 10, false), Some(BreakerState::Open));
         assert_eq!(b.acquire(t + 5 + 1_000_000).0, Permit::Rejected);
