@@ -94,6 +94,39 @@ fn erlang_c_helper_is_right() {
 }
 
 #[test]
+fn utilisation_counts_only_instances_that_are_up() {
+    // λ = 50/s of 100 ms work against four workers (two instances of two):
+    // overloaded, so every worker of every live instance is always busy.
+    // A crash fault takes both instances down from 20 s to 40 s. Counting
+    // the down instances as idle workers gave about 40/60 ≈ 0.67; monitoring
+    // sees only live instances, which were busy all the time they were up.
+    let mut s = single_server_scenario(50.0, 2, Dist::Constant { ms: 100.0 });
+    let NodeKind::Service(spec) = &mut s.nodes[0].kind else { panic!("a service") };
+    spec.replicas = 2;
+    spec.backlog = 1_000_000;
+    s.faults.push(Fault {
+        target: s.nodes[0].id.clone(),
+        at_ms: 20_000.0,
+        until_ms: Some(40_000.0),
+        effect: FaultEffect::Crash,
+    });
+    let mut sim = Simulation::with_seed(s, 5).expect("valid");
+    sim.set_tracks(true);
+    sim.run_until(60 * SECOND).expect("runs");
+    let n = &sim.metrics().nodes[0];
+    assert!(n.crashes >= 2, "both instances crashed: {}", n.crashes);
+    let u = n.utilisation(sim.now());
+    assert!(u > 0.97 && u <= 1.0, "live workers were always busy: {u}");
+    // Each second with every instance down has no reading (a gap), not 0 %.
+    use patchbay::engine::metrics::{Key, Owner};
+    let points = sim.metrics().tracks.points(Owner::Node(0), Key::Utilisation);
+    let down = points.iter().filter(|&&(t, _)| t > 20 * SECOND && t <= 40 * SECOND).count();
+    assert_eq!(down, 0, "no reading while every instance is down: {points:?}");
+    assert!(points.len() >= 38, "a reading for each second up: {}", points.len());
+    assert!(points.iter().all(|&(_, v)| v <= 1.0 + 1e-6), "{points:?}");
+}
+
+#[test]
 fn utilisation_divides_by_the_worker_time_offered_when_the_pool_is_resized() {
     // λ = 50/s of 100 ms work: about 5 workers busy on average. Ten workers
     // for 30 s, then one replica of two (2 workers, overloaded: both busy)

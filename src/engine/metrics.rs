@@ -204,7 +204,7 @@ impl Metrics {
         self.publishes.push(PublishMetrics::default());
     }
 
-    /// Updates a service's pool size after an edit.
+    /// Updates the workers a service offers (after an edit, a crash or a restart).
     pub fn set_capacity(&mut self, node: usize, now: Micros, capacity: u32) {
         if let Some(m) = self.nodes.get_mut(node) {
             m.set_capacity(now, capacity);

@@ -329,7 +329,7 @@ impl Simulation {
         }
         svc.spec = spec.clone();
         self.refile_all(node);
-        self.metrics.set_capacity(node as usize, self.now, spec.replicas * spec.concurrency);
+        self.capacity_changed(node);
         for r in 0..self.services[node as usize].replicas.len() as u32 {
             self.start_next(node, r);
         }

@@ -213,6 +213,7 @@ impl Simulation {
         r.unacked = 0;
         self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaCrashed { node, replica, reason });
+        self.capacity_changed(node);
         // Crashes are rare: finding the instance's work by a scan keeps the hot path free of bookkeeping.
         let held: Vec<Key> =
             self.works.iter().filter(|(_, w)| w.node == node && w.replica == replica).map(|(k, _)| k).collect();
@@ -270,8 +271,22 @@ impl Simulation {
         r.up = true;
         self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaRestarted { node, replica });
+        self.capacity_changed(node);
         self.pump_consumers_of(node);
         self.members_changed(node);
         self.node_back(node);
+    }
+
+    /// Tells the metrics how many workers `node` offers now: those of its
+    /// instances that are up and still in the pool. A crashed instance offers
+    /// none until it restarts, so its down time does not count as idle time
+    /// in the service's utilisation (monitoring sees only live instances).
+    pub(super) fn capacity_changed(&mut self, node: u32) {
+        let svc = &self.services[node as usize];
+        if svc.is_client {
+            return;
+        }
+        let up = svc.replicas.iter().filter(|r| r.up && !r.retired).count() as u32;
+        self.metrics.set_capacity(node as usize, self.now, up * svc.spec.concurrency);
     }
 }

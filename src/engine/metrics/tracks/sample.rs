@@ -95,7 +95,14 @@ impl Metrics {
             Key::Utilisation => {
                 let area = n.busy_area_at(at).saturating_sub(n.window_mark.4);
                 let total = n.capacity_area_at(at).saturating_sub(n.window_capacity_mark);
-                Gauge(if total == 0 { 0.0 } else { area as f64 / total as f64 })
+                Gauge(match (total, n.capacity) {
+                    // No worker offered all second (every instance down): no
+                    // reading, a gap in the chart rather than an idle-looking 0 %.
+                    (0, 0) => f64::NAN,
+                    // The first sample, at the start: an empty window.
+                    (0, _) => 0.0,
+                    _ => area as f64 / total as f64,
+                })
             }
             Key::Waiting => Gauge(f64::from(n.waiting)),
             Key::WaitMs => Gauge(window_mean(n.wait.count(), n.wait.sum(), (n.window_mark.0, n.window_mark.1))),
