@@ -549,6 +549,27 @@ fn choreography_redelivers_a_step_lost_in_a_crash() {
     assert_eq!((step1[1].0, step1[1].1, step1[1].2), (1_000_000, 1, 2), "again from s1 once s2 is back");
 }
 
+/// Found in an audit: the redelivery of a choreography step waited for the
+/// service that had published the event to be up again, though the event
+/// was already on the broker. The publisher's later crash changes nothing.
+#[test]
+fn choreography_redelivers_without_waiting_for_the_publisher() {
+    // s2 takes step 1 at about 11 ms and crashes at 13 ms until 1 s; s1,
+    // which published step 1's event, crashes at 500 ms until 3 s.
+    let crash = json!([
+        {"target": "s2", "at_ms": 13, "until_ms": 1000, "effect": {"type": "crash"}},
+        {"target": "s1", "at_ms": 500, "until_ms": 3000, "effect": {"type": "crash"}}
+    ]);
+    let events = run_timed(four("choreography", crash, 2), 10);
+    let step1: Vec<u64> = events
+        .iter()
+        .filter_map(|(t, e)| if let EventKind::StepSent { step: 1, .. } = e { Some(*t) } else { None })
+        .collect();
+    assert_eq!(step1, vec![step1[0], 1_000_000], "delivered again as soon as s2 is back, not when s1 is");
+    let kinds: Vec<EventKind> = events.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(outcomes(&kinds), vec![(1, SagaOutcome::Completed, 4, 0)]);
+}
+
 /// Found in an audit: a partition dropped a choreography event and stranded
 /// the saga for good. The event waits on the broker for the link to heal.
 #[test]

@@ -110,10 +110,14 @@ impl Simulation {
     }
 
     /// Sends the saga's current step command or compensation, or keeps it
-    /// until its sender is up (and, in choreography, its link has healed).
+    /// until its orchestrator is up (in choreography, until its link has healed).
     pub(super) fn send_saga_msg(&mut self, saga: Key) {
         let Some((from, mode)) = self.saga_driver(saga) else { return };
-        if !self.node_can_act(from) {
+        // In choreography the holder publishes the event as it finishes its
+        // own step, up by then; a send that comes later (a redelivery, a
+        // retry after backoff) is the broker's, with the event already
+        // durable there, so the publisher's state since does not matter.
+        if mode == SagaMode::Orchestration && !self.node_can_act(from) {
             self.saga_wait(Blocker::Node(from), saga, Wake::Send);
             return;
         }

@@ -10,7 +10,8 @@
 //!   service that crashes while doing its step, or is down when the event
 //!   comes, gets the event again once it is back (it never "sends" its own
 //!   failure); an event on a partitioned link waits for the link to heal
-//!   instead of being lost; a service that is down sends nothing. A
+//!   instead of being lost; an event already published is delivered again
+//!   whether or not its publisher is still up. A
 //!   service whose backlog is full (`overloaded`) does not reject the
 //!   event either: it stays on the broker and is delivered again when the
 //!   service has a place free (a consumer takes a message when it has room,
