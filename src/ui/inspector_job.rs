@@ -40,7 +40,7 @@ pub fn JobPanel(id: String, spec: JobSpec) -> impl IntoView {
     };
     let choices = [
         ("concurrent", OverlapPolicy::Concurrent, "run both (Kubernetes Allow)"),
-        ("skip", OverlapPolicy::Skip, "skip the new run (Forbid)"),
+        ("skip", OverlapPolicy::Skip, "skip it, start late once free (Forbid)"),
         ("queue", OverlapPolicy::Queue, "queue the new run"),
         ("replace", OverlapPolicy::Replace, "new replaces old (Replace)"),
     ];

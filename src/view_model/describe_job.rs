@@ -6,7 +6,7 @@ use crate::engine::metrics::RunOutcome;
 use crate::engine::scenario::{JobSpec, MonitorOn, OverlapPolicy};
 use crate::engine::time::{micros_to_ms, Micros};
 
-/// ": runs every 5 s, skips a run while one is going, exit code monitored
+/// ": runs every 5 s, a run missed while one is going starts late, exit code monitored
 /// only" (with ", retries a failed run up to 6 times after 10 s and
 /// doubling" before the monitoring when the job retries).
 pub fn schedule_words(j: &JobSpec) -> String {
@@ -15,11 +15,14 @@ pub fn schedule_words(j: &JobSpec) -> String {
         (None, Some(c)) => format!("runs on cron \"{c}\""),
         (None, None) => "never runs".to_string(),
     };
-    let overlap = match j.overlap {
-        OverlapPolicy::Concurrent => "overlapping runs allowed",
-        OverlapPolicy::Skip => "skips a run while one is going",
-        OverlapPolicy::Queue => "queues a run while one is going",
-        OverlapPolicy::Replace => "a new run replaces the one going",
+    let overlap = match (j.overlap, j.starting_deadline_ms) {
+        (OverlapPolicy::Concurrent, _) => "overlapping runs allowed".to_string(),
+        (OverlapPolicy::Skip, None) => "a run missed while one is going starts late".to_string(),
+        (OverlapPolicy::Skip, Some(d)) => {
+            format!("a run missed while one is going starts late, if within {}", seconds(d))
+        }
+        (OverlapPolicy::Queue, _) => "queues a run while one is going".to_string(),
+        (OverlapPolicy::Replace, _) => "a new run replaces the one going".to_string(),
     };
     let watch = match j.monitor {
         MonitorOn::ExitCode => "exit code monitored only",
@@ -76,7 +79,7 @@ pub fn job_state_words(j: &JobFrame, now: Micros) -> String {
         out.push_str(&format!("; {} wrong rows so far", j.drift));
     }
     if j.skipped > 0 {
-        out.push_str(&format!("; {} runs skipped", j.skipped));
+        out.push_str(&format!("; {} fire times missed", j.skipped));
     }
     out.push_str(&match j.alerts {
         0 => "; no alerts".to_string(),
@@ -109,12 +112,12 @@ mod tests {
         let j = s.nodes.iter().position(|n| n.kind.job().is_some()).expect("job");
         assert_eq!(
             schedule_words(s.nodes[j].kind.job().expect("job")),
-            ": runs every 5 s, skips a run while one is going, exit code monitored only"
+            ": runs every 5 s, a run missed while one is going starts late, exit code monitored only"
         );
         let retrying = JobSpec { backoff_limit: 6, ..s.nodes[j].kind.job().expect("job").clone() };
         assert_eq!(
             schedule_words(&retrying),
-            ": runs every 5 s, skips a run while one is going, retries a failed run up to 6 times after 10 s and \
+            ": runs every 5 s, a run missed while one is going starts late, retries a failed run up to 6 times after 10 s and \
              doubling, exit code monitored only"
         );
         let mut sim = Simulation::new(s).expect("valid");

@@ -3,8 +3,8 @@
 //! (`narration.rs`) speaks a few of them; the log shows them all.
 
 use crate::engine::event::{EventKind, Fate, JobAlertKind, Reason};
-use crate::engine::scenario::Scenario;
-use crate::engine::time::Micros;
+use crate::engine::scenario::{OverlapPolicy, Scenario};
+use crate::engine::time::{ms_to_micros, Micros};
 
 use super::narration::{cause_words, link_label, node_label};
 
@@ -310,8 +310,9 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::SagaStuck { saga, node, step, .. } => {
             format!("Saga {saga} of {} passed its deadline at step {}: stuck.", n(node), step + 1)
         }
-        EventKind::JobRunStarted { node, run, rows_in, .. } => {
-            format!("{} run {run} started, reading {rows_in} records.", n(node))
+        EventKind::JobRunStarted { node, run, rows_in, waited, .. } => {
+            let late = if waited > 0 { format!(", {} after its fire time", ms_text(waited)) } else { String::new() };
+            format!("{} run {run} started{late}, reading {rows_in} records.", n(node))
         }
         EventKind::JobRunEnded { node, run, exit_ok, rows_in, rows_out, duration, .. } => format!(
             "{} run {run} {} after {}: {rows_out} of {rows_in} rows written.",
@@ -320,7 +321,14 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             ms_text(duration)
         ),
         EventKind::JobRunSkipped { node, running } => {
-            format!("{} skipped a run: {running} still going.", n(node))
+            let job = s.nodes.get(node as usize).and_then(|x| x.kind.job());
+            // Forbid keeps the most recent missed fire time for a late start.
+            let then = match job.filter(|j| j.overlap == OverlapPolicy::Skip).map(|j| j.starting_deadline_ms) {
+                Some(None) => "It starts late once none is going (no starting deadline).".to_string(),
+                Some(Some(d)) => format!("It starts late once none is going, if within {}.", ms_text(ms_to_micros(d))),
+                None => return format!("{} skipped a run: {running} still going.", n(node)),
+            };
+            format!("{} missed a fire time: {running} still going. {then}", n(node))
         }
         EventKind::JobRunQueued { node, queued } => format!("{} queued a run ({queued} waiting).", n(node)),
         EventKind::JobRunReplaced { node, run, rows_in, duration, .. } => format!(

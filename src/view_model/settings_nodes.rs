@@ -3,7 +3,7 @@
 //! block), `QueueSpec`, `LogSpec`, `GatewaySpec` and `JobSpec`, with the
 //! ranges `validate.rs` and `patterns/*.rs` enforce.
 
-use crate::engine::scenario::{GatewaySpec, JobSpec, LogSpec, QueueSpec, SagaMode, ServiceSpec};
+use crate::engine::scenario::{GatewaySpec, JobSpec, LogSpec, OverlapPolicy, QueueSpec, SagaMode, ServiceSpec};
 
 use super::settings::{Choice, Group, Item, Meta, Num, MIN_MS};
 use super::settings_dist::{dist_kind, dist_num, reshape, DIST_WORDS};
@@ -201,6 +201,12 @@ pub const JOB: &[Group<JobSpec>] = &[
                 get: |j| Some(Some(j.startup_ms)),
                 set: |j, v| j.startup_ms = v.unwrap_or_default(),
             }),
+            // Kubernetes' startingDeadlineSeconds: only Forbid ("skip") reads it here.
+            Item::Num(Num {
+                meta: Meta::ms("starting-deadline", "A missed run may start late by", 0.0).or_empty("no deadline"),
+                get: |j| (j.overlap == OverlapPolicy::Skip).then_some(j.starting_deadline_ms),
+                set: |j, v| j.starting_deadline_ms = v,
+            }),
         ],
     },
     Group {
@@ -274,11 +280,20 @@ mod tests {
                 assert_eq!((n.get)(&s), Some(Some(n.meta.max.min(3.0))), "{}", n.meta.key);
             }
         }
-        let mut j = JobSpec::default();
+        // Under `skip` every job field applies (the starting deadline only there).
+        let mut j = JobSpec { overlap: OverlapPolicy::Skip, ..JobSpec::default() };
         for n in nums(JOB) {
             (n.set)(&mut j, Some(250.0f64.min(n.meta.max)));
             assert_eq!((n.get)(&j), Some(Some(250.0f64.min(n.meta.max))), "{}", n.meta.key);
         }
+    }
+
+    #[test]
+    fn the_starting_deadline_is_offered_only_under_skip() {
+        let n = nums(JOB).find(|n| n.meta.key == "starting-deadline").expect("field");
+        assert_eq!((n.get)(&JobSpec::default()), None, "Allow has no missed runs");
+        let j = JobSpec { overlap: OverlapPolicy::Skip, ..JobSpec::default() };
+        assert_eq!((n.get)(&j), Some(None), "empty: no deadline, Kubernetes' default");
     }
 
     #[test]

@@ -61,6 +61,13 @@ pub struct JobSpec {
     /// scale it down with their periods.
     #[serde(default = "default_backoff_ms", skip_serializing_if = "is_default_backoff")]
     pub backoff_ms: f64,
+    /// Kubernetes CronJob `startingDeadlineSeconds`, in ms: under `skip`
+    /// (`Forbid`) a fire time missed because a run was still going is not
+    /// dropped; once no run is going, the most recent missed one starts
+    /// late if that is within this long of its fire time. `null` (the
+    /// default, as in Kubernetes): no deadline, so it always starts late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_deadline_ms: Option<f64>,
 }
 
 impl Default for JobSpec {
@@ -77,6 +84,7 @@ impl Default for JobSpec {
             duration_growth: default_growth(),
             backoff_limit: 0,
             backoff_ms: default_backoff_ms(),
+            starting_deadline_ms: None,
         }
     }
 }
@@ -93,7 +101,9 @@ pub enum OverlapPolicy {
     /// both read the same unprocessed records.
     #[default]
     Concurrent,
-    /// Skip the new run (Kubernetes `Forbid`).
+    /// Skip the new run (Kubernetes `Forbid`); the most recent fire time
+    /// missed so starts late once no run is going, within the job's
+    /// `starting_deadline_ms` (as Kubernetes' controller does).
     Skip,
     /// Start it as soon as the running one ends (at most
     /// [`crate::engine::limits::MAX_QUEUED_RUNS`] wait; more are skipped).
@@ -325,6 +335,9 @@ pub(crate) fn check_job(j: &JobSpec, p: &str, v: &mut impl ProblemSink) {
         );
     }
     check_duration(j.backoff_ms, format!("{p}.backoff_ms"), false, v);
+    if let Some(ms) = j.starting_deadline_ms {
+        check_duration(ms, format!("{p}.starting_deadline_ms"), true, v);
+    }
 }
 
 /// Why a scheduled-read link cannot join these two kinds: (`"from"` or `"to"`, reason).

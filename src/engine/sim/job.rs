@@ -102,6 +102,10 @@ impl Simulation {
         // non-zero at once under the others, as every run started then does).
         let down_queueing = spec.overlap == OverlapPolicy::Queue && self.job_faults(node).crashed;
         let j = &mut self.jobs[node as usize];
+        if running == 0 && spec.overlap == OverlapPolicy::Skip {
+            // A fire time missed earlier is superseded by this one.
+            j.queued.clear();
+        }
         if running == 0 && j.queued.is_empty() && !down_queueing {
             self.start_run(node, 0);
             return;
@@ -118,9 +122,15 @@ impl Simulation {
                 self.replace_runs(node);
                 self.start_run(node, 0);
             }
-            OverlapPolicy::Concurrent | OverlapPolicy::Queue | OverlapPolicy::Skip => {
-                self.emit(EventKind::JobRunSkipped { node, running })
+            // Kubernetes' Forbid: the fire time counts as missed, and the
+            // controller starts a run for the most recent missed one once
+            // none is going, unless its starting deadline has passed by then.
+            OverlapPolicy::Skip => {
+                j.queued.clear();
+                j.queued.push_back(self.now);
+                self.emit(EventKind::JobRunSkipped { node, running });
             }
+            OverlapPolicy::Concurrent | OverlapPolicy::Queue => self.emit(EventKind::JobRunSkipped { node, running }),
         }
     }
 
@@ -323,13 +333,23 @@ impl Simulation {
     /// The queue policy: the next waiting run starts once none is going and
     /// the job is not down (found in an audit: under a crash every queued
     /// run started and crashed at one instant; they now wait it out).
+    /// Under `skip` (Kubernetes' Forbid) the one missed fire time waits the
+    /// same way, and starts only within the job's starting deadline.
     pub(super) fn start_queued(&mut self, node: u32) {
         if self.job_faults(node).crashed {
             return;
         }
+        let deadline = self
+            .job_spec(node)
+            .filter(|s| s.overlap == OverlapPolicy::Skip)
+            .and_then(|s| s.starting_deadline_ms)
+            .map_or(Micros::MAX, ms_to_micros);
         while self.jobs[node as usize].running.is_empty() {
             let Some(due) = self.jobs[node as usize].queued.pop_front() else { return };
-            self.start_run(node, self.now.saturating_sub(due));
+            let late = self.now.saturating_sub(due);
+            if late <= deadline {
+                self.start_run(node, late);
+            }
         }
     }
 
