@@ -75,7 +75,7 @@ for (const [width, height] of [[700, 900], [390, 844]]) {
       assert.equal(text, `⚠ CRASHED · ${busy}/${of} busy${/(\d+) waiting/.test(aria) ? ` · ${aria.match(/(\d+) waiting/)[1]} wait` : ''}`);
       assert.match(await line(page, 'Inventory').getAttribute('class'), /states__line--alert/);
       const breaker = (await spoken(page.getByTestId('link-api-inventory'))).match(/breaker ([a-z-]+)/)[1];
-      assert.match(await line(page, 'Order API → Inventory').getByTestId('state-text').textContent(), new RegExp(`breaker ${breaker.toUpperCase()}`));
+      assert.match(await line(page, 'Order API to Inventory').getByTestId('state-text').textContent(), new RegExp(`breaker ${breaker.toUpperCase()}`));
       assert.match(await page.getByTestId('state-summary').textContent(), /\d+ needs? attention/);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);

@@ -190,8 +190,9 @@ pub fn App() -> impl IntoView {
             // The run's trace hash and simulated time, for tests that a link restores the same run.
             <span hidden data-testid="trace" data-hash=move || format!("{:016x}", store.trace.get().0)
                 data-time=move || store.trace.get().1.to_string()></span>
+            // Spoken: a link's "A → B" is heard as "A to B", not "right arrow".
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
-                {move || store.announcement.get()}
+                {move || crate::view_model::describe::spoken(&store.announcement.get())}
             </div>
             <super::compare::CompareDialog />
             {debug.then(|| view! { <DebugOverlay /> })}
