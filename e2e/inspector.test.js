@@ -194,7 +194,7 @@ test("a link's latency, a log's partitions and a gateway's limits are edited lik
   assert.equal(await delay.inputValue(), '2');
   await delay.fill('250');
   await delay.press('Enter');
-  assert.equal(await page.getByTestId('undo').getAttribute('title'), 'Undo: latency of Order API → orders log');
+  assert.equal(await page.getByTestId('undo').getAttribute('title'), 'Undo: latency of Order API to orders log');
   assert.equal(await delay.inputValue(), '250');
   await delay.fill('-1');
   await delay.press('Enter');

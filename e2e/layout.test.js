@@ -174,6 +174,22 @@ test('seven at 1280 px: no link text or breaker badge covers a glyph, no corner 
   await context.close();
 });
 
+for (const [width, height] of [[700, 900], [390, 844]]) {
+  test(`seven at 40 s at ${width} px, compact: the DLQ badge's words and the breaker glyphs cover no label, the badge touches no line`, async () => {
+    const { context, page, problems } = await app.openAt('?scenario=seven&at=40&paused=1', { viewport: { width, height } });
+    assert.ok(Number(await page.getByTestId('stage').getAttribute('data-zoom')) < 0.7, 'compact');
+    assert.match(await page.locator('.node__dlq text').textContent(), /^DLQ \d+$/);
+    assert.ok((await page.locator('.node__dlq text').boundingBox())?.width > 0, 'the words are drawn');
+    assert.ok((await page.locator('.breaker__glyph tspan').filter({ hasText: '✓' }).first().boundingBox())?.width > 0, 'a glyph is drawn');
+    const { count, out } = await overlaps(page);
+    console.log(`${width}: ${count} labels; screenshot: ${await screenshot(page, `layout-seven-40s-${width}`)}`);
+    assert.deepEqual(out, []);
+    assert.deepEqual(await glyphsAndBadges(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
 for (const [width, height] of [[1280, 900], [700, 900], [390, 844]]) {
   test(`a lesson open at ${width}×${height}: the stage starts within the first screen`, async () => {
     const { context, page, problems } = await app.open('?lesson=queue&step=1', { viewport: { width, height } });

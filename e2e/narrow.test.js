@@ -75,7 +75,7 @@ for (const [width, height] of [[700, 900], [390, 844]]) {
       assert.equal(text, `⚠ CRASHED · ${busy}/${of} busy${/(\d+) waiting/.test(aria) ? ` · ${aria.match(/(\d+) waiting/)[1]} wait` : ''}`);
       assert.match(await line(page, 'Inventory').getAttribute('class'), /states__line--alert/);
       const breaker = (await spoken(page.getByTestId('link-api-inventory'))).match(/breaker ([a-z-]+)/)[1];
-      assert.match(await line(page, 'Order API → Inventory').getByTestId('state-text').textContent(), new RegExp(`breaker ${breaker.toUpperCase()}`));
+      assert.match(await line(page, 'Order API to Inventory').getByTestId('state-text').textContent(), new RegExp(`breaker ${breaker.toUpperCase()}`));
       assert.match(await page.getByTestId('state-summary').textContent(), /\d+ needs? attention/);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);
@@ -114,6 +114,79 @@ test('compact breaker chips tell their states apart by shape, not colour alone',
   assert.equal(new Set(keys).size, 3, JSON.stringify(shapes));
   assert.equal(shapes.closed.filled, true);
   assert.equal(shapes.open.dashed, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** Screen boxes of what a badge draws: its pill or chip, and each text of it that is shown. */
+const badgeBoxes = (page, selector) =>
+  page.locator(selector).evaluateAll((gs) =>
+    gs.map((g) => {
+      const box = (e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x, y: r.y, w: r.width, h: r.height, right: r.right, bottom: r.bottom };
+      };
+      const shown = [...g.querySelectorAll('text, tspan')].filter((t) => t.getBoundingClientRect().width > 0 && getComputedStyle(t).display !== 'none');
+      const leaves = shown.filter((t) => !t.querySelector('tspan') || t.tagName === 'tspan');
+      return {
+        cls: g.getAttribute('class'),
+        rect: box(g.querySelector('rect')),
+        texts: leaves.map((t) => ({ text: t.textContent, ...box(t), px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1) })),
+      };
+    }),
+  );
+const inside = (t, r) => t.x >= r.x - 0.5 && t.right <= r.right + 0.5 && t.y >= r.y - 2 && t.bottom <= r.bottom + 2;
+
+test('390 px: a queue\'s DLQ badge says "DLQ N" inside its pill, clear of the queue\'s name', async () => {
+  const { context, page, problems } = await app.openAt('?scenario=poison-dlq&at=30&paused=1', { viewport: { width: 390, height: 844 } });
+  assert.ok(Number(await page.getByTestId('stage').getAttribute('data-zoom')) < 0.7, 'the stage is compact');
+  const [dlq] = await badgeBoxes(page, '.node__dlq');
+  assert.ok(dlq, 'a DLQ badge');
+  assert.equal(dlq.texts.length, 1, JSON.stringify(dlq));
+  const [t] = dlq.texts;
+  assert.match(t.text, /^DLQ \d+$/);
+  assert.ok(t.px >= 10.9, `11 px text or larger (${t.px})`);
+  assert.ok(inside(t, dlq.rect), `the words fit the pill: ${JSON.stringify(dlq)}`);
+  const label = await page.locator('.node:has(.node__dlq) .node__label').boundingBox();
+  assert.ok(dlq.rect.bottom <= label.y + 1, `the pill (to ${dlq.rect.bottom}) is clear of the name (from ${label.y})`);
+  console.log(`screenshot: ${await screenshot(page, 'narrow-dlq-390')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('390 px: each compact breaker chip sits on its link with the state\'s glyph, and the link says the state in words', async () => {
+  const { context, page, problems } = await app.openAt('?scenario=cascade-protected&at=30&paused=1', { viewport: { width: 390, height: 844 } });
+  assert.ok(Number(await page.getByTestId('stage').getAttribute('data-zoom')) < 0.7, 'the stage is compact');
+  const chips = await badgeBoxes(page, '[data-testid=stage-badges] .breaker');
+  assert.ok(chips.length >= 3, `a chip per breaker (${chips.length})`);
+  const glyph = { closed: '✓', half_open: '½', open: '✕' };
+  // Each link's drawn line, on screen: its middle, and what it says.
+  const links = await page.locator('[data-testid^=link-]').evaluateAll((ls) =>
+    ls.map((l) => {
+      const line = l.querySelector('.link__line');
+      const m = line.getScreenCTM();
+      const p = (x, y) => new DOMPoint(x, y).matrixTransform(m);
+      const [a, b] = [p(line.x1.baseVal.value, line.y1.baseVal.value), p(line.x2.baseVal.value, line.y2.baseVal.value)];
+      return { id: l.dataset.testid, mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, said: document.getElementById(l.getAttribute('aria-describedby'))?.textContent ?? '' };
+    }),
+  );
+  const states = new Set();
+  for (const chip of chips) {
+    const state = chip.cls.match(/breaker--(\w+)/)[1];
+    states.add(state);
+    assert.equal(chip.texts.length, 1, `one glyph shown: ${JSON.stringify(chip)}`);
+    const [t] = chip.texts;
+    assert.equal(t.text, glyph[state], `${state}: ${JSON.stringify(chip)}`);
+    assert.ok(t.px >= 10.9, `11 px or larger (${t.px})`);
+    assert.ok(chip.rect.w >= 15.5 && chip.rect.h >= 15.5, `a 16 px chip (${chip.rect.w}×${chip.rect.h})`);
+    assert.ok(inside(t, chip.rect), `the glyph fits the chip: ${JSON.stringify(chip)}`);
+    const centre = { x: chip.rect.x + chip.rect.w / 2, y: chip.rect.y + chip.rect.h / 2 };
+    const link = links.find((l) => Math.hypot(l.mid.x - centre.x, l.mid.y - centre.y) < 2);
+    assert.ok(link, `on the middle of a link's line: ${JSON.stringify(centre)}`);
+    assert.match(link.said, new RegExp(`breaker ${state.replace('_', '-')}`), `${link.id} says it`);
+  }
+  assert.ok(states.has('open') && states.has('closed'), [...states].join());
+  console.log(`screenshot: ${await screenshot(page, 'narrow-breakers-390')}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -330,7 +330,7 @@ test('390 px: the transport menu is modal: Tab stays in it, the page behind take
   await connect.scrollIntoViewIfNeeded();
   await connect.focus();
   await page.keyboard.press('Enter');
-  const menu = page.getByRole('dialog', { name: /^Connect Inventory → / });
+  const menu = page.getByRole('dialog', { name: /^Connect Inventory to / });
   await menu.waitFor();
   assert.equal(await page.getByTestId('link-menu').getAttribute('aria-modal'), 'true');
   await page.waitForFunction(() => document.activeElement?.closest('[data-testid=link-menu]'));
@@ -364,7 +364,8 @@ test('390 × 844: every link of seven has a line in the state list, a 44 px targ
   assert.equal(names.filter((n) => n.text.includes(' → ')).length, links, JSON.stringify(names.map((n) => n.text)));
   for (const n of names) assert.ok(n.w >= 44 && n.h >= 44, `${n.text} is ${n.w.toFixed(0)}×${n.h.toFixed(0)} px`);
   // A link with no state of its own says its transport.
-  const browserApi = list.locator('.states__line').filter({ has: page.getByRole('button', { name: 'Browser → Order API', exact: true }) });
+  // Named in words (an arrow is read "right arrow"), shown with the arrow.
+  const browserApi = list.locator('.states__line').filter({ has: page.getByRole('button', { name: 'Browser to Order API', exact: true }) });
   assert.match(await browserApi.getByTestId('state-text').textContent(), /request-response call/);
   // By keyboard: Tab from the last node's line reaches the first link's, Enter opens it in the inspector.
   await list.getByRole('button', { name: 'Reconciliation', exact: true }).focus();

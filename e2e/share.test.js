@@ -323,6 +323,29 @@ test('?seed= opens that run rather than the autosave; a share link that started 
   await context.close();
 });
 
+test('a share link with ?speed=, ?paused= and ?at=: speed and pause apply over its state, ?at= is said not to be used', async () => {
+  const notice = (page) => page.getByTestId('run-notice').textContent();
+  const { context, page, problems } = await app.open('?scenario=cascade&speed=0.5&paused=1');
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  const bare = (await copyLink(page)).replace(/\?[^#]*/, '');
+  const before = await trace(page);
+  // A course author's link: the saved run, shown at ×2, paused, with a time it cannot go to.
+  await page.goto(bare.replace('#', '?speed=2&paused=1&at=40#'));
+  await page.getByTestId('clock').waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=fast-forward]') && /at=40/.test(document.querySelector('[data-testid=run-notice]')?.textContent));
+  assert.deepEqual(await trace(page), before, 'the link\'s run, at the link\'s time');
+  assert.equal((await page.getByTestId('speed-label').textContent()).trim(), '×2');
+  assert.equal(await page.getByTestId('play').textContent(), 'Play', 'paused');
+  assert.equal(await notice(page), '?at=40 was not used: the run saved in the link (after # in the address) opens at the moment it was saved.');
+  // Saved paused, opened with ?paused=0: it plays once it is back where it was saved.
+  await page.goto(bare.replace('#', '?paused=0#'));
+  await page.getByTestId('clock').waitFor();
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid=trace]').dataset.time) > t, before.time, { timeout: 15000 });
+  assert.equal(await notice(page), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('labels with markup are shown as text, imported and through a link', async () => {
   const scenario = JSON.parse(fs.readFileSync('src/engine/presets/cascade.json', 'utf8'));
   scenario.nodes[1].label = '<img src=x onerror=alert(1)>';

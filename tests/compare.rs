@@ -141,7 +141,7 @@ fn the_results_markup_has_both_columns_every_row_and_chart_and_escapes_text() {
     let html = patchbay::view_model::compare::results_markup(&o, Some(123.4));
     assert!(html.contains("Computed in 123 ms."));
     assert!(patchbay::view_model::compare::results_markup(&o, Some(12_345.6)).contains("Computed in 12,346 ms."));
-    assert!(html.contains(r#"data-testid="compare-head-without">Without<span class="sr-only">: Circuit breaker on Order API → Stock &lt;&amp;&gt; &quot;x&quot;</span>"#), "{html}");
+    assert!(html.contains(r#"data-testid="compare-head-without">Without<span class="sr-only">: Circuit breaker on Order API to Stock &lt;&amp;&gt; &quot;x&quot;</span>"#), "{html}");
     assert!(!html.contains("<&>"));
     for r in &o.rows {
         assert!(html.contains(&format!(r#"data-testid="compare-row-{}""#, r.key)));

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::presets;
 use crate::view_model::embed_api::EmbedOptions;
-use crate::view_model::run::{at_from_link, paused_from_link, seed_from_link};
+use crate::view_model::run::{at_from_link, at_not_used, paused_from_link, seed_from_link};
 use crate::view_model::speed::speed_from_query;
 
 use super::browser::{
@@ -44,13 +44,14 @@ pub fn App() -> impl IntoView {
     };
     store.reduced_motion.set(prefers_reduced_motion());
     let embed = embed_options();
-    let mut url_notes = apply_url_options(store);
-    url_notes.extend(embed.notes.iter().cloned());
+    let mut url_notes = embed.notes.clone();
     embed::start(store, &embed);
     embed::register_service_worker();
     provide_context(store);
     // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
-    provide_context(persist::open(store, asked.as_deref(), known, &mut url_notes));
+    let persist = persist::open(store, asked.as_deref(), known, &mut url_notes);
+    provide_context(persist);
+    url_notes.extend(apply_url_options(store, persist.link.get_untracked().is_some()));
     // How much the run says by itself, as the person left it last visit.
     if let Some(value) = super::persist::setting(super::event_log::SPEAK_KEY) {
         if let Some(&(level, _, _)) = crate::view_model::narration::SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value)
@@ -190,8 +191,9 @@ pub fn App() -> impl IntoView {
             // The run's trace hash and simulated time, for tests that a link restores the same run.
             <span hidden data-testid="trace" data-hash=move || format!("{:016x}", store.trace.get().0)
                 data-time=move || store.trace.get().1.to_string()></span>
+            // Spoken: a link's "A → B" is heard as "A to B", not "right arrow".
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
-                {move || store.announcement.get()}
+                {move || crate::view_model::describe::spoken(&store.announcement.get())}
             </div>
             <super::compare::CompareDialog />
             {debug.then(|| view! { <DebugOverlay /> })}
@@ -265,16 +267,21 @@ fn edit_shortcut(store: Store, ev: &web_sys::KeyboardEvent) -> bool {
     true
 }
 
-/// `?seed=N` starts the run on that seed, `?speed=X` sets the speed,
-/// `?at=SECONDS` starts the run that far in, `?paused=1` starts paused:
-/// links a course can share to a precise moment. Returns notes on the
-/// values not used as written.
-fn apply_url_options(store: Store) -> Vec<String> {
+/// Once what opens has opened (a share link's state, a preset; `?seed=`
+/// and `?at=` keep the autosave closed): `?seed=N` starts the run on that
+/// seed, `?at=SECONDS` starts it that far in, `?speed=X` sets the speed,
+/// `?paused=1` starts paused (`0` playing): links a course can share to a
+/// precise moment. Over a share link's run (`linked`) speed and pause
+/// apply as well, since they only say how the run is shown, while its
+/// seed and time are the link's own (a `?seed=` that differs is said in
+/// `persist::open`; an `?at=` is said here). Returns notes on the values
+/// not used as written.
+fn apply_url_options(store: Store, linked: bool) -> Vec<String> {
     let mut notes = Vec::new();
     // First: the fast-forward of `?at=` runs on it.
     if let Some(raw) = query_param("seed") {
         let (seed, note) = seed_from_link(&raw, store.seed.get_untracked());
-        if let Some(seed) = seed {
+        if let Some(seed) = seed.filter(|_| !linked) {
             store.start_on_seed(seed);
         }
         notes.extend(note);
@@ -288,17 +295,20 @@ fn apply_url_options(store: Store) -> Vec<String> {
     }
     // At most an hour in, run in slices across frames with a progress indicator (see sim_loop).
     if let Some(raw) = query_param("at") {
-        let (at, note) = at_from_link(&raw, parse_decimal(&raw));
-        if let Some(at) = at {
-            store.jump_to(at);
+        if linked {
+            notes.push(at_not_used(&raw, false));
+        } else {
+            let (at, note) = at_from_link(&raw, parse_decimal(&raw));
+            if let Some(at) = at {
+                store.jump_to(at);
+            }
+            notes.extend(note);
         }
-        notes.extend(note);
     }
     if let Some(raw) = query_param("paused") {
         let (paused, note) = paused_from_link(&raw);
-        if paused {
-            store.playing.set(false);
-        }
+        // As written (a link saved paused plays with `?paused=0`), or as its note says.
+        store.playing.set(!paused);
         notes.extend(note);
     }
     notes

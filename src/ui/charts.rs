@@ -57,7 +57,6 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
     };
     // Rewritten only when the ticks move (a memo of the markup).
     let grid = Memo::new(move |_| data.with(|d| grid_markup(&d.0)));
-    let title_id = format!("chart-{}-title", def.id);
     let unit_word = match def.unit {
         Unit::Ms => "milliseconds",
         Unit::Seconds => "seconds",
@@ -110,13 +109,13 @@ fn Chart(def: ChartDef, clock: Clock) -> impl IntoView {
         .collect_view();
     let testid = format!("chart-{}", def.id);
     let title = def.title.clone();
-    let labelled_by = title_id.clone();
     // Empty (and hidden by CSS) unless the lines have gone quiet; the
     // picture's description, so a screen reader hears it with the chart.
     let note_id = format!("chart-{}-note", def.id);
     view! {
-        <figure class="chart" data-testid=testid aria-labelledby=labelled_by>
-            <figcaption class="chart__title" id=title_id>{title}</figcaption>
+        // Named by its caption.
+        <figure class="chart" data-testid=testid>
+            <figcaption class="chart__title">{title}</figcaption>
             <p class="chart__note" id=note_id.clone() data-testid="chart-note">
                 {move || data.with(|d| d.2.clone().unwrap_or_default())}
             </p>

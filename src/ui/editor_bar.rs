@@ -72,7 +72,7 @@ pub fn delete_selection(store: Store) {
             None => return,
         },
         Some(Selection::Link(i)) => match s.links.get(i) {
-            Some(l) => (Edit::RemoveLink { link: l.id.clone() }, format!("the link {} → {}", l.from, l.to)),
+            Some(l) => (Edit::RemoveLink { link: l.id.clone() }, format!("the link {} to {}", l.from, l.to)),
             None => return,
         },
         None => return,

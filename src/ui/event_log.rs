@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::engine::event::EventKind;
 use crate::engine::Simulation;
 use crate::view_model::alerts::monitors;
+use crate::view_model::describe::spoken;
 use crate::view_model::event_log::{classify, Filter, Severity, Topic, KEPT, SHOWN};
 use crate::view_model::event_words::{event_words, target_label};
 use crate::view_model::frame::clock_text;
@@ -108,7 +109,9 @@ fn Alerts() -> impl IntoView {
                 view! {
                     <li>
                         <label class="monitors__switch">
-                            <input type="checkbox" prop:checked=checked on:change=on_change data-testid="monitor-switch" data-id=m.id.clone() />
+                            // Named in words: a link's "A → B" is read "right arrow" otherwise.
+                            <input type="checkbox" prop:checked=checked on:change=on_change data-testid="monitor-switch" data-id=m.id.clone()
+                                aria-label=format!("{} — {}", spoken(&m.label), m.watches) />
                             <span>
                                 <strong>{m.label}</strong>
                                 " — "

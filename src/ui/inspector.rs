@@ -334,7 +334,10 @@ fn LinkInspector(index: usize) -> impl IntoView {
         };
         let t = l.id.clone();
         view! {
-            <h3 class="inspector__title" id="inspector-selection" tabindex="-1">{format!("{from} → {to}")}</h3>
+            // Named in words: the arrow alone is read "right arrow".
+            <h3 class="inspector__title" id="inspector-selection" tabindex="-1" aria-label=format!("{from} to {to}")>
+                {format!("{from} → {to}")}
+            </h3>
             <p class="inspector__kind">{transport_word(&l.transport)}</p>
             <p class="inspector__state" data-testid="inspector-state">{description}</p>
             <super::link_menu::ConnectPanel />

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::engine::event::{CorrId, Event};
 use crate::engine::scenario::Scenario;
 use crate::engine::time::Micros;
+use crate::view_model::describe::spoken;
 use crate::view_model::journey::{Journey, JourneyRecorder, MarkKind, Row, SpanKind, ORDERS_KEPT};
 use crate::view_model::journey_words::{duration_text, mark_words, row_words, span_words, summary, ticks};
 
@@ -152,18 +153,19 @@ fn row_view(scenario: &Scenario, j: &Journey, r: &Row) -> impl IntoView {
             }
         })
         .collect_view();
-    // The same row in words, for screen readers and for reading closely.
+    // The same row in words, for screen readers and for reading closely, its name first.
     let words = {
         let mut parts: Vec<String> =
             r.spans.iter().map(|s| format!("{} {}", span_words(s.kind), duration_text(s.to - s.from))).collect();
         parts.extend(
             r.marks.iter().map(|m| format!("{} at +{}", mark_words(scenario, m.kind), duration_text(m.t - j.start))),
         );
-        parts.join("; ")
+        format!("{}: {}", spoken(&name), parts.join("; "))
     };
     view! {
         <li class="journey__row" data-testid="journey-row">
-            <span class="journey__label" style=format!("padding-left:{}px", 8 * r.depth.min(6))>{name}</span>
+            // Its name in words for screen readers: "A → B" is read "right arrow" otherwise.
+            <span class="journey__label" style=format!("padding-left:{}px", 8 * r.depth.min(6)) aria-hidden="true">{name}</span>
             <span class="journey__track" aria-hidden="true">{spans}{marks}</span>
             <span class="sr-only">{words}</span>
         </li>

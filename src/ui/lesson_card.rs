@@ -17,7 +17,7 @@ use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
 
-use crate::view_model::run::{at_from_link, at_not_used_in_lesson, seed_not_used};
+use crate::view_model::run::{at_from_link, at_not_used, seed_not_used};
 
 use super::browser::{parse_decimal, query_param};
 use super::confirm_discard::{use_asker, would_lose_changes, Discard};
@@ -222,7 +222,7 @@ pub fn LessonCard() -> impl IntoView {
             notes.extend(
                 query_param("at")
                     .filter(|raw| at_from_link(raw, parse_decimal(raw)).0.is_some())
-                    .map(|raw| at_not_used_in_lesson(&raw)),
+                    .map(|raw| at_not_used(&raw, true)),
             );
         }
         if !notes.is_empty() {

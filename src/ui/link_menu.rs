@@ -46,7 +46,8 @@ pub fn LinkMenu() -> impl IntoView {
         let replacing = store.relinking.get();
         let s = store.scenario();
         let label = |id: &str| s.node(id).map_or(id.to_string(), |n| n.label.clone());
-        let title = format!("{} → {}", label(&from), label(&to));
+        // In words, as the dialog's name is read ("Connect Inventory to Pricing"; an arrow is read "right arrow").
+        let title = format!("{} to {}", label(&from), label(&to));
         Some((title, from.clone(), to.clone(), replacing.clone(), choices(&s, &from, &to, replacing.as_deref())))
     });
     let pick = move |choice: Choice| {

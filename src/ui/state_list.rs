@@ -11,6 +11,7 @@
 
 use leptos::prelude::*;
 
+use crate::view_model::describe::spoken;
 use crate::view_model::state_list::{state_list, StateList, Subject, Subjects};
 
 use super::browser::now_ms;
@@ -101,9 +102,11 @@ fn StateLine(list: Memo<StateList>, k: usize, name: String) -> impl IntoView {
         // Escape or × brings focus back to this line.
         super::skip_links::focus_inspector(Some(selection));
     };
+    let said = spoken(&name);
     view! {
         <li class="states__line" class:states__line--alert=alert data-testid="state-line">
-            <button class="states__name" on:click=select>{name}</button>
+            // A link's "A → B" named in words ("right arrow" otherwise).
+            <button class="states__name" on:click=select aria-label=said>{name}</button>
             <span class="states__state" data-testid="state-text">
                 <span class="states__warn" aria-hidden="true">{move || if alert() { "⚠ " } else { "" }}</span>
                 {move || list.with(|l| l.rows.get(k).map(|r| r.state.clone()).unwrap_or_default())}

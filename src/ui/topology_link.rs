@@ -71,7 +71,8 @@ fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<(
 #[component]
 pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
     let store = use_store();
-    let line = line_of(use_stage(), &from, &to, ends);
+    let stage = use_stage();
+    let line = line_of(stage, &from, &to, ends);
     let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
     // Beside the middle, on the side away from lane labels; clear of the
     // nodes' boxes when the link is too short to hold the text between them.
@@ -82,9 +83,15 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
         (mx - nx * away, my - ny * away + 4.0, anchor_for(-nx))
     };
     let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
+    // Compact, the transport glyph is hidden and the badge is a small round
+    // chip: it sits on the middle of its line, which shows whose it is.
     let place = move || {
         let (a, b) = line.get();
-        let (x, y) = breaker_centre(a, b, badge_growth(store.viewport.get().zoom));
+        let (x, y) = if stage.compact.get().is_some() {
+            lerp(a, b, 0.5)
+        } else {
+            breaker_centre(a, b, badge_growth(store.viewport.get().zoom))
+        };
         format!("translate({x} {y})")
     };
     view! {
@@ -92,6 +99,10 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
             <g class=move || format!("breaker breaker--{}", breaker().map_or("closed", |b| b.name())) transform=place>
                 <rect x=-BREAKER_HALF.0 y=-BREAKER_HALF.1 width=2.0 * BREAKER_HALF.0 height=2.0 * BREAKER_HALF.1 rx="4"></rect>
                 <text y="4" text-anchor="middle">{move || breaker().map_or("", |b| breaker_word(b)).to_ascii_uppercase()}</text>
+                // The compact chip's glyph for the state (CSS shows the one for the
+                // state, and it or the word): ✓ closed lets calls through, ½
+                // half-open a few trial calls, ✕ open refuses them.
+                <text class="breaker__glyph" y="4" text-anchor="middle"><tspan>"✓"</tspan><tspan>"½"</tspan><tspan>"✕"</tspan></text>
             </g>
         </Show>
         <Show when=move || store.reduced_motion.get()>

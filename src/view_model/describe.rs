@@ -17,6 +17,16 @@ pub fn transport_word(t: &Transport) -> &'static str {
     transport_look(t).word
 }
 
+/// `text` as a screen reader should say it: a link's "Checkout → Payments"
+/// becomes "Checkout to Payments" (the arrow is read "right arrow"). For
+/// accessible names, labels and live regions; what is shown keeps the arrow.
+/// The page writes the arrow between spaces, so the `char` is replaced
+/// (the wasm already has `char` replacement; a `&str` pattern adds the
+/// substring searcher).
+pub fn spoken(text: &str) -> String {
+    text.replace('→', "to")
+}
+
 /// Breaker state in words.
 pub fn breaker_word(b: BreakerState) -> &'static str {
     match b {
@@ -140,6 +150,13 @@ pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
 mod tests {
     use super::*;
     use crate::engine::presets;
+
+    #[test]
+    fn arrows_between_names_are_spoken_as_words() {
+        assert_eq!(spoken("Checkout → Payments"), "Checkout to Payments");
+        assert_eq!(spoken("Undo: latency of Order API → orders log"), "Undo: latency of Order API to orders log");
+        assert_eq!(spoken("Order API"), "Order API");
+    }
 
     #[test]
     fn names_carry_state_in_words() {

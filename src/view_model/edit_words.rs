@@ -1,5 +1,8 @@
 //! A few words naming a change, for the undo and redo buttons and the
-//! announcement after an edit ("Undone: remove Payment").
+//! announcement after an edit ("Undone: remove Payment"). A link is named
+//! in words, "Order API to Inventory": these are sentences, read as written
+//! by screen readers (the buttons' descriptions, a Remove button's name, the
+//! live region), and an arrow would be read "right arrow".
 
 use crate::engine::patterns::{node_look, transport_look};
 use crate::engine::scenario::{Fault, Scenario};
@@ -8,7 +11,8 @@ use crate::engine::Edit;
 /// What `edit` does to `s` (the scenario before it), in a few words.
 pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
     let node = |id: &str| s.node(id).map_or_else(|| id.to_string(), |n| n.label.clone());
-    let link = |id: &str| s.link(id).map_or_else(|| id.to_string(), |l| format!("{} → {}", node(&l.from), node(&l.to)));
+    let link =
+        |id: &str| s.link(id).map_or_else(|| id.to_string(), |l| format!("{} to {}", node(&l.from), node(&l.to)));
     match edit {
         Edit::ApplyFault { fault } => fault_words(s, fault),
         Edit::ClearFault { .. } => "clear a fault".into(),
@@ -30,7 +34,7 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
         Edit::SetMonitor { target: id, on } => {
             format!("monitoring of {} {}", target(s, id), if *on { "on" } else { "off" })
         }
-        Edit::AddLink { link: l } => format!("connect {} → {}", node(&l.from), node(&l.to)),
+        Edit::AddLink { link: l } => format!("connect {} to {}", node(&l.from), node(&l.to)),
         Edit::RemoveSubscription { link: id } => format!("unsubscribe {}", link(id)),
         Edit::ResetGroup { link: id, .. } => format!("reset {}", link(id)),
         Edit::AddNode { node: n } => format!("add {} {}", node_look(&n.kind).word, n.label),
@@ -44,7 +48,7 @@ pub fn edit_words(s: &Scenario, edit: &Edit) -> String {
 }
 
 /// A fault in a few words, its target by name: "crash on Inventory",
-/// "partition on Order API → Inventory".
+/// "partition on Order API to Inventory".
 pub fn fault_words(s: &Scenario, fault: &Fault) -> String {
     format!("{} on {}", fault.effect.name().replace('_', " "), target(s, &fault.target))
 }
@@ -53,7 +57,7 @@ fn target(s: &Scenario, id: &str) -> String {
     let node = |id: &str| s.node(id).map_or_else(|| id.to_string(), |n| n.label.clone());
     s.node(id)
         .map(|n| n.label.clone())
-        .or_else(|| s.link(id).map(|l| format!("{} → {}", node(&l.from), node(&l.to))))
+        .or_else(|| s.link(id).map(|l| format!("{} to {}", node(&l.from), node(&l.to))))
         .unwrap_or_else(|| id.into())
 }
 
@@ -69,7 +73,7 @@ mod tests {
         assert_eq!(edit_words(&s, &Edit::RemoveNode { node: n.id.clone() }), format!("remove {}", n.label));
         let l = &s.links[0];
         let w = edit_words(&s, &Edit::RemoveLink { link: l.id.clone() });
-        assert!(w.contains('→') && !w.contains(&l.id), "{w}");
+        assert!(w.contains(" to ") && !w.contains('→') && !w.contains(&l.id), "{w}");
     }
 
     #[test]
@@ -80,6 +84,6 @@ mod tests {
         assert_eq!(fault_words(&s, &crash), "crash on Order API");
         let l = s.links.iter().find(|l| l.from == "order-api" && l.to == "inventory").expect("link");
         let cut = Fault { target: l.id.clone(), at_ms: 0.0, until_ms: None, effect: FaultEffect::Partition };
-        assert_eq!(fault_words(&s, &cut), "partition on Order API → Inventory");
+        assert_eq!(fault_words(&s, &cut), "partition on Order API to Inventory");
     }
 }

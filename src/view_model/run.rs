@@ -129,11 +129,17 @@ pub fn seed_not_used(seed: u64, own: u64, lesson: bool) -> Option<String> {
     (seed != own).then(|| format!("?seed={seed} was not used: {before}{own}{after}"))
 }
 
-/// Why a link's `?at=` was not used with `?lesson=`: the step sets the time.
-pub fn at_not_used_in_lesson(raw: &str) -> String {
+/// Why a link's `?at=` was not used: with `?lesson=` the step sets the
+/// time (`lesson`), and a share link's state after `#` opens at the moment
+/// it was saved, its changes stamped on the way there (going elsewhere
+/// would not be the run it holds).
+pub fn at_not_used(raw: &str, lesson: bool) -> String {
     let shown: String = raw.chars().take(40).collect();
-    format!("?at={shown} was not used: a lesson step runs to its own time.")
+    format!("?at={shown} was not used: {}.", if lesson { AT_LESSON } else { AT_LINK })
 }
+
+const AT_LESSON: &str = "a lesson step runs to its own time";
+const AT_LINK: &str = "the run saved in the link (after # in the address) opens at the moment it was saved";
 
 /// The same for a number already read (the page lets the browser convert
 /// the text, which keeps Rust's float parser out of the download).

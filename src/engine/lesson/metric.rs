@@ -89,7 +89,9 @@ pub fn label(key: &str, scenario: &Scenario) -> String {
         Scope::Node => scenario.node(id).map_or(id.to_string(), |n| n.label.clone()),
         Scope::Link => scenario.link(id).map_or(id.to_string(), |l| {
             let end = |n: &str| scenario.node(n).map_or(n.to_string(), |n| n.label.clone());
-            format!("{} → {}", end(&l.from), end(&l.to))
+            // In words ("Timeouts on Order API to Inventory"): the label is
+            // read as it is written, and an arrow is read "right arrow".
+            format!("{} to {}", end(&l.from), end(&l.to))
         }),
         Scope::Run => id.to_string(),
     };

@@ -117,13 +117,15 @@ pub fn link_charts(s: &Scenario, i: usize) -> Vec<ChartDef> {
             v.extend(from_specs(o, &name, &GROUP));
             v
         }
-        Transport::Push(_) => from_specs(o, &format!("{from} → {to}"), &PUSH),
+        // In words, as the other links' titles ("Calls to Pricing"): a
+        // chart's title is its name, and an arrow is read "right arrow".
+        Transport::Push(_) => from_specs(o, &format!("{from} to {to}"), &PUSH),
         Transport::Enqueue
         | Transport::Consume(_)
         | Transport::Publish
         | Transport::Append(_)
         | Transport::SagaStep(_)
-        | Transport::ScheduledRead => from_specs(o, &format!("{from} → {to}"), &SENT),
+        | Transport::ScheduledRead => from_specs(o, &format!("{from} to {to}"), &SENT),
     }
 }
 

@@ -57,7 +57,9 @@ pub fn toggles(s: &Scenario, original: &Scenario) -> Vec<Toggle> {
     }
     for l in &s.links {
         let name = |id: &str| s.node(id).map_or(id.to_string(), |n| n.label.clone());
-        let whose = format!("{} → {}", name(&l.from), name(&l.to));
+        // In words ("Timeout on Order API to Inventory"): the choice is read
+        // as written (an option's name), and an arrow is read "right arrow".
+        let whose = format!("{} to {}", name(&l.from), name(&l.to));
         let set = |t: Transport| Edit::SetTransport { link: l.id.clone(), transport: t };
         match &l.transport {
             Transport::RequestResponse(p) => {

@@ -240,5 +240,9 @@ fn a_seed_the_opened_run_did_not_start_on_is_said_with_why() {
     );
     assert_eq!(seed_not_used(11, 11, false), None, "the link's run started on it");
     assert_eq!(seed_not_used(42, 42, true), None);
-    assert_eq!(at_not_used_in_lesson("30"), "?at=30 was not used: a lesson step runs to its own time.");
+    assert_eq!(at_not_used("30", true), "?at=30 was not used: a lesson step runs to its own time.");
+    assert_eq!(
+        at_not_used("abc", false),
+        "?at=abc was not used: the run saved in the link (after # in the address) opens at the moment it was saved."
+    );
 }
