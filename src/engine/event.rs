@@ -200,6 +200,10 @@ pub enum EventKind {
     /// A subscriber could not read an event (a field it requires is
     /// missing): discarded silently, or dead-lettered with an alert.
     Unreadable { msg: MsgId, node: NodeIx, topic: NodeIx, sub: LinkIx, dead_lettered: bool },
+    /// A subscriber's nack of delivery `receive_count` reached Pub/Sub (its
+    /// handler failed): the event can be
+    /// delivered again at once, without waiting for the ack deadline.
+    Nacked { msg: MsgId, topic: NodeIx, sub: LinkIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
     /// The publisher now writes schema `version` to the topic; `accepted`
     /// is false when the registry refused it (every publish will fail).
     SchemaChanged { topic: NodeIx, version: u32, accepted: bool },

@@ -311,6 +311,7 @@ impl Metrics {
             | EventKind::Copied { .. }
             | EventKind::PublishRejected { .. }
             | EventKind::Unreadable { .. }
+            | EventKind::Nacked { .. }
             | EventKind::SchemaChanged { .. }
             | EventKind::SubscriptionRemoved { .. } => self.observe_pubsub(t, kind),
             EventKind::Enqueued { .. }

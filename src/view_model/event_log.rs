@@ -137,6 +137,8 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         K::Published { .. } | K::Copied { .. } | K::SubscriptionAdded { .. } => (Info, Topic::PubSub),
         K::SchemaChanged { accepted, .. } => (if accepted { Warning } else { Problem }, Topic::PubSub),
         K::PublishRejected { .. } | K::Unreadable { .. } => (Problem, Topic::PubSub),
+        // Given back, not lost: Pub/Sub delivers it again.
+        K::Nacked { .. } => (Warning, Topic::PubSub),
         K::SubscriptionRemoved { .. } => (Warning, Topic::PubSub),
         K::GatewayRestarted { up, .. } => (if up { Info } else { Problem }, Topic::Push),
         K::ConnectionsDropped { silent, .. } => (if silent { Problem } else { Warning }, Topic::Push),
@@ -223,6 +225,7 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::SubscriptionAdded { topic, .. }
         | K::SubscriptionRemoved { topic, .. } => [Some(topic), None],
         K::StepSent { from, to, .. } | K::CompensationSent { from, to, .. } => [Some(from), Some(to)],
+        K::Nacked { sub, .. } => link(sub),
         K::Sent { link: l, .. }
         | K::Replied { link: l, .. }
         | K::CallReturned { link: l, .. }

@@ -218,6 +218,10 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             n(topic),
             if dead_lettered { ": dead-lettered, with an alert." } else { ": dropped silently." }
         ),
+        EventKind::Nacked { msg, sub, receive_count, .. } => format!(
+            "Message {msg} was nacked after delivery {receive_count} on {}: it can be delivered again at once.",
+            l(sub)
+        ),
         EventKind::SchemaChanged { topic, version, accepted } => format!(
             "The publisher to {} now writes schema v{version}{}.",
             n(topic),

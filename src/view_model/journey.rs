@@ -100,6 +100,8 @@ pub enum MarkKind {
     Fallback,
     /// The visibility timeout ran out: the message goes back to the queue.
     Redelivered,
+    /// The subscriber nacked it: back in its subscription at once.
+    Nacked,
     /// Moved to the dead-letter queue.
     DeadLettered,
     /// Processed a second time (or suppressed as a duplicate: `false`).
@@ -345,6 +347,7 @@ fn message_of(kind: &EventKind) -> Option<MsgId> {
         | EventKind::Delivered { msg, .. }
         | EventKind::Acked { msg, .. }
         | EventKind::VisibilityExpired { msg, .. }
+        | EventKind::Nacked { msg, .. }
         | EventKind::DeadLettered { msg, .. }
         | EventKind::DuplicateSuppressed { msg, .. }
         | EventKind::DuplicateProcessed { msg, .. }

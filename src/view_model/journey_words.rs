@@ -80,6 +80,7 @@ pub fn mark_words(s: &Scenario, m: MarkKind) -> String {
         MarkKind::ShortCircuited => "failed fast: the breaker is open".into(),
         MarkKind::Fallback => "answered by the fallback".into(),
         MarkKind::Redelivered => "not acknowledged in time: back in the queue".into(),
+        MarkKind::Nacked => "nacked by the subscriber: back in its subscription at once".into(),
         MarkKind::DeadLettered => "moved to the dead-letter queue".into(),
         MarkKind::Duplicate(true) => "processed again (a duplicate)".into(),
         MarkKind::Duplicate(false) => "duplicate recognised and skipped".into(),
@@ -134,6 +135,10 @@ pub fn summary(j: &Journey) -> String {
     let n = count(&|k| k == MarkKind::Redelivered);
     if n > 0 {
         notes.push(format!("{n} redelivered"));
+    }
+    let n = count(&|k| k == MarkKind::Nacked);
+    if n > 0 {
+        notes.push(format!("{n} nacked"));
     }
     if count(&|k| k == MarkKind::DeadLettered) > 0 {
         notes.push("dead-lettered".into());

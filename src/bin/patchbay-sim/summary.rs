@@ -105,13 +105,14 @@ pub fn print_summary(r: &Report) {
         for s in &r.subscriptions {
             let m = &s.metrics;
             println!(
-                "  {:<20} {} → {} · published {} · delivered {} · processed {} · unreadable dropped {} · DLQ {} · lag {} (oldest {:.1} s){}",
+                "  {:<20} {} → {} · published {} · delivered {} · processed {} · nacked {} · unreadable dropped {} · DLQ {} · lag {} (oldest {:.1} s){}",
                 s.id,
                 s.topic,
                 s.subscriber,
                 m.published,
                 m.delivered,
                 m.processed,
+                m.nacked,
                 m.unreadable_dropped,
                 m.dead_lettered,
                 s.lag,

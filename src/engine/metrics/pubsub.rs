@@ -37,6 +37,9 @@ pub struct SubscriptionMetrics {
     pub redelivered: u64,
     /// Ack deadlines that ran out without an ack.
     pub ack_expired: u64,
+    /// Nacks that reached Pub/Sub for an outstanding delivery (a failed
+    /// handler): each made the event deliverable again at once.
+    pub nacked: u64,
     /// Events processed and acknowledged.
     pub processed: u64,
     /// Events the subscriber could not read and silently discarded.
@@ -105,6 +108,12 @@ impl Metrics {
             EventKind::VisibilityExpired { depth, oldest, sub: Some(sub), .. } => {
                 let s = &mut self.subscriptions[sub as usize];
                 s.ack_expired += 1;
+                s.gauge(depth, oldest);
+                self.note_depth(t, depth);
+            }
+            EventKind::Nacked { sub, depth, oldest, .. } => {
+                let s = &mut self.subscriptions[sub as usize];
+                s.nacked += 1;
                 s.gauge(depth, oldest);
                 self.note_depth(t, depth);
             }

@@ -56,7 +56,8 @@ pub enum OnUnreadable {
 #[serde(deny_unknown_fields)]
 pub struct SubscribePolicy {
     /// How long a delivered event may stay unacknowledged before it is
-    /// delivered again. Pub/Sub's default is 10 000 ms.
+    /// delivered again. Pub/Sub's default is 10 000 ms. A nack (a failed
+    /// handler) does not wait for it; a crashed subscriber does.
     #[serde(default = "default_ack_deadline_ms")]
     pub ack_deadline_ms: f64,
     /// Delivery attempts before the event moves to the subscription's

@@ -8,6 +8,12 @@
 //! = receive count before the dead-letter queue, prefetch, idempotency), so
 //! one subscriber crashing or lagging touches only its own buffer.
 //!
+//! Unlike a queue's consumer, a subscriber whose handler fails nacks the
+//! delivery, as the Pub/Sub client libraries do when the callback throws:
+//! the nack travels back over the link and the event can be delivered again
+//! as soon as it lands. An instance that crashes nacks nothing, so what it
+//! held waits out the ack deadline.
+//!
 //! Every event carries the writer schema it was published with. A
 //! subscriber that requires a field the event lacks cannot read it: it
 //! drops it silently (the default) or dead-letters it with an alert. A
@@ -155,6 +161,39 @@ impl Simulation {
             }
         }
         self.pump_queue(d.queue);
+    }
+
+    /// A subscriber nacks delivery number `delivery` of `msg`: the nack
+    /// travels over the subscription's link. Lost on the way, it changes
+    /// nothing, and the event waits out its ack deadline.
+    pub(super) fn send_nack(&mut self, msg: MsgId, link: u32, delivery: u32) {
+        match self.cross(link) {
+            Some(at) => self.schedule(at, Action::NackArrive { msg, delivery }),
+            None => self.emit(EventKind::Lost { msg, link }),
+        }
+    }
+
+    /// A nack reaches Pub/Sub: if it names the delivery still outstanding,
+    /// the event is deliverable again now, in its old place in the backlog.
+    /// A nack for a delivery whose ack deadline already ran out (the event
+    /// may be with another instance by now) is ignored, as Pub/Sub ignores
+    /// an expired ack id.
+    pub(super) fn nack_arrive(&mut self, msg: MsgId, delivery: u32) {
+        let now = self.now;
+        let Some(qm) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()) else { return };
+        if qm.visible || qm.deliveries != delivery {
+            return;
+        }
+        let (buffer, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
+        let (topic, Some(sub)) = self.buffer_names(buffer) else { return };
+        if let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) {
+            qm.visible = true;
+            qm.visible_since = now;
+        }
+        self.queues[buffer as usize].ready.insert((first, msg));
+        let (depth, oldest) = self.queue_gauges(buffer);
+        self.emit(EventKind::Nacked { msg, topic, sub, receive_count, depth, oldest });
+        self.pump_queue(buffer);
     }
 
     /// Recomputes a topic's writer schema from its settings and its active

@@ -144,6 +144,7 @@ impl Simulation {
                         epoch,
                         poison,
                         schema,
+                        delivery,
                     })),
                 );
             } else {
@@ -261,7 +262,7 @@ impl Simulation {
             return;
         }
         self.emit(EventKind::Arrived { msg: d.msg, node: d.node });
-        let job = Job::Delivery { queue: d.queue, link: d.link };
+        let job = Job::Delivery { queue: d.queue, link: d.link, delivery: d.delivery };
         self.admit(d.node, d.replica, d.msg, d.corr, job, d.poison, false);
     }
 

@@ -359,12 +359,16 @@ impl Simulation {
                 self.settle(w.msg, outcome.map_or_else(Fate::Failed, |()| Fate::Processed));
                 self.send_reply(w.msg, call, attempt, link, outcome.is_ok());
             }
-            Job::Delivery { queue, link } => {
+            Job::Delivery { queue, link, delivery } => {
                 if outcome.is_ok() {
                     self.send_ack(w.msg, queue, link);
+                } else if self.scenario.links[link as usize].transport.subscribe_policy().is_some() {
+                    // A Pub/Sub client library nacks when the handler fails,
+                    // so the event can be delivered again at once.
+                    self.send_nack(w.msg, link, delivery);
                 }
-                // On failure nothing is deleted: the message becomes visible again
-                // when its visibility timeout runs out (SQS).
+                // A queue's consumer deletes nothing on failure: the message
+                // becomes visible again when its visibility timeout runs out (SQS).
                 self.services[w.node as usize].replicas[w.replica as usize].unacked =
                     self.services[w.node as usize].replicas[w.replica as usize].unacked.saturating_sub(1);
                 self.refile_consumer(w.node, w.replica);

@@ -54,8 +54,10 @@ pub(super) enum Job {
     Order(OrderInfo),
     /// A synchronous call: reply to `call` over `link`.
     Request { call: Key, attempt: u32, link: u32 },
-    /// A queue delivery: ack to `queue` over `link` when done.
-    Delivery { queue: u32, link: u32 },
+    /// A queue delivery: ack to `queue` over `link` when done. `delivery`
+    /// numbers it among the message's deliveries (a subscription's nack
+    /// names it, so a nack for an expired delivery changes nothing).
+    Delivery { queue: u32, link: u32, delivery: u32 },
     /// A record polled by a consumer group's member (the read `link`).
     Record { link: u32, partition: u32, offset: u64, event: MsgId },
     /// A saga's step command or compensation (`token` names the attempt;

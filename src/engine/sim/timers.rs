@@ -201,6 +201,7 @@ impl Simulation {
             Action::DeliveryArrive(d) => self.delivery_arrive(*d),
             Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
             Action::AckArrive { msg } => self.ack_arrive(msg),
+            Action::NackArrive { msg, delivery } => self.nack_arrive(msg, delivery),
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
             Action::FaultStart { fault } => self.fault_start(fault),
             Action::FaultEnd { fault } => self.fault_end(fault),

@@ -365,6 +365,13 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, topic));
             out(pair(sub, u32::from(dead_lettered)));
         }
+        E::Nacked { msg, topic, sub, receive_count, depth, oldest } => {
+            out(60);
+            out(msg);
+            out(pair(topic, sub));
+            out(pair(receive_count, depth));
+            opt(oldest, out);
+        }
         E::SchemaChanged { topic, version, accepted } => {
             out(49);
             out(pair(topic, version));

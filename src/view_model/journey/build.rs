@@ -171,6 +171,12 @@ impl Builder {
                     self.open[r].queued = Some(t);
                 }
             }
+            EventKind::Nacked { msg, .. } => {
+                if let Some(r) = at(self, msg) {
+                    self.mark(r, t, MarkKind::Nacked);
+                    self.open[r].queued = Some(t);
+                }
+            }
             EventKind::DeadLettered { msg, .. } => {
                 if let Some(r) = at(self, msg) {
                     self.open[r].queued = None;

@@ -63,6 +63,12 @@ pub(in crate::engine::sim) enum Action {
     AckArrive {
         msg: MsgId,
     },
+    /// A subscriber's nack of delivery number `delivery` reaches Pub/Sub
+    /// (ignored if that delivery's ack deadline already ran out).
+    NackArrive {
+        msg: MsgId,
+        delivery: u32,
+    },
     ReplicaRestart {
         node: u32,
         replica: u32,
@@ -214,6 +220,8 @@ pub(in crate::engine::sim) struct Delivery {
     pub poison: bool,
     /// Subscription copies: the index of the writer schema in the topic's history.
     pub schema: u32,
+    /// Which of the message's deliveries this is (1 for the first).
+    pub delivery: u32,
 }
 
 /// How a saga step's attempt ended, as whoever decides next learns it.
