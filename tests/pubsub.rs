@@ -71,25 +71,34 @@ fn schema_break_silently_starves_analytics_and_nothing_else() {
     // No error anywhere: no failed order, no failed work, no alert.
     assert_eq!(r.orders.failed, 0);
     assert!(r.services.iter().all(|s| s.metrics.failed_total() == 0));
-    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::Unreadable { dead_lettered: true, .. })));
+    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::Unreadable { nacked: true, .. })));
+    assert!(!events.iter().any(|e| matches!(e.kind, EventKind::Nacked { .. })));
     // Only the ledger, which sees everything, knows.
     assert_eq!(settled(&events, Fate::Dropped(Reason::Unreadable)), v2);
     assert_eq!(r.ledger.dropped.get("unreadable").copied(), Some(v2));
 }
 
 #[test]
-fn schema_break_dlq_dead_letters_each_unreadable_event_with_an_alert() {
+fn schema_break_dlq_nacks_each_unreadable_event_until_pubsub_dead_letters_it() {
     let (sim, events) = run(preset("schema-break-dlq"));
     let r = report(&sim);
     let v2 = published_with(&events, 2);
     assert!(v2 > 50);
     let analytics = sub(&r, "orders-analytics");
-    assert_eq!(analytics.metrics.unreadable_dead_lettered, v2);
+    // Five attempts each (the subscription's max_delivery_attempts), every one nacked.
+    assert_eq!(analytics.metrics.unreadable_nacked, 5 * v2);
+    assert_eq!(analytics.metrics.nacked, 5 * v2);
+    assert_eq!(analytics.metrics.redelivered, 4 * v2);
     assert_eq!(analytics.metrics.dead_lettered, v2, "the DLQ holds exactly the unreadable events");
     assert_eq!(analytics.metrics.unreadable_dropped, 0);
-    let alerts = events.iter().filter(|e| matches!(e.kind, EventKind::Unreadable { dead_lettered: true, .. })).count();
-    assert_eq!(alerts as u64, v2, "one alert per event");
+    let nacks = events.iter().filter(|e| matches!(e.kind, EventKind::Unreadable { nacked: true, .. })).count();
+    assert_eq!(nacks as u64, 5 * v2, "one nack per delivery");
+    // Pub/Sub dead-letters each one after its fifth delivery, never sooner.
+    let late = events.iter().filter(|e| matches!(e.kind, EventKind::DeadLettered { receive_count: 5, .. })).count();
+    assert_eq!(late as u64, v2);
     assert_eq!(settled(&events, Fate::DeadLettered), v2);
+    // Nothing waited for an ack deadline.
+    assert_eq!(analytics.metrics.ack_expired, 0);
     assert_eq!(sub(&r, "orders-email").metrics.dead_lettered, 0);
 }
 

@@ -1,13 +1,15 @@
 //! Type 3: how a subscriber gives an event back (Google Pub/Sub). A handler
 //! that fails nacks at once and the event is delivered again straight away;
 //! a crashed instance nacks nothing, so its events wait out the ack
-//! deadline.
+//! deadline; an event the subscriber cannot read is nacked under
+//! `on_unreadable: dead_letter` until its delivery attempts run out, and only
+//! then does Pub/Sub move it to the subscription's dead-letter queue.
 
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use patchbay::engine::scenario::Scenario;
-use patchbay::engine::{Event, EventKind, Reason, Simulation, MILLI, SECOND};
+use patchbay::engine::{Event, EventKind, Fate, Reason, Simulation, MILLI, SECOND};
 use serde_json::{json, Value};
 
 /// The subscription's index among the links.
@@ -170,5 +172,43 @@ fn a_nack_for_a_delivery_whose_deadline_already_ran_out_changes_nothing() {
     assert_eq!(count(&events, |k| matches!(k, EventKind::VisibilityExpired { sub: Some(SUB), .. })), 5);
     assert_eq!(count(&events, |k| matches!(k, EventKind::Nacked { .. })), 0, "every nack came too late");
     assert_eq!(dead_letters(&events), vec![(d[4] + 100 * MILLI, 5)]);
+    assert_eq!(sim.live_messages(), 0);
+}
+
+/// The worker requires `total`, which the topic's schema lacks.
+fn unreadable(on_unreadable: &str, attempts: u32) -> Scenario {
+    let sub = json!({"max_delivery_attempts": attempts, "on_unreadable": on_unreadable,
+                     "reads": [{"name": "id", "required": true}, {"name": "total", "required": true}]});
+    scenario(worker(10, 0.0, 1), sub, json!([]))
+}
+
+#[test]
+fn an_unreadable_event_is_nacked_until_its_attempts_run_out_and_only_then_dead_lettered() {
+    for attempts in [5, 7] {
+        let (sim, events) = run(unreadable("dead_letter", attempts), 5);
+        let d = deliveries(&events);
+        assert_eq!(d.len(), attempts as usize, "{d:?}");
+        // The subscriber reads it on arrival (1 ms), nacks, and the nack takes 1 ms back.
+        assert!(d.windows(2).all(|w| w[1] - w[0] == 2 * MILLI), "{d:?}");
+        let unread = count(&events, |k| matches!(k, EventKind::Unreadable { sub: SUB, nacked: true, .. }));
+        assert_eq!(unread, attempts as usize, "each delivery was opened, found unreadable and nacked");
+        assert_eq!(count(&events, |k| matches!(k, EventKind::Nacked { sub: SUB, .. })), attempts as usize);
+        assert_eq!(dead_letters(&events), vec![(d[d.len() - 1] + 2 * MILLI, attempts)]);
+        assert_eq!(sim.ledger().dead_lettered, 1);
+        let m = &sim.metrics().subscriptions[SUB as usize];
+        assert_eq!((m.unreadable_nacked, m.unreadable_dropped, m.dead_lettered), (u64::from(attempts), 0, 1));
+        assert_eq!(sim.live_messages(), 0);
+    }
+}
+
+#[test]
+fn an_unreadable_event_under_drop_is_discarded_at_its_first_delivery() {
+    let (sim, events) = run(unreadable("drop", 5), 5);
+    assert_eq!(deliveries(&events).len(), 1);
+    assert_eq!(count(&events, |k| matches!(k, EventKind::Unreadable { sub: SUB, nacked: false, .. })), 1);
+    assert_eq!(count(&events, |k| matches!(k, EventKind::Nacked { .. })), 0);
+    assert!(dead_letters(&events).is_empty());
+    let dropped = count(&events, |k| matches!(k, EventKind::Settled { fate: Fate::Dropped(Reason::Unreadable), .. }));
+    assert_eq!(dropped, 1);
     assert_eq!(sim.live_messages(), 0);
 }

@@ -198,10 +198,13 @@ pub enum EventKind {
     /// message that never left the publisher.
     PublishRejected { msg: MsgId, corr: CorrId, parent: MsgId, link: LinkIx, topic: NodeIx, version: u32 },
     /// A subscriber could not read an event (a field it requires is
-    /// missing): discarded silently, or dead-lettered with an alert.
-    Unreadable { msg: MsgId, node: NodeIx, topic: NodeIx, sub: LinkIx, dead_lettered: bool },
+    /// missing). `nacked` false (`on_unreadable: drop`): it acknowledged the
+    /// event and threw it away, silently. `nacked` true (`dead_letter`): it
+    /// refused it; Pub/Sub delivers it again, and once its delivery attempts
+    /// are used up moves it to the subscription's dead-letter queue.
+    Unreadable { msg: MsgId, node: NodeIx, topic: NodeIx, sub: LinkIx, nacked: bool },
     /// A subscriber's nack of delivery `receive_count` reached Pub/Sub (its
-    /// handler failed): the event can be
+    /// handler failed, or it could not read the event): the event can be
     /// delivered again at once, without waiting for the ack deadline.
     Nacked { msg: MsgId, topic: NodeIx, sub: LinkIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
     /// The publisher now writes schema `version` to the topic; `accepted`

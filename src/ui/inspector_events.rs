@@ -146,7 +146,7 @@ pub fn SubscriptionPanel(id: String, policy: SubscribePolicy) -> impl IntoView {
         <p class="inspector__detail" data-testid="subscription-reads">{reads}</p>
         <h4 class="inspector__heading">"Mitigations"</h4>
         <Switch
-            label="Dead-letter events it cannot read, with an alert"
+            label="Nack events it cannot read (dead-lettered after the delivery attempts)"
             testid="switch-unreadable-dlq"
             checked=Signal::derive(move || dead_letter)
             on_change=on_dead_letter

@@ -256,9 +256,8 @@ fn rows(a: &Simulation, b: &Simulation) -> Vec<Row> {
         ("events_lost", "Events lost by a dual write", Unit::Count, |s| {
             s.metrics().publishes.iter().map(|p| p.events_lost).sum::<u64>() as f64
         }),
-        ("unreadable", "Unreadable events", Unit::Count, |s| {
-            s.metrics().subscriptions.iter().map(|x| x.unreadable_dropped + x.unreadable_dead_lettered).sum::<u64>()
-                as f64
+        ("unreadable", "Unreadable deliveries", Unit::Count, |s| {
+            s.metrics().subscriptions.iter().map(|x| x.unreadable_dropped + x.unreadable_nacked).sum::<u64>() as f64
         }),
         ("compensated", "Sagas compensated", Unit::Count, |s| {
             s.metrics().sagas.iter().map(|g| g.compensated).sum::<u64>() as f64

@@ -136,9 +136,9 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         K::PositionMoved { from, to, .. } => (if to < from { Warning } else { Info }, Topic::Streams),
         K::Published { .. } | K::Copied { .. } | K::SubscriptionAdded { .. } => (Info, Topic::PubSub),
         K::SchemaChanged { accepted, .. } => (if accepted { Warning } else { Problem }, Topic::PubSub),
-        K::PublishRejected { .. } | K::Unreadable { .. } => (Problem, Topic::PubSub),
-        // Given back, not lost: Pub/Sub delivers it again.
-        K::Nacked { .. } => (Warning, Topic::PubSub),
+        K::PublishRejected { .. } | K::Unreadable { nacked: false, .. } => (Problem, Topic::PubSub),
+        // Refused, not lost: Pub/Sub delivers it again, and its dead letter is the problem.
+        K::Unreadable { nacked: true, .. } | K::Nacked { .. } => (Warning, Topic::PubSub),
         K::SubscriptionRemoved { .. } => (Warning, Topic::PubSub),
         K::GatewayRestarted { up, .. } => (if up { Info } else { Problem }, Topic::Push),
         K::ConnectionsDropped { silent, .. } => (if silent { Problem } else { Warning }, Topic::Push),

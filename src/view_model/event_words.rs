@@ -212,11 +212,15 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
         EventKind::PublishRejected { corr, topic, version, .. } => {
             format!("Order {corr}: the registry refused schema v{version} on {}: not published.", n(topic))
         }
-        EventKind::Unreadable { node, topic, dead_lettered, .. } => format!(
+        EventKind::Unreadable { node, topic, nacked, .. } => format!(
             "{} could not read an event from {}{}",
             n(node),
             n(topic),
-            if dead_lettered { ": dead-lettered, with an alert." } else { ": dropped silently." }
+            if nacked {
+                ": nacked, so Pub/Sub delivers it again until its delivery attempts run out."
+            } else {
+                ": dropped silently."
+            }
         ),
         EventKind::Nacked { msg, sub, receive_count, .. } => format!(
             "Message {msg} was nacked after delivery {receive_count} on {}: it can be delivered again at once.",
@@ -407,6 +411,23 @@ mod tests {
         assert!(words.contains(&subscription) && words.contains("deliveries"), "{words}");
         let said = crate::view_model::narration::Narrator::default().sentence(&e.kind, &s).expect("said");
         assert!(said.contains(&subscription) && !said.ends_with(&format!("{topic}.")), "{said}");
+    }
+
+    #[test]
+    fn an_unreadable_event_under_dead_letter_is_said_to_be_nacked_not_dead_lettered() {
+        let s = presets::load("schema-break-dlq").expect("preset");
+        let mut sim = Simulation::new(s.clone()).expect("valid");
+        sim.set_recording(true);
+        sim.run_until(11 * SECOND).expect("runs");
+        let events = sim.drain_events();
+        let e = events.iter().find(|e| matches!(e.kind, EventKind::Unreadable { .. })).expect("unreadable");
+        assert!(matches!(e.kind, EventKind::Unreadable { nacked: true, .. }));
+        let words = event_words(&e.kind, &s);
+        assert!(words.contains("nacked") && !words.contains("dead-lettered"), "{words}");
+        let said = crate::view_model::narration::Narrator::default().sentence(&e.kind, &s).expect("said");
+        assert!(said.contains("nacked") && !said.starts_with("Alert"), "{said}");
+        let nack = events.iter().find(|e| matches!(e.kind, EventKind::Nacked { .. })).expect("a nack landed");
+        assert!(event_words(&nack.kind, &s).contains("delivered again at once"));
     }
 
     #[test]

@@ -161,7 +161,7 @@ const IDEMPOTENT_OFF: &str = "Idempotent consumer off: a message delivered twice
 const REGISTRY_ON: &str = "Schema registry on: a publisher's new schema is checked against the rules before any event is published; an incompatible change is refused at the source instead of breaking a subscriber silently.";
 const REGISTRY_OFF: &str =
     "Schema registry off: any schema is published, and a subscriber that cannot read it finds out alone.";
-const UNREADABLE_DLQ: &str = "Unreadable events are dead-lettered: instead of dropping an event it cannot read, the subscriber moves it aside and an alert is raised, so the break is seen.";
+const UNREADABLE_DLQ: &str = "Unreadable events are nacked: instead of dropping an event it cannot read, the subscriber refuses it, Pub/Sub tries again, and once the delivery attempts are used up the event waits in the dead-letter queue, where the break is seen.";
 const UNREADABLE_DROP: &str = "Unreadable events are dropped: no error, no alert, just missing data.";
 const OUTBOX_ON: &str = "Outbox on: the event is written in the same transaction as the service's own data and a relay publishes it afterwards, so a failed publish is retried instead of lost. Watch for duplicates: the relay may publish twice.";
 const OUTBOX_OFF: &str = "Outbox off: the service writes its data and then publishes; a publish that fails after the commit loses the event.";

@@ -20,7 +20,7 @@ pub fn is_notable(kind: &EventKind) -> bool {
             | EventKind::TimedOut { .. }
             | EventKind::DuplicateProcessed { .. }
             | EventKind::Settled { fate: Fate::Dropped(_), .. }
-            | EventKind::Unreadable { dead_lettered: true, .. }
+            | EventKind::Unreadable { nacked: true, .. }
             | EventKind::PublishRejected { .. }
             | EventKind::SchemaChanged { .. }
             | EventKind::RebalanceStarted { .. }
@@ -77,7 +77,8 @@ pub fn noun(kind: &EventKind) -> Noun {
         EventKind::BreakerChanged { .. } => ("breaker change", "breaker changes"),
         EventKind::DeadLettered { .. } => ("dead letter", "dead letters"),
         EventKind::ReplicaCrashed { .. } => ("crash", "crashes"),
-        EventKind::Unreadable { .. } => ("unreadable event", "unreadable events"),
+        // Under `dead_letter` the same event is nacked once per delivery attempt.
+        EventKind::Unreadable { .. } => ("nack of an unreadable event", "nacks of unreadable events"),
         EventKind::PublishRejected { .. } => ("refused publish", "refused publishes"),
         EventKind::SchemaChanged { .. } => ("schema change", "schema changes"),
         EventKind::RebalanceStarted { .. } | EventKind::RebalanceDone { .. } => ("rebalance", "rebalances"),
@@ -204,8 +205,8 @@ impl Narrator {
                     format!("{} instance {} crashed ({so_far}).", node_label(s, node), replica + 1)
                 })
             }
-            EventKind::Unreadable { node, topic, dead_lettered: true, .. } => Some(format!(
-                "Alert: {} could not read an event from {}; it went to the dead-letter queue.",
+            EventKind::Unreadable { node, topic, nacked: true, .. } => Some(format!(
+                "{} could not read an event from {} and nacked it: Pub/Sub delivers it again, and moves it to the dead-letter queue once its delivery attempts are used up.",
                 node_label(s, node),
                 node_label(s, topic)
             )),

@@ -39,7 +39,7 @@ const KEYS: &[Key] = &[
     ("timeouts", Scope::Link, "Timeouts on"),
     ("short_circuits", Scope::Link, "Calls the breaker refused on"),
     ("fallbacks", Scope::Link, "Fallback answers on"),
-    ("unreadable", Scope::Link, "Unreadable events on"),
+    ("unreadable", Scope::Link, "Unreadable deliveries on"),
     ("sub_processed", Scope::Link, "Events handled through"),
     ("lost", Scope::Link, "Records never processed by"),
     ("duplicates", Scope::Link, "Records processed twice by"),
@@ -128,7 +128,7 @@ pub fn value(key: &str, sim: &Simulation) -> Option<u64> {
         "timeouts" => m.links.get(link()?)?.timeouts,
         "short_circuits" => m.links.get(link()?)?.short_circuits,
         "fallbacks" => m.links.get(link()?)?.fallbacks,
-        "unreadable" => m.subscriptions.get(link()?).map(|x| x.unreadable_dropped + x.unreadable_dead_lettered)?,
+        "unreadable" => m.subscriptions.get(link()?).map(|x| x.unreadable_dropped + x.unreadable_nacked)?,
         "sub_processed" => m.subscriptions.get(link()?)?.processed,
         "lost" => m.groups.get(link()?)?.lost.values().sum(),
         // The group counts every repeat, skipped ones included; the card means the ones applied twice.

@@ -38,14 +38,17 @@ pub struct SubscriptionMetrics {
     /// Ack deadlines that ran out without an ack.
     pub ack_expired: u64,
     /// Nacks that reached Pub/Sub for an outstanding delivery (a failed
-    /// handler): each made the event deliverable again at once.
+    /// handler, or an unreadable event under `dead_letter`): each made the
+    /// event deliverable again at once.
     pub nacked: u64,
     /// Events processed and acknowledged.
     pub processed: u64,
     /// Events the subscriber could not read and silently discarded.
     pub unreadable_dropped: u64,
-    /// Events the subscriber could not read and dead-lettered (with an alert).
-    pub unreadable_dead_lettered: u64,
+    /// Deliveries the subscriber could not read and nacked (`dead_letter`):
+    /// every attempt counts, so an event dead-lettered after 5 attempts
+    /// counts 5 times.
+    pub unreadable_nacked: u64,
     /// Events in the subscription's dead-letter queue (unreadable ones included).
     pub dead_lettered: u64,
     /// Events dropped because the subscription was removed.
@@ -126,10 +129,10 @@ impl Metrics {
             EventKind::Published { topic, .. } => self.topics[topic as usize].published += 1,
             EventKind::Copied { topic, .. } => self.topics[topic as usize].copies += 1,
             EventKind::PublishRejected { topic, .. } => self.topics[topic as usize].rejected += 1,
-            EventKind::Unreadable { sub, dead_lettered, .. } => {
+            EventKind::Unreadable { sub, nacked, .. } => {
                 let s = &mut self.subscriptions[sub as usize];
-                if dead_lettered {
-                    s.unreadable_dead_lettered += 1;
+                if nacked {
+                    s.unreadable_nacked += 1;
                 } else {
                     s.unreadable_dropped += 1;
                 }

@@ -47,7 +47,10 @@ pub enum OnUnreadable {
     /// Discards it and acknowledges: no error, no alert, just missing data.
     #[default]
     Drop,
-    /// Moves it to the subscription's dead-letter queue and raises an alert.
+    /// Nacks it, as for a failed handler: Pub/Sub delivers it again, and
+    /// once `max_delivery_attempts` deliveries have been nacked it moves the
+    /// event to the subscription's dead-letter queue. (A subscriber cannot
+    /// dead-letter an event itself.)
     DeadLetter,
 }
 

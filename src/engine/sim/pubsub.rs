@@ -16,10 +16,12 @@
 //!
 //! Every event carries the writer schema it was published with. A
 //! subscriber that requires a field the event lacks cannot read it: it
-//! drops it silently (the default) or dead-letters it with an alert. A
-//! registry on the topic checks each new writer schema once, when the
-//! publisher starts using it; while the publisher writes a refused schema
-//! every publish fails at the publisher and nothing reaches the topic.
+//! acks and drops it silently (the default), or nacks it, so that Pub/Sub
+//! tries again and, after the subscription's max delivery attempts, moves
+//! it to the dead-letter queue. A subscriber cannot dead-letter anything
+//! itself. A registry on the topic checks each new writer schema once, when
+//! the publisher starts using it; while the publisher writes a refused
+//! schema every publish fails at the publisher and nothing reaches the topic.
 
 use super::state::*;
 use super::Simulation;
@@ -126,37 +128,30 @@ impl Simulation {
         can_read(&policy.reads, &writer.fields).is_ok()
     }
 
-    /// The subscriber cannot read the event: it frees the delivery's place
-    /// and drops the event, or moves it to the dead-letter queue with an alert.
+    /// The subscriber cannot read the event. It frees the delivery's place
+    /// and then, under `on_unreadable: drop`, acks and discards the event;
+    /// under `dead_letter` it nacks it: Pub/Sub counts the attempt and
+    /// dead-letters the event once the attempts are used up (`pump_queue`).
     pub(super) fn unreadable(&mut self, d: &Delivery) {
         let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
         r.unacked = r.unacked.saturating_sub(1);
         self.refile_consumer(d.node, d.replica);
-        // Only the first delivery to be opened decides; a copy already
-        // settled (acked or dropped by an earlier delivery) has nothing left to decide.
+        // A copy already settled (acked or dropped by an earlier delivery)
+        // has nothing left to decide.
         if let Some(qm) = self.msgs.get(d.msg).and_then(|m| m.queue.as_ref()) {
-            let (visible, first, receive_count) = (qm.visible, qm.first_enqueued, qm.receive_count);
-            if visible {
-                self.queues[d.queue as usize].ready.remove(&(first, d.msg));
-            }
+            let (visible, first) = (qm.visible, qm.first_enqueued);
             let (topic, sub) = (self.topo.link_from[d.link as usize], d.link);
-            let dead_letter = self.scenario.links[d.link as usize]
+            let nack = self.scenario.links[d.link as usize]
                 .transport
                 .subscribe_policy()
-                .is_some_and(|p| p.on_unreadable == OnUnreadable::DeadLetter && p.max_delivery_attempts.is_some());
-            self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, dead_lettered: dead_letter });
-            if dead_letter {
-                let (depth, oldest) = self.queue_gauges(d.queue);
-                self.emit(EventKind::DeadLettered {
-                    msg: d.msg,
-                    queue: topic,
-                    receive_count,
-                    depth,
-                    oldest,
-                    sub: Some(sub),
-                });
-                self.settle(d.msg, Fate::DeadLettered);
+                .is_some_and(|p| p.on_unreadable == OnUnreadable::DeadLetter);
+            self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: nack });
+            if nack {
+                self.send_nack(d.msg, d.link, d.delivery);
             } else {
+                if visible {
+                    self.queues[d.queue as usize].ready.remove(&(first, d.msg));
+                }
                 self.settle(d.msg, Fate::Dropped(Reason::Unreadable));
             }
         }

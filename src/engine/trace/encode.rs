@@ -359,11 +359,11 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(link, topic));
             out(u64::from(version));
         }
-        E::Unreadable { msg, node, topic, sub, dead_lettered } => {
+        E::Unreadable { msg, node, topic, sub, nacked } => {
             out(48);
             out(msg);
             out(pair(node, topic));
-            out(pair(sub, u32::from(dead_lettered)));
+            out(pair(sub, u32::from(nacked)));
         }
         E::Nacked { msg, topic, sub, receive_count, depth, oldest } => {
             out(60);
