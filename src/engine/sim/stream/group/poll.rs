@@ -1,7 +1,7 @@
 //! Consumer groups, the member's side: polling a batch across the link,
 //! processing its records one by one, and committing offsets by the
 //! group's policy (before, after, or on the auto-commit interval).
-//! Membership and rebalancing stay in `stream/group.rs`.
+//! Rebalancing stays in `stream/group.rs`, membership in `group/membership.rs`.
 
 use super::*;
 
