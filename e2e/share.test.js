@@ -1,6 +1,7 @@
 // Share links, autosave and exports on the release build: a copied link
 // opens the same run in a fresh browser (same trace hash at the same
-// time); edits survive a reload; a damaged autosave is set aside with a
+// time); edits survive a reload; work saved before is set aside, not
+// replaced, when a link's page saves; a damaged autosave is set aside with a
 // notice; storage that throws leaves the app working; an unknown scenario
 // name is named; labels with markup stay text; the loading placeholder is
 // in the served HTML and gone once the app is up; SVG, PNG and trace downloads.
@@ -119,6 +120,46 @@ test('edits survive a reload and a visit without the link (autosave)', async () 
   await page.waitForFunction(() => !document.querySelector('[data-testid=node-service]'));
   assert.equal(await page.evaluate(() => location.hash), '', 'the fragment is dropped');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('work saved before is set aside, not replaced, when a link\'s page saves; the Share menu opens it again', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
+  const mine = await page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  // A scenario link opened in another tab (as from a course page): its first change saves.
+  const other = await context.newPage();
+  const otherProblems = collectProblems(other);
+  await other.goto(app.server.url + '?scenario=cascade');
+  await other.getByTestId('clock').waitFor();
+  await other.getByTestId('add-service').click();
+  await other.waitForFunction((m) => ![null, m].includes(localStorage.getItem('patchbay.autosave')), mine);
+  assert.match(await other.getByTestId('share-notice').innerText(), /set aside, not replaced/);
+  assert.match(await other.evaluate(() => localStorage.getItem('patchbay.autosave.earlier')), new RegExp(`^\\d+ ${mine}\n$`));
+  const theirs = await other.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  // Later writes from that tab replace its own save, and set nothing more aside.
+  await other.getByTestId('add-service').click();
+  await other.waitForFunction((t) => localStorage.getItem('patchbay.autosave') !== t, theirs);
+  assert.equal((await other.evaluate(() => localStorage.getItem('patchbay.autosave.earlier'))).split('\n').length, 2);
+  await other.close();
+  // A plain visit opens the latest save; the earlier one is in the Share menu, and opening it sets the other aside.
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.locator('[data-testid=share-menu] > summary').click();
+  const earlier = page.locator('[data-testid=earlier-open]:visible');
+  assert.equal(await earlier.count(), 1);
+  assert.match(await earlier.innerText(), /^All seven ways, one order flow, 1 change, at \d+ s; set aside just now$/);
+  await screenshot(page, 'share-earlier-1280-light');
+  await earlier.click();
+  await page.getByTestId('node-service').waitFor({ timeout: 20000 });
+  assert.equal(await page.evaluate(() => localStorage.getItem('patchbay.autosave')), mine);
+  assert.equal(await earlier.count(), 1);
+  assert.match(await earlier.innerText(), /^Cascade: no protection, 2 changes,/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(otherProblems, []);
   await context.close();
 });
 

@@ -9,6 +9,7 @@ mod compare;
 mod confirm_discard;
 mod controls;
 mod debug_overlay;
+mod earlier_work;
 mod editor_bar;
 mod embed;
 mod event_log;

@@ -13,6 +13,7 @@ pub mod describe;
 pub mod describe_events;
 pub mod describe_job;
 pub mod dimensions;
+pub mod earlier_work;
 pub mod edit_words;
 pub mod embed_api;
 pub mod event_log;

@@ -11,10 +11,16 @@
 //! why; an unreadable autosave is set aside under another key, not lost.
 //! Where storage throws (a sandboxed iframe, private modes), the page
 //! works and says nothing is saved.
+//!
+//! The autosave is one slot for every tab. A save this tab did not read or
+//! write (another tab's, or the work there was before this page opened
+//! from a link) is set aside before this tab's first write replaces it
+//! (`view_model::earlier_work`), and the Share menu opens it again.
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
+use crate::view_model::earlier_work::{self, Earlier};
 use crate::view_model::run::seed_not_used;
 use crate::view_model::share::{decode, encode};
 
@@ -25,6 +31,8 @@ use super::store::Store;
 pub const AUTOSAVE_KEY: &str = "patchbay.autosave";
 /// Where an autosave that could not be read is kept.
 pub const SET_ASIDE_KEY: &str = "patchbay.autosave.unreadable";
+/// Where saves another tab or a link's page would have replaced are kept.
+pub const EARLIER_KEY: &str = "patchbay.autosave.earlier";
 /// Wall milliseconds of quiet before the fragment and the autosave are written.
 const DEBOUNCE_MS: u32 = 400;
 
@@ -37,6 +45,18 @@ pub struct Persist {
     pub saving: RwSignal<bool>,
     /// The last link text written to the fragment.
     pub link: RwSignal<Option<String>>,
+    /// Bumped when the saves set aside may have changed (here, or in
+    /// another tab: the Share menu bumps it on opening); the list itself is
+    /// read from storage ([`read_earlier`]). A counter rather than a signal
+    /// of the list: the same signal type as the store's revisions, so no
+    /// new reactive code in the wasm.
+    pub earlier: RwSignal<u64>,
+    /// The autosave as this tab last read or wrote it: any other text found
+    /// there was written elsewhere, and is set aside before it is replaced.
+    // A signal of the same type as `link` (one set of reactive code in the wasm); never tracked.
+    seen: RwSignal<Option<String>>,
+    /// Whether this tab has said that it set a save aside (said once).
+    told: StoredValue<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -100,8 +120,14 @@ pub fn seeded() -> Option<u64> {
 /// A `?seed=` (already started, `ui::app`) that a link's state does not
 /// start on is said in `url_notes`.
 pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<String>) -> Persist {
-    let persist =
-        Persist { notice: RwSignal::new(None), saving: RwSignal::new(storage_works()), link: RwSignal::new(None) };
+    let persist = Persist {
+        notice: RwSignal::new(None),
+        saving: RwSignal::new(storage_works()),
+        link: RwSignal::new(None),
+        earlier: RwSignal::new(0),
+        seen: RwSignal::new(None),
+        told: StoredValue::new(false),
+    };
     let mut notes = Vec::new();
     if let (Some(name), false) = (asked, known) {
         notes.push(format!(
@@ -129,7 +155,7 @@ pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<
         // `?scenario=` and `?lesson=` name what to open, and `?seed=` and
         // `?at=` a run (of the default scenario, even when the value is
         // not one: its note says what was used): the autosave waits for a plain visit.
-        restore_autosave(store, &mut notes);
+        restore_autosave(store, persist, &mut notes);
     }
     if !persist.saving.get_untracked() {
         notes.push("This browser does not let Patchbay store anything here, so nothing you change is saved.".into());
@@ -141,11 +167,13 @@ pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<
     persist
 }
 
-fn restore_autosave(store: Store, notes: &mut Vec<String>) {
+fn restore_autosave(store: Store, persist: Persist, notes: &mut Vec<String>) {
     let Some(s) = storage() else { return };
     let Ok(Some(text)) = s.get_item(AUTOSAVE_KEY) else { return };
     let result = decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError));
-    if let Err(e) = result {
+    if result.is_ok() {
+        persist.seen.set(Some(text));
+    } else if let Err(e) = result {
         // Kept for a person to look at (or a later version to read), out of the way of the next save.
         let kept = s.set_item(SET_ASIDE_KEY, &text).is_ok();
         let _ignored = s.remove_item(AUTOSAVE_KEY);
@@ -181,7 +209,17 @@ fn keep_current(store: Store, persist: Persist) {
         persist.link.set(Some(text.clone()));
         if save && persist.saving.get_untracked() {
             if let Some(s) = storage() {
-                if s.set_item(AUTOSAVE_KEY, &text).is_err() {
+                if !keep_other_save(&s, persist, &text) {
+                    persist.saving.set(false);
+                    persist.notice.set(Some(
+                        "This browser has no room to keep the work saved here before, so this run is not saved over it."
+                            .into(),
+                    ));
+                    return;
+                }
+                if s.set_item(AUTOSAVE_KEY, &text).is_ok() {
+                    persist.seen.set(Some(text));
+                } else {
                     persist.saving.set(false);
                     persist.notice.set(Some(
                         "This browser refused to save your work (storage is full or blocked); nothing more is saved."
@@ -231,4 +269,89 @@ fn keep_current(store: Store, persist: Persist) {
             }
         }
     });
+}
+
+/// The saves set aside, newest first (none where storage is refused).
+pub fn read_earlier() -> Vec<Earlier> {
+    storage().and_then(|s| s.get_item(EARLIER_KEY).ok().flatten()).map_or_else(Vec::new, |t| earlier_work::parse(&t))
+}
+
+/// Stores the list, dropping the oldest saves until it fits; false when
+/// not even the newest fits.
+fn store_earlier(s: &web_sys::Storage, mut list: Vec<Earlier>) -> bool {
+    while !list.is_empty() {
+        if s.set_item(EARLIER_KEY, &earlier_work::write(&list)).is_ok() {
+            return true;
+        }
+        list.pop();
+    }
+    false
+}
+
+/// Before this tab writes `text` over the autosave: a save there that this
+/// tab did not read or write is set aside (once), and said the first time.
+/// False when it could not be kept, so the caller must not write over it.
+fn keep_other_save(s: &web_sys::Storage, persist: Persist, text: &str) -> bool {
+    let Ok(Some(other)) = s.get_item(AUTOSAVE_KEY) else { return true };
+    if other == text || persist.seen.with_untracked(|seen| seen.as_deref() == Some(other.as_str())) {
+        return true;
+    }
+    let list = earlier_work::shelve(read_earlier(), other, wall_ms());
+    if !store_earlier(s, list.clone()) {
+        return false;
+    }
+    persist.earlier.update(|n| *n += 1);
+    if !persist.told.get_value() {
+        persist.told.set_value(true);
+        persist.notice.set(Some(
+            "The work saved in this browser before was set aside, not replaced: Share, then Earlier work, opens it again."
+                .into(),
+        ));
+    }
+    true
+}
+
+/// Opens the `index`th save set aside. What this tab shows is set aside in
+/// its place first, so nothing is lost either way; a save that cannot be
+/// opened stays in the list, with the reason in the notice.
+pub fn open_earlier(store: Store, persist: Persist, index: usize) {
+    let mut list = read_earlier();
+    if index >= list.len() {
+        return;
+    }
+    let chosen = list.remove(index);
+    let current = encode(&store.share_state()).ok();
+    if let Err(e) =
+        decode(&chosen.text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError))
+    {
+        persist.notice.set(Some(format!("That earlier work could not be opened: {e}.")));
+        return;
+    }
+    if let Some(current) = current {
+        list = earlier_work::shelve(list, current, wall_ms());
+    }
+    if let Some(s) = storage() {
+        // The chosen save is this tab's now: its next write replaces it without setting it aside again.
+        if s.set_item(AUTOSAVE_KEY, &chosen.text).is_ok() {
+            persist.seen.set(Some(chosen.text.clone()));
+        }
+        if list.is_empty() {
+            let _ignored = s.remove_item(EARLIER_KEY);
+        } else {
+            store_earlier(&s, list);
+        }
+    }
+    persist.link.set(Some(chosen.text));
+    persist.notice.set(None);
+    persist.earlier.update(|n| *n += 1);
+}
+
+/// The wall clock in whole milliseconds since 1970 (0 where it cannot be read).
+pub fn wall_ms() -> u64 {
+    let now = js_sys::Date::now();
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
 }

@@ -1,7 +1,8 @@
 //! The Share menu beside import and export: copy a link to this exact
 //! state, download the topology as SVG or PNG and the run's trace as JSON
-//! lines, and Reset to default (asked first, in a dialog of our own). Also
-//! the banner for what went wrong opening a link or the autosave.
+//! lines, Reset to default (asked first, in a dialog of our own), and the
+//! work set aside in this browser (`ui::earlier_work`). Also the banner
+//! for what went wrong opening a link or the autosave.
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -12,6 +13,7 @@ use crate::engine::trace::TraceHeader;
 use crate::view_model::share::compact_json;
 use crate::view_model::share_replay::{replay_into, Tap};
 
+use super::earlier_work::EarlierWork;
 use super::persist::{clear_fragment, Persist};
 use super::store::{use_store, Store};
 
@@ -304,7 +306,9 @@ pub fn ShareMenu() -> impl IntoView {
         store.announcement.set("Back to the default scenario; your changes were cleared.".into());
     };
     view! {
-        <details class="share-menu" data-testid="share-menu">
+        // Another tab may have set work aside since: read the list again on opening.
+        <details class="share-menu" data-testid="share-menu"
+            on:toggle=move |_| persist.earlier.update(|n| *n += 1)>
             <summary class="btn btn--small">"Share"</summary>
             <div class="share-menu__panel">
                 <button class="btn btn--small" data-testid="copy-link" on:click=copy>"Copy link"</button>
@@ -323,6 +327,7 @@ pub fn ShareMenu() -> impl IntoView {
                 <button class="btn btn--small" data-testid="export-trace" on:click=move |_| export_trace(store)
                     title=format!("The run's events as JSON lines (the first {MAX_TRACE_EVENTS})")>"Trace (JSON lines)"</button>
                 <button class="btn btn--small" node_ref=reset_opener data-testid="reset-default" on:click=ask_reset>"Reset to default…"</button>
+                <EarlierWork />
             </div>
         </details>
         <dialog node_ref=dialog class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm-reset"
