@@ -163,6 +163,26 @@ test('work saved before is set aside, not replaced, when a link\'s page saves; t
   await context.close();
 });
 
+test('an embedded page neither opens nor writes the autosave', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
+  const mine = await page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  // An embed (here not sandboxed, so it could use storage) opens its own default, not the work saved here.
+  await page.goto(app.server.url + '?embed=1&controls=editor');
+  await page.getByTestId('clock').waitFor();
+  assert.equal(await page.getByTestId('node-service').count(), 0, 'the autosave is not opened');
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => /#v2\./.test(location.hash)); // written after the same quiet as the autosave
+  assert.equal(await page.evaluate(() => localStorage.getItem('patchbay.autosave')), mine);
+  assert.equal(await page.evaluate(() => localStorage.getItem('patchbay.autosave.earlier')), null);
+  assert.equal(await page.getByTestId('share-notice').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a damaged autosave is set aside with a notice; the app starts', async () => {
   const { context, page, problems } = await app.open('?paused=1');
   await page.evaluate(() => localStorage.setItem('patchbay.autosave', 'v1.%%not-a-state%%'));

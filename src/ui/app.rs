@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
     embed::register_service_worker();
     provide_context(store);
     // A link's state, the `?scenario=` name, or the autosave (docs/share.md); then kept current.
-    let persist = persist::open(store, asked.as_deref(), known, &mut url_notes);
+    let persist = persist::open(store, asked.as_deref(), known, embed.embed, &mut url_notes);
     provide_context(persist);
     url_notes.extend(apply_url_options(store, persist.link.get_untracked().is_some()));
     // How much the run says by itself, as the person left it last visit.

@@ -117,12 +117,15 @@ pub fn seeded() -> Option<u64> {
 
 /// Opens the page's state by the precedence above. `asked` is the
 /// `?scenario=` name, if any, and `known` whether such a preset exists.
+/// An embedded page (`?embed=1`) neither opens nor writes the autosave:
+/// its run belongs to the page around it, and a course with several
+/// embeds would otherwise save each over the person's own work.
 /// A `?seed=` (already started, `ui::app`) that a link's state does not
 /// start on is said in `url_notes`.
-pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<String>) -> Persist {
+pub fn open(store: Store, asked: Option<&str>, known: bool, embedded: bool, url_notes: &mut Vec<String>) -> Persist {
     let persist = Persist {
         notice: RwSignal::new(None),
-        saving: RwSignal::new(storage_works()),
+        saving: RwSignal::new(!embedded && storage_works()),
         link: RwSignal::new(None),
         earlier: RwSignal::new(0),
         seen: RwSignal::new(None),
@@ -151,13 +154,13 @@ pub fn open(store: Store, asked: Option<&str>, known: bool, url_notes: &mut Vec<
                 notes.push(format!("This link could not be opened: {e}. It was taken out of the address bar."));
             }
         }
-    } else if asked.is_none() && ["lesson", "seed", "at"].into_iter().all(|k| query_param(k).is_none()) {
+    } else if !embedded && asked.is_none() && ["lesson", "seed", "at"].into_iter().all(|k| query_param(k).is_none()) {
         // `?scenario=` and `?lesson=` name what to open, and `?seed=` and
         // `?at=` a run (of the default scenario, even when the value is
         // not one: its note says what was used): the autosave waits for a plain visit.
         restore_autosave(store, persist, &mut notes);
     }
-    if !persist.saving.get_untracked() {
+    if !embedded && !persist.saving.get_untracked() {
         notes.push("This browser does not let Patchbay store anything here, so nothing you change is saved.".into());
     }
     if !notes.is_empty() {
