@@ -163,6 +163,44 @@ test('work saved before is set aside, not replaced, when a link\'s page saves; t
   await context.close();
 });
 
+test('a changed run replaced in the same tab (a picked scenario, Reset to default) is set aside too', async () => {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  const saved = () => page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  const earlier = () => page.evaluate(() => localStorage.getItem('patchbay.autosave.earlier'));
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
+  const edited = await saved();
+  // Picking another scenario asks first; once confirmed, the changed run goes to Earlier work, not away.
+  await page.getByTestId('preset').selectOption('cascade');
+  await page.getByTestId('confirm-discard-ok').click();
+  await page.waitForFunction((e) => ![null, e].includes(localStorage.getItem('patchbay.autosave')), edited);
+  assert.match(await earlier(), new RegExp(`^\\d+ ${edited}\n$`));
+  assert.match(await page.getByTestId('share-notice').innerText(), /run you had changed was set aside/);
+  // A run that goes on (more changes, Reset on a seed) sets nothing more aside.
+  const loaded = await saved();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction((l) => localStorage.getItem('patchbay.autosave') !== l, loaded);
+  await page.waitForTimeout(600); // any write still waiting for its quiet
+  assert.equal((await earlier()).split('\n').length, 2, 'one save set aside so far');
+  // Reset to default over the changed cascade: it is set aside too, newest first.
+  const cascadeEdited = await saved();
+  await page.locator('[data-testid=share-menu] > summary').click();
+  await page.getByTestId('reset-default').click();
+  await page.getByTestId('confirm-reset-ok').click();
+  await page.waitForFunction((e) => (localStorage.getItem('patchbay.autosave.earlier') ?? '').split('\n').length === 3, edited);
+  const lines = (await earlier()).trim().split('\n').map((l) => l.split(' ')[1]);
+  assert.deepEqual(lines, [cascadeEdited, edited]);
+  // The menu stays open after Reset; the list follows what was set aside.
+  assert.ok(await page.getByTestId('share-menu').evaluate((d) => d.open));
+  const rows = page.locator('[data-testid=earlier-open]:visible');
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.first().innerText(), /^Cascade: no protection, 1 change,/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an embedded page neither opens nor writes the autosave', async () => {
   const { context, page, problems } = await app.open('?paused=1');
   await page.goto(app.server.url);

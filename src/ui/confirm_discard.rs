@@ -102,8 +102,8 @@ pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
                 {move || pending.with(|p| p.as_ref().map(|p| format!("{} “{}”?", p.verb, p.title)))}
             </h2>
             <p id="discard-text">
-                "Your changes to this run would be lost, here and in this browser's saved copy. "
-                "To keep them, cancel and copy a link or export the scenario first."
+                "Your changes to this run leave the page; this browser keeps them under Share, Earlier work "
+                "(the last three runs set aside). To keep them for longer, cancel and copy a link or export the scenario first."
             </p>
             <div class="confirm__actions">
                 // First, so it has the focus when the dialog opens: keeping the run is the safe answer.

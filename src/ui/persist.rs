@@ -22,7 +22,7 @@ use leptos::prelude::*;
 
 use crate::view_model::earlier_work::{self, Earlier};
 use crate::view_model::run::seed_not_used;
-use crate::view_model::share::{decode, encode};
+use crate::view_model::share::{decode, encode, ShareState};
 
 use super::browser::query_param;
 use super::store::Store;
@@ -57,6 +57,10 @@ pub struct Persist {
     seen: RwSignal<Option<String>>,
     /// Whether this tab has said that it set a save aside (said once).
     told: StoredValue<bool>,
+    /// The run this tab last saved (or opened from the autosave): its
+    /// `Store::starts` shifted left by one, with the low bit set when it
+    /// held changes of the person's own; `u64::MAX` before the first.
+    last: RwSignal<u64>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -130,6 +134,7 @@ pub fn open(store: Store, asked: Option<&str>, known: bool, embedded: bool, url_
         earlier: RwSignal::new(0),
         seen: RwSignal::new(None),
         told: StoredValue::new(false),
+        last: RwSignal::new(u64::MAX),
     };
     let mut notes = Vec::new();
     if let (Some(name), false) = (asked, known) {
@@ -173,9 +178,13 @@ pub fn open(store: Store, asked: Option<&str>, known: bool, embedded: bool, url_
 fn restore_autosave(store: Store, persist: Persist, notes: &mut Vec<String>) {
     let Some(s) = storage() else { return };
     let Ok(Some(text)) = s.get_item(AUTOSAVE_KEY) else { return };
-    let result = decode(&text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError));
-    if result.is_ok() {
+    let result = decode(&text).and_then(|state| {
+        store.restore(&state).map_err(crate::view_model::share::ShareError)?;
+        Ok(state)
+    });
+    if let Ok(state) = result {
         persist.seen.set(Some(text));
+        persist.last.set(last_run(store, &state));
     } else if let Err(e) = result {
         // Kept for a person to look at (or a later version to read), out of the way of the next save.
         let kept = s.set_item(SET_ASIDE_KEY, &text).is_ok();
@@ -201,7 +210,8 @@ fn keep_current(store: Store, persist: Persist) {
         if store.is_opening_link() {
             return;
         }
-        let text = match encode(&store.share_state()) {
+        let state = store.share_state();
+        let text = match encode(&state) {
             Ok(text) => text,
             Err(e) => {
                 persist.notice.set(Some(format!("The link is no longer kept up to date: {e}.")));
@@ -212,7 +222,7 @@ fn keep_current(store: Store, persist: Persist) {
         persist.link.set(Some(text.clone()));
         if save && persist.saving.get_untracked() {
             if let Some(s) = storage() {
-                if !keep_other_save(&s, persist, &text) {
+                if !set_aside_before_write(&s, store, persist, &text) {
                     persist.saving.set(false);
                     persist.notice.set(Some(
                         "This browser has no room to keep the work saved here before, so this run is not saved over it."
@@ -222,6 +232,7 @@ fn keep_current(store: Store, persist: Persist) {
                 }
                 if s.set_item(AUTOSAVE_KEY, &text).is_ok() {
                     persist.seen.set(Some(text));
+                    persist.last.set(last_run(store, &state));
                 } else {
                     persist.saving.set(false);
                     persist.notice.set(Some(
@@ -232,8 +243,17 @@ fn keep_current(store: Store, persist: Persist) {
             }
         }
     };
+    // Whether any change in the burst waiting to be written is one the autosave keeps.
+    let pending_save = StoredValue::new(false);
     let schedule = move |save: bool| {
-        let t = Timeout::new(DEBOUNCE_MS, move || write(save));
+        // A play or pause right after a change (Reset to default plays) must
+        // not take the change's save away with the timer it replaces.
+        let save = save || pending_save.get_value();
+        pending_save.set_value(save);
+        let t = Timeout::new(DEBOUNCE_MS, move || {
+            pending_save.set_value(false);
+            write(save);
+        });
         // Dropping the previous timeout cancels it: only the last change in a burst writes.
         timer.set_value(Some(t));
     };
@@ -291,12 +311,17 @@ fn store_earlier(s: &web_sys::Storage, mut list: Vec<Earlier>) -> bool {
     false
 }
 
-/// Before this tab writes `text` over the autosave: a save there that this
-/// tab did not read or write is set aside (once), and said the first time.
+/// Before this tab writes `text` over the autosave, sets aside what is
+/// there when it is someone else's (a save this tab did not read or
+/// write), or this tab's own last run, with changes of the person's own,
+/// that a new run has replaced (not Reset, which goes on); said the first time.
 /// False when it could not be kept, so the caller must not write over it.
-fn keep_other_save(s: &web_sys::Storage, persist: Persist, text: &str) -> bool {
+fn set_aside_before_write(s: &web_sys::Storage, store: Store, persist: Persist, text: &str) -> bool {
     let Ok(Some(other)) = s.get_item(AUTOSAVE_KEY) else { return true };
-    if other == text || persist.seen.with_untracked(|seen| seen.as_deref() == Some(other.as_str())) {
+    let ours = persist.seen.with_untracked(|seen| seen.as_deref() == Some(other.as_str()));
+    let last = persist.last.get_untracked();
+    let replaced = last != u64::MAX && last & 1 == 1 && last >> 1 != store.starts.get_untracked();
+    if other == text || (ours && !replaced) {
         return true;
     }
     let list = earlier_work::shelve(read_earlier(), other, wall_ms());
@@ -306,10 +331,12 @@ fn keep_other_save(s: &web_sys::Storage, persist: Persist, text: &str) -> bool {
     persist.earlier.update(|n| *n += 1);
     if !persist.told.get_value() {
         persist.told.set_value(true);
-        persist.notice.set(Some(
+        persist.notice.set(Some(if ours {
+            "The run you had changed was set aside, not lost: Share, then Earlier work, opens it again.".into()
+        } else {
             "The work saved in this browser before was set aside, not replaced: Share, then Earlier work, opens it again."
-                .into(),
-        ));
+                .into()
+        }));
     }
     true
 }
@@ -324,12 +351,19 @@ pub fn open_earlier(store: Store, persist: Persist, index: usize) {
     }
     let chosen = list.remove(index);
     let current = encode(&store.share_state()).ok();
-    if let Err(e) =
-        decode(&chosen.text).and_then(|state| store.restore(&state).map_err(crate::view_model::share::ShareError))
-    {
-        persist.notice.set(Some(format!("That earlier work could not be opened: {e}.")));
-        return;
-    }
+    let opened = decode(&chosen.text).and_then(|state| {
+        store.restore(&state).map_err(crate::view_model::share::ShareError)?;
+        Ok(state)
+    });
+    let state = match opened {
+        Ok(state) => state,
+        Err(e) => {
+            persist.notice.set(Some(format!("That earlier work could not be opened: {e}.")));
+            return;
+        }
+    };
+    // The run that was showing is set aside here, not again by the next write.
+    persist.last.set(last_run(store, &state));
     if let Some(current) = current {
         list = earlier_work::shelve(list, current, wall_ms());
     }
@@ -357,4 +391,10 @@ pub fn wall_ms() -> u64 {
     } else {
         0
     }
+}
+
+/// What [`Persist`] remembers of a run it saved: which start, and whether
+/// it held the person's own changes.
+fn last_run(store: Store, state: &ShareState) -> u64 {
+    (store.starts.get_untracked() << 1) | u64::from(earlier_work::holds_own_changes(state))
 }

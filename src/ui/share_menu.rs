@@ -343,7 +343,7 @@ pub fn ShareMenu() -> impl IntoView {
                 }
             }>
             <h2 id="confirm-title" class="confirm__title">"Reset to the default scenario?"</h2>
-            <p id="confirm-text">"Your changes to this run are cleared, here and in this browser's saved copy. Links you copied still work."</p>
+            <p id="confirm-text">"The page starts over on the default scenario. A run you changed is kept under Share, Earlier work, and links you copied still work."</p>
             <div class="confirm__actions">
                 <button class="btn" data-testid="confirm-reset-cancel" on:click=move |_| close()>"Cancel"</button>
                 <button class="btn btn--danger" data-testid="confirm-reset-ok" on:click=do_reset>"Reset"</button>

@@ -130,6 +130,10 @@ pub struct Store {
     pub ops: StoredValue<Vec<crate::view_model::share::Op>, LocalStorage>,
     /// Bumped when something a share link holds changes (edits, seed, load, reset).
     pub shared: RwSignal<u64>,
+    /// Bumped each time a run starts from somewhere new (a preset, a file,
+    /// a link or the autosave), not by Reset, which goes on from the same
+    /// run: the autosave tells a replaced run from one going on by it.
+    pub starts: RwSignal<u64>,
     /// The run's trace hash and simulated time (µs), for checks that a link restores a run.
     pub trace: RwSignal<(u64, u64)>,
     /// A share link being played back in slices (shown as a fast-forward).
@@ -212,6 +216,7 @@ impl Store {
             start: StoredValue::new_local(Start::preset(&scenario.name, seed)),
             ops: StoredValue::new_local(Vec::new()),
             shared: RwSignal::new(0),
+            starts: RwSignal::new(0),
             trace: RwSignal::new((0, 0)),
             playback: StoredValue::new_local(None),
             lesson_open: RwSignal::new(None),

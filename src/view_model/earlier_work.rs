@@ -53,6 +53,15 @@ pub fn shelve(mut list: Vec<Earlier>, text: String, at_ms: u64) -> Vec<Earlier> 
     list
 }
 
+/// Whether a run holds changes of the person's own: an edit or a reset,
+/// or a scenario from a file, outside a lesson (a lesson's changes are its
+/// steps', which the lesson makes again). Such a run is set aside before a
+/// run that replaces it (a picked scenario, a lesson, a file, a pasted
+/// link, Reset to default) is saved over it.
+pub fn holds_own_changes(state: &ShareState) -> bool {
+    (!state.ops.is_empty() || state.scenario.is_some()) && state.lesson.is_none()
+}
+
 /// Words for the button that opens a save: what it holds, then how long
 /// ago it was set aside, e.g. "Saga: orchestration, 3 changes, at 42 s;
 /// set aside 5 min ago".
@@ -136,6 +145,23 @@ mod tests {
         assert_eq!(describe(&e, 5 * 60_000), "Saga: orchestration, no changes, at 42 s; set aside 5 min ago");
         let broken = Earlier { at_ms: 0, text: "v2.%%".into() };
         assert_eq!(describe(&broken, 0), "A save this version cannot read; set aside just now");
+    }
+
+    #[test]
+    fn own_changes_are_edits_resets_or_a_file_outside_a_lesson() {
+        use crate::view_model::share::Op;
+        let plain = state("saga", 1);
+        assert!(!holds_own_changes(&plain));
+        let mut edited = plain.clone();
+        edited.ops.push(Op::Reset { n: 5, t: SECOND, seed: 9 });
+        assert!(holds_own_changes(&edited));
+        let mut lesson = edited.clone();
+        lesson.lesson = Some("queues".into());
+        assert!(!holds_own_changes(&lesson), "a lesson's changes are its steps'");
+        let mut imported = plain.clone();
+        imported.preset = None;
+        imported.scenario = crate::engine::presets::load("cascade").map(Box::new);
+        assert!(holds_own_changes(&imported), "a scenario from a file is the person's own");
     }
 
     #[test]

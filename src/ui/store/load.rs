@@ -49,6 +49,7 @@ impl Store {
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
         self.forget_history();
+        self.starts.update(|n| *n += 1);
         self.start.set_value(Start::preset(&scenario.name, seed));
         self.ops.set_value(Vec::new());
         self.restart(scenario, seed);
@@ -65,6 +66,7 @@ impl Store {
         self.preset.set(scenario.name.clone());
         self.seed.set(seed);
         self.forget_history();
+        self.starts.update(|n| *n += 1);
         self.restart(scenario, seed);
     }
 

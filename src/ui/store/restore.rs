@@ -36,6 +36,7 @@ impl Store {
         let scenario = sim.scenario().clone();
         self.drop_jump();
         self.forget_history();
+        self.starts.update(|n| *n += 1);
         self.run_error.set(None);
         self.notice.set(None);
         self.error.set(None);
