@@ -146,3 +146,18 @@ fn a_deleted_message_is_never_received_again() {
     assert_eq!(fates(&events), [(100 * MS, Fate::Processed)]);
     assert!(events.iter().all(|e| !matches!(e.kind, EventKind::VisibilityExpired { .. })));
 }
+
+#[test]
+fn what_a_crashed_consumer_held_comes_back_only_after_the_visibility_timeout() {
+    // SQS knows nothing of the consumer's crash: the message stays
+    // invisible until its visibility timeout, then is received again
+    // (unlike RabbitMQ, which requeues a closed channel's deliveries at once).
+    let mut s = scenario(1_000, None, 1, 500, false);
+    s.faults = serde_json::from_value(json!([
+        {"target": "worker", "at_ms": 100, "until_ms": 200, "effect": {"type": "crash"}}
+    ]))
+    .unwrap();
+    let events = run(s, 10 * SECOND);
+    assert_eq!(receives(&events).iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(), [(0, 1), (SECOND, 2)]);
+    assert_eq!(fates(&events), [(1_500 * MS, Fate::Processed)]);
+}
