@@ -129,7 +129,7 @@ fn full_jitter_is_uniform_between_zero_and_the_exponential() {
     // AWS: sleep = uniform(0, min(cap, base·2ⁿ)), mean half of it.
     let (by_retry, _) = sleeps_by_retry("full");
     for (n, xs) in by_retry.iter().enumerate() {
-        let expo = (100 * MS << n).min(1000 * MS);
+        let expo = ((100 * MS) << n).min(1000 * MS);
         assert!(xs.iter().all(|&d| d <= expo), "retry {n} within 0..{expo}");
         let m = mean(xs);
         assert!((m - expo as f64 / 2.0).abs() < expo as f64 * 0.03, "retry {n}: mean {m}, want {}", expo / 2);
@@ -142,7 +142,7 @@ fn equal_jitter_keeps_half_and_jitters_half() {
     // AWS: sleep = expo/2 + uniform(0, expo/2), mean three quarters.
     let (by_retry, _) = sleeps_by_retry("equal");
     for (n, xs) in by_retry.iter().enumerate() {
-        let expo = (100 * MS << n).min(1000 * MS);
+        let expo = ((100 * MS) << n).min(1000 * MS);
         assert!(xs.iter().all(|&d| d >= expo / 2 && d <= expo), "retry {n} within {}..{expo}", expo / 2);
         let m = mean(xs);
         assert!((m - expo as f64 * 0.75).abs() < expo as f64 * 0.02, "retry {n}: mean {m}");
