@@ -317,3 +317,36 @@ fn half_open_successes_close_it_with_a_fresh_window() {
     assert!(states.ends_with(&[BreakerState::HalfOpen, BreakerState::Closed]), "{ch:?}");
     assert!(ch.iter().all(|c| c.0 < 4 * SECOND), "stays closed once healthy: {ch:?}");
 }
+
+#[test]
+fn retries_at_each_layer_multiply() {
+    // SEMANTICS.md: a attempts at each of k layers reach aᵏ calls at the
+    // bottom. Client → A → B → C, 4 attempts on each of the three links,
+    // C always failing: one order makes 4³ = 64 calls to C.
+    let service = || {
+        json!({"type": "service", "replicas": 1, "concurrency": 1000, "backlog": 100_000,
+               "processing": {"type": "constant", "ms": 1}})
+    };
+    let link = |id: &str, from: &str, to: &str| {
+        json!({"id": id, "from": from, "to": to, "latency": {"type": "constant", "ms": 1},
+               "transport": {"type": "request_response",
+                   "retry": {"max_attempts": 4, "base_ms": 1, "cap_ms": 1, "jitter": "none"}}})
+    };
+    let s: Scenario = serde_json::from_value(json!({
+        "version": 1, "name": "amplification", "seed": 1,
+        "nodes": [
+            {"id": "client", "label": "Client", "kind": {"type": "client"}},
+            {"id": "a", "label": "A", "kind": service()},
+            {"id": "b", "label": "B", "kind": service()},
+            {"id": "c", "label": "C", "kind": service()},
+        ],
+        "links": [link("c-a", "client", "a"), link("a-b", "a", "b"), link("b-c", "b", "c")],
+        "sources": [{"id": "one", "target": "client", "arrival": {"type": "burst", "at_ms": 0, "count": 1}}],
+        "faults": [{"target": "c", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}],
+    }))
+    .expect("scenario");
+    let events = run(s, 60 * SECOND);
+    let sent_on =
+        |link: u32| events.iter().filter(|e| matches!(e.kind, EventKind::Sent { link: l, .. } if l == link)).count();
+    assert_eq!((sent_on(0), sent_on(1), sent_on(2)), (4, 16, 64));
+}
