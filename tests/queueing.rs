@@ -156,3 +156,51 @@ fn utilisation_divides_by_the_worker_time_offered_when_the_pool_is_resized() {
     assert!(points.len() >= 50, "a reading a second: {}", points.len());
     assert!(points.iter().all(|&(_, v)| v <= 1.0 + 1e-6), "{points:?}");
 }
+
+#[test]
+fn littles_law_holds_for_the_backlog() {
+    // Lq = λ·Wq: the time-averaged number waiting for a worker against the
+    // arrival rate times the mean wait (M/M/10 at ρ = 0.9).
+    let lambda = 90.0;
+    let mut sim = Simulation::with_seed(presets::load("mmc").expect("preset"), 13).expect("valid");
+    sim.run_until(4_000 * SECOND).expect("runs");
+    let n = &sim.metrics().nodes[0];
+    let rate = n.started as f64 / (sim.now() as f64 / 1e6);
+    assert_close(rate, lambda, 0.01, "arrival rate");
+    assert_close(n.mean_waiting(sim.now()), rate * n.wait.mean() / 1e6, 0.02, "Lq against λ·Wq (Little)");
+}
+
+/// Poisson arrivals at `lambda` a second put straight on a queue (SQS-style,
+/// a visibility timeout far longer than any work) consumed by one instance
+/// of `c` workers with prefetch `c`: an M/M/c queue whose waiting room is
+/// the queue node, not the service's backlog.
+fn queue_node_mmc(lambda: f64, c: u32) -> Scenario {
+    serde_json::from_value(serde_json::json!({
+        "version": 1, "name": "queue-mmc", "seed": 5,
+        "nodes": [
+            {"id": "q", "label": "Queue", "kind": {"type": "queue", "visibility_timeout_ms": 3_600_000}},
+            {"id": "w", "label": "Workers", "kind": {"type": "service", "replicas": 1, "concurrency": c,
+                "backlog": 10, "processing": {"type": "exponential", "mean_ms": 100}}},
+        ],
+        "links": [{"id": "q-w", "from": "q", "to": "w", "latency": {"type": "constant", "ms": 0},
+                   "transport": {"type": "consume", "prefetch": c}}],
+        "sources": [{"id": "in", "target": "q", "arrival": {"type": "poisson", "rate_per_s": lambda}}],
+        "faults": [],
+    }))
+    .expect("scenario")
+}
+
+#[test]
+fn a_queue_node_in_front_of_c_workers_matches_erlang_c_and_little() {
+    let (lambda, mu, c) = (90.0, 10.0, 10);
+    let mut sim = Simulation::with_seed(queue_node_mmc(lambda, c), 21).expect("valid");
+    sim.run_until(4_000 * SECOND).expect("runs");
+    let q = &sim.metrics().queues[0];
+    let wq = q.wait.mean() / 1e6;
+    let want = erlang_c(lambda, mu, c) / (f64::from(c) * mu - lambda);
+    assert_close(wq, want, 0.08, "queue-node M/M/10 Wq (Erlang C)");
+    // Waiting workers never: a message waits in the queue, not in the service's backlog.
+    assert_eq!(sim.metrics().nodes[1].wait.max(), 0, "no wait inside the service");
+    let rate = q.delivered as f64 / (sim.now() as f64 / 1e6);
+    assert_close(q.mean_depth(sim.now()), rate * wq, 0.02, "queue depth against λ·Wq (Little)");
+}

@@ -114,7 +114,7 @@ impl Simulation {
             Action::CallTimeout { call, .. } | Action::RetryFire { call } => (None, call_link(*call)),
             Action::EnqueueArrive { queue, link, .. } => (Some(*queue), *link),
             Action::DeliveryArrive(d) => (Some(d.node), Some(d.link)),
-            Action::VisibilityExpire { msg, .. } | Action::AckArrive { msg } | Action::NackArrive { msg, .. } => {
+            Action::VisibilityExpire { msg, .. } | Action::AckArrive { msg, .. } | Action::NackArrive { msg, .. } => {
                 (msg_queue(*msg), None)
             }
             Action::ReplicaRestart { node, .. } => (Some(*node), None),

@@ -1,7 +1,8 @@
 //! Queues with Amazon SQS semantics: a delivered message is invisible for the
 //! visibility timeout and comes back unless acknowledged; once it has been
 //! received `max_receive_count` times, the next receive moves it to the
-//! dead-letter queue instead. Consumers compete, each instance holding at
+//! dead-letter queue instead. An ack deletes only with the latest receipt
+//! (SQS's DeleteMessage). Consumers compete, each instance holding at
 //! most `prefetch` unacknowledged deliveries (RabbitMQ's basic.qos).
 //!
 //! A topic's subscriptions use the same machinery: each subscription is a
@@ -254,7 +255,7 @@ impl Simulation {
         let svc = &self.services[d.node as usize];
         if self.consumer_is_idempotent(d.link) && svc.applied.contains(&d.msg) {
             self.emit(EventKind::DuplicateSuppressed { msg: d.msg, node: d.node });
-            self.send_ack(d.msg, d.queue, d.link);
+            self.send_ack(d.msg, d.queue, d.link, d.delivery);
             let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
             r.unacked = r.unacked.saturating_sub(1);
             self.refile_consumer(d.node, d.replica);
@@ -283,24 +284,49 @@ impl Simulation {
         self.pump_queue(queue);
     }
 
-    /// The consumer acknowledges over the link; the queue deletes on arrival.
-    pub(super) fn send_ack(&mut self, msg: MsgId, _queue: u32, link: u32) {
+    /// The consumer acknowledges delivery number `delivery` over the link;
+    /// the queue deletes on arrival.
+    ///
+    /// A queue follows SQS's DeleteMessage, which deletes only with the
+    /// most recently received receipt handle: an ack from an earlier
+    /// delivery (the visibility timeout ran out and the message was
+    /// received again meanwhile) deletes nothing, and the message stays with
+    /// its latest receiver, its receive count already raised. A consumer
+    /// deletes before it receives again, so a message that became visible
+    /// while its own consumer still worked on it is taken out of sight when
+    /// that consumer's ack leaves: otherwise the consumer's freed slot would
+    /// receive it again before its own delete arrived.
+    /// (Subscriptions keep Pub/Sub's rules, see `sim/pubsub.rs`.)
+    pub(super) fn send_ack(&mut self, msg: MsgId, queue: u32, link: u32, delivery: u32) {
         match self.cross(link) {
-            Some(at) => self.schedule(at, Action::AckArrive { msg }),
+            Some(at) => {
+                let is_queue = self.buffer_names(queue).1.is_none();
+                if let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) {
+                    if is_queue && qm.visible && qm.deliveries == delivery {
+                        qm.visible = false;
+                        self.queues[queue as usize].ready.remove(&(qm.first_enqueued, msg));
+                    }
+                }
+                self.schedule(at, Action::AckArrive { msg, delivery });
+            }
             // A lost ack leaves the message to come back after its visibility timeout: a duplicate.
             None => self.emit(EventKind::Lost { msg, link }),
         }
     }
 
-    pub(super) fn ack_arrive(&mut self, msg: MsgId) {
+    pub(super) fn ack_arrive(&mut self, msg: MsgId, delivery: u32) {
         let Some(qm) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()) else { return };
         let (queue, first, visible) = (qm.queue, qm.first_enqueued, qm.visible);
+        let (node, sub) = self.buffer_names(queue);
+        if sub.is_none() && qm.deliveries != delivery {
+            // A stale receipt handle: SQS answers success and deletes nothing.
+            return;
+        }
         if visible {
             self.queues[queue as usize].ready.remove(&(first, msg));
         }
         self.msgs.remove(msg);
         let (depth, oldest) = self.queue_gauges(queue);
-        let (node, sub) = self.buffer_names(queue);
         self.emit(EventKind::Acked { msg, queue: node, depth, oldest, sub });
         self.emit(EventKind::Settled { msg, fate: Fate::Processed });
     }

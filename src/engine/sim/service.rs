@@ -361,7 +361,7 @@ impl Simulation {
             }
             Job::Delivery { queue, link, delivery } => {
                 if outcome.is_ok() {
-                    self.send_ack(w.msg, queue, link);
+                    self.send_ack(w.msg, queue, link, delivery);
                 } else if self.scenario.links[link as usize].transport.subscribe_policy().is_some() {
                     // A Pub/Sub client library nacks when the handler fails,
                     // so the event can be delivered again at once.

@@ -200,7 +200,7 @@ impl Simulation {
             Action::EnqueueArrive { msg, queue, link } => self.enqueue_arrive(msg, queue, link),
             Action::DeliveryArrive(d) => self.delivery_arrive(*d),
             Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
-            Action::AckArrive { msg } => self.ack_arrive(msg),
+            Action::AckArrive { msg, delivery } => self.ack_arrive(msg, delivery),
             Action::NackArrive { msg, delivery } => self.nack_arrive(msg, delivery),
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
             Action::FaultStart { fault } => self.fault_start(fault),

@@ -60,8 +60,11 @@ pub(in crate::engine::sim) enum Action {
         msg: MsgId,
         delivery: u32,
     },
+    /// A consumer's ack (SQS DeleteMessage) of delivery number `delivery`
+    /// reaches the queue; a queue deletes only with the latest receipt.
     AckArrive {
         msg: MsgId,
+        delivery: u32,
     },
     /// A subscriber's nack of delivery number `delivery` reaches Pub/Sub
     /// (ignored if that delivery's ack deadline already ran out).
