@@ -24,6 +24,17 @@ async function copyLink(page) {
   return link;
 }
 
+/** A plain visit (no autosave yet) with one service added and saved: the page and what it saved. */
+async function savedEdit() {
+  const { context, page, problems } = await app.open('?paused=1');
+  await page.goto(app.server.url);
+  await page.getByTestId('clock').waitFor();
+  await page.getByTestId('add-service').click();
+  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
+  const saved = await page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  return { context, page, problems, saved };
+}
+
 test('the placeholder is in the served page and goes once the app is up', async () => {
   const html = await (await fetch(app.server.url)).text();
   assert.match(html, /id="loading"/);
@@ -124,12 +135,7 @@ test('edits survive a reload and a visit without the link (autosave)', async () 
 });
 
 test('work saved before is set aside, not replaced, when a link\'s page saves; the Share menu opens it again', async () => {
-  const { context, page, problems } = await app.open('?paused=1');
-  await page.goto(app.server.url);
-  await page.getByTestId('clock').waitFor();
-  await page.getByTestId('add-service').click();
-  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
-  const mine = await page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  const { context, page, problems, saved: mine } = await savedEdit();
   // A scenario link opened in another tab (as from a course page): its first change saves.
   const other = await context.newPage();
   const otherProblems = collectProblems(other);
@@ -164,14 +170,9 @@ test('work saved before is set aside, not replaced, when a link\'s page saves; t
 });
 
 test('a changed run replaced in the same tab (a picked scenario, Reset to default) is set aside too', async () => {
-  const { context, page, problems } = await app.open('?paused=1');
-  await page.goto(app.server.url);
-  await page.getByTestId('clock').waitFor();
+  const { context, page, problems, saved: edited } = await savedEdit();
   const saved = () => page.evaluate(() => localStorage.getItem('patchbay.autosave'));
   const earlier = () => page.evaluate(() => localStorage.getItem('patchbay.autosave.earlier'));
-  await page.getByTestId('add-service').click();
-  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
-  const edited = await saved();
   // Picking another scenario asks first; once confirmed, the changed run goes to Earlier work, not away.
   await page.getByTestId('preset').selectOption('cascade');
   await page.getByTestId('confirm-discard-ok').click();
@@ -202,12 +203,7 @@ test('a changed run replaced in the same tab (a picked scenario, Reset to defaul
 });
 
 test('an embedded page neither opens nor writes the autosave', async () => {
-  const { context, page, problems } = await app.open('?paused=1');
-  await page.goto(app.server.url);
-  await page.getByTestId('clock').waitFor();
-  await page.getByTestId('add-service').click();
-  await page.waitForFunction(() => localStorage.getItem('patchbay.autosave')?.startsWith('v2.'));
-  const mine = await page.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  const { context, page, problems, saved: mine } = await savedEdit();
   // An embed (here not sandboxed, so it could use storage) opens its own default, not the work saved here.
   await page.goto(app.server.url + '?embed=1&controls=editor');
   await page.getByTestId('clock').waitFor();

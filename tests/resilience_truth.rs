@@ -7,12 +7,16 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/recorded.rs"]
+mod recorded;
+use recorded::run;
+
 use std::collections::BTreeMap;
 
 use patchbay::engine::breaker::BreakerState;
 use patchbay::engine::event::{Event, EventKind};
 use patchbay::engine::scenario::Scenario;
-use patchbay::engine::{Simulation, SECOND};
+use patchbay::engine::SECOND;
 use serde_json::{json, Value};
 
 const MS: u64 = 1_000;
@@ -48,13 +52,6 @@ fn scenario(b_ms: u32, b_fails: bool, transport: Value, arrival: Value) -> Scena
         "faults": faults,
     }))
     .expect("scenario")
-}
-
-fn run(s: Scenario, until: u64) -> Vec<Event> {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(until).expect("runs");
-    sim.drain_events()
 }
 
 const AB: u32 = 1;

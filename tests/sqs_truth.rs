@@ -6,9 +6,13 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/recorded.rs"]
+mod recorded;
+use recorded::run;
+
 use patchbay::engine::event::{Event, EventKind, Fate};
 use patchbay::engine::scenario::Scenario;
-use patchbay::engine::{Simulation, SECOND};
+use patchbay::engine::SECOND;
 use serde_json::json;
 
 const MS: u64 = 1_000;
@@ -38,13 +42,6 @@ fn scenario(visibility_ms: u32, max_receive_count: Option<u32>, replicas: u32, w
         "faults": faults,
     }))
     .expect("scenario")
-}
-
-fn run(s: Scenario, until: u64) -> Vec<Event> {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(until).expect("runs");
-    sim.drain_events()
 }
 
 /// (time, receive count, consumer instance) of every receive.
