@@ -2,7 +2,8 @@
 // Payments" read as "Checkout right arrow Payments"): wherever a link's
 // name is an accessible name, a label, a description or live-region text it
 // says "to", while the stage's lists, headings and rows keep the arrow in
-// sight. Playwright computes accessible names as a screen reader gets them.
+// sight (event-log and alert rows draw it with CSS beside a hidden "to");
+// the embed's `alert` messages to the host page say "to" too. Playwright computes accessible names as a screen reader gets them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, screenshot } from './support.js';
@@ -94,8 +95,68 @@ test('the live region says a breaker\'s link in words', async () => {
   const said = await page.evaluate(() => window.__said);
   assert.ok(said.some((s) => /Circuit breaker on Inventory to Pricing/.test(s)), said.join(' | '));
   assert.deepEqual(said.filter((s) => ARROW.test(s)), []);
-  // The event log, read on the page, keeps the arrow.
-  assert.ok((await page.getByTestId('event-row').allTextContents()).some((r) => /Inventory → Pricing/.test(r)));
+  // The event log keeps the arrow in sight (drawn by CSS), its text says "to".
+  const row = page.getByTestId('event-row').filter({ hasText: 'Inventory to Pricing' }).first();
+  assert.equal(await row.locator('.said-arrow').evaluate((a) => getComputedStyle(a, '::before').content), '"→"');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** What a screen reader gets from `locator`'s rows, as Playwright's accessibility snapshot. */
+const heard = (locator) => locator.ariaSnapshot();
+
+test('event-log and alert rows show the arrow and say "to"; so do the run notice and the embed\'s alert messages', async () => {
+  const { context, page, problems } = await app.open('?scenario=cascade-protected&at=9&speed=4');
+  // An alert on the breaker's link: its row names the link.
+  await page.locator('[data-testid=monitors] > summary').click();
+  await page.locator('[data-testid=monitor-switch][data-id=inventory-pricing]').check();
+  const alert = page.locator('[data-testid=alert][data-id=inventory-pricing]').first();
+  await alert.waitFor({ timeout: 60000 });
+  const row = page.getByTestId('event-row').filter({ hasText: /Circuit breaker on Inventory/ }).first();
+  await row.waitFor({ timeout: 60000 });
+  await page.getByTestId('play').click();
+  for (const [what, el] of [['alert', alert], ['event row', row]]) {
+    const said = await heard(el);
+    assert.ok(/Inventory to Pricing/.test(said), `${what} said in words: ${said}`);
+    assert.ok(!said.includes('→'), `${what} said without the arrow: ${said}`);
+    // In sight, the arrow stays: drawn beside the words, which are hidden from sight.
+    const seen = await el.evaluate((e) =>
+      [...e.querySelectorAll('.said-arrow')].map((a) => getComputedStyle(a, '::before').content),
+    );
+    assert.ok(seen.length >= 1 && seen.every((c) => c === '"→"'), `${what} shows the arrow: ${JSON.stringify(seen)}`);
+    const to = await el.locator('.said-arrow + .sr-only').first().boundingBox();
+    assert.ok(!to || to.width <= 1, `"to" is not seen (${JSON.stringify(to)})`);
+  }
+  const list = await heard(page.getByTestId('event-log'));
+  assert.ok(!list.includes('→'), `the event log is heard without arrows: ${list.slice(0, 400)}`);
+  // Next notable: the notice (a live region) names the event in words.
+  await page.getByTestId('step-notable').click();
+  await page.waitForFunction(() => /^(Stopped at|Nothing notable)/.test(document.querySelector('[data-testid=run-notice]').textContent), null, { timeout: 60000 });
+  assert.deepEqual(await arrowsHeard(page), []);
+  console.log(`screenshot: ${await screenshot(page, 'words-rows-1280')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an embed posts its alerts to the host page in words', async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  // The test's server serves only the app's folder: the host page is the blank page, framing the embed.
+  await page.setContent('<!doctype html><title>host</title>');
+  await page.evaluate((src) => {
+    window.__alerts = [];
+    window.addEventListener('message', (e) => {
+      if (e.data?.patchbay === 1 && e.data.type === 'alert') window.__alerts.push(e.data.text);
+    });
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.width = 800;
+    f.height = 600;
+    document.body.append(f);
+  }, `${app.server.url}?embed=1&scenario=cascade-protected&at=9&speed=4&autoplay=1`);
+  await page.waitForFunction(() => window.__alerts.some((t) => /Circuit breaker on/.test(t)), null, { timeout: 60000 });
+  const alerts = await page.evaluate(() => window.__alerts);
+  assert.ok(alerts.some((t) => /Circuit breaker on Inventory to Pricing/.test(t)), alerts.join(' | '));
+  assert.deepEqual(alerts.filter((t) => ARROW.test(t)), []);
   await context.close();
 });

@@ -5,6 +5,7 @@
 //! work and the speed a run actually reaches.
 
 pub mod alerts;
+pub mod badge_pill;
 pub mod chart;
 pub mod chart_series;
 pub mod compare;

@@ -143,6 +143,15 @@ fn events_carry_the_version_and_are_plain_json() {
     assert!(text.contains(r#""orders_completed":0"#) && !text.contains("\"id\""), "{text}");
 }
 
+#[test]
+fn an_alert_names_a_link_in_words_not_with_an_arrow() {
+    let text = event_json(&Outgoing::alert("Circuit breaker on Inventory → Pricing is now open.", 9_000));
+    assert_eq!(
+        text,
+        r#"{"patchbay":1,"type":"alert","text":"Circuit breaker on Inventory to Pricing is now open.","at_ms":9000}"#
+    );
+}
+
 fn params(pairs: &[(&str, &str)]) -> EmbedOptions {
     let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     EmbedOptions::from_params(|name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))

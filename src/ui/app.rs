@@ -144,13 +144,17 @@ pub fn App() -> impl IntoView {
             >
                 <section class="region region--topology" aria-labelledby="topology-title" data-testid="region-topology">
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
-                    <Controls />
+                    // The DOM is in the order things are seen, so Tab and a screen
+                    // reader go the way the eye does: on the page the run controls,
+                    // the story and the tools, then the stage; an embed has no story
+                    // and puts an open lesson's card first, then the stage with its
+                    // run controls and their notices under it, the list of states,
+                    // then the share notice and the tools (`Topology`).
+                    {(!embedded).then(|| view! { <Controls /> })}
                     <Story />
                     {embedded.then(|| view! { <LessonCard /> })}
-                    <RunStatus />
-                    <ShareNotice />
-                    <EditorBar />
-                    <Topology canvas=canvas />
+                    {(!embedded).then(|| view! { <RunStatus /> <ShareNotice /> <EditorBar /> })}
+                    <Topology canvas=canvas embedded=embedded />
                     <LinkMenu />
                 </section>
                 {(!embedded).then(|| view! { <LessonCard /> })}

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::engine::presets;
+use crate::view_model::describe::spoken;
 use crate::view_model::frame::clock_text;
 use crate::view_model::preset_titles::{preset_title, scenario_title};
 use crate::view_model::run::Jump;
@@ -215,7 +216,8 @@ pub fn RunStatus() -> impl IntoView {
             </div>
         </Show>
         <p class="run-status__notice" role="status" data-testid="run-notice">
-            {move || store.notice.get().unwrap_or_default()}
+            // A live region: a link's "A → B" in an event's words is said "A to B".
+            {move || store.notice.with(|n| n.as_deref().map(spoken).unwrap_or_default())}
         </p>
         <Show when=move || store.run_error.with(Option::is_some)>
             <p class="run-status__error" role="alert" data-testid="run-error">

@@ -33,13 +33,14 @@ pub fn start(store: Store, opts: &EmbedOptions) {
     let _messages = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
         on_message(store, &listening, &ev);
     });
-    // Alerts: the narration's notable-event sentences (what the page announces).
+    // Alerts: the narration's notable-event sentences (what the page
+    // announces), a link's arrow in words as the announcer says it.
     let alerting = opts.clone();
     Effect::new(move |_| {
         let text = store.announcement.get();
         if !text.is_empty() {
             let at_ms = store.frame.with_untracked(|f| f.now) / 1_000;
-            post(&alerting, &Outgoing::Alert { text, at_ms });
+            post(&alerting, &Outgoing::alert(&text, at_ms));
         }
     });
     let scenario = store.preset.get_untracked();

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::engine::event::EventKind;
 use crate::engine::Simulation;
 use crate::view_model::alerts::monitors;
-use crate::view_model::describe::spoken;
+use crate::view_model::describe::{arrow_markup, spoken};
 use crate::view_model::event_log::{classify, Filter, Severity, Topic, KEPT, SHOWN};
 use crate::view_model::event_words::{event_words, target_label};
 use crate::view_model::frame::clock_text;
@@ -78,8 +78,9 @@ fn Alerts() -> impl IntoView {
                         <li class="alerts__row" data-testid="alert" data-kind=kind data-id=id>
                             <span class="alerts__time">{at}</span>
                             <strong class="alerts__kind">{kind}</strong>
-                            <span class="alerts__where">{label}</span>
-                            <span class="alerts__text">{text}</span>
+                            // A link's arrow in sight, "to" to a screen reader.
+                            <span class="alerts__where" inner_html=arrow_markup(&label)></span>
+                            <span class="alerts__text" inner_html=arrow_markup(&text)></span>
                         </li>
                     }
                 })
@@ -254,7 +255,7 @@ fn EventLog() -> impl IntoView {
                         >
                             <span class="event-row__time">{clock_text(*t)}</span>
                             <span class="event-row__sev">{sev.word()}</span>
-                            <span class="event-row__text">{words.clone()}</span>
+                            <span class="event-row__text" inner_html=arrow_markup(words)></span>
                         </li>
                     }
                 })

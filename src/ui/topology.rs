@@ -15,9 +15,12 @@ use super::topology_link::{LinkBadges, LinkLabel, LinkView};
 use super::topology_node::NodeView;
 
 /// The stage: SVG topology plus the flights canvas, both drawn through the
-/// store's viewport (pan and zoom), with the view's controls and minimap.
+/// store's viewport (pan and zoom), with the view's controls and minimap;
+/// then, in an embed, the run controls and their notices, which it shows
+/// under the stage (in the DOM too, so Tab follows what is seen); then the
+/// list of states; then, in an embed, the share notice and the editing tools.
 #[component]
-pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
+pub fn Topology(canvas: NodeRef<leptos::html::Canvas>, embedded: bool) -> impl IntoView {
     let store = use_store();
     let stage = Stage::new(store);
     provide_context(stage);
@@ -179,8 +182,10 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
             </svg>
             <Minimap />
         </div>
+        {embedded.then(|| view! { <super::controls::Controls /> <super::controls::RunStatus /> })}
         // The words the compact stage hides, as a list beside it (`state_list.rs`).
         <super::state_list::StateLines />
+        {embedded.then(|| view! { <super::share_menu::ShareNotice /> <super::editor_bar::EditorBar /> })}
     }
 }
 

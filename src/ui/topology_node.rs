@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::patterns::node_look;
 use crate::engine::scenario::{Node, NodeKind};
+use crate::view_model::badge_pill::dlq_markup;
 use crate::view_model::describe::{node_badges, node_name, node_title, state_part};
 use crate::view_model::describe_events::{
     log_words, outbox_label, saga_label, saga_words, topic_label, topic_warning, topic_words,
@@ -234,7 +235,8 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
         }
         .into_any(),
     };
-    let dlq = move || status().dead_lettered;
+    // The count, so the badge is written only when it changes (not every frame).
+    let dlq = Memo::new(move |_| status().dead_lettered);
     let is_orchestrator = node.kind.service().is_some_and(|s| s.saga.is_some());
     let manual = move || saga().map_or(0, |g| g.manual);
     let saga_text = move || saga().map(|g| saga_label(&g, &step_names)).unwrap_or_default();
@@ -309,11 +311,13 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     </g>
                 </g>
             </Show>
-            <Show when=move || { dlq() > 0 }>
-                <g class="node__dlq" transform=format!("translate({} {})", NODE_HALF_W - BADGE_INSET, -NODE_HALF_H - 8.0)>
-                    <rect x="-50" y="-9" width="50" height="17" rx="8"></rect>
-                    <text x="-25" y="4" text-anchor="middle">{move || format!("DLQ {}", dlq())}</text>
-                </g>
+            // The pill is as wide as its text (`badge_pill`), its exact count in its title.
+            <Show when=move || { dlq.get() > 0 }>
+                <g
+                    class="node__dlq"
+                    transform=format!("translate({} {})", NODE_HALF_W - BADGE_INSET, -NODE_HALF_H - 8.0)
+                    inner_html=move || dlq_markup(dlq.get())
+                ></g>
             </Show>
             // Drag from here onto another node to link them (keyboard: C).
             <circle class="node__handle" cx=NODE_HALF_W cy="0" r="7" data-handle=index aria-hidden="true"></circle>

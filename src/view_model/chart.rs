@@ -17,110 +17,13 @@ pub const TOP: f64 = 8.0;
 /// Room for the x tick labels.
 pub const BOTTOM: f64 = 20.0;
 
-/// What the values measure, for tick labels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    /// Milliseconds.
-    Ms,
-    /// Seconds.
-    Seconds,
-    /// Per second.
-    PerSecond,
-    /// A share shown as 0–100 %.
-    Percent,
-    /// A plain count.
-    Count,
-    /// A breaker's state: 0 closed, 1 half-open, 2 open.
-    Breaker,
-}
+mod time_axis;
+mod units;
 
-impl Unit {
-    /// The unit as written after a number.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Unit::Ms => " ms",
-            Unit::Seconds => " s",
-            Unit::PerSecond => "/s",
-            Unit::Percent => " %",
-            Unit::Count | Unit::Breaker => "",
-        }
-    }
+pub use time_axis::{downsample, time_label, time_ticks};
+pub use units::{nice_step, short_number, Unit};
 
-    /// A value with its unit, rounded for reading.
-    pub fn format(self, v: f64) -> String {
-        if !v.is_finite() {
-            return "–".to_string();
-        }
-        if self == Unit::Breaker {
-            return breaker_word(v).to_string();
-        }
-        if v > 0.0 && v < 0.005 {
-            return format!("< 0.01{}", self.suffix());
-        }
-        format!("{}{}", short_number(v), self.suffix())
-    }
-}
-
-fn breaker_word(v: f64) -> &'static str {
-    if v >= 1.5 {
-        "open"
-    } else if v >= 0.5 {
-        "half-open"
-    } else {
-        "closed"
-    }
-}
-
-/// A number in at most about four characters: 0.25, 3.5, 42, 1.2k, 35k, 1.5M.
-pub fn short_number(v: f64) -> String {
-    let a = v.abs();
-    let s = if a >= 1e6 {
-        trim(format!("{:.1}", v / 1e6)) + "M"
-    } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 1e3 {
-        trim(format!("{:.1}", v / 1e3)) + "k"
-    } else if a >= 100.0 || a == 0.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        trim(format!("{v:.1}"))
-    } else {
-        trim(format!("{v:.2}"))
-    };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
-}
-
-fn trim(s: String) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// A "nice" step (1, 2 or 5 × 10ᵏ) giving about `count` intervals over `span`.
-pub fn nice_step(span: f64, count: u32) -> f64 {
-    if span.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !span.is_finite() {
-        return 1.0;
-    }
-    let raw = span / f64::from(count.max(1));
-    let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
-    let f = raw / mag;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * mag
-}
+use time_axis::path;
 
 /// A tick: where (SVG units along its axis) and its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -281,125 +184,9 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Time ticks at a nice interval of seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10 min…).
-pub fn time_ticks(t0: f64, t1: f64) -> Vec<f64> {
-    const STEPS: [f64; 12] = [1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
-    let span = t1 - t0;
-    let step = STEPS.iter().copied().find(|s| span / s <= 5.0).unwrap_or(span / 5.0).max(1e-9);
-    let mut t = libm::ceil(t0 / step) * step;
-    let mut out = Vec::new();
-    while t <= t1 + 1e-9 && out.len() < 12 {
-        out.push(t);
-        t += step;
-    }
-    out
-}
-
-/// Simulated time as an axis label: "45 s", "2 min", "1:30", "1 h".
-pub fn time_label(t: f64) -> String {
-    let s = libm::round(t) as i64;
-    if s < 120 {
-        format!("{s} s")
-    } else if s % 3600 == 0 {
-        format!("{} h", s / 3600)
-    } else if s % 60 == 0 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// At most two points (the lowest and highest, in time order) per plot
-/// column, so a path never has more than about twice the plot's width in points.
-pub fn downsample(points: &[(f64, f64)], columns: usize, t0: f64, t1: f64) -> Vec<(f64, f64)> {
-    if points.len() <= columns * 2 || columns == 0 || t1 <= t0 {
-        return points.to_vec();
-    }
-    let mut out = Vec::with_capacity(columns * 2);
-    let col = |t: f64| (((t - t0) / (t1 - t0)) * columns as f64) as usize;
-    let mut i = 0;
-    while i < points.len() {
-        let c = col(points[i].0);
-        let mut j = i;
-        let (mut lo, mut hi) = (i, i);
-        while j < points.len() && col(points[j].0) == c {
-            if points[j].1 < points[lo].1 || points[lo].1.is_nan() {
-                lo = j;
-            }
-            if points[j].1 > points[hi].1 || points[hi].1.is_nan() {
-                hi = j;
-            }
-            j += 1;
-        }
-        let (a, b) = if lo <= hi { (lo, hi) } else { (hi, lo) };
-        out.push(points[a]);
-        if b != a {
-            out.push(points[b]);
-        }
-        i = j;
-    }
-    out
-}
-
-fn path(points: &[(f64, f64)], step: bool, x: &dyn Fn(f64) -> f64, y: &dyn Fn(f64) -> f64) -> String {
-    use std::fmt::Write;
-    let mut d = String::with_capacity(points.len() * 14);
-    let mut pen_down = false;
-    for &(t, v) in points {
-        if !v.is_finite() {
-            pen_down = false;
-            continue;
-        }
-        let (px, py) = (x(t), y(v));
-        if !pen_down {
-            let _ = write!(d, "M{px:.1} {py:.1}");
-            pen_down = true;
-        } else if step {
-            let _ = write!(d, "H{px:.1}V{py:.1}");
-        } else {
-            let _ = write!(d, "L{px:.1} {py:.1}");
-        }
-    }
-    d
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nice_steps_are_one_two_or_five_times_a_power_of_ten() {
-        assert_eq!(nice_step(100.0, 4), 50.0);
-        assert_eq!(nice_step(10.0, 4), 5.0);
-        assert_eq!(nice_step(7.0, 4), 2.0);
-        assert_eq!(nice_step(0.9, 4), 0.5);
-        assert_eq!(nice_step(1234.0, 4), 500.0);
-        assert!((nice_step(0.03, 3) - 0.01).abs() < 1e-12);
-        assert_eq!(nice_step(0.0, 4), 1.0);
-        assert_eq!(nice_step(f64::NAN, 4), 1.0);
-    }
-
-    #[test]
-    fn numbers_and_times_read_short() {
-        assert_eq!(short_number(0.0), "0");
-        assert_eq!(short_number(0.25), "0.25");
-        assert_eq!(short_number(12.5), "12.5");
-        assert_eq!(short_number(250.0), "250");
-        assert_eq!(short_number(1500.0), "1.5k");
-        assert_eq!(short_number(35_000.0), "35k");
-        assert_eq!(short_number(2_000_000.0), "2M");
-        assert_eq!(Unit::Ms.format(66.9), "66.9 ms");
-        assert_eq!(Unit::PerSecond.format(90.0), "90/s");
-        assert_eq!(Unit::Breaker.format(2.0), "open");
-        assert_eq!(Unit::Breaker.format(1.0), "half-open");
-        assert_eq!(Unit::Count.format(f64::NAN), "–");
-        assert_eq!(time_label(45.0), "45 s");
-        assert_eq!(time_label(180.0), "3 min");
-        assert_eq!(time_label(150.0), "2:30");
-        assert_eq!(time_label(7200.0), "2 h");
-        assert_eq!(time_ticks(0.0, 10.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        assert_eq!(time_ticks(3.0, 300.0), vec![60.0, 120.0, 180.0, 240.0, 300.0]);
-    }
 
     #[test]
     fn close_threshold_labels_do_not_overlap() {
@@ -492,17 +279,5 @@ mod tests {
         let line = Line { points: vec![(0.0, 0.0), (20.0, 0.04)], step: false };
         let labels: Vec<String> = layout(&[line], Unit::Ms, &[]).y_ticks.into_iter().map(|t| t.label).collect();
         assert_eq!(labels, ["0 ms", "0.01 ms", "0.02 ms", "0.03 ms", "0.04 ms"]);
-    }
-
-    #[test]
-    fn downsampling_keeps_extremes_within_the_width() {
-        let pts: Vec<(f64, f64)> =
-            (0..3000).map(|i| (f64::from(i) / 10.0, if i == 1234 { 99.0 } else { 1.0 })).collect();
-        let d = downsample(&pts, 100, 0.0, 300.0);
-        assert!(d.len() <= 200, "{}", d.len());
-        assert!(d.iter().any(|p| p.1 == 99.0), "the spike survives");
-        assert!(d.windows(2).all(|w| w[0].0 <= w[1].0), "time order");
-        let few = vec![(0.0, 1.0), (1.0, 2.0)];
-        assert_eq!(downsample(&few, 100, 0.0, 1.0), few);
     }
 }

@@ -27,6 +27,17 @@ pub fn spoken(text: &str) -> String {
     text.replace('→', "to")
 }
 
+/// `text` as markup for a row of text that names links: escaped, each
+/// arrow kept in sight but drawn by CSS (`.said-arrow`: not read, not
+/// copied) beside a "to" that only screen readers get, so "A → B" is seen
+/// with its arrow and heard, copied and found as "A to B". Markup rather
+/// than a component per arrow: rows are redrawn a few times a second, and
+/// one string is far less code in the wasm.
+pub fn arrow_markup(text: &str) -> String {
+    super::chart::escape(text)
+        .replace('→', r#"<span class="said-arrow" aria-hidden="true"></span><span class="sr-only">to</span>"#)
+}
+
 /// Breaker state in words.
 pub fn breaker_word(b: BreakerState) -> &'static str {
     match b {
@@ -156,6 +167,16 @@ mod tests {
         assert_eq!(spoken("Checkout → Payments"), "Checkout to Payments");
         assert_eq!(spoken("Undo: latency of Order API → orders log"), "Undo: latency of Order API to orders log");
         assert_eq!(spoken("Order API"), "Order API");
+    }
+
+    #[test]
+    fn rows_keep_the_arrow_in_sight_and_say_to() {
+        let m = arrow_markup("Breaker on A<1> → B & C");
+        assert_eq!(
+            m,
+            r#"Breaker on A&lt;1&gt; <span class="said-arrow" aria-hidden="true"></span><span class="sr-only">to</span> B &amp; C"#
+        );
+        assert_eq!(arrow_markup("no link"), "no link");
     }
 
     #[test]

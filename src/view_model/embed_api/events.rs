@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{MessageId, Refusal, PROTOCOL};
+use crate::view_model::describe::spoken;
 
 /// A figure of the run for the `metrics` event.
 #[derive(Clone, Debug, PartialEq, Serialize, Default)]
@@ -78,6 +79,15 @@ pub enum Outgoing {
         /// What went wrong.
         message: String,
     },
+}
+
+impl Outgoing {
+    /// An `alert` with the sentence the page announces, in the words a
+    /// screen reader hears: a link's "A → B" as "A to B" (a host page may
+    /// read it out or show it; docs/embed.md).
+    pub fn alert(text: &str, at_ms: u64) -> Outgoing {
+        Outgoing::Alert { text: spoken(text), at_ms }
+    }
 }
 
 impl From<Refusal> for Outgoing {
