@@ -127,6 +127,8 @@ prop_compose! {
             idempotent,
             reads,
             on_unreadable: if dead_letter && max_receives.is_some() { OnUnreadable::DeadLetter } else { OnUnreadable::Drop },
+            // A third of the runs back off between deliveries (Pub/Sub's retry policy).
+            retry_policy: (seed % 3 == 1).then_some(RetryBackoff { minimum_backoff_ms: 5.0, maximum_backoff_ms: 200.0 }),
             detached: false,
         };
         links.push(plain_link("sub-w", "t", "worker", Transport::Subscribe(sub_policy(vec![], false))));

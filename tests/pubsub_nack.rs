@@ -8,77 +8,14 @@
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/pubsub_run.rs"]
+mod pubsub_run;
+
+use pubsub_run::{count, dead_letters, deliveries, run, scenario, worker, SUB};
+
 use patchbay::engine::scenario::Scenario;
-use patchbay::engine::{Event, EventKind, Fate, Reason, Simulation, MILLI, SECOND};
-use serde_json::{json, Value};
-
-/// The subscription's index among the links.
-const SUB: u32 = 2;
-
-/// One order at 0 s: Browser → API, which publishes one event to `orders`;
-/// `worker` subscribes. The topic's schema has `id` only. Links take 1 ms.
-fn scenario(worker: Value, subscription: Value, faults: Value) -> Scenario {
-    let mut transport = json!({"type": "subscribe", "ack_deadline_ms": 10_000, "max_delivery_attempts": 5});
-    for (k, v) in subscription.as_object().expect("object") {
-        transport[k] = v.clone();
-    }
-    let link = |id: &str, from: &str, to: &str, transport: Value| json!({"id": id, "from": from, "to": to, "latency": {"type": "constant", "ms": 1}, "transport": transport});
-    serde_json::from_value(json!({
-        "version": 1, "name": "nack", "seed": 7,
-        "nodes": [
-            {"id": "browser", "label": "Browser", "kind": {"type": "client"}},
-            {"id": "api", "label": "API", "kind": {"type": "service", "replicas": 1, "concurrency": 4, "backlog": 10,
-                "processing": {"type": "constant", "ms": 5}, "error_rate": 0.0}},
-            {"id": "orders", "label": "orders", "kind": {"type": "topic", "event_type": "order.placed",
-                "schema": {"name": "OrderPlaced", "version": 1, "fields": [{"name": "id", "required": true}]}}},
-            {"id": "worker", "label": "Worker", "kind": worker},
-        ],
-        "links": [
-            link("browser-api", "browser", "api", json!({"type": "request_response", "timeout_ms": 1000})),
-            link("api-orders", "api", "orders", json!({"type": "publish"})),
-            link("orders-worker", "orders", "worker", transport),
-        ],
-        "sources": [{"id": "users", "target": "browser", "arrival": {"type": "burst", "at_ms": 0, "count": 1},
-                     "budget_ms": 1000}],
-        "faults": faults,
-    }))
-    .expect("scenario")
-}
-
-fn worker(processing_ms: u32, error_rate: f64, replicas: u32) -> Value {
-    json!({"type": "service", "replicas": replicas, "concurrency": 1, "backlog": 10,
-           "processing": {"type": "constant", "ms": processing_ms}, "error_rate": error_rate, "restart_ms": 1000})
-}
-
-/// Runs to `seconds`, recording every event.
-fn run(s: Scenario, seconds: u64) -> (Simulation, Vec<Event>) {
-    let mut sim = Simulation::new(s).expect("valid");
-    sim.set_recording(true);
-    sim.run_until(seconds * SECOND).expect("runs");
-    let events = sim.drain_events();
-    assert!(sim.ledger().balances(sim.live_messages()));
-    (sim, events)
-}
-
-/// Times of the subscription's deliveries.
-fn deliveries(events: &[Event]) -> Vec<u64> {
-    events.iter().filter(|e| matches!(e.kind, EventKind::Delivered { sub: Some(SUB), .. })).map(|e| e.t).collect()
-}
-
-/// The subscription's dead letters: (time, receive count).
-fn dead_letters(events: &[Event]) -> Vec<(u64, u32)> {
-    events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::DeadLettered { sub: Some(SUB), receive_count, .. } => Some((e.t, receive_count)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn count(events: &[Event], f: impl Fn(&EventKind) -> bool) -> usize {
-    events.iter().filter(|e| f(&e.kind)).count()
-}
+use patchbay::engine::{Edit, EventKind, Fate, Reason, Simulation, MILLI, SECOND};
+use serde_json::json;
 
 #[test]
 fn a_failing_handler_nacks_and_the_event_is_delivered_again_at_once() {
@@ -210,5 +147,72 @@ fn an_unreadable_event_under_drop_is_discarded_at_its_first_delivery() {
     assert!(dead_letters(&events).is_empty());
     let dropped = count(&events, |k| matches!(k, EventKind::Settled { fate: Fate::Dropped(Reason::Unreadable), .. }));
     assert_eq!(dropped, 1);
+    assert_eq!(sim.live_messages(), 0);
+}
+
+#[test]
+fn an_event_out_of_attempts_is_dead_lettered_at_once_even_with_no_subscriber_free() {
+    // Deliveries leave every 12 ms from 7 ms; the fifth fails at 66 ms and
+    // its nack lands at 67 ms. The only instance crashes at 66.5 ms, between
+    // the two, and is down for a second: Pub/Sub forwards the event to the
+    // dead-letter topic as the nack lands, with no subscriber to offer it to.
+    let crash = json!([{"target": "worker", "at_ms": 66.5, "until_ms": 1_000, "effect": {"type": "crash"}}]);
+    let (sim, events) = run(scenario(worker(10, 1.0, 1), json!({}), crash), 5);
+    let nacks: Vec<u64> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::Nacked { sub: SUB, .. })).map(|e| e.t).collect();
+    assert_eq!(nacks.len(), 5, "{nacks:?}");
+    let crashed = events.iter().find(|e| matches!(e.kind, EventKind::ReplicaCrashed { node: 3, .. })).expect("crash");
+    assert!(crashed.t < nacks[4], "the subscriber was down when the last nack landed");
+    assert_eq!(dead_letters(&events), vec![(nacks[4], 5)], "dead-lettered as the last nack landed");
+    assert_eq!(sim.ledger().dead_lettered, 1);
+    assert_eq!(sim.live_messages(), 0);
+}
+
+#[test]
+fn an_event_out_of_attempts_is_dead_lettered_when_its_last_deadline_runs_out_with_no_subscriber_free() {
+    // The only instance hangs: it takes every delivery and answers none, so
+    // each 50 ms ack deadline runs out and the event goes to it again, until
+    // it holds five deliveries, its prefetch. When the fifth deadline runs
+    // out Pub/Sub forwards the event itself, though no instance has room.
+    let hang = json!([{"target": "worker", "at_ms": 0, "effect": {"type": "hang"}}]);
+    let sub = json!({"ack_deadline_ms": 50, "max_delivery_attempts": 5, "prefetch": 5});
+    let (sim, events) = run(scenario(worker(10, 0.0, 1), sub, hang), 5);
+    let d = deliveries(&events);
+    assert_eq!(d.len(), 5, "{d:?}");
+    assert!(d.windows(2).all(|w| w[1] - w[0] == 50 * MILLI), "{d:?}");
+    assert_eq!(dead_letters(&events), vec![(d[4] + 50 * MILLI, 5)], "dead-lettered as the last deadline ran out");
+    assert_eq!(sim.ledger().dead_lettered, 1);
+}
+
+#[test]
+fn a_stale_unreadable_delivery_under_drop_leaves_the_event_to_the_delivery_that_holds_it() {
+    // The first delivery (7 ms) crosses a link slowed by 150 ms and lands at
+    // 158 ms; its 100 ms ack deadline runs out at 107 ms, and a second
+    // delivery reaches the other instance at 108 ms, which can read it and
+    // works on it for 80 ms. At 120 ms a deploy makes the subscriber require
+    // `total`, so the stale first delivery is unreadable when it lands: its
+    // ack id expired, so dropping it must not discard the event the second
+    // delivery is processing.
+    let slow =
+        json!([{"target": "orders-worker", "at_ms": 0, "until_ms": 50, "effect": {"type": "link_latency", "ms": 150}}]);
+    let sub = json!({"ack_deadline_ms": 100, "on_unreadable": "drop"});
+    let s = scenario(worker(80, 0.0, 2), sub, slow);
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(120 * MILLI).expect("runs");
+    let mut transport: serde_json::Value = serde_json::to_value(&sim.scenario().links[SUB as usize].transport).unwrap();
+    transport["reads"] = json!([{"name": "id", "required": true}, {"name": "total", "required": true}]);
+    let transport = serde_json::from_value(transport).unwrap();
+    sim.apply(&Edit::SetTransport { link: "orders-worker".into(), transport }).expect("applies");
+    sim.run_until(5 * SECOND).expect("runs");
+    let events = sim.drain_events();
+    assert!(sim.ledger().balances(sim.live_messages()));
+    let d = deliveries(&events);
+    assert_eq!(d.len(), 2, "{d:?}");
+    let acked = events.iter().find(|e| matches!(e.kind, EventKind::Acked { sub: Some(SUB), .. })).map(|e| e.t);
+    assert_eq!(acked, Some(189 * MILLI), "the second delivery's ack deleted the event");
+    let dropped = count(&events, |k| matches!(k, EventKind::Settled { fate: Fate::Dropped(Reason::Unreadable), .. }));
+    assert_eq!(dropped, 0, "the stale delivery discarded nothing");
+    assert_eq!(count(&events, |k| matches!(k, EventKind::Unreadable { .. })), 0, "nothing happened to the event");
     assert_eq!(sim.live_messages(), 0);
 }

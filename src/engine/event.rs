@@ -111,7 +111,9 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sub: Option<LinkIx>,
     },
-    /// The visibility timeout passed without an ack: the message is visible again.
+    /// The visibility timeout passed without an ack: the message is visible
+    /// again, or, for a subscription with a retry policy, once `backoff`
+    /// has passed ([`EventKind::BackoffEnded`]).
     VisibilityExpired {
         msg: MsgId,
         queue: NodeIx,
@@ -120,6 +122,9 @@ pub enum EventKind {
         oldest: Option<Micros>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sub: Option<LinkIx>,
+        /// How long the event waits before it can be delivered again; `None`: not at all.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backoff: Option<Micros>,
     },
     /// The message was received too often (or could not be read, see
     /// `unreadable`) and moved to the dead-letter queue.
@@ -205,8 +210,22 @@ pub enum EventKind {
     Unreadable { msg: MsgId, node: NodeIx, topic: NodeIx, sub: LinkIx, nacked: bool },
     /// A subscriber's nack of delivery `receive_count` reached Pub/Sub (its
     /// handler failed, or it could not read the event): the event can be
-    /// delivered again at once, without waiting for the ack deadline.
-    Nacked { msg: MsgId, topic: NodeIx, sub: LinkIx, receive_count: u32, depth: u32, oldest: Option<Micros> },
+    /// delivered again without waiting for the ack deadline, at once or,
+    /// under the subscription's retry policy, after `backoff`.
+    Nacked {
+        msg: MsgId,
+        topic: NodeIx,
+        sub: LinkIx,
+        receive_count: u32,
+        depth: u32,
+        oldest: Option<Micros>,
+        /// How long the event waits before it can be delivered again; `None`: not at all.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backoff: Option<Micros>,
+    },
+    /// A nacked or expired event's retry backoff is over: it is back in its
+    /// subscription's backlog, deliverable again.
+    BackoffEnded { msg: MsgId, topic: NodeIx, sub: LinkIx, depth: u32, oldest: Option<Micros> },
     /// The publisher now writes schema `version` to the topic; `accepted`
     /// is false when the registry refused it (every publish will fail).
     SchemaChanged { topic: NodeIx, version: u32, accepted: bool },

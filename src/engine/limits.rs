@@ -85,6 +85,9 @@ pub const MAX_SCHEMA_VERSION: u32 = 1_000_000;
 pub const MIN_DELIVERY_ATTEMPTS: u32 = 5;
 /// Most delivery attempts before a subscription dead-letters (Pub/Sub's maximum).
 pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
+/// Longest minimum or maximum backoff of a subscription's retry policy:
+/// 600 s, Pub/Sub's limit for both.
+pub const MAX_SUBSCRIPTION_BACKOFF_MS: f64 = 600_000.0;
 /// Distinct writer schemas one topic may see in a run (its own, schema
 /// changes, `set_topic` edits); each event names its schema by index.
 pub const MAX_SCHEMAS_PER_TOPIC: usize = 1_000;

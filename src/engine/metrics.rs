@@ -312,6 +312,7 @@ impl Metrics {
             | EventKind::PublishRejected { .. }
             | EventKind::Unreadable { .. }
             | EventKind::Nacked { .. }
+            | EventKind::BackoffEnded { .. }
             | EventKind::SchemaChanged { .. }
             | EventKind::SubscriptionRemoved { .. } => self.observe_pubsub(t, kind),
             EventKind::Enqueued { .. }

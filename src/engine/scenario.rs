@@ -11,7 +11,7 @@ use super::dist::Dist;
 pub use super::patterns::client::ClientSpec;
 pub use super::patterns::edge::{GatewaySpec, PushPolicy};
 pub use super::patterns::job::{Cron, JobSpec, MonitorOn, OverlapPolicy};
-pub use super::patterns::pubsub::{OnUnreadable, Registry, SubscribePolicy, TopicSpec};
+pub use super::patterns::pubsub::{OnUnreadable, Registry, RetryBackoff, SubscribePolicy, TopicSpec};
 pub use super::patterns::queue::{ConsumePolicy, QueueSpec};
 pub use super::patterns::request_response::{BreakerPolicy, Jitter, RetryBudget, RetryPolicy, SyncPolicy};
 pub use super::patterns::saga::{SagaMode, SagaSpec, StepKind, StepPolicy};

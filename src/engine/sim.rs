@@ -18,6 +18,7 @@ mod faults;
 mod guard;
 mod job;
 mod pubsub;
+mod pubsub_retry;
 mod queue;
 mod quick;
 mod saga;

@@ -112,6 +112,7 @@ fn mark_glyph(m: MarkKind) -> (&'static str, bool) {
         MarkKind::Failed(_) | MarkKind::Rejected(_) | MarkKind::Lost | MarkKind::Dropped(_) => ("✕", true),
         MarkKind::TimedOut | MarkKind::LateReply => ("⏱", true),
         MarkKind::Retry(_) | MarkKind::Redelivered | MarkKind::Nacked => ("↻", false),
+        MarkKind::BackedOff(_) => ("⏸", false),
         MarkKind::RetryDenied | MarkKind::ShortCircuited => ("⊘", true),
         MarkKind::Fallback => ("↩", false),
         MarkKind::DeadLettered => ("☠", true),

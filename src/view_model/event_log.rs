@@ -112,6 +112,7 @@ pub fn classify(kind: &EventKind) -> (Severity, Topic) {
         }
         K::Enqueued { .. } | K::Delivered { .. } | K::Acked { .. } => (Info, Topic::Queues),
         K::VisibilityExpired { .. } => (Warning, Topic::Queues),
+        K::BackoffEnded { .. } => (Info, Topic::PubSub),
         K::DeadLettered { sub, .. } => (Problem, if sub.is_some() { Topic::PubSub } else { Topic::Queues }),
         K::DuplicateSuppressed { .. } => (Info, Topic::Queues),
         K::DuplicateProcessed { .. } => (Problem, Topic::Queues),
@@ -225,7 +226,7 @@ pub fn nodes_of(kind: &EventKind, s: &Scenario) -> [Option<u32>; 2] {
         | K::SubscriptionAdded { topic, .. }
         | K::SubscriptionRemoved { topic, .. } => [Some(topic), None],
         K::StepSent { from, to, .. } | K::CompensationSent { from, to, .. } => [Some(from), Some(to)],
-        K::Nacked { sub, .. } => link(sub),
+        K::Nacked { sub, .. } | K::BackoffEnded { sub, .. } => link(sub),
         K::Sent { link: l, .. }
         | K::Replied { link: l, .. }
         | K::CallReturned { link: l, .. }

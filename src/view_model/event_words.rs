@@ -101,6 +101,11 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
             ms_text(waited)
         ),
         EventKind::Acked { msg, queue, .. } => format!("Message {msg} acknowledged and deleted from {}.", n(queue)),
+        EventKind::VisibilityExpired { msg, sub: Some(sub), receive_count, backoff: Some(wait), .. } => format!(
+            "Message {msg} was not acknowledged in time after delivery {receive_count} on {}: the retry policy holds it back for {}.",
+            l(sub),
+            ms_text(wait)
+        ),
         EventKind::VisibilityExpired { msg, queue, receive_count, .. } => format!(
             "Message {msg} was not acknowledged in time: visible again in {} after {receive_count} receives.",
             n(queue)
@@ -222,10 +227,18 @@ pub fn event_words(kind: &EventKind, s: &Scenario) -> String {
                 ": dropped silently."
             }
         ),
-        EventKind::Nacked { msg, sub, receive_count, .. } => format!(
+        EventKind::Nacked { msg, sub, receive_count, backoff: None, .. } => format!(
             "Message {msg} was nacked after delivery {receive_count} on {}: it can be delivered again at once.",
             l(sub)
         ),
+        EventKind::Nacked { msg, sub, receive_count, backoff: Some(wait), .. } => format!(
+            "Message {msg} was nacked after delivery {receive_count} on {}: the retry policy holds it back for {}.",
+            l(sub),
+            ms_text(wait)
+        ),
+        EventKind::BackoffEnded { msg, sub, depth, .. } => {
+            format!("Message {msg} waited out its retry backoff: deliverable again in {} ({depth} waiting).", l(sub))
+        }
         EventKind::SchemaChanged { topic, version, accepted } => format!(
             "The publisher to {} now writes schema v{version}{}.",
             n(topic),

@@ -100,8 +100,12 @@ pub enum MarkKind {
     Fallback,
     /// The visibility timeout ran out: the message goes back to the queue.
     Redelivered,
-    /// The subscriber nacked it: back in its subscription at once.
+    /// The subscriber nacked it: back in its subscription (at once, unless
+    /// a [`MarkKind::BackedOff`] follows).
     Nacked,
+    /// The subscription's retry policy holds the event back this long
+    /// before it can be delivered again.
+    BackedOff(Micros),
     /// Moved to the dead-letter queue.
     DeadLettered,
     /// Processed a second time (or suppressed as a duplicate: `false`).
@@ -348,6 +352,7 @@ fn message_of(kind: &EventKind) -> Option<MsgId> {
         | EventKind::Acked { msg, .. }
         | EventKind::VisibilityExpired { msg, .. }
         | EventKind::Nacked { msg, .. }
+        | EventKind::BackoffEnded { msg, .. }
         | EventKind::DeadLettered { msg, .. }
         | EventKind::DuplicateSuppressed { msg, .. }
         | EventKind::DuplicateProcessed { msg, .. }

@@ -6,6 +6,7 @@ use crate::engine::event::{Reason, SagaOutcome};
 use crate::engine::scenario::Scenario;
 use crate::engine::time::Micros;
 
+use super::event_words::ms_text;
 use super::journey::{Journey, MarkKind, Row, RowKind, SpanKind};
 
 /// A duration as people read it: "0", "0.8 ms", "132 ms", "4.2 s".
@@ -80,7 +81,8 @@ pub fn mark_words(s: &Scenario, m: MarkKind) -> String {
         MarkKind::ShortCircuited => "failed fast: the breaker is open".into(),
         MarkKind::Fallback => "answered by the fallback".into(),
         MarkKind::Redelivered => "not acknowledged in time: back in the queue".into(),
-        MarkKind::Nacked => "nacked by the subscriber: back in its subscription at once".into(),
+        MarkKind::Nacked => "nacked by the subscriber: back in its subscription".into(),
+        MarkKind::BackedOff(wait) => format!("held back {} by the retry policy", ms_text(wait)),
         MarkKind::DeadLettered => "moved to the dead-letter queue".into(),
         MarkKind::Duplicate(true) => "processed again (a duplicate)".into(),
         MarkKind::Duplicate(false) => "duplicate recognised and skipped".into(),

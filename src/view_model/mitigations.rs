@@ -97,6 +97,7 @@ fn transport_changes(old: &Transport, new: &Transport, out: &mut Vec<&'static st
         (Transport::Subscribe(a), Transport::Subscribe(b)) => {
             switched(a.idempotent, b.idempotent, IDEMPOTENT_ON, IDEMPOTENT_OFF, out);
             switched(a.max_delivery_attempts.is_some(), b.max_delivery_attempts.is_some(), DLQ_ON, DLQ_OFF, out);
+            switched(a.retry_policy.is_some(), b.retry_policy.is_some(), BACKOFF_ON, BACKOFF_OFF, out);
             if a.on_unreadable != b.on_unreadable {
                 out.push(match b.on_unreadable {
                     OnUnreadable::DeadLetter => UNREADABLE_DLQ,
@@ -156,6 +157,8 @@ const FALLBACK_ON: &str = "Fallback on: a call that fails for good (or is stoppe
 const FALLBACK_OFF: &str = "Fallback off: a call that fails for good fails the order.";
 const DLQ_ON: &str = "Dead-letter queue on: a message received too many times is moved aside instead of coming back for ever, so one poison message cannot crash the consumers in a loop. Watch the dead-letter count: someone has to look at those.";
 const DLQ_OFF: &str = "Dead-letter queue off: a message that keeps failing comes back for ever.";
+const BACKOFF_ON: &str = "Retry backoff on: an event that was nacked or not acknowledged in time waits before it is delivered again, twice as long after each failure up to the maximum, so a failing subscriber is not handed the same event again and again while it recovers. Watch redeliveries spread out, and the lag grow while they wait.";
+const BACKOFF_OFF: &str = "Retry backoff off: Pub/Sub retries immediately, and an event that keeps failing comes straight back to the subscriber.";
 const IDEMPOTENT_ON: &str = "Idempotent consumer on: it remembers the message ids it applied and skips a repeat, so a redelivery does not charge or ship twice. Watch repeats counted as skipped.";
 const IDEMPOTENT_OFF: &str = "Idempotent consumer off: a message delivered twice has its effects twice.";
 const REGISTRY_ON: &str = "Schema registry on: a publisher's new schema is checked against the rules before any event is published; an incompatible change is refused at the source instead of breaking a subscriber silently.";

@@ -1,14 +1,15 @@
 //! The settings of each transport as data (see `settings.rs`): a
 //! request-response link's timeout, retries (backoff, jitter, budget) and
-//! breaker; a consumer's prefetch; a subscription's deadline and
-//! dead-letter queue; an append link's outbox; a consumer group's polling
+//! breaker; a consumer's prefetch; a subscription's deadline,
+//! dead-letter queue and retry backoff; an append link's outbox; a consumer group's polling
 //! and timers; a push link's crowd, heartbeat and backoff; a saga step's
 //! place and kind. Switches already in the inspector (fallback,
 //! idempotency, commit policy) are not repeated here.
 
+use crate::engine::limits::MAX_SUBSCRIPTION_BACKOFF_MS;
 use crate::engine::scenario::{
-    AppendPolicy, Assignor, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBudget,
-    RetryPolicy, StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
+    AppendPolicy, Assignor, BreakerPolicy, ConsumePolicy, Jitter, OutboxPolicy, PushPolicy, ReadPolicy, RetryBackoff,
+    RetryBudget, RetryPolicy, StartFrom, StepKind, StepPolicy, SubscribePolicy, SyncPolicy,
 };
 
 use crate::engine::dist::Dist;
@@ -200,6 +201,25 @@ pub const SUBSCRIBE: &[Group<SubscribePolicy>] = &[Group {
             meta: Meta::count("prefetch", "Prefetch per instance", "events", 1.0, 10_000.0),
             get: |c| Some(Some(c.prefetch as f64)),
             set: |c, v| c.prefetch = v.unwrap_or_default() as u32,
+        }),
+        // Pub/Sub's retry policy: empty is its default, retry immediately.
+        Item::Num(Num {
+            meta: Meta { max: MAX_SUBSCRIPTION_BACKOFF_MS, ..Meta::ms("min-backoff", "Minimum retry backoff", 0.0) }
+                .or_empty("retry immediately"),
+            get: |c| Some(c.retry_policy.map(|r| r.minimum_backoff_ms)),
+            set: |c, v| match v {
+                None => c.retry_policy = None,
+                Some(ms) => c.retry_policy.get_or_insert_with(RetryBackoff::default).minimum_backoff_ms = ms,
+            },
+        }),
+        Item::Num(Num {
+            meta: Meta { max: MAX_SUBSCRIPTION_BACKOFF_MS, ..Meta::ms("max-backoff", "Maximum retry backoff", 0.0) },
+            get: |c| c.retry_policy.map(|r| Some(r.maximum_backoff_ms)),
+            set: |c, v| {
+                if let Some(r) = c.retry_policy.as_mut() {
+                    r.maximum_backoff_ms = v.unwrap_or_default();
+                }
+            },
         }),
     ],
 }];

@@ -120,6 +120,11 @@ impl Metrics {
                 s.gauge(depth, oldest);
                 self.note_depth(t, depth);
             }
+            EventKind::BackoffEnded { sub, depth, oldest, .. } => {
+                let s = &mut self.subscriptions[sub as usize];
+                s.gauge(depth, oldest);
+                self.note_depth(t, depth);
+            }
             EventKind::DeadLettered { depth, oldest, sub: Some(sub), .. } => {
                 let s = &mut self.subscriptions[sub as usize];
                 s.dead_lettered += 1;

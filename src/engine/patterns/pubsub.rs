@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::schema::{CompatMode, Field, Schema};
 use crate::engine::limits::{
     MAX_DELIVERY_ATTEMPTS, MAX_FIELDS_PER_SCHEMA, MAX_FIELD_NAME_CHARS, MAX_LABEL_CHARS, MAX_SCHEMA_VERSION,
-    MIN_DELIVERY_ATTEMPTS,
+    MAX_SUBSCRIPTION_BACKOFF_MS, MIN_DELIVERY_ATTEMPTS,
 };
 use crate::engine::scenario::NodeKind;
-use crate::engine::validate::{check_duration, ProblemSink};
+use crate::engine::time::{ms_to_micros, Micros};
+use crate::engine::validate::{check_duration, duration_problem, ProblemSink};
 
 /// Settings of a topic: the events published to it and the publisher's
 /// current writer schema. Every subscription gets its own copy of each event.
@@ -80,6 +81,12 @@ pub struct SubscribePolicy {
     /// What happens to an unreadable event. Default `drop`.
     #[serde(default)]
     pub on_unreadable: OnUnreadable,
+    /// Pub/Sub's retry policy: how long a nacked or expired event waits
+    /// before it can be delivered again. `null` (the default, and Pub/Sub's):
+    /// retry immediately. Left out when null so scenarios written before it
+    /// existed read and write the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_policy: Option<RetryBackoff>,
     /// Set by a `remove_subscription` edit: the subscription receives
     /// nothing more. It stays listed so that link indices in traces and
     /// metrics keep their meaning.
@@ -96,8 +103,47 @@ impl Default for SubscribePolicy {
             idempotent: false,
             reads: Vec::new(),
             on_unreadable: OnUnreadable::Drop,
+            retry_policy: None,
             detached: false,
         }
+    }
+}
+
+/// Exponential backoff between deliveries of one event (Pub/Sub's
+/// `retryPolicy` with `minimumBackoff` and `maximumBackoff`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryBackoff {
+    /// The wait after an event's first failed delivery: 0 to 600 000 ms,
+    /// default 10 000 (Pub/Sub's).
+    #[serde(default = "default_minimum_backoff_ms")]
+    pub minimum_backoff_ms: f64,
+    /// The longest wait: 0 to 600 000 ms and at least the minimum, default
+    /// 600 000 (Pub/Sub's).
+    #[serde(default = "default_maximum_backoff_ms")]
+    pub maximum_backoff_ms: f64,
+}
+
+impl Default for RetryBackoff {
+    fn default() -> Self {
+        RetryBackoff {
+            minimum_backoff_ms: default_minimum_backoff_ms(),
+            maximum_backoff_ms: default_maximum_backoff_ms(),
+        }
+    }
+}
+
+impl RetryBackoff {
+    /// The wait after an event's `failed`-th failed delivery (1 for the
+    /// first): the minimum, doubled for each failure before it, capped at
+    /// the maximum. Google does not publish Pub/Sub's curve, only its ends;
+    /// doubling is the usual exponential backoff and reaches the cap in at
+    /// most a few dozen failures from any minimum.
+    pub fn delay(&self, failed: u32) -> Micros {
+        let (min, max) = (ms_to_micros(self.minimum_backoff_ms), ms_to_micros(self.maximum_backoff_ms));
+        // Past 40 doublings every allowed minimum (at least 1 µs) is beyond the 600 s cap.
+        let doublings = failed.saturating_sub(1).min(40);
+        min.saturating_mul(1 << doublings).min(max)
     }
 }
 
@@ -159,6 +205,28 @@ pub(crate) fn check_subscribe(c: &SubscribePolicy, tp: &str, v: &mut impl Proble
     if c.on_unreadable == OnUnreadable::DeadLetter && c.max_delivery_attempts.is_none() {
         v.problem(format!("{tp}.on_unreadable"), "dead_letter needs a dead-letter queue: set max_delivery_attempts");
     }
+    if let Some(r) = &c.retry_policy {
+        check_retry_policy(r, &format!("{tp}.retry_policy"), v);
+    }
+}
+
+/// Checks a retry policy at `p`: both backoffs within Pub/Sub's 0–600 s,
+/// the maximum no shorter than the minimum.
+fn check_retry_policy(r: &RetryBackoff, p: &str, v: &mut impl ProblemSink) {
+    let mut ok = true;
+    for (name, ms) in [("minimum_backoff_ms", r.minimum_backoff_ms), ("maximum_backoff_ms", r.maximum_backoff_ms)] {
+        let reason = duration_problem(ms, true).or_else(|| {
+            (ms > MAX_SUBSCRIPTION_BACKOFF_MS)
+                .then(|| format!("must be at most {MAX_SUBSCRIPTION_BACKOFF_MS} ms (600 s, Pub/Sub's limit)"))
+        });
+        if let Some(reason) = reason {
+            v.problem(format!("{p}.{name}"), &reason);
+            ok = false;
+        }
+    }
+    if ok && r.maximum_backoff_ms < r.minimum_backoff_ms {
+        v.problem(format!("{p}.maximum_backoff_ms"), "must be at least minimum_backoff_ms");
+    }
 }
 
 /// Why a publish link cannot join these two kinds: (`"from"` or `"to"`, reason).
@@ -214,6 +282,12 @@ fn default_ack_deadline_ms() -> f64 {
 }
 fn default_max_delivery_attempts() -> Option<u32> {
     Some(5)
+}
+fn default_minimum_backoff_ms() -> f64 {
+    10_000.0
+}
+fn default_maximum_backoff_ms() -> f64 {
+    MAX_SUBSCRIPTION_BACKOFF_MS
 }
 
 // Read through one shared reader (engine/unit_enum.rs), not serde's derive: smaller wasm.

@@ -114,9 +114,10 @@ impl Simulation {
             Action::CallTimeout { call, .. } | Action::RetryFire { call } => (None, call_link(*call)),
             Action::EnqueueArrive { queue, link, .. } => (Some(*queue), *link),
             Action::DeliveryArrive(d) => (Some(d.node), Some(d.link)),
-            Action::VisibilityExpire { msg, .. } | Action::AckArrive { msg, .. } | Action::NackArrive { msg, .. } => {
-                (msg_queue(*msg), None)
-            }
+            Action::VisibilityExpire { msg, .. }
+            | Action::AckArrive { msg, .. }
+            | Action::NackArrive { msg, .. }
+            | Action::BackoffEnd { msg, .. } => (msg_queue(*msg), None),
             Action::ReplicaRestart { node, .. } => (Some(*node), None),
             Action::FaultStart { fault } | Action::FaultEnd { fault } => {
                 (self.faults.get(*fault as usize).and_then(|f| f.target.node()), None)

@@ -11,8 +11,10 @@
 //! Unlike a queue's consumer, a subscriber whose handler fails nacks the
 //! delivery, as the Pub/Sub client libraries do when the callback throws:
 //! the nack travels back over the link and the event can be delivered again
-//! as soon as it lands. An instance that crashes nacks nothing, so what it
-//! held waits out the ack deadline.
+//! as soon as it lands, or after the subscription's retry backoff. An
+//! instance that crashes nacks nothing, so what it held waits out the ack
+//! deadline. What Pub/Sub does after a failed delivery (backoff, or the
+//! dead-letter topic) is in `sim/pubsub_retry.rs`.
 //!
 //! Every event carries the writer schema it was published with. A
 //! subscriber that requires a field the event lacks cannot read it: it
@@ -23,6 +25,7 @@
 //! the publisher starts using it; while the publisher writes a refused
 //! schema every publish fails at the publisher and nothing reaches the topic.
 
+use super::pubsub_retry::Failure;
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
@@ -140,20 +143,28 @@ impl Simulation {
         // has nothing left to decide.
         if let Some(qm) = self.msgs.get(d.msg).and_then(|m| m.queue.as_ref()) {
             let (visible, first) = (qm.visible, qm.first_enqueued);
+            // This delivery's ack deadline ran out and a later delivery holds
+            // the event now: this one's ack id has expired.
+            let held_by_another = !qm.visible && !qm.backing_off && qm.deliveries != d.delivery;
             let (topic, sub) = (self.topo.link_from[d.link as usize], d.link);
             let nack = self.scenario.links[d.link as usize]
                 .transport
                 .subscribe_policy()
                 .is_some_and(|p| p.on_unreadable == OnUnreadable::DeadLetter);
-            self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: nack });
             if nack {
+                self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: true });
+                // Pub/Sub ignores the nack if this delivery has expired (`nack_arrive`).
                 self.send_nack(d.msg, d.link, d.delivery);
-            } else {
+            } else if !held_by_another {
+                self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: false });
                 if visible {
                     self.queues[d.queue as usize].ready.remove(&(first, d.msg));
                 }
                 self.settle(d.msg, Fate::Dropped(Reason::Unreadable));
             }
+            // Otherwise its ack would name an expired ack id, which Pub/Sub
+            // ignores: the event stays with the delivery that holds it, which
+            // decides its fate. Nothing happened to the event, so nothing is said.
         }
         self.pump_queue(d.queue);
     }
@@ -169,26 +180,18 @@ impl Simulation {
     }
 
     /// A nack reaches Pub/Sub: if it names the delivery still outstanding,
-    /// the event is deliverable again now, in its old place in the backlog.
+    /// the event is deliverable again in its old place in the backlog, at
+    /// once or after the retry policy's backoff (`sim/pubsub_retry.rs`).
     /// A nack for a delivery whose ack deadline already ran out (the event
     /// may be with another instance by now) is ignored, as Pub/Sub ignores
     /// an expired ack id.
     pub(super) fn nack_arrive(&mut self, msg: MsgId, delivery: u32) {
-        let now = self.now;
         let Some(qm) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()) else { return };
-        if qm.visible || qm.deliveries != delivery {
+        if !qm.outstanding(delivery) {
             return;
         }
-        let (buffer, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
-        let (topic, Some(sub)) = self.buffer_names(buffer) else { return };
-        if let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) {
-            qm.visible = true;
-            qm.visible_since = now;
-        }
-        self.queues[buffer as usize].ready.insert((first, msg));
-        let (depth, oldest) = self.queue_gauges(buffer);
-        self.emit(EventKind::Nacked { msg, topic, sub, receive_count, depth, oldest });
-        self.pump_queue(buffer);
+        let (_, Some(sub)) = self.buffer_names(qm.queue) else { return };
+        self.delivery_failed(msg, sub, Failure::Nacked);
     }
 
     /// Recomputes a topic's writer schema from its settings and its active
@@ -253,13 +256,21 @@ impl Simulation {
         let topic = self.topo.link_from[link as usize];
         let mut doomed: Vec<MsgId> =
             std::mem::take(&mut self.queues[buffer as usize].ready).into_iter().map(|(_, m)| m).collect();
-        // Delivered, unacknowledged copies: each has exactly one live ack-deadline timer.
+        // Delivered, unacknowledged copies: each has exactly one live
+        // ack-deadline timer; copies waiting out a retry backoff, exactly one
+        // live backoff timer.
         for timer in self.heap.iter().map(|r| &r.0) {
-            if let Action::VisibilityExpire { msg, delivery } = timer.action {
-                let live = self.msgs.get(msg).and_then(|m| m.queue.as_ref());
-                if live.is_some_and(|q| q.queue == buffer && !q.visible && q.deliveries == delivery) {
-                    doomed.push(msg);
+            let live = |msg| self.msgs.get(msg).and_then(|m| m.queue.as_ref()).filter(|q| q.queue == buffer);
+            match timer.action {
+                Action::VisibilityExpire { msg, delivery } if live(msg).is_some_and(|q| q.outstanding(delivery)) => {
+                    doomed.push(msg)
                 }
+                Action::BackoffEnd { msg, delivery }
+                    if live(msg).is_some_and(|q| q.backing_off && q.deliveries == delivery) =>
+                {
+                    doomed.push(msg)
+                }
+                _ => {}
             }
         }
         // Timers sit in heap order: settle in message order so the trace is deterministic by content.

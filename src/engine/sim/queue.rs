@@ -10,6 +10,7 @@
 //! delivery attempts the receive count), see `sim/pubsub.rs`. Functions here
 //! take a buffer index: a queue node's index, or a subscription's.
 
+use super::pubsub_retry::Failure;
 use super::state::*;
 use super::Simulation;
 use crate::engine::event::{CorrId, EventKind, Fate, MsgId, Reason};
@@ -82,6 +83,7 @@ impl Simulation {
             visible: true,
             receive_count: 0,
             deliveries: 0,
+            backing_off: false,
         });
         self.queues[queue as usize].ready.insert((now, msg));
         let (depth, oldest) = self.queue_gauges(queue);
@@ -267,20 +269,36 @@ impl Simulation {
         self.admit(d.node, d.replica, d.msg, d.corr, job, d.poison, false);
     }
 
-    /// The visibility timeout ran out without an ack: the message is visible again.
+    /// The visibility timeout ran out without an ack: the message is visible
+    /// again. A subscription's event goes by its retry policy and
+    /// dead-letter topic instead (`sim/pubsub_retry.rs`).
     pub(super) fn visibility_expire(&mut self, msg: MsgId, delivery: u32) {
         let now = self.now;
         let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) else { return };
-        if qm.visible || qm.deliveries != delivery {
+        if !qm.outstanding(delivery) {
             return;
         }
+        let queue = qm.queue;
+        if let (_, Some(sub)) = self.buffer_names(queue) {
+            self.delivery_failed(msg, sub, Failure::Expired);
+            return;
+        }
+        let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) else { return };
         qm.visible = true;
         qm.visible_since = now;
-        let (queue, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
+        let (first, receive_count) = (qm.first_enqueued, qm.receive_count);
         self.queues[queue as usize].ready.insert((first, msg));
         let (depth, oldest) = self.queue_gauges(queue);
-        let (node, sub) = self.buffer_names(queue);
-        self.emit(EventKind::VisibilityExpired { msg, queue: node, receive_count, depth, oldest, sub });
+        let node = self.buffer_names(queue).0;
+        self.emit(EventKind::VisibilityExpired {
+            msg,
+            queue: node,
+            receive_count,
+            depth,
+            oldest,
+            sub: None,
+            backoff: None,
+        });
         self.pump_queue(queue);
     }
 

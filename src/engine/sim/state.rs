@@ -45,6 +45,17 @@ pub(super) struct QueueMsg {
     pub visible: bool,
     pub receive_count: u32,
     pub deliveries: u32,
+    /// A subscription's event waiting out its retry backoff after a failed
+    /// delivery: not visible, and held by no subscriber either.
+    pub backing_off: bool,
+}
+
+impl QueueMsg {
+    /// Whether delivery number `delivery` is still out with a subscriber or
+    /// consumer, neither acknowledged, given back, nor expired.
+    pub fn outstanding(&self, delivery: u32) -> bool {
+        !self.visible && !self.backing_off && self.deliveries == delivery
+    }
 }
 
 /// Why a worker holds a message, and whom to answer.

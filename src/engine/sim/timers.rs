@@ -202,6 +202,7 @@ impl Simulation {
             Action::VisibilityExpire { msg, delivery } => self.visibility_expire(msg, delivery),
             Action::AckArrive { msg, delivery } => self.ack_arrive(msg, delivery),
             Action::NackArrive { msg, delivery } => self.nack_arrive(msg, delivery),
+            Action::BackoffEnd { msg, delivery } => self.backoff_end(msg, delivery),
             Action::ReplicaRestart { node, replica, epoch } => self.replica_restart(node, replica, epoch),
             Action::FaultStart { fault } => self.fault_start(fault),
             Action::FaultEnd { fault } => self.fault_end(fault),

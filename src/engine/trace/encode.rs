@@ -193,13 +193,17 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             opt(oldest, out);
             sub_link(sub, out);
         }
-        E::VisibilityExpired { msg, queue, receive_count, depth, oldest, sub } => {
+        E::VisibilityExpired { msg, queue, receive_count, depth, oldest, sub, backoff } => {
             out(21);
             out(msg);
             out(pair(queue, receive_count));
             out(u64::from(depth));
             opt(oldest, out);
             sub_link(sub, out);
+            // As for a nack: only a backoff adds a word.
+            if let Some(b) = backoff {
+                out(b);
+            }
         }
         E::DeadLettered { msg, queue, receive_count, depth, oldest, sub } => {
             out(22);
@@ -365,11 +369,23 @@ pub(super) fn encode(kind: &EventKind, out: &mut impl FnMut(u64)) {
             out(pair(node, topic));
             out(pair(sub, u32::from(nacked)));
         }
-        E::Nacked { msg, topic, sub, receive_count, depth, oldest } => {
+        E::Nacked { msg, topic, sub, receive_count, depth, oldest, backoff } => {
             out(60);
             out(msg);
             out(pair(topic, sub));
             out(pair(receive_count, depth));
+            opt(oldest, out);
+            // Only a backoff adds a word, so immediate retries (every
+            // preset's) hash as they did before retry policies existed.
+            if let Some(b) = backoff {
+                out(b);
+            }
+        }
+        E::BackoffEnded { msg, topic, sub, depth, oldest } => {
+            out(61);
+            out(msg);
+            out(pair(topic, sub));
+            out(u64::from(depth));
             opt(oldest, out);
         }
         E::SchemaChanged { topic, version, accepted } => {

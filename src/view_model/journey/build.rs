@@ -53,6 +53,19 @@ impl Builder {
         self.rows[row].marks.push(Mark { t, kind });
     }
 
+    /// A failed delivery's event is back in its backlog now, or, held by a
+    /// retry policy, only once its backoff ends (`BackoffEnded`): the wait
+    /// before that is not time in the queue.
+    fn given_back(&mut self, row: usize, t: Micros, backoff: Option<Micros>) {
+        match backoff {
+            Some(wait) => {
+                self.mark(row, t, MarkKind::BackedOff(wait));
+                self.open[row].queued = None;
+            }
+            None => self.open[row].queued = Some(t),
+        }
+    }
+
     /// The row a link-level event belongs to: the last message on that link, else the order.
     fn on_link(&self, link: LinkIx) -> Option<usize> {
         self.last_on_link.get(&u64::from(link)).map(|&i| i as usize).or((!self.rows.is_empty()).then_some(0))
@@ -165,15 +178,20 @@ impl Builder {
                     self.span(r, SpanKind::Wire, t, arrives);
                 }
             }
-            EventKind::VisibilityExpired { msg, .. } => {
+            EventKind::VisibilityExpired { msg, backoff, .. } => {
                 if let Some(r) = at(self, msg) {
                     self.mark(r, t, MarkKind::Redelivered);
-                    self.open[r].queued = Some(t);
+                    self.given_back(r, t, backoff);
                 }
             }
-            EventKind::Nacked { msg, .. } => {
+            EventKind::Nacked { msg, backoff, .. } => {
                 if let Some(r) = at(self, msg) {
                     self.mark(r, t, MarkKind::Nacked);
+                    self.given_back(r, t, backoff);
+                }
+            }
+            EventKind::BackoffEnded { msg, .. } => {
+                if let Some(r) = at(self, msg) {
                     self.open[r].queued = Some(t);
                 }
             }

@@ -72,6 +72,12 @@ pub(in crate::engine::sim) enum Action {
         msg: MsgId,
         delivery: u32,
     },
+    /// A subscription's event has waited out the retry backoff that
+    /// followed its failed delivery number `delivery`.
+    BackoffEnd {
+        msg: MsgId,
+        delivery: u32,
+    },
     ReplicaRestart {
         node: u32,
         replica: u32,
