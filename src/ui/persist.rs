@@ -324,7 +324,12 @@ fn set_aside_before_write(s: &web_sys::Storage, store: Store, persist: Persist, 
     if other == text || (ours && !replaced) {
         return true;
     }
-    let list = earlier_work::shelve(read_earlier(), other, wall_ms());
+    let list = earlier_work::shelve(read_earlier(), other.clone(), wall_ms());
+    if !list.iter().any(|e| e.text == other) {
+        // Lesson progress or a plain run, with every slot holding work of
+        // the person's own: its link makes it again, so it is not kept.
+        return true;
+    }
     if !store_earlier(s, list.clone()) {
         return false;
     }

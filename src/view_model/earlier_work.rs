@@ -45,12 +45,26 @@ pub fn write(list: &[Earlier]) -> String {
 }
 
 /// The list with `text` first (a save already in it moves up rather than
-/// being kept twice), at most [`MAX_EARLIER`] long.
+/// being kept twice), at most [`MAX_EARLIER`] long. When one has to go, it
+/// is the oldest save that holds nothing of the person's own (a lesson's
+/// progress, a built-in scenario without changes: their links make them
+/// again), even the new one; only when every save is someone's own work
+/// does the oldest of them go. So a few lesson tabs cannot push the work
+/// of an afternoon out of the list.
 pub fn shelve(mut list: Vec<Earlier>, text: String, at_ms: u64) -> Vec<Earlier> {
     list.retain(|e| e.text != text);
     list.insert(0, Earlier { at_ms, text });
-    list.truncate(MAX_EARLIER);
+    while list.len() > MAX_EARLIER {
+        let replaceable = list.iter().rposition(|e| !holds_work(e)).unwrap_or(list.len() - 1);
+        list.remove(replaceable);
+    }
     list
+}
+
+/// Whether a save may hold work no link makes again: its own changes, or
+/// text this version cannot read (perhaps a newer version's work).
+fn holds_work(e: &Earlier) -> bool {
+    decode(&e.text).map_or(true, |state| holds_own_changes(&state))
 }
 
 /// Whether a run holds changes of the person's own: an edit or a reset,
@@ -126,6 +140,34 @@ mod tests {
         let texts: Vec<&str> = list.iter().map(|e| e.text.as_str()).collect();
         assert_eq!(texts, ["v2.d", "v2.b", "v2.c"]);
         assert_eq!(list[1].at_ms, 3, "a save shelved again takes the new time");
+    }
+
+    #[test]
+    fn lesson_progress_and_plain_runs_go_before_the_persons_own_work() {
+        use crate::view_model::share::Op;
+        let text = |st: &ShareState| encode(st).expect("encodes");
+        let own = |at_s| {
+            let mut s = state("saga", at_s);
+            s.ops.push(Op::Reset { n: 5, t: SECOND, seed: 9 });
+            text(&s)
+        };
+        let mut lesson = state("saga", 3);
+        lesson.lesson = Some("queues".into());
+        let (lesson, plain) = (text(&lesson), text(&state("cascade", 4)));
+        let texts = |list: &[Earlier]| list.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+
+        // Work, a lesson, work: one more work pushes the lesson out, not the oldest work.
+        let list = [own(1), lesson.clone(), own(2), own(5)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
+        assert_eq!(texts(&list), [own(5), own(2), own(1)]);
+        // A lesson or a plain run shelved onto three saves of work does not stay.
+        assert_eq!(texts(&shelve(list.clone(), lesson.clone(), 9)), texts(&list));
+        assert_eq!(texts(&shelve(list.clone(), plain.clone(), 9)), texts(&list));
+        // Among saves holding no work, the oldest goes first.
+        let list = [plain.clone(), lesson.clone(), own(1), own(2)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
+        assert_eq!(texts(&list), [own(2), own(1), lesson.clone()]);
+        // Unreadable text may be a newer version's work: kept like work.
+        let list = ["v9.x".to_string(), lesson.clone(), own(1), own(2)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
+        assert_eq!(texts(&list), [own(2), own(1), "v9.x".to_string()]);
     }
 
     #[test]
