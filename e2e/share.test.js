@@ -202,6 +202,36 @@ test('a changed run replaced in the same tab (a picked scenario, Reset to defaul
   await context.close();
 });
 
+test('a lesson tab\'s save leaves Earlier work before the person\'s own work does', async () => {
+  const { context, page, problems, saved: first } = await savedEdit();
+  const autosave = (p) => p.evaluate(() => localStorage.getItem('patchbay.autosave'));
+  const earlier = () =>
+    page.evaluate(() => (localStorage.getItem('patchbay.autosave.earlier') ?? '').trim().split('\n').map((l) => l.split(' ')[1]));
+  /** Opens `query` in a new tab, adds a service there and waits for its save to replace `before`; returns that save. */
+  async function changeIn(query, before) {
+    const tab = await context.newPage();
+    const tabProblems = collectProblems(tab);
+    await tab.goto(app.server.url + query);
+    await tab.getByTestId('clock').waitFor();
+    await tab.getByTestId('add-service').click();
+    await tab.waitForFunction((b) => ![null, b].includes(localStorage.getItem('patchbay.autosave')), before);
+    const text = await autosave(tab);
+    assert.deepEqual(tabProblems, []);
+    await tab.close();
+    return text;
+  }
+  // A lesson's progress (its changes are the lesson's) is set aside like any other save...
+  const lesson = await changeIn('?lesson=queue', first);
+  const second = await changeIn('?scenario=cascade', lesson);
+  const third = await changeIn('?scenario=saga', second);
+  assert.deepEqual(await earlier(), [second, lesson, first]);
+  // ...but when the three slots are full it goes first, not the oldest work of the person's own.
+  await changeIn('?scenario=poison', third);
+  assert.deepEqual(await earlier(), [third, second, first]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an embedded page neither opens nor writes the autosave', async () => {
   const { context, page, problems, saved: mine } = await savedEdit();
   // An embed (here not sandboxed, so it could use storage) opens its own default, not the work saved here.
