@@ -166,7 +166,8 @@ mod tests {
         let list = [plain.clone(), lesson.clone(), own(1), own(2)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
         assert_eq!(texts(&list), [own(2), own(1), lesson.clone()]);
         // Unreadable text may be a newer version's work: kept like work.
-        let list = ["v9.x".to_string(), lesson.clone(), own(1), own(2)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
+        let list =
+            ["v9.x".to_string(), lesson.clone(), own(1), own(2)].into_iter().fold(Vec::new(), |l, t| shelve(l, t, 0));
         assert_eq!(texts(&list), [own(2), own(1), "v9.x".to_string()]);
     }
 
