@@ -30,7 +30,7 @@ for (const [name, mode] of [['saga', 'orchestration'], ['saga-choreography', 'ch
     assert.ok(count(words, /(\d+) completed/) > 5, words);
     assert.match(words, /1 waiting for manual intervention \(saga 16\)/, words);
     const badge = page.locator('[data-testid=node-orchestrator] .node__manual');
-    assert.equal((await badge.textContent()).trim(), 'manual 1');
+    assert.equal((await badge.locator('text').textContent()).trim(), 'manual 1');
     assert.match(await badge.getAttribute('class'), /node__manual--alert/);
     // The compensating services are the ones that failed: shipping's steps, payment's refunds.
     assert.match(await label(page, 'node-shipping'), /Shipping, service/);
@@ -41,6 +41,31 @@ for (const [name, mode] of [['saga', 'orchestration'], ['saga-choreography', 'ch
     await context.close();
   });
 }
+
+test('the manual badge holds a count of two and more digits, with the exact count in its title', async () => {
+  // The saga preset with shipping failing for good and every refund failing: each order ends in the manual queue.
+  const scenario = JSON.parse(fs.readFileSync('src/engine/presets/saga.json', 'utf8'));
+  scenario.faults[0].until_ms = null;
+  scenario.faults[1].effect.count = 100000;
+  const { context, page, problems } = await app.open('?paused=1&speed=20');
+  await page.getByTestId('import').setInputFiles({ name: 'manual.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+  await page.getByTestId('node-orchestrator').waitFor();
+  await page.getByTestId('play').click();
+  const badge = page.locator('[data-testid=node-orchestrator] .node__manual');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=node-orchestrator] .node__manual text')?.textContent.replace(/\D/g, '')) >= 12, null, { timeout: 60000 });
+  await page.getByTestId('play').click();
+  const fits = await badge.evaluate((g) => {
+    const [r, t] = [g.querySelector('rect').getBoundingClientRect(), g.querySelector('text').getBoundingClientRect()];
+    return { inside: t.left >= r.left + 2 && t.right <= r.right - 2, text: g.querySelector('text').textContent, title: g.querySelector('title').textContent };
+  });
+  assert.ok(fits.inside, JSON.stringify(fits));
+  assert.match(fits.text, /^manual \d{2,}$/);
+  assert.match(fits.title, /^\d+ sagas waiting for manual intervention$/);
+  assert.equal(fits.title.split(' ')[0], fits.text.split(' ')[1], 'the exact count, under a thousand');
+  console.log(`screenshot: ${await shoot(page, 'type5-manual-many')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 test('inspector: the orchestrator switches to choreography and retries more; the refund fault is a button', async () => {
   const { context, page, problems } = await openAt('?scenario=saga&at=2&paused=1');

@@ -16,7 +16,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::engine::Simulation;
 use crate::view_model::flights::{FlightKind, MarkKind, Place};
-use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H, NODE_HALF_W};
+use crate::view_model::geometry::{lerp, link_ends, node_mark_spot};
 
 use super::store::Store;
 
@@ -233,9 +233,14 @@ pub fn draw(store: Store, canvas: NodeRef<leptos::html::Canvas>, mark_ttl: u64) 
             })
             .collect();
         let ends: Vec<_> = world_ends.iter().map(|&(p, q)| (px(p), px(q))).collect();
-        // Node marks sit on the node's top-right corner, clear of its label.
-        let corners: Vec<(f64, f64)> =
-            s.nodes.iter().map(|n| px((n.position.x + NODE_HALF_W - 10.0, n.position.y - NODE_HALF_H + 2.0))).collect();
+        // Node marks on a corner; off the dead-letter pill where one shows.
+        let corners: Vec<(f64, f64)> = store.frame.with_untracked(|f| {
+            s.nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| px(node_mark_spot(n.position, f.nodes.get(i).is_some_and(|st| st.dead_lettered > 0))))
+                .collect()
+        });
         let now = sim.now();
         store.flights.with_value(|flights| {
             let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);

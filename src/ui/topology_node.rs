@@ -5,14 +5,14 @@ use leptos::prelude::*;
 
 use crate::engine::patterns::node_look;
 use crate::engine::scenario::{Node, NodeKind};
-use crate::view_model::badge_pill::dlq_markup;
+use crate::view_model::badge_pill::{dlq_markup, manual_markup};
 use crate::view_model::describe::{node_badges, node_name, node_title, state_part};
 use crate::view_model::describe_events::{
     log_words, outbox_label, saga_label, saga_words, topic_label, topic_warning, topic_words,
 };
 use crate::view_model::describe_job::job_state_words;
 use crate::view_model::geometry::{NODE_HALF_H, NODE_HALF_W};
-use crate::view_model::label_layout::{below_line_y, BADGE_INSET, LINE_STEP, MANUAL_BADGE_W};
+use crate::view_model::label_layout::{below_line_y, BADGE_INSET, LINE_STEP};
 use crate::view_model::state_list::{crowd_sum, crowd_text, pool_text, push_links, queue_text};
 use crate::view_model::text_fit::{fit_parts, LABEL_X};
 
@@ -305,10 +305,8 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     <g
                         class=move || { if manual() > 0 { "node__manual node__manual--alert" } else { "node__manual" } }
                         transform=format!("translate({} {})", BADGE_INSET - NODE_HALF_W, -NODE_HALF_H - 8.0)
-                    >
-                        <rect x="0" y="-9" width=MANUAL_BADGE_W height="17" rx="8"></rect>
-                        <text x=MANUAL_BADGE_W / 2.0 y="4" text-anchor="middle">{move || format!("manual {}", manual())}</text>
-                    </g>
+                        inner_html=move || manual_markup(manual())
+                    ></g>
                 </g>
             </Show>
             // The pill is as wide as its text (`badge_pill`), its exact count in its title.

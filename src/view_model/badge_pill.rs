@@ -1,7 +1,8 @@
-//! A queue's dead-letter badge on the stage ("DLQ 3"): a pill as wide as
-//! its text, so "DLQ 123" stays inside it, with counts from 1,000 shortened
-//! ("DLQ 1.2k") and the exact count in words beside it (its title; the
-//! node's description says it too).
+//! The count pills on a node's top corners: a queue's dead letters ("DLQ
+//! 3", top right) and an orchestrator's manual-intervention queue ("manual
+//! 12", top left). Each pill is as wide as its text, so "DLQ 123" stays
+//! inside it, with counts from 1,000 shortened ("DLQ 1.2k") and the exact
+//! count in words beside it (its title; the node's description says it too).
 
 use super::number::group_thousands;
 use super::text_fit::em_width;
@@ -36,10 +37,16 @@ pub fn short_count(n: u64) -> String {
     }
 }
 
-/// The dead-letter badge of a queue holding `n` dead letters.
+/// The narrowest manual-intervention pill, at actual size: "manual 1" with
+/// its room, in the widest fallback font (the fixed 62 it had before held
+/// "manual 1" only in narrower fonts). `label_layout` keeps this much of
+/// the corner clear.
+pub const MANUAL_MIN_W: f64 = 70.0;
+
+/// A count pill: its text, its width and its title.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DlqBadge {
-    /// What the pill says: "DLQ 123", "DLQ 1.2k".
+pub struct Pill {
+    /// What the pill says: "DLQ 123", "DLQ 1.2k", "manual 12".
     pub text: String,
     /// The pill's width in world units at actual size (it grows with the
     /// text when zoomed out, as the text does).
@@ -48,15 +55,36 @@ pub struct DlqBadge {
     pub title: String,
 }
 
-/// The badge for `n` dead letters: its text, a pill that holds it
-/// (measured in DejaVu Sans Bold, the widest of the fonts the page falls
-/// back to, see `text_fit`) and the exact count in words.
-pub fn dlq_badge(n: u64) -> DlqBadge {
-    let text = format!("DLQ {}", short_count(n));
-    let width = (em_width(&text, true) * BADGE_PX + PAD).max(MIN_W).ceil();
+/// A pill that holds `text` (measured in DejaVu Sans Bold, the widest of
+/// the fonts the page falls back to, see `text_fit`), at least `min_w` wide.
+fn pill(text: String, min_w: f64, title: String) -> Pill {
+    let width = (em_width(&text, true) * BADGE_PX + PAD).max(min_w).ceil();
+    Pill { text, width, title }
+}
+
+/// The badge for `n` dead letters: its text, a pill that holds it and the
+/// exact count in words.
+pub fn dlq_badge(n: u64) -> Pill {
     let noun = if n == 1 { "message" } else { "messages" };
     let title = format!("{} {noun} in the dead-letter queue", group_thousands(&n.to_string()));
-    DlqBadge { text, width, title }
+    pill(format!("DLQ {}", short_count(n)), MIN_W, title)
+}
+
+/// The badge for `n` sagas waiting for a person (manual intervention).
+pub fn manual_badge(n: u64) -> Pill {
+    let noun = if n == 1 { "saga" } else { "sagas" };
+    let title = format!("{} {noun} waiting for manual intervention", group_thousands(&n.to_string()));
+    pill(format!("manual {}", short_count(n)), MANUAL_MIN_W, title)
+}
+
+/// The manual-intervention badge as SVG markup for its group: the pill
+/// anchored at its left end (the node's top-left corner), the text centred.
+pub fn manual_markup(n: u64) -> String {
+    let Pill { text, width: w, title } = manual_badge(n);
+    format!(
+        r#"<title>{title}</title><rect x="0" y="-9" width="{w}" height="17" rx="8"></rect><text x="{half}" y="4" text-anchor="middle">{text}</text>"#,
+        half = w / 2.0
+    )
 }
 
 /// The badge for `n` dead letters as SVG markup for its group (one
@@ -65,7 +93,7 @@ pub fn dlq_badge(n: u64) -> DlqBadge {
 /// its right end with its width in `--pill-w` for the compact stage's CSS,
 /// and the text centred in it.
 pub fn dlq_markup(n: u64) -> String {
-    let DlqBadge { text, width: w, title } = dlq_badge(n);
+    let Pill { text, width: w, title } = dlq_badge(n);
     format!(
         r#"<title>{title}</title><rect x="-{w}" y="-9" width="{w}" height="17" rx="8" style="--pill-w:{w}px"></rect><text x="-{half}" y="4" text-anchor="middle">{text}</text>"#,
         half = w / 2.0
@@ -112,6 +140,26 @@ mod tests {
         }
         assert_eq!(dlq_badge(3).width, MIN_W, "a small count keeps the pill it had");
         assert!(dlq_badge(123).width > MIN_W, "three digits widen it");
+    }
+
+    #[test]
+    fn the_manual_pill_holds_its_count() {
+        for n in [1, 9, 10, 99, 123, 999, 1_234, 99_999, 123_456, 999_999_999] {
+            let b = manual_badge(n);
+            let text = em_width(&b.text, true) * BADGE_PX;
+            assert!(text + 2.0 * 6.0 <= b.width, "{}: {text:.1} in {}", b.text, b.width);
+        }
+        assert_eq!(manual_badge(1).width, MANUAL_MIN_W, "one saga keeps the pill it had");
+        assert!(manual_badge(12).width > MANUAL_MIN_W, "two digits widen it");
+        assert_eq!(manual_badge(1).title, "1 saga waiting for manual intervention");
+        assert_eq!(manual_badge(12_345).text, "manual 12k");
+        assert_eq!(manual_badge(12_345).title, "12,345 sagas waiting for manual intervention");
+        let w = manual_badge(12).width;
+        assert!(
+            manual_markup(12).contains(&format!(r#"<rect x="0" y="-9" width="{w}""#)),
+            "anchored at its left end: {}",
+            manual_markup(12)
+        );
     }
 
     #[test]

@@ -91,9 +91,37 @@ pub fn lerp(a: (f64, f64), b: (f64, f64), f: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f)
 }
 
+/// Where a mark about a node (a failure, a dead letter, a crash) is
+/// drawn, in world units: the node's top-right corner, clear of its label;
+/// on a node showing its dead-letter pill, which holds that corner, the
+/// bottom-right one, so the pill stays readable under a stream of marks.
+pub fn node_mark_spot(at: Position, shows_pill: bool) -> (f64, f64) {
+    let dy = if shows_pill { NODE_HALF_H - 8.0 } else { 2.0 - NODE_HALF_H };
+    (at.x + NODE_HALF_W - 10.0, at.y + dy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_node_mark_keeps_clear_of_the_dead_letter_pill() {
+        use crate::view_model::badge_pill::dlq_badge;
+        use crate::view_model::label_layout::BADGE_INSET;
+        let at = Position { x: 100.0, y: 50.0 };
+        // The widest pill, at actual size: its group sits at the top-right
+        // corner, the rect from 9 above to 8 below (`badge_pill`).
+        let w = dlq_badge(999_999_999).width;
+        let (right, y) = (at.x + NODE_HALF_W - BADGE_INSET, at.y - NODE_HALF_H - 8.0);
+        let pill = (right - w, y - 9.0, right, y + 8.0);
+        // The largest mark reaches 11 px from its centre; at actual size a px is a world unit.
+        let hits =
+            |(x, my): (f64, f64)| x + 11.0 > pill.0 && x - 11.0 < pill.2 && my + 11.0 > pill.1 && my - 11.0 < pill.3;
+        assert!(hits(node_mark_spot(at, false)), "the usual corner is the pill's");
+        assert!(!hits(node_mark_spot(at, true)), "with the pill shown, the mark moves off it");
+        let (_, my) = node_mark_spot(at, true);
+        assert!(my < at.y + NODE_HALF_H, "still on the node");
+    }
 
     #[test]
     fn meet_centres_and_keeps_proportions() {

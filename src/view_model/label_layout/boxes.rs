@@ -24,8 +24,9 @@ pub struct TextBox {
 
 /// How far a corner badge's outer end sits inside the node's left or right edge.
 pub const BADGE_INSET: f64 = 4.0;
-/// The width of an orchestrator's "manual N" badge at actual size.
-pub const MANUAL_BADGE_W: f64 = 62.0;
+/// The width of an orchestrator's "manual N" badge at actual size (its
+/// narrowest; a count of two or more digits widens it, `badge_pill`).
+pub const MANUAL_BADGE_W: f64 = crate::view_model::badge_pill::MANUAL_MIN_W;
 
 /// About how wide a character of the state badges is, in em: bold
 /// capitals, letter-spaced.
