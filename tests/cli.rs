@@ -195,3 +195,28 @@ fn every_latency_a_busy_service_reports_has_samples() {
         assert!(h["count"].as_u64().unwrap_or(0) > 100, "{name} has no samples: {h}");
     }
 }
+
+#[test]
+fn no_command_prints_the_usage_and_fails() {
+    let o = sim(&[]);
+    assert_eq!(o.status.code(), Some(2), "a script must notice a missing command");
+    assert!(stderr(&o).contains("patchbay-sim run"), "{}", stderr(&o));
+    assert!(sim(&["--help"]).status.success(), "asking for help is not a mistake");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patchbay-sim"))
+        .args(["run", "cascade", "--until", "120"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI runs");
+    // As `| head -1` does once it has its line: the pipe's reading end closes
+    // (here before the run has printed anything, so the write surely fails).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("it ends");
+    assert!(out.status.success(), "status {:?}: {}", out.status, stderr(&out));
+    assert_eq!(stderr(&out), "", "no panic message");
+}

@@ -280,3 +280,17 @@ fn a_wrong_field_inside_any_tagged_object_is_named_at_the_field() {
     let ps = problems(&v.to_string());
     assert!(ps[0].path.starts_with(&format!("$.nodes[{service}].kind")) && ps[0].reason.contains("bogus"), "{ps:?}");
 }
+
+#[test]
+fn bidirectional_overrides_in_labels_are_refused_and_named() {
+    let mut v = preset_json("cascade");
+    v["nodes"][0]["label"] = serde_json::json!("\u{202e}evil");
+    v["name"] = serde_json::json!("a \u{2066}name\u{2069}");
+    let ps = problems(&v.to_string());
+    assert!(has(&ps, "$.nodes[0].label", "U+202E"), "{ps:?}");
+    assert!(has(&ps, "$.name", "U+2066"), "{ps:?}");
+    // Right-to-left text itself, emoji and markup are labels like any other.
+    v["nodes"][0]["label"] = serde_json::json!("مرحبا 🙂 <b>x</b>");
+    v["name"] = serde_json::json!("ok");
+    assert!(problems(&v.to_string()).is_empty());
+}

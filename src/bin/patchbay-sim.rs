@@ -61,6 +61,14 @@ const EXIT_STOPPED: u8 = 3;
 fn main() -> ExitCode {
     // Any bug still ends in one readable line rather than a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // A reader that stopped early (`patchbay-sim run … | head`) makes
+        // `println!` fail: stop quietly, as a tool ended by SIGPIPE would.
+        // (Restoring SIGPIPE's default action needs `unsafe`, which this
+        // crate forbids.)
+        let text = info.payload().downcast_ref::<String>().map_or("", String::as_str);
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
         eprintln!("patchbay-sim: internal error: {info}");
     }));
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -75,10 +83,12 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), Failure> {
     match args.first().map(String::as_str) {
-        None | Some("--help" | "-h" | "help") => {
+        Some("--help" | "-h" | "help") => {
             println!("{HELP}");
             Ok(())
         }
+        // No command is a mistake a script should notice: the usage, on stderr, with status 2.
+        None => Err(Failure::new(HELP)),
         Some("presets") => {
             for name in presets::names() {
                 let description = presets::load(name).map(|s| s.description).unwrap_or_default();

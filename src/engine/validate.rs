@@ -98,6 +98,19 @@ fn check_text(text: &str, path: &str, max: usize, v: &mut Problems) {
     if chars > max {
         v.add(path, format!("has {chars} characters; at most {max} are allowed"));
     }
+    // Bidirectional embeddings, overrides and isolates reorder the text
+    // after them on the stage and in every list: a label could be made to
+    // read as another (a known spoofing trick). Right-to-left scripts need
+    // none of them; the browser orders such text by itself.
+    if let Some(c) = text.chars().find(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')) {
+        v.add(
+            path,
+            format!(
+                "contains the bidirectional control character U+{:04X}, which reorders how the text is shown; write the text in its own order",
+                u32::from(c)
+            ),
+        );
+    }
 }
 
 /// Why a duration in ms is unusable, if it is. Zero is allowed only where

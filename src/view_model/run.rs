@@ -108,10 +108,13 @@ pub fn seed_from_link(raw: &str, current: u64) -> (Option<u64>, Option<String>) 
         Ok(seed) => (Some(seed), None),
         Err(_) => {
             let shown: String = raw.chars().take(40).collect();
-            (
-                None,
-                Some(format!("?seed={shown} is not a whole number from 0 up, so the run keeps its seed, {current}.")),
-            )
+            let digits = raw.trim().strip_prefix('+').unwrap_or(raw.trim());
+            let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                format!("is larger than the largest seed, {}", u64::MAX)
+            } else {
+                "is not a whole number from 0 up".to_string()
+            };
+            (None, Some(format!("?seed={shown} {why}, so the run keeps its seed, {current}.")))
         }
     }
 }

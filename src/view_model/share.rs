@@ -253,7 +253,7 @@ pub fn decode(text: &str) -> Result<ShareState, ShareError> {
         return err(format!("the link is {} characters long; at most {MAX_LINK_CHARS} are read", text.len()));
     }
     let Some((version, body)) = text.strip_prefix('v').and_then(|rest| rest.split_once('.')) else {
-        return err("the link's state does not start with a version (like \"v1.\"): it may be cut or from elsewhere");
+        return err("the link's state does not start with a version (like \"v2.\"): it may be cut or from elsewhere");
     };
     let Ok(version) = version.parse::<u32>() else {
         return err(format!("the link's version \"{}\" is not a number", version.chars().take(12).collect::<String>()));

@@ -182,10 +182,21 @@ fn a_seed_in_the_link_is_a_whole_number_and_anything_else_is_said() {
     assert_eq!(seed_from_link("7", 42), (Some(7), None));
     assert_eq!(seed_from_link(" 0 ", 42), (Some(0), None));
     assert_eq!(seed_from_link("18446744073709551615", 42), (Some(u64::MAX), None));
-    for bad in ["-1", "1.5", "abc", "", "18446744073709551616"] {
+    for bad in ["-1", "1.5", "abc", ""] {
         let (seed, note) = seed_from_link(bad, 42);
         assert_eq!(seed, None, "{bad}");
         assert_eq!(note, Some(format!("?seed={bad} is not a whole number from 0 up, so the run keeps its seed, 42.")));
+    }
+    // A whole number past the largest seed is said to be too large, not "not a whole number".
+    for big in ["18446744073709551616", "99999999999999999999999"] {
+        let (seed, note) = seed_from_link(big, 42);
+        assert_eq!(seed, None, "{big}");
+        assert_eq!(
+            note,
+            Some(format!(
+                "?seed={big} is larger than the largest seed, 18446744073709551615, so the run keeps its seed, 42."
+            ))
+        );
     }
 }
 
