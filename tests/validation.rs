@@ -294,3 +294,24 @@ fn bidirectional_overrides_in_labels_are_refused_and_named() {
     v["name"] = serde_json::json!("ok");
     assert!(problems(&v.to_string()).is_empty());
 }
+
+#[test]
+fn the_page_parser_names_the_field_of_a_type_error_too() {
+    // The page and the embed parse without path tracking; the path is found from where serde stopped.
+    let mut v = preset_json("cascade");
+    v["nodes"][1]["kind"]["replicas"] = serde_json::json!("two");
+    for text in [v.to_string(), serde_json::to_string_pretty(&v).expect("pretty")] {
+        let ps = parse_scenario_placed(&text).expect_err("refused");
+        assert_eq!(ps[0].path, "$.nodes[1].kind.replicas", "{ps:?}");
+        assert!(ps[0].reason.contains("expected u32"), "{ps:?}");
+    }
+    // A list where the scenario belongs is named as itself, not as its first element.
+    assert_eq!(parse_scenario_placed("[[1]]").expect_err("refused")[0].path, "$");
+    let mut v = preset_json("cascade");
+    v["nodes"] = serde_json::json!({"a": 1});
+    assert_eq!(parse_scenario_placed(&v.to_string()).expect_err("refused")[0].path, "$.nodes");
+    // Deep nesting stops at serde's recursion limit, with a short path.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let ps = parse_scenario_placed(&deep).expect_err("refused");
+    assert!(ps[0].path.len() < 600, "{}", ps[0].path.len());
+}

@@ -2,6 +2,8 @@
 //! and type errors with the JSON path of the problem, nothing after the
 //! object; then the semantic checks of `validate.rs`.
 
+mod path_at;
+
 use super::error::ScenarioError;
 use super::limits::MAX_SCENARIO_BYTES;
 use super::scenario::*;
@@ -73,7 +75,19 @@ pub fn parse_scenario_placed(json: &str) -> Result<Scenario, Vec<ScenarioError>>
             format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
         )]);
     }
-    let scenario: Scenario = serde_json::from_str(json).map_err(|e| vec![ScenarioError::new("$", e.to_string())])?;
+    let scenario: Scenario = serde_json::from_str(json).map_err(|e| {
+        // The field, found from where serde stopped (for a tagged enum, the
+        // end of its object: `refine_tagged` goes inside); the line and
+        // column stay in the reason.
+        let mut path = path_at::path_at(json, e.line(), e.column()).unwrap_or_default();
+        // A list where something else belongs is reported just inside its
+        // `[`: the path is the list's own, not its first element's.
+        if e.to_string().starts_with("invalid type: sequence") && path.ends_with("[0]") {
+            path.truncate(path.len() - 3);
+        }
+        let (path, reason) = refine_tagged(json, path, e.to_string());
+        vec![ScenarioError::new(json_path(&path), reason)]
+    })?;
     validate(&scenario)?;
     Ok(scenario)
 }
