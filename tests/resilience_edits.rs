@@ -139,3 +139,44 @@ fn a_replaced_breaker_ignores_the_old_breakers_trial() {
     }
     assert!(after.iter().any(|c| c.1 == BreakerState::HalfOpen && c.0 > edited), "the new breaker tried: {after:?}");
 }
+
+/// A retry policy removed while a call waits for its scheduled retry. What
+/// the engine does, on purpose: the retry already scheduled fires (the old
+/// policy decided it, as a Polly/resilience4j retry already sleeping in the
+/// old pipeline still runs), but every decision after the edit is the new
+/// policy's: when that retry fails, with no retry policy left, the call
+/// fails instead of retrying again under the old policy's max attempts. So
+/// a learner's "retries off" takes effect at each call's next failure,
+/// not after every in-flight call has used up its old attempts.
+#[test]
+fn a_removed_retry_policy_lets_the_pending_retry_fire_then_stops() {
+    let retry = json!({"max_attempts": 5, "base_ms": 500, "cap_ms": 500, "jitter": "none"});
+    let mut sim = Simulation::new(scenario(10, &json!({"type": "request_response", "retry": retry}))).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(300 * MS).expect("runs");
+    let mut events = sim.drain_events();
+    let pending: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RetryScheduled { corr, link: AB, attempt: 1, .. } if e.t < 300 * MS => Some(corr),
+            _ => None,
+        })
+        .collect();
+    assert!(!pending.is_empty(), "a retry waits at the edit");
+    let t = transport(json!({"type": "request_response"}));
+    sim.apply(&Edit::SetTransport { link: "a-b".into(), transport: t }).expect("edit");
+    sim.run_until(3 * SECOND).expect("runs");
+    events.extend(sim.drain_events());
+    for corr in pending {
+        let tries: Vec<u32> = events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Sent { corr: c, link: AB, attempt, .. } if c == corr => Some(attempt),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tries, [0, 1], "order {corr}: the scheduled retry fires, no more after it");
+    }
+    let late = events.iter().filter(|e| e.t > 300 * MS && matches!(e.kind, EventKind::RetryScheduled { .. }));
+    assert_eq!(late.count(), 0, "no retry is scheduled after the policy is gone");
+}
