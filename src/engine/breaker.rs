@@ -12,7 +12,10 @@
 //!   again if a threshold is met, otherwise closes with a fresh window.
 //!
 //! Outcomes of calls let through in an earlier state (an "epoch") are
-//! ignored: a late result cannot flip a state it never saw.
+//! ignored: a late result cannot flip a state it never saw. A breaker that
+//! replaces another (changed settings, or switched off and on) starts at an
+//! epoch after the last one its predecessor used, so the old breaker's calls
+//! are stale to it too, as a new resilience4j/Polly instance would be.
 
 use std::collections::VecDeque;
 
@@ -82,6 +85,13 @@ pub struct Breaker {
 impl Breaker {
     /// A closed breaker with the given policy.
     pub fn new(p: &BreakerPolicy) -> Self {
+        Self::starting_at(p, 0)
+    }
+
+    /// A closed breaker with the given policy whose first epoch is `epoch`:
+    /// a replacement starts at its predecessor's [`Breaker::next_epoch`] so
+    /// that no call the predecessor let through can count toward it.
+    pub fn starting_at(p: &BreakerPolicy, epoch: u32) -> Self {
         Breaker {
             failure_threshold: p.failure_rate_threshold,
             slow_threshold: p.slow_call_rate_threshold,
@@ -91,7 +101,7 @@ impl Breaker {
             min_calls: p.minimum_number_of_calls.max(1),
             window_size: p.sliding_window_size.max(1),
             state: BreakerState::Closed,
-            epoch: 0,
+            epoch,
             window: VecDeque::new(),
             failures: 0,
             slows: 0,
@@ -104,6 +114,12 @@ impl Breaker {
     /// The current state.
     pub fn state(&self) -> BreakerState {
         self.state
+    }
+
+    /// The first epoch no call has been let through with: where a
+    /// replacement breaker starts.
+    pub fn next_epoch(&self) -> u32 {
+        self.epoch.wrapping_add(1)
     }
 
     /// Asks to let a call through at `now`. Returns the permit and the state
@@ -328,6 +344,27 @@ mod tests {
         assert_eq!(b.record(5, e, 100_001, false), None);
         let Permit::Granted(e) = b.acquire(6).0 else { panic!() };
         assert_eq!(b.record(6, e, 200_000, false), Some(BreakerState::Open));
+    }
+
+    #[test]
+    fn a_replacement_ignores_its_predecessors_calls() {
+        // The old breaker's trial (epoch 2) is out when it is replaced. The
+        // new breaker reaches half-open too; the old trial's answer must not
+        // count as its trial, nor a release of it free a new slot.
+        let (old, _, e1, _) = half_open_with_both_trials_out();
+        let mut b = Breaker::starting_at(&policy(), old.next_epoch());
+        assert_eq!(b.state(), BreakerState::Closed);
+        for t in 1..=4 {
+            call(&mut b, t, true);
+        }
+        let t = 2_000_000;
+        let Permit::Granted(_) = b.acquire(t).0 else { panic!("new trial") };
+        b.release(e1);
+        let Permit::Granted(_) = b.acquire(t).0 else { panic!("second new trial") };
+        assert_eq!(b.acquire(t).0, Permit::Rejected, "the stale release freed nothing");
+        assert_eq!(b.record(t, e1, 10, true), None);
+        assert_eq!(b.record(t, e1, 10, true), None);
+        assert_eq!(b.state(), BreakerState::HalfOpen);
     }
 
     #[test]

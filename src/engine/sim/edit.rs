@@ -291,8 +291,15 @@ impl Simulation {
             != new_sync.and_then(|p| p.retry.as_ref()).map(|r| &r.budget);
         if let Transport::RequestResponse(p) = &transport {
             if breaker_changed {
-                let from = self.links[link as usize].breaker.as_ref().map(Breaker::state);
-                self.links[link as usize].breaker = p.breaker.as_ref().map(Breaker::new);
+                let ls = &mut self.links[link as usize];
+                let from = ls.breaker.as_ref().map(Breaker::state);
+                // A new breaker, not the old one reset: calls the old one let
+                // through (a half-open trial among them) must not count.
+                if let Some(b) = &ls.breaker {
+                    ls.breaker_epoch = b.next_epoch();
+                }
+                let start = ls.breaker_epoch;
+                ls.breaker = p.breaker.as_ref().map(|b| Breaker::starting_at(b, start));
                 if let Some(from) = from.filter(|s| *s != BreakerState::Closed) {
                     self.emit(EventKind::BreakerChanged { link, from, to: BreakerState::Closed });
                 }

@@ -259,6 +259,10 @@ pub(super) const SLOTS_PER_CONSUMER: u32 = 64;
 /// Per-link protections and link faults.
 pub(super) struct LinkState {
     pub breaker: Option<Breaker>,
+    /// The epoch the link's next breaker starts at: past every epoch an
+    /// earlier breaker let calls through with, even one switched off since,
+    /// so their late outcomes are stale to the new one.
+    pub breaker_epoch: u32,
     pub budget: Option<Budget>,
     pub partitioned: bool,
     pub extra_latency: Micros,
@@ -277,7 +281,7 @@ impl LinkState {
             ),
             None => (None, None),
         };
-        LinkState { breaker, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
+        LinkState { breaker, breaker_epoch: 0, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
     }
 }
 
