@@ -119,6 +119,20 @@ test('delete a node with its links, then undo', async () => {
   await page.keyboard.press('Control+z');
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'node-inventory');
+  // The same two keys within one frame: the move has redrawn the node and
+  // its focus is still on its way when Ctrl+Z comes; it still lands there.
+  const between = await page.evaluate(async () => {
+    const node = document.querySelector('[data-testid=node-inventory]');
+    node.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+    // The redraw runs in a microtask; Ctrl+Z comes after it, before the next frame.
+    for (let i = 0; i < 20 && document.activeElement === node; i++) await Promise.resolve();
+    const now = document.activeElement ?? document.body;
+    now.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }));
+    return now.tagName;
+  });
+  assert.equal(between, 'BODY', 'the move redrew the node before Ctrl+Z');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'node-inventory');
   assert.deepEqual(problems, []);
   await context.close();
 });
