@@ -29,6 +29,7 @@ mod lesson_card;
 mod link_menu;
 mod metrics_panel;
 mod persist;
+mod reading_order;
 mod share_menu;
 mod shell;
 mod sim_loop;

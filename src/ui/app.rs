@@ -113,6 +113,9 @@ pub fn App() -> impl IntoView {
     // the stage (one narrow column), before it while a lesson is open.
     let embedded = embed.embed;
     super::inspector_sheet::start(store);
+    if !embedded {
+        super::reading_order::start(store);
+    }
     let page = view! {
         <div
             class="app"
@@ -146,7 +149,8 @@ pub fn App() -> impl IntoView {
                     <h2 id="topology-title" class="region__title">"Topology"</h2>
                     // The DOM is in the order things are seen, so Tab and a screen
                     // reader go the way the eye does: on the page the run controls,
-                    // the story and the tools, then the stage; an embed has no story
+                    // the story and the tools, then the stage (rearranged in one
+                    // column, `reading_order.rs`); an embed has no story
                     // and puts an open lesson's card first, then the stage with its
                     // run controls and their notices under it, the list of states,
                     // then the share notice and the tools (`Topology`).
