@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
 use super::store::Store;
 
@@ -62,9 +62,16 @@ fn arrange(doc: &Document, one_column: bool, tall: bool, lesson_open: bool) {
     let focused = doc.active_element();
     // From 900 px the stage follows the story and the tools; in one column
     // it follows the run controls, or leads them.
+    // Beside each other only what is out of order moves: the page is built
+    // in this order, and moving the stage would take the keyboard off a
+    // node inside it for nothing.
     if !one_column {
-        put_after(&tools, &stage);
-        put_after(&stage, &states);
+        if !follows(&tools, &stage) {
+            put_after(&tools, &stage);
+        }
+        if !follows(&stage, &states) {
+            put_after(&stage, &states);
+        }
     } else if tall && !lesson_open {
         put_after(&controls, &stage);
         put_after(&stage, &states);
@@ -81,8 +88,13 @@ fn arrange(doc: &Document, one_column: bool, tall: bool, lesson_open: bool) {
         }
     }
     if let Some(el) = focused.filter(|el| el.is_connected() && doc.active_element().as_ref() != Some(el)) {
-        let _ = el.unchecked_into::<HtmlElement>().focus();
+        super::stage::focus_element(&el);
     }
+}
+
+/// Whether `el` comes after `anchor` in the document.
+fn follows(anchor: &Element, el: &Element) -> bool {
+    anchor.compare_document_position(el) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0
 }
 
 /// Moves `el` to right after `anchor`, unless it is there already.

@@ -324,7 +324,7 @@ pub fn keeping_focus(action: impl FnOnce()) {
 
 /// Focuses `el`. SVG elements have focus() too; it is called without the
 /// SvgElement binding (one web-sys feature less).
-fn focus_element(el: &web_sys::Element) {
+pub fn focus_element(el: &web_sys::Element) {
     if let Some(f) = js_sys::Reflect::get(el, &"focus".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     {
         let _ = f.call0(el);
