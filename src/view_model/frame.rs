@@ -1,6 +1,10 @@
 //! The per-frame snapshot the views read: copied out of the simulation once
 //! per animation frame so components never touch the engine directly.
 
+mod changed;
+
+pub use changed::{nodes_changed, wakes_each_frame};
+
 use crate::engine::time::Micros;
 use crate::engine::{FaultStatus, LinkStatus, LogStatus, NodeStatus, Simulation, SubscriptionStatus};
 
