@@ -28,6 +28,7 @@ mod key_shortcuts;
 mod lesson_card;
 mod link_menu;
 mod metrics_panel;
+mod node_cells;
 mod persist;
 mod reading_order;
 mod share_menu;

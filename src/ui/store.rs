@@ -31,7 +31,7 @@ pub use story::StoryState;
 use crate::engine::scenario::Scenario;
 use crate::engine::{Simulation, TimedEdit};
 use crate::view_model::flights::Flights;
-use crate::view_model::frame::Frame;
+use crate::view_model::frame::{nodes_changed, wakes_each_frame, Frame};
 use crate::view_model::narration::Narrator;
 use crate::view_model::run::Jump;
 use crate::view_model::story::{departs, StartText};
@@ -80,6 +80,8 @@ pub struct Store {
     pub selected: RwSignal<Option<Selection>>,
     /// This frame's snapshot.
     pub frame: RwSignal<Frame>,
+    /// A wake-up per stage node, so a frame wakes only the nodes it changed.
+    pub node_cells: super::node_cells::NodeCells,
     /// Bumped whenever the scenario's shape or settings change.
     pub revision: RwSignal<u64>,
     /// The latest announcement for the aria-live region.
@@ -163,6 +165,7 @@ impl Store {
         let sim = StoredValue::new_local(new_sim(scenario.clone(), seed)?);
         let started_as = StoredValue::new_local(StartText::of(&scenario));
         let (preset, revision, jumping) = (RwSignal::new(scenario.name.clone()), RwSignal::new(0), RwSignal::new(None));
+        let frame = RwSignal::new(Frame::default());
         // Again when another scenario is loaded (`preset` is set on every
         // load), after every change, and when a fast-forward ends, since a
         // link's playback makes its changes on the way without a revision of its own.
@@ -190,7 +193,8 @@ impl Store {
             // Slow motion by default, so single messages can be followed; the slider goes to 100×.
             speed: RwSignal::new(0.1),
             selected: RwSignal::new(None),
-            frame: RwSignal::new(Frame::default()),
+            frame,
+            node_cells: super::node_cells::NodeCells::new(frame),
             revision,
             announcement: RwSignal::new(String::new()),
             reduced_motion: RwSignal::new(false),
@@ -244,8 +248,16 @@ impl Store {
         let links = self.sim.with_value(|s| s.scenario().links.len());
         let now = self.sim.with_value(Simulation::now);
         let per_link = self.flights.with_value(|f| f.per_link(now, links));
-        if let Some(frame) = self.sim.try_with_value(|s| Frame::capture(s, per_link)) {
+        let captured = self.sim.try_with_value(|s| {
+            let each: Vec<bool> = s.scenario().nodes.iter().map(|n| wakes_each_frame(&n.kind)).collect();
+            (Frame::capture(s, per_link), each)
+        });
+        if let Some((frame, each)) = captured {
+            let changed = nodes_changed(&self.frame.read_untracked(), &frame, &each);
             self.frame.set(frame);
+            for i in changed {
+                self.node_cells.notify(i);
+            }
         }
         self.story_frame(false);
         let trace = self.sim.with_value(|s| (s.trace_hash().unwrap_or(0), s.now()));

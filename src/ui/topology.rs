@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::scenario::Position;
 use crate::view_model::geometry::scenario_bounds;
 use crate::view_model::short_labels::{distinct_labels, Room};
 use crate::view_model::viewport::{Viewport, TOOLBAR_ROOM};
@@ -104,13 +105,26 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>, embedded: bool) -> impl I
         let room = stage.compact.get().map_or_else(|| Room::Ems(stage.label_room.get()), Room::Chars);
         scenario.with(|s| distinct_labels(&s.nodes.iter().map(|n| n.label.clone()).collect::<Vec<_>>(), room))
     });
+    // What the nodes' views are built from: the scenario without positions.
+    // A move leaves it equal, so no node is built again (a node follows its
+    // position by itself, `node_cells.rs`) and the moved one keeps its focus.
+    // (A `Scenario`, so it shares the scenario memo's code in the wasm; what
+    // no node shows is left out, so a fault or a source changed builds none.)
+    let shape = Memo::new(move |_| {
+        let mut s = scenario.get();
+        s.nodes.iter_mut().for_each(|n| n.position = Position::default());
+        (s.sources, s.faults, s.monitors) = Default::default();
+        s
+    });
+    super::node_cells::wake_on_stage_changes(stage, scenario);
     let nodes = move || {
-        let s = scenario.get();
-        s.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| view! { <NodeView index=i node=n.clone() short_labels=short_labels /> })
-            .collect_view()
+        shape.with(|s| {
+            s.nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| view! { <NodeView index=i node=n.clone() short_labels=short_labels /> })
+                .collect_view()
+        })
     };
     let rubber = move || {
         stage.rubber.get().map(|((x1, y1), (x2, y2))| {

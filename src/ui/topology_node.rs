@@ -26,17 +26,30 @@ use super::topology_node_rows::{CrowdMeter, JobRuns, LogRows};
 pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
-    let at = (node.position.x, node.position.y);
+    // Each closure wakes on this node's trigger only (`node_cells.rs`): a
+    // move, a drag, the frame's figures for it, selection, highlight, journey.
+    let cells = store.node_cells;
     let place = move || {
-        let (x, y) = stage.position(index, at);
+        cells.track(index);
+        let at = store.sim.with_value(|s| s.scenario().nodes.get(index).map(|n| (n.position.x, n.position.y)));
+        let (x, y) = match *stage.preview.read_untracked() {
+            Some((i, p)) if i == index => p,
+            _ => at.unwrap_or_default(),
+        };
         format!("translate({x} {y})")
     };
     let kind = node_look(&node.kind).css;
-    let status = move || store.frame.with(|f| f.nodes.get(index).cloned().unwrap_or_default());
-    let selected = move || store.selected.get() == Some(Selection::Node(index));
+    let status = move || cells.with(index, |f| f.nodes.get(index).cloned().unwrap_or_default());
+    let selected = move || {
+        cells.track(index);
+        *store.selected.read_untracked() == Some(Selection::Node(index))
+    };
     let lesson_focus = {
         let id = node.id.clone();
-        move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
+        move || {
+            cells.track(index);
+            store.highlight.read_untracked().as_deref() == Some(id.as_str())
+        }
     };
     let select = move || store.selected.set(Some(Selection::Node(index)));
     let group_names = store.sim.with_value(|s| {
@@ -56,7 +69,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             .map(|l| sc.node(&l.to).map_or(l.to.clone(), |n| n.label.clone()))
             .collect()
     });
-    let saga = move || store.frame.with(|f| f.sagas.get(index).cloned().flatten());
+    let saga = move || cells.with(index, |f| f.sagas.get(index).cloned().flatten());
     // The name stays put; the state, which changes every frame, is the description.
     let title = node_title(&node);
     let state_id = format!("node-state-{index}");
@@ -68,7 +81,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             if let Some(g) = saga() {
                 text.push_str(&saga_words(&g, &step_names));
             }
-            store.frame.with(|f| {
+            cells.with(index, |f| {
                 if let Some(Some(t)) = f.topics.get(index) {
                     text.push_str(&topic_words(t));
                 }
@@ -89,7 +102,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             text
         }
     };
-    let outbox = move || store.frame.with(|f| f.outboxes.get(index).copied().unwrap_or_default());
+    let outbox = move || cells.with(index, |f| f.outboxes.get(index).copied().unwrap_or_default());
     let lost_testid = format!("lost-{}", node.id);
     let has_outbox = store.sim.with_value(|s| {
         s.scenario()
@@ -147,7 +160,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
             // state list); the others place the orders.
             let push_in = store.sim.with_value(|s| push_links(s.scenario(), &node.id, false));
             let text = move || {
-                let line = store.frame.with(|f| match crowd_sum(f, push_in.iter().copied()) {
+                let line = cells.with(index, |f| match crowd_sum(f, push_in.iter().copied()) {
                     Some(crowd) => crowd_text(crowd),
                     None if push_in.is_empty() => format!("{} ok · {} failed", f.orders.1, f.orders.2),
                     None => crowd_text((0, 0, 0)),
@@ -160,7 +173,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
         NodeKind::Gateway(_) => view! { <CrowdMeter index=index /> }.into_any(),
         NodeKind::Job(_) => view! { <JobRuns index=index node_id=node.id.clone() /> }.into_any(),
         NodeKind::Topic(_) => {
-            let topic = move || store.frame.with(|f| f.topics.get(index).copied().flatten().unwrap_or_default());
+            let topic = move || cells.with(index, |f| f.topics.get(index).copied().flatten().unwrap_or_default());
             let warning = move || topic_warning(&topic()).map(|w| fit_parts(&w, stage.meta_room.get()));
             view! {
                 <text class="node__meta" x="0" y="10" text-anchor="middle" data-testid=format!("topic-{}", node.id)>
@@ -258,7 +271,10 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
                     if lesson_focus() { " node--lesson" } else { "" }
                 )
             }
-            class:node--journey=move || store.journeys.has_node(index)
+            class:node--journey=move || {
+                cells.track(index);
+                store.journeys.path.read_untracked().0.contains(&(index as u32))
+            }
             transform=place
             tabindex="0"
             role="button"

@@ -22,16 +22,16 @@ pub(super) fn JobRuns(index: usize, node_id: String) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
     let paths = Memo::new(move |_| {
-        store.frame.with(|f| {
+        store.node_cells.with(index, |f| {
             let recent = f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| j.recent.as_slice()).unwrap_or_default();
             timeline_paths(&run_bars(recent), -60.0, -3.0, 10.0, 14.0)
         })
     });
     let d = move |i: usize| move || paths.with(|p| p[i].clone());
     let label = move || {
-        store
-            .frame
-            .with(|f| f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| job_label(j, f.now)).unwrap_or_default())
+        store.node_cells.with(index, |f| {
+            f.jobs.get(index).and_then(|j| j.as_ref()).map(|j| job_label(j, f.now)).unwrap_or_default()
+        })
     };
     let label = move || fit_parts(&label(), stage.meta_room.get());
     view! {
@@ -57,7 +57,7 @@ pub(super) fn LogRows(index: usize, node_id: String) -> impl IntoView {
     const HEIGHT: f64 = 17.0;
     const MAX_ROWS: usize = 6;
     let store = use_store();
-    let status = move || store.frame.with(|f| f.logs.get(index).cloned().flatten().unwrap_or_default());
+    let status = move || store.node_cells.with(index, |f| f.logs.get(index).cloned().flatten().unwrap_or_default());
     let rows = move || {
         let l = status();
         let parts: Vec<PartitionSpan> =
@@ -139,7 +139,8 @@ pub(super) fn CrowdMeter(index: usize) -> impl IntoView {
         push_links(sc, &sc.nodes[index].id, true)
     });
     move || {
-        let (up, stale, away) = store.frame.with(|f| crowd_sum(f, links.iter().copied())).unwrap_or_default();
+        let (up, stale, away) =
+            store.node_cells.with(index, |f| crowd_sum(f, links.iter().copied())).unwrap_or_default();
         let all = f64::from((up + stale + away).max(1));
         let (w_up, w_stale) = (100.0 * f64::from(up) / all, 100.0 * f64::from(stale) / all);
         let out = if away == 0 { -1.0 } else { 3.0 + 5.0 * f64::from(away) / all };
