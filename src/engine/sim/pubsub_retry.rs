@@ -43,6 +43,7 @@ impl Simulation {
         let backoff = retry.filter(|_| !used_up).map(|r| r.delay(receive_count)).filter(|&d| d > 0);
         if let Some(wait) = backoff {
             qm.backing_off = true;
+            self.queues[buffer as usize].backing_off += 1;
             self.schedule(now.saturating_add(wait), Action::BackoffEnd { msg, delivery });
         } else {
             qm.visible = true;
@@ -77,7 +78,8 @@ impl Simulation {
     pub(super) fn backoff_end(&mut self, msg: MsgId, delivery: u32) {
         let now = self.now;
         let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) else { return };
-        // Acked meanwhile by an older delivery, or dropped with its subscription.
+        // A guard: an event settled while it waited (a late ack of its
+        // latest delivery, its subscription removed) is gone already.
         if !qm.backing_off || qm.deliveries != delivery {
             return;
         }
@@ -85,7 +87,9 @@ impl Simulation {
         qm.visible = true;
         qm.visible_since = now;
         let (buffer, first) = (qm.queue, qm.first_enqueued);
-        self.queues[buffer as usize].ready.insert((first, msg));
+        let q = &mut self.queues[buffer as usize];
+        q.backing_off = q.backing_off.saturating_sub(1);
+        q.ready.insert((first, msg));
         let (depth, oldest) = self.queue_gauges(buffer);
         if let (topic, Some(sub)) = self.buffer_names(buffer) {
             self.emit(EventKind::BackoffEnded { msg, topic, sub, depth, oldest });
