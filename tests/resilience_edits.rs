@@ -12,32 +12,16 @@ use patchbay::engine::scenario::{Scenario, Transport};
 use patchbay::engine::{Edit, Simulation, SECOND};
 use serde_json::{json, Value};
 
+#[path = "support/chain.rs"]
+mod chain;
+use chain::{Chain, AB};
+
 const MS: u64 = 1_000;
-const AB: u32 = 1;
 
 /// Client → A (1 ms) → B (`b_ms` a call, failing every call) over a
 /// request-response link with `transport`; 1 ms each way; an order every 100 ms.
 fn scenario(b_ms: u32, transport: &Value) -> Scenario {
-    let service = |ms: u32| {
-        json!({"type": "service", "replicas": 1, "concurrency": 1000, "backlog": 100_000,
-               "processing": {"type": "constant", "ms": ms}, "restart_ms": 100})
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "resilience-edits", "seed": 11,
-        "nodes": [
-            {"id": "client", "label": "Client", "kind": {"type": "client"}},
-            {"id": "a", "label": "A", "kind": service(1)},
-            {"id": "b", "label": "B", "kind": service(b_ms)},
-        ],
-        "links": [
-            {"id": "c-a", "from": "client", "to": "a", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response"}},
-            {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1}, "transport": transport},
-        ],
-        "sources": [{"id": "orders", "target": "a", "arrival": {"type": "constant", "rate_per_s": 10}}],
-        "faults": [{"target": "b", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}],
-    }))
-    .expect("scenario")
+    Chain::new("resilience-edits", 11).b_ms(b_ms).transport(transport.clone()).b_fails().build()
 }
 
 fn transport(v: Value) -> Transport {
