@@ -25,6 +25,7 @@ pub struct Chain {
     b: Value,
     transport: Value,
     arrival: Value,
+    stop_ms: Option<u64>,
     faults: Vec<Value>,
 }
 
@@ -44,6 +45,7 @@ impl Chain {
             b: service(1),
             transport: json!({"type": "request_response"}),
             arrival: json!({"type": "constant", "rate_per_s": 10}),
+            stop_ms: None,
             faults: Vec::new(),
         }
     }
@@ -85,6 +87,12 @@ impl Chain {
         self
     }
 
+    /// No orders after `ms`, so the run can settle.
+    pub fn stop_at(mut self, ms: u64) -> Chain {
+        self.stop_ms = Some(ms);
+        self
+    }
+
     /// One more scheduled fault, after those given before.
     pub fn fault(mut self, fault: Value) -> Chain {
         self.faults.push(fault);
@@ -111,7 +119,7 @@ impl Chain {
                 {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1},
                  "transport": self.transport},
             ],
-            "sources": [{"id": "orders", "target": "a", "arrival": self.arrival}],
+            "sources": [{"id": "orders", "target": "a", "arrival": self.arrival, "stop_ms": self.stop_ms}],
             "faults": self.faults,
         }))
         .expect("scenario")
