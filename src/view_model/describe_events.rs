@@ -234,6 +234,10 @@ mod tests {
         s.in_flight = 1;
         s.dlq = 2;
         assert_eq!(lane_label(&s), "lag 4 · 0.4 s · DLQ 2");
+        // Events waiting out a retry backoff are not yet processed either.
+        s.backing_off = 2;
+        assert_eq!(lane_label(&s), "lag 6 · 0.4 s · DLQ 2");
+        assert!(lane_words(&s).contains("6 not yet processed"));
         s.unreadable_dropped = 57;
         assert_eq!(lane_warning(&s).as_deref(), Some("⚠ 57 unreadable"));
         assert!(lane_words(&s).contains("57 events it could not read were dropped silently"));
