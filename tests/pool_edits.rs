@@ -306,8 +306,23 @@ fn fewer_consumer_instances_ack_what_they_hold_and_nothing_is_redelivered() {
     const WORKERS: u32 = 3;
     let mut sim = Simulation::new(s).expect("valid");
     sim.set_recording(true);
-    sim.run_until(500 * MS).expect("runs");
-    let before = sim.drain_events();
+    // From 500 ms, 1 ms at a time until a delivery to a retired-to-be
+    // instance is on the wire.
+    let mut before = Vec::new();
+    let mut t = 500 * MS;
+    let on_the_wire = loop {
+        sim.run_until(t).expect("runs");
+        before.extend(sim.drain_events());
+        let last = before.iter().rev().find_map(|e| match e.kind {
+            EventKind::Delivered { msg, node: WORKERS, replica, arrives, .. } if replica > 0 => Some((msg, arrives)),
+            _ => None,
+        });
+        if let Some((msg, arrives)) = last.filter(|&(_, arrives)| arrives > t) {
+            break (msg, arrives);
+        }
+        assert!(t < 2 * SECOND, "no delivery on the wire to instances 1 and 2");
+        t += MS;
+    };
     sim.apply(&set_service(&sim, "workers", |s| s.replicas = 1)).expect("applies");
     sim.run_until(60 * SECOND).expect("runs");
     let after = sim.drain_events();
@@ -326,6 +341,11 @@ fn fewer_consumer_instances_ack_what_they_hold_and_nothing_is_redelivered() {
         let acked = after.iter().any(|e| matches!(e.kind, EventKind::Acked { msg: m, .. } if m == *msg));
         assert!(acked, "delivery of {msg} held by a retired instance is acked");
     }
+    let (msg, arrives) = on_the_wire;
+    let taken = after
+        .iter()
+        .any(|e| e.t == arrives && matches!(e.kind, EventKind::Arrived { msg: m, node: WORKERS } if m == msg));
+    assert!(taken, "the delivery on the wire at the edit reaches its retired instance");
     assert!(!after.iter().any(|e| matches!(e.kind, EventKind::VisibilityExpired { .. })), "nothing redelivered");
     assert!(!after.iter().any(|e| matches!(e.kind, EventKind::Failed { node: WORKERS, .. })));
     let late: Vec<u32> = after
