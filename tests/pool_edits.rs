@@ -17,6 +17,8 @@
 //! new request or delivery, and finishes everything it already holds —
 //! its workers' calls, its backlog, and deliveries already on their way
 //! to it, which it acks as usual. Nothing is failed, redelivered or lost.
+//! A member of a log's consumer group finishes its polled batch and leaves
+//! cleanly, so nothing is lost or read twice.
 
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -356,4 +358,59 @@ fn fewer_consumer_instances_ack_what_they_hold_and_nothing_is_redelivered() {
         })
         .collect();
     assert!(!late.is_empty() && late.iter().all(|&r| r == 0), "{late:?}");
+}
+
+/// A log's consumer group loses a member to fewer instances: as a Kafka
+/// consumer shut down cleanly, the retired instance finishes the batch it
+/// polled (committing as its policy says) and leaves the group, which
+/// rebalances; nothing is lost or read twice, under either commit policy.
+#[test]
+fn fewer_instances_reading_a_log_finish_their_batch_and_lose_or_repeat_nothing() {
+    for preset in ["commit-after", "commit-before"] {
+        let mut s = patchbay::engine::presets::load(preset).expect("preset");
+        s.faults.clear();
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.set_recording(true);
+        let node = sim.scenario().nodes.iter().position(|n| n.id == "fulfilment").expect("node") as u32;
+        let link = sim.scenario().links.iter().position(|l| l.id == "orders-fulfilment").expect("link");
+        sim.run_until(5 * SECOND).expect("runs");
+        let mut events = sim.drain_events();
+        assert_eq!(sim.node_status(node as usize).replicas_up, 2, "{preset}: the set-up");
+        sim.apply(&set_service(&sim, "fulfilment", |s| s.replicas = 1)).expect("applies");
+        sim.run_until(60 * SECOND).expect("runs");
+        events.extend(sim.drain_events());
+        assert!(sim.ledger().balances(sim.live_messages()));
+        let mut open = BTreeMap::new();
+        for e in &events {
+            match e.kind {
+                EventKind::Started { msg, node: n, replica, .. } if n == node => {
+                    open.insert(msg, replica);
+                }
+                EventKind::Completed { msg, node: n, .. } if n == node => {
+                    open.remove(&msg);
+                }
+                EventKind::Failed { msg, node: n, .. } if n == node => panic!("{preset}: record {msg} failed"),
+                _ => {}
+            }
+        }
+        assert!(open.values().all(|&r| r == 0), "{preset}: the retired instance left work unfinished: {open:?}");
+        let mid_batch = events.iter().any(|e| {
+            e.t >= 5 * SECOND && matches!(e.kind, EventKind::Started { node: n, replica: 1, .. } if n == node)
+        });
+        assert!(mid_batch, "{preset}: the set-up: the retired instance goes on with its batch after the edit");
+        let done = events
+            .iter()
+            .find_map(|e| match e.kind {
+                EventKind::RebalanceDone { link: l, members: 1, .. } if l as usize == link => Some(e.t),
+                _ => None,
+            })
+            .expect("the group rebalances to one member");
+        let late = events
+            .iter()
+            .filter(|e| e.t > done)
+            .any(|e| matches!(e.kind, EventKind::Started { node: n, replica: 1, .. } if n == node));
+        assert!(!late, "{preset}: the retired instance reads nothing after the rebalance");
+        let g = &sim.metrics().groups[link];
+        assert_eq!((g.lost_total(), g.duplicates_total()), (0, 0), "{preset}: {:?} {:?}", g.lost, g.duplicates);
+    }
 }
