@@ -13,36 +13,24 @@ use patchbay::engine::scenario::Scenario;
 use patchbay::engine::{Simulation, SECOND};
 use serde_json::json;
 
+#[path = "support/chain.rs"]
+mod chain;
+use chain::Chain;
+
 /// A calls B (5 s a call, every call failing until 20 s) through a breaker
 /// with one trial call; A crashes for 50 ms at 14 s, while a trial is out.
 fn scenario() -> Scenario {
-    let service = |ms: u32| {
-        json!({"type": "service", "replicas": 1, "concurrency": 50, "backlog": 100,
-               "processing": {"type": "constant", "ms": ms}, "restart_ms": 100})
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "breaker-crash", "seed": 1,
-        "nodes": [
-            {"id": "client", "label": "Client", "kind": {"type": "client"}},
-            {"id": "a", "label": "A", "kind": service(1)},
-            {"id": "b", "label": "B", "kind": service(5000)},
-        ],
-        "links": [
-            {"id": "c-a", "from": "client", "to": "a", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response"}},
-            {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response", "breaker": {
-                "failure_rate_threshold": 50, "slow_call_rate_threshold": 100, "slow_call_duration_ms": 60000,
-                "wait_duration_in_open_ms": 1000, "permitted_calls_in_half_open": 1,
-                "minimum_number_of_calls": 5, "sliding_window_size": 10}}},
-        ],
-        "sources": [{"id": "orders", "target": "a", "arrival": {"type": "poisson", "rate_per_s": 20}}],
-        "faults": [
-            {"target": "b", "at_ms": 0, "until_ms": 20000, "effect": {"type": "error_rate", "rate": 1.0}},
-            {"target": "a", "at_ms": 14000, "until_ms": 14050, "effect": {"type": "crash"}},
-        ],
-    }))
-    .expect("scenario")
+    let breaker = json!({"failure_rate_threshold": 50, "slow_call_rate_threshold": 100,
+        "slow_call_duration_ms": 60000, "wait_duration_in_open_ms": 1000, "permitted_calls_in_half_open": 1,
+        "minimum_number_of_calls": 5, "sliding_window_size": 10});
+    Chain::new("breaker-crash", 1)
+        .pool(50, 100)
+        .b_ms(5000)
+        .transport(json!({"breaker": breaker}))
+        .arrival(json!({"type": "poisson", "rate_per_s": 20}))
+        .fault(json!({"target": "b", "at_ms": 0, "until_ms": 20000, "effect": {"type": "error_rate", "rate": 1.0}}))
+        .fault(json!({"target": "a", "at_ms": 14000, "until_ms": 14050, "effect": {"type": "crash"}}))
+        .build()
 }
 
 #[test]

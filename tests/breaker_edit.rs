@@ -14,33 +14,22 @@ use patchbay::engine::scenario::{Scenario, Transport};
 use patchbay::engine::{Edit, EventKind, Simulation, SECOND};
 use serde_json::{json, Value};
 
+#[path = "support/chain.rs"]
+mod chain;
+use chain::{Chain, AB};
+
 const MS: u64 = 1_000;
-const AB: u32 = 1;
 
 /// A calls B (2 s a call, every call failing) once a second over a link
 /// with `breaker`.
 fn scenario(breaker: Value) -> Scenario {
-    let service = |ms: u32| {
-        json!({"type": "service", "replicas": 1, "concurrency": 50, "backlog": 100,
-               "processing": {"type": "constant", "ms": ms}, "restart_ms": 100})
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "breaker-edit", "seed": 3,
-        "nodes": [
-            {"id": "client", "label": "Client", "kind": {"type": "client"}},
-            {"id": "a", "label": "A", "kind": service(1)},
-            {"id": "b", "label": "B", "kind": service(2000)},
-        ],
-        "links": [
-            {"id": "c-a", "from": "client", "to": "a", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response"}},
-            {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response", "breaker": breaker}},
-        ],
-        "sources": [{"id": "orders", "target": "a", "arrival": {"type": "constant", "rate_per_s": 1}}],
-        "faults": [{"target": "b", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}],
-    }))
-    .expect("scenario")
+    Chain::new("breaker-edit", 3)
+        .pool(50, 100)
+        .b_ms(2000)
+        .transport(json!({"breaker": breaker}))
+        .arrival(json!({"type": "constant", "rate_per_s": 1}))
+        .b_fails()
+        .build()
 }
 
 /// Opens at the first failure it sees when `min_calls` is 1.

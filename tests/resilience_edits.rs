@@ -1,7 +1,11 @@
 //! Request-response protections changed while a run goes (SEMANTICS.md,
-//! "Circuit breaker"): as in resilience4j and Polly, a changed breaker is
-//! a new instance, and calls the old one let through are none of its
-//! business.
+//! "Circuit breaker" and "Retries, backoff, jitter, budgets";
+//! docs/scenario-format.md says what each change does): as in resilience4j
+//! and Polly, a changed breaker is a new instance, and calls the old one
+//! let through are none of its business; an attempt keeps the timeout it
+//! was sent with; a retry already scheduled fires, and the call's later
+//! decisions follow the new retry policy (our choice: the libraries keep
+//! a call's policy for all its attempts).
 
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,32 +16,16 @@ use patchbay::engine::scenario::{Scenario, Transport};
 use patchbay::engine::{Edit, Simulation, SECOND};
 use serde_json::{json, Value};
 
+#[path = "support/chain.rs"]
+mod chain;
+use chain::{Chain, AB};
+
 const MS: u64 = 1_000;
-const AB: u32 = 1;
 
 /// Client → A (1 ms) → B (`b_ms` a call, failing every call) over a
 /// request-response link with `transport`; 1 ms each way; an order every 100 ms.
 fn scenario(b_ms: u32, transport: &Value) -> Scenario {
-    let service = |ms: u32| {
-        json!({"type": "service", "replicas": 1, "concurrency": 1000, "backlog": 100_000,
-               "processing": {"type": "constant", "ms": ms}, "restart_ms": 100})
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "resilience-edits", "seed": 11,
-        "nodes": [
-            {"id": "client", "label": "Client", "kind": {"type": "client"}},
-            {"id": "a", "label": "A", "kind": service(1)},
-            {"id": "b", "label": "B", "kind": service(b_ms)},
-        ],
-        "links": [
-            {"id": "c-a", "from": "client", "to": "a", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response"}},
-            {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1}, "transport": transport},
-        ],
-        "sources": [{"id": "orders", "target": "a", "arrival": {"type": "constant", "rate_per_s": 10}}],
-        "faults": [{"target": "b", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}],
-    }))
-    .expect("scenario")
+    Chain::new("resilience-edits", 11).b_ms(b_ms).transport(transport.clone()).b_fails().build()
 }
 
 fn transport(v: Value) -> Transport {
@@ -179,4 +167,143 @@ fn a_removed_retry_policy_lets_the_pending_retry_fire_then_stops() {
     }
     let late = events.iter().filter(|e| e.t > 300 * MS && matches!(e.kind, EventKind::RetryScheduled { .. }));
     assert_eq!(late.count(), 0, "no retry is scheduled after the policy is gone");
+}
+
+/// Every attempt sent over A → B: (order, time, attempt).
+fn sends(events: &[Event]) -> Vec<(u64, u64, u32)> {
+    events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Sent { corr, link: AB, attempt, .. } => Some((corr, e.t, attempt)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs `s` to `at`, replaces the A → B transport with `t`, runs to `end`;
+/// every event.
+fn edited(s: Scenario, at: u64, t: Value, end: u64) -> Vec<Event> {
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.set_recording(true);
+    sim.run_until(at).expect("runs");
+    let mut events = sim.drain_events();
+    sim.apply(&Edit::SetTransport { link: "a-b".into(), transport: transport(t) }).expect("edit");
+    sim.run_until(end).expect("runs");
+    events.extend(sim.drain_events());
+    assert!(sim.ledger().balances(sim.live_messages()));
+    events
+}
+
+/// One order at 0 through A → B (10 ms a call) with `t`.
+fn one_order(t: &Value, b_fails: bool) -> Scenario {
+    let chain = Chain::new("resilience-edits", 11).b_ms(10).transport(t.clone());
+    let chain = chain.arrival(json!({"type": "burst", "at_ms": 0, "count": 1}));
+    if b_fails { chain.b_fails() } else { chain }.build()
+}
+
+/// A changed backoff (same number of attempts) while a retry waits: the
+/// retry already scheduled fires when the old policy said (its sleep was
+/// drawn), and every later sleep is the new policy's, counted from the
+/// call's attempts so far (retry n sleeps base · 2ⁿ). resilience4j and
+/// Polly would keep the old policy for the whole call (a call's retry
+/// context is made from the configuration it started with); the engine
+/// applies the new one from the call's next failure, as it does for a
+/// removed policy, so a change shows at once (docs/scenario-format.md).
+#[test]
+fn a_changed_backoff_lets_the_pending_retry_fire_then_sleeps_the_new_way() {
+    let old = json!({"retry": {"max_attempts": 5, "base_ms": 500, "cap_ms": 500, "jitter": "none"}});
+    let new = json!({"type": "request_response",
+                     "retry": {"max_attempts": 5, "base_ms": 50, "cap_ms": 10_000, "jitter": "none"}});
+    // Attempt 0 leaves at 1 ms (A works 1 ms) and its failure is back at
+    // 13 ms: retry 1 is due at 513 ms. The backoff changes at 300 ms.
+    let events = edited(one_order(&old, true), 300 * MS, new, 5 * SECOND);
+    let sleeps: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::RetryScheduled { link: AB, delay, .. } => Some(delay / MS),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sleeps, [500, 100, 200, 400], "the old sleep, then 50 ms · 2ⁿ for retries 1, 2, 3");
+    let times: Vec<(u64, u32)> = sends(&events).iter().map(|&(_, t, a)| (t / MS, a)).collect();
+    assert_eq!(times, [(1, 0), (513, 1), (625, 2), (837, 3), (1_249, 4)]);
+}
+
+/// Max attempts lowered below the attempts a call has made while its
+/// retry waits: the retry fires, and its failure ends the call (no
+/// underflow, no retry past the new limit).
+#[test]
+fn fewer_attempts_than_made_end_the_call_at_its_next_failure() {
+    let old = json!({"retry": {"max_attempts": 5, "base_ms": 100, "cap_ms": 100, "jitter": "none"}});
+    let new = json!({"type": "request_response",
+                     "retry": {"max_attempts": 2, "base_ms": 100, "cap_ms": 100, "jitter": "none"}});
+    // Attempts at 1, 113 and 225 ms; the edit at 300 ms finds retry 3 due
+    // at 337 ms, with 3 attempts made against a new limit of 2.
+    let events = edited(one_order(&old, true), 300 * MS, new, 5 * SECOND);
+    let times: Vec<(u64, u32)> = sends(&events).iter().map(|&(_, t, a)| (t / MS, a)).collect();
+    assert_eq!(times, [(1, 0), (113, 1), (225, 2), (337, 3)]);
+    let finished: Vec<bool> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::OrderFinished { ok, .. } => Some(ok),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finished, [false], "the order fails once the retry fails");
+}
+
+/// A timeout changed while an attempt waits: the attempt keeps the
+/// deadline it was sent with (resilience4j's TimeLimiter and Polly's
+/// timeout fix it when the attempt starts); the next attempt has the new one.
+#[test]
+fn a_longer_timeout_applies_from_the_next_attempt() {
+    // B takes 1 s. Attempt 0 leaves at 1 ms with a 300 ms timeout; the
+    // timeout becomes 2 s at 100 ms. Attempt 0 still times out at 301 ms;
+    // retry 1 (311 ms) waits up to 2 s and its answer is back at 1,313 ms.
+    let old = json!({"timeout_ms": 300, "retry": {"max_attempts": 2, "base_ms": 10, "cap_ms": 10, "jitter": "none"}});
+    let mut new = old.clone();
+    new["type"] = json!("request_response");
+    new["timeout_ms"] = json!(2_000);
+    let s = Chain::new("resilience-edits", 11)
+        .b_ms(1_000)
+        .transport(old)
+        .arrival(json!({"type": "burst", "at_ms": 0, "count": 1}))
+        .build();
+    let events = edited(s, 100 * MS, new, 5 * SECOND);
+    let timed_out: Vec<u64> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::TimedOut { link: AB, .. })).map(|e| e.t / MS).collect();
+    assert_eq!(timed_out, [301]);
+    let returned: Vec<(u64, bool)> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::CallReturned { link: AB, ok, .. } => Some((e.t / MS, ok)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(returned, [(1_313, true)]);
+}
+
+/// A timeout added while an attempt waits without one: that attempt keeps
+/// waiting (it was sent with none); the next order's attempt has it.
+#[test]
+fn a_timeout_added_mid_call_leaves_the_attempt_out_without_one() {
+    // Orders at 1 s and 2 s; B takes 1 s. The first attempt leaves at
+    // 1,001 ms with no timeout; a 300 ms timeout comes at 1,100 ms. The
+    // first call is answered at 2,003 ms; the second order's attempt
+    // (2,001 ms) times out at 2,301 ms.
+    let s = Chain::new("resilience-edits", 11)
+        .b_ms(1_000)
+        .arrival(json!({"type": "constant", "rate_per_s": 1}))
+        .stop_at(2_500)
+        .build();
+    let events = edited(s, 1_100 * MS, json!({"type": "request_response", "timeout_ms": 300}), 5 * SECOND);
+    let outcomes: Vec<(u64, &str)> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::CallReturned { link: AB, .. } => Some((e.t / MS, "answered")),
+            EventKind::TimedOut { link: AB, .. } => Some((e.t / MS, "timed out")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(outcomes, [(2_003, "answered"), (2_301, "timed out")]);
 }

@@ -11,6 +11,10 @@
 mod recorded;
 use recorded::run;
 
+#[path = "support/chain.rs"]
+mod chain;
+use chain::{Chain, AB};
+
 use std::collections::BTreeMap;
 
 use patchbay::engine::breaker::BreakerState;
@@ -25,36 +29,9 @@ const MS: u64 = 1_000;
 /// `transport` (its `type` added here); 1 ms each way on every link. B fails
 /// every call while `b_fails`; `arrival` feeds A.
 fn scenario(b_ms: u32, b_fails: bool, transport: Value, arrival: Value) -> Scenario {
-    let service = |ms: u32| {
-        json!({"type": "service", "replicas": 1, "concurrency": 1000, "backlog": 100_000,
-               "processing": {"type": "constant", "ms": ms}, "restart_ms": 100})
-    };
-    let mut t = transport;
-    t["type"] = json!("request_response");
-    let faults = if b_fails {
-        json!([{"target": "b", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}])
-    } else {
-        json!([])
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "resilience-truth", "seed": 11,
-        "nodes": [
-            {"id": "client", "label": "Client", "kind": {"type": "client"}},
-            {"id": "a", "label": "A", "kind": service(1)},
-            {"id": "b", "label": "B", "kind": service(b_ms)},
-        ],
-        "links": [
-            {"id": "c-a", "from": "client", "to": "a", "latency": {"type": "constant", "ms": 1},
-             "transport": {"type": "request_response"}},
-            {"id": "a-b", "from": "a", "to": "b", "latency": {"type": "constant", "ms": 1}, "transport": t},
-        ],
-        "sources": [{"id": "orders", "target": "a", "arrival": arrival}],
-        "faults": faults,
-    }))
-    .expect("scenario")
+    let chain = Chain::new("resilience-truth", 11).b_ms(b_ms).transport(transport).arrival(arrival);
+    if b_fails { chain.b_fails() } else { chain }.build()
 }
-
-const AB: u32 = 1;
 
 /// Attempts sent over A → B, per order: (time, attempt number).
 fn attempts(events: &[Event]) -> BTreeMap<u64, Vec<(u64, u32)>> {

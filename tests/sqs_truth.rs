@@ -10,60 +10,15 @@
 mod recorded;
 use recorded::run;
 
-use patchbay::engine::event::{Event, EventKind, Fate};
-use patchbay::engine::scenario::Scenario;
+#[path = "support/sqs_one.rs"]
+mod sqs_one;
+use sqs_one::{fates, receives, scenario};
+
+use patchbay::engine::event::{EventKind, Fate};
 use patchbay::engine::SECOND;
 use serde_json::json;
 
 const MS: u64 = 1_000;
-
-/// One message put straight on a queue at 0 ms; `replicas` consumer
-/// instances of one worker each take `work_ms` per message, failing every
-/// time while `fails`. Links take no time, so the times are exact.
-fn scenario(visibility_ms: u32, max_receive_count: Option<u32>, replicas: u32, work_ms: u32, fails: bool) -> Scenario {
-    let faults = if fails {
-        json!([{"target": "worker", "at_ms": 0, "effect": {"type": "error_rate", "rate": 1.0}}])
-    } else {
-        json!([])
-    };
-    serde_json::from_value(json!({
-        "version": 1, "name": "sqs-truth", "seed": 3,
-        "nodes": [
-            {"id": "jobs", "label": "Jobs", "kind": {"type": "queue",
-                "visibility_timeout_ms": visibility_ms, "max_receive_count": max_receive_count}},
-            {"id": "worker", "label": "Worker", "kind": {"type": "service", "replicas": replicas,
-                "concurrency": 1, "backlog": 10, "processing": {"type": "constant", "ms": work_ms}}},
-        ],
-        "links": [
-            {"id": "jobs-worker", "from": "jobs", "to": "worker", "latency": {"type": "constant", "ms": 0},
-             "transport": {"type": "consume", "prefetch": 1}},
-        ],
-        "sources": [{"id": "one", "target": "jobs", "arrival": {"type": "burst", "at_ms": 0, "count": 1}}],
-        "faults": faults,
-    }))
-    .expect("scenario")
-}
-
-/// (time, receive count, consumer instance) of every receive.
-fn receives(events: &[Event]) -> Vec<(u64, u32, u32)> {
-    events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Delivered { receive_count, replica, .. } => Some((e.t, receive_count, replica)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn fates(events: &[Event]) -> Vec<(u64, Fate)> {
-    events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Settled { fate, .. } => Some((e.t, fate)),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn a_failing_message_comes_back_after_the_visibility_timeout_and_is_redriven_after_max_receive_count() {

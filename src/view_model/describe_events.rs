@@ -54,7 +54,7 @@ pub fn lane_label(s: &SubscriptionStatus) -> String {
     if s.detached {
         return "removed".to_string();
     }
-    let lag = u64::from(s.backlog) + s.in_flight;
+    let lag = s.lag();
     let mut out = if lag == 0 {
         "caught up".to_string()
     } else if s.backlog > 0 {
@@ -78,7 +78,7 @@ pub fn lane_warning(s: &SubscriptionStatus) -> Option<String> {
 /// The lane's part of its link's accessible name.
 pub fn lane_words(s: &SubscriptionStatus) -> String {
     let mut out = format!(", {} delivered, {} processed", s.delivered, s.processed);
-    let lag = u64::from(s.backlog) + s.in_flight;
+    let lag = s.lag();
     if lag > 0 {
         out.push_str(&format!(", {lag} not yet processed"));
     }
@@ -234,6 +234,10 @@ mod tests {
         s.in_flight = 1;
         s.dlq = 2;
         assert_eq!(lane_label(&s), "lag 4 · 0.4 s · DLQ 2");
+        // Events waiting out a retry backoff are not yet processed either.
+        s.backing_off = 2;
+        assert_eq!(lane_label(&s), "lag 6 · 0.4 s · DLQ 2");
+        assert!(lane_words(&s).contains("6 not yet processed"));
         s.unreadable_dropped = 57;
         assert_eq!(lane_warning(&s).as_deref(), Some("⚠ 57 unreadable"));
         assert!(lane_words(&s).contains("57 events it could not read were dropped silently"));

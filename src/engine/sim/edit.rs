@@ -310,9 +310,21 @@ impl Simulation {
         }
         let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| p.heartbeat_ms)
             != transport.push_policy().map(|p| p.heartbeat_ms);
+        let old = &self.scenario.links[link as usize].transport;
+        let attempts_lowered = match (old.subscribe_policy(), transport.subscribe_policy()) {
+            (Some(o), Some(n)) => match (o.max_delivery_attempts, n.max_delivery_attempts) {
+                (None, Some(_)) => true,
+                (Some(before), Some(now)) => now < before,
+                (_, None) => false,
+            },
+            _ => false,
+        };
         self.scenario.links[link as usize].transport = transport;
         if heartbeat_changed {
             self.heartbeat_changed(link);
+        }
+        if attempts_lowered {
+            self.delivery_attempts_lowered(link);
         }
         // A new prefetch changes which consumer instances have room.
         self.refile_all(self.topo.link_to[link as usize]);

@@ -142,10 +142,10 @@ impl Simulation {
         // A copy already settled (acked or dropped by an earlier delivery)
         // has nothing left to decide.
         if let Some(qm) = self.msgs.get(d.msg).and_then(|m| m.queue.as_ref()) {
-            let (visible, first) = (qm.visible, qm.first_enqueued);
-            // This delivery's ack deadline ran out and a later delivery holds
-            // the event now: this one's ack id has expired.
-            let held_by_another = !qm.visible && !qm.backing_off && qm.deliveries != d.delivery;
+            // The event was delivered again since: this delivery's ack id
+            // has expired, so its ack would delete nothing (`ack_arrive`).
+            let expired = qm.deliveries != d.delivery;
+            let (visible, backing_off, first) = (qm.visible, qm.backing_off, qm.first_enqueued);
             let (topic, sub) = (self.topo.link_from[d.link as usize], d.link);
             let nack = self.scenario.links[d.link as usize]
                 .transport
@@ -155,15 +155,19 @@ impl Simulation {
                 self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: true });
                 // Pub/Sub ignores the nack if this delivery has expired (`nack_arrive`).
                 self.send_nack(d.msg, d.link, d.delivery);
-            } else if !held_by_another {
+            } else if !expired {
                 self.emit(EventKind::Unreadable { msg: d.msg, node: d.node, topic, sub, nacked: false });
+                let q = &mut self.queues[d.queue as usize];
                 if visible {
-                    self.queues[d.queue as usize].ready.remove(&(first, d.msg));
+                    q.ready.remove(&(first, d.msg));
+                }
+                if backing_off {
+                    q.backing_off = q.backing_off.saturating_sub(1);
                 }
                 self.settle(d.msg, Fate::Dropped(Reason::Unreadable));
             }
             // Otherwise its ack would name an expired ack id, which Pub/Sub
-            // ignores: the event stays with the delivery that holds it, which
+            // ignores: the event stays with its later delivery, which
             // decides its fate. Nothing happened to the event, so nothing is said.
         }
         self.pump_queue(d.queue);
@@ -273,6 +277,7 @@ impl Simulation {
                 _ => {}
             }
         }
+        self.queues[buffer as usize].backing_off = 0;
         // Timers sit in heap order: settle in message order so the trace is deterministic by content.
         crate::engine::sort::sort_stable_by(&mut doomed, |a, b| a < b);
         doomed.dedup();

@@ -43,6 +43,7 @@ impl Simulation {
         let backoff = retry.filter(|_| !used_up).map(|r| r.delay(receive_count)).filter(|&d| d > 0);
         if let Some(wait) = backoff {
             qm.backing_off = true;
+            self.queues[buffer as usize].backing_off += 1;
             self.schedule(now.saturating_add(wait), Action::BackoffEnd { msg, delivery });
         } else {
             qm.visible = true;
@@ -73,23 +74,71 @@ impl Simulation {
     }
 
     /// A subscription's event has waited out its backoff: back in the
-    /// backlog, in its old place, and offered to a subscriber.
+    /// backlog, in its old place, and offered to a subscriber. If its
+    /// attempts were used up meanwhile (`max_delivery_attempts` lowered by
+    /// an edit), Pub/Sub forwards it to the dead-letter topic instead.
     pub(super) fn backoff_end(&mut self, msg: MsgId, delivery: u32) {
         let now = self.now;
         let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) else { return };
-        // Acked meanwhile by an older delivery, or dropped with its subscription.
+        // A guard: an event settled while it waited (a late ack of its
+        // latest delivery, its subscription removed) is gone already.
         if !qm.backing_off || qm.deliveries != delivery {
             return;
         }
         qm.backing_off = false;
-        qm.visible = true;
-        qm.visible_since = now;
-        let (buffer, first) = (qm.queue, qm.first_enqueued);
-        self.queues[buffer as usize].ready.insert((first, msg));
+        let (buffer, first, receive_count) = (qm.queue, qm.first_enqueued, qm.receive_count);
+        let q = &mut self.queues[buffer as usize];
+        q.backing_off = q.backing_off.saturating_sub(1);
+        let used_up = self.buffer_policy(buffer).and_then(|(max, _)| max).is_some_and(|max| receive_count >= max);
+        if !used_up {
+            if let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) {
+                qm.visible = true;
+                qm.visible_since = now;
+            }
+            self.queues[buffer as usize].ready.insert((first, msg));
+        }
         let (depth, oldest) = self.queue_gauges(buffer);
-        if let (topic, Some(sub)) = self.buffer_names(buffer) {
+        let (topic, sub) = self.buffer_names(buffer);
+        if let Some(sub) = sub {
             self.emit(EventKind::BackoffEnded { msg, topic, sub, depth, oldest });
         }
+        if used_up {
+            self.emit(EventKind::DeadLettered { msg, queue: topic, receive_count, depth, oldest, sub });
+            self.settle(msg, Fate::DeadLettered);
+            return;
+        }
         self.pump_queue(buffer);
+    }
+
+    /// An edit lowered subscription `sub`'s `max_delivery_attempts`: the
+    /// events waiting in its backlog that have used up the new limit are
+    /// forwarded to the dead-letter topic now, as Pub/Sub forwards them
+    /// itself rather than deliver them again (best effort in Pub/Sub; at
+    /// once here). Events out with a subscriber go at their next failure
+    /// (`delivery_failed`; an ack still deletes them), those backing off
+    /// when their wait ends (`backoff_end`).
+    pub(super) fn delivery_attempts_lowered(&mut self, sub: u32) {
+        let buffer = self.topo.buffer_of[sub as usize];
+        let Some((Some(max), _)) = self.buffer_policy(buffer) else { return };
+        // In backlog order (oldest first), so the events come out in a
+        // deterministic order.
+        let doomed: Vec<(u64, MsgId)> = self.queues[buffer as usize]
+            .ready
+            .iter()
+            .copied()
+            .filter(|&(_, msg)| {
+                self.msgs.get(msg).and_then(|m| m.queue.as_ref()).is_some_and(|q| q.receive_count >= max)
+            })
+            .collect();
+        let topic = self.buffer_names(buffer).0;
+        for (first, msg) in doomed {
+            let Some(receive_count) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()).map(|q| q.receive_count) else {
+                continue;
+            };
+            self.queues[buffer as usize].ready.remove(&(first, msg));
+            let (depth, oldest) = self.queue_gauges(buffer);
+            self.emit(EventKind::DeadLettered { msg, queue: topic, receive_count, depth, oldest, sub: Some(sub) });
+            self.settle(msg, Fate::DeadLettered);
+        }
     }
 }

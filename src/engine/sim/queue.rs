@@ -314,13 +314,18 @@ impl Simulation {
     /// while its own consumer still worked on it is taken out of sight when
     /// that consumer's ack leaves: otherwise the consumer's freed slot would
     /// receive it again before its own delete arrived.
-    /// (Subscriptions keep Pub/Sub's rules, see `sim/pubsub.rs`.)
+    ///
+    /// A subscription follows the same two rules with Pub/Sub's ack ids:
+    /// each delivery has its own, and once the event has been delivered
+    /// again the earlier ids are expired, so an ack with one deletes nothing
+    /// and the redelivered copy stays (at-least-once delivery: a late ack
+    /// may be lost). An ack that lands after its deadline ran out but before
+    /// any redelivery still deletes (Pub/Sub may honour it; best effort).
     pub(super) fn send_ack(&mut self, msg: MsgId, queue: u32, link: u32, delivery: u32) {
         match self.cross(link) {
             Some(at) => {
-                let is_queue = self.buffer_names(queue).1.is_none();
                 if let Some(qm) = self.msgs.get_mut(msg).and_then(|m| m.queue.as_mut()) {
-                    if is_queue && qm.visible && qm.deliveries == delivery {
+                    if qm.visible && qm.deliveries == delivery {
                         qm.visible = false;
                         self.queues[queue as usize].ready.remove(&(qm.first_enqueued, msg));
                     }
@@ -334,14 +339,22 @@ impl Simulation {
 
     pub(super) fn ack_arrive(&mut self, msg: MsgId, delivery: u32) {
         let Some(qm) = self.msgs.get(msg).and_then(|m| m.queue.as_ref()) else { return };
-        let (queue, first, visible) = (qm.queue, qm.first_enqueued, qm.visible);
-        let (node, sub) = self.buffer_names(queue);
-        if sub.is_none() && qm.deliveries != delivery {
-            // A stale receipt handle: SQS answers success and deletes nothing.
+        let (queue, first, visible, backing_off) = (qm.queue, qm.first_enqueued, qm.visible, qm.backing_off);
+        if qm.deliveries != delivery {
+            // A stale receipt handle (SQS answers success and deletes
+            // nothing) or an expired ack id (Pub/Sub: the event was
+            // delivered again, and that delivery decides its fate).
             return;
         }
+        let (node, sub) = self.buffer_names(queue);
+        let q = &mut self.queues[queue as usize];
         if visible {
-            self.queues[queue as usize].ready.remove(&(first, msg));
+            q.ready.remove(&(first, msg));
+        }
+        if backing_off {
+            // Its deadline ran out and it waits out a retry backoff: the
+            // ack still names its latest delivery, so it counts.
+            q.backing_off = q.backing_off.saturating_sub(1);
         }
         self.msgs.remove(msg);
         let (depth, oldest) = self.queue_gauges(queue);

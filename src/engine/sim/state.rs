@@ -251,6 +251,10 @@ pub(super) struct QueueState {
     /// Round-robin cursor: the next pick among equally loaded instances
     /// starts at this slot.
     pub cursor: u32,
+    /// A subscription's events waiting out a retry backoff: in neither
+    /// `ready` nor a subscriber's hands, counted so a lane can tell them
+    /// from deliveries out (`sim/pubsub_retry.rs` keeps it).
+    pub backing_off: u32,
 }
 
 /// Slots per consume link in a queue's free-consumer index (a service has at most 64 replicas).

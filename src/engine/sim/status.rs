@@ -96,8 +96,12 @@ pub struct SubscriptionStatus {
     pub backlog: u32,
     /// Age of the oldest waiting event.
     pub oldest_age: Micros,
-    /// Events delivered and not yet acknowledged.
+    /// Events delivered and not yet acknowledged (out with a subscriber,
+    /// or on the way to or from one).
     pub in_flight: u64,
+    /// Events waiting out the retry policy's backoff after a failed
+    /// delivery: neither deliverable (`backlog`) nor out (`in_flight`).
+    pub backing_off: u32,
     /// Events in the subscription's dead-letter queue.
     pub dlq: u64,
     /// Events the subscriber could not read and silently dropped.
@@ -110,6 +114,13 @@ pub struct SubscriptionStatus {
     pub detached: bool,
 }
 
+impl SubscriptionStatus {
+    /// Events not yet done with: waiting, backing off or out (the lane's "lag").
+    pub fn lag(&self) -> u64 {
+        u64::from(self.backlog) + self.in_flight + u64::from(self.backing_off)
+    }
+}
+
 impl Simulation {
     /// The live state of subscription `link` (scenario order), or `None`
     /// when that link is not a subscription.
@@ -118,11 +129,12 @@ impl Simulation {
         let m = self.metrics.subscriptions.get(link)?;
         let buffer = self.topo.buffer_of.get(link).copied()?;
         let q = self.queues.get(buffer as usize)?;
-        let backlog = q.ready.len() as u32;
+        let (backlog, backing_off) = (q.ready.len() as u32, q.backing_off);
         Some(SubscriptionStatus {
             backlog,
             oldest_age: q.ready.first().map_or(0, |(t, _)| self.now.saturating_sub(*t)),
-            in_flight: m.lag().saturating_sub(u64::from(backlog)),
+            in_flight: m.lag().saturating_sub(u64::from(backlog) + u64::from(backing_off)),
+            backing_off,
             dlq: m.dead_lettered,
             unreadable_dropped: m.unreadable_dropped,
             delivered: m.delivered,
