@@ -115,8 +115,8 @@ test('mmc: the Erlang C prediction sits beside the measured wait and they agree'
   // Erlang C for λ ≈ 90/s, μ ≈ 10/s, 10 servers is about 67 ms.
   assert.ok(predicted > 45 && predicted < 95, `predicted ${predicted} ms`);
   assert.ok(Math.abs(measured - predicted) / predicted < 0.3, `measured ${measured} ms vs Erlang C ${predicted} ms`);
-  assert.match(await card.textContent(), /Erlang C predicts/);
-  assert.match(await card.textContent(), /M\/M\/10 at the measured rates/);
+  assert.match(await card.getByTestId('theory-model').textContent(), /^Model M\/M\/10: .* 10 workers serve them \(c = 10\)\.$/);
+  assert.match(await card.getByTestId('theory-predictor').textContent(), /^Erlang C: the probability that an arrival finds every worker busy and has to wait \(now \d+ %\)/);
   assert.match(await card.getByTestId('theory-little').textContent(), /Little's law.*they agree/);
   assert.deepEqual(problems, []);
   await context.close();

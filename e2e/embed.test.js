@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, collectProblems, screenshot } from './support.js';
+import { launchChromium, collectProblems, screenshot, SCREENSHOT_DIR } from './support.js';
 
 const BASE = '/courses/patterns/playground/';
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml' };
@@ -134,6 +134,39 @@ test('the demo page loads two sandboxed lesson embeds and drives one by postMess
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// docs/embed.md: the card, the stage and the run controls fit a 460 px
+// frame. On a 390 px phone the demo's column leaves the frames 358 px wide.
+for (const scheme of ['light', 'dark']) {
+  test(`the course page on a 390 px phone (${scheme}): each lesson's card, stage and run controls are inside its 460 px frame`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: scheme });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(url('course-demo.html'));
+    const shown = { '#cascade': ['play', 'step', 'step-notable', 'speed', 'speed-label'], '#queue': ['play', 'speed', 'speed-label'] };
+    for (const [id, controls] of Object.entries(shown)) {
+      const frame = page.frameLocator(id);
+      await frame.getByTestId('lesson-text').waitFor({ timeout: 20000 });
+      await page.locator(id).scrollIntoViewIfNeeded();
+      // The stage's height follows the fitted topology, set a frame after it is drawn.
+      await page.waitForTimeout(500);
+      const f = await page.locator(id).boundingBox();
+      assert.equal(Math.round(f.height), 462, `${id}: the demo's 460 px frame and its border`);
+      for (const part of ['lesson', 'lesson-next', 'stage', ...controls]) {
+        const b = await frame.getByTestId(part).boundingBox();
+        assert.ok(b, `${id}: ${part} is shown`);
+        const where = `${id}: ${part} at ${Math.round(b.x - f.x)},${Math.round(b.y - f.y)} ${Math.round(b.width)}×${Math.round(b.height)} in a ${Math.round(f.width)}×${Math.round(f.height)} frame`;
+        assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.width <= f.x + f.width && b.y + b.height <= f.y + f.height, where);
+      }
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const file = path.join(SCREENSHOT_DIR, `embed-demo-390-${id.slice(1)}-${scheme}.png`);
+      await page.locator(id).screenshot({ path: file });
+      console.log(`screenshot: ${file}`);
+    }
+    assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+    await context.close();
+  });
+}
 
 test('messages from an origin not on the list change nothing and get no answer', async () => {
   const { context, page, problems } = await demo(`?origin=${encodeURIComponent('https://course.example')}`);

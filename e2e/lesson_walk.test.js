@@ -101,7 +101,18 @@ for (const lesson of lessons) {
         if (max !== undefined) assert.ok(v <= max, `${where}, expected at most ${max}`);
       }
     }
-    assert.equal(await page.getByTestId('lesson-next').isDisabled(), true, 'Next stops at the last step');
+    // The last step says the lesson is finished, and in Next's place leads
+    // on: to the picker's next lesson, or after the last one to exploring.
+    assert.equal(await page.getByTestId('lesson-next').isVisible(), false, 'Next stops at the last step');
+    assert.match(await page.getByTestId('lesson-done').textContent(), /Lesson finished\./);
+    const titles = await page.getByTestId('lesson-picker').locator('option').evaluateAll((os) =>
+      os.filter((o) => o.value).map((o) => [o.value, o.textContent]),
+    );
+    const next = titles[titles.findIndex(([name]) => name === lesson.name) + 1];
+    const onward = page.getByTestId('lesson-onward');
+    assert.equal(await onward.isVisible(), true);
+    assert.equal(await onward.textContent(), next ? 'Next lesson' : 'Explore freely');
+    if (next) assert.ok((await page.getByTestId('lesson-done').textContent()).includes(`“${next[1]}”`));
     assert.deepEqual(problems, []);
     await context.close();
   });

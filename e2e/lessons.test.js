@@ -83,7 +83,32 @@ test('request-response lesson from the start: orders fail, then the same seed wi
   assert.ok((await number(page, 'short_circuits:inventory-pricing')) > 100);
   await page.getByTestId('lesson-next').click();
   assert.equal(await page.getByTestId('lesson-step').textContent(), 'Step 4 of 4');
-  assert.equal(await page.getByTestId('lesson-next').isDisabled(), true);
+  assert.equal(await page.getByTestId('lesson-next').isVisible(), false);
+  assert.equal(await page.getByTestId('lesson-onward').textContent(), 'Next lesson');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the queue lesson's first step: the theory card says each name and symbol in plain words where it first shows", async () => {
+  const { context, page, problems } = await app.open('?lesson=queue&step=1');
+  await settled(page, 4);
+  const card = page.getByTestId('summary-charts').getByTestId('theory');
+  await card.getByTestId('theory-little').waitFor();
+  const text = (await card.textContent()).replace(/\s+/g, ' ');
+  // What follows each term where the card first shows it.
+  const explained = [
+    ['M/M/', /^M\/M\/4: messages arrive at random moments \(the first M\), each takes a random time \(the second M\), and 4 workers serve them \(c = 4\)/],
+    ['λ', /^λ = [\d.]+k? arrivals a second;/],
+    ['μ', /^μ = [\d.]+k? finished a second by one worker;/],
+    ['ρ', /^ρ = λ\/\(cμ\) = \d\.\d\d, the share of time each worker is busy/],
+    ['Erlang C', /^Erlang C: the probability that an arrival finds every worker busy and has to wait/],
+    ["Little's law", /^Little's law, L = λW: on average, the number waiting is the arrival rate times how long each waits\./],
+  ];
+  for (const [term, words] of explained) {
+    const at = text.indexOf(term);
+    assert.ok(at >= 0, `${term} is on the card: ${text}`);
+    assert.match(text.slice(at), words, `${term} is explained where it first shows: ${text}`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -26,6 +26,7 @@ mod inspector_sheet;
 mod journey_panel;
 mod key_shortcuts;
 mod lesson_card;
+mod lesson_done;
 mod link_menu;
 mod metrics_panel;
 mod node_cells;

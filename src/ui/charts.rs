@@ -159,42 +159,34 @@ fn TheoryCard(index: usize, clock: Clock, #[prop(optional)] nested: bool) -> imp
         let Some(th) = theory.get() else {
             return view! { <p class="theory__none">"Theory appears once work has arrived."</p> }.into_any();
         };
-        let Theory { model, servers, lambda, mu, rho, measured_ms, prediction, little } = th.clone();
+        let Theory { measured_ms, prediction, little, .. } = th.clone();
         let predicted_ms = match prediction {
             Prediction::Wait { wq, .. } => format!("{:.3}", wq * 1e3),
             Prediction::Unstable | Prediction::Unknown => String::new(),
         };
         let little_view = little.map(|(l, lw)| {
             let (off, verdict) = queueing::little_verdict(l, lw, matches!(prediction, Prediction::Unstable));
-            view! {
-                <p class="theory__little" data-testid="theory-little">
-                    "Little's law: measured mean waiting Lq = " {chart::short_number(l)}
-                    ", λ·Wq = " {chart::short_number(lw)} " (" {format!("{off:.0} % apart, {verdict}")} ")"
-                </p>
-            }
+            view! { <p class="theory__little" data-testid="theory-little">{chart_series::little_words(l, lw, off, verdict)}</p> }
         });
+        // In the order a reader needs them: each name and symbol is said in
+        // words where it first shows (theory_words.rs).
         view! {
+            <p class="theory__model" data-testid="theory-model">{th.model_words()}</p>
+            <p class="theory__model" data-testid="theory-rates">{th.rates_words()}</p>
             <dl class="theory__pair">
                 <div>
                     <dt>"Measured wait"</dt>
                     <dd data-testid="theory-measured" data-ms=format!("{measured_ms:.3}")>{Unit::Ms.format(measured_ms)}</dd>
                 </div>
                 <div>
-                    <dt>{format!("{} predicts", if model == "M/D/1" { "Pollaczek–Khinchine" } else { "Erlang C" })}</dt>
+                    // The theory is named under the pair, with what it is.
+                    <dt>"Theory predicts"</dt>
                     <dd data-testid="theory-predicted" data-ms=predicted_ms class:theory__unstable=matches!(prediction, Prediction::Unstable)>
                         {th.predicted_text()}
                     </dd>
                 </div>
             </dl>
-            <p class="theory__model">
-                {format!(
-                    "{model} at the measured rates: λ = {} arrivals/s, μ = {} per server/s, {servers} server{}, ρ = {:.2}.",
-                    chart::short_number(lambda),
-                    chart::short_number(mu),
-                    if servers == 1 { "" } else { "s" },
-                    rho
-                )}
-            </p>
+            <p class="theory__model" data-testid="theory-predictor">{th.predictor_words()}</p>
             {little_view}
         }
         .into_any()

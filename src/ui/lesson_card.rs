@@ -5,6 +5,7 @@
 //! store's edit path and fast-forwards in the store's budgeted slices, so
 //! the page shows exactly the state `engine::lesson::run_to_step` computes
 //! (`view_model::lesson::route` decides whether to go on or start again).
+//! The last step says the lesson is finished and leads on (`lesson_done.rs`).
 //! `?lesson=NAME&step=N` opens a lesson at a step.
 
 use std::collections::VecDeque;
@@ -16,11 +17,13 @@ use crate::engine::lesson::{self, metric, Lesson};
 use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
+use crate::view_model::lesson_end::{self, Onward};
 
 use crate::view_model::run::{at_from_link, at_not_used, seed_not_used};
 
 use super::browser::{parse_decimal, query_param};
 use super::confirm_discard::{use_asker, would_lose_changes, Discard};
+use super::lesson_done::{done_note, onward_button};
 use super::store::{use_store, Store};
 
 /// Edits still to make, each at its time (µs), and where the run stops (µs).
@@ -75,7 +78,10 @@ impl Tutor {
         }
         let step = &l.steps[k];
         store.highlight.set(step.focus.clone());
-        let say = format!("Lesson step {} of {}: {}", k + 1, l.steps.len(), step.text);
+        let mut say = format!("Lesson step {} of {}: {}", k + 1, l.steps.len(), step.text);
+        if k + 1 == l.steps.len() {
+            say = format!("{say} {}", lesson_end::onward(&l.name).announced());
+        }
         self.mark.set(None);
         self.pending.set_value(Some((r.edits, r.until)));
         self.advance();
@@ -261,6 +267,45 @@ pub fn LessonCard() -> impl IntoView {
     let count = move || t.lesson.with(|l| l.as_ref().map_or(0, |l| l.steps.len()));
     // Named outside the view: a `>` inside an attribute's closure would end the tag.
     let at_last = move || t.step.get() + 1 >= count();
+    // At the last step: where the lesson leads (read again only when the
+    // step or the lesson changes).
+    let onward = move || {
+        let name = t.lesson.with(|l| l.as_ref().map(|l| l.name.clone()))?;
+        at_last().then(|| lesson_end::onward(&name))
+    };
+    let next_button = NodeRef::<leptos::html::Button>::new();
+    let onward_button_ref = NodeRef::<leptos::html::Button>::new();
+    // The button that had the focus is hidden once pressed (Next at the last
+    // step, the way on once it is taken): the focus goes where the learner
+    // carries on, not to the page's start. After the next frame, when the
+    // card shows the new step.
+    let focus_later = move |target: NodeRef<leptos::html::Button>| {
+        request_animation_frame(move || {
+            if let Some(b) = target.get_untracked() {
+                let _focused = b.focus();
+            }
+        });
+    };
+    let on_next = move |_| {
+        let k = t.step.get_untracked() + 1;
+        t.go(k, false);
+        if k + 1 >= t.lesson.with_untracked(|l| l.as_ref().map_or(0, |l| l.steps.len())) {
+            focus_later(onward_button_ref);
+        }
+    };
+    let go_on = move |o: Onward| match o {
+        Onward::Lesson { name, .. } => {
+            t.open(&name, 0);
+            focus_later(next_button);
+        }
+        Onward::Explore => {
+            t.close();
+            store.announcement.set("Lesson closed: the run is yours to explore. The Lesson list opens another.".into());
+            if let Some(select) = picker.get_untracked() {
+                let _focused = select.focus();
+            }
+        }
+    };
     // How the page has left the lesson, if it has: only then does Back have something to put back.
     let left = move || {
         let wanted = t.lesson.with(|l| l.as_ref().map(|l| l.scenario.clone()))?;
@@ -351,6 +396,7 @@ pub fn LessonCard() -> impl IntoView {
                         {move || if all_text.get() { "Show less" } else { "Read all" }}
                     </button>
                     <Numbers lesson=t.lesson step=t.step />
+                    {done_note(onward)}
                     <div class="lesson__nav">
                         <button
                             class="btn"
@@ -360,14 +406,17 @@ pub fn LessonCard() -> impl IntoView {
                         >
                             "Previous"
                         </button>
+                        // At the last step the way on takes Next's place.
                         <button
                             class="btn btn--primary"
                             data-testid="lesson-next"
-                            prop:disabled=at_last
-                            on:click=move |_| t.go(t.step.get_untracked() + 1, false)
+                            node_ref=next_button
+                            hidden=at_last
+                            on:click=on_next
                         >
                             "Next"
                         </button>
+                        {onward_button(onward, onward_button_ref, go_on)}
                         // Only once the page has left the lesson: in step with it,
                         // Back would just start the step again.
                         <button

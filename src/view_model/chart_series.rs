@@ -12,11 +12,13 @@ use super::chart::{Line, Unit};
 mod links;
 mod nodes;
 mod theory;
+mod theory_words;
 pub use links::link_charts;
 use links::{latency_chart, sub_chart};
 pub use nodes::node_charts;
 use nodes::{consumers, saga_chart};
 pub use theory::{summary_theory_node, theory, Theory};
+pub use theory_words::little_words;
 
 /// Where a line's values come from.
 #[derive(Clone, Copy, Debug, PartialEq)]
