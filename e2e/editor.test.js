@@ -225,14 +225,22 @@ test('a picked scenario or lesson over a changed run asks first; keeping the run
   assert.match(await dialog.textContent(), /Load “Order flow/);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-discard-cancel', 'the safe answer has the focus');
   await page.keyboard.press('Escape');
+  // Escape answers at once too: the picker names the changed run as soon as the dialog is gone.
   await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.getByTestId('preset').inputValue(), '');
   assert.equal(await page.getByTestId('node-service').count(), 1, 'the edit is still there');
   assert.equal(await page.getByTestId('preset').inputValue(), '', 'the picker names the changed run again');
   // The lesson picker asks too.
   await page.getByTestId('lesson-picker').selectOption({ index: 1 });
   await dialog.waitFor();
   assert.match(await dialog.textContent(), /Start lesson/);
-  await page.getByTestId('confirm-discard-cancel').click();
+  // Answered at once, not a task later with the dialog's `close` event:
+  // read in the same turn as the click, the picker is back to none.
+  const right_after = await page.evaluate(() => {
+    document.querySelector('[data-testid=confirm-discard-cancel]').click();
+    return document.querySelector('[data-testid=lesson-picker]').value;
+  });
+  assert.equal(right_after, '');
   await dialog.waitFor({ state: 'hidden' });
   assert.equal(await page.getByTestId('lesson-picker').inputValue(), '');
   assert.equal(await page.getByTestId('node-service').count(), 1);

@@ -59,31 +59,26 @@ pub fn use_asker() -> Asker {
 pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
     let pending = asker.0;
     let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let confirmed = StoredValue::new(false);
     Effect::new(move |_| {
         if pending.with(Option::is_some) {
             if let Some(d) = dialog.get() {
                 if !d.open() {
-                    confirmed.set_value(false);
                     let _shown = d.show_modal();
                 }
             }
         }
     });
-    let close = move || {
+    // Every way out (the two buttons, Escape, a close from elsewhere) ends
+    // here. The answer is acted on at once, not in the `close` event, which
+    // comes a task later: the page must not show the dialog gone while the
+    // picker still names the scenario that was refused.
+    let answer = move |confirmed: bool| {
+        let Some(p) = pending.get_untracked() else { return };
+        pending.set(None);
         if let Some(d) = dialog.get_untracked() {
             d.close();
         }
-    };
-    let confirm = move |_| {
-        confirmed.set_value(true);
-        close();
-    };
-    // Every way out (Cancel, Escape, the confirming button) ends here.
-    let on_close = move |_| {
-        let Some(p) = pending.get_untracked() else { return };
-        pending.set(None);
-        if confirmed.get_value() {
+        if confirmed {
             p.confirm.run(());
         } else {
             p.keep.run(());
@@ -93,11 +88,16 @@ pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
         <dialog node_ref=dialog class="confirm" aria-labelledby="discard-title" aria-describedby="discard-text"
             data-testid="confirm-discard"
             on:keydown=move |ev| {
-                if let Some(d) = dialog.get_untracked() {
+                // Escape answers here rather than through the dialog's own
+                // cancel, whose `close` event comes a task later.
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    answer(false);
+                } else if let Some(d) = dialog.get_untracked() {
                     super::focus_trap::keep_tab_inside(&ev, &d);
                 }
             }
-            on:close=on_close>
+            on:close=move |_| answer(false)>
             <h2 id="discard-title" class="confirm__title">
                 {move || pending.with(|p| p.as_ref().map(|p| format!("{} “{}”?", p.verb, p.title)))}
             </h2>
@@ -107,8 +107,8 @@ pub fn ConfirmDiscard(asker: Asker) -> impl IntoView {
             </p>
             <div class="confirm__actions">
                 // First, so it has the focus when the dialog opens: keeping the run is the safe answer.
-                <button class="btn" data-testid="confirm-discard-cancel" on:click=move |_| close()>"Keep my changes"</button>
-                <button class="btn btn--danger" data-testid="confirm-discard-ok" on:click=confirm>
+                <button class="btn" data-testid="confirm-discard-cancel" on:click=move |_| answer(false)>"Keep my changes"</button>
+                <button class="btn btn--danger" data-testid="confirm-discard-ok" on:click=move |_| answer(true)>
                     {move || pending.with(|p| p.as_ref().map(|p| p.verb))}
                 </button>
             </div>
