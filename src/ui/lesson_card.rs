@@ -273,30 +273,21 @@ pub fn LessonCard() -> impl IntoView {
         let name = t.lesson.with(|l| l.as_ref().map(|l| l.name.clone()))?;
         at_last().then(|| lesson_end::onward(&name))
     };
-    let next_button = NodeRef::<leptos::html::Button>::new();
-    let onward_button_ref = NodeRef::<leptos::html::Button>::new();
     // The button that had the focus is hidden once pressed (Next at the last
     // step, the way on once it is taken): the focus goes where the learner
-    // carries on, not to the page's start. After the next frame, when the
-    // card shows the new step.
-    let focus_later = move |target: NodeRef<leptos::html::Button>| {
-        request_animation_frame(move || {
-            if let Some(b) = target.get_untracked() {
-                let _focused = b.focus();
-            }
-        });
-    };
+    // carries on, not to the page's start, once the card shows the new step.
+    let focus_later = |testid: &str| super::stage::focus_later(testid.to_string());
     let on_next = move |_| {
         let k = t.step.get_untracked() + 1;
         t.go(k, false);
         if k + 1 >= t.lesson.with_untracked(|l| l.as_ref().map_or(0, |l| l.steps.len())) {
-            focus_later(onward_button_ref);
+            focus_later("lesson-onward");
         }
     };
     let go_on = move |o: Onward| match o {
         Onward::Lesson { name, .. } => {
             t.open(&name, 0);
-            focus_later(next_button);
+            focus_later("lesson-next");
         }
         Onward::Explore => {
             t.close();
@@ -410,13 +401,12 @@ pub fn LessonCard() -> impl IntoView {
                         <button
                             class="btn btn--primary"
                             data-testid="lesson-next"
-                            node_ref=next_button
                             hidden=at_last
                             on:click=on_next
                         >
                             "Next"
                         </button>
-                        {onward_button(onward, onward_button_ref, go_on)}
+                        {onward_button(onward, go_on)}
                         // Only once the page has left the lesson: in step with it,
                         // Back would just start the step again.
                         <button

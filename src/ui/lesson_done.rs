@@ -29,13 +29,11 @@ pub fn done_note(onward: impl Fn() -> Option<Onward> + Copy + Send + Sync + 'sta
 /// step, described by the note (which names the next lesson whole).
 pub fn onward_button(
     onward: impl Fn() -> Option<Onward> + Copy + Send + Sync + 'static,
-    button: NodeRef<leptos::html::Button>,
     go_on: impl Fn(Onward) + 'static,
 ) -> impl IntoView {
     view! {
         <button
             class="btn btn--primary"
-            node_ref=button
             hidden=move || onward().is_none()
             aria-describedby="lesson-done"
             data-testid="lesson-onward"

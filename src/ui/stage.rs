@@ -271,26 +271,11 @@ impl Stage {
 /// Focuses the element with test id `testid` after the next render (an
 /// edit redraws the topology, which would otherwise drop the focus).
 pub fn focus_later(testid: String) {
-    PENDING_FOCUS.with(|p| *p.borrow_mut() = Some(testid.clone()));
     request_animation_frame(move || {
-        PENDING_FOCUS.with(|p| {
-            let mut pending = p.borrow_mut();
-            if pending.as_deref() == Some(testid.as_str()) {
-                *pending = None;
-            }
-        });
         if let Some(el) = by_testid(&testid) {
             focus_element(&el);
         }
     });
-}
-
-thread_local! {
-    /// Where `focus_later` will put the keyboard at the next frame. Between
-    /// a redraw and that frame the focus sits on the page's body; a key
-    /// pressed then (an arrow key's move and Ctrl+Z in quick succession)
-    /// still belongs to that element.
-    static PENDING_FOCUS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The element with `data-testid` = `testid`, if it is in the page.
@@ -303,15 +288,11 @@ fn by_testid(testid: &str) -> Option<web_sys::Element> {
 /// Runs `action` (an undo or redo, which redraws the topology) and keeps
 /// the keyboard where it was: on the same element after the next render if
 /// it is still there and usable, else on the stage, not the page's top.
-/// "Where it was" includes a focus still on its way (`focus_later`).
 pub fn keeping_focus(action: impl FnOnce()) {
-    let pending = PENDING_FOCUS.with(|p| p.borrow_mut().take());
-    let before = pending.or_else(|| {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .and_then(|el| el.get_attribute("data-testid"))
-    });
+    let before = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|el| el.get_attribute("data-testid"));
     action();
     request_animation_frame(move || {
         let usable = |testid: &str| by_testid(testid).filter(|el| !el.has_attribute("disabled"));
