@@ -271,6 +271,12 @@ fn timed_edits_parse_sorted_and_name_their_problems() {
     let e = parse_timed_edits(r#"[{"at_ms": -1, "edit": {"type": "clear_fault", "index": 0}}]"#).expect_err("negative");
     assert_eq!(e.path, "$[0].at_ms");
     assert!(parse_timed_edits("[] []").is_err(), "trailing data");
+    // A text that is not a list is named in the format's terms, not serde's.
+    for (text, found) in [("{}", "starts with an object"), ("", "the text is empty"), ("null", "starts with null")] {
+        let e = parse_timed_edits(text).expect_err(text);
+        assert_eq!(e.path, "$");
+        assert!(e.reason.contains(found) && e.reason.contains("an edit list is a JSON list"), "{text:?}: {e}");
+    }
     // A wrong field deep in an edit is named at the field, not at the edit.
     let e = parse_timed_edits(
         r#"[{"at_ms": 1, "edit": {"type": "set_latency", "link": "a", "latency": {"type": "constant", "ms": "x"}}}]"#,

@@ -127,6 +127,12 @@ fn hostile_text_is_refused_without_a_panic() {
     for json in ["", "{", "[]", "null", "{\"version\":1}", &"[".repeat(10_000), &"x".repeat(300_000)] {
         assert!(parse_lesson(json).is_err());
     }
+    // Said in the format's terms, not serde's ("expected struct Lesson").
+    for (json, found) in [("", "the text is empty"), ("[]", "starts with a list"), ("null", "starts with null")] {
+        let (path, reason) = bad(json);
+        assert_eq!(path, "$");
+        assert!(reason.contains(found) && reason.contains("a lesson is a JSON object"), "{json:?}: {reason}");
+    }
 }
 
 #[test]

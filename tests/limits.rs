@@ -276,3 +276,32 @@ fn the_clients_of_all_push_links_together_have_a_limit() {
     let ps = problems(&scenario(nodes(), over, vec![]));
     assert!(has(&ps, "$.links", "30000 clients in all; at most 20000"), "{ps:?}");
 }
+
+#[test]
+fn a_text_that_is_not_an_object_is_named_in_the_formats_terms() {
+    use patchbay::engine::parse::parse_scenario_placed;
+    use patchbay::engine::parse_scenario_quietly;
+    // serde alone reads a struct from a list of its fields in order, and
+    // names a list's problem by its element ("$[1]: expected a string").
+    let v = scenario(vec![service("a", json!({}))], vec![], vec![]);
+    let fields: Vec<Value> = v.as_object().expect("an object").values().cloned().collect();
+    let as_list = Value::Array(fields).to_string();
+    for (text, found) in [
+        (as_list.as_str(), "starts with a list"),
+        ("[1, 2]", "starts with a list"),
+        ("\"x\"", "starts with a string"),
+        ("null", "starts with null"),
+        (" 12", "starts with a number"),
+        ("true", "starts with true or false"),
+        ("<html>", "not JSON"),
+        ("", "the text is empty"),
+        (" \n\t", "the text is empty"),
+    ] {
+        for ps in [parse_scenario(text).expect_err(text), parse_scenario_placed(text).expect_err(text)] {
+            assert!(has(&ps, "$", found), "{text:?}: {ps:?}");
+            assert!(has(&ps, "$", "a scenario is a JSON object"), "{text:?}: {ps:?}");
+        }
+        assert!(parse_scenario_quietly(text).is_none(), "{text:?}");
+    }
+    assert!(parse_scenario(&format!(" \n{v}")).is_ok(), "leading whitespace is fine");
+}

@@ -274,6 +274,9 @@ pub fn parse_timed_edits(json: &str) -> Result<Vec<TimedEdit>, ScenarioError> {
     if json.len() > super::limits::MAX_SCENARIO_BYTES {
         return Err(ScenarioError::new("$", "the edit list is too large"));
     }
+    if let Some(e) = super::parse::wrong_start(json, b'[', "an edit list is a JSON list ([ … ]) of timed edits") {
+        return Err(e);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let mut edits: Vec<TimedEdit> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, reason) = super::parse::refine_tagged(json, e.path().to_string(), e.into_inner().to_string());

@@ -162,6 +162,9 @@ pub fn parse_lesson(json: &str) -> Result<Lesson, ScenarioError> {
             format!("the lesson is {} bytes; at most {MAX_LESSON_BYTES} are read", json.len()),
         ));
     }
+    if let Some(e) = super::parse::wrong_start(json, b'{', "a lesson is a JSON object ({ … })") {
+        return Err(e);
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let lesson: Lesson = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| ScenarioError::new(super::parse::json_path(&e.path().to_string()), e.into_inner().to_string()))?;

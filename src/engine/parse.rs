@@ -21,14 +21,43 @@ pub(crate) fn json_path(path: &str) -> String {
     }
 }
 
-/// Parses and validates a scenario from JSON text.
-pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
+/// A scenario or a lesson is a JSON object (`{`), an edit list a JSON list
+/// (`[`): `what` names it with its article and its form ("a scenario is a
+/// JSON object ({ … })"). serde would also read a struct from a list of its
+/// fields in order, and names the problem of a wrong start in its own terms
+/// ("expected a string at line 1 column 4"); this says what was found
+/// instead, in the format's terms.
+pub(crate) fn wrong_start(json: &str, opener: u8, what: &str) -> Option<ScenarioError> {
+    let first = json.bytes().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let found = match first {
+        None => return Some(ScenarioError::new("$", format!("the text is empty; {what}"))),
+        Some(b) if b == opener => return None,
+        Some(b'{') => "an object",
+        Some(b'[') => "a list",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "true or false",
+        Some(b'n') => "null",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        Some(_) => "text that is not JSON",
+    };
+    Some(ScenarioError::new("$", format!("{what}; this text starts with {found}")))
+}
+
+/// The problems every scenario reader checks before serde: the size limit,
+/// and a text that is empty or not an object.
+fn precheck(json: &str) -> Result<(), ScenarioError> {
     if json.len() > MAX_SCENARIO_BYTES {
-        return Err(vec![ScenarioError::new(
+        return Err(ScenarioError::new(
             "$",
             format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
-        )]);
+        ));
     }
+    wrong_start(json, b'{', "a scenario is a JSON object ({ … })").map_or(Ok(()), Err)
+}
+
+/// Parses and validates a scenario from JSON text.
+pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    precheck(json).map_err(|e| vec![e])?;
     let mut de = serde_json::Deserializer::from_str(json);
     let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
         Ok(s) => s,
@@ -53,9 +82,7 @@ pub fn parse_scenario(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
 /// copies of every `Deserialize` impl out of the web app (about 78 KB of the
 /// release wasm, docs/performance.md).
 pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
-    if json.len() > MAX_SCENARIO_BYTES {
-        return None;
-    }
+    precheck(json).ok()?;
     // `from_str` also rejects text after the scenario object, as `parse_scenario` does.
     let scenario: Scenario = serde_json::from_str(json).ok()?;
     validate(&scenario).ok()?;
@@ -69,12 +96,7 @@ pub fn parse_scenario_quietly(json: &str) -> Option<Scenario> {
 /// would add a second copy of every `Deserialize` impl to the download
 /// (about 64 KB raw, docs/performance.md).
 pub fn parse_scenario_placed(json: &str) -> Result<Scenario, Vec<ScenarioError>> {
-    if json.len() > MAX_SCENARIO_BYTES {
-        return Err(vec![ScenarioError::new(
-            "$",
-            format!("the scenario is {} bytes; at most {MAX_SCENARIO_BYTES} bytes are read", json.len()),
-        )]);
-    }
+    precheck(json).map_err(|e| vec![e])?;
     let scenario: Scenario = serde_json::from_str(json).map_err(|e| {
         // The field, found from where serde stopped; the line and column
         // stay in the reason. Inside a tagged enum (`"type": …`) serde stops
