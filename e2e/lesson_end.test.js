@@ -67,6 +67,34 @@ test('after the last lesson the way on is to explore freely: the lesson closes a
   await context.close();
 });
 
+test('a share link made at the last step opens it finished, and says so to screen readers', async () => {
+  const { context, page, problems } = await app.open('?lesson=queue&step=4');
+  await atStep(page, 4, 30);
+  // The address bar keeps the page's own link, written after the autosave's quiet.
+  await page.waitForFunction(() => /#v2\./.test(location.hash));
+  const link = await page.evaluate(() => location.href.replace(/\?[^#]*/, ''));
+  // Everything the live region says, in order (a monitor's alert may follow at once).
+  await context.addInitScript(() => {
+    window.__said = [];
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid=announcer]')?.textContent;
+      if (text && text !== window.__said.at(-1)) window.__said.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.getByTestId('lesson-done').waitFor();
+  assert.match(await page.getByTestId('lesson-step').textContent(), /^Step 4 of 4$/);
+  // Before, a link's lesson step was shown but nothing was said of it.
+  await page.waitForFunction(() =>
+    window.__said.some((t) =>
+      /^Restored the run: .* Lesson step 4 of 4: .* This was the last step: the lesson is finished\. Next lesson: 3 · Publish-subscribe/.test(t),
+    ),
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [390, 'light'], [390, 'dark']]) {
   test(`screenshot: a lesson's last step at ${width} px, ${scheme}`, async () => {
     const { context, page, problems } = await app.open('?lesson=queue&step=4', {

@@ -178,7 +178,8 @@ for (const [scenario, queue, kind] of [
     const alert = page.locator(`[data-testid=alert][data-kind="${kind}"]`);
     await alert.first().waitFor();
     assert.ok((await count(page, 'count-alerts')) >= 1);
-    await page.waitForFunction(() => window.__said.some((s) => s.startsWith('Alert:')));
+    // After the switch's own explanation, said in the same turn (it used to be replaced unheard).
+    await page.waitForFunction(() => window.__said.some((s) => /^Monitoring on: .* Alert: /.test(s)));
     if (scenario === 'silent-backlog') {
       for (const [w, scheme] of [
         [1280, 'dark'],

@@ -21,7 +21,7 @@ pub fn EarlierWork() -> impl IntoView {
         .map(|i| {
             let open = move |_| {
                 open_earlier(store, persist, i);
-                store.announcement.set("Opened the earlier work; what was showing is now first in the list.".into());
+                store.announce("Opened the earlier work; what was showing is now first in the list.".into());
             };
             let words = move || {
                 persist.earlier.track();

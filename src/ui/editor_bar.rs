@@ -53,7 +53,7 @@ fn add_node(store: Store, key: &str) {
     let added = store.sim.with_value(|sim| sim.scenario().nodes.iter().position(|n| n.id == id));
     if let Some(i) = added {
         store.selected.set(Some(Selection::Node(i)));
-        store.announcement.set(format!("Added {label}. Connect it by dragging from its handle, or press C."));
+        store.announce(format!("Added {label}. Connect it by dragging from its handle, or press C."));
         // On a phone the toolbar sits below the stage: bring the new node's stage back into view.
         if let Ok(Some(stage)) = document().query_selector("[data-testid=stage]") {
             stage.scroll_into_view();
@@ -80,13 +80,13 @@ pub fn delete_selection(store: Store) {
     match store.change(vec![edit]) {
         Ok(()) => {
             store.selected.set(None);
-            store.announcement.set(format!("Removed {label}. Undo with Ctrl+Z."));
+            store.announce(format!("Removed {label}. Undo with Ctrl+Z."));
             // The focused node or button is gone (or disabled): keep the
             // keyboard on the stage rather than back at the page's top.
             super::stage::focus_later("stage".to_string());
         }
         Err(reason) => {
-            store.announcement.set(format!("{label} was not removed: {reason}"));
+            store.announce(format!("{label} was not removed: {reason}"));
             store.error.set(Some(reason));
         }
     }
@@ -99,7 +99,7 @@ fn import_text(store: Store, (file, text): (String, &str), problems: RwSignal<Ve
             problems.set(Vec::new());
             let name = scenario.name.clone();
             store.load_scenario(scenario, file);
-            store.announcement.set(format!("Loaded scenario {name}."));
+            store.announce(format!("Loaded scenario {name}."));
         }
         Err(errors) => problems.set(errors.iter().take(8).map(ToString::to_string).collect()),
     }

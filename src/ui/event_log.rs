@@ -356,7 +356,7 @@ fn speak_select(store: super::store::Store) -> impl IntoView {
         if let Some(&(level, _, words)) = SpeakLevel::ALL.iter().find(|(_, v, _)| *v == value) {
             store.set_speak_level(level);
             super::persist::keep_setting(SPEAK_KEY, &value);
-            store.announcement.set(format!("Spoken updates: {words}."));
+            store.announce(format!("Spoken updates: {words}."));
         }
     };
     view! {

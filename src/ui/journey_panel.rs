@@ -224,7 +224,7 @@ pub fn JourneyPanel() -> impl IntoView {
             problem.set(None);
             let now = store.frame.with_untracked(|f| f.now);
             if let Some(j) = journeys.recorder.with_value(|r| r.journey(c, now)) {
-                store.announcement.set(summary(&j));
+                store.announce(summary(&j));
             }
         }
         None => problem.set(Some("No order has been followed yet: play the run with this panel open.".into())),

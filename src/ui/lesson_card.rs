@@ -17,7 +17,7 @@ use crate::engine::lesson::{self, metric, Lesson};
 use crate::engine::time::{ms_to_micros, Micros};
 use crate::engine::{Edit, Simulation};
 use crate::view_model::lesson::{departure, route, step_from_query, step_note, Departure};
-use crate::view_model::lesson_end::{self, Onward};
+use crate::view_model::lesson_end::{self, step_said, Onward};
 
 use crate::view_model::run::{at_from_link, at_not_used, seed_not_used};
 
@@ -76,17 +76,13 @@ impl Tutor {
         if r.restart {
             store.load(&l.scenario);
         }
-        let step = &l.steps[k];
-        store.highlight.set(step.focus.clone());
-        let mut say = format!("Lesson step {} of {}: {}", k + 1, l.steps.len(), step.text);
-        if k + 1 == l.steps.len() {
-            say = format!("{say} {}", lesson_end::onward(&l.name).announced());
-        }
+        store.highlight.set(l.steps[k].focus.clone());
+        let say = step_said(&l, k);
         self.mark.set(None);
         self.pending.set_value(Some((r.edits, r.until)));
         self.advance();
         // After the step's own edits, so their explanations do not cut in (the step's text explains them).
-        store.announcement.set(say);
+        store.announce(say);
     }
 
     /// Makes the edits that are due, then fast-forwards to the next one or
@@ -291,7 +287,7 @@ pub fn LessonCard() -> impl IntoView {
         }
         Onward::Explore => {
             t.close();
-            store.announcement.set("Lesson closed: the run is yours to explore. The Lesson list opens another.".into());
+            store.announce("Lesson closed: the run is yours to explore. The Lesson list opens another.".into());
             if let Some(select) = picker.get_untracked() {
                 let _focused = select.focus();
             }

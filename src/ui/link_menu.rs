@@ -56,11 +56,11 @@ pub fn LinkMenu() -> impl IntoView {
         let Some(edits) = edits_for(&s, &from, &to, &choice, replacing.as_deref()) else { return };
         close();
         if let Err(reason) = store.change(edits) {
-            store.announcement.set(format!("Not connected: {reason}"));
+            store.announce(format!("Not connected: {reason}"));
             store.error.set(Some(reason));
         } else {
             let label = |id: &str| s.node(id).map_or(id.to_string(), |n| n.label.clone());
-            store.announcement.set(format!("{} from {} to {}.", choice.name(), label(&from), label(&to)));
+            store.announce(format!("{} from {} to {}.", choice.name(), label(&from), label(&to)));
             let at = store.sim.with_value(|sim| {
                 let s = sim.scenario();
                 replacing

@@ -132,9 +132,9 @@ fn export_svg(store: Store) {
     match standalone_svg() {
         Some((text, _, _)) => {
             download_text(&format!("{}.svg", file_stem(store)), "image/svg+xml", &text);
-            store.announcement.set("Downloaded the topology as SVG.".into());
+            store.announce("Downloaded the topology as SVG.".into());
         }
-        None => store.announcement.set("The topology could not be exported.".into()),
+        None => store.announce("The topology could not be exported.".into()),
     }
 }
 
@@ -164,7 +164,7 @@ fn export_png(store: Store) {
         let _drawn = ctx.draw_image_with_html_image_element(&drawn, 0.0, 0.0);
         if let Ok(data) = canvas.to_data_url_with_type("image/png") {
             download_url(&name, &data);
-            store.announcement.set("Downloaded the topology as PNG.".into());
+            store.announce("Downloaded the topology as PNG.".into());
         }
     });
     img.set_onload(Some(onload.unchecked_ref()));
@@ -180,7 +180,7 @@ fn export_trace(store: Store) {
     let played = match replay_into(&state, Some(&mut tap)) {
         Ok(p) => p,
         Err(e) => {
-            store.announcement.set(format!("The trace could not be made: {e}"));
+            store.announce(format!("The trace could not be made: {e}"));
             return;
         }
     };
@@ -201,7 +201,7 @@ fn export_trace(store: Store) {
     let text = String::from_utf8_lossy(&out);
     download_text(&format!("{}-trace.jsonl", file_stem(store)), "application/x-ndjson", &text);
     let n = tap.events.len();
-    store.announcement.set(if tap.truncated {
+    store.announce(if tap.truncated {
         format!("Downloaded the first {n} events of the trace (the page keeps at most {MAX_TRACE_EVENTS}).")
     } else {
         format!("Downloaded the trace: {n} events.")
@@ -262,7 +262,7 @@ pub fn ShareMenu() -> impl IntoView {
             Ok(text) => text,
             Err(e) => {
                 status.set(format!("No link: {e}."));
-                store.announcement.set(format!("No link: {e}."));
+                store.announce(format!("No link: {e}."));
                 return;
             }
         };
@@ -276,7 +276,7 @@ pub fn ShareMenu() -> impl IntoView {
             "Copy the link from the field below (this browser did not allow copying).".into()
         };
         status.set(said.clone());
-        store.announcement.set(said);
+        store.announce(said);
         if let Some(input) = field.get_untracked() {
             input.select();
         }
@@ -303,7 +303,7 @@ pub fn ShareMenu() -> impl IntoView {
         store.playing.set(true);
         clear_fragment();
         persist.notice.set(None);
-        store.announcement.set("Back to the default scenario; your changes were cleared.".into());
+        store.announce("Back to the default scenario; your changes were cleared.".into());
     };
     view! {
         // Another tab may have set work aside since: read the list again on opening.

@@ -264,7 +264,7 @@ impl Stage {
 
     /// Announces `text` in the page's live region.
     pub fn say(&self, text: String) {
-        self.store.announcement.set(text);
+        self.store.announce(text);
     }
 }
 

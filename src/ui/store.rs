@@ -84,8 +84,10 @@ pub struct Store {
     pub node_cells: super::node_cells::NodeCells,
     /// Bumped whenever the scenario's shape or settings change.
     pub revision: RwSignal<u64>,
-    /// The latest announcement for the aria-live region.
+    /// The latest announcement for the aria-live region (set through `announce`).
     pub announcement: RwSignal<String>,
+    /// True from an announcement until the page has taken it in (`note_announced`).
+    announce_queued: StoredValue<bool>,
     /// Moving dots are replaced by counters.
     pub reduced_motion: RwSignal<bool>,
     /// The last error from an inspector action (an edit), shown in the inspector.
@@ -197,6 +199,7 @@ impl Store {
             node_cells: super::node_cells::NodeCells::new(frame),
             revision,
             announcement: RwSignal::new(String::new()),
+            announce_queued: StoredValue::new(false),
             reduced_motion: RwSignal::new(false),
             error: RwSignal::new(None),
             edits: StoredValue::new_local(Vec::new()),

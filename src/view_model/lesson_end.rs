@@ -63,9 +63,35 @@ impl Onward {
     }
 }
 
+/// What screen readers hear of step `k` of `l` (clamped to its steps): its
+/// number and text, and at the last step that the lesson is finished and
+/// where it leads.
+pub fn step_said(l: &lesson::Lesson, k: usize) -> String {
+    let k = k.min(l.steps.len().saturating_sub(1));
+    let Some(step) = l.steps.get(k) else { return String::new() };
+    let say = format!("Lesson step {} of {}: {}", k + 1, l.steps.len(), step.text);
+    if k + 1 == l.steps.len() {
+        format!("{say} {}", onward(&l.name).announced())
+    } else {
+        say
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_is_said_with_its_number_and_the_last_with_the_way_on() {
+        let l = lesson::builtin("queue").expect("the queue lesson");
+        let first = step_said(&l, 0);
+        assert!(first.starts_with("Lesson step 1 of 4: "), "{first}");
+        assert!(!first.contains("finished"), "{first}");
+        let last = step_said(&l, 3);
+        assert!(last.starts_with("Lesson step 4 of 4: "), "{last}");
+        assert!(last.ends_with(&onward("queue").announced()), "{last}");
+        assert_eq!(step_said(&l, 99), last, "a step past the end is the last");
+    }
 
     #[test]
     fn each_lesson_leads_to_the_next_in_the_pickers_order_and_the_last_to_exploring() {

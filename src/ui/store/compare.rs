@@ -97,7 +97,7 @@ impl Store {
                 c.progress.set(Some(0.0));
                 c.took_ms.set(None);
                 c.outcome.set(None);
-                self.announcement.set(format!("Comparing without and with {}…", toggle.name.to_ascii_lowercase()));
+                self.announce(format!("Comparing without and with {}…", toggle.name.to_ascii_lowercase()));
             }
             Err(e) => c.error.set(Some(format!("Cannot compare: {e}"))),
         }
@@ -131,7 +131,7 @@ impl Store {
                 c.progress.set(None);
                 c.took_ms.set(Some(now_ms() - c.started_ms.get_value()));
                 if let Some(o) = outcome {
-                    self.announcement.set(o.summary());
+                    self.announce(o.summary());
                     c.outcome.set(Some(o));
                 }
             }

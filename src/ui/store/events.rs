@@ -50,7 +50,7 @@ impl Store {
             });
         });
         if let Some(say) = spoken {
-            self.announcement.set(say);
+            self.announce(say);
         }
     }
 

@@ -101,7 +101,7 @@ impl Store {
         let Some(change) = self.history.try_update_value(|h| h.undo.pop()).flatten() else { return };
         match self.apply_all(&change.backward) {
             Ok(()) => {
-                self.announcement.set(format!("Undone: {}.", change.words));
+                self.announce(format!("Undone: {}.", change.words));
                 self.history.update_value(|h| h.redo.push(change));
             }
             Err(reason) => {
@@ -117,7 +117,7 @@ impl Store {
         let Some(change) = self.history.try_update_value(|h| h.redo.pop()).flatten() else { return };
         match self.apply_all(&change.forward) {
             Ok(()) => {
-                self.announcement.set(format!("Redone: {}.", change.words));
+                self.announce(format!("Redone: {}.", change.words));
                 self.history.update_value(|h| h.undo.push(change));
             }
             Err(reason) => {

@@ -119,7 +119,17 @@ impl Store {
         self.take_events(&events, now);
         self.jumping.set(None);
         if done {
-            self.announcement.set("Restored the run: the same state as when it was saved or linked.".into());
+            let mut say = String::from("Restored the run: the same state as when it was saved or linked.");
+            // A lesson's step came with it: said as when it is reached in the
+            // lesson (at its last step, that the lesson is finished).
+            let step = self.lesson_open.with_untracked(|open| {
+                let (name, k) = open.as_ref()?;
+                Some(crate::view_model::lesson_end::step_said(&crate::engine::lesson::builtin(name)?, *k))
+            });
+            if let Some(step) = step {
+                say = format!("{say} {step}");
+            }
+            self.announce(say);
         }
         // The fragment and the autosave wait for the whole run (see `persist`).
         self.shared.update(|r| *r += 1);

@@ -122,7 +122,7 @@ impl Store {
             } else {
                 format!("Alert: {} And {more} other new alerts.", first.text)
             };
-            self.announcement.set(text);
+            self.announce(text);
             self.story.alerts_tick.update(|t| *t += 1);
         }
     }
@@ -167,7 +167,7 @@ impl Store {
     /// After the edit is in: the explanation is shown and announced.
     pub(super) fn story_explained(&self, text: Option<String>) {
         if let Some(text) = text {
-            self.announcement.set(text.clone());
+            self.announce(text.clone());
             self.story.explanation.set(Some(text));
         }
     }
@@ -175,7 +175,7 @@ impl Store {
     /// Says what the narrator held back, once its gap has passed (called while paused).
     pub fn flush_narration(&self) {
         if let Some(say) = self.narrator.try_update_value(|n| n.flush(now_ms())).flatten() {
-            self.announcement.set(say);
+            self.announce(say);
         }
     }
 
@@ -189,9 +189,28 @@ impl Store {
         self.narrator.update_value(|n| n.set_level(level));
     }
 
+    /// Says `text` to screen readers. What is said twice in one turn of the
+    /// page, before the live region is redrawn, is said as one: the second
+    /// used to replace the first unheard (a restored link's words, and its
+    /// lesson step's, by a monitor's alert in the same frame).
+    pub fn announce(&self, text: String) {
+        if self.announce_queued.get_value() {
+            self.announcement.update(|said| {
+                if *said != text {
+                    said.push(' ');
+                    said.push_str(&text);
+                }
+            });
+        } else {
+            self.announcement.set(text);
+        }
+        self.announce_queued.set_value(true);
+    }
+
     /// Something was announced: the narrator's next sentence waits its gap
     /// (a lesson step's words were replaced by narration 131 ms later).
     pub fn note_announced(&self) {
+        self.announce_queued.set_value(false);
         self.narrator.update_value(|n| n.announced_elsewhere(now_ms()));
     }
 
