@@ -168,6 +168,42 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+// At a lesson's last step the card has more to say (finished, and where it
+// leads) and the way on takes Next's place: still inside the phone's frame.
+test('the course page on a 390 px phone: each lesson\'s last step, its way on and the run controls are inside the frame', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(url('course-demo.html'));
+  const shown = { '#cascade': ['play', 'step', 'step-notable', 'speed', 'speed-label'], '#queue': ['play', 'speed', 'speed-label'] };
+  for (const [id, controls] of Object.entries(shown)) {
+    const frame = page.frameLocator(id);
+    await frame.getByTestId('lesson-text').waitFor({ timeout: 20000 });
+    await page.locator(id).scrollIntoViewIfNeeded();
+    // Next until the lesson is finished (each step's fast-forward ends before Next shows again).
+    for (let i = 0; i < 12 && !(await frame.getByTestId('lesson-done').isVisible()); i++) {
+      const next = frame.getByTestId('lesson-next');
+      if (await next.isVisible()) await next.click();
+      await page.waitForTimeout(300);
+    }
+    await frame.getByTestId('lesson-onward').waitFor({ timeout: 60000 });
+    await page.waitForTimeout(500);
+    const f = await page.locator(id).boundingBox();
+    for (const part of ['lesson', 'lesson-done', 'lesson-onward', 'stage', 'clock', ...controls]) {
+      const b = await frame.getByTestId(part).boundingBox();
+      assert.ok(b, `${id}: ${part} is shown`);
+      const where = `${id}: ${part} at ${Math.round(b.x - f.x)},${Math.round(b.y - f.y)} ${Math.round(b.width)}×${Math.round(b.height)} in a ${Math.round(f.width)}×${Math.round(f.height)} frame`;
+      assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.width <= f.x + f.width && b.y + b.height <= f.y + f.height, where);
+    }
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `embed-demo-390-${id.slice(1)}-last-step.png`);
+    await page.locator(id).screenshot({ path: file });
+    console.log(`screenshot: ${file}`);
+  }
+  assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+  await context.close();
+});
+
 test('messages from an origin not on the list change nothing and get no answer', async () => {
   const { context, page, problems } = await demo(`?origin=${encodeURIComponent('https://course.example')}`);
   const cascade = page.frameLocator('#cascade');
