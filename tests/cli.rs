@@ -85,6 +85,10 @@ fn validate_accepts_a_good_file() {
     let o = sim(&["validate", path.to_str().unwrap_or_default()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("valid scenario 'seven'"));
+    // Saved by an editor that writes a byte-order mark first: read as the page's import reads it.
+    let path = temp_file("good-bom.json", &format!("\u{feff}{text}"));
+    let o = sim(&["validate", path.to_str().unwrap_or_default()]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -165,13 +165,23 @@ fn run_to(sim: &mut Simulation, t: u64) -> Result<(), Failure> {
         .map_err(|e| Failure { code: if sim.halted().is_some() { EXIT_STOPPED } else { 2 }, msg: format!("run: {e}") })
 }
 
-fn load_edits(path: &str) -> Result<Vec<TimedEdit>, Failure> {
+/// A file's text without a leading UTF-8 byte-order mark (some editors save
+/// one), as the browser's import reads it: JSON itself has none.
+fn read_text(path: &str) -> Result<String, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: cannot read: {e}")))?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn load_edits(path: &str) -> Result<Vec<TimedEdit>, Failure> {
+    let text = read_text(path)?;
     parse_timed_edits(&text).map_err(|e| Failure::new(format!("{path}: {e}")))
 }
 
 fn load_file(path: &str) -> Result<Scenario, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::new(format!("{path}: cannot read: {e}")))?;
+    let text = read_text(path)?;
     parse_scenario(&text).map_err(|problems| {
         let mut msg = String::new();
         for p in &problems {
