@@ -305,7 +305,15 @@ impl Simulation {
                 }
             }
             if budget_changed {
-                self.links[link as usize].budget = p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new);
+                // A bucket that goes on keeps its share of tokens (gRPC's C
+                // core, `Budget::rescaled`); one added where none was starts full.
+                let ls = &mut self.links[link as usize];
+                let next = p.retry.as_ref().and_then(|r| r.budget.as_ref());
+                ls.budget = match (&ls.budget, next) {
+                    (Some(old), Some(b)) => Some(old.rescaled(b)),
+                    (None, Some(b)) => Some(Budget::new(b)),
+                    (_, None) => None,
+                };
             }
         }
         let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| p.heartbeat_ms)
