@@ -25,9 +25,7 @@ const WORKER: u32 = 3;
 /// with one worker, 100 ms a message, over `consumer` (a consume or
 /// subscribe link with prefetch 5). Twenty orders at 0; links take 1 ms.
 fn scenario(buffer: Value, produce: &str, consumer: Value) -> Scenario {
-    let link = |id: &str, from: &str, to: &str, transport: Value| {
-        json!({"id": id, "from": from, "to": to, "latency": {"type": "constant", "ms": 1}, "transport": transport})
-    };
+    let link = |id: &str, from: &str, to: &str, transport: Value| json!({"id": id, "from": from, "to": to, "latency": {"type": "constant", "ms": 1}, "transport": transport});
     serde_json::from_value(json!({
         "version": 1, "name": "prefetch-edit", "seed": 3,
         "nodes": [
@@ -121,7 +119,10 @@ fn lowered_prefetch_keeps_what_is_out(s: Scenario) {
         }
     }
     assert!(!deliveries.is_empty(), "deliveries go on under the new limit");
-    assert!(deliveries.iter().all(|&(_, before)| before < 2), "each new delivery finds fewer than 2 out: {deliveries:?}");
+    assert!(
+        deliveries.iter().all(|&(_, before)| before < 2),
+        "each new delivery finds fewer than 2 out: {deliveries:?}"
+    );
     // The five out finish at about 305, 405, 505 and 605 ms; only the
     // fourth leaves fewer than 2 out.
     assert!(deliveries[0].0 >= 600, "nothing is sent until fewer than 2 are out: {deliveries:?}");
@@ -129,7 +130,8 @@ fn lowered_prefetch_keeps_what_is_out(s: Scenario) {
         let acked = after.iter().any(|e| matches!(e.kind, EventKind::Acked { msg: m, .. } if m == *msg));
         assert!(acked, "delivery of {msg}, out at the edit, is acknowledged");
     }
-    let again = after.iter().filter(|e| matches!(e.kind, EventKind::Delivered { msg, .. } if out_at_edit.contains(&msg)));
+    let again =
+        after.iter().filter(|e| matches!(e.kind, EventKind::Delivered { msg, .. } if out_at_edit.contains(&msg)));
     assert_eq!(again.count(), 0, "nothing out at the edit is delivered again");
     let expired = after.iter().filter(|e| matches!(e.kind, EventKind::VisibilityExpired { .. }));
     assert_eq!(expired.count(), 0, "no visibility timeout or ack deadline runs out");

@@ -54,8 +54,11 @@ fn replicas(sim: &Simulation, n: u32) -> Edit {
     Edit::SetService { node: "workers".into(), spec }
 }
 
-/// (time, instance) of every crash or restart of the workers.
-fn crashes_and_restarts(events: &[Event]) -> (Vec<(u64, u32)>, Vec<(u64, u32)>) {
+/// (time in ms, instance) of each crash or restart.
+type Times = Vec<(u64, u32)>;
+
+/// Every crash and every restart of the workers.
+fn crashes_and_restarts(events: &[Event]) -> (Times, Times) {
     let (mut crashed, mut restarted) = (Vec::new(), Vec::new());
     for e in events {
         match e.kind {

@@ -52,10 +52,11 @@ impl Budget {
     /// is what a learner watching a failing link would expect.)
     pub fn rescaled(&self, b: &RetryBudget) -> Self {
         let mut next = Budget::new(b);
-        if self.max > 0 {
-            // Exact in thousandths; the floor, as the core's cast truncates.
-            let scaled = u128::from(self.tokens) * u128::from(next.max) / u128::from(self.max);
-            next.tokens = u64::try_from(scaled).unwrap_or(next.max).min(next.max);
+        // Exact in thousandths (both at most 10⁶, so the product fits a
+        // u64); the floor, as the core's cast truncates. An empty old
+        // bucket (never, after validation) leaves the new one full.
+        if let Some(scaled) = self.tokens.saturating_mul(next.max).checked_div(self.max) {
+            next.tokens = scaled.min(next.max);
         }
         next
     }
