@@ -414,3 +414,66 @@ fn fewer_instances_reading_a_log_finish_their_batch_and_lose_or_repeat_nothing()
         assert_eq!((g.lost_total(), g.duplicates_total()), (0, 0), "{preset}: {:?} {:?}", g.lost, g.duplicates);
     }
 }
+
+/// A backlog lowered below the requests waiting in it. Bounded waiting
+/// rooms check their bound when something asks to come in, not
+/// afterwards: Envoy reads a circuit breaker's `max_pending_requests`
+/// afresh at each admission (`canCreate`: fewer pending than the limit)
+/// and never evicts what is pending, and a thread pool's queue keeps the
+/// tasks it accepted. So every request already waiting stays and is
+/// worked in turn; new ones are refused (`overloaded`) until fewer wait
+/// than the new bound, and the backlog never grows past its size at the
+/// edit. (A queue node has no bound to lower: SQS bounds no queue's depth.)
+#[test]
+fn a_backlog_lowered_below_what_waits_keeps_it_and_refuses_new_requests_until_under() {
+    let mut sim = Simulation::new(bulkhead(10, 1_000)).expect("valid");
+    sim.set_recording(true);
+    let mut busy = Busy::default();
+    let before = run_checked(&mut sim, &mut busy, 0, 1_500 * MS);
+    let at_edit = sim.node_status(B as usize).waiting;
+    assert!(at_edit > 5, "the set-up: a backlog of more than 5 at the edit, {at_edit}");
+    let mut waiting_now = BTreeMap::new();
+    for (e, _) in &before {
+        match e.kind {
+            EventKind::Arrived { msg, node: B } => {
+                waiting_now.insert(msg, ());
+            }
+            EventKind::Started { msg, node: B, .. } | EventKind::Rejected { msg, node: B, .. } => {
+                waiting_now.remove(&msg);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(waiting_now.len() as u32, at_edit, "the event stream agrees on who waits");
+    sim.apply(&set_service(&sim, "b", |s| s.backlog = 3)).expect("lowers");
+    assert_eq!(sim.node_status(B as usize).waiting, at_edit, "nothing is evicted");
+    // In 10 ms steps: the backlog only grows while fewer than 3 wait.
+    let mut after = Vec::new();
+    let (mut t, mut last) = (1_500 * MS, at_edit);
+    while t < 40 * SECOND {
+        t += 10 * MS;
+        sim.run_until(t).expect("runs");
+        after.extend(sim.drain_events());
+        let waiting = sim.node_status(B as usize).waiting;
+        assert!(waiting <= last.max(3), "{waiting} waiting at {t} µs, {last} before");
+        last = waiting;
+    }
+    for msg in waiting_now.keys() {
+        let end = after.iter().find_map(|e| match e.kind {
+            EventKind::Completed { msg: m, node: B, .. } if m == *msg => Some("completed"),
+            EventKind::Failed { msg: m, node: B, .. } | EventKind::Rejected { msg: m, node: B, .. } if m == *msg => {
+                Some("failed")
+            }
+            _ => None,
+        });
+        assert_eq!(end, Some("completed"), "request {msg}, waiting at the edit");
+    }
+    let refused: Vec<u64> = after
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Rejected { node: B, reason: Reason::Overloaded, .. }))
+        .map(|e| e.t)
+        .collect();
+    assert!(!refused.is_empty(), "arrivals beyond the new bound are refused");
+    assert!(sim.ledger().balances(sim.live_messages()));
+    assert_eq!(sim.live_messages(), 0, "everything settled");
+}

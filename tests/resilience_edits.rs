@@ -5,7 +5,8 @@
 //! let through are none of its business; an attempt keeps the timeout it
 //! was sent with; a retry already scheduled fires, and the call's later
 //! decisions follow the new retry policy (our choice: the libraries keep
-//! a call's policy for all its attempts).
+//! a call's policy for all its attempts); a changed retry budget keeps the
+//! share of tokens its bucket had, as gRPC's C core does.
 
 // Tests stop at the first surprise: unwrapping, expecting and panicking is their job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -306,4 +307,35 @@ fn a_timeout_added_mid_call_leaves_the_attempt_out_without_one() {
         })
         .collect();
     assert_eq!(outcomes, [(2_003, "answered"), (2_301, "timed out")]);
+}
+
+/// A retry budget (gRPC retry throttling) resized while it throttles:
+/// gRPC's C core makes the new bucket as full, in proportion, as the old
+/// one was, so a client throttled on the old scale stays throttled on the
+/// new one. Orders come at 1 s, 2 s … 5 s and B fails every call: order 1
+/// spends 10 → 7 in three attempts, order 2 → 5 (its second retry denied:
+/// throttled from then on). At 2.5 s the bucket becomes 20 tokens: 5 of 10
+/// is 10 of 20, not more than half, so orders 3 to 5 still get no retry (a
+/// full new bucket, as before, gave order 3 three attempts).
+#[test]
+fn a_resized_retry_budget_keeps_its_share_of_tokens() {
+    let retry = |max: u32| {
+        json!({"max_attempts": 3, "base_ms": 10, "cap_ms": 10, "jitter": "none",
+               "budget": {"max_tokens": max, "token_ratio": 0.1}})
+    };
+    let s = Chain::new("resilience-edits", 11)
+        .transport(json!({"retry": retry(10)}))
+        .arrival(json!({"type": "constant", "rate_per_s": 1}))
+        .b_fails()
+        .build();
+    let events = edited(s, 2_500 * MS, json!({"type": "request_response", "retry": retry(20)}), 5_500 * MS);
+    let mut per_order: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
+    for (corr, _, _) in sends(&events) {
+        *per_order.entry(corr).or_default() += 1;
+    }
+    let counts: Vec<usize> = per_order.into_values().collect();
+    assert_eq!(counts, [3, 2, 1, 1, 1], "orders 3 to 5 are still throttled after the resize");
+    let denied_after =
+        events.iter().filter(|e| e.t > 2_500 * MS && matches!(e.kind, EventKind::RetryDenied { link: AB, .. })).count();
+    assert_eq!(denied_after, 3, "every order after the edit is denied a retry");
 }

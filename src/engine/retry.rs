@@ -42,6 +42,25 @@ impl Budget {
         Budget { tokens: max, max, ratio: (b.token_ratio * 1_000.0) as u64 }
     }
 
+    /// The bucket that replaces this one when the budget's settings change
+    /// mid-run: as full, in proportion, as this one was. gRPC's C core
+    /// (the retry throttle's `Create` in its client channel) builds the new
+    /// throttle this way so that a client already throttling its retries
+    /// on the old scale goes on throttling on the new one; a fresh, full
+    /// bucket would let a burst of retries through at the worst moment.
+    /// (grpc-go and grpc-java start a full one; we follow the core, which
+    /// is what a learner watching a failing link would expect.)
+    pub fn rescaled(&self, b: &RetryBudget) -> Self {
+        let mut next = Budget::new(b);
+        // Exact in thousandths (both at most 10⁶, so the product fits a
+        // u64); the floor, as the core's cast truncates. An empty old
+        // bucket (never, after validation) leaves the new one full.
+        if let Some(scaled) = self.tokens.saturating_mul(next.max).checked_div(self.max) {
+            next.tokens = scaled.min(next.max);
+        }
+        next
+    }
+
     /// A failed attempt takes one token.
     pub fn on_failure(&mut self) {
         self.tokens = self.tokens.saturating_sub(1_000);
@@ -120,5 +139,26 @@ mod tests {
         assert!(b.allows_retry(), "successes refill the bucket, capped at 10: 6 left");
         b.on_failure();
         assert!(!b.allows_retry(), "5 left");
+    }
+
+    #[test]
+    fn a_changed_budget_keeps_the_share_of_tokens_left() {
+        let mut b = Budget::new(&RetryBudget { max_tokens: 10.0, token_ratio: 0.1 });
+        for _ in 0..5 {
+            b.on_failure();
+        }
+        assert!(!b.allows_retry(), "5 of 10: throttled");
+        let bigger = b.rescaled(&RetryBudget { max_tokens: 20.0, token_ratio: 0.1 });
+        assert_eq!(bigger.tokens, 10_000, "half of 20");
+        assert!(!bigger.allows_retry(), "still throttled on the new scale");
+        let ratio_only = b.rescaled(&RetryBudget { max_tokens: 10.0, token_ratio: 0.5 });
+        assert_eq!((ratio_only.tokens, ratio_only.ratio), (5_000, 500), "same size: the tokens stay, the ratio is new");
+        let mut odd = Budget::new(&RetryBudget { max_tokens: 3.0, token_ratio: 0.1 });
+        odd.on_failure();
+        assert_eq!(
+            odd.rescaled(&RetryBudget { max_tokens: 10.0, token_ratio: 0.1 }).tokens,
+            6_666,
+            "2/3 of 10, floored"
+        );
     }
 }

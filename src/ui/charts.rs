@@ -187,6 +187,8 @@ fn TheoryCard(index: usize, clock: Clock, #[prop(optional)] nested: bool) -> imp
                 </div>
             </dl>
             <p class="theory__model" data-testid="theory-predictor">{th.predictor_words()}</p>
+            // Why the measure and the model part, when the run breaks its assumptions.
+            {th.assumption_words().map(|w| view! { <p class="theory__model" data-testid="theory-assumptions">{w}</p> })}
             {little_view}
         }
         .into_any()

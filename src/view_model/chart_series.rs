@@ -17,7 +17,7 @@ pub use links::link_charts;
 use links::{latency_chart, sub_chart};
 pub use nodes::node_charts;
 use nodes::{consumers, saga_chart};
-pub use theory::{summary_theory_node, theory, Theory};
+pub use theory::{summary_theory_node, theory, Departures, Theory};
 pub use theory_words::little_words;
 
 /// Where a line's values come from.

@@ -305,7 +305,15 @@ impl Simulation {
                 }
             }
             if budget_changed {
-                self.links[link as usize].budget = p.retry.as_ref().and_then(|r| r.budget.as_ref()).map(Budget::new);
+                // A bucket that goes on keeps its share of tokens (gRPC's C
+                // core, `Budget::rescaled`); one added where none was starts full.
+                let ls = &mut self.links[link as usize];
+                let next = p.retry.as_ref().and_then(|r| r.budget.as_ref());
+                ls.budget = match (&ls.budget, next) {
+                    (Some(old), Some(b)) => Some(old.rescaled(b)),
+                    (None, Some(b)) => Some(Budget::new(b)),
+                    (_, None) => None,
+                };
             }
         }
         let heartbeat_changed = self.scenario.links[link as usize].transport.push_policy().map(|p| p.heartbeat_ms)
@@ -336,15 +344,26 @@ impl Simulation {
     }
 
     /// Replaces a service's settings. More replicas start at once; fewer
-    /// retire the highest-numbered instances after their current work.
+    /// retire the highest-numbered instances after their current work (a
+    /// retired instance that is down stays down, `replica_restart`).
     fn set_service(&mut self, node_id: &str, spec: ServiceSpec) -> Result<(), SimError> {
         let node = self.replace_node_kind(node_id, NodeKind::Service(spec.clone()), "a service")?;
         let svc = &mut self.services[node as usize];
+        let held_down = svc.crashed;
         while (svc.replicas.len() as u32) < spec.replicas {
-            svc.replicas.push(Replica { up: !svc.crashed, ..Replica::default() });
+            svc.replicas.push(Replica { up: !held_down, ..Replica::default() });
         }
         for (i, r) in svc.replicas.iter_mut().enumerate() {
-            r.retired = i as u32 >= spec.replicas;
+            let retired = i as u32 >= spec.replicas;
+            if r.retired && !retired && !r.up && !held_down {
+                // Taken back while down: the retired instance was gone (it
+                // holds nothing and never restarts), so this is a new one,
+                // started at once like any added replica. A new epoch makes
+                // its old restart timer stale.
+                r.up = true;
+                r.epoch = r.epoch.wrapping_add(1);
+            }
+            r.retired = retired;
         }
         svc.spec = spec.clone();
         self.refile_all(node);

@@ -244,13 +244,13 @@ impl Simulation {
     }
 
     /// Every instance of `node` that is down comes back (a crash fault or a
-    /// gateway's restart ended).
+    /// gateway's restart ended); a retired one stays gone.
     pub(super) fn restart_down_replicas(&mut self, node: u32) {
         let down: Vec<(u32, u32)> = self.services[node as usize]
             .replicas
             .iter()
             .enumerate()
-            .filter(|(_, r)| !r.up)
+            .filter(|(_, r)| !r.up && !r.retired)
             .map(|(i, r)| (i as u32, r.epoch))
             .collect();
         for (replica, epoch) in down {
@@ -258,14 +258,18 @@ impl Simulation {
         }
     }
 
-    /// A crashed instance comes back, unless the service is held down by a crash fault.
+    /// A crashed instance comes back, unless the service is held down by a
+    /// crash fault or the instance was retired meanwhile: a scale-down
+    /// deletes a crashed pod, and Kubernetes restarts no container of a pod
+    /// being deleted, so a retired instance that is down is gone for good
+    /// (more replicas later start a new one, `set_service`).
     pub(super) fn replica_restart(&mut self, node: u32, replica: u32, epoch: u32) {
         let svc = &mut self.services[node as usize];
         if svc.crashed {
             return;
         }
         let Some(r) = svc.replicas.get_mut(replica as usize) else { return };
-        if r.up || r.epoch != epoch {
+        if r.up || r.retired || r.epoch != epoch {
             return;
         }
         r.up = true;

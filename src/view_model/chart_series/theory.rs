@@ -28,6 +28,31 @@ pub struct Theory {
     pub prediction: Prediction,
     /// Little's law for the wait: (measured Lq, λ·Wq), when measured.
     pub little: Option<(f64, f64)>,
+    /// What happened here that the model leaves out.
+    pub departures: Departures,
+}
+
+/// What the model assumes away that happened at the node so far: its
+/// workers (the service's own, or the queue's consumers') crashed,
+/// messages came back after a visibility timeout, faults were injected.
+/// M/M/c and M/D/1 describe servers that never stop and messages served
+/// once; with any of these the measured wait includes time they do not
+/// count, so the card says so rather than leave the gap unexplained.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Departures {
+    /// Crashes of the serving instances.
+    pub crashes: u64,
+    /// Messages delivered again after their visibility timeout ran out.
+    pub redeliveries: u64,
+    /// Faults of the schedule started by now on the node or its servers.
+    pub faults: u32,
+}
+
+impl Departures {
+    /// Nothing the model leaves out happened.
+    pub fn none(&self) -> bool {
+        *self == Departures::default()
+    }
 }
 
 impl Theory {
@@ -50,14 +75,31 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
     if t <= 0.0 {
         return None;
     }
-    let (lambda, servers, hold, measured_ms, little, constant) = match &n.kind {
+    // Faults on these nodes that have begun by now (a fault that ended
+    // still shaped the waits measured so far).
+    let faults_on = |ids: &[usize]| {
+        s.faults
+            .iter()
+            .filter(|f| f.at_ms * 1e3 <= now as f64 && ids.iter().any(|&k| s.nodes[k].id == f.target))
+            .count() as u32
+    };
+    let (lambda, servers, hold, measured_ms, little, constant, departures) = match &n.kind {
         NodeKind::Service(spec) => {
             let nm = m.nodes.get(i)?;
+            let departures = Departures { crashes: nm.crashes, redeliveries: 0, faults: faults_on(&[i]) };
             let lambda = nm.arrived as f64 / t;
             let wq = nm.wait.mean() / 1e6;
             let little = (nm.wait.count() > 0).then(|| (nm.mean_waiting(now), lambda * wq));
             let constant = matches!(spec.processing, crate::engine::dist::Dist::Constant { .. });
-            (lambda, spec.replicas * spec.concurrency, nm.held.busy_mean() / 1e6, wq * 1e3, little, constant)
+            (
+                lambda,
+                spec.replicas * spec.concurrency,
+                nm.held.busy_mean() / 1e6,
+                wq * 1e3,
+                little,
+                constant,
+                departures,
+            )
         }
         NodeKind::Queue(_) => {
             let q = m.queues.get(i)?;
@@ -73,7 +115,14 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
             // deliveries' rate times their mean wait.
             let little =
                 (q.wait.count() > 0).then(|| (q.mean_depth(now), q.delivered as f64 / t * q.wait.mean() / 1e6));
-            (lambda, servers, held / 1e6, q.wait.mean() / 1e3, little, false)
+            let mut with_queue = cs.clone();
+            with_queue.push(i);
+            let departures = Departures {
+                crashes: cs.iter().filter_map(|c| m.nodes.get(*c)).map(|nm| nm.crashes).sum(),
+                redeliveries: q.redelivered,
+                faults: faults_on(&with_queue),
+            };
+            (lambda, servers, held / 1e6, q.wait.mean() / 1e3, little, false, departures)
         }
         NodeKind::Client(_) | NodeKind::Topic(_) | NodeKind::Log(_) | NodeKind::Gateway(_) | NodeKind::Job(_) => {
             return None
@@ -93,6 +142,7 @@ pub fn theory(s: &Scenario, m: &Metrics, i: usize, now: Micros) -> Option<Theory
         measured_ms,
         prediction: queueing::predict(model, lambda, mu, servers),
         little,
+        departures,
     })
 }
 
