@@ -124,6 +124,11 @@ pub fn little_verdict(l: f64, lw: f64, growing: bool) -> (f64, &'static str) {
         "they agree"
     } else if growing && l > lw {
         "the backlog is growing: Wq counts only waits that have ended, so λ·Wq trails Lq"
+    } else if l >= 2.0 * lw {
+        // The rates measured so far may say ρ < 1 while the workers have
+        // stopped taking work (hung, crashed): the messages left waiting
+        // are in Lq but not yet in Wq.
+        "messages are left waiting: Wq counts only waits that have ended, so λ·Wq trails Lq"
     } else {
         "not settled yet"
     };
@@ -195,7 +200,8 @@ mod tests {
     fn littles_verdict_names_a_growing_backlog() {
         assert_eq!(little_verdict(10.0, 9.5, false).1, "they agree");
         assert_eq!(little_verdict(10.0, 9.5, true).1, "they agree", "close is close, growing or not");
-        assert_eq!(little_verdict(20.0, 10.0, false).1, "not settled yet");
+        assert_eq!(little_verdict(15.0, 10.0, false).1, "not settled yet");
+        assert!(little_verdict(20.0, 10.0, false).1.starts_with("messages are left waiting"), "ρ < 1, far behind");
         assert!(little_verdict(20.0, 10.0, true).1.starts_with("the backlog is growing"));
         assert_eq!(little_verdict(5.0, 10.0, true).1, "not settled yet", "trailing the other way is not growth");
         assert_eq!(little_verdict(1.0, 0.0, false).0, 0.0, "no rate: no division");

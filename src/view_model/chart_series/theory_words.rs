@@ -96,7 +96,7 @@ impl Theory {
             let list = if what.is_empty() { last } else { format!("{} and {last}", what.join(", ")) };
             return Some(format!(
                 "The model assumes workers that never stop, each message served once and no faults, but here {list}: \
-                 the measured wait includes what that cost, the prediction does not."
+                 the prediction leaves that out, while the measured wait includes it for the messages served so far."
             ));
         }
         self.far_from_prediction().then(|| {
@@ -123,10 +123,26 @@ fn times(n: u64) -> String {
 pub fn little_words(lq: f64, lw: f64, off: f64, verdict: &str) -> String {
     format!(
         "Little's law, L = λW: on average, the number waiting is the arrival rate times how long each waits. \
-         Measured: Lq = {} waiting, λ·Wq = {} ({off:.0} % apart, {verdict}).",
+         Measured: Lq = {} waiting, λ·Wq = {} ({}, {verdict}).",
         short_number(lq),
-        short_number(lw)
+        short_number(lw),
+        apart(lq, lw, off)
     )
+}
+
+/// How far Little's two sides are apart: in per cent up to ten times, then
+/// as a factor ("15073317 % apart" said nothing a reader could use).
+fn apart(lq: f64, lw: f64, off: f64) -> String {
+    if off < 1_000.0 {
+        return format!("{off:.0} % apart");
+    }
+    let (low, high) = if lq < lw { (lq, lw) } else { (lw, lq) };
+    let times = high / low;
+    if low > 0.0 && times.is_finite() {
+        format!("{} times apart", short_number(times))
+    } else {
+        "far apart".to_string()
+    }
 }
 
 /// A probability as a whole per cent; below one per cent it says so rather than "0 %".
@@ -177,6 +193,11 @@ mod tests {
         let little = little_words(6.0, 6.02, 0.3, "they agree");
         assert!(little.starts_with("Little's law, L = λW: on average, the number waiting"), "{little}");
         assert!(little.ends_with("Lq = 6 waiting, λ·Wq = 6.02 (0 % apart, they agree)."), "{little}");
+        // Ten times or more apart is said as a factor, not a per cent in the millions.
+        let far = little_words(99.0, 0.000_66, 15_000_000.0, "v");
+        assert!(far.ends_with("λ·Wq = 0 (150k times apart, v)."), "{far}");
+        assert!(little_words(0.0, 5.0, 1_000.0, "v").contains("(far apart, v)"));
+        assert!(little_words(9.0, 1.0, 800.0, "v").contains("(800 % apart, v)"));
     }
 
     #[test]
@@ -203,8 +224,8 @@ mod tests {
             th.assumption_words().as_deref(),
             Some(
                 "The model assumes workers that never stop, each message served once and no faults, but here \
-                 the workers crashed 9 times and messages were delivered again 6 times: the measured wait includes \
-                 what that cost, the prediction does not."
+                 the workers crashed 9 times and messages were delivered again 6 times: the prediction leaves that \
+                 out, while the measured wait includes it for the messages served so far."
             )
         );
         th.departures = Departures { crashes: 1, redeliveries: 2, faults: 1 };
