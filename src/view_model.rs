@@ -29,6 +29,7 @@ pub mod journey_words;
 pub mod label_layout;
 pub mod lesson;
 pub mod lesson_end;
+pub mod link_shape;
 pub mod log_view;
 pub mod mitigations;
 pub mod narration;

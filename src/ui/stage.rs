@@ -68,12 +68,15 @@ impl Stage {
         }
     }
 
-    /// Where node `index` is drawn: its preview while dragged, else `at`.
-    pub fn position(&self, index: usize, at: Pt) -> Pt {
-        match self.preview.get() {
-            Some((i, p)) if i == index => p,
-            _ => at,
+    /// Where node `index` is drawn now: its preview while dragged, else its
+    /// position. Read untracked: the views that draw it wake through their
+    /// cells (`node_cells.rs`), which a move or a drag notifies.
+    pub fn position(&self, index: usize) -> Pt {
+        match *self.preview.read_untracked() {
+            Some((i, p)) if i == index => Some(p),
+            _ => self.store.sim.with_value(|s| s.scenario().nodes.get(index).map(|n| (n.position.x, n.position.y))),
         }
+        .unwrap_or_default()
     }
 
     /// Every node's position (world units), in scenario order.

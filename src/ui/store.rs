@@ -31,7 +31,7 @@ pub use story::StoryState;
 use crate::engine::scenario::Scenario;
 use crate::engine::{Simulation, TimedEdit};
 use crate::view_model::flights::Flights;
-use crate::view_model::frame::{nodes_changed, wakes_each_frame, Frame};
+use crate::view_model::frame::{links_changed, nodes_changed, wakes_each_frame, Frame};
 use crate::view_model::narration::Narrator;
 use crate::view_model::run::Jump;
 use crate::view_model::story::{departs, StartText};
@@ -81,7 +81,9 @@ pub struct Store {
     /// This frame's snapshot.
     pub frame: RwSignal<Frame>,
     /// A wake-up per stage node, so a frame wakes only the nodes it changed.
-    pub node_cells: super::node_cells::NodeCells,
+    pub node_cells: super::node_cells::Cells,
+    /// A wake-up per link, so a frame wakes only the links it changed.
+    pub link_cells: super::node_cells::Cells,
     /// Bumped whenever the scenario's shape or settings change.
     pub revision: RwSignal<u64>,
     /// The latest announcement for the aria-live region (set through `announce`).
@@ -196,7 +198,8 @@ impl Store {
             speed: RwSignal::new(0.1),
             selected: RwSignal::new(None),
             frame,
-            node_cells: super::node_cells::NodeCells::new(frame),
+            node_cells: super::node_cells::Cells::new(frame),
+            link_cells: super::node_cells::Cells::new(frame),
             revision,
             announcement: RwSignal::new(String::new()),
             announce_queued: StoredValue::new(false),
@@ -256,10 +259,16 @@ impl Store {
             (Frame::capture(s, per_link), each)
         });
         if let Some((frame, each)) = captured {
-            let changed = nodes_changed(&self.frame.read_untracked(), &frame, &each);
+            let (changed, links) = {
+                let old = self.frame.read_untracked();
+                (nodes_changed(&old, &frame, &each), links_changed(&old, &frame, self.reduced_motion.get_untracked()))
+            };
             self.frame.set(frame);
             for i in changed {
                 self.node_cells.notify(i);
+            }
+            for i in links {
+                self.link_cells.notify(i);
             }
         }
         self.story_frame(false);

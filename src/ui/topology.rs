@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::scenario::Position;
 use crate::view_model::geometry::scenario_bounds;
+use crate::view_model::link_shape::link_shapes;
 use crate::view_model::short_labels::{distinct_labels, Room};
 use crate::view_model::viewport::{Viewport, TOOLBAR_ROOM};
 
@@ -60,45 +61,20 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>, embedded: bool) -> impl I
             ev.prevent_default();
         }
     });
-    let links = move || {
-        let s = scenario.get();
-        let index_of = |id: &str| s.nodes.iter().position(|n| n.id == id);
-        s.links
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let from = s.node(&l.from)?.clone();
-                let to = s.node(&l.to)?.clone();
-                let ends = (index_of(&l.from)?, index_of(&l.to)?);
-                Some(view! { <LinkView index=i link=l.clone() from=from to=to ends=ends /> })
-            })
-            .collect_view()
-    };
-    let badges = move || {
-        let s = scenario.get();
-        let index_of = |id: &str| s.nodes.iter().position(|n| n.id == id);
-        s.links
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let (from, to) = (s.node(&l.from)?.clone(), s.node(&l.to)?.clone());
-                let ends = (index_of(&l.from)?, index_of(&l.to)?);
-                Some(view! { <LinkBadges index=i from=from to=to ends=ends /> })
-            })
-            .collect_view()
-    };
+    // What the links' views are built from (`view_model::link_shape`): no
+    // position and no setting, so a move or a setting changed builds no link
+    // (each follows its ends through its cell, `node_cells.rs`).
+    let shapes = Memo::new(move |_| scenario.with(link_shapes));
+    let links = move || shapes.with(|v| v.iter().map(|l| view! { <LinkView shape=l.clone() /> }).collect_view());
+    let badges =
+        move || shapes.with(|v| v.iter().map(|l| view! { <LinkBadges index=l.index ends=l.ends /> }).collect_view());
     let labels = move || {
-        let s = scenario.get();
-        s.links
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.transport.subscribe_policy().is_some() || l.transport.read_policy().is_some())
-            .filter_map(|(i, l)| {
-                let from = s.node(&l.from)?.clone();
-                let to = s.node(&l.to)?.clone();
-                Some(view! { <LinkLabel index=i link=l.clone() from=from to=to /> })
-            })
-            .collect_view()
+        shapes.with(|v| {
+            v.iter()
+                .filter(|l| l.lane)
+                .map(|l| view! { <LinkLabel index=l.index id=l.id.clone() ends=l.ends /> })
+                .collect_view()
+        })
     };
     // Labels shortened to their room and told apart, once per change of that room or of the scenario.
     let short_labels = Memo::new(move |_| {
@@ -116,7 +92,7 @@ pub fn Topology(canvas: NodeRef<leptos::html::Canvas>, embedded: bool) -> impl I
         (s.sources, s.faults, s.monitors) = Default::default();
         s
     });
-    super::node_cells::wake_on_stage_changes(stage, scenario);
+    super::node_cells::wake_on_stage_changes(stage, scenario, shapes);
     let nodes = move || {
         shape.with(|s| {
             s.nodes

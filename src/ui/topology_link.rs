@@ -3,36 +3,45 @@
 
 use leptos::prelude::*;
 
-use crate::engine::patterns::transport_look;
-use crate::engine::scenario::{Link, Node, Position};
-use crate::view_model::describe::{breaker_word, link_name, link_title, state_part};
+use crate::engine::scenario::Position;
+use crate::view_model::describe::{breaker_word, link_state, state_part};
 use crate::view_model::describe_events::{group_label, group_words, lane_label, lane_warning, lane_words};
 use crate::view_model::geometry::{lerp, link_ends, NODE_HALF_H};
+use crate::view_model::gesture::Pt;
 use crate::view_model::label_layout::{
     anchor_for, badge_growth, breaker_centre, down_normal, lane_anchor, BREAKER_HALF, GLYPH_AT, GLYPH_RADIUS, LINE_STEP,
 };
+use crate::view_model::link_shape::LinkShape;
 
 use super::stage::{use_stage, Stage};
 use super::store::{use_store, Selection};
 
 use super::topology::on_activate;
 
+// Every closure below wakes on its link's trigger only (`node_cells.rs`):
+// the frame's figures for it, a move or drag of either end, selection,
+// highlight, journey. None reads the frame signal, which changes every
+// animation frame: 4,000 links' closures on it froze the page.
+
 /// The live label of a subscription's lane or a consumer group's read link,
 /// drawn above the nodes (a short link would hide it) beside the link's
 /// middle, on the side away from the link, with a halo so the line does not
 /// cross the text.
 #[component]
-pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl IntoView {
-    let store = use_store();
-    let (ax, ay, anchor) = lane_anchor(from.position, to.position);
-    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
-    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
-    let (lane_testid, group_testid) = (format!("lane-{}", link.id), format!("group-{}", link.id));
+pub(super) fn LinkLabel(index: usize, id: String, ends: (usize, usize)) -> impl IntoView {
+    let stage = use_stage();
+    let cells = stage.store.link_cells;
+    // Read where the lane or group is read, which wakes with the link: its ends moved, or its figures.
+    let anchor = move || lane_anchor(at(stage.position(ends.0)), at(stage.position(ends.1)));
+    let lane = move || cells.with(index, |f| f.subscriptions.get(index).cloned().flatten());
+    let group = move || cells.with(index, |f| f.groups.get(index).copied().flatten());
+    let (lane_testid, group_testid) = (format!("lane-{id}"), format!("group-{id}"));
     view! {
         {move || {
             lane()
                 .map(|l| {
                     let warning = lane_warning(&l);
+                    let (ax, ay, anchor) = anchor();
                     view! {
                         <g class="lane" data-testid=lane_testid.clone() aria-hidden="true">
                             <text class="lane__text" x=ax y=ay text-anchor=anchor>{lane_label(&l)}</text>
@@ -44,6 +53,7 @@ pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl 
         {move || {
             group()
                 .map(|g| {
+                    let (ax, ay, anchor) = anchor();
                     view! {
                         <g class="lane" data-testid=group_testid.clone() aria-hidden="true">
                             <text class={if g.lost > 0 { "lane__warn" } else { "lane__text" }} x=ax y=ay text-anchor=anchor>
@@ -56,12 +66,17 @@ pub(super) fn LinkLabel(index: usize, link: Link, from: Node, to: Node) -> impl 
     }
 }
 
-/// A link's drawn ends, following either node while it is dragged.
-fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<((f64, f64), (f64, f64))> {
-    let (a, b) = ((from.position.x, from.position.y), (to.position.x, to.position.y));
+fn at((x, y): Pt) -> Position {
+    Position { x, y }
+}
+
+/// A link's drawn ends, following either node while it is moved or
+/// dragged: a memo, so the link's other wake-ups redraw no line.
+fn line_of(stage: Stage, index: usize, ends: (usize, usize)) -> Memo<(Pt, Pt)> {
+    let cells = stage.store.link_cells;
     Memo::new(move |_| {
-        let ((ax, ay), (bx, by)) = (stage.position(ends.0, a), stage.position(ends.1, b));
-        link_ends(Position { x: ax, y: ay }, Position { x: bx, y: by })
+        cells.track(index);
+        link_ends(at(stage.position(ends.0)), at(stage.position(ends.1)))
     })
 }
 
@@ -69,11 +84,12 @@ fn line_of(stage: Stage, from: &Node, to: &Node, ends: (usize, usize)) -> Memo<(
 /// reduced motion, its count of messages moving, drawn above the nodes so
 /// a short link's badges are not hidden under them.
 #[component]
-pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+pub(super) fn LinkBadges(index: usize, ends: (usize, usize)) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
-    let line = line_of(stage, &from, &to, ends);
-    let moving = move || store.frame.with(|f| f.per_link.get(index).copied().unwrap_or(0));
+    let cells = store.link_cells;
+    let line = line_of(stage, index, ends);
+    let moving = move || cells.with(index, |f| f.per_link.get(index).copied().unwrap_or(0));
     // Beside the middle, on the side away from lane labels; clear of the
     // nodes' boxes when the link is too short to hold the text between them.
     let note = move || {
@@ -82,7 +98,7 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
         let away = if (b.0 - a.0).hypot(b.1 - a.1) < 90.0 { NODE_HALF_H + 12.0 } else { 12.0 };
         (mx - nx * away, my - ny * away + 4.0, anchor_for(-nx))
     };
-    let breaker = move || store.frame.with(|f| f.links.get(index).and_then(|l| l.breaker));
+    let breaker = move || cells.with(index, |f| f.links.get(index).and_then(|l| l.breaker));
     // Compact, the transport glyph is hidden and the badge is a small round
     // chip: it sits on the middle of its line, which shows whose it is.
     let place = move || {
@@ -114,46 +130,46 @@ pub(super) fn LinkBadges(index: usize, from: Node, to: Node, ends: (usize, usize
     }
 }
 
+/// A link's line, arrow and transport glyph, focusable and named; built
+/// from its shape (`view_model::link_shape`), so a move or a setting
+/// changed builds none.
 #[component]
-pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (usize, usize)) -> impl IntoView {
+pub(super) fn LinkView(shape: LinkShape) -> impl IntoView {
     let store = use_store();
     let stage = use_stage();
-    let line = line_of(stage, &from, &to, ends);
+    let cells = store.link_cells;
+    let LinkShape { index, id, ends, title, look, .. } = shape;
+    let line = line_of(stage, index, ends);
     let at = move |f: f64| {
         let (a, b) = line.get();
         lerp(a, b, f)
     };
     let glyph_at = move || format!("translate({} {})", at(GLYPH_AT).0, at(GLYPH_AT).1);
-    let look = transport_look(&link.transport);
     let (transport, glyph) = (look.css, look.glyph);
-    let status = move || store.frame.with(|f| f.links.get(index).cloned().unwrap_or_default());
-    let lane = move || store.frame.with(|f| f.subscriptions.get(index).cloned().flatten());
-    let group = move || store.frame.with(|f| f.groups.get(index).copied().flatten());
-    let selected = move || store.selected.get() == Some(Selection::Link(index));
-    let lesson_focus = {
-        let id = link.id.clone();
-        move || store.highlight.with(|h| h.as_deref() == Some(id.as_str()))
+    let status = move || cells.with(index, |f| f.links.get(index).cloned().unwrap_or_default());
+    let selected = move || {
+        cells.track(index);
+        *store.selected.read_untracked() == Some(Selection::Link(index))
+    };
+    let testid = format!("link-{id}");
+    let lesson_focus = move || {
+        cells.track(index);
+        store.highlight.read_untracked().as_deref() == Some(id.as_str())
     };
     let select = move || store.selected.set(Some(Selection::Link(index)));
-    // The name stays put; the state, which changes every frame, is the description.
-    let title = link_title(&link, &from.label, &to.label);
+    // The name (`title`) stays put; the state, which changes with the run, is the description.
     let state_id = format!("link-state-{index}");
-    let name = {
-        let (link, from, to) = (link.clone(), from.label.clone(), to.label.clone());
-        move || {
-            let mut text = link_name(&link, &from, &to, &status());
-            if let Some(l) = lane() {
-                text.push_str(&lane_words(&l));
+    let description = move || {
+        cells.with(index, |f| {
+            let mut text = f.links.get(index).map(link_state).unwrap_or_default();
+            if let Some(Some(l)) = f.subscriptions.get(index) {
+                text.push_str(&lane_words(l));
             }
-            if let Some(g) = group() {
-                text.push_str(&group_words(&g));
+            if let Some(Some(g)) = f.groups.get(index) {
+                text.push_str(&group_words(g));
             }
-            text
-        }
-    };
-    let description = {
-        let (title, name) = (title.clone(), name.clone());
-        move || state_part(&name(), &title)
+            state_part(&text, "")
+        })
     };
     let described_by = state_id.clone();
     view! {
@@ -167,13 +183,16 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
                     if lesson_focus() { " link--lesson" } else { "" },
                 )
             }
-            class:link--journey=move || store.journeys.has_link(index)
+            class:link--journey=move || {
+                cells.track(index);
+                store.journeys.path.read_untracked().1.contains(&(index as u32))
+            }
             tabindex="0"
             role="button"
             aria-label=title
             aria-describedby=described_by
             aria-pressed=move || selected().to_string()
-            data-testid=format!("link-{}", link.id)
+            data-testid=testid
             on:click=move |_| select()
             on:keydown={
                 let activate = on_activate(select);
@@ -186,7 +205,7 @@ pub(super) fn LinkView(index: usize, link: Link, from: Node, to: Node, ends: (us
             }
         >
             <desc id=state_id>{description}</desc>
-            // One closure for both lines (each reactive attribute costs wasm); redrawn only while dragging.
+            // One closure for both lines (each reactive attribute costs wasm); redrawn only when an end moves.
             {move || {
                 let ((x1, y1), (x2, y2)) = line.get();
                 view! {

@@ -31,11 +31,7 @@ pub(super) fn NodeView(index: usize, node: Node, short_labels: Memo<Vec<String>>
     let cells = store.node_cells;
     let place = move || {
         cells.track(index);
-        let at = store.sim.with_value(|s| s.scenario().nodes.get(index).map(|n| (n.position.x, n.position.y)));
-        let (x, y) = match *stage.preview.read_untracked() {
-            Some((i, p)) if i == index => p,
-            _ => at.unwrap_or_default(),
-        };
+        let (x, y) = stage.position(index);
         format!("translate({x} {y})")
     };
     let kind = node_look(&node.kind).css;

@@ -138,7 +138,13 @@ pub fn link_title(l: &Link, from: &str, to: &str) -> String {
 
 /// The accessible name of a link: "request-response call from Order API to Inventory, breaker open".
 pub fn link_name(l: &Link, from: &str, to: &str, s: &LinkStatus) -> String {
-    let mut out = link_title(l, from, to);
+    link_title(l, from, to) + &link_state(s)
+}
+
+/// A link's state as it follows its name: ", breaker open, partitioned"
+/// (empty when it has none to say).
+pub fn link_state(s: &LinkStatus) -> String {
+    let mut out = String::new();
     if let Some(b) = s.breaker {
         out.push_str(&format!(", breaker {}", breaker_word(b)));
     }

@@ -3,7 +3,7 @@
 
 mod changed;
 
-pub use changed::{nodes_changed, wakes_each_frame};
+pub use changed::{links_changed, nodes_changed, wakes_each_frame};
 
 use crate::engine::time::Micros;
 use crate::engine::{FaultStatus, LinkStatus, LogStatus, NodeStatus, Simulation, SubscriptionStatus};

@@ -1,6 +1,7 @@
-//! Which nodes a new frame changes the drawing of. The stage wakes only
-//! those nodes' views: with a thousand nodes, waking every view each frame
-//! cost about 190 ms a frame (docs/performance.md, "A thousand nodes").
+//! Which nodes and links a new frame changes the drawing of. The stage
+//! wakes only those views: with a thousand nodes, waking every view each
+//! frame cost about 190 ms a frame (docs/performance.md, "A thousand
+//! nodes"), and four thousand links froze the page ("Four thousand links").
 
 use crate::engine::scenario::NodeKind;
 
@@ -30,6 +31,26 @@ pub fn nodes_changed(old: &Frame, new: &Frame, each: &[bool]) -> Vec<usize> {
     (0..n).filter(|&i| each[i] || old.nodes[i] != new.nodes[i] || old.outboxes.get(i) != new.outboxes.get(i)).collect()
 }
 
+/// The links whose drawing may differ between `old` and `new`: those whose
+/// status (breaker, partition, extra latency, crowd), lane or group
+/// changed, and with `counts` (reduced motion: a link shows its messages
+/// moving as a number) those whose count changed; every link when the
+/// number of links changed.
+pub fn links_changed(old: &Frame, new: &Frame, counts: bool) -> Vec<usize> {
+    let n = new.links.len();
+    if old.links.len() != n {
+        return (0..n).collect();
+    }
+    (0..n)
+        .filter(|&i| {
+            old.links[i] != new.links[i]
+                || old.subscriptions.get(i) != new.subscriptions.get(i)
+                || old.groups.get(i) != new.groups.get(i)
+                || (counts && old.per_link.get(i) != new.per_link.get(i))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +78,21 @@ mod tests {
         let mut d = b.clone();
         d.nodes.push(Default::default());
         assert_eq!(nodes_changed(&a, &d, &shared), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn wakes_only_the_links_that_changed() {
+        let (a, _) = frame_at("cascade", 12 * SECOND);
+        assert!(links_changed(&a, &a, true).is_empty(), "an equal frame wakes no link");
+        let mut b = a.clone();
+        b.links[2].partitioned = true;
+        assert_eq!(links_changed(&a, &b, false), vec![2]);
+        // Messages moving show only as reduced motion's counts.
+        b.per_link[1] += 1;
+        assert_eq!(links_changed(&a, &b, false), vec![2]);
+        assert_eq!(links_changed(&a, &b, true), vec![1, 2]);
+        let mut d = b.clone();
+        d.links.pop();
+        assert_eq!(links_changed(&a, &d, false), vec![0, 1]);
     }
 }
