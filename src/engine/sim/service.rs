@@ -36,7 +36,7 @@ impl Simulation {
                 .map(|(i, _)| i as u32),
         };
         let Some(replica) = pick else {
-            self.refuse(node, msg, corr, move || job, Reason::Unavailable);
+            self.refuse(node, msg, corr, deferred(job), Reason::Unavailable);
             return;
         };
         self.emit_with(move || EventKind::Arrived { msg, node });
@@ -79,7 +79,7 @@ impl Simulation {
         let r = &svc.replicas[replica as usize];
         let free = r.busy < svc.spec.concurrency;
         if !free && bounded && r.waiting.len() as u64 >= u64::from(svc.spec.backlog) {
-            self.refuse(node, msg, corr, move || job, Reason::Overloaded);
+            self.refuse(node, msg, corr, deferred(job), Reason::Overloaded);
             return;
         }
         if free && !poison {
@@ -464,6 +464,13 @@ impl Simulation {
         }
         true
     }
+}
+
+/// The job for [`Simulation::refuse`], made when it is called: one closure
+/// type for both callers, so the cold function is built once.
+#[inline(always)]
+fn deferred(job: Job) -> impl FnOnce() -> Job {
+    move || job
 }
 
 /// Takes a worker of the service's instance `replica` and draws the work's
