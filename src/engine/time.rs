@@ -39,12 +39,25 @@ pub fn round_to_micros(us: f64) -> Micros {
         // The nearest whole number is at most a half away, and both
         // subtractions are exact; exactly a half above it is a tie that
         // went down to even, which rounds up (away from zero) instead.
-        let tie_down = us - (shifted - WHOLE) >= 0.5;
-        nearest + Micros::from(tie_down)
+        // A jump to a cold call, not an add of the comparison: a tie is
+        // rare, so the branch is predicted and the result does not wait
+        // for the second float chain (every sampled time feeds a timer
+        // whose place in the heap is a coin toss resolved from it).
+        if us - (shifted - WHOLE) >= 0.5 {
+            return tie_up(nearest);
+        }
+        nearest
     } else {
         // Whole already; `as` saturates at u64::MAX (and infinity).
         us as Micros
     }
+}
+
+/// A tie that rounding to even took down: away from zero is one up.
+#[cold]
+#[inline(never)]
+fn tie_up(nearest: Micros) -> Micros {
+    nearest + 1
 }
 
 /// Converts microseconds to milliseconds for reports.

@@ -36,7 +36,7 @@ impl Simulation {
                 .map(|(i, _)| i as u32),
         };
         let Some(replica) = pick else {
-            self.refuse(node, msg, corr, job, Reason::Unavailable);
+            self.refuse(node, msg, corr, deferred(job), Reason::Unavailable);
             return;
         };
         self.emit_with(move || EventKind::Arrived { msg, node });
@@ -46,11 +46,16 @@ impl Simulation {
     /// Refuses a message without work (no instance up, or a full backlog).
     // Cold and out of line: the emit inlined here would otherwise sit in
     // the middle of every request's arrival path (block layout, as PGO would).
+    // The job comes as a closure, built in the caller's cold block: passed
+    // by value, it had to sit in memory on the hot path too (its address
+    // went to this call), stored there in narrow parts and copied into the
+    // work record with wide loads, a store-forwarding stall on every
+    // admitted request.
     #[cold]
     #[inline(never)]
-    fn refuse(&mut self, node: u32, msg: MsgId, corr: CorrId, job: Job, reason: Reason) {
+    fn refuse(&mut self, node: u32, msg: MsgId, corr: CorrId, job: impl FnOnce() -> Job, reason: Reason) {
         self.emit(EventKind::Rejected { msg, node, reason });
-        self.answer_unstarted(node, msg, corr, job, reason);
+        self.answer_unstarted(node, msg, corr, job(), reason);
     }
 
     /// Puts a message into an instance: into a worker if one is free, else the backlog.
@@ -74,7 +79,7 @@ impl Simulation {
         let r = &svc.replicas[replica as usize];
         let free = r.busy < svc.spec.concurrency;
         if !free && bounded && r.waiting.len() as u64 >= u64::from(svc.spec.backlog) {
-            self.refuse(node, msg, corr, job, Reason::Overloaded);
+            self.refuse(node, msg, corr, deferred(job), Reason::Overloaded);
             return;
         }
         if free && !poison {
@@ -84,7 +89,7 @@ impl Simulation {
             let now = self.now;
             let Some(svc) = self.services.get_mut(node as usize) else { return };
             let (due, extra, factor) = take_worker(svc, replica, &mut self.rng, now);
-            let work = self.works.insert(Work {
+            let work = self.works.insert_with(|| Work {
                 msg,
                 corr,
                 node,
@@ -103,15 +108,16 @@ impl Simulation {
             self.schedule_quick(due, Quick::WorkEnd(work));
             return;
         }
-        let work = self.works.insert(Work {
+        let now = self.now;
+        let work = self.works.insert_with(|| Work {
             msg,
             corr,
             node,
             replica,
             job,
             poison,
-            arrived: self.now,
-            started: self.now,
+            arrived: now,
+            started: now,
             stage: Stage::Waiting,
             downstream: 0,
             due: 0,
@@ -458,6 +464,13 @@ impl Simulation {
         }
         true
     }
+}
+
+/// The job for [`Simulation::refuse`], made when it is called: one closure
+/// type for both callers, so the cold function is built once.
+#[inline(always)]
+fn deferred(job: Job) -> impl FnOnce() -> Job {
+    move || job
 }
 
 /// Takes a worker of the service's instance `replica` and draws the work's
