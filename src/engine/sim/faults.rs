@@ -210,7 +210,13 @@ impl Simulation {
         let epoch = r.epoch;
         r.waiting.clear();
         r.busy = 0;
-        r.unacked = 0;
+        // What it held comes back from each queue when its visibility runs out.
+        for i in 0..self.topo.consumes_from[node as usize].len() {
+            let link = self.topo.consumes_from[node as usize][i];
+            if let Some(held) = self.links[link as usize].unacked.get_mut(replica as usize) {
+                *held = 0;
+            }
+        }
         self.refile_consumer(node, replica);
         self.emit(EventKind::ReplicaCrashed { node, replica, reason });
         self.capacity_changed(node);

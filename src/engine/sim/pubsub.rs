@@ -136,8 +136,7 @@ impl Simulation {
     /// under `dead_letter` it nacks it: Pub/Sub counts the attempt and
     /// dead-letters the event once the attempts are used up (`pump_queue`).
     pub(super) fn unreadable(&mut self, d: &Delivery) {
-        let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
-        r.unacked = r.unacked.saturating_sub(1);
+        self.release_one(d.link, d.replica);
         self.refile_consumer(d.node, d.replica);
         // A copy already settled (acked or dropped by an earlier delivery)
         // has nothing left to decide.

@@ -114,9 +114,8 @@ impl Simulation {
             qm.deliveries += 1;
             let (receive_count, delivery, waited) = (qm.receive_count, qm.deliveries, self.now - qm.visible_since);
             let (corr, poison, schema) = (m.corr, m.poison, m.schema);
-            let r = &mut self.services[node as usize].replicas[replica as usize];
-            r.unacked += 1;
-            let epoch = r.epoch;
+            self.hold_one(link, replica);
+            let epoch = self.services[node as usize].replicas[replica as usize].epoch;
             self.refile_consumer(node, replica);
             let (depth, oldest) = self.queue_gauges(queue);
             let crossed = self.cross(link);
@@ -154,8 +153,7 @@ impl Simulation {
                 // Lost on the way: the consumer never holds it, and the queue
                 // shows it again when its visibility timeout runs out.
                 self.emit(EventKind::Lost { msg, link });
-                let r = &mut self.services[node as usize].replicas[replica as usize];
-                r.unacked = r.unacked.saturating_sub(1);
+                self.release_one(link, replica);
                 self.refile_consumer(node, replica);
             }
             self.schedule(self.now.saturating_add(visibility), Action::VisibilityExpire { msg, delivery });
@@ -183,6 +181,28 @@ impl Simulation {
         Some((link, self.topo.link_to[link as usize], slot % SLOTS_PER_CONSUMER))
     }
 
+    /// The deliveries instance `replica` of consume link `link` holds, unacknowledged.
+    pub(super) fn unacked(&self, link: u32, replica: u32) -> u32 {
+        self.links[link as usize].unacked.get(replica as usize).copied().unwrap_or(0)
+    }
+
+    /// Instance `replica` of consume link `link` takes one more delivery.
+    pub(super) fn hold_one(&mut self, link: u32, replica: u32) {
+        let held = &mut self.links[link as usize].unacked;
+        if held.len() <= replica as usize {
+            held.resize(replica as usize + 1, 0);
+        }
+        held[replica as usize] += 1;
+    }
+
+    /// Instance `replica` of consume link `link` is done with one delivery
+    /// (acked, failed, lost on the way or refused as unreadable).
+    pub(super) fn release_one(&mut self, link: u32, replica: u32) {
+        if let Some(held) = self.links[link as usize].unacked.get_mut(replica as usize) {
+            *held = held.saturating_sub(1);
+        }
+    }
+
     /// Files one service instance in the free-consumer index of every queue
     /// it consumes, under its current load, or takes it out when it has no
     /// room (down, retired, or at its prefetch).
@@ -191,7 +211,8 @@ impl Simulation {
             let link = self.topo.consumes_from[node as usize][i];
             let Some(r) = self.services[node as usize].replicas.get(replica as usize) else { return };
             let prefetch = self.prefetch(link);
-            let now = (r.up && !r.retired && r.unacked < prefetch).then_some(r.unacked);
+            let held = self.unacked(link, replica);
+            let now = (r.up && !r.retired && held < prefetch).then_some(held);
             let filed = &mut self.links[link as usize].filed;
             if filed.len() <= replica as usize {
                 filed.resize(replica as usize + 1, None);
@@ -227,9 +248,9 @@ impl Simulation {
             let node = self.topo.link_to[link as usize];
             let prefetch = self.prefetch(link);
             for (i, r) in self.services[node as usize].replicas.iter().enumerate() {
-                if r.up && !r.retired && r.unacked < prefetch {
-                    scanned
-                        .insert((r.unacked, self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + i as u32));
+                let held = self.unacked(link, i as u32);
+                if r.up && !r.retired && held < prefetch {
+                    scanned.insert((held, self.topo.consumer_place[link as usize] * SLOTS_PER_CONSUMER + i as u32));
                 }
             }
         }
@@ -258,8 +279,7 @@ impl Simulation {
         if self.consumer_is_idempotent(d.link) && svc.applied.contains(&d.msg) {
             self.emit(EventKind::DuplicateSuppressed { msg: d.msg, node: d.node });
             self.send_ack(d.msg, d.queue, d.link, d.delivery);
-            let r = &mut self.services[d.node as usize].replicas[d.replica as usize];
-            r.unacked = r.unacked.saturating_sub(1);
+            self.release_one(d.link, d.replica);
             self.refile_consumer(d.node, d.replica);
             self.pump_queue(d.queue);
             return;

@@ -375,8 +375,7 @@ impl Simulation {
                 }
                 // A queue's consumer deletes nothing on failure: the message
                 // becomes visible again when its visibility timeout runs out (SQS).
-                self.services[w.node as usize].replicas[w.replica as usize].unacked =
-                    self.services[w.node as usize].replicas[w.replica as usize].unacked.saturating_sub(1);
+                self.release_one(link, w.replica);
                 self.refile_consumer(w.node, w.replica);
                 self.pump_consumers_of(w.node);
             }

@@ -157,7 +157,6 @@ pub(super) struct Replica {
     pub epoch: u32,
     pub busy: u32,
     pub waiting: VecDeque<Key>,
-    pub unacked: u32,
 }
 
 /// A service's (or client's) instances and the faults acting on it.
@@ -273,6 +272,11 @@ pub(super) struct LinkState {
     /// Consume links: per replica of the consumer, the load under which it
     /// is filed in the queue's free-consumer index (`None`: not filed).
     pub filed: Vec<Option<u32>>,
+    /// Consume links: per replica of the consumer, the deliveries it holds
+    /// from this queue or subscription, unacknowledged. A prefetch window is
+    /// a consumer's (a channel's, a subscriber client's), so an instance that
+    /// consumes two queues has one window for each, not one for both.
+    pub unacked: Vec<u32>,
 }
 
 impl LinkState {
@@ -285,7 +289,15 @@ impl LinkState {
             ),
             None => (None, None),
         };
-        LinkState { breaker, breaker_epoch: 0, budget, partitioned: false, extra_latency: 0, filed: Vec::new() }
+        LinkState {
+            breaker,
+            breaker_epoch: 0,
+            budget,
+            partitioned: false,
+            extra_latency: 0,
+            filed: Vec::new(),
+            unacked: Vec::new(),
+        }
     }
 }
 
