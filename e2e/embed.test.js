@@ -135,6 +135,16 @@ test('the demo page loads two sandboxed lesson embeds and drives one by postMess
   await context.close();
 });
 
+/** Each of `parts` (test ids) in embed `frame` is shown inside the iframe's box `f`. */
+async function assertInside(frame, f, id, parts) {
+  for (const part of parts) {
+    const b = await frame.getByTestId(part).boundingBox();
+    assert.ok(b, `${id}: ${part} is shown`);
+    const where = `${id}: ${part} at ${Math.round(b.x - f.x)},${Math.round(b.y - f.y)} ${Math.round(b.width)}×${Math.round(b.height)} in a ${Math.round(f.width)}×${Math.round(f.height)} frame`;
+    assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.width <= f.x + f.width && b.y + b.height <= f.y + f.height, where);
+  }
+}
+
 // docs/embed.md: the card, the stage and the run controls fit a 460 px
 // frame. On a 390 px phone the demo's column leaves the frames 358 px wide.
 for (const scheme of ['light', 'dark']) {
@@ -152,12 +162,7 @@ for (const scheme of ['light', 'dark']) {
       await page.waitForTimeout(500);
       const f = await page.locator(id).boundingBox();
       assert.equal(Math.round(f.height), 462, `${id}: the demo's 460 px frame and its border`);
-      for (const part of ['lesson', 'lesson-next', 'stage', ...controls]) {
-        const b = await frame.getByTestId(part).boundingBox();
-        assert.ok(b, `${id}: ${part} is shown`);
-        const where = `${id}: ${part} at ${Math.round(b.x - f.x)},${Math.round(b.y - f.y)} ${Math.round(b.width)}×${Math.round(b.height)} in a ${Math.round(f.width)}×${Math.round(f.height)} frame`;
-        assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.width <= f.x + f.width && b.y + b.height <= f.y + f.height, where);
-      }
+      await assertInside(frame, f, id, ['lesson', 'lesson-next', 'stage', ...controls]);
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const file = path.join(SCREENSHOT_DIR, `embed-demo-390-${id.slice(1)}-${scheme}.png`);
       await page.locator(id).screenshot({ path: file });
@@ -189,12 +194,7 @@ test('the course page on a 390 px phone: each lesson\'s last step, its way on an
     await frame.getByTestId('lesson-onward').waitFor({ timeout: 60000 });
     await page.waitForTimeout(500);
     const f = await page.locator(id).boundingBox();
-    for (const part of ['lesson', 'lesson-done', 'lesson-onward', 'stage', 'clock', ...controls]) {
-      const b = await frame.getByTestId(part).boundingBox();
-      assert.ok(b, `${id}: ${part} is shown`);
-      const where = `${id}: ${part} at ${Math.round(b.x - f.x)},${Math.round(b.y - f.y)} ${Math.round(b.width)}×${Math.round(b.height)} in a ${Math.round(f.width)}×${Math.round(f.height)} frame`;
-      assert.ok(b.x >= f.x && b.y >= f.y && b.x + b.width <= f.x + f.width && b.y + b.height <= f.y + f.height, where);
-    }
+    await assertInside(frame, f, id, ['lesson', 'lesson-done', 'lesson-onward', 'stage', 'clock', ...controls]);
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = path.join(SCREENSHOT_DIR, `embed-demo-390-${id.slice(1)}-last-step.png`);
     await page.locator(id).screenshot({ path: file });

@@ -7,29 +7,12 @@
 // e2e/bench_links.mjs and docs/performance.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './support.js';
+import { useApp, framesIn } from './support.js';
 import { importScenario } from './many_nodes.js';
 import { manyLinks, linksOf } from './many_links.js';
 
 const app = useApp();
 const text = manyLinks();
-
-/** Counts animation frames for `ms` of wall time. */
-const framesIn = (page, ms) =>
-  page.evaluate(
-    (ms) =>
-      new Promise((resolve) => {
-        let n = 0;
-        const start = performance.now();
-        const tick = () => {
-          n++;
-          if (performance.now() - start < ms) requestAnimationFrame(tick);
-          else resolve(n);
-        };
-        requestAnimationFrame(tick);
-      }),
-    ms,
-  );
 
 /** Watches the links' layer: every mutation outside the links named in `own`. */
 const watchLinks = (page, own) =>

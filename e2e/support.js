@@ -99,6 +99,23 @@ export const spoken = (locator) =>
       .join(', '),
   );
 
+/** Counts animation frames for `ms` of wall time. */
+export const framesIn = (page, ms) =>
+  page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        let n = 0;
+        const start = performance.now();
+        const tick = () => {
+          n++;
+          if (performance.now() - start < ms) requestAnimationFrame(tick);
+          else resolve(n);
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+
 /** Opens the app at `baseUrl + query` in a new context (desktop size unless
  * `options` say otherwise) and waits for the running clock. */
 export async function openApp(browser, baseUrl, query = '', options = {}) {

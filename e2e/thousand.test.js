@@ -4,27 +4,10 @@
 // claims (figures: e2e/bench_nodes.mjs and docs/performance.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp } from './support.js';
+import { useApp, framesIn } from './support.js';
 import { manyNodes, importScenario } from './many_nodes.js';
 
 const app = useApp();
-
-/** Counts animation frames for `ms` of wall time. */
-const framesIn = (page, ms) =>
-  page.evaluate(
-    (ms) =>
-      new Promise((resolve) => {
-        let n = 0;
-        const start = performance.now();
-        const tick = () => {
-          n++;
-          if (performance.now() - start < ms) requestAnimationFrame(tick);
-          else resolve(n);
-        };
-        requestAnimationFrame(tick);
-      }),
-    ms,
-  );
 
 test('an arrow-key move changes only the moved node’s element, which keeps its focus', async () => {
   const { context, page, problems } = await app.open('?scenario=cascade&paused=1');
